@@ -9,7 +9,12 @@ import { processIO, type CliIO } from './io.js';
 /** A command group adds its subcommands to the program. Actions return an exit code. */
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const groups: Array<() => Promise<{ register: Register }>> = [];
+const groups: Array<() => Promise<{ register: Register }>> = [
+  () => import('./contract.js'),
+  () => import('./init.js'),
+  () => import('./synth.js'),
+  () => import('./run.js'),
+];
 
 /** Runs the CLI with `argv` (without node and script), returning the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -188,7 +188,7 @@ export const rowRuleSchema = z.union([
 
 export const fieldMappingSchema = z
   .strictObject({
-    /** A source column (`COL`), a joined column (`ALIAS.COL`) or several columns for concat/coalesce. */
+    /** A source column (`COL`), a joined column (`ALIAS.COL`), or a list of them meaning the first that is not blank. */
     from: z.union([columnRef, z.array(columnRef).min(1)]).optional(),
     /** A constant value instead of a source column. */
     value: scalar.optional(),

@@ -1,0 +1,127 @@
+/**
+ * `ferry run` and `ferry demo`: thin shells over the engine.
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { EXIT_CODES, FerryError } from '../errors.js';
+import { migrate } from '../engine/migrate.js';
+import { formatReport, type RunReport } from '../engine/report.js';
+import { printJson, type CliIO } from './io.js';
+import type { Register } from './main.js';
+import { createProgress } from './progress.js';
+import { runDemo } from './demo.js';
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new FerryError('usage', 'cli.bad_number', `${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+/** Exit code for a finished run's status. */
+export function exitCodeFor(report: RunReport): number {
+  switch (report.status) {
+    case 'succeeded':
+      return 0;
+    case 'failed_gate':
+      return EXIT_CODES.gate;
+    case 'cancelled':
+      return 130;
+    default:
+      return EXIT_CODES.run;
+  }
+}
+
+/** Writes the report where `--report` asks. */
+export async function writeReport(file: string, report: RunReport): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+interface RunFlags {
+  source?: string;
+  target?: string;
+  dryRun?: boolean;
+  pilot?: number;
+  pilotTable?: string;
+  report?: string;
+  json?: boolean;
+  resume?: string;
+  batchSize: number;
+  concurrency: number;
+}
+
+/** Runs with an abort controller wired to Ctrl-C, so an interrupted run records `cancelled` and can resume. */
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  const onSig = () => ctl.abort();
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  try {
+    return await fn(ctl.signal);
+  } finally {
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+  }
+}
+
+async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise<number> {
+  const sourceUrl = flags.source ?? io.env.FERRY_SOURCE_URL;
+  const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
+  if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
+  if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
+  const progress = createProgress(io, Boolean(flags.json));
+  let report: RunReport;
+  try {
+    report = await withInterrupt((signal) =>
+      migrate({
+        contractFile: path.resolve(io.cwd, contract),
+        sourceUrl,
+        targetUrl,
+        dryRun: flags.dryRun,
+        pilot: flags.pilot ? { patients: flags.pilot, table: flags.pilotTable } : undefined,
+        resume: flags.resume,
+        batchSize: flags.batchSize,
+        concurrency: flags.concurrency,
+        countTotals: io.isTTY && !flags.json,
+        signal,
+        onEvent: progress.listener,
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
+  if (flags.report) await writeReport(path.resolve(io.cwd, flags.report), report);
+  if (flags.json) printJson(io, report);
+  else io.out(formatReport(report));
+  return exitCodeFor(report);
+}
+
+export const register: Register = (program: Command, io, setExit) => {
+  program
+    .command('run')
+    .description('run a migration: every source row ends loaded or quarantined with a reason')
+    .argument('<contract>', 'contract YAML file')
+    .option('--source <url>', 'source URL: csv:DIR, ndjson:DIR, sqlite:FILE, postgres://…, mysql://… (default $FERRY_SOURCE_URL)')
+    .option('--target <url>', 'target URL, same forms (default $FERRY_TARGET_URL)')
+    .option('--dry-run', 'do everything except write to the target')
+    .option('--pilot <n>', 'migrate a consistent subset: the first N rows of the root (patient) table and every row linked to them', positiveInt('--pilot'))
+    .option('--pilot-table <table>', 'root source table for --pilot (default: the table most others reference)')
+    .option('--resume <runId>', 'continue a killed or failed run from its last committed batch')
+    .option('--report <file>', 'write the JSON run report to FILE')
+    .option('--json', 'print the JSON run report instead of the summary')
+    .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(10_000))
+    .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))
+    .action(async (contract: string, flags: RunFlags) => setExit(await runCommand(contract, flags, io)));
+
+  program
+    .command('demo')
+    .description('generate a small synthetic legacy PAS, migrate it with the example contract into SQLite, and print the summary')
+    .option('--dir <dir>', 'working directory for the demo source and target', '.ferry/demo')
+    .option('--patients <n>', 'synthetic patients to generate', positiveInt('--patients'), 200)
+    .option('--seed <n>', 'random seed', (v) => Number(v), 42)
+    .option('--json', 'print the JSON run report')
+    .action(async (flags: { dir: string; patients: number; seed: number; json?: boolean }) => setExit(await runDemo(flags, io)));
+};

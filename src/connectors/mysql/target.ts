@@ -1,0 +1,194 @@
+/**
+ * MySQL/MariaDB target. Every batch commits its rows, its quarantine records and its
+ * checkpoint in one InnoDB transaction, so a run killed at any instant resumes from the last
+ * checkpoint with neither duplicates nor gaps.
+ */
+import mysql from 'mysql2';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { FerryError, issue } from '../../errors.js';
+import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef } from '../connector.js';
+import * as book from './bookkeeping.js';
+import type { MysqlConfig } from './config.js';
+import { bookkeepingSql, createTableSql } from './ddl.js';
+import { connectionError, safeMysqlReason } from './errors.js';
+import { insertShape, insertStatements, type InsertShape } from './insert.js';
+import { introspectDatabase } from './introspect.js';
+import { ident } from './quote.js';
+import { SESSION_SQL } from './session.js';
+
+/** Largest statement Ferry sends even when the server allows more: bigger buys nothing but latency. */
+const STATEMENT_CAP = 8 * 1024 * 1024;
+
+/** A MySQL/MariaDB target writing into one database. */
+export class MysqlTarget implements Target {
+  readonly kind = 'mysql';
+  readonly displayUrl: string;
+  private readonly shapes = new WeakMap<TargetTableDef, { append: InsertShape; upsert: InsertShape }>();
+
+  private constructor(
+    private readonly cfg: MysqlConfig,
+    private readonly pool: Pool,
+    /** Statement size budget derived from the server's max_allowed_packet. */
+    private readonly maxStatement: number,
+  ) {
+    this.displayUrl = cfg.display;
+  }
+
+  /** Opens a pool, checks the server is reachable and reads its packet limit. */
+  static async open(cfg: MysqlConfig): Promise<MysqlTarget> {
+    const core = mysql.createPool({ ...cfg.connection, connectionLimit: 8, waitForConnections: true });
+    core.on('connection', (conn) => {
+      // Queued ahead of any statement on the new connection; if it fails the connection is
+      // dropped, so nothing ever runs without strict mode and UTC.
+      conn.query(SESSION_SQL, (err) => {
+        if (err) conn.destroy();
+      });
+    });
+    const pool = core.promise();
+    let c: PoolConnection;
+    try {
+      c = await pool.getConnection();
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw connectionError(cfg.where, cfg.connection.user, err);
+    }
+    try {
+      const [rows] = await c.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m');
+      // Leave headroom for the protocol header and for the server's own accounting.
+      const max = Math.min(Math.floor(Number(rows[0].m) * 0.9) - 1024, STATEMENT_CAP);
+      return new MysqlTarget(cfg, pool, max);
+    } finally {
+      c.release();
+    }
+  }
+
+  async introspect(): Promise<SchemaInfo> {
+    return this.withConnection((c) =>
+      introspectDatabase(async (sql, values) => (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][], this.cfg.database),
+    );
+  }
+
+  async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
+    const existing = await this.introspect();
+    const byName = new Map(existing.tables.map((t) => [t.name, t]));
+    const problems = [];
+    for (const t of tables) {
+      const live = byName.get(t.name);
+      if (!live) {
+        if (!options.create) problems.push(issue('target.table_missing', `target.tables.${t.name}`, `table ${t.name} does not exist in ${this.cfg.where}; create it or let Ferry create it (create option)`));
+        continue;
+      }
+      const cols = new Set(live.columns.map((c) => c.name.toLowerCase()));
+      for (const c of t.columns) {
+        if (!cols.has(c.name.toLowerCase())) problems.push(issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`));
+      }
+    }
+    if (problems.length) {
+      throw new FerryError('drift', 'target.schema_mismatch', `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`, problems);
+    }
+    // MySQL DDL commits implicitly, so there is no transaction to wrap this in; IF NOT EXISTS
+    // makes a rerun after a partial failure finish the job.
+    await this.withConnection(async (c) => {
+      for (const sql of bookkeepingSql()) await c.query(sql);
+      for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(t));
+    });
+  }
+
+  async beginRun(run: RunRecord): Promise<void> {
+    const outcome = await this.transaction(`recording run ${run.runId}`, (c) => book.beginRun(c, run));
+    if (outcome === 'digest_mismatch') {
+      throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.withConnection((c) => book.getRun(c, runId));
+  }
+
+  async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
+    const found = await this.withConnection((c) => book.finishRun(c, runId, status));
+    if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
+  }
+
+  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+    await this.transaction(`starting table ${table.name}`, async (c) => {
+      // Not TRUNCATE: it is DDL, commits implicitly and cannot roll back, which would break
+      // the promise that the emptying and the zero checkpoint happen together or not at all.
+      if (mode === 'truncate') await c.query(`DELETE FROM ${ident(table.name)}`);
+      await book.saveCheckpoint(c, checkpoint);
+    });
+  }
+
+  async commit(unit: CommitUnit): Promise<void> {
+    const shape = this.shape(unit.table)[unit.mode === 'upsert' ? 'upsert' : 'append'];
+    await this.transaction(`committing ${unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+      for (const sql of insertStatements(shape, unit.rows, this.maxStatement)) await c.query(sql);
+      await book.addQuarantine(c, unit.quarantine, this.maxStatement);
+      await book.saveCheckpoint(c, unit.checkpoint);
+    });
+  }
+
+  async checkpoints(runId: string): Promise<Checkpoint[]> {
+    return this.withConnection((c) => book.checkpoints(c, runId));
+  }
+
+  async *quarantine(runId: string): AsyncIterable<QuarantineRecord> {
+    // Keyset pages keep memory flat however many rows a run quarantined.
+    let after = '0';
+    for (;;) {
+      const page = await this.withConnection((c) => book.quarantinePage(c, runId, after, 5000));
+      yield* page.records;
+      if (page.records.length < 5000) return;
+      after = page.last;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private shape(t: TargetTableDef): { append: InsertShape; upsert: InsertShape } {
+    let s = this.shapes.get(t);
+    if (!s) this.shapes.set(t, (s = { append: insertShape(t, false), upsert: insertShape(t, true) }));
+    return s;
+  }
+
+  private async connect(): Promise<PoolConnection> {
+    try {
+      return await this.pool.getConnection();
+    } catch (err) {
+      throw connectionError(this.cfg.where, this.cfg.connection.user, err);
+    }
+  }
+
+  private async withConnection<T>(fn: (c: PoolConnection) => Promise<T>): Promise<T> {
+    const c = await this.connect();
+    try {
+      return await fn(c);
+    } catch (err) {
+      if (err instanceof FerryError) throw err;
+      throw new FerryError('run', 'target.query_failed', `a query on ${this.cfg.where} failed: ${safeMysqlReason(err)}`);
+    } finally {
+      c.release();
+    }
+  }
+
+  /** Runs `fn` in one transaction; on any failure rolls back so nothing of the unit is written. */
+  private async transaction<T>(what: string, fn: (c: PoolConnection) => Promise<T>): Promise<T> {
+    const c = await this.connect();
+    let healthy = true;
+    try {
+      await c.beginTransaction();
+      const out = await fn(c);
+      await c.commit();
+      return out;
+    } catch (err) {
+      await c.rollback().catch(() => (healthy = false));
+      if (err instanceof FerryError) throw err;
+      throw new FerryError('run', 'target.commit_failed', `${what} on ${this.cfg.where} failed and was rolled back, so nothing of it was written: ${safeMysqlReason(err)}`);
+    } finally {
+      if (healthy) c.release();
+      else c.destroy();
+    }
+  }
+}

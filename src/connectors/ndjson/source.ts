@@ -1,0 +1,64 @@
+/**
+ * Reads a directory of NDJSON files as a Source. Files are only ever opened for reading.
+ *
+ * Order: `orderBy` is ignored and objects come in file order (deterministic while the file is
+ * unchanged); `skip` counts objects in that order. A key missing from a line reads as null.
+ * Without `columns`, the columns are every key in the file (an extra pass); with `columns`, a
+ * column that no line has is refused once the file has been read, before the last batch, so a
+ * misspelt column can never complete a table full of nulls.
+ */
+import { FerryError } from '../../errors.js';
+import { tableFile } from '../bookkeeping.js';
+import type { Batch, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import { EXT, introspectNdjson, ndjsonKeys } from './introspect.js';
+import { ndjsonObjects, toValue } from './reader.js';
+
+/** An `ndjson:DIR` source; construct through `openSource` in index.ts. */
+export class NdjsonSource implements Source {
+  readonly kind = 'ndjson';
+
+  constructor(
+    readonly displayUrl: string,
+    private readonly dir: string,
+  ) {}
+
+  introspect(): Promise<SchemaInfo> {
+    return introspectNdjson(this.dir);
+  }
+
+  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+    options.signal?.throwIfAborted();
+    const file = await tableFile(this.dir, table, EXT);
+    const columns = options.columns ?? (await ndjsonKeys(file));
+    const unseen = new Set(options.columns ? columns : []);
+    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    let toSkip = options.skip ?? 0;
+    let rows: Value[][] = [];
+    for await (const obj of ndjsonObjects(file)) {
+      if (unseen.size) for (const c of unseen) if (c in obj) unseen.delete(c);
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
+      rows.push(columns.map((c) => toValue(obj[c])));
+      if (rows.length === batchSize) {
+        options.signal?.throwIfAborted();
+        yield { columns, rows };
+        rows = [];
+      }
+    }
+    if (unseen.size) {
+      throw new FerryError('not_found', 'connector.column_missing', `no line of ${table}${EXT} has the key(s) ${[...unseen].join(', ')}; check the column names against ferry's introspection`);
+    }
+    options.signal?.throwIfAborted();
+    if (rows.length) yield { columns, rows };
+  }
+
+  async count(table: string): Promise<number> {
+    let n = 0;
+    for await (const _ of ndjsonObjects(await tableFile(this.dir, table, EXT))) n++;
+    return n;
+  }
+
+  async close(): Promise<void> {}
+}

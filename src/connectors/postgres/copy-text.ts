@@ -1,0 +1,183 @@
+/**
+ * PostgreSQL's COPY text format, both directions. Rows end at a newline, fields are separated
+ * by tabs, `\N` is NULL, and backslash escapes any tab, newline, carriage return or backslash
+ * inside a value. This is the hot path of every PostgreSQL move, so it works on whole chunks
+ * with indexOf/split and only takes the slow per-character path for fields holding a backslash.
+ */
+import { FerryError } from '../../errors.js';
+import type { Value } from '../connector.js';
+
+const BACKSLASH = 92;
+const SIMPLE_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+function isOctal(c: number): boolean {
+  return c >= 48 && c <= 55;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/**
+ * Undoes COPY text escaping. Octal and hex escapes denote bytes (PostgreSQL only emits them
+ * on input, but other tools write them), so consecutive ones are gathered and decoded as UTF-8.
+ */
+export function unescapeCopyText(field: string): string {
+  let out = '';
+  let bytes: number[] = [];
+  let i = 0;
+  const n = field.length;
+  const flush = (): void => {
+    if (bytes.length) {
+      out += Buffer.from(bytes).toString('utf8');
+      bytes = [];
+    }
+  };
+  while (i < n) {
+    const c = field.charCodeAt(i);
+    if (c !== BACKSLASH || i + 1 === n) {
+      flush();
+      const next = field.indexOf('\\', i + 1);
+      const end = next < 0 || next === n - 1 ? n : next;
+      out += field.slice(i, end);
+      i = end;
+      continue;
+    }
+    const e = field.charCodeAt(i + 1);
+    if (isOctal(e)) {
+      let j = i + 1;
+      let code = 0;
+      while (j < n && j < i + 4 && isOctal(field.charCodeAt(j))) code = code * 8 + field.charCodeAt(j++) - 48;
+      bytes.push(code & 0xff);
+      i = j;
+    } else if (e === 120 /* x */ && i + 2 < n && isHex(field.charCodeAt(i + 2))) {
+      const len = i + 3 < n && isHex(field.charCodeAt(i + 3)) ? 2 : 1;
+      bytes.push(parseInt(field.substr(i + 2, len), 16));
+      i += 2 + len;
+    } else {
+      flush();
+      const ch = field[i + 1];
+      out += SIMPLE_ESCAPES[ch] ?? ch;
+      i += 2;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Decodes a bytea field in COPY text form (`\\x0a0b…`, the backslash itself escaped). */
+export function decodeByteaField(field: string): Buffer {
+  if (field.startsWith('\\\\x')) return Buffer.from(field.slice(3), 'hex');
+  if (field.startsWith('\\x')) return Buffer.from(field.slice(2), 'hex');
+  throw new FerryError('run', 'source.bad_bytea', 'a bytea value was not in hex form; the session sets bytea_output = hex, so check for a proxy rewriting settings');
+}
+
+/**
+ * Incremental COPY text parser: feed it the stream's chunks (which split rows and even UTF-8
+ * characters anywhere) and it appends complete rows to the array you pass.
+ */
+export class CopyTextDecoder {
+  private rest: Buffer | null = null;
+
+  /** `binary[i]` says whether column i is bytea and must decode to a Buffer. */
+  constructor(private readonly binary: readonly boolean[]) {}
+
+  /** Parses every complete row in `chunk` (plus any carried-over partial row) into `out`. */
+  push(chunk: Buffer, out: Value[][]): void {
+    let buf = chunk;
+    if (this.rest) {
+      buf = Buffer.concat([this.rest, chunk]);
+      this.rest = null;
+    }
+    const last = buf.lastIndexOf(10);
+    if (last < 0) {
+      this.rest = Buffer.from(buf);
+      return;
+    }
+    // Copied, not a view: the stream may reuse the chunk's memory after we return.
+    if (last < buf.length - 1) this.rest = Buffer.from(buf.subarray(last + 1));
+    this.parseLines(buf.toString('utf8', 0, last + 1), out);
+  }
+
+  /** Confirms the stream ended on a row boundary. */
+  end(): void {
+    if (this.rest && this.rest.length > 0) {
+      throw new FerryError('run', 'source.truncated_copy', 'the COPY stream ended in the middle of a row; the connection was probably interrupted, so rerun with --resume');
+    }
+  }
+
+  private parseLines(text: string, out: Value[][]): void {
+    const binary = this.binary;
+    const width = binary.length;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) return;
+      const fields: Value[] = text.slice(start, nl).split('\t');
+      start = nl + 1;
+      if (fields.length !== width) {
+        throw new FerryError('run', 'source.bad_copy_row', `a COPY row had ${fields.length} fields where ${width} columns were requested`);
+      }
+      for (let i = 0; i < width; i++) {
+        const f = fields[i] as string;
+        if (f.indexOf('\\') < 0) {
+          if (binary[i]) fields[i] = decodeByteaField(f);
+          continue;
+        }
+        if (f === '\\N') fields[i] = null;
+        else fields[i] = binary[i] ? decodeByteaField(f) : unescapeCopyText(f);
+      }
+      out.push(fields);
+    }
+  }
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPE_ALL = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const escapeChar = (c: string): string => ESCAPED[c];
+
+/** Escapes a string for COPY text. */
+export function escapeCopyText(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPE_ALL, escapeChar) : s;
+}
+
+/** Encodes one value as a COPY text field. */
+export function encodeCopyValue(v: Value): string {
+  if (v === null || v === undefined) return '\\N';
+  switch (typeof v) {
+    case 'string':
+      return NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE_ALL, escapeChar) : v;
+    case 'number':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 't' : 'f';
+    default:
+      return `\\\\x${v.toString('hex')}`;
+  }
+}
+
+export type FieldEncoder = (v: Value) => string;
+
+/** Target chunk size: large enough to amortise stream overhead, small enough to stay cache- and memory-friendly. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** Encodes rows as COPY text in chunks of about 256K characters; `encoders[i]` encodes column i. */
+export function encodeCopyRows(rows: readonly Value[][], encoders: readonly FieldEncoder[]): string[] {
+  const chunks: string[] = [];
+  const last = encoders.length - 1;
+  let chunk = '';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    // Appending field by field onto the chunk measured faster than building a line first.
+    for (let i = 0; i < last; i++) chunk += encoders[i](row[i]) + '\t';
+    chunk += encoders[last](row[last]) + '\n';
+    if (chunk.length >= CHUNK_CHARS) {
+      chunks.push(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) chunks.push(chunk);
+  return chunks;
+}

@@ -1,0 +1,219 @@
+/**
+ * PostgreSQL target. Every batch commits its rows, its quarantine records and its checkpoint in
+ * one transaction, so a run killed at any instant resumes from the last checkpoint with neither
+ * duplicates nor gaps. Rows travel by COPY; upserts stage through a temporary table.
+ */
+import pg from 'pg';
+import { FerryError, issue } from '../../errors.js';
+import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef } from '../connector.js';
+import { Bookkeeping } from './bookkeeping.js';
+import type { PgConfig } from './config.js';
+import { copyIn } from './copy-in.js';
+import { encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
+import { bookkeepingSql, createTableSql } from './ddl.js';
+import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
+import { introspectSchema } from './introspect.js';
+import { ident, identList, qualified } from './quote.js';
+import { sessionConfig } from './session.js';
+import { utcTimestamp } from './timestamp.js';
+import { lastPerKey, upsertSql, type UpsertSql } from './upsert.js';
+
+const timestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? escapeCopyText(utcTimestamp(v)) : encodeCopyValue(v));
+
+/** Per-table statements and encoders, built once per table definition. */
+interface Prepared {
+  copy: string;
+  encoders: FieldEncoder[];
+  upsert: UpsertSql;
+  truncate: string;
+  /** Set after the first key conflict: later batches go straight to the staged upsert. */
+  conflicts: boolean;
+}
+
+/** A PostgreSQL target writing into one schema. */
+export class PgTarget implements Target {
+  readonly kind = 'postgres';
+  readonly displayUrl: string;
+  private readonly book: Bookkeeping;
+  private readonly prepared = new WeakMap<TargetTableDef, Prepared>();
+
+  private constructor(
+    private readonly cfg: PgConfig,
+    private readonly pool: pg.Pool,
+  ) {
+    this.displayUrl = cfg.display;
+    this.book = new Bookkeeping(cfg.schema);
+  }
+
+  /** Opens a connection pool and checks the server is reachable. */
+  static async open(cfg: PgConfig): Promise<PgTarget> {
+    const pool = new pg.Pool({ ...sessionConfig(cfg), max: 8, idleTimeoutMillis: 10_000 });
+    // Idle clients that lose their connection emit on the pool; the next checkout reconnects.
+    pool.on('error', () => {});
+    const target = new PgTarget(cfg, pool);
+    const client = await target.connect();
+    client.release();
+    return target;
+  }
+
+  async introspect(): Promise<SchemaInfo> {
+    return this.withClient((c) => introspectSchema(c, this.cfg.schema));
+  }
+
+  async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
+    const existing = await this.introspect();
+    const byName = new Map(existing.tables.map((t) => [t.name, t]));
+    const problems = [];
+    for (const t of tables) {
+      const live = byName.get(t.name);
+      if (!live) {
+        if (!options.create) problems.push(issue('target.table_missing', `target.tables.${t.name}`, `table ${t.name} does not exist in schema "${this.cfg.schema}" of ${this.cfg.where}; create it or let Ferry create it (create option)`));
+        continue;
+      }
+      const cols = new Set(live.columns.map((c) => c.name));
+      for (const c of t.columns) {
+        if (!cols.has(c.name)) problems.push(issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`));
+      }
+    }
+    if (problems.length) {
+      throw new FerryError('drift', 'target.schema_mismatch', `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`, problems);
+    }
+    await this.transaction(`creating the target schema "${this.cfg.schema}"`, async (c) => {
+      const ns = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.cfg.schema]);
+      if (ns.rowCount === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.cfg.schema)}`);
+      for (const sql of bookkeepingSql(this.cfg.schema)) await c.query(sql);
+      for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(this.cfg.schema, t));
+    });
+  }
+
+  async beginRun(run: RunRecord): Promise<void> {
+    const ok = await this.withClient((c) => this.book.beginRun(c, run));
+    if (!ok) {
+      throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.withClient((c) => this.book.getRun(c, runId));
+  }
+
+  async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
+    const found = await this.withClient((c) => this.book.finishRun(c, runId, status));
+    if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
+  }
+
+  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+    await this.transaction(`starting table ${table.name}`, async (c) => {
+      if (mode === 'truncate') await c.query(this.prepare(table).truncate);
+      await this.book.saveCheckpoint(c, checkpoint);
+    });
+  }
+
+  async commit(unit: CommitUnit): Promise<void> {
+    const p = this.prepare(unit.table);
+    await this.transaction(`committing ${unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+      if (unit.rows.length > 0) {
+        if (unit.mode === 'upsert' && unit.table.primaryKey.length > 0) await this.upsert(c, p, unit);
+        else await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
+      }
+      await this.book.addQuarantine(c, unit.quarantine);
+      await this.book.saveCheckpoint(c, unit.checkpoint);
+    });
+  }
+
+  async checkpoints(runId: string): Promise<Checkpoint[]> {
+    return this.withClient((c) => this.book.checkpoints(c, runId));
+  }
+
+  async *quarantine(runId: string): AsyncIterable<QuarantineRecord> {
+    // Keyset pages keep memory flat however many rows a run quarantined.
+    let after = '0';
+    for (;;) {
+      const page = await this.withClient((c) => this.book.quarantinePage(c, runId, after, 5000));
+      yield* page.records;
+      if (page.records.length < 5000) return;
+      after = page.last;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /**
+   * Most upsert batches land on keys that are not there yet (a first load), where a plain COPY
+   * is several times cheaper than staging and merging. So the batch is copied straight in
+   * under a savepoint; on a key conflict it rolls back to the savepoint and takes the staged
+   * merge, and the table stays on the merge path for the rest of the run.
+   */
+  private async upsert(c: pg.PoolClient, p: Prepared, unit: CommitUnit): Promise<void> {
+    if (!p.conflicts) {
+      await c.query('SAVEPOINT ferry_copy');
+      try {
+        await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
+        await c.query('RELEASE SAVEPOINT ferry_copy');
+        return;
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        await c.query('ROLLBACK TO SAVEPOINT ferry_copy');
+        p.conflicts = true;
+      }
+    }
+    await c.query(p.upsert.createStage);
+    await copyIn(c, p.upsert.copyStage, encodeCopyRows(lastPerKey(unit.table, unit.rows), p.encoders));
+    await c.query(p.upsert.merge);
+  }
+
+  private prepare(t: TargetTableDef): Prepared {
+    let p = this.prepared.get(t);
+    if (!p) {
+      const target = qualified(this.cfg.schema, t.name);
+      p = {
+        copy: `COPY ${target} (${identList(t.columns.map((c) => c.name))}) FROM STDIN`,
+        encoders: t.columns.map((c) => (c.type === 'timestamp' ? timestampEncoder : encodeCopyValue)),
+        upsert: upsertSql(this.cfg.schema, t),
+        truncate: `TRUNCATE ${target}`,
+        conflicts: false,
+      };
+      this.prepared.set(t, p);
+    }
+    return p;
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw connectionError(this.cfg.where, this.cfg.client.user, err);
+    }
+  }
+
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.connect();
+    try {
+      return await fn(c);
+    } catch (err) {
+      if (err instanceof FerryError) throw err;
+      throw new FerryError('run', 'target.query_failed', `a bookkeeping query on ${this.cfg.where} failed: ${safePgReason(err)}`);
+    } finally {
+      c.release();
+    }
+  }
+
+  /** Runs `fn` in one transaction; on any failure rolls back so nothing of the unit is written. */
+  private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    const c = await this.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      await fn(c);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+      if (err instanceof FerryError) throw err;
+      throw new FerryError('run', 'target.commit_failed', `${what} on ${this.cfg.where} failed and was rolled back, so nothing of it was written: ${safePgReason(err)}`);
+    } finally {
+      c.release(broken);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * A SQLite database as a Source. Every connection is opened `readonly` with `fileMustExist`,
+ * so a mapping bug can never write to (or create) the legacy database.
+ *
+ * Each read() gets its own connection: better-sqlite3 iterators are synchronous and keep their
+ * connection busy, and the engine reads several tables at once.
+ */
+import { setImmediate as nextTick } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { FerryError } from '../../errors.js';
+import type { Batch, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import type { SqliteConfig } from './config.js';
+import { introspectSqlite, tableInfo } from './introspect.js';
+import { q, qList } from './sql.js';
+
+/** Opens a read-only connection, turning driver failures into an actionable FerryError. */
+export function openReadonly(config: SqliteConfig): Database.Database {
+  try {
+    const db = new Database(config.file, { readonly: true, fileMustExist: true });
+    db.pragma(`busy_timeout = ${config.busyTimeout}`);
+    return db;
+  } catch (err) {
+    throw new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${config.file} for reading (${(err as Error).message}); check the path and that it is a SQLite file`, [], {
+      cause: err,
+    });
+  }
+}
+
+/** 64-bit integers arrive as bigint so none is rounded; those that fit a number become one. */
+function fromDriver(row: unknown[]): Value[] {
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) row[i] = Number(v);
+  }
+  return row as Value[];
+}
+
+/** A read-only `sqlite:FILE` source; construct through `openSource` in index.ts. */
+export class SqliteSource implements Source {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+
+  constructor(
+    readonly displayUrl: string,
+    private readonly config: SqliteConfig,
+  ) {
+    this.db = openReadonly(config);
+  }
+
+  async introspect(): Promise<SchemaInfo> {
+    return introspectSqlite(this.db);
+  }
+
+  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+    options.signal?.throwIfAborted();
+    const info = tableInfo(this.db, table);
+    const known = new Set(info.columns.map((c) => c.name));
+    const columns = options.columns ?? info.columns.map((c) => c.name);
+    const orderBy = options.orderBy ?? [];
+    const missing = [...columns, ...orderBy].filter((c) => !known.has(c));
+    if (missing.length) {
+      throw new FerryError('not_found', 'connector.column_missing', `table ${table} has no column(s) ${[...new Set(missing)].join(', ')}; it has ${[...known].join(', ')}`);
+    }
+    const order = orderBy.length ? ` ORDER BY ${qList(orderBy)}` : '';
+    const sql = `SELECT ${qList(columns)} FROM ${q(table)}${order} LIMIT -1 OFFSET ?`;
+    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const db = openReadonly(this.config);
+    let rows: Value[][] = [];
+    const iterator = db.prepare(sql).raw(true).safeIntegers(true).iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
+    try {
+      for (const row of iterator) {
+        rows.push(fromDriver(row));
+        if (rows.length === batchSize) {
+          options.signal?.throwIfAborted();
+          yield { columns, rows };
+          rows = [];
+          // Let other work (writes, progress, signals) run between batches.
+          await nextTick();
+        }
+      }
+      options.signal?.throwIfAborted();
+      if (rows.length) yield { columns, rows };
+    } finally {
+      iterator.return?.();
+      db.close();
+    }
+  }
+
+  async count(table: string): Promise<number> {
+    tableInfo(this.db, table);
+    const row = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number };
+    return row.n;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

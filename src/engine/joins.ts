@@ -1,0 +1,87 @@
+/**
+ * Joins and lookups read a whole (normally small, reference-like) source table into memory
+ * once per run, keyed for constant-time matching. This keeps the engine connector-agnostic:
+ * a CSV patient file can be joined to a PostgreSQL GP table. Large fact tables belong in
+ * their own mapping, not in a join.
+ */
+import type { Source, Value } from '../connectors/connector.js';
+import type { Contract, Mapping } from '../contract/model.js';
+import { FerryError } from '../errors.js';
+import { keyRenderer } from './source-key.js';
+
+export interface LoadedJoin {
+  alias: string;
+  columns: string[];
+  /** The joined row's values for a source row, or nulls when nothing matches (a left join). */
+  match(row: readonly Value[]): readonly Value[];
+}
+
+/** Loads a joined table keyed on its `on` columns; the first row for a key wins. */
+export async function loadJoin(
+  source: Source,
+  contract: Contract,
+  join: Mapping['joins'][number],
+  index: Map<string, number>,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<LoadedJoin> {
+  const def = contract.source.tables[join.table];
+  if (!def) throw new FerryError('contract', 'contract.unknown_source_table', `join table ${join.table} is not pinned in the contract's source schema`);
+  const columns = Object.keys(def.columns);
+  const local = Object.keys(join.on);
+  const remote = Object.values(join.on);
+  const remoteIdx = remote.map((c) => {
+    const i = columns.indexOf(c);
+    if (i < 0) throw new FerryError('contract', 'contract.unknown_column', `join on ${join.table}.${c}: no such column`);
+    return i;
+  });
+  const localIdx = local.map((c) => {
+    const i = index.get(c);
+    if (i === undefined) throw new FerryError('contract', 'contract.unknown_column', `join on ${c}: not a column of the mapping's source table`);
+    return i;
+  });
+  const remoteKey = keyRenderer(remoteIdx);
+  const localKey = keyRenderer(localIdx);
+  const rows = new Map<string, Value[]>();
+  for await (const batch of source.read(join.table, { columns, orderBy: def.primary_key, batchSize, signal })) {
+    for (const r of batch.rows) {
+      const k = remoteKey(r);
+      if (!rows.has(k)) rows.set(k, r);
+    }
+  }
+  const empty: Value[] = new Array(columns.length).fill(null);
+  return {
+    alias: join.alias ?? join.table,
+    columns,
+    match: (row) => rows.get(localKey(row)) ?? empty,
+  };
+}
+
+/** Lookup tables preloaded per (table, key, value), shared by every mapping of a run. */
+export class LookupCache {
+  private readonly maps = new Map<string, ReadonlyMap<string, Value>>();
+
+  /** Loads every lookup a contract uses. */
+  async load(source: Source, specs: Array<{ table: string; key: string; value: string }>, batchSize: number, signal?: AbortSignal): Promise<void> {
+    for (const s of specs) {
+      const id = `${s.table}\u0000${s.key}\u0000${s.value}`;
+      if (this.maps.has(id)) continue;
+      const map = new Map<string, Value>();
+      for await (const batch of source.read(s.table, { columns: [s.key, s.value], batchSize, signal })) {
+        for (const [k, v] of batch.rows) {
+          if (k === null) continue;
+          const key = Buffer.isBuffer(k) ? k.toString('hex') : String(k);
+          if (!map.has(key)) map.set(key, v);
+        }
+      }
+      this.maps.set(id, map);
+    }
+  }
+
+  /** The preloaded map for one lookup. */
+  get(table: string, key: string, value: string): ReadonlyMap<string, Value> {
+    const m = this.maps.get(`${table}\u0000${key}\u0000${value}`);
+    if (!m) throw new FerryError('internal', 'engine.lookup_not_loaded', `lookup ${table}.${key} → ${value} was not preloaded`);
+    return m;
+  }
+}

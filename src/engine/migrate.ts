@@ -1,0 +1,32 @@
+/**
+ * The library entry point the CLI and the server share: open the contract and connectors by
+ * path and URL, run, and always close what was opened.
+ */
+import { openSource, openTarget } from '../connectors/registry.js';
+import type { Source, Target } from '../connectors/connector.js';
+import { contractDigest } from '../contract/canonical.js';
+import { loadContract } from '../contract/load.js';
+import type { RunReport } from './report.js';
+import { runMigration, type RunOptions } from './run.js';
+
+export interface MigrateOptions extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target'> {
+  contractFile: string;
+  sourceUrl: string;
+  targetUrl?: string;
+}
+
+/** Loads the contract, opens source and target by URL, runs, and closes both. */
+export async function migrate(o: MigrateOptions): Promise<RunReport> {
+  const loaded = await loadContract(o.contractFile);
+  const digest = contractDigest(loaded);
+  let source: Source | undefined;
+  let target: Target | undefined;
+  try {
+    source = await openSource(o.sourceUrl);
+    const targetUrl = o.targetUrl;
+    const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
+    return await runMigration({ ...o, loaded, digest, source, target: lazyTarget });
+  } finally {
+    await Promise.allSettled([source?.close(), target?.close()]);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The run report: a stable, documented JSON shape (docs/run-report.md). Consumers key on
+ * `format`; fields are only ever added, never renamed or removed, within one format.
+ */
+
+export const REPORT_FORMAT = 'ferry.run-report/v1';
+
+export type RunStatus = 'succeeded' | 'failed' | 'failed_gate' | 'cancelled';
+
+export interface ReasonEntry {
+  /** Stable reason code, e.g. `rule.nhs_number`, `transform.parse_date`, `crosswalk.unmapped`. */
+  reasonCode: string;
+  /** Field and rule or step that raised it, e.g. `nhs_number: nhs_number`. */
+  rule: string;
+  count: number;
+}
+
+export interface TableReport {
+  table: string;
+  source: string;
+  read: number;
+  loaded: number;
+  quarantined: number;
+  excluded: number;
+  /** read = loaded + quarantined + excluded. */
+  balanced: boolean;
+  elapsedMs: number;
+  rowsPerSecond: number | null;
+  quarantineReasons: ReasonEntry[];
+  warnings: ReasonEntry[];
+}
+
+export interface RunReport {
+  format: typeof REPORT_FORMAT;
+  runId: string;
+  status: RunStatus;
+  dryRun: boolean;
+  resumed: boolean;
+  contract: { name: string; version: string; digest: string };
+  source: string;
+  target: string | null;
+  pilot: { root: string; patients: number } | null;
+  startedAt: string;
+  finishedAt: string;
+  elapsedMs: number;
+  totals: { read: number; loaded: number; quarantined: number; excluded: number };
+  rowsPerSecond: number | null;
+  tables: TableReport[];
+  quarantineReasons: ReasonEntry[];
+  error?: { code: string; message: string };
+}
+
+/** A plain-text summary per table, for terminals and logs. */
+export function formatReport(r: RunReport): string {
+  const lines: string[] = [];
+  const head = r.dryRun ? 'Dry run' : 'Run';
+  lines.push(`${head} ${r.runId}: ${r.status}${r.pilot ? ` (pilot: ${r.pilot.patients} rows of ${r.pilot.root} and linked rows)` : ''}`);
+  lines.push(`contract ${r.contract.name} ${r.contract.version} (${r.contract.digest.slice(0, 12)}…)`);
+  const w = Math.max(5, ...r.tables.map((t) => t.table.length));
+  lines.push(`${'table'.padEnd(w)}  ${'read'.padStart(9)}  ${'loaded'.padStart(9)}  ${'quarant.'.padStart(9)}  ${'excluded'.padStart(9)}  rows/s`);
+  for (const t of r.tables) {
+    lines.push(
+      `${t.table.padEnd(w)}  ${String(t.read).padStart(9)}  ${String(t.loaded).padStart(9)}  ${String(t.quarantined).padStart(9)}  ${String(t.excluded).padStart(9)}  ${t.rowsPerSecond ?? '-'}${t.balanced ? '' : '  UNBALANCED'}`,
+    );
+    for (const q of t.quarantineReasons.slice(0, 5)) lines.push(`${''.padEnd(w)}    ${String(q.count).padStart(7)} × ${q.reasonCode} (${q.rule})`);
+    if (t.quarantineReasons.length > 5) lines.push(`${''.padEnd(w)}    … ${t.quarantineReasons.length - 5} more reason(s) in the JSON report`);
+  }
+  const tt = r.totals;
+  lines.push(`${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`);
+  lines.push(`elapsed ${(r.elapsedMs / 1000).toFixed(2)} s`);
+  if (r.error) lines.push(`error ${r.error.code}: ${r.error.message}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,228 @@
+/**
+ * A run: contract digest × source × target. Stages: preflight (connect, drift check) → plan
+ * (foreign-key order) → per table: extract → transform → validate → load, checkpointed per
+ * batch → accounting check → report. Resumable with the run id; idempotent per batch.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Checkpoint, Source, Target } from '../connectors/connector.js';
+import type { LoadedContract } from '../contract/model.js';
+import { FerryError, issue, type Issue } from '../errors.js';
+import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
+import { detectDrift } from './drift.js';
+import type { RunEventListener } from './events.js';
+import { LookupCache } from './joins.js';
+import { selectPilot, type PilotSelection } from './pilot.js';
+import { planLoad, runPlanned } from './plan.js';
+import { REPORT_FORMAT, type ReasonEntry, type RunReport, type RunStatus, type TableReport } from './report.js';
+import { runTable, type ReasonCount, type TableResult } from './table-job.js';
+import { mappedTargetDefs } from './target-defs.js';
+
+export interface RunOptions {
+  loaded: LoadedContract;
+  digest: string;
+  source: Source;
+  /** Required unless `dryRun`. A factory is only called after preflight passed, so a drifted source never touches the target. */
+  target?: Target | (() => Promise<Target>);
+  dryRun?: boolean;
+  pilot?: { patients: number; table?: string };
+  /** Continue this earlier run from its last committed checkpoints. */
+  resume?: string;
+  batchSize?: number;
+  /** Tables loaded at once (those with no foreign-key dependency between them). */
+  concurrency?: number;
+  /** Count source rows first so progress can show totals and ETA. */
+  countTotals?: boolean;
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  observer?: CrosswalkObserver;
+  today?: () => string;
+  now?: () => Date;
+}
+
+/** A fresh, sortable run id: time plus randomness. */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Executes a migration run and returns its report; throws only for preflight failures. */
+export async function runMigration(o: RunOptions): Promise<RunReport> {
+  const now = o.now ?? (() => new Date());
+  const startedAt = now();
+  const contract = o.loaded.contract;
+  const dryRun = o.dryRun ?? false;
+  if (!dryRun && !o.target) throw new FerryError('usage', 'run.no_target', 'a target is required unless --dry-run is given');
+  const batchSize = o.batchSize ?? 10_000;
+  const today = o.today ?? (() => now().toISOString().slice(0, 10));
+
+  // Preflight: the live source must match the pinned schema before a single row moves.
+  const live = await o.source.introspect();
+  const drift = detectDrift(contract, live, { compareTypes: o.source.kind !== 'csv' && o.source.kind !== 'ndjson' });
+  if (drift.length > 0) {
+    throw new FerryError('drift', 'run.schema_drift', `the source schema has drifted from the contract's pinned schema (${drift.length} difference(s)); nothing was moved`, drift);
+  }
+  const target = dryRun || !o.target ? undefined : typeof o.target === 'function' ? await o.target() : o.target;
+  const defs = mappedTargetDefs(contract);
+  const defByName = new Map(defs.map((d) => [d.name, d]));
+
+  let runId = o.resume ?? newRunId(startedAt);
+  let checkpoints = new Map<string, Checkpoint>();
+  if (target) {
+    await target.ensureSchema(defs, { create: true });
+    if (o.resume) {
+      const existing = await target.getRun(o.resume);
+      if (!existing) throw new FerryError('not_found', 'run.unknown', `run ${o.resume} is not recorded in the target ${target.displayUrl}; check the run id`);
+      if (existing.contractDigest !== o.digest) {
+        throw new FerryError('conflict', 'run.digest_mismatch', `run ${o.resume} was started with contract ${existing.contractDigest.slice(0, 12)}…, not ${o.digest.slice(0, 12)}…; resume it with the same contract or start a new run`);
+      }
+      if (existing.status === 'succeeded') throw new FerryError('conflict', 'run.already_finished', `run ${o.resume} already finished successfully; there is nothing to resume`);
+      await target.beginRun({ ...existing, status: 'running' });
+      checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));
+    } else {
+      await target.beginRun({ runId, contractDigest: o.digest, startedAt: startedAt.toISOString(), status: 'running' });
+    }
+  } else if (o.resume) {
+    throw new FerryError('usage', 'run.resume_dry', '--resume needs a target; a dry run keeps no checkpoints');
+  } else {
+    runId = `${runId}-dry`;
+  }
+
+  const plan = planLoad(contract);
+  o.onEvent?.({ type: 'run:started', runId, contractDigest: o.digest, tables: plan.map((p) => p.table), resumed: Boolean(o.resume), dryRun });
+
+  let pilot: PilotSelection | undefined;
+  if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, batchSize, signal: o.signal });
+  const lookups = new LookupCache();
+  await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
+
+  const results = new Map<string, TableResult>();
+  let failure: unknown;
+  try {
+    await runPlanned(
+      plan,
+      Math.max(1, o.concurrency ?? 2),
+      async (table) => {
+        const mapping = contract.mappings[table];
+        const r = await runTable({
+          runId,
+          loaded: o.loaded,
+          table,
+          def: defByName.get(table)!,
+          source: o.source,
+          target,
+          batchSize,
+          resumeFrom: checkpoints.get(table),
+          pilotKeys: pilot?.included.get(mapping.source),
+          lookups,
+          countTotal: o.countTotals ?? false,
+          signal: o.signal,
+          onEvent: o.onEvent,
+          observer: o.observer,
+          today,
+        });
+        results.set(table, r);
+      },
+      o.signal,
+    );
+  } catch (err) {
+    failure = err;
+  }
+
+  const tables: TableReport[] = [];
+  for (const p of plan) {
+    const r = results.get(p.table);
+    if (!r) continue;
+    tables.push({
+      table: r.table,
+      source: r.source,
+      read: r.read,
+      loaded: r.loaded,
+      quarantined: r.quarantined,
+      excluded: r.excluded,
+      balanced: r.read === r.loaded + r.quarantined + r.excluded,
+      elapsedMs: r.elapsedMs,
+      rowsPerSecond: r.elapsedMs > 0 ? Math.round((r.read / r.elapsedMs) * 1000) : null,
+      quarantineReasons: sortReasons(r.reasons),
+      warnings: sortReasons(r.warnings),
+    });
+  }
+  // After a resume, quarantine reasons from before the crash live only in the target: recount there.
+  if (target && o.resume) await recountReasons(target, runId, tables);
+
+  const issues: Issue[] = [];
+  for (const t of tables) {
+    if (!t.balanced) {
+      issues.push(issue('run.unbalanced', `tables.${t.table}`, `${t.table}: read ${t.read} ≠ loaded ${t.loaded} + quarantined ${t.quarantined} + excluded ${t.excluded}`));
+    }
+  }
+  let status: RunStatus = 'succeeded';
+  let error: RunReport['error'];
+  if (o.signal?.aborted) {
+    status = 'cancelled';
+    error = { code: 'run.cancelled', message: 'the run was cancelled; resume it with --resume ' + runId };
+  } else if (failure !== undefined) {
+    status = 'failed';
+    error = failure instanceof FerryError ? { code: failure.code, message: failure.message } : { code: 'run.failed', message: failure instanceof Error ? failure.message : String(failure) };
+  } else if (issues.length > 0) {
+    status = 'failed';
+    error = { code: 'run.unbalanced', message: issues.map((i) => i.message).join('; ') };
+  }
+  if (target) await target.finishRun(runId, status);
+
+  const finishedAt = now();
+  const totals = tables.reduce((a, t) => ({ read: a.read + t.read, loaded: a.loaded + t.loaded, quarantined: a.quarantined + t.quarantined, excluded: a.excluded + t.excluded }), {
+    read: 0,
+    loaded: 0,
+    quarantined: 0,
+    excluded: 0,
+  });
+  const report: RunReport = {
+    format: REPORT_FORMAT,
+    runId,
+    status,
+    dryRun,
+    resumed: Boolean(o.resume),
+    contract: { name: contract.metadata.name, version: contract.metadata.version, digest: o.digest },
+    source: o.source.displayUrl,
+    target: target?.displayUrl ?? null,
+    pilot: pilot ? { root: pilot.root, patients: pilot.patients } : null,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    elapsedMs: finishedAt.getTime() - startedAt.getTime(),
+    totals,
+    rowsPerSecond: finishedAt.getTime() > startedAt.getTime() ? Math.round((totals.read / (finishedAt.getTime() - startedAt.getTime())) * 1000) : null,
+    tables,
+    quarantineReasons: mergeReasons(tables.flatMap((t) => t.quarantineReasons)),
+    ...(error ? { error } : {}),
+  };
+  o.onEvent?.({ type: 'run:finished', runId, status, elapsedMs: report.elapsedMs });
+  return report;
+}
+
+function sortReasons(m: Map<string, ReasonCount>): ReasonEntry[] {
+  return [...m.values()].sort((a, b) => b.count - a.count || a.reasonCode.localeCompare(b.reasonCode) || a.rule.localeCompare(b.rule));
+}
+
+function mergeReasons(list: ReasonEntry[]): ReasonEntry[] {
+  const m = new Map<string, ReasonCount>();
+  for (const r of list) {
+    const k = `${r.reasonCode}\u0000${r.rule}`;
+    const hit = m.get(k);
+    if (hit) hit.count += r.count;
+    else m.set(k, { ...r });
+  }
+  return sortReasons(m);
+}
+
+async function recountReasons(target: Target, runId: string, tables: TableReport[]): Promise<void> {
+  const byTable = new Map<string, Map<string, ReasonCount>>();
+  for await (const q of target.quarantine(runId)) {
+    const m = byTable.get(q.targetTable) ?? new Map<string, ReasonCount>();
+    byTable.set(q.targetTable, m);
+    const k = `${q.reasonCode}\u0000${q.rule}`;
+    const hit = m.get(k);
+    if (hit) hit.count++;
+    else m.set(k, { reasonCode: q.reasonCode, rule: q.rule, count: 1 });
+  }
+  for (const t of tables) t.quarantineReasons = sortReasons(byTable.get(t.table) ?? new Map());
+}

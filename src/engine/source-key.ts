@@ -1,0 +1,21 @@
+/**
+ * Source keys identify a legacy row in quarantine records and lineage: the primary key
+ * values joined with `|`. Keys, never other values, are what Ferry records about a row.
+ */
+import type { Value } from '../connectors/connector.js';
+
+/** Renders one key part; binary keys are shown as hex so they stay printable. */
+function part(v: Value): string {
+  if (v === null) return '';
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  return String(v);
+}
+
+/** Builds a function that renders a row's key from the given column positions. */
+export function keyRenderer(indexes: number[]): (row: readonly Value[]) => string {
+  if (indexes.length === 1) {
+    const i = indexes[0];
+    return (row) => part(row[i]);
+  }
+  return (row) => indexes.map((i) => part(row[i])).join('|');
+}
