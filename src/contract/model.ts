@@ -181,6 +181,51 @@ export const rowRuleSchema = z.union([
     severity: severity.default('error'),
     description: z.string().optional(),
   }),
+  z.strictObject({
+    name: identifier,
+    /** Clinical plausibility: a numeric result must lie in the physiological range configured for its code. */
+    lab_range: z.strictObject({
+      /** Field holding the test code (e.g. LOINC). */
+      code: identifier,
+      /** Field holding the numeric result. */
+      value: identifier,
+      /** Field holding the unit; when given, a range with a unit only applies to results in that unit. */
+      unit: identifier.optional(),
+      ranges: z.record(
+        z.string().min(1),
+        z.strictObject({ min: z.number(), max: z.number(), unit: z.string().optional() }),
+      ),
+    }),
+    severity: severity.default('error'),
+    description: z.string().optional(),
+  }),
+]);
+
+/**
+ * Rules over a whole target table, measured during the run and reported through the quality
+ * gates (uniqueness KPI) with example source keys.
+ */
+export const tableRuleSchema = z.union([
+  z.strictObject({
+    name: identifier,
+    /** These target fields together identify a row: a repeated combination is a uniqueness failure. */
+    unique: z.array(identifier).min(1),
+    severity: severity.default('error'),
+    description: z.string().optional(),
+  }),
+  z.strictObject({
+    name: identifier,
+    /** The same person twice: same NHS number, or same name + date of birth + postcode with different NHS numbers. */
+    duplicate_patient: z.strictObject({
+      nhs_number: identifier,
+      family_name: identifier,
+      given_name: identifier.optional(),
+      date_of_birth: identifier,
+      postcode: identifier.optional(),
+    }),
+    severity: severity.default('error'),
+    description: z.string().optional(),
+  }),
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -228,6 +273,7 @@ export const mappingSchema = z.strictObject({
   load: z.enum(['upsert', 'append', 'truncate']).default('upsert'),
   fields: z.record(identifier, fieldMappingSchema),
   row_rules: z.array(rowRuleSchema).default([]),
+  table_rules: z.array(tableRuleSchema).default([]),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -262,8 +308,21 @@ export const thresholdSchema = z.strictObject({
   warn_below: z.number().min(0).max(1).optional(),
 });
 
+/** Checks across target tables, evaluated over the migrated data at the end of a run. */
+export const crossCheckSchema = z.strictObject({
+  name: identifier,
+  /** A medication recorded for a patient who has an allergy to the same substance. */
+  allergy_conflict: z.strictObject({
+    medication: z.strictObject({ table: identifier, patient: identifier, substance: identifier }),
+    allergy: z.strictObject({ table: identifier, patient: identifier, substance: identifier }),
+  }),
+  severity: severity.default('warning'),
+  description: z.string().optional(),
+});
+
 export const qualitySchema = z.strictObject({
   thresholds: z.array(thresholdSchema).default([]),
+  checks: z.array(crossCheckSchema).default([]),
   /** How many example failing source keys a gate failure lists. */
   example_keys: z.number().int().min(0).max(100).default(10),
 });
@@ -280,7 +339,7 @@ export const contractSchema = z.strictObject({
   target: z.strictObject({ tables: z.record(identifier, targetTableSchema) }),
   crosswalks: z.record(identifier, crosswalkRefSchema).default({}),
   mappings: z.record(identifier, mappingSchema),
-  quality: qualitySchema.default({ thresholds: [], example_keys: 10 }),
+  quality: qualitySchema.default({ thresholds: [], checks: [], example_keys: 10 }),
 });
 
 export type Contract = z.infer<typeof contractSchema>;
@@ -292,6 +351,8 @@ export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type Rule = z.infer<typeof ruleSchema>;
 export type RowRule = z.infer<typeof rowRuleSchema>;
+export type TableRule = z.infer<typeof tableRuleSchema>;
+export type CrossCheck = z.infer<typeof crossCheckSchema>;
 export type Filter = z.infer<typeof filterSchema>;
 export type CrosswalkRef = z.infer<typeof crosswalkRefSchema>;
 export type Threshold = z.infer<typeof thresholdSchema>;

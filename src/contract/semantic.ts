@@ -167,10 +167,16 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
             [rule.compare.left, [...at, 'compare', 'left']],
             [rule.compare.right, [...at, 'compare', 'right']],
           ]
-        : [
-            [rule.age.birth, [...at, 'age', 'birth']],
-            [rule.age.at, [...at, 'age', 'at']],
-          ];
+        : 'lab_range' in rule
+          ? [
+              [rule.lab_range.code, [...at, 'lab_range', 'code']],
+              [rule.lab_range.value, [...at, 'lab_range', 'value']],
+              [rule.lab_range.unit, [...at, 'lab_range', 'unit']],
+            ]
+          : [
+              [rule.age.birth, [...at, 'age', 'birth']],
+              [rule.age.at, [...at, 'age', 'at']],
+            ];
     for (const [ref, path] of refs)
       if (ref !== undefined && !fields.includes(ref))
         report('row_rule_field_unmapped', path, `row rule '${rule.name}' uses field '${ref}', which this mapping does not map${didYouMean(ref, fields)}`);

@@ -11,6 +11,7 @@ import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
 import { LookupCache } from './joins.js';
+import type { RunObserver } from './observer.js';
 import { selectPilot, type PilotSelection } from './pilot.js';
 import { planLoad, runPlanned } from './plan.js';
 import { REPORT_FORMAT, type ReasonEntry, type RunReport, type RunStatus, type TableReport } from './report.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   observer?: CrosswalkObserver;
+  /** Sees every committed batch's outcome (quality KPIs, lineage). */
+  runObserver?: RunObserver;
   today?: () => string;
   now?: () => Date;
 }
@@ -118,6 +121,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
           signal: o.signal,
           onEvent: o.onEvent,
           observer: o.observer,
+          runObserver: o.runObserver,
           today,
         });
         results.set(table, r);

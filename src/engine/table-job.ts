@@ -10,6 +10,7 @@ import { compileFieldRules, compileRowRule, type FieldCheck, type RowCheck } fro
 import { compileField, isFailure, type CrosswalkObserver, type FieldProgram } from '../transform/compile.js';
 import { compileConformer, type Conformer } from './conform.js';
 import type { RunEventListener, TableCounts } from './events.js';
+import type { RunObserver } from './observer.js';
 import { compileFilter } from './filter.js';
 import { loadJoin, type LookupCache } from './joins.js';
 import { keyRenderer } from './source-key.js';
@@ -32,6 +33,8 @@ export interface TableJobOptions {
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   observer?: CrosswalkObserver;
+  /** Sees every committed batch's outcome (quality KPIs, lineage). */
+  runObserver?: RunObserver;
   /** Today's date as YYYY-MM-DD, injectable so date rules are testable. */
   today: () => string;
 }
@@ -180,6 +183,11 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     if (o.signal?.aborted) break;
     const rows: Value[][] = [];
     const quarantine: QuarantineRecord[] = [];
+    const observed = o.runObserver;
+    const loadedKeys: string[] = [];
+    const batchWarnings: Array<{ sourceKey: string; rule: string; reasonCode: string }> = [];
+    const excludedBefore = counts.excluded;
+    const quarantinedBefore = counts.quarantined;
     for (const src of batch.rows) {
       let wide: readonly Value[] = src;
       if (joins.length > 0) {
@@ -210,7 +218,10 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
           const r = check(c as Value);
           if (!r) continue;
           if (r.severity === 'error') (issues ??= []).push(r);
-          else tally(warnings, r.rule, r.reasonCode);
+          else {
+            tally(warnings, r.rule, r.reasonCode);
+            if (observed) batchWarnings.push({ sourceKey: sourceKey(wide), rule: r.rule, reasonCode: r.reasonCode });
+          }
         }
       }
       for (const u of unmapped) {
@@ -222,11 +233,15 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
           const r = check(out);
           if (!r) continue;
           if (r.severity === 'error') (issues ??= []).push(r);
-          else tally(warnings, r.rule, r.reasonCode);
+          else {
+            tally(warnings, r.rule, r.reasonCode);
+            if (observed) batchWarnings.push({ sourceKey: sourceKey(wide), rule: r.rule, reasonCode: r.reasonCode });
+          }
         }
       }
       if (issues === undefined) {
         rows.push(out);
+        if (observed) loadedKeys.push(sourceKey(wide));
         continue;
       }
       const key = sourceKey(wide);
@@ -239,14 +254,30 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     counts.read += batch.rows.length;
     counts.loaded += rows.length;
     const checkpoint: Checkpoint = { runId: o.runId, table: o.table, offset: counts.read, ...pick(counts), done: false };
+    const outcome = observed && {
+      runId: o.runId,
+      table: o.table,
+      def: o.def,
+      mapping,
+      loaded: rows,
+      loadedKeys,
+      quarantine,
+      quarantinedRows: counts.quarantined - quarantinedBefore,
+      excluded: counts.excluded - excludedBefore,
+      warnings: batchWarnings,
+    };
     // Overlap: transform the next batch while this one is being written; commits stay in order.
     if (pending) await pending;
     const snapshot = { ...counts };
     pending = o.target
       ? o.target.commit({ runId: o.runId, table: o.def, mode, rows, quarantine, checkpoint }).then(() => {
+          if (outcome) observed.batch(outcome);
           o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: batch.rows.length, counts: snapshot });
         })
-      : Promise.resolve().then(() => o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: batch.rows.length, counts: snapshot }));
+      : Promise.resolve().then(() => {
+          if (outcome) observed.batch(outcome);
+          o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: batch.rows.length, counts: snapshot });
+        });
   }
   if (pending) await pending;
   if (o.signal?.aborted) return result();

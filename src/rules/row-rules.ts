@@ -1,6 +1,7 @@
 /**
- * Cross-field rules on a row's target values: `compare` (left op right) and `age` (completed
- * years between a birth date and an event date or today). A missing value on either side passes:
+ * Cross-field rules on a row's target values: `compare` (left op right), `age` (completed
+ * years between a birth date and an event date or today) and `lab_range` (a result within the
+ * physiological range configured for its test code). A missing value on either side passes:
  * missing data is reported by `required` and the completeness KPI, not here.
  */
 import type { Value } from '../connectors/connector.js';
@@ -78,6 +79,7 @@ export function compileRowRule(rule: RowRule, indexOf: (field: string) => number
       return holds(c) ? null : broken;
     };
   }
+  if ('lab_range' in rule) return compileLabRange(rule.lab_range, rule.name, indexOf, reasonCode, severity);
   const { birth, at, min, max } = rule.age;
   const lo = min ?? 0;
   const hi = max ?? 125;
@@ -109,5 +111,33 @@ export function compileRowRule(rule: RowRule, indexOf: (field: string) => number
     if (age < lo) return tooYoung;
     if (age > hi) return tooOld;
     return null;
+  };
+}
+
+type LabRange = Extract<RowRule, { lab_range: unknown }>['lab_range'];
+
+/** A result outside the configured range for its code fails; codes without a range, or in another unit, pass. */
+function compileLabRange(spec: LabRange, name: string, indexOf: (field: string) => number, reasonCode: string, severity: 'error' | 'warning'): RowCheck {
+  const ci = resolve(indexOf, spec.code, name);
+  const vi = resolve(indexOf, spec.value, name);
+  const ui = spec.unit === undefined ? -1 : resolve(indexOf, spec.unit, name);
+  const ranges = new Map(Object.entries(spec.ranges).map(([code, r]) => [code.trim().toUpperCase(), r]));
+  const fail = failureFor(`${spec.value}: ${name}`, reasonCode, severity);
+  const outside = fail(`${spec.value} is outside the physiological range configured for its ${spec.code}`);
+  const notNumber = fail(`${spec.value} is not a number, so its range cannot be checked`);
+  return (row) => {
+    const code = row[ci];
+    const value = row[vi];
+    if (isBlank(code) || isBlank(value)) return null;
+    const range = ranges.get(String(code).trim().toUpperCase());
+    if (!range) return null;
+    if (range.unit !== undefined && ui >= 0) {
+      const unit = row[ui];
+      if (!isBlank(unit) && String(unit).trim() !== range.unit) return null;
+    }
+    const n = numericValue(value);
+    if (n === null) return notNumber;
+    const x = Number(n);
+    return x < range.min || x > range.max ? outside : null;
   };
 }
