@@ -327,6 +327,30 @@ export const qualitySchema = z.strictObject({
   example_keys: z.number().int().min(0).max(100).default(10),
 });
 
+/** One side of a business reconciliation check: an aggregate over a table, optionally filtered and grouped. */
+export const aggregateSpecSchema = z.strictObject({
+  table: identifier,
+  aggregate: z.enum(['count', 'count_distinct', 'sum']),
+  /** Column aggregated (required for count_distinct and sum). */
+  column: identifier.optional(),
+  filter: z.array(filterSchema).default([]),
+  /** Compare per group (e.g. waiting-list size per specialty); group values are compared as text. */
+  group_by: identifier.optional(),
+});
+
+/**
+ * Business reconciliation: a figure computed on the source and on the target that must agree,
+ * e.g. patients with an open referral, waiting-list size per specialty, active allergies.
+ */
+export const reconciliationCheckSchema = z.strictObject({
+  name: identifier,
+  description: z.string().optional(),
+  source: aggregateSpecSchema,
+  target: aggregateSpecSchema,
+  /** Allowed absolute difference (default: exact match). */
+  tolerance: z.number().min(0).default(0),
+});
+
 export const contractSchema = z.strictObject({
   ferry: z.literal(1),
   metadata: z.strictObject({
@@ -340,6 +364,7 @@ export const contractSchema = z.strictObject({
   crosswalks: z.record(identifier, crosswalkRefSchema).default({}),
   mappings: z.record(identifier, mappingSchema),
   quality: qualitySchema.default({ thresholds: [], checks: [], example_keys: 10 }),
+  reconciliation: z.array(reconciliationCheckSchema).default([]),
 });
 
 export type Contract = z.infer<typeof contractSchema>;
@@ -353,6 +378,8 @@ export type Rule = z.infer<typeof ruleSchema>;
 export type RowRule = z.infer<typeof rowRuleSchema>;
 export type TableRule = z.infer<typeof tableRuleSchema>;
 export type CrossCheck = z.infer<typeof crossCheckSchema>;
+export type ReconciliationCheck = z.infer<typeof reconciliationCheckSchema>;
+export type AggregateSpec = z.infer<typeof aggregateSpecSchema>;
 export type Filter = z.infer<typeof filterSchema>;
 export type CrosswalkRef = z.infer<typeof crosswalkRefSchema>;
 export type Threshold = z.infer<typeof thresholdSchema>;
