@@ -150,7 +150,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
         }
         const c = f.conform(v);
         if (c !== null && typeof c === 'object' && 'failed' in c) {
-          (issues ??= []).push({ rule: `${f.name}: target type`, reasonCode: c.reasonCode, message: c.message });
+          (issues ??= []).push({ rule: `${f.name}: target column`, reasonCode: c.reasonCode, message: c.message });
           continue;
         }
         out[f.at] = c as Value;
