@@ -174,7 +174,8 @@ function emitSpell(ctx: GenContext, p: Person, adm: number, disch: number, died:
   ];
   ctx.newRow();
   const d = ctx.drng;
-  if (ctx.hit('impossible_date') && ctx.claim(SP.DISCH_DT)) {
+  // Claiming ADM_DT too keeps it in the PAS's own format, so the contradiction stays unambiguous.
+  if (ctx.hit('impossible_date') && ctx.claim(SP.DISCH_DT) && ctx.claim(SP.ADM_DT)) {
     row[SP.DISCH_DT] = ddmmyyyy(adm - 1 - d.int(30));
     ctx.record('impossible_date', T.IP_SPELL, spellId, 'DISCH_DT', 'discharge_before_admission');
   }

@@ -92,12 +92,16 @@ function injectPatientDefects(ctx: GenContext, p: Person, row: Cell[], duplicate
   const key = p.id;
   const d = ctx.drng;
   ctx.newRow();
-  // A duplicate is only recognisable through its NHS number, so keep that intact.
-  if (!duplicated && ctx.hit('nhs_number_missing') && ctx.claim(PM.PAT_NHSNO)) {
+  // A duplicate is recognised by NHS number and date of birth, so the original keeps both intact.
+  if (duplicated) {
+    ctx.claim(PM.PAT_NHSNO);
+    ctx.claim(PM.PAT_DOB);
+  }
+  if (ctx.hit('nhs_number_missing') && ctx.claim(PM.PAT_NHSNO)) {
     row[PM.PAT_NHSNO] = '';
     ctx.record('nhs_number_missing', T.PAT_MAST, key, 'PAT_NHSNO');
   }
-  if (!duplicated && ctx.hit('nhs_number_invalid') && ctx.claim(PM.PAT_NHSNO)) {
+  if (ctx.hit('nhs_number_invalid') && ctx.claim(PM.PAT_NHSNO)) {
     row[PM.PAT_NHSNO] = withWrongCheckDigit(String(row[PM.PAT_NHSNO]), d);
     ctx.record('nhs_number_invalid', T.PAT_MAST, key, 'PAT_NHSNO');
   }
