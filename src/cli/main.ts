@@ -14,21 +14,28 @@ const groups: Array<() => Promise<{ register: Register }>> = [
   () => import('./init.js'),
   () => import('./synth.js'),
   () => import('./run.js'),
+  () => import('./crosswalk.js'),
 ];
 
-/** Runs the CLI with `argv` (without node and script), returning the exit code. */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  let exitCode = 0;
+/** Builds the full `ferry` program with every command group registered. */
+export async function buildProgram(io: CliIO, setExit: (code: number) => void): Promise<Command> {
   const program = new Command('ferry')
     .description('Ferry: contract-driven migration of hospital PAS/EPR data')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // A fixed help width keeps --help and the generated docs/cli.md identical on every terminal.
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
     .showHelpAfterError();
-  const setExit = (code: number) => {
-    exitCode = code;
-  };
   for (const load of groups) (await load()).register(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script), returning the exit code. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = 0;
+  const program = await buildProgram(io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
