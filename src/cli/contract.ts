@@ -1,5 +1,5 @@
 /**
- * `ferry contract validate|digest|diff|schema`: check a contract, print its identity, compare
+ * `ferry contract validate|digest|diff|schema|document`: check a contract, print its identity, compare
  * two versions, and emit the JSON Schema for editors. JSON output shapes are documented in
  * docs/contract.md and are stable.
  */
@@ -12,6 +12,7 @@ import { diffContracts, formatDiff } from '../contract/diff.js';
 import { contractJsonSchemaText } from '../contract/json-schema.js';
 import { loadContractText } from '../contract/load.js';
 import type { LoadedContract } from '../contract/model.js';
+import { registerDocument } from './document.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -130,6 +131,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .description('print the JSON Schema of the contract format, for editor completion and checking')
     .option('--out <file>', 'write the schema to FILE instead of standard output')
     .action(async (flags: { out?: string }) => setExit(await schema(flags, io)));
+  registerDocument(group, io, setExit);
 };
 
 function n(count: number, noun: string): string {

@@ -11,7 +11,7 @@ import { generateToCsv } from '../synth/generate.js';
 import { uniformRates } from '../synth/defects.js';
 import { printJson, type CliIO } from './io.js';
 import { createProgress } from './progress.js';
-import { exitCodeFor, writeReport } from './run.js';
+import { exitCodeFor, writeHtmlReport, writeReport } from './run.js';
 
 /** The example contract shipped with the package. */
 export const EXAMPLE_CONTRACT = path.resolve(import.meta.dirname, '../../examples/legacy-pas/contract.yaml');
@@ -45,11 +45,12 @@ export async function runDemo(flags: { dir: string; patients: number; seed: numb
     progress.stop();
   }
   await writeReport(path.join(dir, 'report.json'), report);
+  await writeHtmlReport(path.join(dir, 'report.html'), report);
   if (flags.json) {
     printJson(io, report);
   } else {
     io.out(formatReport(report));
-    io.out(`\nReport: ${path.relative(io.cwd, path.join(dir, 'report.json'))}. Quarantined rows (keys and reasons only) are in the _ferry_quarantine table of the target.`);
+    io.out(`\nReports: ${path.relative(io.cwd, path.join(dir, 'report.json'))} and ${path.relative(io.cwd, path.join(dir, 'report.html'))} (open it in a browser). Quarantined rows (keys and reasons only) are in the _ferry_quarantine table of the target.`);
   }
   return exitCodeFor(report);
 }

@@ -14,7 +14,9 @@ const groups: Array<() => Promise<{ register: Register }>> = [
   () => import('./init.js'),
   () => import('./synth.js'),
   () => import('./run.js'),
+  () => import('./audit.js'),
   () => import('./crosswalk.js'),
+  () => import('./reconcile.js'),
 ];
 
 /** Builds the full `ferry` program with every command group registered. */

@@ -7,9 +7,12 @@ import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { migrate } from '../engine/migrate.js';
 import { formatReport, type RunReport } from '../engine/report.js';
+import { TIERS, type Tier } from '../contract/model.js';
+import { renderQualityHtml } from '../quality/html-report.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
+import { openRunAudit } from './run-audit.js';
 import { runDemo } from './demo.js';
 
 function positiveInt(name: string) {
@@ -40,6 +43,12 @@ export async function writeReport(file: string, report: RunReport): Promise<void
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 
+/** Writes the self-contained HTML quality report where `--html` asks. */
+export async function writeHtmlReport(file: string, report: RunReport): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, renderQualityHtml(report));
+}
+
 interface RunFlags {
   source?: string;
   target?: string;
@@ -47,8 +56,11 @@ interface RunFlags {
   pilot?: number;
   pilotTable?: string;
   report?: string;
+  html?: string;
+  tier: Tier;
   json?: boolean;
   resume?: string;
+  store?: string;
   batchSize: number;
   concurrency: number;
 }
@@ -73,7 +85,8 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
   const progress = createProgress(io, Boolean(flags.json));
-  let report: RunReport;
+  const audit = await openRunAudit(io, flags.store, flags.tier ?? 'pre_production');
+  let report: RunReport | undefined;
   try {
     report = await withInterrupt((signal) =>
       migrate({
@@ -85,15 +98,21 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
         resume: flags.resume,
         batchSize: flags.batchSize,
         concurrency: flags.concurrency,
+        tier: flags.tier,
         countTotals: io.isTTY && !flags.json,
         signal,
-        onEvent: progress.listener,
+        onEvent: (e) => {
+          progress.listener(e);
+          audit.listener(e);
+        },
       }),
     );
   } finally {
     progress.stop();
+    await audit.finish(report);
   }
   if (flags.report) await writeReport(path.resolve(io.cwd, flags.report), report);
+  if (flags.html) await writeHtmlReport(path.resolve(io.cwd, flags.html), report);
   if (flags.json) printJson(io, report);
   else io.out(formatReport(report));
   return exitCodeFor(report);
@@ -111,7 +130,10 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--pilot-table <table>', 'root source table for --pilot (default: the table most others reference)')
     .option('--resume <runId>', 'continue a killed or failed run from its last committed batch')
     .option('--report <file>', 'write the JSON run report to FILE')
+    .option('--html <file>', 'write the self-contained HTML quality report to FILE')
+    .addOption(new Option('--tier <tier>', 'release tier whose quality thresholds gate the run').choices(TIERS).default('pre_production'))
     .option('--json', 'print the JSON run report instead of the summary')
+    .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(10_000))
     .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))
     .action(async (contract: string, flags: RunFlags) => setExit(await runCommand(contract, flags, io)));

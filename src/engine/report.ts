@@ -2,6 +2,8 @@
  * The run report: a stable, documented JSON shape (docs/run-report.md). Consumers key on
  * `format`; fields are only ever added, never renamed or removed, within one format.
  */
+import { formatQuality } from '../quality/summary.js';
+import type { QualityReport } from '../quality/report-types.js';
 
 export const REPORT_FORMAT = 'ferry.run-report/v1';
 
@@ -47,6 +49,8 @@ export interface RunReport {
   rowsPerSecond: number | null;
   tables: TableReport[];
   quarantineReasons: ReasonEntry[];
+  /** KPIs, gate decisions and findings (docs/quality.md); present once the run got past preflight. */
+  quality?: QualityReport;
   error?: { code: string; message: string };
 }
 
@@ -68,6 +72,7 @@ export function formatReport(r: RunReport): string {
   const tt = r.totals;
   lines.push(`${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`);
   lines.push(`elapsed ${(r.elapsedMs / 1000).toFixed(2)} s`);
+  if (r.quality) lines.push(...formatQuality(r.quality));
   if (r.error) lines.push(`error ${r.error.code}: ${r.error.message}`);
   return lines.join('\n');
 }

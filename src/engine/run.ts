@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Checkpoint, Source, Target } from '../connectors/connector.js';
-import type { LoadedContract } from '../contract/model.js';
+import type { LoadedContract, Tier } from '../contract/model.js';
 import { FerryError, issue, type Issue } from '../errors.js';
+import { createQualityCollector } from '../quality/collector.js';
+import { failingGateMessage } from '../quality/summary.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
@@ -38,6 +40,8 @@ export interface RunOptions {
   observer?: CrosswalkObserver;
   /** Sees every committed batch's outcome (quality KPIs, lineage). */
   runObserver?: RunObserver;
+  /** Release tier whose quality thresholds gate the run (default `pre_production`). */
+  tier?: Tier;
   today?: () => string;
   now?: () => Date;
 }
@@ -65,6 +69,8 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     throw new FerryError('drift', 'run.schema_drift', `the source schema has drifted from the contract's pinned schema (${drift.length} difference(s)); nothing was moved`, drift);
   }
   const target = dryRun || !o.target ? undefined : typeof o.target === 'function' ? await o.target() : o.target;
+  // Built before the target is touched: a table rule or check naming an unknown column stops here.
+  const quality = createQualityCollector(o.loaded, { tier: o.tier ?? 'pre_production' });
   const defs = mappedTargetDefs(contract);
   const defByName = new Map(defs.map((d) => [d.name, d]));
 
@@ -79,6 +85,8 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
         throw new FerryError('conflict', 'run.digest_mismatch', `run ${o.resume} was started with contract ${existing.contractDigest.slice(0, 12)}…, not ${o.digest.slice(0, 12)}…; resume it with the same contract or start a new run`);
       }
       if (existing.status === 'succeeded') throw new FerryError('conflict', 'run.already_finished', `run ${o.resume} already finished successfully; there is nothing to resume`);
+      // Resuming would measure only the rows after the resume and could turn a failed gate into a pass.
+      if (existing.status === 'failed_gate') throw new FerryError('conflict', 'run.gate_failed', `run ${o.resume} finished with a failed quality gate; fix the contract or the source data and start a new run`);
       await target.beginRun({ ...existing, status: 'running' });
       checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));
     } else {
@@ -95,6 +103,9 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
 
   let pilot: PilotSelection | undefined;
   if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, batchSize, signal: o.signal });
+  if (o.resume) quality.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
+  const observers: RunObserver[] = [quality, ...(o.runObserver ? [o.runObserver] : [])];
+  const runObserver: RunObserver = { batch: (outcome) => observers.forEach((ob) => ob.batch(outcome)) };
   const lookups = new LookupCache();
   await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
 
@@ -120,11 +131,12 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
           countTotal: o.countTotals ?? false,
           signal: o.signal,
           onEvent: o.onEvent,
-          observer: o.observer,
-          runObserver: o.runObserver,
+          observer: crosswalkObserver(quality.forTable(table), o.observer),
+          runObserver,
           today,
         });
         results.set(table, r);
+        if (!o.signal?.aborted) quality.tableDone(table);
       },
       o.signal,
     );
@@ -159,6 +171,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
       issues.push(issue('run.unbalanced', `tables.${t.table}`, `${t.table}: read ${t.read} ≠ loaded ${t.loaded} + quarantined ${t.quarantined} + excluded ${t.excluded}`));
     }
   }
+  const qualityReport = quality.result(tables);
   let status: RunStatus = 'succeeded';
   let error: RunReport['error'];
   if (o.signal?.aborted) {
@@ -170,6 +183,9 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
   } else if (issues.length > 0) {
     status = 'failed';
     error = { code: 'run.unbalanced', message: issues.map((i) => i.message).join('; ') };
+  } else if (qualityReport.decision === 'fail') {
+    status = 'failed_gate';
+    error = { code: 'run.failed_gate', message: failingGateMessage(qualityReport) };
   }
   if (target) await target.finishRun(runId, status);
 
@@ -197,10 +213,17 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     rowsPerSecond: finishedAt.getTime() > startedAt.getTime() ? Math.round((totals.read / (finishedAt.getTime() - startedAt.getTime())) * 1000) : null,
     tables,
     quarantineReasons: mergeReasons(tables.flatMap((t) => t.quarantineReasons)),
+    quality: qualityReport,
     ...(error ? { error } : {}),
   };
   o.onEvent?.({ type: 'run:finished', runId, status, elapsedMs: report.elapsedMs });
   return report;
+}
+
+/** Both observers see every code: the collector's per-table one and the caller's. */
+function crosswalkObserver(table: CrosswalkObserver, extra: CrosswalkObserver | undefined): CrosswalkObserver {
+  if (!extra) return table;
+  return { seen: (crosswalk, code, mapped) => (table.seen(crosswalk, code, mapped), extra.seen(crosswalk, code, mapped)) };
 }
 
 function sortReasons(m: Map<string, ReasonCount>): ReasonEntry[] {

@@ -121,7 +121,11 @@ function compileLabRange(spec: LabRange, name: string, indexOf: (field: string) 
   const ci = resolve(indexOf, spec.code, name);
   const vi = resolve(indexOf, spec.value, name);
   const ui = spec.unit === undefined ? -1 : resolve(indexOf, spec.unit, name);
-  const ranges = new Map(Object.entries(spec.ranges).map(([code, r]) => [code.trim().toUpperCase(), r]));
+  // Units are compared ignoring case and spacing: laboratory systems write "mmol/l" as often as
+  // the UCUM "mmol/L", and an exact match would silently skip the check for every such result.
+  const ranges = new Map(
+    Object.entries(spec.ranges).map(([code, r]) => [code.trim().toUpperCase(), { ...r, unit: r.unit === undefined ? undefined : unitKey(r.unit) }]),
+  );
   const fail = failureFor(`${spec.value}: ${name}`, reasonCode, severity);
   const outside = fail(`${spec.value} is outside the physiological range configured for its ${spec.code}`);
   const notNumber = fail(`${spec.value} is not a number, so its range cannot be checked`);
@@ -133,11 +137,15 @@ function compileLabRange(spec: LabRange, name: string, indexOf: (field: string) 
     if (!range) return null;
     if (range.unit !== undefined && ui >= 0) {
       const unit = row[ui];
-      if (!isBlank(unit) && String(unit).trim() !== range.unit) return null;
+      if (!isBlank(unit) && unitKey(String(unit)) !== range.unit) return null;
     }
     const n = numericValue(value);
     if (n === null) return notNumber;
     const x = Number(n);
     return x < range.min || x > range.max ? outside : null;
   };
+}
+
+function unitKey(unit: string): string {
+  return unit.replace(/\s+/g, '').toLowerCase();
 }

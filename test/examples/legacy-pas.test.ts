@@ -4,7 +4,7 @@
  * and on clean data no row is quarantined at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
@@ -51,7 +51,12 @@ describe('examples/legacy-pas over synthetic data', () => {
     const src = path.join(dir, 'defective');
     const synth = await generateToCsv({ seed: 11, patients: 400, rates: uniformRates(0.03), dir: src });
     const target = path.join(dir, 'defective.db');
-    const report = await migrate({ contractFile: EXAMPLE_CONTRACT, sourceUrl: `csv:${src}`, targetUrl: `sqlite:${target}` });
+    // The same contract, listing every failing key (the shipped one lists ten) so duplicates can be matched one by one.
+    const copy = path.join(dir, 'contract');
+    await cp(path.dirname(EXAMPLE_CONTRACT), copy, { recursive: true });
+    const contractFile = path.join(copy, 'contract.yaml');
+    await writeFile(contractFile, (await readFile(contractFile, 'utf8')).replace('example_keys: 10', 'example_keys: 100'));
+    const report = await migrate({ contractFile, sourceUrl: `csv:${src}`, targetUrl: `sqlite:${target}` });
     expect(report.status).not.toBe('failed');
     for (const t of report.tables) expect(t.balanced, t.table).toBe(true);
 
@@ -78,6 +83,19 @@ describe('examples/legacy-pas over synthetic data', () => {
 
     // Repaired kinds load unless the same row also carries a defect that quarantines it.
     const quarantining = new Set(manifest.defects.filter((d) => CAUGHT_AS[d.kind]).map((d) => `${d.table}|${d.key}`));
+    // Duplicate patients are a table rule: every duplicate whose two rows both loaded is reported, and nothing else.
+    const dupRule = report.quality!.tableRules.find((r) => r.kind === 'duplicate_patient')!;
+    const flagged = new Set(dupRule.exampleKeys.map((k) => k.sourceKey));
+    expect(dupRule.failures).toBe(flagged.size);
+    const duplicates = manifest.defects.filter((d) => d.kind === 'duplicate_patient');
+    expect(duplicates.length).toBeGreaterThan(0);
+    for (const d of duplicates) {
+      const bothLoaded = !caught.has(`PAT_MAST|${d.key}`) && !caught.has(`PAT_MAST|${d.related}`);
+      if (bothLoaded) expect(flagged.has(d.key) || flagged.has(String(d.related)), `duplicate ${d.key} of ${d.related}`).toBe(true);
+    }
+    const duplicateKeys = new Set(duplicates.flatMap((d) => [d.key, String(d.related)]));
+    expect([...flagged].filter((k) => !duplicateKeys.has(k))).toEqual([]);
+
     const repairedButQuarantined = manifest.defects.filter((d) => REPAIRED.includes(d.kind) && !quarantining.has(`${d.table}|${d.key}`) && caught.has(`${d.table}|${d.key}`));
     expect(repairedButQuarantined).toEqual([]);
   }, 120_000);
@@ -88,6 +106,7 @@ describe('examples/legacy-pas over synthetic data', () => {
     const report = await migrate({ contractFile: EXAMPLE_CONTRACT, sourceUrl: `csv:${src}`, targetUrl: `sqlite:${path.join(dir, 'clean.db')}` });
     expect(report.status).toBe('succeeded');
     expect(report.totals.quarantined).toBe(0);
+    expect(report.quality!.gates.filter((g) => g.decision === 'fail' || g.decision === 'warn')).toEqual([]);
     expect(report.totals.loaded).toBeGreaterThan(2000);
     for (const t of report.tables) expect(t.balanced, t.table).toBe(true);
   }, 120_000);

@@ -11,6 +11,7 @@ const optionsSchema = z.strictObject({
   ssl: z.enum(['disable', 'require', 'verify-full']).default('disable'),
 });
 
+/** Validated MySQL/MariaDB connection settings. */
 export interface MysqlConfig {
   connection: ConnectionOptions;
   database: string;

@@ -133,11 +133,13 @@ export class MysqlSource implements Source {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const all = [...this.idle, ...this.busy];
+    const idle = [...this.idle];
+    // A busy connection may be paused mid-result: end() would wait for rows nobody reads.
+    for (const c of this.busy) c.destroy();
     this.idle.length = 0;
     this.busy.clear();
     // Ending the connections rolls back the read-only transactions; there is nothing to commit.
-    await Promise.all(all.map((c) => new Promise<void>((resolve) => c.end(() => resolve()))));
+    await Promise.all(idle.map((c) => new Promise<void>((resolve) => c.end(() => resolve()))));
   }
 
   private async table(name: string): Promise<TableInfo> {

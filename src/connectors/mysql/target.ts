@@ -38,6 +38,8 @@ export class MysqlTarget implements Target {
   static async open(cfg: MysqlConfig): Promise<MysqlTarget> {
     const core = mysql.createPool({ ...cfg.connection, connectionLimit: 8, waitForConnections: true });
     core.on('connection', (conn) => {
+      // A connection that dies while idle emits 'error'; unhandled it would crash the run.
+      conn.on('error', () => {});
       // Queued ahead of any statement on the new connection; if it fails the connection is
       // dropped, so nothing ever runs without strict mode and UTC.
       conn.query(SESSION_SQL, (err) => {

@@ -4,6 +4,7 @@
  */
 import type { ColumnInfo, Value } from '../connector.js';
 
+/** Converts one driver value of a column into a Ferry value. */
 export type ValueReader = (v: unknown) => Value;
 
 const asText: ValueReader = (v) => {

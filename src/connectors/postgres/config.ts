@@ -13,6 +13,7 @@ const optionsSchema = z.strictObject({
   application_name: z.string().max(63).default('ferry'),
 });
 
+/** Validated PostgreSQL connection settings. */
 export interface PgConfig {
   client: ClientConfig;
   schema: string;

@@ -4,8 +4,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-/** Runs `sql` (a COPY … FROM STDIN) feeding it the given COPY text chunks; resolves once the server confirms. */
-export async function copyIn(client: ClientBase, sql: string, chunks: readonly string[]): Promise<void> {
+/** Runs `sql` (a COPY … FROM STDIN) feeding it COPY text chunks as they are produced; resolves once the server confirms. */
+export async function copyIn(client: ClientBase, sql: string, chunks: Iterable<string>): Promise<void> {
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from(chunks, { objectMode: false }), stream);
 }

@@ -15,10 +15,19 @@ import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
 import { ident, identList, qualified } from './quote.js';
 import { sessionConfig } from './session.js';
-import { utcTimestamp } from './timestamp.js';
+import { mayHaveZone, utcTimestamp } from './timestamp.js';
 import { lastPerKey, upsertSql, type UpsertSql } from './upsert.js';
 
-const timestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? escapeCopyText(utcTimestamp(v)) : encodeCopyValue(v));
+/**
+ * Batches commit without waiting for their WAL flush (an fsync per batch cost about a fifth of
+ * load time). That is safe for resumability: commits stay atomic and ordered, so a server
+ * crash can only lose the latest batches together with their checkpoints, and a resume loads
+ * them again: no gaps, no duplicates. Run and table starts still commit durably.
+ */
+const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off';
+
+// PostgreSQL accepts 'T' or ' ' between date and time, so only zoned values need rewriting.
+const timestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? escapeCopyText(mayHaveZone(v) ? utcTimestamp(v) : v) : encodeCopyValue(v));
 
 /** Per-table statements and encoders, built once per table definition. */
 interface Prepared {
@@ -35,7 +44,8 @@ export class PgTarget implements Target {
   readonly kind = 'postgres';
   readonly displayUrl: string;
   private readonly book: Bookkeeping;
-  private readonly prepared = new WeakMap<TargetTableDef, Prepared>();
+  /** Keyed by table name and column list, so the conflict flag survives re-built definitions. */
+  private readonly prepared = new Map<string, Prepared>();
 
   private constructor(
     private readonly cfg: PgConfig,
@@ -48,8 +58,10 @@ export class PgTarget implements Target {
   /** Opens a connection pool and checks the server is reachable. */
   static async open(cfg: PgConfig): Promise<PgTarget> {
     const pool = new pg.Pool({ ...sessionConfig(cfg), max: 8, idleTimeoutMillis: 10_000 });
-    // Idle clients that lose their connection emit on the pool; the next checkout reconnects.
+    // Idle clients that lose their connection emit on the pool, checked-out ones on themselves;
+    // unhandled, either would crash the run. The failing query reports the problem instead.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const target = new PgTarget(cfg, pool);
     const client = await target.connect();
     client.release();
@@ -118,7 +130,7 @@ export class PgTarget implements Target {
       }
       await this.book.addQuarantine(c, unit.quarantine);
       await this.book.saveCheckpoint(c, unit.checkpoint);
-    });
+    }, false);
   }
 
   async checkpoints(runId: string): Promise<Checkpoint[]> {
@@ -165,7 +177,8 @@ export class PgTarget implements Target {
   }
 
   private prepare(t: TargetTableDef): Prepared {
-    let p = this.prepared.get(t);
+    const key = `${t.name}\u0000${t.columns.map((c) => `${c.name}:${c.type}`).join(',')}\u0000${t.primaryKey.join(',')}`;
+    let p = this.prepared.get(key);
     if (!p) {
       const target = qualified(this.cfg.schema, t.name);
       p = {
@@ -175,7 +188,7 @@ export class PgTarget implements Target {
         truncate: `TRUNCATE ${target}`,
         conflicts: false,
       };
-      this.prepared.set(t, p);
+      this.prepared.set(key, p);
     }
     return p;
   }
@@ -201,11 +214,11 @@ export class PgTarget implements Target {
   }
 
   /** Runs `fn` in one transaction; on any failure rolls back so nothing of the unit is written. */
-  private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+  private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>, durable = true): Promise<void> {
     const c = await this.connect();
     let broken: Error | undefined;
     try {
-      await c.query('BEGIN');
+      await c.query(durable ? 'BEGIN' : BEGIN_BATCH);
       await fn(c);
       await c.query('COMMIT');
     } catch (err) {

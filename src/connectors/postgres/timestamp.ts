@@ -11,6 +11,18 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+function isSign(c: number): boolean {
+  return c === 43 /* + */ || c === 45; /* - */
+}
+
+/** Cheap pre-check so the regular expression only runs on values that end in a zone (no closures: this runs per value). */
+export function mayHaveZone(value: string): boolean {
+  const n = value.length;
+  if (n < 17) return false;
+  if (value.charCodeAt(n - 1) === 90 /* Z */) return true;
+  return isSign(value.charCodeAt(n - 3)) || isSign(value.charCodeAt(n - 5)) || isSign(value.charCodeAt(n - 6));
+}
+
 /** Returns `YYYY-MM-DD{sep}HH:MM:SS[.fff]` in UTC for a zoned value, or the value unchanged (separator normalised) when it has no zone. */
 export function utcTimestamp(value: string, sep: 'T' | ' ' = 'T'): string {
   const m = ZONED.exec(value);

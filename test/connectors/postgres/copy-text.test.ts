@@ -34,7 +34,7 @@ describe('COPY text encoding', () => {
 
   it('joins fields with tabs and ends every row with a newline, across chunks', () => {
     const rows: Value[][] = Array.from({ length: 40_000 }, (_, i) => [i, `name ${i}`, null]);
-    const chunks = encodeCopyRows(rows, [encodeCopyValue, encodeCopyValue, encodeCopyValue]);
+    const chunks = [...encodeCopyRows(rows, [encodeCopyValue, encodeCopyValue, encodeCopyValue])];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.endsWith('\n'))).toBe(true);
     const lines = chunks.join('').split('\n');
@@ -78,10 +78,10 @@ describe('COPY text decoding', () => {
       [null, '\\N', 'ünïcödé 😀', 'x'.repeat(5000)],
       ['\u0001\u001f control', ' leading and trailing ', '\\t literally', '\t'],
     ];
-    const text = encodeCopyRows(rows, Array(4).fill(encodeCopyValue)).join('');
+    const text = [...encodeCopyRows(rows, Array(4).fill(encodeCopyValue))].join('');
     for (const split of [0, 1, 3, 7, 4096]) expect(decode(text, [false, false, false, false], split)).toEqual(rows);
     const binary = [[Buffer.from('\n\t\\ 😀')]];
-    expect(decode(encodeCopyRows(binary, [encodeCopyValue]).join(''), [true])).toEqual(binary);
+    expect(decode([...encodeCopyRows(binary, [encodeCopyValue])].join(''), [true])).toEqual(binary);
   });
 
   it('refuses a stream that ends mid-row or a row with the wrong number of fields', () => {

@@ -170,6 +170,17 @@ describe('PostgreSQL source reads', () => {
   });
 });
 
+describe('PostgreSQL source lifecycle', () => {
+  it('closes promptly while an abandoned read is paused mid-table', async () => {
+    const source = await open();
+    const reading = source.read('stay', { orderBy: ['seq'], batchSize: 100 })[Symbol.asyncIterator]();
+    expect((await reading.next()).value?.rows).toHaveLength(100);
+    const started = Date.now();
+    await source.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('PostgreSQL source connection', () => {
   it('refuses unknown URL options and missing schemas with messages that say what to fix', async () => {
     await expect(openSource(parseConnectorUrl(`${db.url}?shema=x`, {}))).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/unknown option.*shema/) });

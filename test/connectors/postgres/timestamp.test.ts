@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utcTimestamp } from '../../../src/connectors/postgres/timestamp.js';
+import { mayHaveZone, utcTimestamp } from '../../../src/connectors/postgres/timestamp.js';
 
 describe('utcTimestamp', () => {
   it('shifts zoned values to UTC and drops the zone, keeping fractional seconds as written', () => {
@@ -14,5 +14,12 @@ describe('utcTimestamp', () => {
     expect(utcTimestamp('2024-03-01T09:30:00')).toBe('2024-03-01T09:30:00');
     expect(utcTimestamp('2024-03-01T09:30:00.5', ' ')).toBe('2024-03-01 09:30:00.5');
     expect(utcTimestamp('2024-03-01 09:30', 'T')).toBe('2024-03-01T09:30');
+  });
+});
+
+describe('mayHaveZone', () => {
+  it('flags every zoned form and no plain date or time', () => {
+    for (const v of ['2024-01-01T00:00:00Z', '2024-01-01 00:00:00+01', '2024-01-01T00:00:00.5-0530', '2024-01-01T00:00:00+05:30']) expect(mayHaveZone(v)).toBe(true);
+    for (const v of ['2024-01-01', '2024-01-01T00:00', '2024-01-01 00:00:00', '2024-01-01T00:00:00.123456']) expect(mayHaveZone(v)).toBe(false);
   });
 });

@@ -1,0 +1,2 @@
+import { benchReconcile } from './index.js';
+benchReconcile(Number(process.env.ROWS ?? 1000000)).then((s) => console.log(s));

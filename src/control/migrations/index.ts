@@ -1,0 +1,9 @@
+/**
+ * Every control store migration, in order. Forward-only: never edit or remove an entry once
+ * released (the runner refuses to start when an applied migration's checksum changes); add a
+ * new numbered file instead.
+ */
+import { auditLog } from './001-audit-log.js';
+import type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [auditLog];
