@@ -23,7 +23,7 @@ describe('contract JSON Schema', () => {
     expect(schema.$id).toBe(CONTRACT_SCHEMA_ID);
     expect(schema.title).toMatch(/Ferry/);
     expect(schema.required).toEqual(['ferry', 'metadata', 'source', 'target', 'mappings']);
-    expect(Object.keys(schema.properties)).toEqual(['ferry', 'metadata', 'source', 'target', 'crosswalks', 'mappings', 'quality']);
+    expect(Object.keys(schema.properties)).toEqual(['ferry', 'metadata', 'source', 'target', 'crosswalks', 'mappings', 'quality', 'reconciliation']);
     expect(schema.additionalProperties).toBe(false);
   });
 });
