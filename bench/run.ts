@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: runs every benchmark and rewrites its measured section of
- * docs/benchmarks.md. Set BENCH_ROWS to change the size (default 1,000,000) and
+ * docs/benchmarks.md. Set BENCH_ROWS to change the size (default 1,000,000), BENCH_PATIENTS
+ * for the synth benchmark (default 1,000,000) and
  * BENCH_ONLY=name to run one benchmark.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { benchPgCopy } from './pg-copy/index.js';
+import { benchSynth } from './synth/index.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -15,6 +17,7 @@ const only = process.env.BENCH_ONLY;
 
 const benches: Record<string, () => Promise<string>> = {
   'pg-copy': () => benchPgCopy(rows, Number(process.env.BENCH_REPEATS ?? 2)),
+  synth: () => benchSynth(Number(process.env.BENCH_PATIENTS ?? 1_000_000)),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {
