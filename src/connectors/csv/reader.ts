@@ -1,18 +1,18 @@
 /**
- * Streams the records of one CSV file: bytes → iconv-lite decoding → csv-parse, never the whole
- * file in memory. An empty unquoted field reads as null and a quoted empty field `""` as '',
+ * Streams the records of one CSV file: bytes → iconv-lite decoding → Ferry's record parser
+ * (parser.ts explains why not csv-parse), never the whole file in memory. An empty unquoted field reads as null and a quoted empty field `""` as '',
  * so the two stay distinguishable. Parse errors become FerryErrors naming the file and line
- * only: csv-parse's own messages can quote field contents, which may be patient data.
+ * only: a parser's message could quote field contents, which may be patient data.
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { FerryError } from '../../errors.js';
 import type { CsvConfig } from './config.js';
 
-export type CsvRecord = Array<string | null>;
+import { CsvParser, CsvSyntaxError, type CsvRecord } from './parser.js';
+
+export type { CsvRecord };
 
 const EXPLAIN: Record<string, string> = {
   CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'has a different number of fields than the header',
@@ -25,33 +25,30 @@ const EXPLAIN: Record<string, string> = {
 
 /** Yields every record of `file`, the header first. */
 export async function* csvRecords(file: string, config: CsvConfig): AsyncGenerator<CsvRecord> {
-  const parser = parse({
-    delimiter: config.delimiter,
-    quote: config.quote,
-    escape: config.quote,
-    bom: true,
-    // Blank lines (often trailing) are not records; a short non-blank line still is an error.
-    skip_empty_lines: true,
-    relax_column_count: false,
-    // A quote inside an unquoted field (12'37.8"N) is a literal in every export we have seen.
-    relax_quotes: true,
-    cast: (value, context) => (value === '' && !context.quoting ? (null as unknown as string) : value),
-  });
-  pipeline(createReadStream(file), iconv.decodeStream(config.encoding), parser, () => undefined);
+  const parser = new CsvParser(config.delimiter, config.quote);
+  const raw = createReadStream(file);
+  const decoded = raw.pipe(iconv.decodeStream(config.encoding));
+  const out: CsvRecord[] = [];
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    for await (const chunk of decoded as AsyncIterable<string>) {
+      parser.push(chunk, out);
+      for (const r of out) yield r;
+      out.length = 0;
+    }
+    parser.end(out);
+    for (const r of out) yield r;
   } catch (err) {
     throw csvFileError(file, err);
   } finally {
-    parser.destroy();
+    raw.destroy();
   }
 }
 
 /** Translates a parse or I/O failure into a FerryError without any field content. */
 function csvFileError(file: string, err: unknown): FerryError {
   const name = path.basename(file);
-  if (err instanceof CsvError) {
-    const line = typeof (err as { lines?: number }).lines === 'number' ? (err as unknown as { lines: number }).lines : undefined;
+  if (err instanceof CsvSyntaxError) {
+    const line = err.line;
     const what = EXPLAIN[err.code] ?? `cannot be parsed (${err.code})`;
     return new FerryError(
       'contract',

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CsvParser, CsvSyntaxError, type CsvRecord } from '../../../src/connectors/csv/parser.js';
+
+function parseAll(text: string, chunk = text.length || 1, delimiter = ',', quote = '"'): CsvRecord[] {
+  const p = new CsvParser(delimiter, quote);
+  const out: CsvRecord[] = [];
+  for (let i = 0; i < text.length; i += chunk) p.push(text.slice(i, i + chunk), out);
+  p.end(out);
+  return out;
+}
+
+const TRICKY = '\uFEFFid,name,note\r\n1,"Smith, Jo","said ""hi""\nnext line"\r\n2,,""\r\n\r\n3,O\'Brien 12\'37.8"N,x\r4,last,\n5,"",end';
+const EXPECTED: CsvRecord[] = [
+  ['id', 'name', 'note'],
+  ['1', 'Smith, Jo', 'said "hi"\nnext line'],
+  ['2', null, ''],
+  ['3', 'O\'Brien 12\'37.8"N', 'x'],
+  ['4', 'last', null],
+  ['5', '', 'end'],
+];
+
+describe('CsvParser', () => {
+  it('parses quotes, doubled quotes, quoted newlines, empty vs quoted-empty fields, CR/LF/CRLF and a BOM', () => {
+    expect(parseAll(TRICKY)).toEqual(EXPECTED);
+  });
+
+  it('gives the same records whatever the chunk boundaries', () => {
+    for (let size = 1; size <= TRICKY.length; size++) expect(parseAll(TRICKY, size), `chunk ${size}`).toEqual(EXPECTED);
+  });
+
+  it('honours another delimiter and quote character', () => {
+    expect(parseAll("a;b\n'x;y';'it''s'\n", 3, ';', "'")).toEqual([['a', 'b'], ['x;y', "it's"]]);
+  });
+
+  it('reports a record with the wrong number of fields at its line', () => {
+    const err = (() => {
+      try {
+        parseAll('a,b\n1,2\n3\n');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(CsvSyntaxError);
+    expect(err).toMatchObject({ code: 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', line: 3 });
+  });
+
+  it('reports an unclosed quote and characters after a closing quote', () => {
+    expect(() => parseAll('a,b\n1,"open\n')).toThrow(expect.objectContaining({ code: 'CSV_QUOTE_NOT_CLOSED' }));
+    expect(() => parseAll('a,b\n1,"x"y\n')).toThrow(expect.objectContaining({ code: 'CSV_INVALID_CLOSING_QUOTE', line: 2 }));
+  });
+});
