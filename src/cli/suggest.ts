@@ -4,13 +4,13 @@
  * writes them as a draft contract whose fields are all `status: suggested`.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadContract } from '../contract/load.js';
 import { FerryError } from '../errors.js';
 import { parseDdl } from '../profile/ddl.js';
-import { CROSSWALK_HEADER, draftContract } from '../profile/draft.js';
+import { draftContract } from '../profile/draft.js';
 import { suggestMappings } from '../profile/suggest.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -60,11 +60,6 @@ async function writeDraft(flags: SuggestFlags, profile: Parameters<typeof draftC
   await mkdir(dirname(out), { recursive: true });
   const header = `# Draft contract written by \`ferry suggest\`: every field has status: suggested and its\n# reason as a draft rationale. Review each one (accept, fix or reject) before a run.\n`;
   await writeFile(out, header + stringify(draft.contract, { lineWidth: 0 }));
-  for (const file of draft.crosswalkFiles) {
-    const path = join(dirname(out), file);
-    await mkdir(dirname(path), { recursive: true });
-    if (flags.force || !(await exists(path))) await writeFile(path, CROSSWALK_HEADER);
-  }
   // The draft is only useful if it loads; failing here means a bug in the writer, not in the input.
   await loadContract(out);
 }
@@ -91,9 +86,9 @@ export const register: Register = (program: Command, io, setExit) => {
       .option('--source <url>', 'source URL (default $FERRY_SOURCE_URL)')
       .requiredOption('--target-ddl <file>', 'target schema as PostgreSQL CREATE TABLE statements'),
   )
-    .option('--contract <file>', 'write a draft contract (fields status: suggested) and header-only crosswalk stubs next to it')
+    .option('--contract <file>', 'write a draft contract in which every field has status: suggested')
     .option('--name <name>', 'metadata.name of the draft contract (default from the DDL file name)')
-    .option('--force', 'overwrite an existing draft contract and crosswalk stubs')
+    .option('--force', 'overwrite an existing draft contract')
     .option('--json', 'print {"suggestions":[{target, source, confidence, reason, transforms}]} in DDL order')
     .action(async (flags: SuggestFlags) => setExit(await suggest(flags, io)));
 };

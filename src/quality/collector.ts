@@ -17,7 +17,7 @@ import { kpisFrom, overallKpis, ratio } from './kpis.js';
 import type { ExampleKey, Kpis, QualityReport, TableQuality } from './report-types.js';
 import { ForeignKeyCheck, type ParentKeys } from './referential.js';
 import { TableUniqueness } from './table-rules.js';
-import { isMissing, valueKey } from './value-key.js';
+import { isMissing, valueKey, type KeyValue } from './value-key.js';
 
 export interface QualityOptions {
   tier: Tier;
@@ -63,7 +63,7 @@ class TableState {
   readonly uniqueness: TableUniqueness;
   readonly fks: ForeignKeyCheck[] = [];
   /** Parent key sets on referenced columns other than the target key. */
-  readonly extraKeys: Array<{ render: (row: readonly Value[]) => string | undefined; seen: Set<string> }> = [];
+  readonly extraKeys: Array<{ render: (row: readonly Value[]) => KeyValue | undefined; seen: Set<KeyValue> }> = [];
   readonly checks: AllergyConflict[] = [];
   readonly ex: Record<'completeness' | 'validity' | 'code_coverage', Examples>;
 
@@ -204,7 +204,7 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
       p = { seen: state.uniqueness.keySet.seen, done: false };
     } else {
       const at = new Map(state.def.columns.map((c, i) => [c.name, i]));
-      const seen = new Set<string>();
+      const seen = new Set<KeyValue>();
       state.extraKeys.push({ render: valueKey(columns.map((c) => at.get(c) ?? -1)), seen });
       p = { seen, done: false };
     }

@@ -8,11 +8,11 @@
 import type { ForeignKeyInfo, TargetTableDef, Value } from '../connectors/connector.js';
 import { Examples } from './examples.js';
 import type { ReferenceCheck } from './report-types.js';
-import { valueKey } from './value-key.js';
+import { valueKey, type KeyValue } from './value-key.js';
 
 /** Keys loaded for a parent table on the referenced columns, and whether the table has finished. */
 export interface ParentKeys {
-  readonly seen: ReadonlySet<string>;
+  readonly seen: ReadonlySet<KeyValue>;
   done: boolean;
 }
 
@@ -26,8 +26,8 @@ interface Pending {
 export class ForeignKeyCheck {
   rows = 0;
   resolved = 0;
-  private readonly pending = new Map<string, Pending>();
-  private readonly render: (row: readonly Value[]) => string | undefined;
+  private readonly pending = new Map<KeyValue, Pending>();
+  private readonly render: (row: readonly Value[]) => KeyValue | undefined;
   /** Why this key is not measured despite a migrated parent (set before the first row). */
   notChecked: string | null = null;
 

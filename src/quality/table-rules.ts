@@ -9,7 +9,7 @@ import type { Mapping } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { Examples } from './examples.js';
 import type { TableRuleFinding } from './report-types.js';
-import { compactText, normalText, valueKey } from './value-key.js';
+import { compactText, normalText, valueKey, type KeyValue } from './value-key.js';
 
 interface Check {
   finding: Omit<TableRuleFinding, 'exampleKeys'>;
@@ -30,8 +30,8 @@ function indexer(def: TargetTableDef, rule: string): (field: string) => number {
 
 /** A Set of rendered keys; `seen` is exposed so referential integrity can reuse the target key's set. */
 class KeySet {
-  readonly seen = new Set<string>();
-  constructor(readonly render: (row: readonly Value[]) => string | undefined) {}
+  readonly seen = new Set<KeyValue>();
+  constructor(readonly render: (row: readonly Value[]) => KeyValue | undefined) {}
   repeats(row: readonly Value[]): boolean {
     const k = this.render(row);
     if (k === undefined) return false;

@@ -9,11 +9,10 @@
  */
 import { keyCols, type ExpectedTable } from './expected.js';
 import { Candidates } from './candidates.js';
-import { packHashes } from './hash.js';
+import { mod64, packHashes } from './hash.js';
 import type { Scratch } from './scratch.js';
 import type { Bound, ColumnAggregate, KeyRange, RangeAggregate, TargetSide } from './side.js';
 import { sumOf } from './sql-side.js';
-import { mod64 } from './hash.js';
 
 export interface BisectOptions {
   scratch: Scratch;

@@ -1,0 +1,69 @@
+/**
+ * Builds the benchmark's source data sets deterministically: the synthetic PAS exactly as
+ * `ferry synth` writes it, the same rows renamed and reformatted into the "camel" and "terse"
+ * vendors' conventions, and the Synthea CSV export from /work/shared/data (Apache-2.0).
+ */
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { generateToCsv } from '../../src/synth/generate.js';
+import { LEGACY_TABLES } from '../../src/synth/schema.js';
+import { compileDateFormat } from '../../src/transform/date-format.js';
+import { CAMEL, TERSE, type Vendor } from './vendors.js';
+
+export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? '/work/shared/data/synthea/dbt-synthea-27';
+const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
+const SEED = 7;
+const PATIENTS = 300;
+
+/** Writes every data set under `dir` and returns each one's connector URL (synthea omitted when its files are absent). */
+export async function buildDatasets(dir: string): Promise<Record<string, string>> {
+  const pas = path.join(dir, 'pas');
+  await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
+  const out: Record<string, string> = { pas: `csv:${pas}` };
+  for (const v of [CAMEL, TERSE]) out[v.name] = `csv:${await rewrite(pas, path.join(dir, v.name), v)}`;
+  if (await exists(path.join(SYNTHEA_DIR, 'patients.csv'))) {
+    const target = path.join(dir, 'synthea');
+    await mkdir(target, { recursive: true });
+    for (const t of SYNTHEA_TABLES) await writeFile(path.join(target, `${t}.csv`), await readFile(path.join(SYNTHEA_DIR, `${t}.csv`)));
+    out.synthea = `csv:${target}`;
+  }
+  return out;
+}
+
+const DDMMYYYY = compileDateFormat('dd/mm/yyyy');
+
+async function rewrite(from: string, to: string, v: Vendor): Promise<string> {
+  await mkdir(to, { recursive: true });
+  const out = v.dateFormat === 'dd/mm/yyyy' ? null : compileDateFormat(v.dateFormat);
+  for (const table of LEGACY_TABLES) {
+    const spec = v.tables[table.name];
+    const rows = parse(await readFile(path.join(from, `${table.name}.csv`)), { relaxColumnCount: false }) as string[][];
+    const header = rows[0];
+    const keep = header.map((h, i) => ({ i, name: spec.columns[h] })).filter((k): k is { i: number; name: string } => typeof k.name === 'string');
+    const extras = Object.entries(v.extras[table.name] ?? {});
+    const dateCols = new Set(table.columns.filter((c) => c.description.includes('dd/mm/yyyy')).map((c) => c.name));
+    const body = rows.slice(1).map((r, n) => [
+      ...keep.map(({ i }) => {
+        let cell = r[i];
+        if (dateCols.has(header[i]) && out && cell) cell = out.format(DDMMYYYY.parse(cell.trim(), 30) ?? '') ?? cell;
+        if (v.unpad) cell = cell.trim();
+        return cell;
+      }),
+      ...extras.map(([, fill]) => fill(n)),
+    ]);
+    const text = stringify([[...keep.map((k) => k.name), ...extras.map(([name]) => name)], ...body]);
+    await writeFile(path.join(to, `${spec.name}.csv`), text);
+  }
+  return to;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Streaming statistics for one column in fixed memory: counts, lengths, numeric range, exact
+ * distinct values up to a limit and then HyperLogLog, frequent values (exact, then
+ * Misra-Gries), and a k-minimum-values sketch for foreign-key inclusion tests.
+ */
+import type { Value } from '../connectors/connector.js';
+import { FrequentValues } from './frequent.js';
+import { hash32, unitHash } from './hash.js';
+import { HyperLogLog } from './hll.js';
+import { KmvSketch } from './kmv.js';
+
+const NUMBER = /^[-+]?\d*\.?\d+$/;
+
+export class ColumnStats {
+  rows = 0;
+  nulls = 0;
+  empties = 0;
+  padded = 0;
+  minLength = Infinity;
+  maxLength = -Infinity;
+  minNumber = Infinity;
+  maxNumber = -Infinity;
+  /** Non-empty values that are not numbers: the numeric range only describes numeric columns. */
+  nonNumeric = 0;
+  readonly frequent: FrequentValues;
+  readonly hll = new HyperLogLog(14);
+  readonly kmv: KmvSketch;
+
+  constructor(exactLimit: number, kmvSize = 1024) {
+    this.frequent = new FrequentValues(exactLimit);
+    this.kmv = new KmvSketch(kmvSize);
+  }
+
+  /** Counts one value. */
+  add(value: Value | undefined): void {
+    this.rows++;
+    if (value === null || value === undefined) {
+      this.nulls++;
+      return;
+    }
+    const text = textOf(value);
+    const len = text.length;
+    if (len < this.minLength) this.minLength = len;
+    if (len > this.maxLength) this.maxLength = len;
+    const trimmed = text.trim();
+    if (trimmed.length === 0) {
+      this.empties++;
+      return;
+    }
+    if (trimmed.length !== len) this.padded++;
+    if (NUMBER.test(trimmed)) {
+      const n = Number(trimmed);
+      if (n < this.minNumber) this.minNumber = n;
+      if (n > this.maxNumber) this.maxNumber = n;
+    } else this.nonNumeric++;
+    this.frequent.add(trimmed);
+    this.hll.addHash(hash32(trimmed, 0x2f0b3c5d));
+    this.kmv.addHash(unitHash(trimmed));
+  }
+
+  /** Non-null, non-empty values. */
+  get filled(): number {
+    return this.rows - this.nulls - this.empties;
+  }
+
+  /** Distinct non-empty values: exact while under the limit, else the HyperLogLog estimate. */
+  distinct(): { count: number; estimated: boolean } {
+    if (this.frequent.exact) return { count: this.frequent.counts.size, estimated: false };
+    return { count: Math.min(this.hll.estimate(), this.filled), estimated: true };
+  }
+}
+
+/** A cell as text for profiling: binary values are summarised by their length, never shown. */
+export function textOf(value: Value): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
+  return String(value);
+}

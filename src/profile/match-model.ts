@@ -1,0 +1,114 @@
+/**
+ * The source and target schemas as the matcher sees them: names analysed into concepts, table
+ * context (the table name and the column prefix its columns share), keys and foreign keys.
+ */
+import type { DdlColumn, DdlTable } from './ddl.js';
+import { analyseName, resolveConcepts, type NameAnalysis } from './names.js';
+import type { ColumnProfile, SourceProfile, TableProfile } from './types.js';
+
+export interface SourceColumn {
+  table: SourceTableModel;
+  name: string;
+  profile: ColumnProfile;
+  analysis: NameAnalysis;
+  isKey: boolean;
+  /** The table this column refers to (declared or strong/weak candidate foreign key). */
+  references: { table: string; column: string } | null;
+}
+
+export interface SourceTableModel {
+  name: string;
+  profile: TableProfile;
+  analysis: NameAnalysis;
+  /** Concepts of the table name and of the prefix most of its columns share (PAT_, ADDR_). */
+  context: Set<string>;
+  columns: SourceColumn[];
+  key: string[] | null;
+  /** How many other tables refer to this one: the patient master is the most referred-to. */
+  inbound: number;
+}
+
+export interface TargetColumnModel {
+  table: string;
+  column: DdlColumn;
+  analysis: NameAnalysis;
+  isKey: boolean;
+  references: string | null;
+}
+
+export interface TargetTableModel {
+  table: DdlTable;
+  analysis: NameAnalysis;
+  context: Set<string>;
+  columns: TargetColumnModel[];
+}
+
+/** Builds the source side from a profile. */
+export function sourceModel(profile: SourceProfile): SourceTableModel[] {
+  const tables = profile.tables.map((tp) => {
+    const key = tp.candidate_keys[0]?.columns ?? null;
+    const analysis = analyseName(tp.name);
+    const prefix = unseparatedPrefix(tp);
+    const t: SourceTableModel = { name: tp.name, profile: tp, analysis, context: new Set([...resolveConcepts(analysis), ...prefixConcepts(tp, prefix)]), columns: [], key, inbound: 0 };
+    t.columns = tp.columns.map((c) => {
+      const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
+      return {
+        table: t,
+        name: c.name,
+        profile: c,
+        analysis: analyseName(c.name, prefix),
+        isKey: key !== null && key.length === 1 && key[0] === c.name,
+        references: fk ? { table: fk.references.table, column: fk.references.columns[0] } : null,
+      };
+    });
+    return t;
+  });
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  for (const t of tables) for (const c of t.columns) if (c.references) { const parent = byName.get(c.references.table); if (parent) parent.inbound++; }
+  return tables;
+}
+
+/** Builds the target side from parsed DDL. */
+export function targetModel(tables: DdlTable[]): TargetTableModel[] {
+  return tables.map((table) => {
+    const analysis = analyseName(table.name);
+    return {
+      table,
+      analysis,
+      context: new Set(resolveConcepts(analysis)),
+      columns: table.columns.map((column) => {
+        const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column.name);
+        return { table: table.name, column, analysis: analyseName(column.name), isKey: table.primaryKey.length === 1 && table.primaryKey[0] === column.name, references: fk ? fk.references.table : null };
+      }),
+    };
+  });
+}
+
+// The first word most columns start with is the table's abbreviation in legacy schemas.
+function prefixConcepts(tp: TableProfile, prefix: string | undefined): string[] {
+  const counts = new Map<string, number>();
+  for (const c of tp.columns) {
+    const first = analyseName(c.name, prefix).slots[0];
+    if (first && tp.columns.length > 1) counts.set(first.word, (counts.get(first.word) ?? 0) + 1);
+  }
+  const out: string[] = [];
+  for (const [word, n] of counts) if (n >= Math.max(2, tp.columns.length * 0.5)) out.push(word, ...resolveConcepts(analyseName(word)));
+  return out;
+}
+
+const UNSEPARATED = /^[A-Z][A-Z0-9]*$/;
+
+/**
+ * Fixed-width legacy products prefix every column with the table's abbreviation and no
+ * separator (RFLID, RFLPMI, RFLRCVDT): the longest 2-5 letter prefix most columns share.
+ */
+export function unseparatedPrefix(tp: TableProfile): string | undefined {
+  const names = tp.columns.map((c) => c.name).filter((n) => UNSEPARATED.test(n));
+  if (names.length < 2 || names.length < tp.columns.length * 0.5) return undefined;
+  for (let len = 5; len >= 2; len--) {
+    const counts = new Map<string, number>();
+    for (const n of names) if (n.length > len) counts.set(n.slice(0, len), (counts.get(n.slice(0, len)) ?? 0) + 1);
+    for (const [p, k] of counts) if (k >= Math.max(2, tp.columns.length * 0.5) && /^[A-Z]+$/.test(p)) return p;
+  }
+  return undefined;
+}

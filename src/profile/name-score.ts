@@ -1,0 +1,69 @@
+/**
+ * Name similarity between two analysed names: a weighted Dice coefficient over their concepts.
+ * Concepts that only repeat the table's context (PAT_ in PAT_MAST, `patient` in a patient
+ * table) and generic ones (id, code, date) weigh less than the words that say what a column is.
+ */
+import { isAbbreviation, resolveConcepts, type NameAnalysis } from './names.js';
+import { GENERIC_CONCEPTS } from './synonyms.js';
+
+const GENERIC_WEIGHT = 0.5;
+const CONTEXT_WEIGHT = 0.4;
+
+const ABBREVIATION_WEIGHT = 0.8;
+
+/**
+ * Reads each word the dictionary does not know as an abbreviation of a concept of the other
+ * name (or of two adjacent ones: MARST, marital status) when its letters fit.
+ */
+export function resolveAbbreviations(a: NameAnalysis, other: NameAnalysis): NameAnalysis {
+  if (!a.slots.some((s) => s.unknown)) return a;
+  const words = resolveConcepts(other, a.all);
+  const phrases = [...words.map((w) => [w]), ...words.slice(1).map((w, i) => [words[i], w])];
+  const slots = a.slots.map((slot) => {
+    if (!slot.unknown) return slot;
+    const hit = phrases.find((p) => isAbbreviation(slot.word, p.join('')) || p.some((w) => w === slot.word));
+    return hit ? { ...slot, alts: [hit], unknown: false, abbreviated: slot.word } : slot;
+  });
+  return { ...a, slots, all: new Set(slots.flatMap((s) => s.alts.flat())) };
+}
+
+function weights(a: NameAnalysis, other: NameAnalysis, context: ReadonlySet<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  const expanded = a.slots.filter((s) => (s as { abbreviated?: string }).abbreviated !== undefined);
+  const abbreviated = new Set(expanded.flatMap((s) => s.alts.flat()));
+  // An abbreviated table prefix (RFL in RFLRCVDT) is context like a spelt-out one.
+  const extraContext = new Set(expanded.filter((s) => context.has((s as { abbreviated?: string }).abbreviated!)).flatMap((s) => s.alts.flat()));
+  for (const c of resolveConcepts(a, other.all)) {
+    let w = GENERIC_CONCEPTS.has(c) ? GENERIC_WEIGHT : 1;
+    if (context.has(c) || extraContext.has(c)) w *= CONTEXT_WEIGHT;
+    if (abbreviated.has(c)) w *= ABBREVIATION_WEIGHT;
+    out.set(c, Math.max(out.get(c) ?? 0, w));
+  }
+  return out;
+}
+
+/** Similarity in [0, 1] of two names, each with its table's context concepts. */
+export function nameSimilarity(rawA: NameAnalysis, aContext: ReadonlySet<string>, rawB: NameAnalysis, bContext: ReadonlySet<string>): number {
+  const a = resolveAbbreviations(rawA, rawB);
+  const b = resolveAbbreviations(rawB, a);
+  const wa = weights(a, b, aContext);
+  const wb = weights(b, a, bContext);
+  let shared = 0;
+  let total = 0;
+  for (const [c, w] of wa) {
+    total += w;
+    const v = wb.get(c);
+    if (v !== undefined) shared += Math.min(w, v);
+  }
+  for (const w of wb.values()) total += w;
+  if (total === 0) return 0;
+  const sim = (2 * shared) / total;
+  // Identical spelling (after case and separators) is certain whatever the dictionary says.
+  return a.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() === b.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() ? Math.max(sim, 1) : sim;
+}
+
+/** Concepts both names share, for reasons. */
+export function sharedConcepts(a: NameAnalysis, b: NameAnalysis): string[] {
+  const cb = new Set(resolveConcepts(b, a.all));
+  return resolveConcepts(a, b.all).filter((c) => cb.has(c));
+}

@@ -1,0 +1,157 @@
+/**
+ * Column and table names as concepts: split snake_case, camelCase and UPPER names into words,
+ * cut unseparated legacy names (PMIDOB, GPPRAC) into dictionary pieces, and expand
+ * abbreviations through the synonym dictionary, so that `PAT_DOB`, `DateOfBirth` and
+ * `date_of_birth` all become the concepts {birth, date}.
+ */
+import { DATE_SUFFIXES, DICTIONARY_WORDS, lookupWord, PHRASES, STOP_WORDS } from './synonyms.js';
+
+/** One word of a name with its expansion alternatives (usually one). */
+export interface NameSlot {
+  /** The piece as written, lower case. */
+  word: string;
+  alts: string[][];
+  /** Not in the dictionary: may still be an abbreviation of a word in the other name (RCV of received). */
+  unknown: boolean;
+}
+
+export interface NameAnalysis {
+  name: string;
+  slots: NameSlot[];
+  /** Every concept any alternative names: what the other side of a comparison may match. */
+  all: Set<string>;
+}
+
+// Code-system names are written with their version (ICD10, OPCS4): the digits name the system, not a line number.
+const VERSIONED = new Set(['icd', 'opcs', 'read', 'ctv']);
+const MAX_PIECES = 4;
+
+/** Splits an identifier into lower-case words at underscores, case changes and letter/digit boundaries. */
+export function splitWords(name: string): string[] {
+  return splitCased(name).map((w) => w.toLowerCase());
+}
+
+// Words in their original case: only upper-case words are cut around unknown letters, because
+// unseparated abbreviations are an upper-case legacy habit, while a lower-case word the
+// dictionary lacks (treatment) is an ordinary word.
+function splitCased(name: string): string[] {
+  const spaced = name
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1 $2')
+    .replace(/(\d)([A-Za-z])/g, '$1 $2');
+  const words = spaced.split(' ').filter((w) => w.length > 0);
+  return words.filter((w, i) => !(/^\d+$/.test(w) && i > 0 && VERSIONED.has(words[i - 1].toLowerCase())));
+}
+
+/** Dictionary form of a word: itself, or its stem without a plural or past-tense ending when the dictionary knows that. */
+function known(word: string): string | undefined {
+  if (lookupWord(word)) return word;
+  for (const cut of ['s', 'es', 'ed', 'd']) {
+    if (word.length > cut.length + 2 && word.endsWith(cut) && lookupWord(word.slice(0, -cut.length))) return word.slice(0, -cut.length);
+  }
+  return undefined;
+}
+
+/**
+ * Cuts an unknown unseparated word into dictionary pieces (fewest pieces, then longest pieces),
+ * or returns it whole when it cannot be covered by at most four of them.
+ */
+export function segment(word: string, upperCase = false): string[] {
+  if (known(word) || /^\d+$/.test(word) || word.length < 4) return [word];
+  return cover(word, false) ?? (upperCase ? cover(word, true) : null) ?? [word];
+}
+
+// Two-letter pieces that may sit next to an unknown run: common suffixes (RCVDT, RFLID). Other
+// two-letter words would cut ordinary unknown words apart (HANS|EN).
+const SHORT_NEXT_TO_UNKNOWN = new Set(['dt', 'id', 'no', 'cd', 'tm', 'nm', 'ln']);
+
+/**
+ * Cheapest cover of a word by dictionary pieces (fewest, then longest); with `unknownRuns`,
+ * letters no piece covers may form unknown runs, priced per letter so a known piece always
+ * beats leaving its letters unknown. Null when there is no cover with a known piece.
+ */
+function cover(word: string, unknownRuns: boolean): string[] | null {
+  const n = word.length;
+  const best: Array<{ pieces: string[]; cost: number; unknownEnd: boolean } | undefined> = new Array(n + 1);
+  best[0] = { pieces: [], cost: 0, unknownEnd: false };
+  for (let i = 0; i < n; i++) {
+    const from = best[i];
+    if (!from || from.pieces.length >= MAX_PIECES) continue;
+    for (let j = i + 2; j <= n; j++) {
+      const piece = word.slice(i, j);
+      const isKnown = DICTIONARY_WORDS.has(piece) || /^\d+$/.test(piece);
+      if (!isKnown && (!unknownRuns || from.unknownEnd)) continue;
+      if (isKnown && unknownRuns && piece.length === 2 && !SHORT_NEXT_TO_UNKNOWN.has(piece)) continue;
+      const cost = from.cost + (isKnown ? 1 - piece.length * 0.01 : 0.8 * piece.length);
+      const cur = best[j];
+      if (!cur || cost < cur.cost) best[j] = { pieces: [...from.pieces, piece], cost, unknownEnd: !isKnown };
+    }
+  }
+  const found = best[n];
+  return found && found.pieces.some((p) => DICTIONARY_WORDS.has(p)) ? found.pieces : null;
+}
+
+/** True when `abbr` abbreviates `word` the way legacy names do: same first letter, its letters in order (RCV, received; SNAM, surname). */
+export function isAbbreviation(abbr: string, word: string): boolean {
+  if (abbr.length < 2 || abbr.length >= word.length || abbr[0] !== word[0]) return false;
+  let k = 1;
+  for (let i = 1; i < word.length && k < abbr.length; i++) if (word[i] === abbr[k]) k++;
+  return k === abbr.length;
+}
+
+function applyPhrases(words: string[]): string[] {
+  const out = [...words];
+  for (const [phrase, replacement] of PHRASES) {
+    for (let i = 0; i + phrase.length <= out.length; i++) {
+      if (phrase.every((w, k) => out[i + k] === w)) out.splice(i, phrase.length, ...replacement);
+    }
+  }
+  return out;
+}
+
+/** Analyses a table or column name into concept slots. */
+export function analyseName(name: string, prefix?: string): NameAnalysis {
+  const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
+  const raw = splitCased(split).flatMap((w) => segment(w.toLowerCase(), w === w.toUpperCase()));
+  const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
+  const slots: NameSlot[] = words.map((word, i) => {
+    if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
+    const k = known(word);
+    return { word, alts: k ? lookupWord(k)! : [[word]], unknown: !k && !/^\d+$/.test(word) };
+  });
+  const all = new Set(slots.flatMap((s) => s.alts.flat()));
+  return { name, slots, all };
+}
+
+/** The concepts of a name, each slot resolved to the alternative the other name supports best (or its first). */
+export function resolveConcepts(a: NameAnalysis, other?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const slot of a.slots) {
+    let pick = slot.alts[0];
+    if (other && slot.alts.length > 1) {
+      let bestHits = -1;
+      for (const alt of slot.alts) {
+        const hits = alt.filter((c) => other.has(c)).length;
+        if (hits > bestHits) {
+          bestHits = hits;
+          pick = alt;
+        }
+      }
+    }
+    for (const c of pick) if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** Words of a name the dictionary expanded, as `DOB→birth date`, for reasons shown to analysts. */
+export function expansions(a: NameAnalysis, other?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const slot of a.slots) {
+    const alt = other ? (slot.alts.find((x) => x.some((c) => other.has(c))) ?? slot.alts[0]) : slot.alts[0];
+    const text = alt.join(' ');
+    if (text !== slot.word) out.push(`${slot.word.toUpperCase()}→${text}`);
+  }
+  return out;
+}

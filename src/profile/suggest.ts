@@ -1,0 +1,245 @@
+/**
+ * Mapping suggestions: for every target column (from DDL) the best source `table.column`, or
+ * none, with a confidence in [0, 1], a reason an analyst can check, and the transform steps the
+ * values need. Source tables are chosen per target table first (table names, how well its
+ * columns cover the target's, and the patient master for patient tables), then columns are
+ * assigned within each target table, best pair first, never reusing a source column.
+ */
+import type { DdlTable } from './ddl.js';
+import { classFraction, expectedPattern, valueFit } from './fit.js';
+import { expansions, resolveConcepts } from './names.js';
+import { nameSimilarity, sharedConcepts } from './name-score.js';
+import { sourceModel, targetModel, type SourceColumn, type SourceTableModel, type TargetColumnModel, type TargetTableModel } from './match-model.js';
+import { proposeTransforms, type StepInput } from './transforms.js';
+import type { SourceProfile } from './types.js';
+
+/** One suggestion, exactly as `ferry suggest --json` prints it. */
+export interface Suggestion {
+  target: string;
+  source: string | null;
+  confidence: number;
+  reason: string;
+  transforms: StepInput[];
+}
+
+/** What the draft contract writer needs beyond the printed suggestion. */
+export interface SuggestionDetail extends Suggestion {
+  targetTable: string;
+  targetColumn: string;
+  /** The source table of the target table's mapping. */
+  mappingSource: string | null;
+  /** Set when the column comes from a parent table reached through a foreign key of the mapping's source. */
+  join: { table: string; on: Record<string, string> } | null;
+  sourceColumn: string | null;
+  crosswalk: string | null;
+}
+
+export interface SuggestResult {
+  suggestions: SuggestionDetail[];
+  tables: Array<{ target: string; source: string | null; score: number }>;
+}
+
+// Weights of the three signals, and the bar a pair must clear to be suggested at all.
+const W_NAME = 0.6;
+const W_VALUES = 0.25;
+const W_STRUCTURE = 0.15;
+const MIN_SCORE = 0.42;
+const MIN_TABLE_SCORE = 0.3;
+const PARENT_PENALTY = 0.85;
+
+interface Candidate {
+  target: TargetColumnModel;
+  source: SourceColumn;
+  score: number;
+  name: number;
+  fit: number;
+  structure: number;
+  structureNote: string | null;
+  viaParent: boolean;
+  /** Lead over the best rival source for the same target column, set once assigned. */
+  margin?: number;
+}
+
+/** Suggests a source for every target column of `ddl`, in DDL order. */
+export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): SuggestResult {
+  const sources = sourceModel(profile);
+  const targets = targetModel(ddl);
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  const master = [...sources].sort((a, b) => b.inbound - a.inbound)[0];
+
+  const choice = new Map<string, { source: SourceTableModel | null; score: number }>();
+  for (const t of targets) choice.set(t.table.name, chooseTable(t, sources, master));
+
+  const suggestions: SuggestionDetail[] = [];
+  for (const t of targets) {
+    const chosen = choice.get(t.table.name)!;
+    const picked = chosen.source ? assign(t, chosen.source, byName, choice) : new Map<string, Candidate>();
+    for (const col of t.columns) suggestions.push(describe(t, col, chosen, picked.get(col.column.name) ?? null, picked, chosen.source ? bestRejected(t, col, chosen.source, byName, choice) : null));
+  }
+  return { suggestions, tables: targets.map((t) => ({ target: t.table.name, source: choice.get(t.table.name)!.source?.name ?? null, score: round2(choice.get(t.table.name)!.score) })) };
+}
+
+function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: SourceTableModel | undefined): { source: SourceTableModel | null; score: number } {
+  let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
+  const patientTable = t.context.has('patient') && t.analysis.slots.length === 1;
+  for (const s of sources) {
+    if (s.profile.rows === 0 && s.columns.length === 0) continue;
+    const tableName = nameSimilarity(t.analysis, new Set(), s.analysis, new Set());
+    let coverage = 0;
+    for (const col of t.columns) {
+      let top = 0;
+      for (const sc of s.columns) top = Math.max(top, W_NAME * nameSimilarity(col.analysis, t.context, sc.analysis, s.context) + W_VALUES * valueFit(shape(col), sc.profile));
+      coverage += top / (W_NAME + W_VALUES);
+    }
+    coverage /= Math.max(1, t.columns.length);
+    let score = 0.35 * tableName + 0.65 * coverage;
+    // A patient table is loaded from the patient master: the table every other table refers to.
+    if (patientTable && (s === master || s.context.has('master') || s.context.has('index'))) score += 0.1;
+    if (score > best.score) best = { source: s, score };
+  }
+  return best.score >= MIN_TABLE_SCORE ? best : { source: null, score: best.score };
+}
+
+function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Candidate[] {
+  const out: Candidate[] = [];
+  const pool: Array<{ c: SourceColumn; parent: boolean }> = source.columns.map((c) => ({ c, parent: false }));
+  for (const c of source.columns) {
+    const parent = c.references ? byName.get(c.references.table) : undefined;
+    if (parent && parent !== source) for (const pc of parent.columns) if (!pc.isKey) pool.push({ c: pc, parent: true });
+  }
+  for (const { c, parent } of pool) {
+    const name = nameSimilarity(col.analysis, t.context, c.analysis, c.table.context);
+    const fit = valueFit(shape(col), c.profile);
+    const { value: structure, note } = structureScore(col, c, source, choice);
+    let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
+    if (fit === 0) score *= 0.3;
+    if (parent) score *= PARENT_PENALTY;
+    out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
+  }
+  return out;
+}
+
+function structureScore(col: TargetColumnModel, c: SourceColumn, source: SourceTableModel, choice: Map<string, { source: SourceTableModel | null }>): { value: number; note: string | null } {
+  const ownTable = c.table === source;
+  if (col.isKey && c.isKey && ownTable) return { value: 1, note: 'both are the table key' };
+  if (col.references) {
+    const parentSource = choice.get(col.references)?.source;
+    if (parentSource && c.references?.table === parentSource.name) return { value: 1, note: `both refer to the ${col.references} / ${parentSource.name} table` };
+    if (parentSource && c.isKey && c.table === parentSource) return { value: 0.8, note: `key of ${parentSource.name}, the source of ${col.references}` };
+    return { value: c.references ? -0.2 : -0.3, note: null };
+  }
+  if (col.isKey) return { value: c.references ? -0.5 : -0.3, note: null };
+  if (c.isKey || c.references) return { value: -0.5, note: null };
+  return { value: 0, note: null };
+}
+
+function assign(t: TargetTableModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Map<string, Candidate> {
+  const all = t.columns.flatMap((col) => candidates(t, col, source, byName, choice)).filter((c) => c.score >= MIN_SCORE);
+  // Greedy by score: with a few dozen columns per table it matches the optimal assignment in
+  // practice and, unlike Hungarian, never trades a confident pair for two mediocre ones.
+  all.sort((a, b) => b.score - a.score);
+  const used = new Set<SourceColumn>();
+  const picked = new Map<string, Candidate>();
+  for (const c of all) {
+    if (picked.has(c.target.column.name) || used.has(c.source)) continue;
+    picked.set(c.target.column.name, c);
+    used.add(c.source);
+  }
+  // Confidence also reflects the runner-up: a close second means the choice is a coin toss.
+  for (const [name, c] of picked) {
+    const rivals = all.filter((x) => x.target.column.name === name && x.source !== c.source);
+    const second = rivals.length ? rivals[0].score : 0;
+    c.margin = c.score - second;
+  }
+  return picked;
+}
+
+function bestRejected(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Candidate | null {
+  const all = candidates(t, col, source, byName, choice).sort((a, b) => b.score - a.score);
+  return all[0] ?? null;
+}
+
+function describe(
+  t: TargetTableModel,
+  col: TargetColumnModel,
+  chosen: { source: SourceTableModel | null; score: number },
+  c: Candidate | null,
+  picked: Map<string, Candidate>,
+  rejected: Candidate | null,
+): SuggestionDetail {
+  const target = `${t.table.name}.${col.column.name}`;
+  const base = { target, targetTable: t.table.name, targetColumn: col.column.name, mappingSource: chosen.source?.name ?? null };
+  if (!chosen.source) {
+    return { ...base, source: null, confidence: round2(1 - chosen.score), reason: `no source table resembles ${t.table.name} (best table score ${round2(chosen.score)})`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
+  }
+  if (!c) {
+    const why = rejected
+      ? `best candidate ${rejected.source.table.name}.${rejected.source.name} scored ${round2(rejected.score)} (name ${round2(rejected.name)}, values ${round2(rejected.fit)})${[...picked.values()].some((p) => p.source === rejected.source) ? ' and is already used by another column' : ''}`
+      : 'the source table has no columns';
+    const best = rejected ? rejected.score : 0;
+    return { ...base, source: null, confidence: round2(clamp(1 - best / MIN_SCORE / 1.6)), reason: `no source column fits in ${chosen.source.name}: ${why}`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
+  }
+  const s = c.source;
+  const concepts = resolveConcepts(col.analysis);
+  const tx = proposeTransforms(t.table.name, col.column, concepts, s.profile);
+  const margin = c.margin ?? c.score;
+  const confidence = round2(clamp(((c.score - MIN_SCORE) / (0.85 - MIN_SCORE)) * 0.6 + 0.4) * (margin < 0.05 ? 0.8 : margin < 0.1 ? 0.9 : 1));
+  const transforms: StepInput[] = [...tx.steps, ...(tx.crosswalk ? [{ crosswalk: tx.crosswalk } as StepInput] : [])];
+  const join = c.viaParent ? joinFor(chosen.source, s) : null;
+  return {
+    ...base,
+    source: `${s.table.name}.${s.name}`,
+    confidence,
+    reason: reasonText(col, c, tx.notes, join),
+    transforms,
+    join,
+    sourceColumn: s.name,
+    crosswalk: tx.crosswalk,
+  };
+}
+
+function joinFor(source: SourceTableModel, parentColumn: SourceColumn): { table: string; on: Record<string, string> } | null {
+  const via = source.columns.find((c) => c.references?.table === parentColumn.table.name);
+  return via && via.references ? { table: parentColumn.table.name, on: { [via.name]: via.references.column } } : null;
+}
+
+function reasonText(col: TargetColumnModel, c: Candidate, notes: string[], join: { table: string; on: Record<string, string> } | null): string {
+  const s = c.source;
+  const parts: string[] = [];
+  const allShared = sharedConcepts(col.analysis, s.analysis);
+  // Name the words that identify the column, not the table context both names repeat.
+  const specific = allShared.filter((x) => !s.table.context.has(x));
+  const shared = specific.length ? specific : allShared;
+  const via = expansions(s.analysis, col.analysis.all).filter((e) => shared.some((x) => e.split('→')[1].split(' ').includes(x)));
+  parts.push(`name: ${s.name} ~ ${col.column.name}${via.length ? ` via ${via.join(', ')}` : shared.length ? ` (${shared.join(', ')})` : ' (weak)'}`);
+  parts.push(`values: ${valuesText(col, s)}`);
+  if (c.structureNote) parts.push(`keys: ${c.structureNote}`);
+  if (join) parts.push(`joined from ${join.table} on ${Object.entries(join.on).map(([a, b]) => `${a} = ${b}`).join(', ')}`);
+  if (notes.length) parts.push(notes.join('; '));
+  return parts.join('; ');
+}
+
+function valuesText(col: TargetColumnModel, s: SourceColumn): string {
+  const p = s.profile;
+  const expected = expectedPattern(resolveConcepts(col.analysis));
+  if (expected) return `${pct(classFraction(p, expected))} ${expected.replace('_', ' ')}`;
+  if (p.date_format && (col.column.type === 'date' || col.column.type === 'timestamp')) return `${pct(p.date_format.fraction)} dates ${p.date_format.format}`;
+  const dominant = p.dominant_pattern && p.dominant_pattern !== p.inferred_type ? `, mostly ${p.dominant_pattern.replace('_', ' ')}` : '';
+  return `${p.inferred_type}${dominant}, ${p.distinct.estimated ? '~' : ''}${p.distinct.count} distinct`;
+}
+
+function shape(col: TargetColumnModel) {
+  return { type: col.column.type, length: col.column.length, concepts: resolveConcepts(col.analysis) };
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function clamp(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
