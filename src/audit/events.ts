@@ -46,6 +46,11 @@ export const auditPayloadSchemas = {
   'role:revoked': z.strictObject({ userId: id, role: id, scope: id }),
   'token:created': z.strictObject({ userId: id, tokenId: id }),
   'token:revoked': z.strictObject({ userId: id, tokenId: id }),
+  'org:created': z.strictObject({ orgId: id, slug: id }),
+  'workspace:created': z.strictObject({ workspaceId: id }),
+  'project:created': z.strictObject({ projectId: id, workspaceId: id }),
+  'release:configured': z.strictObject({ tier, targetRef: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() }),
+  'run:recorded': z.strictObject({ runId: id, contractDigest: digest, tier, status: id, gateDecision: id.nullable(), dryRun: z.boolean() }),
   'access:denied': z.strictObject({ action: id, resource: id, resourceId: id.nullable(), reason: z.enum(['not_found', 'forbidden']) }),
   'audit:exported': z.strictObject({
     from: iso,

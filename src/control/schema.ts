@@ -34,8 +34,165 @@ export interface AuditHeadRow {
   hash: string;
 }
 
+export interface OrgRow {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface WorkspaceRow {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ProjectRow {
+  id: string;
+  org_id: string;
+  workspace_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface AppUserRow {
+  id: string;
+  org_id: string;
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$keylen$salt$hash` (base64url salt and hash). */
+  password_hash: string;
+  failed_logins: number;
+  locked_at: string | null;
+  locked_reason: string | null;
+  created_at: string;
+}
+
+export interface RoleGrantRow {
+  user_id: string;
+  role: string;
+  /** '*' for an org-wide grant, else the project id. */
+  scope: string;
+  org_id: string;
+  project_id: string | null;
+  granted_by: string;
+  granted_at: string;
+}
+
+export interface UserSessionRow {
+  id: string;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ContractVersionRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  number: number;
+  digest: string;
+  contract_name: string;
+  contract_version: string;
+  author_id: string;
+  created_at: string;
+  message: string;
+  yaml: string;
+  /** JSON object: crosswalk path → CSV text. */
+  crosswalks: string;
+}
+
+export interface VersionApprovalRow {
+  version_id: string;
+  org_id: string;
+  project_id: string;
+  approver_id: string;
+  approved_at: string;
+  comment: string;
+}
+
+export interface ReleaseTierRow {
+  project_id: string;
+  tier: string;
+  org_id: string;
+  target_ref: string | null;
+  /** JSON array of role names. */
+  required_roles: string;
+  min_approvers: number;
+  /** 1 or 0. */
+  exclude_author: number;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface ReleaseApprovalRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  digest: string;
+  tier: string;
+  approver_id: string;
+  role: string;
+  comment: string;
+  approved_at: string;
+}
+
+export interface RunRecordRow {
+  project_id: string;
+  run_id: string;
+  org_id: string;
+  digest: string;
+  tier: string;
+  status: string;
+  gate_decision: string | null;
+  /** 1 or 0. */
+  dry_run: number;
+  actor_id: string;
+  recorded_at: string;
+}
+
+export interface PromotionRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  digest: string;
+  tier: string;
+  promoted_by: string;
+  promoted_at: string;
+}
+
 export interface ControlDatabase {
   ferry_migrations: MigrationRow;
   audit_event: AuditEventRow;
   audit_head: AuditHeadRow;
+  org: OrgRow;
+  workspace: WorkspaceRow;
+  project: ProjectRow;
+  app_user: AppUserRow;
+  role_grant: RoleGrantRow;
+  user_session: UserSessionRow;
+  api_token: ApiTokenRow;
+  contract_version: ContractVersionRow;
+  version_approval: VersionApprovalRow;
+  release_tier: ReleaseTierRow;
+  release_approval: ReleaseApprovalRow;
+  run_record: RunRecordRow;
+  promotion: PromotionRow;
 }

@@ -4,6 +4,7 @@
  * new numbered file instead.
  */
 import { auditLog } from './001-audit-log.js';
+import { controlPlane } from './002-control-plane.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane];

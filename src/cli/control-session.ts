@@ -1,0 +1,51 @@
+/**
+ * How CLI commands act in the control plane: open the store, then authenticate from the
+ * environment — `FERRY_TOKEN` (a personal API token), or a user name (`--user` or `FERRY_USER`)
+ * with `FERRY_PASSWORD`. Secrets come only from the environment, never from flags, so they stay
+ * out of shell history and process listings.
+ */
+import { openConfiguredStore } from '../control/db.js';
+import { createControlPlane } from '../control/service.js';
+import type { Actor, ControlPlane } from '../control/plane.js';
+import { FerryError } from '../errors.js';
+import type { CliIO } from './io.js';
+
+export interface PlaneSession {
+  plane: ControlPlane;
+  /** Ends the CLI's session (if it logged in) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the control plane over `--store` / FERRY_DATABASE_URL / .ferry/ferry.db. */
+export async function openPlane(io: CliIO, storeFlag: string | undefined): Promise<PlaneSession> {
+  const store = await openConfiguredStore({ flag: storeFlag, env: io.env, cwd: io.cwd });
+  return { plane: createControlPlane({ store }), close: () => store.close() };
+}
+
+/** Authenticates the CLI user; returns the actor and a logout function. */
+export async function cliActor(plane: ControlPlane, io: CliIO, userFlag: string | undefined): Promise<{ actor: Actor; logout: () => Promise<void> }> {
+  const token = io.env.FERRY_TOKEN;
+  if (token && !userFlag) return { actor: await plane.authenticate(token), logout: async () => {} };
+  const user = userFlag ?? io.env.FERRY_USER;
+  const password = io.env.FERRY_PASSWORD;
+  if (!user || !password) {
+    throw new FerryError('forbidden', 'auth.no_credentials', 'this command acts as a Ferry user: set FERRY_TOKEN to a personal API token, or give --user NAME (or FERRY_USER) with FERRY_PASSWORD in the environment');
+  }
+  const session = await plane.login(user, password);
+  return { actor: session.actor, logout: () => plane.logout(session.token) };
+}
+
+/** Runs `fn` as the authenticated CLI user, then logs out and closes the store. */
+export async function asCliUser<T>(io: CliIO, flags: { store?: string; user?: string }, fn: (plane: ControlPlane, actor: Actor) => Promise<T>): Promise<T> {
+  const s = await openPlane(io, flags.store);
+  try {
+    const { actor, logout } = await cliActor(s.plane, io, flags.user);
+    try {
+      return await fn(s.plane, actor);
+    } finally {
+      await logout();
+    }
+  } finally {
+    await s.close();
+  }
+}

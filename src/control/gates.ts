@@ -1,0 +1,74 @@
+/**
+ * The release gate conditions, as data: what a digest still lacks to run in a tier. A digest
+ * may run in pre_production once its contract version is approved; in a higher tier once it
+ * also has a succeeded (non-dry) run in the tier below and this tier's approvals. Every
+ * missing condition is listed, never just the first.
+ */
+import type { Tier } from '../contract/model.js';
+import type { StoreDb } from './db.js';
+import type { MissingCondition, ReleaseApproval } from './plane.js';
+import { loadTierConfig, tierBelow } from './release-policy.js';
+import { toReleaseApproval } from './rows.js';
+import { versionByDigest } from './versions.js';
+
+/** Approvals recorded for a digest in a tier, oldest first. */
+export async function approvalsFor(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<ReleaseApproval[]> {
+  const rows = await db
+    .selectFrom('release_approval')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('project_id', '=', projectId)
+    .where('digest', '=', digest)
+    .where('tier', '=', tier)
+    .orderBy('approved_at')
+    .orderBy('role')
+    .execute();
+  return rows.map(toReleaseApproval);
+}
+
+/** True when `digest` has a succeeded, non-dry run recorded in `tier`. */
+export async function passedIn(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<boolean> {
+  const row = await db
+    .selectFrom('run_record')
+    .select('run_id')
+    .where('org_id', '=', orgId)
+    .where('project_id', '=', projectId)
+    .where('digest', '=', digest)
+    .where('tier', '=', tier)
+    .where('status', '=', 'succeeded')
+    .where('dry_run', '=', 0)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Every condition `digest` lacks to run in `tier` (empty: it may run). Project must be tenant-checked. */
+export async function missingConditions(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<MissingCondition[]> {
+  const missing: MissingCondition[] = [];
+  const version = await versionByDigest(db, orgId, projectId, digest);
+  if (!version) missing.push('version_submitted', 'version_approved');
+  else if (!version.approval) missing.push('version_approved');
+  const below = tierBelow(tier);
+  if (below && !(await passedIn(db, orgId, projectId, digest, below))) missing.push(`passed:${below}`);
+  const { policy } = await loadTierConfig(db, orgId, projectId, tier);
+  // Approvals by the author never count when the policy excludes them, even if the policy changed after they were given.
+  const approvals = (await approvalsFor(db, orgId, projectId, digest, tier)).filter((a) => !(policy.excludeAuthor && version && a.approverId === version.authorId));
+  const covered = new Set(approvals.map((a) => a.role));
+  const rolesMissing = policy.requiredRoles.filter((r) => !covered.has(r));
+  for (const r of rolesMissing) missing.push(`approval:${r}`);
+  const distinct = new Set(approvals.map((a) => a.approverId)).size;
+  const extra = policy.minApprovers - distinct - rolesMissing.length;
+  if (extra > 0) missing.push(`approvers:${extra}`);
+  return missing;
+}
+
+/** Words for a missing-condition code, for people. */
+export function describeMissing(code: MissingCondition): string {
+  if (code === 'version_submitted') return 'the contract with this digest has not been submitted to the project as a version';
+  if (code === 'version_approved') return 'the contract version has not been approved by an integration_lead';
+  const [kind, arg] = code.split(':');
+  if (kind === 'passed') return `no succeeded run of this digest in ${arg} yet`;
+  if (kind === 'approval') return `needs approval by a ${arg} (not the contract's author)`;
+  if (kind === 'approvers') return `needs ${arg} more distinct approver(s)`;
+  return code;
+}

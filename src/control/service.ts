@@ -1,0 +1,76 @@
+/**
+ * Assembles the control plane from its parts: one context (store, audit log, clock, config)
+ * shared by every service function, exposed as the `ControlPlane` interface of plane.ts.
+ */
+import { AuditLog } from '../audit/log.js';
+import { actorFor, authenticate, login, logout } from './auth.js';
+import { listAuditEvents } from './audit-scope.js';
+import { can, requirePermission } from './authorize.js';
+import { guarded, type Ctx } from './context.js';
+import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
+import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
+import { createProject, createWorkspace, getOrg, getProject, getWorkspace, initOrg, listProjects, listWorkspaces } from './tenancy.js';
+import { createToken, listTokens, revokeToken } from './tokens.js';
+import { createUser, getUser, grantRole, listUsers, lockUser, resetSessions, revokeRole, unlockUser } from './users.js';
+import { approveVersion, diffVersions, getVersion, listVersions, submitVersion } from './versions.js';
+
+export const DEFAULT_CONFIG: ControlPlaneConfig = {
+  sessionTtlMs: 12 * 60 * 60 * 1000,
+  idleTimeoutMs: 30 * 60 * 1000,
+  maxFailedLogins: 5,
+  // OWASP's scrypt baseline (N=2^17, r=8, p=1): about 128 MiB and a few hundred ms per login.
+  scrypt: { N: 2 ** 17, r: 8, p: 1, keyLength: 32 },
+  minPasswordLength: 12,
+};
+
+/** Builds the control plane over an open store. */
+export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
+  const clock = options.clock ?? (() => new Date());
+  const config: ControlPlaneConfig = { ...DEFAULT_CONFIG, ...options.config, scrypt: { ...DEFAULT_CONFIG.scrypt, ...options.config?.scrypt } };
+  const ctx: Ctx = { store: options.store, db: options.store.db, audit: options.audit ?? new AuditLog(options.store, clock), clock, config };
+  return {
+    store: ctx.store,
+    audit: ctx.audit,
+    config,
+    initOrg: (input) => initOrg(ctx, input),
+    login: (username, password) => login(ctx, username, password),
+    authenticate: (token) => authenticate(ctx, token),
+    logout: (token) => logout(ctx, token),
+    actorFor: (userId) => actorFor(ctx, userId),
+    can: (actor, permission, scope) => can(actor, permission, scope),
+    authorize: (actor, permission, scope = {}) => guarded(ctx, actor, `authorize:${permission}`, () => requirePermission(ctx, ctx.db, actor, permission, scope)),
+    getOrg: (actor) => getOrg(ctx, actor),
+    createWorkspace: (actor, input) => createWorkspace(ctx, actor, input),
+    listWorkspaces: (actor) => listWorkspaces(ctx, actor),
+    getWorkspace: (actor, id) => getWorkspace(ctx, actor, id),
+    createProject: (actor, workspaceId, input) => createProject(ctx, actor, workspaceId, input),
+    listProjects: (actor, workspaceId) => listProjects(ctx, actor, workspaceId),
+    getProject: (actor, id) => getProject(ctx, actor, id),
+    createUser: (actor, input) => createUser(ctx, actor, input),
+    listUsers: (actor) => listUsers(ctx, actor),
+    getUser: (actor, id) => getUser(ctx, actor, id),
+    lockUser: (actor, id) => lockUser(ctx, actor, id),
+    unlockUser: (actor, id) => unlockUser(ctx, actor, id),
+    resetSessions: (actor, id) => resetSessions(ctx, actor, id),
+    grantRole: (actor, userId, role, projectId) => grantRole(ctx, actor, userId, role, projectId),
+    revokeRole: (actor, userId, role, projectId) => revokeRole(ctx, actor, userId, role, projectId),
+    createToken: (actor, input) => createToken(ctx, actor, input),
+    listTokens: (actor, userId) => listTokens(ctx, actor, userId),
+    revokeToken: (actor, id) => revokeToken(ctx, actor, id),
+    submitVersion: (actor, projectId, input) => submitVersion(ctx, actor, projectId, input),
+    listVersions: (actor, projectId) => listVersions(ctx, actor, projectId),
+    getVersion: (actor, id) => getVersion(ctx, actor, id),
+    diffVersions: (actor, from, to) => diffVersions(ctx, actor, from, to),
+    approveVersion: (actor, id, comment) => approveVersion(ctx, actor, id, comment),
+    getTierConfigs: (actor, projectId) => getTierConfigs(ctx, actor, projectId),
+    configureTier: (actor, projectId, tier, input) => configureTier(ctx, actor, projectId, tier, input),
+    recordRun: (actor, projectId, input) => recordRun(ctx, actor, projectId, input),
+    listRuns: (actor, projectId, filter) => listRuns(ctx, actor, projectId, filter),
+    getRun: (actor, projectId, runId) => getRun(ctx, actor, projectId, runId),
+    releaseStatus: (actor, projectId, digest) => releaseStatus(ctx, actor, projectId, digest),
+    approveRelease: (actor, projectId, digest, tier, comment) => approveRelease(ctx, actor, projectId, digest, tier, comment),
+    promote: (actor, projectId, digest, tier) => promote(ctx, actor, projectId, digest, tier),
+    canRun: (actor, projectId, digest, tier) => canRun(ctx, actor, projectId, digest, tier),
+    listAuditEvents: (actor, filter) => listAuditEvents(ctx, actor, filter),
+  };
+}
