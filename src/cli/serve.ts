@@ -1,0 +1,72 @@
+/**
+ * `ferry serve`: the HTTP API over the control store, until SIGINT/SIGTERM. Runs in progress
+ * are cancelled (and recorded as such) on shutdown, so none is left half-recorded.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { openConfiguredStore } from '../control/db.js';
+import { createControlPlane } from '../control/service.js';
+import { FerryError } from '../errors.js';
+import { createApp } from '../server/app.js';
+import type { CliIO } from './io.js';
+import type { Register } from './main.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  store?: string;
+  dataDir: string;
+  runConcurrency: string;
+}
+
+function intFlag(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new FerryError('usage', 'cli.bad_number', `${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Starts the server; resolves with a stop function once it is listening. */
+export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = intFlag('--port', flags.port, 0, 65535);
+  const runConcurrency = intFlag('--run-concurrency', flags.runConcurrency, 1, 64);
+  const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd });
+  try {
+    const plane = createControlPlane({ store });
+    const app = createApp({ plane, dataDir: path.resolve(io.cwd, flags.dataDir), env: io.env, runConcurrency });
+    const { url } = await app.listen(port, flags.host);
+    io.err(`ferry: API listening on ${url} (store ${store.display}); OpenAPI at ${url}/openapi.json`);
+    return {
+      url,
+      stop: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function serve(flags: ServeFlags, io: CliIO): Promise<number> {
+  const server = await startServe(flags, io);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  io.err('ferry: shutting down: cancelling runs in progress');
+  await server.stop();
+  return 0;
+}
+
+export const register: Register = (program: Command, io: CliIO, setExit) => {
+  program
+    .command('serve')
+    .description('serve the HTTP API (docs/api.md) over the control store until interrupted')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '4600')
+    .option('--host <host>', 'address to listen on; keep 127.0.0.1 behind a TLS-terminating proxy', '127.0.0.1')
+    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
+    .option('--data-dir <dir>', 'where run reports and contract versions are kept for the runs this server executes', '.ferry/server')
+    .option('--run-concurrency <n>', 'runs executing at once', '2')
+    .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
+};

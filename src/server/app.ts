@@ -1,0 +1,139 @@
+/**
+ * `createApp(config)`: the HTTP API over one control plane. It assembles the route table from
+ * one file per domain, the OpenAPI document from that table, the run worker, the login rate
+ * limits and the request log (method, path, status, timing, user id: never bodies, headers or
+ * query strings), and serves it with the node:http transport.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { Actor, ControlPlane } from '../control/plane.js';
+import { authenticateRequest } from './auth.js';
+import type { ServerDeps } from './context.js';
+import { buildOpenApi } from './openapi.js';
+import { DEFAULT_LOGIN_LIMITS, loginGuard, type LoginLimits } from './rate-limit.js';
+import { createRunWorker, type RunContext } from './run-executor.js';
+import { RunStore } from './run-store.js';
+import type { RunWorker } from './run-worker.js';
+import { Router, type AnyRoute } from './router.js';
+import { createListener } from './transport.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { contractRoutes } from './routes/contracts.js';
+import { crosswalkRoutes } from './routes/crosswalks.js';
+import { healthRoutes } from './routes/health.js';
+import { lineageRoutes } from './routes/lineage.js';
+import { orgRoutes } from './routes/orgs.js';
+import { releaseRoutes } from './routes/releases.js';
+import { runRoutes } from './routes/runs.js';
+import { userRoutes } from './routes/users.js';
+
+export const API_VERSION = '1.0.0';
+
+export interface AppConfig {
+  plane: ControlPlane;
+  /** Where run reports, materialised contract versions and transient exports are kept. */
+  dataDir: string;
+  /** Environment that `env:` source and target references resolve against (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Runs executing at once (default 2). */
+  runConcurrency?: number;
+  /** Rows per committed batch for runs (engine default when unset). */
+  runBatchSize?: number;
+  loginLimits?: LoginLimits;
+  /** A pino logger, or false for none (default: info to stdout). */
+  logger?: pino.Logger | false;
+  maxBodyBytes?: number;
+  sseHeartbeatSeconds?: number;
+}
+
+export interface App {
+  readonly routes: readonly AnyRoute<Actor>[];
+  readonly worker: RunWorker<RunContext>;
+  openapi(): Record<string, unknown>;
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host: string): Promise<{ url: string; port: number }>;
+  /** Cancels runs, waits for them to be recorded, and stops the server. */
+  close(): Promise<void>;
+}
+
+/** The route table for `deps`, in documentation order. */
+export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})): AnyRoute<Actor>[] {
+  return [
+    ...healthRoutes(deps, openapi),
+    ...authRoutes(deps),
+    ...orgRoutes(deps),
+    ...userRoutes(deps),
+    ...contractRoutes(deps),
+    ...crosswalkRoutes(deps),
+    ...runRoutes(deps),
+    ...releaseRoutes(deps),
+    ...auditRoutes(deps),
+    ...lineageRoutes(deps),
+  ];
+}
+
+/** Builds the API over `config.plane`. */
+export function createApp(config: AppConfig): App {
+  const log = config.logger === false ? pino({ level: 'silent' }) : (config.logger ?? pino({ name: 'ferry-server' }));
+  const runs = new RunStore(config.dataDir);
+  const worker = createRunWorker({
+    plane: config.plane,
+    runs,
+    concurrency: config.runConcurrency,
+    batchSize: config.runBatchSize,
+    onError: (err, runId) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
+  });
+  const deps: ServerDeps = {
+    plane: config.plane,
+    worker,
+    runs,
+    env: config.env ?? process.env,
+    loginGuard: loginGuard(config.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+    dataDir: config.dataDir,
+  };
+  let doc: Record<string, unknown> | undefined;
+  const routes = routeTable(deps, () => doc);
+  doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
+  const listener = createListener(new Router(routes), {
+    authenticate: (req) => authenticateRequest(config.plane, req),
+    principalId: (a: Actor) => a.userId,
+    log: (entry) => log.info(entry, 'request'),
+    logError: (err, requestId) => log.error({ requestId, err: errorSummary(err) }, 'request failed'),
+    maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
+    sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
+  });
+  let server: Server | undefined;
+  return {
+    routes,
+    worker,
+    openapi: () => doc!,
+    listen(port, host) {
+      server = createServer(listener);
+      const s = server;
+      return new Promise((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          const { port: bound } = s.address() as AddressInfo;
+          const shown = host.includes(':') ? `[${host}]` : host;
+          resolve({ url: `http://${shown}:${bound}`, port: bound });
+        });
+      });
+    },
+    async close() {
+      await worker.close();
+      const s = server;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        // Open SSE streams and keep-alive sockets would hold close() forever.
+        s.closeAllConnections();
+      });
+    },
+  };
+}
+
+// Stack and message only: an error's own fields could carry a connection string or a value.
+function errorSummary(err: unknown): { message: string; stack?: string } {
+  return err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
+}

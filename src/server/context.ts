@@ -1,0 +1,25 @@
+/**
+ * What every route file receives: the control plane, the run worker, where run evidence is
+ * kept, and the connection environment. Route files are functions of this, so tests can build
+ * an app over a fresh store without globals.
+ */
+import type { Actor, ControlPlane } from '../control/plane.js';
+import { route } from './router.js';
+import type { RunContext } from './run-executor.js';
+import type { RunWorker } from './run-worker.js';
+import type { RunStore } from './run-store.js';
+
+export interface ServerDeps {
+  plane: ControlPlane;
+  worker: RunWorker<RunContext>;
+  runs: RunStore;
+  /** Environment the connection references (`env:NAME`) resolve against. */
+  env: NodeJS.ProcessEnv;
+  /** Checks the login rate limits for an address and account; throws 429 when exceeded. */
+  loginGuard(ip: string, username: string): void;
+  /** Directory for temporary files (audit exports, materialised contracts). */
+  dataDir: string;
+}
+
+/** Declares a route whose handler receives the authenticated Actor. */
+export const defineRoute = route<Actor>();

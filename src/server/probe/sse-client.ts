@@ -1,0 +1,50 @@
+/**
+ * A minimal Server-Sent Events reader over fetch, for `ferry verify-deployment` (and tests):
+ * it yields each `event:` / `data:` block with the data parsed as JSON, and stops at the
+ * stream's end, after `maxEvents`, or when `signal` aborts.
+ */
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+export interface SseResponse {
+  status: number;
+  contentType: string | null;
+  events: SseEvent[];
+}
+
+/** Opens `url` with a bearer token and collects its events until the stream ends. */
+export async function readSse(url: string, token: string, o: { maxEvents?: number; signal?: AbortSignal } = {}): Promise<SseResponse> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: o.signal });
+  const contentType = res.headers.get('content-type');
+  const events: SseEvent[] = [];
+  if (!res.body || !(contentType ?? '').startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return { status: res.status, contentType, events };
+  }
+  const max = o.maxEvents ?? 100_000;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown });
+        if (events.length >= max) return { status: res.status, contentType, events };
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return { status: res.status, contentType, events };
+}

@@ -1,0 +1,144 @@
+/**
+ * The route table's shape and the matcher. A route is data: method, OpenAPI-style path
+ * (`/projects/{projectId}/runs`), zod schemas for params, query, body and response, the
+ * permission it needs (documented, and checked by the handler through the control plane), and
+ * a handler. The transport, the OpenAPI document, docs/api.md and the role matrix test all read
+ * the same table, so none of them can drift from what the server does.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a route's successful response is: JSON checked against `response`, an HTML page, or an SSE stream. */
+export type Produces = 'json' | 'html' | 'sse';
+
+/** One Server-Sent Event: `event:` name, JSON `data:` and an optional `id:`. */
+export interface SseMessage {
+  event: string;
+  data: unknown;
+  id?: string;
+}
+
+/** What an SSE handler returns: messages to write in order; the stream ends when the iterable does. */
+export type SseStream = AsyncIterable<SseMessage>;
+
+/** Everything a handler sees about one request, already validated. */
+export interface RequestContext<P, Q, B, A> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The authenticated principal; `undefined` only on public routes. */
+  auth: A;
+  /** Remote address, for rate limiting and audit. */
+  ip: string;
+  requestId: string;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+type Out<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** A route's declaration; `A` is the principal type the auth hook produces. */
+export interface RouteDef<
+  A = unknown,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  path: string;
+  /** Stable operation name: OpenAPI operationId and the key test fixtures use. */
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** `public` routes skip authentication (health, login, the OpenAPI document). */
+  access: 'public' | 'authenticated';
+  /** The control-plane permission the handler asks for, or null when any signed-in user may call it. */
+  permission: string | null;
+  /** When the permission is checked at org level rather than project level. */
+  scope?: 'org' | 'project' | 'none';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Successful response body; for `html` and `sse` routes it documents the payload. */
+  response: R;
+  /** Success status (default 200). */
+  status?: number;
+  produces?: Produces;
+  /** Set on routes whose request is counted by the login rate limiter. */
+  rateLimited?: boolean;
+  handler: (ctx: RequestContext<Out<P>, Out<Q>, Out<B>, A>) => Promise<z.input<R> | string | SseStream>;
+}
+
+/** A route with its types erased, as the table stores it. */
+export type AnyRoute<A = unknown> = RouteDef<A, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>;
+
+/** Declares a route, keeping its schemas' types for the handler. */
+export function route<A>() {
+  return <P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
+    def: RouteDef<A, P, Q, B, R>,
+  ): AnyRoute<A> => def as unknown as AnyRoute<A>;
+}
+
+interface Compiled<A> {
+  route: AnyRoute<A>;
+  pattern: RegExp;
+  names: string[];
+}
+
+export type Match<A> = { route: AnyRoute<A>; params: Record<string, string> } | { route: null; allowed: Method[] };
+
+/** Matches method + path against the table; a known path with another method reports the allowed ones (405). */
+export class Router<A> {
+  private readonly compiled: Compiled<A>[];
+
+  constructor(readonly routes: readonly AnyRoute<A>[]) {
+    const seen = new Set<string>();
+    for (const r of routes) {
+      const key = `${r.method} ${r.path}`;
+      if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
+      if (seen.has(r.operationId)) throw new Error(`operationId ${r.operationId} is declared twice`);
+      seen.add(key);
+      seen.add(r.operationId);
+    }
+    this.compiled = routes.map((r) => ({ route: r, ...compilePath(r.path) }));
+  }
+
+  /** The route for `method` and `pathname`, or the methods the path does allow. */
+  match(method: string, pathname: string): Match<A> {
+    const allowed: Method[] = [];
+    for (const c of this.compiled) {
+      const m = c.pattern.exec(pathname);
+      if (!m) continue;
+      if (c.route.method !== method) {
+        allowed.push(c.route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      c.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+      return { route: c.route, params };
+    }
+    return { route: null, allowed };
+  }
+}
+
+/** Turns `/a/{b}/c` into a regex capturing one path segment per parameter. */
+export function compilePath(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const p = /^\{(\w+)\}$/.exec(segment);
+      if (p) {
+        names.push(p[1]);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}/?$`), names };
+}

@@ -1,0 +1,87 @@
+/** The audit trail: list with filters, verify the hash chain, export a project's events for a regulator. */
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { exportAudit } from '../../audit/export.js';
+import { MANIFEST_FILE } from '../../audit/export-format.js';
+import { verifyStore } from '../../audit/verify.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
+
+const time = z.string().min(1).max(40).describe('ISO 8601 date or date-time');
+
+/** Audit routes. */
+export function auditRoutes(deps: ServerDeps) {
+  const { plane } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/audit/events',
+      operationId: 'listAuditEvents',
+      summary: "Audit events of the caller's org (or one project), newest first, filtered by type, run and time",
+      tag: 'audit',
+      access: 'authenticated',
+      permission: 'audit.read',
+      scope: 'project',
+      query: z.object({
+        projectId: idParam.optional(),
+        type: z.string().max(100).optional(),
+        runId: z.string().max(200).optional(),
+        from: time.optional(),
+        to: time.optional(),
+        order: z.enum(['asc', 'desc']).default('desc'),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      response: z.array(auditEventSchema),
+      handler: async ({ auth, query }) => {
+        await plane.authorize(auth, 'audit.read', { projectId: query.projectId ?? null });
+        return plane.listAuditEvents(auth, query);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/audit/verify',
+      operationId: 'verifyAudit',
+      summary: 'Recompute the whole hash chain; reports the head and the first broken event, by sequence number only',
+      tag: 'audit',
+      access: 'authenticated',
+      permission: 'audit.read',
+      scope: 'org',
+      response: verifySchema,
+      handler: async ({ auth }) => {
+        await plane.authorize(auth, 'audit.read');
+        return verifyStore(plane.audit);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/audit/export',
+      operationId: 'exportAudit',
+      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md); the export itself is audit-logged",
+      tag: 'audit',
+      access: 'authenticated',
+      permission: 'audit.export',
+      scope: 'project',
+      params: z.object({ projectId: idParam }),
+      body: z.object({ from: time, to: time }),
+      response: z.object({
+        manifest: z.record(z.string(), z.unknown()),
+        files: z.array(z.object({ name: z.string(), text: z.string() })),
+      }),
+      handler: async ({ auth, params, body }) => {
+        await plane.authorize(auth, 'audit.export', { projectId: params.projectId });
+        const outDir = path.join(deps.dataDir, 'exports', `${Date.now()}-${randomBytes(6).toString('hex')}`);
+        try {
+          const manifest = await exportAudit(plane.audit, { from: body.from, to: body.to, projectId: params.projectId, outDir, actor: auth.userId });
+          const files = await Promise.all(manifest.files.map(async (f) => ({ name: f.name, text: await readFile(path.join(outDir, f.name), 'utf8') })));
+          files.push({ name: MANIFEST_FILE, text: await readFile(path.join(outDir, MANIFEST_FILE), 'utf8') });
+          return { manifest: manifest as unknown as Record<string, unknown>, files };
+        } finally {
+          await rm(outDir, { recursive: true, force: true });
+        }
+      },
+    }),
+  ];
+}

@@ -1,0 +1,78 @@
+/** Sign in and out, and who am I: the actor, its grants and what it may do. */
+import { z } from 'zod';
+import { PERMISSION_NAMES, type Permission } from '../../control/roles.js';
+import { bearerToken } from '../auth.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import { actorSchema, idParam, okSchema } from '../schemas.js';
+
+const permissionsSchema = z.array(z.string()).describe('permissions the caller holds in this scope');
+
+/** Auth routes. */
+export function authRoutes(deps: ServerDeps) {
+  const { plane } = deps;
+  const held = (actor: Parameters<typeof plane.can>[0], projectId: string | null): Permission[] =>
+    PERMISSION_NAMES.filter((p) => plane.can(actor, p, { projectId }));
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/auth/login',
+      operationId: 'login',
+      summary: 'Sign in with username and password; returns a session token (shown once). Rate-limited per address and per account',
+      tag: 'auth',
+      access: 'public',
+      permission: null,
+      rateLimited: true,
+      body: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) }),
+      response: z.object({ token: z.string(), sessionId: z.string(), expiresAt: z.string(), actor: actorSchema }),
+      handler: async ({ body, ip }) => {
+        deps.loginGuard(ip, body.username);
+        const s = await plane.login(body.username, body.password);
+        return { token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt, actor: s.actor };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/auth/logout',
+      operationId: 'logout',
+      summary: 'End the session whose token authenticates this request',
+      tag: 'auth',
+      access: 'authenticated',
+      permission: null,
+      scope: 'none',
+      response: okSchema,
+      handler: async ({ req }) => {
+        await plane.logout(bearerToken(req)!);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/auth/me',
+      operationId: 'me',
+      summary: 'The signed-in actor, its grants and its org-wide permissions',
+      tag: 'auth',
+      access: 'authenticated',
+      permission: null,
+      scope: 'none',
+      response: z.object({ actor: actorSchema, permissions: permissionsSchema }),
+      handler: async ({ auth }) => ({ actor: auth, permissions: held(auth, null) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/permissions',
+      operationId: 'projectPermissions',
+      summary: 'What the caller may do in one project (so a UI can hide what it may not use)',
+      tag: 'auth',
+      access: 'authenticated',
+      permission: 'org.read',
+      scope: 'project',
+      params: z.object({ projectId: idParam }),
+      response: z.object({ projectId: z.string(), permissions: permissionsSchema }),
+      handler: async ({ auth, params }) => {
+        await plane.authorize(auth, 'org.read', { projectId: params.projectId });
+        return { projectId: params.projectId, permissions: held(auth, params.projectId) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,114 @@
+/** Crosswalks of a contract version: what they are, their entries, and their coverage of a source. */
+import { z } from 'zod';
+import { openSource } from '../../connectors/registry.js';
+import { loadContract } from '../../contract/load.js';
+import { crosswalkCoverage, fieldCrosswalks } from '../../crosswalk/coverage.js';
+import { FerryError } from '../../errors.js';
+import { resolveSource, sourceRefSchema } from '../connections.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import { idParam } from '../schemas.js';
+import { projectVersion } from './contracts.js';
+import type { Actor } from '../../control/plane.js';
+
+const versionParams = z.object({ projectId: idParam, versionId: idParam });
+
+const crosswalkSummary = z.object({
+  name: z.string(),
+  file: z.string(),
+  version: z.string().nullable(),
+  description: z.string().nullable(),
+  entries: z.number(),
+  usedBy: z.array(z.object({ table: z.string(), field: z.string() })),
+});
+
+const entrySchema = z.object({ source_code: z.string(), target_code: z.string(), target_display: z.string(), equivalence: z.string(), note: z.string() });
+
+const coverageSchema = z
+  .object({
+    contract: z.object({ name: z.string(), version: z.string(), digest: z.string() }),
+    source: z.string(),
+    tables: z.array(z.object({ table: z.string(), source: z.string(), rows_read: z.number(), rows_excluded: z.number() })),
+    crosswalks: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'CrosswalkCoverage', description: 'as `ferry crosswalk coverage --json` (docs/crosswalks.md); unmapped codes are code-list values, not patient data' });
+
+async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string) {
+  const version = await projectVersion(deps, actor, projectId, versionId, action);
+  return loadContract(await deps.runs.materialise(version));
+}
+
+/** Crosswalk routes. */
+export function crosswalkRoutes(deps: ServerDeps) {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/contract-versions/{versionId}/crosswalks',
+      operationId: 'listCrosswalks',
+      summary: "The version's crosswalks with entry counts and the fields that use them",
+      tag: 'crosswalks',
+      access: 'authenticated',
+      permission: 'contract.read',
+      scope: 'project',
+      params: versionParams,
+      response: z.array(crosswalkSummary),
+      handler: async ({ auth, params }) => {
+        const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.list');
+        const { contract } = loaded;
+        return Object.entries(contract.crosswalks).map(([name, ref]) => ({
+          name,
+          file: ref.file,
+          version: ref.version ?? null,
+          description: ref.description ?? null,
+          entries: loaded.crosswalks[name]?.length ?? 0,
+          usedBy: Object.entries(contract.mappings).flatMap(([table, m]) =>
+            Object.entries(m.fields)
+              .filter(([, f]) => fieldCrosswalks(f).includes(name))
+              .map(([field]) => ({ table, field })),
+          ),
+        }));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/contract-versions/{versionId}/crosswalks/{name}',
+      operationId: 'getCrosswalk',
+      summary: "One crosswalk's entries (code list rows)",
+      tag: 'crosswalks',
+      access: 'authenticated',
+      permission: 'contract.read',
+      scope: 'project',
+      params: versionParams.extend({ name: z.string().min(1).max(200) }),
+      response: z.object({ name: z.string(), entries: z.array(entrySchema) }),
+      handler: async ({ auth, params }) => {
+        const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.get');
+        const entries = Object.hasOwn(loaded.crosswalks, params.name) ? loaded.crosswalks[params.name] : undefined;
+        if (!entries) throw new FerryError('not_found', 'crosswalk.not_found', `the contract declares no crosswalk named ${params.name}; GET …/crosswalks lists them`);
+        return { name: params.name, entries };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/contract-versions/{versionId}/crosswalk-coverage',
+      operationId: 'crosswalkCoverage',
+      summary: 'Scan a configured source and report, per crosswalk, codes seen, translated and unmapped (most rows first)',
+      tag: 'crosswalks',
+      access: 'authenticated',
+      permission: 'run.pre_production',
+      scope: 'project',
+      params: versionParams,
+      body: z.object({ source: sourceRefSchema, top: z.number().int().min(1).max(1000).default(50) }),
+      response: coverageSchema,
+      handler: async ({ auth, params, body, signal }) => {
+        await deps.plane.authorize(auth, 'run.pre_production', { projectId: params.projectId });
+        const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.coverage');
+        const source = await openSource(resolveSource(body.source, deps.env));
+        try {
+          return (await crosswalkCoverage(loaded, source, { top: body.top, signal })) as unknown as z.input<typeof coverageSchema>;
+        } finally {
+          await source.close();
+        }
+      },
+    }),
+  ];
+}

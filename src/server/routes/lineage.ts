@@ -1,0 +1,66 @@
+/** Lineage lookup: where a target row came from, or what became of a legacy row, in a tier's target. */
+import { z } from 'zod';
+import { lookupLineage } from '../../lineage/query.js';
+import { FerryError } from '../../errors.js';
+import { resolveTarget } from '../connections.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import { idParam, tierSchema } from '../schemas.js';
+import { projectVersion } from './contracts.js';
+
+const lineageSchema = z
+  .object({
+    format: z.literal('ferry.lineage/v1'),
+    target: z.string(),
+    query: z.object({ by: z.enum(['target', 'source']), table: z.string(), key: z.string() }),
+    entries: z.array(
+      z.object({
+        runId: z.string().describe("the engine's run id (a run's progress.engineRunId)"),
+        runStatus: z.string(),
+        contractDigest: z.string(),
+        crosswalks: z.array(z.object({ name: z.string(), version: z.string().nullable(), digest: z.string() })),
+        sourceTable: z.string(),
+        sourceKey: z.string(),
+        targetTable: z.string(),
+        outcome: z.enum(['loaded', 'quarantined', 'excluded']),
+        targetKey: z.string().nullable(),
+        reasonCode: z.string().nullable(),
+        fields: z.array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) })).optional(),
+        contractMatches: z.boolean().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });
+
+/** Lineage routes. */
+export function lineageRoutes(deps: ServerDeps) {
+  const { plane } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/lineage',
+      operationId: 'lookupLineage',
+      summary: "Lineage of one row by key in the tier's target: by=target (where did it come from) or by=source (what became of it, per run)",
+      tag: 'lineage',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: z.object({ projectId: idParam }),
+      query: z.object({
+        tier: tierSchema,
+        by: z.enum(['target', 'source']),
+        table: z.string().min(1).max(200),
+        key: z.string().min(1).max(1000).describe('the row key; composite keys joined with |'),
+        versionId: idParam.optional().describe('a contract version to explain each loaded field with'),
+      }),
+      response: lineageSchema,
+      handler: async ({ auth, params, query }) => {
+        await plane.authorize(auth, 'run.read', { projectId: params.projectId });
+        const contractFile = query.versionId ? await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup')) : undefined;
+        const config = (await plane.getTierConfigs(auth, params.projectId)).find((c) => c.tier === query.tier);
+        if (!config?.targetRef) throw new FerryError('conflict', 'lineage.no_target', `the ${query.tier} tier of this project has no target configured, so it has no lineage`);
+        return lookupLineage({ targetUrl: await resolveTarget(config.targetRef, query.tier, deps.env), query: { by: query.by, table: query.table, key: query.key }, contractFile });
+      },
+    }),
+  ];
+}

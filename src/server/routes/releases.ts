@@ -1,0 +1,105 @@
+/** Release gates: status per tier, tier configuration, approvals and promotion. */
+import { z } from 'zod';
+import { APPROVE_PERMISSION } from '../../control/release-policy.js';
+import { FerryError } from '../../errors.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import { digestSchema, idParam, promotionSchema, releaseApprovalSchema, releaseStatusSchema, roleSchema, tierConfigSchema, tierSchema } from '../schemas.js';
+
+const projectParams = z.object({ projectId: idParam });
+const tierParams = z.object({ projectId: idParam, tier: tierSchema });
+
+/** Release routes. */
+export function releaseRoutes({ plane }: ServerDeps) {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/release',
+      operationId: 'releaseStatus',
+      summary: 'Each tier with its digest, approvals given, conditions still missing and last run',
+      tag: 'releases',
+      access: 'authenticated',
+      permission: 'release.read',
+      scope: 'project',
+      params: projectParams,
+      response: releaseStatusSchema,
+      handler: async ({ auth, params }) => {
+        await plane.authorize(auth, 'release.read', { projectId: params.projectId });
+        return plane.releaseStatus(auth, params.projectId);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/release/tiers',
+      operationId: 'listTierConfigs',
+      summary: "Each tier's target secret reference and approval policy",
+      tag: 'releases',
+      access: 'authenticated',
+      permission: 'release.read',
+      scope: 'project',
+      params: projectParams,
+      response: z.array(tierConfigSchema),
+      handler: async ({ auth, params }) => {
+        await plane.authorize(auth, 'release.read', { projectId: params.projectId });
+        return plane.getTierConfigs(auth, params.projectId);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/projects/{projectId}/release/tiers/{tier}',
+      operationId: 'configureTier',
+      summary: "Set a tier's target (a secret reference such as env:NAME or file:PATH, never a URL) and approval policy",
+      tag: 'releases',
+      access: 'authenticated',
+      permission: 'release.configure',
+      scope: 'project',
+      params: tierParams,
+      body: z.object({
+        targetRef: z.string().max(500).nullable().optional(),
+        policy: z.object({ requiredRoles: z.array(roleSchema).optional(), minApprovers: z.number().int().min(0).max(20).optional(), excludeAuthor: z.boolean().optional() }).optional(),
+      }),
+      response: tierConfigSchema,
+      handler: async ({ auth, params, body }) => {
+        await plane.authorize(auth, 'release.configure', { projectId: params.projectId });
+        return plane.configureTier(auth, params.projectId, params.tier, body);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/release/tiers/{tier}/approvals',
+      operationId: 'approveRelease',
+      summary: 'Approve a digest for staging or production (counts for the approver’s policy role; never the contract’s author)',
+      tag: 'releases',
+      access: 'authenticated',
+      permission: 'release.approve_{tier}',
+      scope: 'project',
+      params: tierParams,
+      body: z.object({ digest: digestSchema, comment: z.string().max(10_000).default('') }),
+      status: 201,
+      response: releaseApprovalSchema,
+      handler: async ({ auth, params, body }) => {
+        const permission = APPROVE_PERMISSION[params.tier];
+        if (!permission) throw new FerryError('usage', 'release.no_approvals', `${params.tier} takes no release approvals; approve the contract version instead`);
+        await plane.authorize(auth, permission, { projectId: params.projectId });
+        return plane.approveRelease(auth, params.projectId, body.digest, params.tier, body.comment);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/release/tiers/{tier}/promote',
+      operationId: 'promote',
+      summary: 'Promote a digest into staging or production; 409 release.gate_refused lists the missing conditions',
+      tag: 'releases',
+      access: 'authenticated',
+      permission: 'release.promote',
+      scope: 'project',
+      params: tierParams,
+      body: z.object({ digest: digestSchema }),
+      response: promotionSchema,
+      handler: async ({ auth, params, body }) => {
+        await plane.authorize(auth, 'release.promote', { projectId: params.projectId });
+        return plane.promote(auth, params.projectId, body.digest, params.tier);
+      },
+    }),
+  ];
+}

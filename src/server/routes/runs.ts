@@ -1,0 +1,223 @@
+/**
+ * Runs: start one for a tier (refused with the missing conditions when the release gate is
+ * not met), list, show, cancel, the JSON report, the HTML quality report, and live progress
+ * as Server-Sent Events. Runs execute in the server's worker, never in the request.
+ */
+import { z } from 'zod';
+import type { Actor } from '../../control/plane.js';
+import { RUN_PERMISSION } from '../../control/release-policy.js';
+import { refusal } from '../../control/release.js';
+import { FerryError } from '../../errors.js';
+import { renderQualityHtml } from '../../quality/html-report.js';
+import type { RunReport } from '../../engine/report.js';
+import { resolveSource, resolveTarget, sourceRefSchema } from '../connections.js';
+import type { ServerDeps } from '../context.js';
+import { defineRoute } from '../context.js';
+import type { RunJobView } from '../run-worker.js';
+import { idParam, runRecordSchema, runReportSchema, runViewSchema, tierSchema } from '../schemas.js';
+import { projectVersion } from './contracts.js';
+import { inProject } from './scope.js';
+
+const projectParams = z.object({ projectId: idParam });
+const runParams = z.object({ projectId: idParam, runId: idParam });
+
+const runSummarySchema = z
+  .object({
+    runId: z.string(),
+    tier: tierSchema,
+    digest: z.string(),
+    dryRun: z.boolean(),
+    status: z.string(),
+    startedBy: z.string(),
+    finishedAt: z.string().nullable(),
+    gateDecision: z.string().nullable(),
+    live: z.boolean().describe('true while this server holds the run (queued, running or recently finished)'),
+  })
+  .meta({ id: 'RunSummary' });
+
+/** The run `runId` of `projectId` as this server knows it: live in the worker, or stored when finished. */
+async function findRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<{ view: RunJobView; report: RunReport | null } | null> {
+  await deps.plane.authorize(actor, 'run.read', { projectId });
+  const live = deps.worker.get(runId);
+  if (live) {
+    await inProject(deps, actor, projectId, live, 'run', runId, action);
+    if (live.status === 'queued' || live.status === 'running') return { view: live, report: null };
+  }
+  return deps.runs.load(projectId, runId);
+}
+
+/** Like findRun, but a run nobody here knows is the control plane's not_found (audit-logged). */
+async function requireRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string) {
+  const found = await findRun(deps, actor, projectId, runId, action);
+  if (found) return found;
+  await deps.plane.getRun(actor, projectId, runId);
+  throw new FerryError('not_found', 'run.no_report', `run ${runId} was recorded without a server-side report (it ran from the CLI or on another server); its evidence is where it ran`);
+}
+
+/** Run routes. */
+export function runRoutes(deps: ServerDeps) {
+  const { plane, worker } = deps;
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/runs',
+      operationId: 'startRun',
+      summary:
+        'Queue a run of a contract version in a tier. A real run is refused (409 release.gate_refused, issues = missing conditions) unless the release gate is met; a dry run needs only the tier’s run permission and writes nothing',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.{tier}',
+      scope: 'project',
+      params: projectParams,
+      body: z.object({
+        versionId: idParam,
+        tier: tierSchema,
+        source: sourceRefSchema,
+        dryRun: z.boolean().default(false),
+      }),
+      status: 202,
+      response: runViewSchema,
+      handler: async ({ auth, params, body }) => {
+        const { projectId } = params;
+        await plane.authorize(auth, RUN_PERMISSION[body.tier], { projectId });
+        const version = await projectVersion(deps, auth, projectId, body.versionId, 'run.start');
+        let targetUrl: string | null = null;
+        if (!body.dryRun) {
+          // The gate is checked before anything connects; canRun audit-logs the refusal.
+          const gate = await plane.canRun(auth, projectId, version.digest, body.tier);
+          if (!gate.allowed) throw refusal(body.tier, gate.missing);
+          const config = (await plane.getTierConfigs(auth, projectId)).find((c) => c.tier === body.tier);
+          if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${body.tier} tier of this project has no target configured; an org_admin sets it with PUT /projects/${projectId}/release/tiers/${body.tier}`);
+          targetUrl = await resolveTarget(config.targetRef, body.tier, deps.env);
+        }
+        const sourceUrl = resolveSource(body.source, deps.env);
+        const contractFile = await deps.runs.materialise(version);
+        return worker.submit(
+          { projectId, tier: body.tier, versionId: version.id, digest: version.digest, dryRun: body.dryRun, startedBy: auth.userId },
+          { actor: auth, contractFile, sourceUrl, targetUrl },
+        );
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/runs',
+      operationId: 'listRuns',
+      summary: 'Runs of the project: live ones on this server and every recorded one, newest first',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: projectParams,
+      query: z.object({ tier: tierSchema.optional(), digest: z.string().optional() }),
+      response: z.array(runSummarySchema),
+      handler: async ({ auth, params, query }) => {
+        await plane.authorize(auth, 'run.read', { projectId: params.projectId });
+        const live = worker.list(params.projectId).filter((v) => (!query.tier || v.tier === query.tier) && (!query.digest || v.digest === query.digest));
+        const liveIds = new Set(live.map((v) => v.runId));
+        const records = (await plane.listRuns(auth, params.projectId, query)).filter((r) => !liveIds.has(r.runId));
+        return [
+          ...live.map((v) => ({ runId: v.runId, tier: v.tier, digest: v.digest, dryRun: v.dryRun, status: v.status, startedBy: v.startedBy, finishedAt: v.finishedAt, gateDecision: null, live: true })),
+          ...records.map((r) => ({ runId: r.runId, tier: r.tier, digest: r.digest, dryRun: r.dryRun, status: r.status, startedBy: r.actorId, finishedAt: r.recordedAt, gateDecision: r.gateDecision, live: false })),
+        ];
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/runs/{runId}',
+      operationId: 'getRun',
+      summary: 'One run: its status and progress (counts, throughput, ETA) as this server holds it, and its control-plane record once finished',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: runParams,
+      response: z.object({ run: runViewSchema.nullable(), record: runRecordSchema.nullable() }),
+      handler: async ({ auth, params }) => {
+        const found = await findRun(deps, auth, params.projectId, params.runId, 'run.get');
+        const live = found?.view.status === 'queued' || found?.view.status === 'running';
+        // A finished run has a record; fetching it also gives the plane's not_found for unknown ids.
+        const record = live ? null : await plane.getRun(auth, params.projectId, params.runId);
+        return { run: found?.view ?? null, record };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/runs/{runId}/cancel',
+      operationId: 'cancelRun',
+      summary: 'Cancel a queued or running run (needs the run permission of its tier); it ends `cancelled` and can be resumed from the CLI',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.{tier}',
+      scope: 'project',
+      params: runParams,
+      response: runViewSchema,
+      handler: async ({ auth, params }) => {
+        const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.cancel');
+        await plane.authorize(auth, RUN_PERMISSION[found.view.tier], { projectId: params.projectId });
+        const view = worker.cancel(params.runId);
+        if (!view || (view.status !== 'queued' && view.status !== 'running')) {
+          throw new FerryError('conflict', 'run.finished', `run ${params.runId} has already finished (${found.view.status}); there is nothing to cancel`);
+        }
+        return view;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/runs/{runId}/report',
+      operationId: 'getRunReport',
+      summary: 'The finished run’s JSON report (docs/run-report.md): counts, reason codes, KPIs; never row values',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: runParams,
+      response: runReportSchema,
+      handler: async ({ auth, params }) => (await finishedReport(deps, auth, params.projectId, params.runId, 'run.report')) as z.input<typeof runReportSchema>,
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/runs/{runId}/quality.html',
+      operationId: 'getQualityHtml',
+      summary: 'The self-contained HTML quality report of a finished run',
+      tag: 'quality',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: runParams,
+      produces: 'html',
+      response: z.string(),
+      handler: async ({ auth, params }) => renderQualityHtml(await finishedReport(deps, auth, params.projectId, params.runId, 'run.quality_html')),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/projects/{projectId}/runs/{runId}/events',
+      operationId: 'runEvents',
+      summary: 'Live progress as Server-Sent Events: `snapshot`, then the engine’s run events with counts, throughput and ETA, then `end`',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.read',
+      scope: 'project',
+      params: runParams,
+      produces: 'sse',
+      response: z.object({ event: z.record(z.string(), z.unknown()), table: z.record(z.string(), z.unknown()).nullable(), totals: z.record(z.string(), z.number().nullable()), rowsPerSecond: z.number().nullable(), etaSeconds: z.number().nullable() }),
+      handler: async ({ auth, params, signal }) => {
+        const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.events');
+        if (worker.get(params.runId)) return worker.events(params.runId, signal);
+        const view = found.view;
+        return (async function* () {
+          yield { event: 'snapshot', data: view };
+          yield { event: 'end', data: view };
+        })();
+      },
+    }),
+  ];
+}
+
+async function finishedReport(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<RunReport> {
+  const found = await requireRun(deps, actor, projectId, runId, action);
+  if (found.view.status === 'queued' || found.view.status === 'running') {
+    throw new FerryError('conflict', 'run.not_finished', `run ${runId} is ${found.view.status}; its report exists once it ends (follow GET …/events)`);
+  }
+  if (!found.report) throw new FerryError('not_found', 'run.no_report', `run ${runId} ended before the engine produced a report (${found.view.error?.code ?? found.view.status}); GET the run for the reason`);
+  return found.report;
+}

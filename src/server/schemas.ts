@@ -1,0 +1,235 @@
+/**
+ * Response schemas for the control plane's objects, as the API shows them. They list exactly
+ * the fields a client may see: the transport parses every JSON response through its route's
+ * schema, which drops anything undeclared (password hashes, token hashes, secret values).
+ * Each carries an OpenAPI component id via `.meta({ id })`.
+ */
+import { z } from 'zod';
+import { ROLES } from '../control/roles.js';
+import { TIERS } from '../contract/model.js';
+
+export const roleSchema = z.enum(ROLES);
+export const tierSchema = z.enum(TIERS);
+export const idParam = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'must be an id such as prj_…');
+export const digestSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase SHA-256 hex digest');
+
+export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
+
+export const grantSchema = z.object({ role: roleSchema, projectId: z.string().nullable() }).meta({ id: 'Grant' });
+
+export const actorSchema = z.object({ userId: z.string(), orgId: z.string(), grants: z.array(grantSchema) }).meta({ id: 'Actor' });
+
+export const orgSchema = z.object({ id: z.string(), slug: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Org' });
+
+export const workspaceSchema = z.object({ id: z.string(), orgId: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Workspace' });
+
+export const projectSchema = z.object({ id: z.string(), orgId: z.string(), workspaceId: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Project' });
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    lockedAt: z.string().nullable(),
+    lockedReason: z.enum(['failed_logins', 'admin']).nullable(),
+    failedLogins: z.number(),
+    createdAt: z.string(),
+    grants: z.array(grantSchema),
+  })
+  .meta({ id: 'User' });
+
+export const tokenInfoSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+
+const approvalSchema = z.object({ approverId: z.string(), approvedAt: z.string(), comment: z.string() });
+
+export const versionSummarySchema = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    number: z.number(),
+    digest: z.string(),
+    contractName: z.string(),
+    contractVersion: z.string(),
+    authorId: z.string(),
+    createdAt: z.string(),
+    message: z.string(),
+    approval: approvalSchema.nullable(),
+  })
+  .meta({ id: 'ContractVersionSummary' });
+
+export const versionSchema = versionSummarySchema
+  .extend({ yaml: z.string(), crosswalks: z.record(z.string(), z.string()).describe('crosswalk file path → CSV text') })
+  .meta({ id: 'ContractVersion' });
+
+const json: z.ZodType<unknown> = z.unknown();
+
+export const diffSchema = z
+  .object({
+    old: z.object({ name: z.string(), version: z.string(), digest: z.string() }),
+    new: z.object({ name: z.string(), version: z.string(), digest: z.string() }),
+    identical: z.boolean(),
+    changes: z.array(
+      z.object({
+        op: z.enum(['added', 'removed', 'changed']),
+        subject: z.string(),
+        path: z.string(),
+        property: z.string().optional(),
+        before: json.optional(),
+        after: json.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'ContractDiff' });
+
+export const policySchema = z.object({ requiredRoles: z.array(roleSchema), minApprovers: z.number(), excludeAuthor: z.boolean() }).meta({ id: 'ApprovalPolicy' });
+
+export const tierConfigSchema = z
+  .object({ tier: tierSchema, targetRef: z.string().nullable().describe('secret reference (env:NAME or file:PATH), never the URL'), policy: policySchema })
+  .meta({ id: 'TierConfig' });
+
+export const runRecordSchema = z
+  .object({
+    projectId: z.string(),
+    digest: z.string(),
+    tier: tierSchema,
+    runId: z.string(),
+    status: z.string(),
+    gateDecision: z.enum(['pass', 'warn', 'fail', 'not_applicable']).nullable(),
+    dryRun: z.boolean(),
+    actorId: z.string(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'RunRecord' });
+
+export const releaseApprovalSchema = z
+  .object({ digest: z.string(), tier: tierSchema, approverId: z.string(), role: roleSchema, comment: z.string(), approvedAt: z.string() })
+  .meta({ id: 'ReleaseApproval' });
+
+export const promotionSchema = z.object({ digest: z.string(), tier: tierSchema, promotedBy: z.string(), promotedAt: z.string() }).meta({ id: 'Promotion' });
+
+export const releaseStatusSchema = z
+  .object({
+    projectId: z.string(),
+    tiers: z.array(
+      z.object({
+        tier: tierSchema,
+        targetRef: z.string().nullable(),
+        policy: policySchema,
+        digest: z.string().nullable(),
+        approvals: z.array(releaseApprovalSchema),
+        missing: z.array(z.string()).describe('stable condition codes: version_submitted, version_approved, passed:<tier>, approval:<role>, approvers:<n>'),
+        lastRun: runRecordSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'ReleaseStatus' });
+
+const countsSchema = z.object({ read: z.number(), loaded: z.number(), quarantined: z.number(), excluded: z.number() });
+
+const tableProgressSchema = countsSchema.extend({
+  table: z.string(),
+  state: z.enum(['pending', 'running', 'finished']),
+  total: z.number().nullable(),
+  rowsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+});
+
+export const progressSchema = z
+  .object({
+    tables: z.array(tableProgressSchema),
+    totals: countsSchema.extend({ total: z.number().nullable() }),
+    rowsPerSecond: z.number().nullable(),
+    etaSeconds: z.number().nullable(),
+    engineRunId: z.string().nullable().describe("the engine's run id in the target's bookkeeping (resume, rollback)"),
+  })
+  .meta({ id: 'RunProgress' });
+
+export const runViewSchema = z
+  .object({
+    runId: z.string(),
+    projectId: z.string(),
+    tier: tierSchema,
+    versionId: z.string(),
+    digest: z.string(),
+    dryRun: z.boolean(),
+    startedBy: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'failed_gate', 'cancelled']),
+    queuedAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    progress: progressSchema,
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .meta({ id: 'Run' });
+
+const reasonSchema = z.object({ reasonCode: z.string(), rule: z.string(), count: z.number() });
+
+export const runReportSchema = z
+  .object({
+    format: z.literal('ferry.run-report/v1'),
+    runId: z.string(),
+    status: z.string(),
+    dryRun: z.boolean(),
+    resumed: z.boolean(),
+    contract: z.object({ name: z.string(), version: z.string(), digest: z.string() }),
+    source: z.string(),
+    target: z.string().nullable(),
+    pilot: z.object({ root: z.string(), patients: z.number() }).nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    elapsedMs: z.number(),
+    totals: countsSchema,
+    rowsPerSecond: z.number().nullable(),
+    tables: z.array(
+      countsSchema.extend({
+        table: z.string(),
+        source: z.string(),
+        balanced: z.boolean(),
+        elapsedMs: z.number(),
+        rowsPerSecond: z.number().nullable(),
+        quarantineReasons: z.array(reasonSchema),
+        warnings: z.array(reasonSchema),
+      }),
+    ),
+    quarantineReasons: z.array(reasonSchema),
+    quality: z.record(z.string(), json).optional().describe('KPIs, gates and findings (docs/quality.md): counts, codes and row keys only'),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: 'RunReport' });
+
+export const auditEventSchema = z
+  .object({
+    seq: z.number(),
+    time: z.string(),
+    actor: z.string(),
+    orgId: z.string().nullable(),
+    projectId: z.string().nullable(),
+    type: z.string(),
+    payload: json,
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const verifySchema = z
+  .object({
+    ok: z.boolean(),
+    checked: z.number(),
+    last: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+    firstBad: z.number().nullable(),
+    problems: z.array(z.object({ seq: z.number(), code: z.string(), message: z.string() })),
+    problemCount: z.number(),
+    elapsedMs: z.number(),
+  })
+  .meta({ id: 'AuditVerifyResult' });

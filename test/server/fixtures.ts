@@ -1,0 +1,139 @@
+/**
+ * One valid request per route (by operationId), built against tenant A's objects, with any
+ * fresh state it needs created first. The role matrix and cross-tenant tests replay these with
+ * different callers; a test checks every route in the table has a fixture, so a new route
+ * cannot skip either test.
+ */
+import type { Role } from '../../src/control/roles.js';
+import { fixtureContract } from '../control/world.js';
+import { PASSWORD } from './harness.js';
+import { uniqueProbe, type Scenario } from './scenario.js';
+
+export interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Use this token instead of the caller's (e.g. a fresh session for logout). */
+  token?: string;
+  /** The tier a `run.{tier}` / `release.approve_{tier}` route is called for. */
+  tier?: 'pre_production' | 'staging' | 'production';
+  /** Undo anything left running after the call. */
+  cleanup?: () => Promise<void>;
+}
+
+export type Fixture = (s: Scenario, caller: { role: Role; tenant: 'a' | 'b' }) => Promise<Call>;
+
+let n = 0;
+const unique = (p: string) => `${p}-${Date.now().toString(36)}-${++n}`;
+
+async function victim(s: Scenario) {
+  return s.world.plane.createUser(s.world.a.admin, { username: unique('victim'), password: PASSWORD });
+}
+
+async function slowRun(s: Scenario): Promise<{ runId: string; cleanup: () => Promise<void> }> {
+  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'env:FERRY_SOURCE_SLOW', dryRun: true } });
+  if (r.status !== 202) throw new Error(`slow run refused: ${r.text}`);
+  const runId = r.body.runId as string;
+  return {
+    runId,
+    cleanup: async () => {
+      s.app.worker.cancel(runId);
+      await s.app.worker.waitFor(runId);
+    },
+  };
+}
+
+/** A digest that meets every staging condition except the promotion itself. */
+async function promotable(s: Scenario): Promise<string> {
+  const { plane } = s.world;
+  const A = s.world.a;
+  const v = await s.newVersion();
+  await plane.approveVersion(A.as.integration_lead, v.id, 'ok');
+  await plane.recordRun(A.as.migration_analyst, s.projectId, { digest: v.digest, tier: 'pre_production', runId: unique('run'), status: 'succeeded', gateDecision: 'pass', dryRun: false });
+  await plane.approveRelease(A.as.integration_lead, s.projectId, v.digest, 'staging', 'ok');
+  return v.digest;
+}
+
+const P = (s: Scenario) => `/projects/${s.projectId}`;
+
+export const FIXTURES: Record<string, Fixture> = {
+  health: async () => ({ method: 'GET', path: '/healthz' }),
+  ready: async () => ({ method: 'GET', path: '/readyz' }),
+  openapi: async () => ({ method: 'GET', path: '/openapi.json' }),
+  login: async (s, c) => ({ method: 'POST', path: '/auth/login', body: { username: s.world[c.tenant].usernames[c.role], password: PASSWORD } }),
+  logout: async (s, c) => ({ method: 'POST', path: '/auth/logout', token: (await s.world.plane.login(s.world[c.tenant].usernames[c.role], PASSWORD)).token }),
+  me: async () => ({ method: 'GET', path: '/auth/me' }),
+  projectPermissions: async (s) => ({ method: 'GET', path: `${P(s)}/permissions` }),
+  getOrg: async () => ({ method: 'GET', path: '/org' }),
+  listWorkspaces: async () => ({ method: 'GET', path: '/workspaces' }),
+  createWorkspace: async () => ({ method: 'POST', path: '/workspaces', body: { name: unique('ws') } }),
+  getWorkspace: async (s) => ({ method: 'GET', path: `/workspaces/${s.world.a.workspace.id}` }),
+  createProject: async (s) => ({ method: 'POST', path: `/workspaces/${s.world.a.workspace.id}/projects`, body: { name: unique('prj') } }),
+  listProjects: async () => ({ method: 'GET', path: '/projects' }),
+  getProject: async (s) => ({ method: 'GET', path: P(s) }),
+  listUsers: async () => ({ method: 'GET', path: '/users' }),
+  createUser: async () => ({ method: 'POST', path: '/users', body: { username: unique('new'), password: PASSWORD } }),
+  getUser: async (s) => ({ method: 'GET', path: `/users/${(await victim(s)).id}` }),
+  lockUser: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/lock` }),
+  unlockUser: async (s) => {
+    const v = await victim(s);
+    await s.world.plane.lockUser(s.world.a.admin, v.id);
+    return { method: 'POST', path: `/users/${v.id}/unlock` };
+  },
+  resetSessions: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/sessions/reset` }),
+  grantRole: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/roles`, body: { role: 'viewer', projectId: s.projectId } }),
+  revokeRole: async (s) => {
+    const v = await victim(s);
+    await s.world.plane.grantRole(s.world.a.admin, v.id, 'viewer', null);
+    return { method: 'POST', path: `/users/${v.id}/roles/revoke`, body: { role: 'viewer', projectId: null } };
+  },
+  listUserTokens: async (s) => ({ method: 'GET', path: `/users/${(await victim(s)).id}/tokens` }),
+  listTokens: async () => ({ method: 'GET', path: '/tokens' }),
+  createToken: async () => ({ method: 'POST', path: '/tokens', body: { name: unique('tok') } }),
+  revokeToken: async (s, c) => {
+    // A token of tenant A's user with the caller's role: the caller's own in the matrix test.
+    const t = await s.world.plane.createToken(s.world.a.as[c.role], { name: unique('tok') });
+    return { method: 'POST', path: `/tokens/${t.info.id}/revoke` };
+  },
+  listVersions: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions` }),
+  submitVersion: async (s) => ({ method: 'POST', path: `${P(s)}/contract-versions`, body: await uniqueProbe('http') }),
+  getVersion: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions/${s.v1.id}` }),
+  diffVersion: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions/${s.v2.id}/diff?from=${s.v1.id}` }),
+  approveVersion: async (s) => ({ method: 'POST', path: `${P(s)}/contract-versions/${(await s.newVersion()).id}/approve`, body: { comment: 'reviewed' } }),
+  listCrosswalks: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions/${s.v1.id}/crosswalks` }),
+  getCrosswalk: async (s) => {
+    const { plane } = s.world;
+    const withCrosswalk = await plane.submitVersion(s.world.a.as.migration_analyst, s.projectId, await crosswalkContract());
+    return { method: 'GET', path: `${P(s)}/contract-versions/${withCrosswalk.version.id}/crosswalks/sex` };
+  },
+  crosswalkCoverage: async (s) => ({ method: 'POST', path: `${P(s)}/contract-versions/${s.v1.id}/crosswalk-coverage`, body: { source: 'probe' }, tier: 'pre_production' }),
+  startRun: async (s) => ({ method: 'POST', path: `${P(s)}/runs`, body: { versionId: s.v1.id, tier: 'pre_production', source: 'probe', dryRun: true }, tier: 'pre_production' }),
+  listRuns: async (s) => ({ method: 'GET', path: `${P(s)}/runs` }),
+  getRun: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}` }),
+  cancelRun: async (s) => {
+    const run = await slowRun(s);
+    return { method: 'POST', path: `${P(s)}/runs/${run.runId}/cancel`, tier: 'pre_production', cleanup: run.cleanup };
+  },
+  getRunReport: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/report` }),
+  getQualityHtml: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/quality.html` }),
+  runEvents: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/events` }),
+  releaseStatus: async (s) => ({ method: 'GET', path: `${P(s)}/release` }),
+  listTierConfigs: async (s) => ({ method: 'GET', path: `${P(s)}/release/tiers` }),
+  configureTier: async (s) => ({ method: 'PUT', path: `${P(s)}/release/tiers/staging`, body: { targetRef: 'env:FERRY_TARGET_STAGING' } }),
+  approveRelease: async (s) => {
+    const v = await s.newVersion();
+    await s.world.plane.approveVersion(s.world.a.as.integration_lead, v.id, 'ok');
+    return { method: 'POST', path: `${P(s)}/release/tiers/staging/approvals`, body: { digest: v.digest, comment: 'ok' }, tier: 'staging' };
+  },
+  promote: async (s) => ({ method: 'POST', path: `${P(s)}/release/tiers/staging/promote`, body: { digest: await promotable(s) } }),
+  listAuditEvents: async (s) => ({ method: 'GET', path: `/audit/events?projectId=${s.projectId}&limit=5` }),
+  verifyAudit: async () => ({ method: 'POST', path: '/audit/verify' }),
+  exportAudit: async (s) => ({ method: 'POST', path: `${P(s)}/audit/export`, body: { from: '2000-01-01', to: '2100-01-01' } }),
+  lookupLineage: async (s) => ({ method: 'GET', path: `${P(s)}/lineage?tier=pre_production&by=source&table=PERSON&key=1&versionId=${s.v1.id}` }),
+};
+
+/** The test fixture contract (with its `sex` crosswalk) under a unique version. */
+async function crosswalkContract() {
+  const c = await fixtureContract();
+  return { ...c, yaml: c.yaml.replace('version: 1.0.0', `version: 9.${++n}.0`), message: 'with crosswalk' };
+}

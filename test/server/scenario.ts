@@ -1,0 +1,69 @@
+/**
+ * A server with the objects every route needs already in place, in tenant A's project: two
+ * contract versions of the probe contract (the first approved), a pre_production target, one
+ * real finished run with lineage, plus a slow source for runs that must still be running when
+ * a test cancels them. Tenant B is a second org whose users guess A's ids.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContractVersion } from '../../src/control/plane.js';
+import type { StoreDialect } from '../../src/control/db.js';
+import { probeUpload } from '../../src/server/probe/probe.js';
+import { tempDir } from '../helpers/tmp.js';
+import type { StoreFixture } from '../control/stores.js';
+import { startHarness, type Harness } from './harness.js';
+
+export interface Scenario extends Harness {
+  projectId: string;
+  v1: ContractVersion;
+  v2: ContractVersion;
+  /** A finished, real (non-dry) pre_production run of v1. */
+  finishedRunId: string;
+  /** Submits a fresh probe version (unique digest) as tenant A's migration_analyst. */
+  newVersion(): Promise<ContractVersion>;
+}
+
+let counter = 0;
+
+/** The probe upload with a unique metadata version, so each call has its own digest. */
+export async function uniqueProbe(tag = 'x'): Promise<{ yaml: string; crosswalks: Record<string, string>; message: string }> {
+  const up = await probeUpload();
+  counter += 1;
+  return { ...up, yaml: up.yaml.replace('version: 1.0.0', `version: 1.${counter}.0-${tag}`), message: `probe ${counter}` };
+}
+
+/** Builds the scenario on `dialect`. */
+export async function startScenario(dialect: StoreDialect, fx?: StoreFixture): Promise<Scenario> {
+  const files = await tempDir('ferry-scenario-');
+  const slow = path.join(files.dir, 'slow');
+  await mkdir(slow);
+  const rows = ['ID,NHS_NO,SURNAME'];
+  for (let i = 1; i <= 300_000; i++) rows.push(`${i},9990000018,Slow`);
+  await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
+  const env = { FERRY_SOURCE_SLOW: `csv:${slow}`, FERRY_TARGET_PRE: `sqlite:${path.join(files.dir, 'pre.db')}` };
+  const h = await startHarness(dialect, { env, runBatchSize: 500 }, fx);
+  const plane = h.world.plane;
+  const A = h.world.a;
+  const projectId = A.project.id;
+  const newVersion = async () => (await plane.submitVersion(A.as.migration_analyst, projectId, await uniqueProbe())).version;
+  const v1 = await newVersion();
+  const v2 = await newVersion();
+  await plane.approveVersion(A.as.integration_lead, v1.id, 'baseline');
+  await plane.configureTier(A.admin, projectId, 'pre_production', { targetRef: 'env:FERRY_TARGET_PRE' });
+  const start = await h.client.request('POST', `/projects/${projectId}/runs`, { token: h.a.token.migration_analyst, body: { versionId: v1.id, tier: 'pre_production', source: 'probe' } });
+  if (start.status !== 202) throw new Error(`scenario run refused: ${start.text}`);
+  const done = await h.app.worker.waitFor(start.body.runId);
+  if (done?.status !== 'succeeded') throw new Error(`scenario run ended ${done?.status}: ${JSON.stringify(done?.error)}`);
+  return {
+    ...h,
+    projectId,
+    v1,
+    v2,
+    finishedRunId: start.body.runId,
+    newVersion,
+    async close() {
+      await h.close();
+      await files.cleanup();
+    },
+  };
+}

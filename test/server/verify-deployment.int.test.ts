@@ -1,0 +1,75 @@
+/**
+ * `ferry verify-deployment` against a live server started by `ferry serve`'s own start-up
+ * path: every step passes with a correctly provisioned probe account; a wrong password fails
+ * at `login` and an address with no server fails at `health`, each with its exit code.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { startServe } from '../../src/cli/serve.js';
+import { openStore } from '../../src/control/db.js';
+import { parseStoreUrl } from '../../src/control/store-url.js';
+import { createControlPlane } from '../../src/control/service.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const PASSWORD = 'probe password for tests';
+let dir: { dir: string; cleanup: () => Promise<void> };
+let server: { url: string; stop: () => Promise<void> };
+let projectId: string;
+
+beforeAll(async () => {
+  dir = await tempDir('ferry-verify-');
+  const storeUrl = `sqlite:${path.join(dir.dir, 'ferry.db')}`;
+  // Provision as an operator would: an org, a project, and a probe account that may submit
+  // and dry-run in the probe project (migration_analyst there) and verify the audit chain (auditor).
+  const store = await openStore(parseStoreUrl(storeUrl, dir.dir));
+  const plane = createControlPlane({ store, config: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
+  const { admin } = await plane.initOrg({ slug: 'ops', name: 'Operator', admin: { username: 'ops-admin', password: PASSWORD } });
+  const actor = await plane.actorFor(admin.id);
+  const ws = await plane.createWorkspace(actor, { name: 'probe' });
+  projectId = (await plane.createProject(actor, ws.id, { name: 'probe' })).id;
+  const probe = await plane.createUser(actor, { username: 'probe', password: PASSWORD });
+  await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
+  await plane.grantRole(actor, probe.id, 'auditor', null);
+  await store.close();
+  server = await startServe({ port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1' }, memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }));
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await dir?.cleanup();
+});
+
+const probeEnv = (password: string) => ({ ...process.env, FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: password, FERRY_PROBE_PROJECT: projectId });
+
+describe('ferry verify-deployment', () => {
+  it('passes every step against a healthy deployment', async () => {
+    const io = memoryIO({ env: probeEnv(PASSWORD) });
+    const code = await main(['verify-deployment', server.url], io);
+    expect(io.stderr).toBe('');
+    expect(code).toBe(0);
+    for (const step of ['health', 'readiness', 'login', 'dry_run', 'audit_chain']) expect(io.stdout).toMatch(new RegExp(`^ok\\s+${step}\\b`, 'm'));
+    expect(io.stdout).toMatch(/read 3, loaded 2, quarantined 1/);
+    expect(io.stdout).toContain(`deployment at ${server.url} verified`);
+    expect(io.stdout).not.toContain(PASSWORD);
+  });
+
+  it('names the login step and exits 8 when the probe account cannot sign in', async () => {
+    const io = memoryIO({ env: probeEnv('not the probe password') });
+    const code = await main(['verify-deployment', server.url, '--json'], io);
+    expect(code).toBe(8);
+    const result = JSON.parse(io.stdout);
+    expect(result).toMatchObject({ ok: false, failed: 'login' });
+    expect(result.steps.map((s: { step: string; ok: boolean }) => `${s.step}:${s.ok}`)).toEqual(['health:true', 'readiness:true', 'login:false']);
+    expect(result.steps[2].detail).toMatch(/HTTP 401 auth\./);
+  });
+
+  it('names the health step and exits 3 when nothing answers at the address', async () => {
+    const io = memoryIO({ env: probeEnv(PASSWORD) });
+    const code = await main(['verify-deployment', 'http://127.0.0.1:9', '--timeout', '5'], io);
+    expect(code).toBe(3);
+    expect(io.stdout).toMatch(/^FAIL health .*no answer/m);
+    expect(io.stdout).toContain('FAILED at step health');
+  });
+});
