@@ -1,7 +1,8 @@
 /**
  * Builds the benchmark's source data sets deterministically: the synthetic PAS exactly as
  * `ferry synth` writes it, the same rows renamed and reformatted into the "camel" and "terse"
- * vendors' conventions, and the Synthea CSV export from /work/shared/data (Apache-2.0).
+ * vendors' conventions, the held-out "nordic" and "fhir" vendors from synthetic PAS rows of their
+ * own seeds, and the Synthea CSV export from /work/shared/data (Apache-2.0).
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { generateToCsv } from '../../src/synth/generate.js';
 import { LEGACY_TABLES } from '../../src/synth/schema.js';
 import { compileDateFormat } from '../../src/transform/date-format.js';
 import { CAMEL, TERSE, type Vendor } from './vendors.js';
+import { FHIR, NORDIC } from './vendors-heldout.js';
 
 export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? '/work/shared/data/synthea/dbt-synthea-27';
 const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
@@ -22,7 +24,14 @@ export async function buildDatasets(dir: string): Promise<Record<string, string>
   const pas = path.join(dir, 'pas');
   await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
   const out: Record<string, string> = { pas: `csv:${pas}` };
-  for (const v of [CAMEL, TERSE]) out[v.name] = `csv:${await rewrite(pas, path.join(dir, v.name), v)}`;
+  for (const v of [CAMEL, TERSE, NORDIC, FHIR]) {
+    let from = pas;
+    if (v.seed !== undefined && v.seed !== SEED) {
+      from = path.join(dir, `pas-seed-${v.seed}`);
+      await generateToCsv({ dir: from, seed: v.seed, patients: PATIENTS });
+    }
+    out[v.name] = `csv:${await rewrite(from, path.join(dir, v.name), v)}`;
+  }
   if (await exists(path.join(SYNTHEA_DIR, 'patients.csv'))) {
     const target = path.join(dir, 'synthea');
     await mkdir(target, { recursive: true });
@@ -39,6 +48,8 @@ async function rewrite(from: string, to: string, v: Vendor): Promise<string> {
   const out = v.dateFormat === 'dd/mm/yyyy' ? null : compileDateFormat(v.dateFormat);
   for (const table of LEGACY_TABLES) {
     const spec = v.tables[table.name];
+    if (!spec) continue;
+    const values = v.values?.[table.name] ?? {};
     const rows = parse(await readFile(path.join(from, `${table.name}.csv`)), { relaxColumnCount: false }) as string[][];
     const header = rows[0];
     const keep = header.map((h, i) => ({ i, name: spec.columns[h] })).filter((k): k is { i: number; name: string } => typeof k.name === 'string');
@@ -49,7 +60,8 @@ async function rewrite(from: string, to: string, v: Vendor): Promise<string> {
         let cell = r[i];
         if (dateCols.has(header[i]) && out && cell) cell = out.format(DDMMYYYY.parse(cell.trim(), 30) ?? '') ?? cell;
         if (v.unpad) cell = cell.trim();
-        return cell;
+        const write = values[header[i]];
+        return write ? write(cell, n) : cell;
       }),
       ...extras.map(([, fill]) => fill(n)),
     ]);

@@ -9,11 +9,16 @@
 
 export interface Vendor {
   name: string;
+  /** Seed of the synthetic PAS the vendor's rows come from; default the benchmark's seed (7). */
+  seed?: number;
   /** How dates are written: a date pattern applied to the synthetic data's dd/mm/yyyy values. */
-  dateFormat: 'yyyy-mm-dd' | 'yyyymmdd' | 'dd/mm/yyyy';
+  dateFormat: 'yyyy-mm-dd' | 'yyyymmdd' | 'dd/mm/yyyy' | 'dd.mm.yyyy';
   /** True to strip the fixed-width padding of code fields. */
   unpad: boolean;
-  tables: Record<string, { name: string; columns: Record<string, string | null> }>;
+  /** Per synthetic table, the vendor's table and column names; a table mapped to null does not exist in that product. */
+  tables: Record<string, { name: string; columns: Record<string, string | null> } | null>;
+  /** Per synthetic table and column, how the product writes the value (after date reformatting): key formats, code words. */
+  values?: Record<string, Record<string, (cell: string, row: number) => string>>;
   /** Extra columns the product adds to a table: name → how to fill it from the row number. */
   extras: Record<string, Record<string, (row: number) => string>>;
 }

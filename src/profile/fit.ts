@@ -12,7 +12,14 @@ export interface TargetColumnShape {
   length?: number;
   /** Concepts of the column's name. */
   concepts: readonly string[];
+  /** The column is the table's key or refers to another table's: a surrogate whose form (integer, UUID, text) is the loader's choice. */
+  identifier?: boolean;
 }
+
+const UNMISTAKABLE: ReadonlySet<PatternClass> = new Set(['email', 'uuid']);
+
+// Surrogate keys are re-keyed or carried as text by the load; a UUID or short text key identifies a row as well as an integer does.
+const TEXT_KEYS: ReadonlySet<PatternClass> = new Set(['uuid', 'code', 'numeric_code']);
 
 // Classes specific enough that a target not asking for them is probably the wrong place for them.
 const SPECIFIC: ReadonlySet<PatternClass> = new Set(['nhs_number', 'postcode', 'loinc', 'snomed_ct', 'ods_code']);
@@ -28,6 +35,7 @@ export function expectedPattern(concepts: readonly string[]): PatternClass | nul
   if (has('opcs')) return 'opcs4';
   if (has('practice') && (has('code') || has('gp'))) return 'ods_code';
   if (has('time') && !has('date')) return 'time';
+  if (has('email')) return 'email';
   return null;
 }
 
@@ -40,9 +48,16 @@ export function classFraction(p: ColumnProfile, c: PatternClass): number {
 export function valueFit(t: TargetColumnShape, p: ColumnProfile): number {
   if (p.nulls + p.empties > 0 && p.distinct.count === 0) return 0.2;
   let fit = typeFit(t.type, p);
+  if (t.identifier && t.type === 'integer' && p.dominant_pattern && TEXT_KEYS.has(p.dominant_pattern)) fit = Math.max(fit, 0.85);
   const expected = expectedPattern(t.concepts);
-  if (expected) fit = Math.min(fit, 0.2 + 0.8 * classFraction(p, expected));
+  if (expected) {
+    const f = classFraction(p, expected);
+    // Not one value of a kind that looks the same everywhere: it is some other column (an address is
+    // no email address). Postcodes and national numbers differ by country, so those keep a floor.
+    fit = f === 0 && UNMISTAKABLE.has(expected) ? 0 : Math.min(fit, 0.2 + 0.8 * f);
+  }
   else if (p.dominant_pattern && SPECIFIC.has(p.dominant_pattern) && t.type === 'text') fit *= 0.6;
+  else if (p.dominant_pattern === 'uuid' && !t.identifier) fit *= 0.3;
   // Local codes are translated through a crosswalk, so their own length says nothing about the target's.
   const translated = p.dominant_pattern === 'code' && p.distinct.count <= 60;
   if (t.length !== undefined && p.length && p.length.max > t.length && !translated) fit *= p.length.max > 2 * t.length ? 0.6 : 0.85;

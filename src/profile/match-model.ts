@@ -3,7 +3,7 @@
  * context (the table name and the column prefix its columns share), keys and foreign keys.
  */
 import type { DdlColumn, DdlTable } from './ddl.js';
-import { analyseName, resolveConcepts, type NameAnalysis } from './names.js';
+import { analyseName, known, resolveConcepts, type NameAnalysis } from './names.js';
 import type { ColumnProfile, SourceProfile, TableProfile } from './types.js';
 
 export interface SourceColumn {
@@ -103,7 +103,8 @@ const UNSEPARATED = /^[A-Z][A-Z0-9]*$/;
  * separator (RFLID, RFLPMI, RFLRCVDT): the longest 2-5 letter prefix most columns share.
  */
 export function unseparatedPrefix(tp: TableProfile): string | undefined {
-  const names = tp.columns.map((c) => c.name).filter((n) => UNSEPARATED.test(n));
+  // Whole dictionary words (START, STOP) are not prefixed names, whatever letters they share.
+  const names = tp.columns.map((c) => c.name).filter((n) => UNSEPARATED.test(n) && !known(n.toLowerCase()));
   if (names.length < 2 || names.length < tp.columns.length * 0.5) return undefined;
   for (let len = 5; len >= 2; len--) {
     const counts = new Map<string, number>();

@@ -52,14 +52,31 @@ export function nameSimilarity(rawA: NameAnalysis, aContext: ReadonlySet<string>
   let total = 0;
   for (const [c, w] of wa) {
     total += w;
-    const v = wb.get(c);
+    const v = wb.get(c) ?? related(c, wa, wb);
     if (v !== undefined) shared += Math.min(w, v);
   }
   for (const w of wb.values()) total += w;
   if (total === 0) return 0;
   const sim = (2 * shared) / total;
   // Identical spelling (after case and separators) is certain whatever the dictionary says.
-  return a.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() === b.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() ? Math.max(sim, 1) : sim;
+  return sameSpelling(a, b) ? Math.max(sim, 1) : sim;
+}
+
+/** True when two names are spelt the same apart from case and separators. */
+export function sameSpelling(a: NameAnalysis, b: NameAnalysis): boolean {
+  return a.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() === b.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+}
+
+// Generic words that stand for each other when neither name has the other's: the name of a
+// coded thing is its description (product_name, DESCRIPTION; test_name, code_text).
+const RELATED: ReadonlyMap<string, string> = new Map([
+  ['name', 'description'],
+  ['description', 'name'],
+]);
+
+function related(c: string, wa: Map<string, number>, wb: Map<string, number>): number | undefined {
+  const partner = RELATED.get(c);
+  return partner !== undefined && !wa.has(partner) && !wb.has(c) ? wb.get(partner) : undefined;
 }
 
 /** Concepts both names share, for reasons. */

@@ -45,14 +45,20 @@ function splitCased(name: string): string[] {
   return words.filter((w, i) => !(/^\d+$/.test(w) && i > 0 && VERSIONED.has(words[i - 1].toLowerCase())));
 }
 
-/** Dictionary form of a word: itself, or its stem without a plural or past-tense ending when the dictionary knows that. */
-function known(word: string): string | undefined {
+/** Dictionary form of a word: itself, or its stem without a plural or past-tense ending (`-ies` → `-y`) when the dictionary knows that. */
+export function known(word: string): string | undefined {
   if (lookupWord(word)) return word;
-  for (const cut of ['s', 'es', 'ed', 'd']) {
-    if (word.length > cut.length + 2 && word.endsWith(cut) && lookupWord(word.slice(0, -cut.length))) return word.slice(0, -cut.length);
+  for (const [cut, put] of ENDINGS) {
+    if (word.length > cut.length + 2 && word.endsWith(cut)) {
+      const stem = word.slice(0, -cut.length) + put;
+      if (lookupWord(stem)) return stem;
+    }
   }
   return undefined;
 }
+
+// Plural and past-tense endings and what the dictionary form ends with instead (allergies → allergy).
+const ENDINGS: ReadonlyArray<[string, string]> = [['ies', 'y'], ['s', ''], ['es', ''], ['ied', 'y'], ['ed', ''], ['d', '']];
 
 /**
  * Cuts an unknown unseparated word into dictionary pieces (fewest pieces, then longest pieces),
@@ -93,12 +99,23 @@ function cover(word: string, unknownRuns: boolean): string[] | null {
   return found && found.pieces.some((p) => DICTIONARY_WORDS.has(p)) ? found.pieces : null;
 }
 
-/** True when `abbr` abbreviates `word` the way legacy names do: same first letter, its letters in order (RCV, received; SNAM, surname). */
+/**
+ * True when `abbr` abbreviates `word` the way legacy names do: same first letter, its letters in
+ * order (RCV, received; SNAM, surname). A three-letter or shorter piece has too few letters to
+ * be told from chance (SSN fits substance), so its second letter must also be the word's next
+ * consonant or second letter, as in real abbreviations (RCV, RFL, DGN, SEV).
+ */
 export function isAbbreviation(abbr: string, word: string): boolean {
   if (abbr.length < 2 || abbr.length >= word.length || abbr[0] !== word[0]) return false;
+  if (abbr.length <= 3 && abbr[1] !== word[1] && abbr[1] !== nextConsonant(word)) return false;
   let k = 1;
   for (let i = 1; i < word.length && k < abbr.length; i++) if (word[i] === abbr[k]) k++;
   return k === abbr.length;
+}
+
+function nextConsonant(word: string): string | undefined {
+  for (let i = 1; i < word.length; i++) if (!'aeiou'.includes(word[i])) return word[i];
+  return undefined;
 }
 
 function applyPhrases(words: string[]): string[] {

@@ -30,6 +30,8 @@ export const PATTERN_CLASSES = [
   'decimal',
   'numeric_code',
   'code',
+  'uuid',
+  'email',
   'free_text',
 ] as const;
 export type PatternClass = (typeof PATTERN_CLASSES)[number];
@@ -66,6 +68,9 @@ const DECIMAL = /^[-+]?\d*\.\d+$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?$/;
 const BOOLEAN = /^(?:y|n|yes|no|true|false|t|f)$/i;
 const CODE = /^(?=[A-Z0-9_\-.]*[A-Z])[A-Z0-9][A-Z0-9_\-.]{0,9}$/;
+// Exports of modern systems (FHIR, Synthea, GUID-keyed databases) identify rows by UUIDs.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Classes that make a short upper-case value more than just a local code.
 const NOT_A_CODE: ReadonlySet<PatternClass> = new Set(['nhs_number', 'snomed_ct', 'loinc', 'postcode', 'timestamp', 'time']);
 
@@ -79,6 +84,8 @@ export function valueClasses(v: string): PatternClass[] {
     else out.push('numeric_code');
     return out;
   }
+  if (v.length === 36 && UUID.test(v)) return ['uuid'];
+  if (EMAIL.test(v)) return ['email'];
   if (v.length === 12 && isValidNhsNumber(v)) out.push('nhs_number');
   if (isValidLoinc(v)) out.push('loinc');
   if (isValidPostcode(v)) out.push('postcode');

@@ -6,11 +6,13 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
+import { roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
-import { nameSimilarity, sharedConcepts } from './name-score.js';
+import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
 import { sourceModel, targetModel, type SourceColumn, type SourceTableModel, type TargetColumnModel, type TargetTableModel } from './match-model.js';
 import { proposeTransforms, type StepInput } from './transforms.js';
+import { GENERIC_CONCEPTS } from './synonyms.js';
 import type { SourceProfile } from './types.js';
 
 /** One suggestion, exactly as `ferry suggest --json` prints it. */
@@ -46,6 +48,7 @@ const W_STRUCTURE = 0.15;
 const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
 const PARENT_PENALTY = 0.85;
+const REFERENCE_FLOOR = 0.46;
 
 interface Candidate {
   target: TargetColumnModel;
@@ -86,13 +89,20 @@ function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: S
     if (s.profile.rows === 0 && s.columns.length === 0) continue;
     const tableName = nameSimilarity(t.analysis, new Set(), s.analysis, new Set());
     let coverage = 0;
+    let specific = false;
     for (const col of t.columns) {
       let top = 0;
-      for (const sc of s.columns) top = Math.max(top, W_NAME * nameSimilarity(col.analysis, t.context, sc.analysis, s.context) + W_VALUES * valueFit(shape(col), sc.profile));
+      for (const sc of s.columns) {
+        const sim = nameSimilarity(col.analysis, t.context, sc.analysis, s.context);
+        top = Math.max(top, W_NAME * sim + W_VALUES * valueFit(shape(col), sc.profile));
+        if (!specific && sim > 0 && !col.isKey && !col.references) specific = sharedConcepts(col.analysis, sc.analysis).some((x) => !GENERIC_CONCEPTS.has(x) && !t.context.has(x) && !s.context.has(x));
+      }
       coverage += top / (W_NAME + W_VALUES);
     }
     coverage /= Math.max(1, t.columns.length);
     let score = 0.35 * tableName + 0.65 * coverage;
+    // Columns that agree only on generic words (id, start, code) and table context say nothing about what the table holds.
+    if (tableName === 0 && !specific) score *= 0.5;
     // A patient table is loaded from the patient master: the table every other table refers to.
     if (patientTable && (s === master || s.context.has('master') || s.context.has('index'))) score += 0.1;
     if (score > best.score) best = { source: s, score };
@@ -108,24 +118,33 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     if (parent && parent !== source) for (const pc of parent.columns) if (!pc.isKey) pool.push({ c: pc, parent: true });
   }
   for (const { c, parent } of pool) {
-    const name = nameSimilarity(col.analysis, t.context, c.analysis, c.table.context);
+    let name = nameSimilarity(col.analysis, t.context, c.analysis, c.table.context);
+    if (!parent) name = Math.max(name, roleSimilarity(shape(col), resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x)), c.profile));
     const fit = valueFit(shape(col), c.profile);
-    const { value: structure, note } = structureScore(col, c, source, choice);
+    const { value: structure, note } = structureScore(t, col, c, source, choice);
     let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
+    // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
+    if (sameSpelling(col.analysis, c.analysis)) score += 0.01;
     if (fit === 0) score *= 0.3;
+    // A foreign key into the source of the table the target column refers to is that reference,
+    // whatever the column is called (DGNIPS in DGN refers to IPS, the admissions).
+    if (!parent && col.references && structure === 1 && fit >= 0.8) score = Math.max(score, REFERENCE_FLOOR);
     if (parent) score *= PARENT_PENALTY;
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
 }
 
-function structureScore(col: TargetColumnModel, c: SourceColumn, source: SourceTableModel, choice: Map<string, { source: SourceTableModel | null }>): { value: number; note: string | null } {
+function structureScore(t: TargetTableModel, col: TargetColumnModel, c: SourceColumn, source: SourceTableModel, choice: Map<string, { source: SourceTableModel | null }>): { value: number; note: string | null } {
   const ownTable = c.table === source;
-  if (col.isKey && c.isKey && ownTable) return { value: 1, note: 'both are the table key' };
+  // A target table loaded from the same source table as a table it refers to (addresses held on
+  // the patient row): the source key identifies the parent, so it is the reference, not this table's key.
+  const parentRow = t.columns.some((x) => x.references && x.references !== t.table.name && choice.get(x.references)?.source === source);
+  if (col.isKey && c.isKey && ownTable && !parentRow) return { value: 1, note: 'both are the table key' };
   if (col.references) {
     const parentSource = choice.get(col.references)?.source;
     if (parentSource && c.references?.table === parentSource.name) return { value: 1, note: `both refer to the ${col.references} / ${parentSource.name} table` };
-    if (parentSource && c.isKey && c.table === parentSource) return { value: 0.8, note: `key of ${parentSource.name}, the source of ${col.references}` };
+    if (parentSource && c.isKey && c.table === parentSource) return { value: parentSource === source ? 1 : 0.8, note: `key of ${parentSource.name}, the source of ${col.references}` };
     return { value: c.references ? -0.2 : -0.3, note: null };
   }
   if (col.isKey) return { value: c.references ? -0.5 : -0.3, note: null };
@@ -229,7 +248,7 @@ function valuesText(col: TargetColumnModel, s: SourceColumn): string {
 }
 
 function shape(col: TargetColumnModel) {
-  return { type: col.column.type, length: col.column.length, concepts: resolveConcepts(col.analysis) };
+  return { type: col.column.type, length: col.column.length, concepts: resolveConcepts(col.analysis), identifier: col.isKey || col.references !== null };
 }
 
 function pct(x: number): string {

@@ -1,0 +1,34 @@
+/**
+ * Name evidence that does not come from spelling: a source column named only for its role (a
+ * bare `START`, `DATE` or `CODE`) is identified by where it sits and what its values are. An
+ * event-dated target (`admitted_on`, `performed_on`) takes its table's bare start date, an
+ * ending event (`discharged_on`, `stopped_on`) its bare end date; a target asking for a coded
+ * pattern (`loinc_code`, `substance_sctid`) takes a bare code column whose values are that code.
+ */
+import { classFraction, expectedPattern } from './fit.js';
+import type { ColumnProfile } from './types.js';
+
+/** Name similarity credited to a bare role column that fits by position or by values. */
+export const ROLE_SIMILARITY = 0.55;
+
+const START_ROLE: ReadonlySet<string> = new Set(['start', 'date', 'time']);
+const END_ROLE: ReadonlySet<string> = new Set(['end', 'date', 'time']);
+const CODE_ROLE: ReadonlySet<string> = new Set(['code', 'id', 'value']);
+/** Concepts of events that close a record: their date is the record's end date. */
+export const ENDING_EVENTS: ReadonlySet<string> = new Set(['end', 'discharge', 'removed', 'death', 'stopped']);
+
+/** Similarity a bare role column earns for a target column, or 0 when it is not one. */
+export function roleSimilarity(target: { type: string; concepts: readonly string[] }, sourceConcepts: readonly string[], profile: ColumnProfile): number {
+  if (sourceConcepts.length === 0) return 0;
+  if (target.type === 'date' || target.type === 'timestamp') {
+    if (!(profile.inferred_type === 'date' || profile.inferred_type === 'timestamp')) return 0;
+    if (!target.concepts.includes('date') || target.concepts.includes('start') || target.concepts.includes('end')) return 0;
+    const ending = target.concepts.some((c) => ENDING_EVENTS.has(c));
+    const role = ending ? END_ROLE : START_ROLE;
+    const hasOwn = sourceConcepts.includes(ending ? 'end' : 'start') || (!ending && sourceConcepts.length === 1 && sourceConcepts[0] === 'date');
+    return hasOwn && sourceConcepts.every((c) => role.has(c)) ? ROLE_SIMILARITY : 0;
+  }
+  const expected = expectedPattern(target.concepts);
+  if (expected && expected !== 'time' && sourceConcepts.every((c) => CODE_ROLE.has(c)) && classFraction(profile, expected) >= 0.9) return ROLE_SIMILARITY;
+  return 0;
+}
