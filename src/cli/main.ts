@@ -17,6 +17,15 @@ const groups: Array<() => Promise<{ register: Register }>> = [
   () => import('./audit.js'),
   () => import('./crosswalk.js'),
   () => import('./reconcile.js'),
+  () => import('./profile.js'),
+  () => import('./suggest.js'),
+  () => import('./pin.js'),
+  () => import('./lineage.js'),
+  () => import('./rollback.js'),
+  () => import('./serve.js'),
+  () => import('./verify-deployment.js'),
+  () => import('./admin.js'),
+  () => import('./release.js'),
 ];
 
 /** Builds the full `ferry` program with every command group registered. */

@@ -13,6 +13,7 @@ import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
 import { openRunAudit } from './run-audit.js';
+import { openReleaseGuard } from './release-guard.js';
 import { runDemo } from './demo.js';
 
 function positiveInt(name: string) {
@@ -63,6 +64,11 @@ interface RunFlags {
   store?: string;
   batchSize: number;
   concurrency: number;
+  /** Opt-in release gate: check canRun for this project before connecting, record the run after. */
+  project?: string;
+  user?: string;
+  /** Commander's negation of --no-lineage: false when the flag is given. */
+  lineage: boolean;
 }
 
 /** Runs with an abort controller wired to Ctrl-C, so an interrupted run records `cancelled` and can resume. */
@@ -84,6 +90,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
+  const guard = flags.project ? await openReleaseGuard(io, { store: flags.store, user: flags.user, project: flags.project, tier: flags.tier }, path.resolve(io.cwd, contract)) : undefined;
   const progress = createProgress(io, Boolean(flags.json));
   const audit = await openRunAudit(io, flags.store, flags.tier ?? 'pre_production');
   let report: RunReport | undefined;
@@ -99,6 +106,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
         batchSize: flags.batchSize,
         concurrency: flags.concurrency,
         tier: flags.tier,
+        lineage: flags.lineage,
         countTotals: io.isTTY && !flags.json,
         signal,
         onEvent: (e) => {
@@ -110,6 +118,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   } finally {
     progress.stop();
     await audit.finish(report);
+    await guard?.finish(report);
   }
   if (flags.report) await writeReport(path.resolve(io.cwd, flags.report), report);
   if (flags.html) await writeHtmlReport(path.resolve(io.cwd, flags.html), report);
@@ -133,6 +142,9 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--html <file>', 'write the self-contained HTML quality report to FILE')
     .addOption(new Option('--tier <tier>', 'release tier whose quality thresholds gate the run').choices(TIERS).default('pre_production'))
     .option('--json', 'print the JSON run report instead of the summary')
+    .option('--no-lineage', 'do not record per-row lineage (source key → target key or reason) in the target')
+    .option('--project <id>', 'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
+    .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(10_000))
     .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))

@@ -7,6 +7,11 @@
  *   checkpoints.ndjson  one line per committed batch (or table start) with the byte size of
  *                       every file that unit wrote, after the write
  *   quarantine.csv      run_id, source_table, source_key, target_table, rule, reason_code, message
+ *   lineage.csv         run_id, source_table, source_key, target_table, outcome, target_key,
+ *                       reason_code: one line per source row, covered by the checkpoint sizes
+ *   undo.ndjson         per run and table, the data file's size before the run first touched
+ *                       it (and, for truncate, where its previous contents were copied), so
+ *                       `ferry rollback` can cut or restore it (file-undo.ts)
  *   tables.json         the column names of each table ensureSchema prepared, so an empty
  *                       NDJSON file (which has no header) still introspects with its columns
  *
@@ -23,7 +28,23 @@ import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { FerryError } from '../errors.js';
-import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef, Value } from './connector.js';
+import type {
+  Checkpoint,
+  CommitUnit,
+  CrosswalkVersion,
+  LineageEntry,
+  LineageQuery,
+  LoadMode,
+  QuarantineRecord,
+  RollbackOptions,
+  RollbackTableResult,
+  RunRecord,
+  SchemaInfo,
+  Target,
+  TargetTableDef,
+  Value,
+} from './connector.js';
+import { FileUndo, LINEAGE_FILE, LINEAGE_HEADER, lineageCsv, readLineage } from './file-undo.js';
 
 /** Names starting with this prefix belong to Ferry and are never listed as user tables. */
 export const BOOKKEEPING_PREFIX = '_ferry';
@@ -73,6 +94,7 @@ interface RunLine {
   started_at: string;
   finished_at: string | null;
   status: RunRecord['status'];
+  crosswalks?: CrosswalkVersion[];
 }
 
 /** Finds the data file of `table`, matching the extension case-insensitively. */
@@ -159,6 +181,7 @@ export class FileTarget implements Target {
   readonly kind: string;
   private readonly handles = new Map<string, fs.FileHandle>();
   private readonly dataFiles = new Map<string, string>();
+  private readonly undo: FileUndo;
   /** Serialises every write: checkpoint sizes are only true if no other unit writes meanwhile. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -168,6 +191,7 @@ export class FileTarget implements Target {
     private readonly format: FileFormat,
   ) {
     this.kind = format.kind;
+    this.undo = new FileUndo(dir, displayUrl);
   }
 
   /** Opens (creating if needed) the directory and repairs torn bookkeeping lines. */
@@ -220,6 +244,10 @@ export class FileTarget implements Target {
         await this.append(QUARANTINE_FILE, Buffer.from(stringify([QUARANTINE_HEADER])));
         created = true;
       }
+      if ((await this.sizeOf(LINEAGE_FILE)) === undefined) {
+        await this.append(LINEAGE_FILE, Buffer.from(stringify([LINEAGE_HEADER])));
+        created = true;
+      }
       const known = await this.knownColumns();
       for (const def of tables) known[def.name] = def.columns.map((c) => c.name);
       const tmp = this.abs(`${TABLES_FILE}.tmp`);
@@ -246,6 +274,7 @@ export class FileTarget implements Target {
         started_at: existing?.startedAt ?? run.startedAt,
         finished_at: null,
         status: 'running',
+        crosswalks: run.crosswalks ?? (await this.allRuns()).get(run.runId)?.crosswalks ?? [],
       };
       await this.appendLine(RUNS_FILE, line);
     });
@@ -265,15 +294,17 @@ export class FileTarget implements Target {
         started_at: existing.startedAt,
         finished_at: new Date().toISOString(),
         status,
+        crosswalks: (await this.allRuns()).get(runId)?.crosswalks ?? [],
       };
       await this.appendLine(RUNS_FILE, line);
     });
   }
 
-  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
     return this.locked(async () => {
       this.refuseUpsert(table, mode);
       const file = await this.dataFile(table.name);
+      if (options.undo) await this.undo.record(checkpoint.runId, table.name, file, mode === 'truncate');
       if (mode === 'truncate') {
         const fh = await this.handle(file);
         await fh.truncate(0);
@@ -292,13 +323,15 @@ export class FileTarget implements Target {
       checkUnit(this.kind, unit);
       const data = this.format.encode(unit.table, unit.rows);
       const quarantine = unit.quarantine.length ? Buffer.from(stringify(unit.quarantine.map(quarantineFields))) : undefined;
+      const lineage = unit.lineage?.rows.length ? lineageCsv(unit.runId, unit.table.name, unit.lineage) : undefined;
       const file = await this.dataFile(unit.table.name);
       const before = new Map<string, number>();
-      for (const f of [file, QUARANTINE_FILE, CHECKPOINT_FILE]) before.set(f, (await this.sizeOf(f)) ?? 0);
+      for (const f of [file, QUARANTINE_FILE, LINEAGE_FILE, CHECKPOINT_FILE]) before.set(f, (await this.sizeOf(f)) ?? 0);
       try {
         if (data.length) await this.append(file, data);
         if (quarantine) await this.append(QUARANTINE_FILE, quarantine);
-        await this.writeCheckpoint(unit.checkpoint, [file, QUARANTINE_FILE]);
+        if (lineage) await this.append(LINEAGE_FILE, lineage);
+        await this.writeCheckpoint(unit.checkpoint, lineage ? [file, QUARANTINE_FILE, LINEAGE_FILE] : [file, QUARANTINE_FILE]);
       } catch (err) {
         // Put the files back so the in-process state matches the last checkpoint again.
         for (const [f, size] of before) await fs.truncate(this.abs(f), size).catch(() => undefined);
@@ -337,6 +370,26 @@ export class FileTarget implements Target {
       if (r[0] !== runId) continue;
       yield { runId: r[0], sourceTable: r[1], sourceKey: r[2], targetTable: r[3], rule: r[4], reasonCode: r[5], message: r[6] };
     }
+  }
+
+  async lineage(query: LineageQuery): Promise<LineageEntry[]> {
+    await this.queue;
+    const committed = (await this.committedSizes())[LINEAGE_FILE]?.size ?? 0;
+    const runs = await this.allRuns();
+    return readLineage(this.abs(LINEAGE_FILE), committed, query, (runId) => runs.get(runId));
+  }
+
+  async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    const checkpoints = await this.checkpoints(runId);
+    return this.locked(async () => {
+      const runs = await this.allRuns();
+      const results = await this.undo.rollback(runId, runs, checkpoints, options);
+      if (!options.check) {
+        const run = runs.get(runId)!;
+        await this.appendLine(RUNS_FILE, { run_id: runId, contract_digest: run.contractDigest, started_at: run.startedAt, finished_at: new Date().toISOString(), status: 'rolled_back', crosswalks: run.crosswalks ?? [] } satisfies RunLine);
+      }
+      return results;
+    });
   }
 
   async close(): Promise<void> {
@@ -473,6 +526,17 @@ export class FileTarget implements Target {
         );
       }
     }
+  }
+
+  /** Every run's latest record, in the order the runs first appeared. */
+  private async allRuns(): Promise<Map<string, RunRecord>> {
+    const runs = new Map<string, RunRecord>();
+    for await (const line of jsonLines<RunLine>(this.abs(RUNS_FILE))) {
+      const record: RunRecord = { runId: line.run_id, contractDigest: line.contract_digest, startedAt: line.started_at, status: line.status, crosswalks: line.crosswalks ?? [] };
+      if (line.finished_at) record.finishedAt = line.finished_at;
+      runs.set(line.run_id, record);
+    }
+    return runs;
   }
 
   private async readRun(runId: string): Promise<RunRecord | undefined> {

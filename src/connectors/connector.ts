@@ -108,6 +108,29 @@ export interface Checkpoint {
   done: boolean;
 }
 
+/** Lineage outcome codes as stored: one character keeps the per-row record narrow. */
+export type LineageOutcome = 'L' | 'Q' | 'X';
+
+/**
+ * What became of one source row in a batch: source key, outcome (`L` loaded, `Q` quarantined,
+ * `X` excluded), target key (loaded rows) and reason code (quarantined: the first failure's
+ * code; excluded: `excluded.filter` or `excluded.pilot`). Keys and codes only, never values.
+ */
+export type LineageRow = [sourceKey: string, outcome: LineageOutcome, targetKey: string | null, reason: string | null];
+
+/** The lineage of one batch: every source row it read, in read order. */
+export interface LineageBatch {
+  sourceTable: string;
+  rows: LineageRow[];
+}
+
+/** A crosswalk as one run applied it: its declared version and the SHA-256 of its contents. */
+export interface CrosswalkVersion {
+  name: string;
+  version: string | null;
+  digest: string;
+}
+
 /** Everything one batch commits: rows, their quarantine records and the new checkpoint. */
 export interface CommitUnit {
   runId: string;
@@ -117,6 +140,10 @@ export interface CommitUnit {
   rows: Value[][];
   quarantine: QuarantineRecord[];
   checkpoint: Checkpoint;
+  /** Per-source-row lineage, written in the same atomic unit; absent when lineage is off. */
+  lineage?: LineageBatch;
+  /** Record the undo log (first before-image of every key the unit touches) so the run can be rolled back. */
+  undo?: boolean;
 }
 
 /** A run as the target records it, so `--resume` can check it continues the same contract. */
@@ -124,8 +151,41 @@ export interface RunRecord {
   runId: string;
   contractDigest: string;
   startedAt: string;
-  status: 'running' | 'succeeded' | 'failed' | 'failed_gate' | 'cancelled';
+  status: 'running' | 'succeeded' | 'failed' | 'failed_gate' | 'cancelled' | 'rolled_back';
   finishedAt?: string;
+  /** Crosswalk versions the run applies, recorded once per run for lineage. */
+  crosswalks?: CrosswalkVersion[];
+}
+
+/** Where one lineage record points: a run, a source row and what became of it. */
+export interface LineageEntry {
+  runId: string;
+  runStatus: RunRecord['status'] | 'unknown';
+  contractDigest: string;
+  crosswalks: CrosswalkVersion[];
+  sourceTable: string;
+  sourceKey: string;
+  targetTable: string;
+  outcome: 'loaded' | 'quarantined' | 'excluded';
+  targetKey: string | null;
+  reasonCode: string | null;
+}
+
+/** A lineage lookup: by target row or by source row. */
+export type LineageQuery = { by: 'target'; table: string; key: string } | { by: 'source'; table: string; key: string };
+
+/** What rolling back one table did. */
+export interface RollbackTableResult {
+  table: string;
+  /** Rows the run inserted, removed again. */
+  deleted: number;
+  /** Rows the run updated (or truncated), put back to their before-image. */
+  restored: number;
+}
+
+/** Options of a rollback: `check` only verifies it is allowed and counts, writing nothing. */
+export interface RollbackOptions {
+  check?: boolean;
 }
 
 export interface Target {
@@ -141,11 +201,19 @@ export interface Target {
   /**
    * Called once per table before its first batch of a fresh (not resumed) run; truncates the
    * table when mode is `truncate`, atomically with a zero checkpoint so a resume never
-   * truncates rows it already loaded.
+   * truncates rows it already loaded. With `undo`, what a rollback needs before the table is
+   * touched (for `truncate`, the table's previous contents) is recorded in the same unit.
    */
-  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void>;
+  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options?: { undo?: boolean }): Promise<void>;
   /** Writes rows, quarantine records and checkpoint in one atomic unit. */
   commit(unit: CommitUnit): Promise<void>;
+  /** Lineage records matching the query, oldest run first. */
+  lineage?(query: LineageQuery): Promise<LineageEntry[]>;
+  /**
+   * Returns the rows run `runId` touched to their pre-run state from its undo log and marks
+   * it `rolled_back`; refuses (FerryError, nothing written) when it cannot do so exactly.
+   */
+  rollback?(runId: string, options?: RollbackOptions): Promise<RollbackTableResult[]>;
   checkpoints(runId: string): Promise<Checkpoint[]>;
   quarantine(runId: string): AsyncIterable<QuarantineRecord>;
   close(): Promise<void>;

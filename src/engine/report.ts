@@ -51,6 +51,8 @@ export interface RunReport {
   quarantineReasons: ReasonEntry[];
   /** KPIs, gate decisions and findings (docs/quality.md); present once the run got past preflight. */
   quality?: QualityReport;
+  /** True when per-source-row lineage was written to the target (docs/lineage.md). */
+  lineage?: boolean;
   error?: { code: string; message: string };
 }
 

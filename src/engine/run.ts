@@ -10,6 +10,7 @@ import { FerryError, issue, type Issue } from '../errors.js';
 import { createQualityCollector } from '../quality/collector.js';
 import { failingGateMessage } from '../quality/summary.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
+import { crosswalkVersions } from '../lineage/crosswalks.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
 import { LookupCache } from './joins.js';
@@ -42,6 +43,10 @@ export interface RunOptions {
   runObserver?: RunObserver;
   /** Release tier whose quality thresholds gate the run (default `pre_production`). */
   tier?: Tier;
+  /** Write per-source-row lineage into the target (default true; dry runs never write any). */
+  lineage?: boolean;
+  /** Record the undo log that `ferry rollback` needs (default true). */
+  undo?: boolean;
   today?: () => string;
   now?: () => Date;
 }
@@ -87,10 +92,11 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
       if (existing.status === 'succeeded') throw new FerryError('conflict', 'run.already_finished', `run ${o.resume} already finished successfully; there is nothing to resume`);
       // Resuming would measure only the rows after the resume and could turn a failed gate into a pass.
       if (existing.status === 'failed_gate') throw new FerryError('conflict', 'run.gate_failed', `run ${o.resume} finished with a failed quality gate; fix the contract or the source data and start a new run`);
+      if (existing.status === 'rolled_back') throw new FerryError('conflict', 'run.rolled_back', `run ${o.resume} was rolled back; start a new run instead of resuming it`);
       await target.beginRun({ ...existing, status: 'running' });
       checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));
     } else {
-      await target.beginRun({ runId, contractDigest: o.digest, startedAt: startedAt.toISOString(), status: 'running' });
+      await target.beginRun({ runId, contractDigest: o.digest, startedAt: startedAt.toISOString(), status: 'running', crosswalks: crosswalkVersions(o.loaded) });
     }
   } else if (o.resume) {
     throw new FerryError('usage', 'run.resume_dry', '--resume needs a target; a dry run keeps no checkpoints');
@@ -134,6 +140,8 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
           observer: crosswalkObserver(quality.forTable(table), o.observer),
           runObserver,
           today,
+          lineage: o.lineage ?? true,
+          undo: o.undo ?? true,
         });
         results.set(table, r);
         if (!o.signal?.aborted) quality.tableDone(table);
@@ -214,6 +222,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     tables,
     quarantineReasons: mergeReasons(tables.flatMap((t) => t.quarantineReasons)),
     quality: qualityReport,
+    lineage: Boolean(target) && (o.lineage ?? true),
     ...(error ? { error } : {}),
   };
   o.onEvent?.({ type: 'run:finished', runId, status, elapsedMs: report.elapsedMs });

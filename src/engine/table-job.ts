@@ -3,13 +3,14 @@
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
  */
-import type { Checkpoint, QuarantineRecord, Source, Target, TargetTableDef, Value } from '../connectors/connector.js';
+import type { Checkpoint, LineageRow, QuarantineRecord, Source, Target, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
 import type { LookupCache } from './joins.js';
 import type { BatchOutcome, RunObserver } from './observer.js';
 import { compileRowProgram, EXCLUDED, LOADED } from './row-program.js';
+import { keyRenderer } from './source-key.js';
 
 export interface TableJobOptions {
   runId: string;
@@ -33,6 +34,10 @@ export interface TableJobOptions {
   runObserver?: RunObserver;
   /** Today's date as YYYY-MM-DD, injectable so date rules are testable. */
   today: () => string;
+  /** Write per-source-row lineage with every batch (docs/lineage.md). */
+  lineage?: boolean;
+  /** Record the undo log so the run can be rolled back. */
+  undo?: boolean;
 }
 
 export interface ReasonCount {
@@ -86,8 +91,10 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
 
   if (o.resumeFrom?.done) return result();
   if (!o.resumeFrom && o.target) {
-    await o.target.startTable(o.def, mode, { runId: o.runId, table: o.table, offset: 0, loaded: 0, quarantined: 0, excluded: 0, done: false });
+    await o.target.startTable(o.def, mode, { runId: o.runId, table: o.table, offset: 0, loaded: 0, quarantined: 0, excluded: 0, done: false }, { undo: o.undo ?? false });
   }
+  const lineage = Boolean(o.lineage && o.target);
+  const targetKey = o.def.primaryKey.length > 0 ? keyRenderer(o.def.primaryKey.map((k) => o.def.columns.findIndex((c) => c.name === k))) : undefined;
   const total = o.countTotal ? await o.source.count(mapping.source) : null;
   o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
 
@@ -106,12 +113,17 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     const quarantine: QuarantineRecord[] = [];
     const loadedKeys: string[] = [];
     const batchWarnings: Array<{ sourceKey: string; rule: string; reasonCode: string }> = [];
+    const lineageRows: LineageRow[] | undefined = lineage ? [] : undefined;
     let excluded = 0;
     let quarantined = 0;
     for (const src of batch.rows) {
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
         excluded++;
+        if (lineageRows) {
+          const key = program.sourceKey(src);
+          lineageRows.push([key, 'X', null, o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter']);
+        }
         continue;
       }
       if (program.warnings.length > 0) {
@@ -123,9 +135,11 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       if (status === LOADED) {
         rows.push(program.out);
         if (observed) loadedKeys.push(program.sourceKey(src));
+        if (lineageRows) lineageRows.push([program.sourceKey(src), 'L', targetKey ? targetKey(program.out) : null, null]);
         continue;
       }
       const key = program.sourceKey(src);
+      if (lineageRows) lineageRows.push([key, 'Q', null, program.issues[0]?.reasonCode ?? null]);
       for (const i of program.issues) {
         tally(reasons, i.rule, i.reasonCode);
         quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule: i.rule, reasonCode: i.reasonCode, message: i.message });
@@ -156,7 +170,8 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     };
     // Overlap: transform the next batch while this one is being written; commits stay in order.
     if (pending) await pending;
-    pending = o.target ? o.target.commit({ runId: o.runId, table: o.def, mode, rows, quarantine, checkpoint }).then(after) : Promise.resolve().then(after);
+    const unit = { runId: o.runId, table: o.def, mode, rows, quarantine, checkpoint, undo: o.undo ?? false, ...(lineageRows ? { lineage: { sourceTable: mapping.source, rows: lineageRows } } : {}) };
+    pending = o.target ? o.target.commit(unit).then(after) : Promise.resolve().then(after);
   }
   if (pending) await pending;
   if (o.signal?.aborted) return result();

@@ -6,13 +6,28 @@
 import mysql from 'mysql2';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { FerryError, issue } from '../../errors.js';
-import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef } from '../connector.js';
+import type {
+  Checkpoint,
+  CommitUnit,
+  LineageEntry,
+  LineageQuery,
+  LoadMode,
+  QuarantineRecord,
+  RollbackOptions,
+  RollbackTableResult,
+  RunRecord,
+  SchemaInfo,
+  Target,
+  TargetTableDef,
+} from '../connector.js';
 import * as book from './bookkeeping.js';
 import type { MysqlConfig } from './config.js';
 import { bookkeepingSql, createTableSql } from './ddl.js';
 import { connectionError, safeMysqlReason } from './errors.js';
 import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
+import { lineageSql, MysqlLineage } from './lineage.js';
+import { MysqlUndo } from './undo.js';
 import { ident } from './quote.js';
 import { SESSION_SQL } from './session.js';
 
@@ -24,6 +39,8 @@ export class MysqlTarget implements Target {
   readonly kind = 'mysql';
   readonly displayUrl: string;
   private readonly shapes = new WeakMap<TargetTableDef, { append: InsertShape; upsert: InsertShape }>();
+  private readonly lineageBook = new MysqlLineage();
+  private readonly undoBook: MysqlUndo;
 
   private constructor(
     private readonly cfg: MysqlConfig,
@@ -32,6 +49,7 @@ export class MysqlTarget implements Target {
     private readonly maxStatement: number,
   ) {
     this.displayUrl = cfg.display;
+    this.undoBook = new MysqlUndo(cfg.where, maxStatement);
   }
 
   /** Opens a pool, checks the server is reachable and reads its packet limit. */
@@ -91,13 +109,17 @@ export class MysqlTarget implements Target {
     // MySQL DDL commits implicitly, so there is no transaction to wrap this in; IF NOT EXISTS
     // makes a rerun after a partial failure finish the job.
     await this.withConnection(async (c) => {
-      for (const sql of bookkeepingSql()) await c.query(sql);
+      for (const sql of [...bookkeepingSql(), ...lineageSql()]) await c.query(sql);
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(t));
     });
   }
 
   async beginRun(run: RunRecord): Promise<void> {
-    const outcome = await this.transaction(`recording run ${run.runId}`, (c) => book.beginRun(c, run));
+    const outcome = await this.transaction(`recording run ${run.runId}`, async (c) => {
+      const o = await book.beginRun(c, run);
+      if (o !== 'digest_mismatch') await this.lineageBook.register(c, run);
+      return o;
+    });
     if (outcome === 'digest_mismatch') {
       throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
     }
@@ -112,8 +134,9 @@ export class MysqlTarget implements Target {
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 
-  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
     await this.transaction(`starting table ${table.name}`, async (c) => {
+      if (mode === 'truncate' && options.undo) await this.undoBook.wholeTable(c, await this.lineageBook.runNo(c, checkpoint.runId), table);
       // Not TRUNCATE: it is DDL, commits implicitly and cannot roll back, which would break
       // the promise that the emptying and the zero checkpoint happen together or not at all.
       if (mode === 'truncate') await c.query(`DELETE FROM ${ident(table.name)}`);
@@ -124,7 +147,10 @@ export class MysqlTarget implements Target {
   async commit(unit: CommitUnit): Promise<void> {
     const shape = this.shape(unit.table)[unit.mode === 'upsert' ? 'upsert' : 'append'];
     await this.transaction(`committing ${unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+      const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
+      if (unit.undo) await this.undoBook.capture(c, runNo, unit.table, unit.rows, unit.mode === 'upsert');
       for (const sql of insertStatements(shape, unit.rows, this.maxStatement)) await c.query(sql);
+      if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage, this.maxStatement);
       await book.addQuarantine(c, unit.quarantine, this.maxStatement);
       await book.saveCheckpoint(c, unit.checkpoint);
     });
@@ -143,6 +169,23 @@ export class MysqlTarget implements Target {
       if (page.records.length < 5000) return;
       after = page.last;
     }
+  }
+
+  async lineage(query: LineageQuery): Promise<LineageEntry[]> {
+    return this.withConnection((c) => this.lineageBook.query(c, query));
+  }
+
+  async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    if (!options.check) return this.transaction(`rolling back run ${runId}`, (c) => this.undoBook.rollback(c, runId, options));
+    // A check leaves no trace: its transaction is rolled back, never committed.
+    return this.withConnection(async (c) => {
+      await c.beginTransaction();
+      try {
+        return await this.undoBook.rollback(c, runId, options);
+      } finally {
+        await c.rollback();
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,22 @@
  */
 import pg from 'pg';
 import { FerryError, issue } from '../../errors.js';
-import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef } from '../connector.js';
+import type {
+  Checkpoint,
+  CommitUnit,
+  LineageEntry,
+  LineageQuery,
+  LoadMode,
+  QuarantineRecord,
+  RollbackOptions,
+  RollbackTableResult,
+  RunRecord,
+  SchemaInfo,
+  Target,
+  TargetTableDef,
+  Value,
+} from '../connector.js';
+import { undoKeyRenderer } from '../../rollback/undo-key.js';
 import { Bookkeeping } from './bookkeeping.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
@@ -13,6 +28,8 @@ import { encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } fr
 import { bookkeepingSql, createTableSql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
+import { lineageSql, PgLineage } from './lineage.js';
+import { PgUndo } from './undo.js';
 import { ident, identList, qualified } from './quote.js';
 import { sessionConfig } from './session.js';
 import { mayHaveZone, utcTimestamp } from './timestamp.js';
@@ -35,6 +52,8 @@ interface Prepared {
   encoders: FieldEncoder[];
   upsert: UpsertSql;
   truncate: string;
+  /** Renders a row's undo key; undefined for a table without a primary key. */
+  undoKey?: (row: readonly Value[]) => string;
   /** Set after the first key conflict: later batches go straight to the staged upsert. */
   conflicts: boolean;
 }
@@ -44,6 +63,8 @@ export class PgTarget implements Target {
   readonly kind = 'postgres';
   readonly displayUrl: string;
   private readonly book: Bookkeeping;
+  private readonly lineageBook: PgLineage;
+  private readonly undoBook: PgUndo;
   /** Keyed by table name and column list, so the conflict flag survives re-built definitions. */
   private readonly prepared = new Map<string, Prepared>();
 
@@ -53,6 +74,8 @@ export class PgTarget implements Target {
   ) {
     this.displayUrl = cfg.display;
     this.book = new Bookkeeping(cfg.schema);
+    this.lineageBook = new PgLineage(cfg.schema);
+    this.undoBook = new PgUndo(cfg.schema);
   }
 
   /** Opens a connection pool and checks the server is reachable. */
@@ -93,13 +116,13 @@ export class PgTarget implements Target {
     await this.transaction(`creating the target schema "${this.cfg.schema}"`, async (c) => {
       const ns = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.cfg.schema]);
       if (ns.rowCount === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.cfg.schema)}`);
-      for (const sql of bookkeepingSql(this.cfg.schema)) await c.query(sql);
+      for (const sql of [...bookkeepingSql(this.cfg.schema), ...lineageSql(this.cfg.schema)]) await c.query(sql);
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(this.cfg.schema, t));
     });
   }
 
   async beginRun(run: RunRecord): Promise<void> {
-    const ok = await this.withClient((c) => this.book.beginRun(c, run));
+    const ok = await this.withClient(async (c) => (await this.book.beginRun(c, run)) && (await this.lineageBook.register(c, run)) > 0);
     if (!ok) {
       throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
     }
@@ -114,8 +137,11 @@ export class PgTarget implements Target {
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 
-  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
     await this.transaction(`starting table ${table.name}`, async (c) => {
+      if (mode === 'truncate' && options.undo && table.primaryKey.length > 0) {
+        await this.undoBook.wholeTable(c, await this.lineageBook.runNo(c, checkpoint.runId), table.name, table.primaryKey);
+      }
       if (mode === 'truncate') await c.query(this.prepare(table).truncate);
       await this.book.saveCheckpoint(c, checkpoint);
     });
@@ -124,10 +150,17 @@ export class PgTarget implements Target {
   async commit(unit: CommitUnit): Promise<void> {
     const p = this.prepare(unit.table);
     await this.transaction(`committing ${unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+      const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
+      const undo = unit.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined;
       if (unit.rows.length > 0) {
-        if (unit.mode === 'upsert' && unit.table.primaryKey.length > 0) await this.upsert(c, p, unit);
-        else await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
+        if (unit.mode === 'upsert' && unit.table.primaryKey.length > 0) await this.upsert(c, p, unit, undo);
+        else {
+          await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
+          if (undo && unit.mode === 'truncate') await this.undoBook.reinserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
+          else if (undo) await this.undoBook.inserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
+        }
       }
+      if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage);
       await this.book.addQuarantine(c, unit.quarantine);
       await this.book.saveCheckpoint(c, unit.checkpoint);
     }, false);
@@ -148,6 +181,25 @@ export class PgTarget implements Target {
     }
   }
 
+  async lineage(query: LineageQuery): Promise<LineageEntry[]> {
+    return this.withClient((c) => this.lineageBook.query(c, query));
+  }
+
+  async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    return this.withClient(async (c) => {
+      await c.query('BEGIN');
+      try {
+        const results = await this.undoBook.rollback(c, runId, options);
+        // A check leaves no trace: the transaction is abandoned instead of committed.
+        await c.query(options.check ? 'ROLLBACK' : 'COMMIT');
+        return results;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -158,12 +210,14 @@ export class PgTarget implements Target {
    * under a savepoint; on a key conflict it rolls back to the savepoint and takes the staged
    * merge, and the table stays on the merge path for the rest of the run.
    */
-  private async upsert(c: pg.PoolClient, p: Prepared, unit: CommitUnit): Promise<void> {
+  private async upsert(c: pg.PoolClient, p: Prepared, unit: CommitUnit, undo: { runNo: number; key: (row: readonly Value[]) => string } | undefined): Promise<void> {
     if (!p.conflicts) {
       await c.query('SAVEPOINT ferry_copy');
       try {
         await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
         await c.query('RELEASE SAVEPOINT ferry_copy');
+        // The plain COPY succeeded, so every key was new: nothing to remember but the keys.
+        if (undo) await this.undoBook.inserted(c, undo.runNo, unit.table.name, unit.rows.map(undo.key));
         return;
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -172,7 +226,13 @@ export class PgTarget implements Target {
       }
     }
     await c.query(p.upsert.createStage);
-    await copyIn(c, p.upsert.copyStage, encodeCopyRows(lastPerKey(unit.table, unit.rows), p.encoders));
+    const rows = lastPerKey(unit.table, unit.rows);
+    if (undo) {
+      await copyIn(c, p.upsert.copyStageKeyed, encodeCopyRows(rows.map((r) => [...r, undo.key(r)]), [...p.encoders, encodeCopyValue]));
+      await this.undoBook.staged(c, undo.runNo, unit.table.name, unit.table.primaryKey);
+    } else {
+      await copyIn(c, p.upsert.copyStage, encodeCopyRows(rows, p.encoders));
+    }
     await c.query(p.upsert.merge);
   }
 
@@ -186,6 +246,7 @@ export class PgTarget implements Target {
         encoders: t.columns.map((c) => (c.type === 'timestamp' ? timestampEncoder : encodeCopyValue)),
         upsert: upsertSql(this.cfg.schema, t),
         truncate: `TRUNCATE ${target}`,
+        undoKey: t.primaryKey.length > 0 ? undoKeyRenderer(t) : undefined,
         conflicts: false,
       };
       this.prepared.set(key, p);

@@ -38,6 +38,8 @@ export function lastPerKey(table: TargetTableDef, rows: Value[][]): Value[][] {
 export interface UpsertSql {
   createStage: string;
   copyStage: string;
+  /** COPY into the stage with each row's undo key in the extra `_ferry_key` column. */
+  copyStageKeyed: string;
   merge: string;
 }
 
@@ -50,8 +52,10 @@ export function upsertSql(schema: string, t: TargetTableDef): UpsertSql {
   const action = updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
   return {
     // ON COMMIT DROP: the stage lives exactly as long as the batch's transaction.
-    createStage: `CREATE TEMP TABLE "_ferry_stage" (LIKE ${target} INCLUDING DEFAULTS) ON COMMIT DROP`,
+    // The extra column carries the undo key, so the undo log and the batch agree on key text.
+    createStage: `CREATE TEMP TABLE "_ferry_stage" (LIKE ${target} INCLUDING DEFAULTS, "_ferry_key" text) ON COMMIT DROP`,
     copyStage: `COPY pg_temp."_ferry_stage" (${cols}) FROM STDIN`,
+    copyStageKeyed: `COPY pg_temp."_ferry_stage" (${cols}, "_ferry_key") FROM STDIN`,
     merge: `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM pg_temp."_ferry_stage" ON CONFLICT (${identList(t.primaryKey)}) ${action}`,
   };
 }

@@ -11,9 +11,25 @@
  */
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import type { Checkpoint, CommitUnit, LoadMode, QuarantineRecord, RunRecord, SchemaInfo, Target, TargetTableDef, Value } from '../connector.js';
+import type {
+  Checkpoint,
+  CommitUnit,
+  LineageEntry,
+  LineageQuery,
+  LoadMode,
+  QuarantineRecord,
+  RollbackOptions,
+  RollbackTableResult,
+  RunRecord,
+  SchemaInfo,
+  Target,
+  TargetTableDef,
+  Value,
+} from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite } from './introspect.js';
+import { LINEAGE_DDL, SqliteLineage } from './lineage.js';
+import { SqliteUndo } from './undo.js';
 import { BOOKKEEPING_DDL, createTableSql, insertSql, q } from './sql.js';
 
 const QUARANTINE_PAGE = 1000;
@@ -48,6 +64,8 @@ export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly inserts = new Map<string, Database.Statement>();
+  private readonly lineageBook: SqliteLineage;
+  private readonly undoBook: SqliteUndo;
 
   constructor(
     readonly displayUrl: string,
@@ -58,8 +76,10 @@ export class SqliteTarget implements Target {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = OFF');
       // Bookkeeping exists from the start, so checkpoints() and getRun() work before ensureSchema.
-      this.db.transaction(() => BOOKKEEPING_DDL.forEach((ddl) => this.db.exec(ddl)))();
+      this.db.transaction(() => [...BOOKKEEPING_DDL, ...LINEAGE_DDL].forEach((ddl) => this.db.exec(ddl)))();
       this.db.pragma(`busy_timeout = ${config.busyTimeout}`);
+      this.lineageBook = new SqliteLineage(this.db);
+      this.undoBook = new SqliteUndo(this.db, config.file);
     } catch (err) {
       throw new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${config.file} for writing (${(err as Error).message}); check the path and its permissions`, [], {
         cause: err,
@@ -109,6 +129,7 @@ export class SqliteTarget implements Target {
       }
       if (existing) this.db.prepare(`UPDATE _ferry_runs SET status = 'running', finished_at = NULL WHERE run_id = ?`).run(run.runId);
       else this.db.prepare('INSERT INTO _ferry_runs (run_id, contract_digest, started_at, finished_at, status) VALUES (?, ?, ?, NULL, ?)').run(run.runId, run.contractDigest, run.startedAt, 'running');
+      this.lineageBook.register(run);
     })();
   }
 
@@ -125,9 +146,10 @@ export class SqliteTarget implements Target {
     if (changes === 0) throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
   }
 
-  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint): Promise<void> {
+  async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
     this.guard(`start table ${table.name}`, () =>
       this.db.transaction(() => {
+        if (mode === 'truncate' && options.undo) this.undoBook.wholeTable(this.lineageBook.runNo(checkpoint.runId), table);
         if (mode === 'truncate') this.db.exec(`DELETE FROM ${q(table.name)}`);
         this.saveCheckpoint(checkpoint);
       })(),
@@ -142,6 +164,9 @@ export class SqliteTarget implements Target {
     const width = unit.table.columns.length;
     this.guard(`commit a batch of table ${unit.table.name}`, () =>
       this.db.transaction(() => {
+        const runNo = unit.undo || unit.lineage ? this.lineageBook.runNo(unit.runId) : 0;
+        if (unit.undo) this.undoBook.capture(runNo, unit.table, unit.rows, unit.mode === 'upsert');
+        if (unit.lineage) this.lineageBook.write(runNo, unit.table.name, unit.lineage);
         for (const row of unit.rows) {
           if (row.length !== width) throw new FerryError('internal', 'sqlite.row_width', `a row for table ${unit.table.name} has ${row.length} values but the table has ${width} columns`);
           insert.run(row.map(toDriver));
@@ -178,6 +203,14 @@ export class SqliteTarget implements Target {
       if (rows.length < QUARANTINE_PAGE) return;
       after = rows[rows.length - 1].id;
     }
+  }
+
+  async lineage(query: LineageQuery): Promise<LineageEntry[]> {
+    return this.guard('look up lineage', () => this.lineageBook.query(query));
+  }
+
+  async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    return this.guard(`roll back run ${runId}`, () => this.undoBook.rollback(runId, options));
   }
 
   async close(): Promise<void> {

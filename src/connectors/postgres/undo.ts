@@ -1,0 +1,167 @@
+/**
+ * The undo log of a PostgreSQL target. For the first time a run touches each key it records
+ * the row as it was (`to_jsonb`) in `_ferry_undo`, or NULL when the key did not exist; keys a
+ * plain COPY inserted go by COPY into the unindexed `_ferry_undo_inserted` instead, so a first
+ * load pays one narrow COPY for its undo log and no index. Capture happens inside the batch's
+ * transaction with set-based statements only (no per-row queries); rollback replays the log in
+ * one transaction:
+ *
+ *   1. delete every key in `_ferry_undo_inserted` and every `_ferry_undo` key with no image;
+ *   2. restore every image, except for keys the run itself inserted first (an upsert batch
+ *      that later met its own row again recorded that row, not a pre-run one).
+ *
+ * Truncate-mode tables record their whole previous contents at start and their inserted keys
+ * in `_ferry_undo` (a reloaded old key keeps its image), never in `_ferry_undo_inserted`.
+ */
+import type { ClientBase } from 'pg';
+import type { RollbackOptions, RollbackTableResult, TableInfo } from '../connector.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
+import { copyIn } from './copy-in.js';
+import { escapeCopyText } from './copy-text.js';
+import { introspectSchema } from './introspect.js';
+import { ident, identList, qualified } from './quote.js';
+
+function* keyCopyText(runNo: number, table: string, keys: readonly string[]): Generator<string> {
+  const head = `${runNo}\t${escapeCopyText(table)}\t`;
+  let chunk = '';
+  for (const k of keys) {
+    chunk += head + escapeCopyText(k) + '\n';
+    if (chunk.length > 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** Statements over the undo log of one schema. */
+export class PgUndo {
+  private readonly undo: string;
+  private readonly inserts: string;
+  private readonly runIds: string;
+  private readonly runs: string;
+
+  constructor(private readonly schema: string) {
+    this.undo = qualified(schema, '_ferry_undo');
+    this.inserts = qualified(schema, '_ferry_undo_inserted');
+    this.runIds = qualified(schema, '_ferry_run_ids');
+    this.runs = qualified(schema, '_ferry_runs');
+  }
+
+  /** Records keys a plain COPY just inserted (they did not exist, so there is no before-image), by COPY. */
+  async inserted(c: ClientBase, runNo: number, table: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await copyIn(c, `COPY ${this.inserts} (run_no, table_name, key) FROM STDIN`, keyCopyText(runNo, table, keys));
+  }
+
+  /** Records keys a truncate-mode batch inserted; a key whose pre-run image was captured at start keeps it. */
+  async reinserted(c: ClientBase, runNo: number, table: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await c.query(`INSERT INTO ${this.undo} (run_no, table_name, key) SELECT $1, $2, k FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`, [runNo, table, keys]);
+  }
+
+  /**
+   * Records the before-image of every staged key (NULL when absent) with one INSERT … SELECT
+   * joining the stage to the table; must run before the staged batch is merged.
+   */
+  async staged(c: ClientBase, runNo: number, table: string, primaryKey: readonly string[]): Promise<void> {
+    const on = primaryKey.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
+    await c.query(
+      `INSERT INTO ${this.undo} (run_no, table_name, key, before_image)
+       SELECT $1, $2, s."_ferry_key", CASE WHEN t.${ident(primaryKey[0])} IS NULL THEN NULL ELSE to_jsonb(t) END
+         FROM pg_temp."_ferry_stage" s LEFT JOIN ${qualified(this.schema, table)} t ON ${on}
+       ON CONFLICT DO NOTHING`,
+      [runNo, table],
+    );
+  }
+
+  /** Captures a whole table's contents before a truncate-mode run empties it. */
+  async wholeTable(c: ClientBase, runNo: number, table: string, primaryKey: readonly string[]): Promise<void> {
+    const key = `jsonb_build_array(${primaryKey.map((k) => `t.${ident(k)}::text`).join(', ')})::text`;
+    // jsonb's text form puts a space after commas; the key text Ferry writes has none.
+    await c.query(
+      `INSERT INTO ${this.undo} (run_no, table_name, key, before_image)
+       SELECT $1, $2, replace(${key}, '", "', '","'), to_jsonb(t) FROM ${qualified(this.schema, table)} t ON CONFLICT DO NOTHING`,
+      [runNo, table],
+    );
+  }
+
+  /** Rolls back a run inside the caller's transaction; with `check` only verifies and counts. */
+  async rollback(c: ClientBase, runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    const run = await c.query(`SELECT r.status, i.run_no FROM ${this.runs} r LEFT JOIN ${this.runIds} i ON i.run_id = r.run_id WHERE r.run_id = $1 FOR UPDATE OF r`, [runId]);
+    if (run.rows.length === 0) throw unknownRun(runId, `schema "${this.schema}"`);
+    refuseStatus(runId, run.rows[0].status);
+    const runNo = run.rows[0].run_no;
+    if (runNo === null) throw noUndo(runId);
+    const touched = `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.inserts}`;
+    const later = await c.query(
+      `WITH t AS (${touched})
+       SELECT i.run_id, count(*)::int AS n FROM t a
+         JOIN t b ON b.table_name = a.table_name AND b.key = a.key AND b.run_no > a.run_no
+         JOIN ${this.runIds} i ON i.run_no = b.run_no JOIN ${this.runs} r ON r.run_id = i.run_id
+        WHERE a.run_no = $1 AND r.status <> 'rolled_back' GROUP BY i.run_id, i.run_no ORDER BY i.run_no`,
+      [runNo],
+    );
+    if (later.rows.length > 0) throw laterRuns(runId, later.rows.map((r) => ({ runId: r.run_id, rows: r.n })));
+    const tables = (
+      await c.query(`SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION SELECT table_name FROM ${this.inserts} WHERE run_no = $1 ORDER BY table_name`, [runNo])
+    ).rows.map((r) => r.table_name as string);
+    if (tables.length === 0) await refuseIfLoaded(c, qualified(this.schema, '_ferry_checkpoints'), runId);
+    const live = await introspectSchema(c, this.schema);
+    const results: RollbackTableResult[] = [];
+    for (const name of tables) {
+      const info = live.tables.find((t) => t.name === name);
+      if (!info || info.primaryKey.length === 0) throw tableChanged(runId, name);
+      results.push(options.check ? await this.count(c, runNo, name) : await this.undoTable(c, runNo, info));
+    }
+    if (!options.check) await c.query(`UPDATE ${this.runs} SET status = 'rolled_back', finished_at = $2 WHERE run_id = $1`, [runId, new Date().toISOString()]);
+    return results;
+  }
+
+  /** The run's keys to delete (no before-image) for a table, as a query with $1 = run_no and $2 = table. */
+  private deletions(): string {
+    return `SELECT key FROM ${this.inserts} WHERE run_no = $1 AND table_name = $2
+            UNION ALL SELECT key FROM ${this.undo} WHERE run_no = $1 AND table_name = $2 AND before_image IS NULL`;
+  }
+
+  /** The run's images to restore for a table ($1 = run_no, $2 = table). */
+  private images(): string {
+    return `SELECT u.key, u.before_image FROM ${this.undo} u WHERE u.run_no = $1 AND u.table_name = $2 AND u.before_image IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM ${this.inserts} x WHERE x.run_no = $1 AND x.table_name = $2 AND x.key = u.key)`;
+  }
+
+  private async count(c: ClientBase, runNo: number, table: string): Promise<RollbackTableResult> {
+    const res = await c.query(`SELECT (SELECT count(*) FROM (${this.deletions()}) d)::int AS deleted, (SELECT count(*) FROM (${this.images()}) i)::int AS restored`, [runNo, table]);
+    return { table, deleted: res.rows[0].deleted, restored: res.rows[0].restored };
+  }
+
+  private async undoTable(c: ClientBase, runNo: number, t: TableInfo): Promise<RollbackTableResult> {
+    const target = qualified(this.schema, t.name);
+    const pk = t.primaryKey;
+    // jsonb_populate_record turns each key part back into the column's own type, so the
+    // comparison uses the table's primary-key index whatever the key types are.
+    const keyObject = `jsonb_build_object(${pk.map((k, i) => `'${k.replace(/'/g, "''")}', u.key::jsonb->>${i}`).join(', ')})`;
+    const del = await c.query(
+      `DELETE FROM ${target} t USING (
+         SELECT r.* FROM (${this.deletions()}) u, jsonb_populate_record(NULL::${target}, ${keyObject}) r) d
+        WHERE ${pk.map((k) => `t.${ident(k)} = d.${ident(k)}`).join(' AND ')}`,
+      [runNo, t.name],
+    );
+    const cols = t.columns.map((c) => c.name);
+    const keys = new Set(pk);
+    const rest = cols.filter((k) => !keys.has(k));
+    const action = rest.length ? `DO UPDATE SET ${rest.map((k) => `${ident(k)} = EXCLUDED.${ident(k)}`).join(', ')}` : 'DO NOTHING';
+    const ins = await c.query(
+      `INSERT INTO ${target} (${identList(cols)})
+       SELECT ${cols.map((k) => `r.${ident(k)}`).join(', ')} FROM (${this.images()}) u, jsonb_populate_record(NULL::${target}, u.before_image) r
+       ON CONFLICT (${identList(pk)}) ${action}`,
+      [runNo, t.name],
+    );
+    return { table: t.name, deleted: del.rowCount ?? 0, restored: ins.rowCount ?? 0 };
+  }
+}
+
+async function refuseIfLoaded(c: ClientBase, checkpoints: string, runId: string): Promise<void> {
+  const res = await c.query(`SELECT coalesce(sum(loaded), 0)::int AS n FROM ${checkpoints} WHERE run_id = $1`, [runId]);
+  if (res.rows[0].n > 0) throw noUndo(runId);
+}
