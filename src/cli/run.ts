@@ -69,6 +69,8 @@ interface RunFlags {
   user?: string;
   /** Commander's negation of --no-lineage: false when the flag is given. */
   lineage: boolean;
+  /** Commander's negation of --no-reconcile. */
+  reconcile: boolean;
 }
 
 /** Runs with an abort controller wired to Ctrl-C, so an interrupted run records `cancelled` and can resume. */
@@ -107,6 +109,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
         concurrency: flags.concurrency,
         tier: flags.tier,
         lineage: flags.lineage,
+        reconcile: flags.reconcile,
         countTotals: io.isTTY && !flags.json,
         signal,
         onEvent: (e) => {
@@ -142,6 +145,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--html <file>', 'write the self-contained HTML quality report to FILE')
     .addOption(new Option('--tier <tier>', 'release tier whose quality thresholds gate the run').choices(TIERS).default('pre_production'))
     .option('--json', 'print the JSON run report instead of the summary')
+    .option('--no-reconcile', 'skip the end-of-run reconciliation of source against target (ferry reconcile RUN does it later)')
     .option('--no-lineage', 'do not record per-row lineage (source key → target key or reason) in the target')
     .option('--project <id>', 'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
     .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')

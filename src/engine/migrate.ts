@@ -6,6 +6,7 @@ import { openSource, openTarget } from '../connectors/registry.js';
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
 import { loadContract } from '../contract/load.js';
+import { reconcileAfterRun } from './reconcile-step.js';
 import type { RunReport } from './report.js';
 import { runMigration, type RunOptions } from './run.js';
 
@@ -13,6 +14,8 @@ export interface MigrateOptions extends Omit<RunOptions, 'loaded' | 'digest' | '
   contractFile: string;
   sourceUrl: string;
   targetUrl?: string;
+  /** Reconcile source against target at the end of the run (default true). */
+  reconcile?: boolean;
 }
 
 /** Loads the contract, opens source and target by URL, runs, and closes both. */
@@ -25,7 +28,12 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
     source = await openSource(o.sourceUrl);
     const targetUrl = o.targetUrl;
     const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
-    return await runMigration({ ...o, loaded, digest, source, target: lazyTarget });
+    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget });
+    // Reconcile what landed, unless the run did not finish its load (nothing to prove yet).
+    if (o.reconcile !== false && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
+      return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal });
+    }
+    return report;
   } finally {
     await Promise.allSettled([source?.close(), target?.close()]);
   }

@@ -5,6 +5,8 @@
 import { formatQuality } from '../quality/summary.js';
 import type { QualityReport } from '../quality/report-types.js';
 
+import type { RunReconciliationSummary } from './reconcile-step.js';
+
 export const REPORT_FORMAT = 'ferry.run-report/v1';
 
 export type RunStatus = 'succeeded' | 'failed' | 'failed_gate' | 'cancelled';
@@ -53,6 +55,8 @@ export interface RunReport {
   quality?: QualityReport;
   /** True when per-source-row lineage was written to the target (docs/lineage.md). */
   lineage?: boolean;
+  /** End-of-run reconciliation (absent for dry runs, failed runs and `--no-reconcile`). */
+  reconciliation?: RunReconciliationSummary;
   error?: { code: string; message: string };
 }
 
@@ -73,6 +77,14 @@ export function formatReport(r: RunReport): string {
   }
   const tt = r.totals;
   lines.push(`${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`);
+  if (r.reconciliation) {
+    const rc = r.reconciliation;
+    const bad = rc.tables.filter((t) => t.status !== 'match').map((t) => `${t.table} (missing ${t.missing}, extra ${t.extra}, different ${t.different})`);
+    const failedChecks = rc.business.filter((b) => !b.pass).map((b) => b.name);
+    lines.push(
+      `reconciliation: ${rc.status}${bad.length ? ` — ${bad.join('; ')}` : ''}${failedChecks.length ? `; business checks failed: ${failedChecks.join(', ')}` : ''} (${(rc.elapsedMs / 1000).toFixed(2)} s)`,
+    );
+  }
   lines.push(`elapsed ${(r.elapsedMs / 1000).toFixed(2)} s`);
   if (r.quality) lines.push(...formatQuality(r.quality));
   if (r.error) lines.push(`error ${r.error.code}: ${r.error.message}`);
