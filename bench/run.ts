@@ -10,6 +10,7 @@ import path from 'node:path';
 import { benchPgCopy } from './pg-copy/index.js';
 import { benchSynth } from './synth/index.js';
 import { benchAutomap } from './automap/run.js';
+import { benchReconcile } from './reconcile/index.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -19,6 +20,7 @@ const only = process.env.BENCH_ONLY;
 const benches: Record<string, () => Promise<string>> = {
   'pg-copy': () => benchPgCopy(rows, Number(process.env.BENCH_REPEATS ?? 2)),
   synth: () => benchSynth(Number(process.env.BENCH_PATIENTS ?? 1_000_000)),
+  reconcile: () => benchReconcile(rows),
   automap: () => benchAutomap(),
 };
 

@@ -5,6 +5,6 @@ import { peakRssMb } from '../lib.js';
 
 const [sourceUrl, targetUrl, contractFile, batchSize, lineage] = process.argv.slice(2);
 const t0 = performance.now();
-const report = await migrate({ contractFile: path.resolve(contractFile), sourceUrl, targetUrl, batchSize: Number(batchSize ?? 10_000), lineage: lineage !== 'off' });
+const report = await migrate({ contractFile: path.resolve(contractFile), sourceUrl, targetUrl, batchSize: Number(batchSize ?? 10_000), lineage: lineage !== 'off', reconcile: false });
 const elapsedMs = performance.now() - t0;
 console.log(JSON.stringify({ elapsedMs, maxRssMb: peakRssMb(), totals: report.totals, status: report.status }));
