@@ -2,9 +2,9 @@
  * `createApp(config)`: the HTTP API over one control plane. It assembles the route table from
  * one file per domain, the OpenAPI document from that table, the run worker, the login rate
  * limits and the request log (method, path, status, timing, user id: never bodies, headers or
- * query strings), and serves it with the node:http transport.
+ * query strings), and serves it with the fastify transport.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { Actor, ControlPlane } from '../control/plane.js';
@@ -15,8 +15,8 @@ import { DEFAULT_LOGIN_LIMITS, loginGuard, type LoginLimits } from './rate-limit
 import { createRunWorker, type RunContext } from './run-executor.js';
 import { RunStore } from './run-store.js';
 import type { RunWorker } from './run-worker.js';
-import { Router, type AnyRoute } from './router.js';
-import { createListener } from './transport.js';
+import type { AnyRoute } from './router.js';
+import { createTransport } from './transport.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -50,6 +50,8 @@ export interface AppConfig {
 export interface App {
   readonly routes: readonly AnyRoute<Actor>[];
   readonly worker: RunWorker<RunContext>;
+  /** The underlying HTTP server (fastify's), e.g. for tests that need the socket. */
+  readonly server: Server;
   openapi(): Record<string, unknown>;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
@@ -95,7 +97,7 @@ export function createApp(config: AppConfig): App {
   let doc: Record<string, unknown> | undefined;
   const routes = routeTable(deps, () => doc);
   doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
-  const listener = createListener(new Router(routes), {
+  const server = createTransport(routes, {
     authenticate: (req) => authenticateRequest(config.plane, req),
     principalId: (a: Actor) => a.userId,
     log: (entry) => log.info(entry, 'request'),
@@ -103,32 +105,22 @@ export function createApp(config: AppConfig): App {
     maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
     sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
   });
-  let server: Server | undefined;
   return {
     routes,
     worker,
+    server: server.server,
     openapi: () => doc!,
-    listen(port, host) {
-      server = createServer(listener);
-      const s = server;
-      return new Promise((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(port, host, () => {
-          const { port: bound } = s.address() as AddressInfo;
-          const shown = host.includes(':') ? `[${host}]` : host;
-          resolve({ url: `http://${shown}:${bound}`, port: bound });
-        });
-      });
+    async listen(port, host) {
+      await server.listen({ port, host });
+      const { port: bound } = server.server.address() as AddressInfo;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      return { url: `http://${shown}:${bound}`, port: bound };
     },
     async close() {
+      // Runs first, so their SSE streams end with the run's own last event; fastify then ends
+      // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
       await worker.close();
-      const s = server;
-      if (!s) return;
-      await new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        // Open SSE streams and keep-alive sockets would hold close() forever.
-        s.closeAllConnections();
-      });
+      await server.close();
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * The route table's shape and the matcher. A route is data: method, OpenAPI-style path
+ * The route table's shape. A route is data: method, OpenAPI-style path
  * (`/projects/{projectId}/runs`), zod schemas for params, query, body and response, the
  * permission it needs (documented, and checked by the handler through the control plane), and
  * a handler. The transport, the OpenAPI document, docs/api.md and the role matrix test all read
- * the same table, so none of them can drift from what the server does.
+ * the same table, so none of them can drift from what the server does. Matching a request to a
+ * route is the transport's job (fastify's router).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
@@ -84,61 +85,14 @@ export function route<A>() {
   ): AnyRoute<A> => def as unknown as AnyRoute<A>;
 }
 
-interface Compiled<A> {
-  route: AnyRoute<A>;
-  pattern: RegExp;
-  names: string[];
-}
-
-export type Match<A> = { route: AnyRoute<A>; params: Record<string, string> } | { route: null; allowed: Method[] };
-
-/** Matches method + path against the table; a known path with another method reports the allowed ones (405). */
-export class Router<A> {
-  private readonly compiled: Compiled<A>[];
-
-  constructor(readonly routes: readonly AnyRoute<A>[]) {
-    const seen = new Set<string>();
-    for (const r of routes) {
-      const key = `${r.method} ${r.path}`;
-      if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
-      if (seen.has(r.operationId)) throw new Error(`operationId ${r.operationId} is declared twice`);
-      seen.add(key);
-      seen.add(r.operationId);
-    }
-    this.compiled = routes.map((r) => ({ route: r, ...compilePath(r.path) }));
+/** Throws when two routes share a method and path or an operationId: the table is the API's single description. */
+export function checkRouteTable<A>(routes: readonly AnyRoute<A>[]): void {
+  const seen = new Set<string>();
+  for (const r of routes) {
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
+    if (seen.has(r.operationId)) throw new Error(`operationId ${r.operationId} is declared twice`);
+    seen.add(key);
+    seen.add(r.operationId);
   }
-
-  /** The route for `method` and `pathname`, or the methods the path does allow. */
-  match(method: string, pathname: string): Match<A> {
-    const allowed: Method[] = [];
-    for (const c of this.compiled) {
-      const m = c.pattern.exec(pathname);
-      if (!m) continue;
-      if (c.route.method !== method) {
-        allowed.push(c.route.method);
-        continue;
-      }
-      const params: Record<string, string> = {};
-      c.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
-      return { route: c.route, params };
-    }
-    return { route: null, allowed };
-  }
-}
-
-/** Turns `/a/{b}/c` into a regex capturing one path segment per parameter. */
-export function compilePath(path: string): { pattern: RegExp; names: string[] } {
-  const names: string[] = [];
-  const source = path
-    .split('/')
-    .map((segment) => {
-      const p = /^\{(\w+)\}$/.exec(segment);
-      if (p) {
-        names.push(p[1]);
-        return '([^/]+)';
-      }
-      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return { pattern: new RegExp(`^${source}/?$`), names };
 }

@@ -1,16 +1,19 @@
 /**
- * The HTTP transport over `node:http`: the only file that touches sockets. It matches a route,
- * authenticates, validates params/query/body with the route's zod schemas, calls the handler,
- * checks the JSON response against the response schema (which also strips any field the
- * schema does not declare, so an internal field such as a hash can never leak), and writes
- * SSE streams. Swapping in another HTTP framework means replacing this file only.
+ * The HTTP transport on fastify: the only file that knows the framework. Every route of the
+ * table is registered with its method and path; authentication runs in the route's onRequest
+ * hook (before any body is read), params/query/body are validated by fastify's validator
+ * compiler set to the route's zod schemas, and JSON responses go through a serializer compiled
+ * from the response schema (which also strips any field the schema does not declare, so an
+ * internal field such as a hash can never leak). SSE streams take over the raw response.
+ * Framework errors are translated to FerryErrors here; their statuses come from ./errors.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { FerryError } from '../errors.js';
 import { methodNotAllowed, routeNotFound, toErrorResponse, validationError } from './errors.js';
-import type { AnyRoute, Router, SseStream } from './router.js';
+import { checkRouteTable, type AnyRoute, type Method, type SseStream } from './router.js';
 
 export interface RequestLog {
   requestId: string;
@@ -37,75 +40,212 @@ export interface TransportHooks<A> {
   sseHeartbeatSeconds: number;
 }
 
-/** Builds the request listener for `router`. */
-export function createListener<A>(router: Router<A>, hooks: TransportHooks<A>): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    void handle(router, hooks, req, res);
-  };
+/** What the transport knows about one request between fastify's hooks. */
+interface RequestState<A> {
+  started: number;
+  /** Aborted when the client disconnects, or for SSE streams when the server closes. */
+  controller: AbortController;
+  route: AnyRoute<A> | null;
+  auth: A | undefined;
+  userId: string | null;
+  code?: string;
 }
 
-async function handle<A>(router: Router<A>, hooks: TransportHooks<A>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const requestId = randomUUID();
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const ip = req.socket.remoteAddress ?? 'unknown';
-  let matched: AnyRoute<A> | null = null;
-  let userId: string | null = null;
-  let code: string | undefined;
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
-  res.setHeader('x-request-id', requestId);
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-content-type-options', 'nosniff');
-  try {
-    const m = router.match(req.method ?? 'GET', url.pathname);
-    if (!m.route) {
-      if (m.allowed.length > 0) {
-        res.setHeader('allow', m.allowed.join(', '));
-        throw methodNotAllowed(req.method ?? '', m.allowed);
-      }
-      throw routeNotFound(req.method ?? '', url.pathname);
-    }
-    const route = m.route;
-    matched = route;
-    let auth = undefined as A;
-    if (route.access === 'authenticated') {
-      auth = await hooks.authenticate(req);
-      userId = hooks.principalId(auth);
-    }
-    const params = parsePart(route.params, m.params, 'params');
-    const query = parsePart(route.query, Object.fromEntries(url.searchParams), 'query');
-    const body = route.body ? parsePart(route.body, await readJson(req, hooks.maxBodyBytes), 'body') : undefined;
-    const result = await route.handler({ params, query, body, auth, ip, requestId, signal: controller.signal, req, res });
-    const status = route.status ?? 200;
-    switch (route.produces ?? 'json') {
-      case 'html':
-        send(res, status, 'text/html; charset=utf-8', result as string);
-        break;
-      case 'sse':
-        await writeSse(res, result as SseStream, hooks.sseHeartbeatSeconds);
-        break;
-      default:
-        send(res, status, 'application/json; charset=utf-8', JSON.stringify(checkResponse(route, result)));
-    }
-  } catch (err) {
-    const { status, body, expected } = toErrorResponse(err, requestId);
-    code = body.error.code;
-    if (!expected) hooks.logError(err, requestId);
-    const retry = err instanceof FerryError ? err.issues.find((i) => i.code === 'rate_limit.retry_after') : undefined;
-    if (retry) res.setHeader('retry-after', retry.message);
-    if (!res.headersSent) send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
-    else res.end();
-  } finally {
-    hooks.log({ requestId, method: req.method ?? '', path: url.pathname, route: matched?.path ?? null, status: res.statusCode, ms: Math.round(performance.now() - started), userId, ip, ...(code ? { code } : {}) });
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const JSON_TYPE = /^application\/json\b/i;
+const PARTS = { params: 'params', querystring: 'query', body: 'body' } as const;
+
+/** `/a/{b}/c` → `/a/:b/c`, fastify's parameter syntax. */
+export function fastifyPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      if (!segment.includes('{')) return segment;
+      const p = /^\{(\w+)\}$/.exec(segment);
+      if (!p) throw new Error(`path ${path}: a parameter must be a whole segment`);
+      return `:${p[1]}`;
+    })
+    .join('/');
+}
+
+/** A fastify instance serving `routes` (not yet listening). */
+export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: TransportHooks<A>): FastifyInstance {
+  checkRouteTable(routes);
+  const states = new WeakMap<FastifyRequest, RequestState<A>>();
+  const openStreams = new Set<AbortController>();
+
+  const app = Fastify({
+    // Ferry writes its own request log (below), which never holds bodies, headers or queries.
+    logger: false,
+    genReqId: () => randomUUID(),
+    bodyLimit: hooks.maxBodyBytes,
+    // HEAD is not part of the API: a GET path asked with HEAD answers 405 like any other method.
+    exposeHeadRoutes: false,
+    // Requests still arriving while closing get Ferry's own answers, not fastify's 503 body.
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    frameworkErrors: (err, request, reply) => {
+      begin(request, reply);
+      void sendError(err, request, reply);
+    },
+  });
+
+  function begin(request: FastifyRequest, reply: FastifyReply): RequestState<A> {
+    const known = states.get(request);
+    if (known) return known;
+    const state: RequestState<A> = { started: performance.now(), controller: new AbortController(), route: null, auth: undefined, userId: null };
+    states.set(request, state);
+    reply.headers({ 'x-request-id': request.id, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    // 'close' comes after the response is written or the client went away, SSE streams included.
+    reply.raw.once('close', () => {
+      state.controller.abort();
+      const { code } = state;
+      hooks.log({ requestId: request.id, method: request.method, path: pathOf(request.url), route: state.route?.path ?? null, status: reply.raw.statusCode, ms: Math.round(performance.now() - state.started), userId: state.userId, ip: ipOf(request), ...(code ? { code } : {}) });
+    });
+    return state;
   }
+
+  /** Records the error for the log and answers with Ferry's error body. */
+  function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const { status, body } = recordError(translate(err, hooks.maxBodyBytes), request);
+    const retry = err instanceof FerryError ? err.issues.find((i) => i.code === 'rate_limit.retry_after') : undefined;
+    if (retry) reply.header('retry-after', retry.message);
+    return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  }
+
+  function recordError(err: unknown, request: FastifyRequest): ReturnType<typeof toErrorResponse> {
+    const r = toErrorResponse(err, request.id);
+    const state = states.get(request);
+    if (state) state.code = r.body.error.code;
+    if (!r.expected) hooks.logError(err, request.id);
+    return r;
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    begin(request, reply);
+  });
+  app.addHook('preClose', async () => {
+    for (const c of openStreams) c.abort();
+  });
+
+  // One parser for every media type: a route that declares a body has already refused anything
+  // but JSON (preParsing below); any other route ignores what it was sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, async (request: FastifyRequest, text: string | Buffer) => {
+    if (!states.get(request)?.route?.body) return undefined;
+    try {
+      return JSON.parse(String(text)) as unknown;
+    } catch {
+      throw new FerryError('usage', 'http.invalid_json', 'the request body is not valid JSON');
+    }
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const part = PARTS[httpPart as keyof typeof PARTS];
+    if (!part) throw new Error(`no validation for the request ${httpPart}`);
+    const zod = schema as z.ZodType;
+    return (data: unknown) => {
+      const r = zod.safeParse(data);
+      return r.success ? { value: r.data } : { error: validationError(part, r.error) };
+    };
+  });
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = pathOf(request.url);
+    const allowed = METHODS.filter((m) => m !== request.method && app.findRoute({ method: m, url: path }) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      throw methodNotAllowed(request.method, allowed);
+    }
+    throw routeNotFound(request.method, path);
+  });
+
+  for (const route of routes) {
+    const produces = route.produces ?? 'json';
+    const status = route.status ?? 200;
+    app.route({
+      method: route.method,
+      url: fastifyPath(route.path),
+      schema: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { querystring: route.query } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        ...(produces === 'json' ? { response: { [status]: route.response } } : {}),
+      },
+      serializerCompiler: () => (data) => JSON.stringify(checkResponse(route, data)),
+      onRequest: async (request) => {
+        const state = states.get(request)!;
+        state.route = route;
+        if (route.access === 'authenticated') {
+          const auth = await hooks.authenticate(request.raw);
+          state.auth = auth;
+          state.userId = hooks.principalId(auth);
+        }
+      },
+      ...(route.body
+        ? {
+            preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream) => {
+              if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) throw unsupportedMediaType();
+              return payload;
+            },
+          }
+        : {}),
+      handler: async (request, reply) => {
+        const state = states.get(request)!;
+        const result = await route.handler({
+          params: route.params ? request.params : undefined,
+          query: route.query ? request.query : undefined,
+          body: route.body ? request.body : undefined,
+          auth: state.auth as A,
+          ip: ipOf(request),
+          requestId: request.id,
+          signal: state.controller.signal,
+          req: request.raw,
+          res: reply.raw,
+        });
+        switch (produces) {
+          case 'html':
+            return reply.code(status).type('text/html; charset=utf-8').send(result as string);
+          case 'sse':
+            openStreams.add(state.controller);
+            try {
+              await writeSse(reply, result as SseStream, hooks.sseHeartbeatSeconds, (err) => recordError(err, request));
+            } finally {
+              openStreams.delete(state.controller);
+            }
+            return reply;
+          default:
+            // Serialised by the route's serializerCompiler, i.e. through the response schema.
+            return reply.code(status).send(result);
+        }
+      },
+    });
+  }
+  return app;
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, part: 'params' | 'query' | 'body'): unknown {
-  if (!schema) return undefined;
-  const r = schema.safeParse(value);
-  if (!r.success) throw validationError(part, r.error);
-  return r.data;
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function ipOf(request: FastifyRequest): string {
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+function unsupportedMediaType(): FerryError {
+  return new FerryError('usage', 'http.unsupported_media_type', 'send the request body as JSON with Content-Type: application/json');
+}
+
+/** fastify's own client errors as FerryErrors, so they leave with Ferry's body and a stable code. */
+function translate(err: unknown, maxBodyBytes: number): unknown {
+  if (err instanceof FerryError || !(err instanceof Error)) return err;
+  const { code, statusCode } = err as Error & { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return err;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new FerryError('usage', 'http.body_too_large', `the request body exceeds ${maxBodyBytes} bytes; send a smaller contract or split the upload`);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType();
+  // fastify's messages may quote the URL (which can hold ids or keys): name the code only.
+  if (typeof statusCode === 'number' && statusCode < 500) return new FerryError('usage', 'http.bad_request', `the request could not be read (${code}); check its URL, headers and JSON body`);
+  return err;
 }
 
 // A response that does not match its schema is a server bug: fail loudly rather than send it.
@@ -115,45 +255,29 @@ function checkResponse<A>(route: AnyRoute<A>, result: unknown): unknown {
   return r.data;
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new FerryError('usage', 'http.unsupported_media_type', 'send the request body as JSON with Content-Type: application/json');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new FerryError('usage', 'http.body_too_large', `the request body exceeds ${limit} bytes; send a smaller contract or split the upload`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new FerryError('usage', 'http.invalid_json', 'the request body is not valid JSON');
-  }
-}
-
-function send(res: ServerResponse, status: number, type: string, text: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', type);
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
-}
-
-async function writeSse(res: ServerResponse, stream: SseStream, heartbeatSeconds: number): Promise<void> {
-  res.statusCode = 200;
-  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-  res.setHeader('connection', 'keep-alive');
-  res.setHeader('x-accel-buffering', 'no');
+async function writeSse(reply: FastifyReply, stream: SseStream, heartbeatSeconds: number, onError: (err: unknown) => void): Promise<void> {
+  // From here on the stream owns the socket: fastify sends nothing more for this request.
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.flushHeaders();
   // Comments keep proxies from closing an idle stream while a large table is being counted.
-  const beat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatSeconds * 1000);
+  const beat = setInterval(() => {
+    if (!res.destroyed) res.write(': keep-alive\n\n');
+  }, heartbeatSeconds * 1000);
   try {
     for await (const m of stream) {
       if (res.destroyed) break;
       res.write(`${m.id ? `id: ${m.id}\n` : ''}event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
     }
+  } catch (err) {
+    // The status line is gone already: the error is recorded and the stream simply ends.
+    onError(err);
   } finally {
     clearInterval(beat);
     res.end();
