@@ -194,6 +194,24 @@ function findings(q: QualityReport): string {
   return `<h3>Cross-table checks</h3>${checks}<h3>Uniqueness rules</h3>${rules}<h3>Referential integrity</h3>${refs}<h3>Missing required fields</h3>${miss}`;
 }
 
+function reconciliation(r: RunReport): string {
+  const rc = r.reconciliation?.report;
+  if (!rc) return '<p class="muted">Not reconciled (dry run, unfinished run, or --no-reconcile): run <code>ferry reconcile RUN</code>.</p>';
+  const rows = rc.tables.map((t) => {
+    const c = t.counts;
+    const cols = t.columns.filter((col) => !col.match).map((col) => col.name);
+    const keys = [...t.rows.missing.examples, ...t.rows.different.examples].slice(0, 5).map((k) => k.targetKey);
+    return `<tr class="${t.status === 'match' ? 'pass' : 'fail'}"><td>${badge(t.status === 'match' ? 'pass' : 'fail')}</td><td>${esc(t.table)}</td><td class="n">${n(c.sourceRows)}</td><td class="n">${n(c.loaded)}</td><td class="n">${n(c.expected)}</td><td class="n">${n(c.targetRows)}</td><td class="n">${n(c.matched)}</td><td class="n">${n(c.missing)}</td><td class="n">${n(c.extra)}</td><td class="n">${n(c.different)}</td><td>${esc(cols.join(', ') || '—')}</td><td>${esc(keys.join(', ') || '—')}</td></tr>`;
+  });
+  const table = `<table><tr><th>status</th><th>table</th><th>source rows</th><th>loaded</th><th>expected</th><th>in target</th><th>matched</th><th>missing</th><th>extra</th><th>different</th><th>columns differing</th><th>example target keys</th></tr>${rows.join('')}</table>`;
+  const business = rc.business.length === 0
+    ? '<p class="muted">The contract declares no business reconciliation checks.</p>'
+    : `<table><tr><th>check</th><th>group</th><th>source</th><th>target</th><th>difference</th><th>result</th></tr>${rc.business
+        .flatMap((b) => b.groups.map((g) => `<tr class="${g.pass ? 'pass' : 'fail'}"><td>${esc(b.name)}</td><td>${esc(g.group === undefined ? '—' : (g.group ?? 'NULL'))}</td><td class="n">${esc(g.source)}</td><td class="n">${esc(g.target)}</td><td class="n">${esc(g.difference)}</td><td>${badge(g.pass ? 'pass' : 'fail')}</td></tr>`))
+        .join('')}</table>`;
+  return `<p>Source against target: <b>${esc(rc.status)}</b> (${esc((rc.elapsedMs / 1000).toFixed(2))} s). Expected rows are derived from the source through the contract; rows are compared by checksum bisection over key ranges.</p>${table}<h3>Business checks, side by side</h3>${business}`;
+}
+
 /** Renders the whole report as one self-contained HTML document. */
 export function renderQualityHtml(r: RunReport): string {
   const q = r.quality;
@@ -212,6 +230,7 @@ export function renderQualityHtml(r: RunReport): string {
     body.push(`<h2>KPIs against thresholds</h2>${charts(q)}`);
   }
   body.push(`<h2>Top quarantine reasons</h2>${reasons(r)}`);
+  body.push(`<h2>Reconciliation</h2>${reconciliation(r)}`);
   if (q) {
     body.push(`<h2>Code translation: top unmapped codes</h2>${unmapped(q)}`);
     body.push(`<h2>Findings</h2>${findings(q)}`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
 import { migrate } from '../../src/engine/migrate.js';
+import { renderQualityHtml } from '../../src/quality/html-report.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { cleanRates, uniformRates, type DefectEntry, type DefectKind } from '../../src/synth/defects.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -107,6 +108,12 @@ describe('examples/legacy-pas over synthetic data', () => {
     expect(report.status).toBe('succeeded');
     expect(report.totals.quarantined).toBe(0);
     expect(report.quality!.gates.filter((g) => g.decision === 'fail' || g.decision === 'warn')).toEqual([]);
+    // Reconciled at the end of the run: every table and both business checks agree.
+    expect(report.reconciliation?.status).toBe('match');
+    expect(report.reconciliation?.business.map((b) => b.pass)).toEqual([true, true]);
+    const html = renderQualityHtml(report);
+    expect(html).toContain('<h2>Reconciliation</h2>');
+    expect(html).toContain('allergies_per_substance');
     expect(report.totals.loaded).toBeGreaterThan(2000);
     for (const t of report.tables) expect(t.balanced, t.table).toBe(true);
   }, 120_000);
