@@ -1,8 +1,9 @@
 /**
  * Builds the benchmark's source data sets deterministically: the synthetic PAS exactly as
  * `ferry synth` writes it, the same rows renamed and reformatted into the "camel" and "terse"
- * vendors' conventions, the held-out "nordic" and "fhir" vendors from synthetic PAS rows of their
- * own seeds, and the Synthea CSV export from /work/shared/data (Apache-2.0).
+ * vendors' conventions, the "nordic" and "fhir" vendors (held out in round 2) and the round-3
+ * held-out "millennium" and "clarity" vendors from synthetic PAS rows of their own seeds, and the
+ * Synthea CSV export from /work/shared/data (Apache-2.0).
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { LEGACY_TABLES } from '../../src/synth/schema.js';
 import { compileDateFormat } from '../../src/transform/date-format.js';
 import { CAMEL, TERSE, type Vendor } from './vendors.js';
 import { FHIR, NORDIC } from './vendors-heldout.js';
+import { CLARITY, MILLENNIUM } from './vendors-round3.js';
 
 export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? '/work/shared/data/synthea/dbt-synthea-27';
 const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
@@ -24,7 +26,7 @@ export async function buildDatasets(dir: string): Promise<Record<string, string>
   const pas = path.join(dir, 'pas');
   await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
   const out: Record<string, string> = { pas: `csv:${pas}` };
-  for (const v of [CAMEL, TERSE, NORDIC, FHIR]) {
+  for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY]) {
     let from = pas;
     if (v.seed !== undefined && v.seed !== SEED) {
       from = path.join(dir, `pas-seed-${v.seed}`);
