@@ -17,6 +17,25 @@ const CODE_ROLE: ReadonlySet<string> = new Set(['code', 'id', 'value']);
 /** Concepts of events that close a record: their date is the record's end date. */
 export const ENDING_EVENTS: ReadonlySet<string> = new Set(['end', 'discharge', 'removed', 'death', 'stopped']);
 
+/**
+ * Similarity an identifier column earns from its values alone: its name ends in a role word (id,
+ * code, value) and it is the only column of its table whose values are the coded pattern the
+ * target asks for (`organization_identifier` holding ODS codes for `practice_code`). `holders`
+ * counts the table's columns with at least 90% of that pattern. A name with a word the
+ * dictionary does not know is left alone: that word may be what makes it another code
+ * (`REASONCODE` holds SNOMED CT codes, but of the reason, not the product).
+ */
+export function patternSimilarity(target: { concepts: readonly string[] }, source: { concepts: readonly string[]; unknownWords: boolean }, profile: ColumnProfile, holders: number): number {
+  const expected = expectedPattern(target.concepts);
+  const sourceConcepts = source.concepts;
+  if (!expected || !CODED.has(expected) || holders !== 1 || sourceConcepts.length === 0 || source.unknownWords) return 0;
+  if (!CODE_ROLE.has(sourceConcepts[sourceConcepts.length - 1])) return 0;
+  return classFraction(profile, expected) >= 0.9 ? ROLE_SIMILARITY : 0;
+}
+
+// Patterns specific enough that one column holding them identifies itself.
+const CODED: ReadonlySet<string> = new Set(['nhs_number', 'postcode', 'loinc', 'snomed_ct', 'icd10', 'opcs4', 'ods_code']);
+
 /** Similarity a bare role column earns for a target column, or 0 when it is not one. */
 export function roleSimilarity(target: { type: string; concepts: readonly string[] }, sourceConcepts: readonly string[], profile: ColumnProfile): number {
   if (sourceConcepts.length === 0) return 0;

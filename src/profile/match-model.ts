@@ -50,13 +50,14 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const analysis = analyseName(tp.name);
     const prefix = unseparatedPrefix(tp);
     const t: SourceTableModel = { name: tp.name, profile: tp, analysis, context: new Set([...resolveConcepts(analysis), ...prefixConcepts(tp, prefix)]), columns: [], key, inbound: 0 };
+    const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
       const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
       return {
         table: t,
         name: c.name,
         profile: c,
-        analysis: analyseName(c.name, prefix),
+        analysis: analyseName(numbered.get(c.name) ?? c.name, prefix),
         isKey: key !== null && key.length === 1 && key[0] === c.name,
         references: fk ? { table: fk.references.table, column: fk.references.columns[0] } : null,
       };
@@ -82,6 +83,22 @@ export function targetModel(tables: DdlTable[]): TargetTableModel[] {
       }),
     };
   });
+}
+
+/**
+ * Names of repeated fields flattened from zero-based arrays (`line_0`, `line_1`; FHIR's
+ * `name_given_0`) renumbered one-based, as the target counts them (`line1`, `line2`): a family
+ * of names differing only in a trailing number, one of them numbered 0. Other names map to themselves.
+ */
+export function oneBasedNames(names: readonly string[]): Map<string, string> {
+  const stem = (n: string) => /^(.*?[A-Za-z])[_]?(\d+)$/.exec(n);
+  const zeroStems = new Set(names.map(stem).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) === 0).map((m) => m[1]));
+  const out = new Map<string, string>();
+  for (const n of names) {
+    const m = stem(n);
+    out.set(n, m && zeroStems.has(m[1]) ? `${n.slice(0, n.length - m[2].length)}${Number(m[2]) + 1}` : n);
+  }
+  return out;
 }
 
 // The first word most columns start with is the table's abbreviation in legacy schemas.

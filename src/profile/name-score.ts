@@ -10,6 +10,9 @@ const GENERIC_WEIGHT = 0.5;
 const CONTEXT_WEIGHT = 0.4;
 
 const ABBREVIATION_WEIGHT = 0.8;
+// A word neither the dictionary nor the other name explains (the `dispense` and `validity` of a
+// FHIR path) neither confirms nor contradicts a match: it counts, but less than a known word.
+const UNKNOWN_WEIGHT = 0.5;
 
 /**
  * Reads each word the dictionary does not know as an abbreviation of a concept of the other
@@ -33,8 +36,9 @@ function weights(a: NameAnalysis, other: NameAnalysis, context: ReadonlySet<stri
   const abbreviated = new Set(expanded.flatMap((s) => s.alts.flat()));
   // An abbreviated table prefix (RFL in RFLRCVDT) is context like a spelt-out one.
   const extraContext = new Set(expanded.filter((s) => context.has((s as { abbreviated?: string }).abbreviated!)).flatMap((s) => s.alts.flat()));
+  const unknown = new Set(a.slots.filter((s) => s.unknown).map((s) => s.word));
   for (const c of resolveConcepts(a, other.all)) {
-    let w = GENERIC_CONCEPTS.has(c) ? GENERIC_WEIGHT : 1;
+    let w = GENERIC_CONCEPTS.has(c) ? GENERIC_WEIGHT : unknown.has(c) ? UNKNOWN_WEIGHT : 1;
     if (context.has(c) || extraContext.has(c)) w *= CONTEXT_WEIGHT;
     if (abbreviated.has(c)) w *= ABBREVIATION_WEIGHT;
     out.set(c, Math.max(out.get(c) ?? 0, w));

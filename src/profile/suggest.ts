@@ -6,7 +6,7 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
-import { roleSimilarity } from './evidence.js';
+import { patternSimilarity, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
 import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
@@ -48,6 +48,7 @@ const W_STRUCTURE = 0.15;
 const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
 const PARENT_PENALTY = 0.85;
+const GENERIC_PARENT_PENALTY = 0.5;
 const REFERENCE_FLOOR = 0.46;
 
 interface Candidate {
@@ -117,9 +118,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     const parent = c.references ? byName.get(c.references.table) : undefined;
     if (parent && parent !== source) for (const pc of parent.columns) if (!pc.isKey) pool.push({ c: pc, parent: true });
   }
+  const expected = expectedPattern(resolveConcepts(col.analysis));
+  const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
   for (const { c, parent } of pool) {
     let name = nameSimilarity(col.analysis, t.context, c.analysis, c.table.context);
-    if (!parent) name = Math.max(name, roleSimilarity(shape(col), resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x)), c.profile));
+    if (!parent) {
+      const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
+      name = Math.max(name, roleSimilarity(shape(col), own, c.profile), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
+    }
     const fit = valueFit(shape(col), c.profile);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
     let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
@@ -130,6 +136,9 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // whatever the column is called (DGNIPS in DGN refers to IPS, the admissions).
     if (!parent && col.references && structure === 1 && fit >= 0.8) score = Math.max(score, REFERENCE_FLOOR);
     if (parent) score *= PARENT_PENALTY;
+    // A parent row's column sharing only a generic word (a birth date for an admission date) is
+    // some other fact about the parent, not this row's: the row's own columns must win.
+    if (parent && !col.isKey && !col.references && !sharedConcepts(col.analysis, c.analysis).some((x) => !GENERIC_CONCEPTS.has(x))) score *= GENERIC_PARENT_PENALTY;
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;

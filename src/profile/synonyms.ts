@@ -20,20 +20,20 @@ const ENTRIES: Record<string, string> = {
   no: 'number', num: 'number', nbr: 'number', nr: 'number', nmbr: 'number', number: 'number',
   id: 'id', ident: 'id', identifier: 'id', key: 'id', uid: 'id', guid: 'id', uuid: 'id', seqid: 'id', pk: 'id',
   hosp: 'hospital', hospital: 'hospital', hospno: 'hospital number', mrn: 'hospital number', crn: 'hospital number',
-  casenote: 'hospital number', caseno: 'hospital number', case: 'hospital', cn: 'hospital number', district: 'hospital', dist: 'hospital', local: 'hospital',
+  casenote: 'hospital number', caseno: 'hospital number', case: 'hospital', cn: 'hospital number', district: 'hospital|county', dist: 'hospital', local: 'hospital',
   dob: 'birth date', bdate: 'birth date', birthdate: 'birth date', birthdt: 'birth date', brthdt: 'birth date', birth: 'birth', born: 'birth', brth: 'birth', bday: 'birth date', birthday: 'birth date',
   dod: 'death date', deathdate: 'death date', death: 'death', deceased: 'death', died: 'death', dth: 'death', dec: 'death',
-  sur: 'family name', surname: 'family name', surnm: 'family name', snm: 'family name', sname: 'family name',
+  sur: 'family name', surname: 'family name', surnm: 'family name', snm: 'family name', sname: 'family name', snam: 'family name',
   lname: 'family name', lastname: 'family name', last: 'family', family: 'family', fam: 'family', famnm: 'family name',
   fore: 'given', forenm: 'given name', forename: 'given name', forenames: 'given name', fname: 'given name',
-  firstname: 'given name', first: 'given', given: 'given', givnm: 'given name', gname: 'given name', chrstn: 'given name', christian: 'given',
-  mid: 'middle', middle: 'middle', midnm: 'middle name', mname: 'middle name', other: 'middle', oth: 'middle',
+  firstname: 'given name', first: 'given', given: 'given', givnm: 'given name', gname: 'given name', fnam: 'given name', chrstn: 'given name', christian: 'given',
+  mid: 'middle', middle: 'middle', midnm: 'middle name', mname: 'middle name', mnam: 'middle name', other: 'middle', oth: 'middle',
   nm: 'name', nam: 'name', name: 'name', nme: 'name', full: 'full', fullname: 'full name',
   title: 'title', ttl: 'title', prefix: 'title', salutation: 'title',
   suffix: 'suffix',
   sex: 'sex', gender: 'sex', gndr: 'sex', gend: 'sex', gen: 'sex',
   eth: 'ethnicity', ethnic: 'ethnicity', ethnicity: 'ethnicity', ethn: 'ethnicity', ethnc: 'ethnicity', race: 'ethnicity', origin: 'ethnicity',
-  mar: 'marital', marital: 'marital', mstat: 'marital status', maritalstatus: 'marital status', civil: 'marital',
+  mar: 'marital', marital: 'marital', mstat: 'marital status', maritalstatus: 'marital status', civil: 'marital', civ: 'marital',
   relig: 'religion', religion: 'religion', rel: 'relationship|religion',
   lang: 'language', language: 'language', nat: 'nationality', nationality: 'nationality', occ: 'occupation', occupation: 'occupation',
   email: 'email', eml: 'email', mail: 'email',
@@ -46,14 +46,14 @@ const ENTRIES: Record<string, string> = {
   pcode: 'postcode', postcode: 'postcode', pcd: 'postcode', pc: 'postcode', zip: 'postcode', zipcode: 'postcode', pstcd: 'postcode', postal: 'postcode',
   country: 'country', ctry: 'country',
   // Organisations and staff
-  gp: 'gp', gmp: 'gp', gpcode: 'gp code', doctor: 'gp', dr: 'gp',
+  gp: 'gp', gmp: 'gp', gpcode: 'gp code', doctor: 'gp', dr: 'gp', practitioner: 'gp|consultant',
   prac: 'practice', pract: 'practice', practice: 'practice', surgery: 'practice', gpprac: 'gp practice', gppr: 'gp practice', ods: 'practice code',
   org: 'organisation', organisation: 'organisation', organization: 'organisation', provider: 'organisation', prov: 'organisation', site: 'organisation',
   cons: 'consultant', consultant: 'consultant', cnslt: 'consultant', clinician: 'consultant', hcp: 'consultant',
   reg: 'registration', regd: 'registration', registered: 'registration', registration: 'registration', regn: 'registration', enrol: 'registration',
   // Pathway
   ref: 'referral|reference', referral: 'referral', refl: 'referral', refd: 'referral', referred: 'referral',
-  refsrc: 'referral source', src: 'source', source: 'source', srce: 'source', from: 'start|source',
+  refsrc: 'referral source', referrer: 'referral source', requester: 'referral source', src: 'source', source: 'source', srce: 'source', from: 'start|source',
   pri: 'priority', prio: 'priority', priority: 'priority', prty: 'priority', urg: 'priority', urgency: 'priority',
   rcvd: 'received', received: 'received', receipt: 'received', recv: 'received',
   rtt: 'rtt', clock: 'clock', pathway: 'pathway',
@@ -86,7 +86,7 @@ const ENTRIES: Record<string, string> = {
   dmd: 'dmd product', dmdid: 'dmd product id', vmp: 'dmd product', amp: 'dmd product', product: 'product', prod: 'product',
   dose: 'dose', dse: 'dose', dosage: 'dose', strength: 'dose',
   route: 'route', rte: 'route', rt: 'route',
-  freq: 'frequency', frq: 'frequency', frequency: 'frequency',
+  freq: 'frequency', frq: 'frequency', frequency: 'frequency', timing: 'frequency',
   lab: 'lab', labs: 'lab', path: 'lab', pathology: 'lab', test: 'test', tst: 'test', investigation: 'test', inv: 'test', obs: 'observation result', observation: 'observation result', measurement: 'observation result',
   result: 'result', rslt: 'result', rsl: 'result', outcome: 'outcome',
   loinc: 'loinc test', snomed: 'snomed', sct: 'snomed', sctid: 'snomed id', concept: 'snomed', conceptid: 'snomed id',
@@ -100,7 +100,7 @@ const ENTRIES: Record<string, string> = {
   sev: 'severity', severity: 'severity', svrty: 'severity', svr: 'severity',
   sub: 'substance', subst: 'substance', substance: 'substance', agent: 'substance', allergen: 'substance', causative: 'substance',
   // Generic
-  code: 'code', cd: 'code', cde: 'code', cod: 'code',
+  code: 'code', cd: 'code', cde: 'code', cod: 'code', coding: 'code', codeable: 'code',
   type: 'type', typ: 'type', tp: 'type', kind: 'type', category: 'category', cat: 'category', class: 'category', cls: 'category', grp: 'category', group: 'category',
   seq: 'sequence', sequence: 'sequence', seqno: 'sequence', position: 'sequence', pos: 'sequence', rank: 'sequence', ord: 'sequence',
   relationship: 'relationship', reltn: 'relationship', relation: 'relationship', relat: 'relationship',
@@ -120,7 +120,8 @@ const ENTRIES: Record<string, string> = {
 };
 
 /** Words dropped before matching: they carry no meaning in a column name. */
-export const STOP_WORDS: ReadonlySet<string> = new Set(['of', 'the', 'and', 'a', 'an', 'is', 'has', 'for', 'in', 'tbl', 'table', 'fld']);
+// `period` is the container of a FHIR start/end pair (`period_start`): the bare start or end is what it says.
+export const STOP_WORDS: ReadonlySet<string> = new Set(['of', 'the', 'and', 'a', 'an', 'is', 'has', 'for', 'in', 'tbl', 'table', 'fld', 'period']);
 
 /** Trailing words that mark a date in modern names: `admitted_on`, `recorded_at`. */
 export const DATE_SUFFIXES: ReadonlySet<string> = new Set(['on', 'at', 'when']);
@@ -134,6 +135,16 @@ export const PHRASES: ReadonlyArray<[string[], string[]]> = [
   [['first', 'name'], ['given', 'name']],
   [['last', 'name'], ['family', 'name']],
   [['date', 'time'], ['date', 'time']],
+  // FHIR vocabulary: a general practitioner is the GP; the performer or service type asked for is
+  // the specialty; the requester's type is where a referral came from; a CodeableConcept is a code.
+  [['general', 'practitioner'], ['gp']],
+  [['performer', 'type'], ['specialty']],
+  [['service', 'type'], ['specialty']],
+  [['requester', 'type'], ['referral', 'source']],
+  [['codeable', 'concept'], ['code']],
+  // Repeated given names: the second and later ones are middle names (`given_2`; FHIR's `name_given_1` once read one-based).
+  [['given', '2'], ['middle']],
+  [['given', '3'], ['middle']],
 ];
 
 /** Concepts that say what kind of value a column holds rather than what it is about: matched with less weight. */
