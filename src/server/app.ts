@@ -16,6 +16,7 @@ import { createRunWorker, type RunContext } from './run-executor.js';
 import { RunStore } from './run-store.js';
 import type { RunWorker } from './run-worker.js';
 import type { AnyRoute } from './router.js';
+import { DEFAULT_WEB_DIR } from './static-ui.js';
 import { createTransport } from './transport.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -26,7 +27,9 @@ import { lineageRoutes } from './routes/lineage.js';
 import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runRoutes } from './routes/runs.js';
+import { sourceRoutes } from './routes/sources.js';
 import { userRoutes } from './routes/users.js';
+import { workbenchRoutes } from './routes/workbench.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -45,6 +48,8 @@ export interface AppConfig {
   logger?: pino.Logger | false;
   maxBodyBytes?: number;
   sseHeartbeatSeconds?: number;
+  /** The built web UI served at `/` (default the package's web/dist); null serves none. */
+  webDir?: string | null;
 }
 
 export interface App {
@@ -68,6 +73,8 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...userRoutes(deps),
     ...contractRoutes(deps),
     ...crosswalkRoutes(deps),
+    ...sourceRoutes(deps),
+    ...workbenchRoutes(deps),
     ...runRoutes(deps),
     ...releaseRoutes(deps),
     ...auditRoutes(deps),
@@ -104,6 +111,7 @@ export function createApp(config: AppConfig): App {
     logError: (err, requestId) => log.error({ requestId, err: errorSummary(err) }, 'request failed'),
     maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
     sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
+    ...(config.webDir === null ? {} : { webDir: config.webDir ?? DEFAULT_WEB_DIR }),
   });
   return {
     routes,

@@ -70,6 +70,8 @@ export interface RouteDef<
   /** Success status (default 200). */
   status?: number;
   produces?: Produces;
+  /** Largest accepted request body in bytes, when this route takes more than the server's default (uploads). */
+  bodyLimit?: number;
   /** Set on routes whose request is counted by the login rate limiter. */
   rateLimited?: boolean;
   handler: (ctx: RequestContext<Out<P>, Out<Q>, Out<B>, A>) => Promise<z.input<R> | string | SseStream>;

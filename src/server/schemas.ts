@@ -233,3 +233,15 @@ export const verifySchema = z
     elapsedMs: z.number(),
   })
   .meta({ id: 'AuditVerifyResult' });
+
+export const rollbackReportSchema = z
+  .object({
+    format: z.literal('ferry.rollback/v1'),
+    runId: z.string().describe("the API's run id"),
+    engineRunId: z.string().describe("the engine's run id in the target's bookkeeping"),
+    target: z.string().describe("the tier's target reference (env:NAME or file:PATH), never the URL"),
+    executed: z.boolean().describe('always true: the API rolls back, it does not only check'),
+    tables: z.array(z.object({ table: z.string(), deleted: z.number(), restored: z.number() })),
+    totals: z.object({ deleted: z.number(), restored: z.number() }),
+  })
+  .meta({ id: 'RollbackReport', description: 'as `ferry rollback --json` prints it (docs/lineage.md#rollback)' });

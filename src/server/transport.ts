@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { FerryError } from '../errors.js';
 import { methodNotAllowed, routeNotFound, toErrorResponse, validationError } from './errors.js';
 import { checkRouteTable, type AnyRoute, type Method, type SseStream } from './router.js';
+import { ASSET_CACHE_CONTROL, HTML_HEADERS, indexPage, readAsset } from './static-ui.js';
 
 export interface RequestLog {
   requestId: string;
@@ -38,6 +39,8 @@ export interface TransportHooks<A> {
   maxBodyBytes: number;
   /** Seconds between SSE keep-alive comments. */
   sseHeartbeatSeconds: number;
+  /** The built web UI's directory (index.html and assets/), served at `/` and `/assets/*`; none when unset. */
+  webDir?: string;
 }
 
 /** What the transport knows about one request between fastify's hooks. */
@@ -107,7 +110,7 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
 
   /** Records the error for the log and answers with Ferry's error body. */
   function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const { status, body } = recordError(translate(err, hooks.maxBodyBytes), request);
+    const { status, body } = recordError(translate(err, states.get(request)?.route?.bodyLimit ?? hooks.maxBodyBytes), request);
     const retry = err instanceof FerryError ? err.issues.find((i) => i.code === 'rate_limit.retry_after') : undefined;
     if (retry) reply.header('retry-after', retry.message);
     return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
@@ -171,6 +174,7 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
         ...(route.body ? { body: route.body } : {}),
         ...(produces === 'json' ? { response: { [status]: route.response } } : {}),
       },
+      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
       serializerCompiler: () => (data) => JSON.stringify(checkResponse(route, data)),
       onRequest: async (request) => {
         const state = states.get(request)!;
@@ -220,7 +224,19 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
       },
     });
   }
+  if (hooks.webDir !== undefined) serveWebUi(app, hooks.webDir);
   return app;
+}
+
+/** `GET /` (the UI's index page) and `GET /assets/*` (its files); neither path is part of the API. */
+function serveWebUi(app: FastifyInstance, dir: string): void {
+  app.get('/', async (_request, reply) => reply.code(200).headers(HTML_HEADERS).send(await indexPage(dir)));
+  app.get('/assets/*', async (request, reply) => {
+    const rel = (request.params as Record<string, string>)['*'] ?? '';
+    const asset = await readAsset(dir, rel);
+    if (!asset) throw routeNotFound(request.method, pathOf(request.url));
+    return reply.code(200).headers({ 'content-type': asset.type, 'cache-control': ASSET_CACHE_CONTROL }).send(asset.body);
+  });
 }
 
 function pathOf(url: string): string {

@@ -4,7 +4,7 @@ import { openSource } from '../../connectors/registry.js';
 import { loadContract } from '../../contract/load.js';
 import { crosswalkCoverage, fieldCrosswalks } from '../../crosswalk/coverage.js';
 import { FerryError } from '../../errors.js';
-import { resolveSource, sourceRefSchema } from '../connections.js';
+import { resolveSource, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam } from '../schemas.js';
@@ -33,7 +33,8 @@ const coverageSchema = z
   })
   .meta({ id: 'CrosswalkCoverage', description: 'as `ferry crosswalk coverage --json` (docs/crosswalks.md); unmapped codes are code-list values, not patient data' });
 
-async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string) {
+/** The version `versionId` of `projectId`, materialised and loaded with its crosswalks. */
+export async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string) {
   const version = await projectVersion(deps, actor, projectId, versionId, action);
   return loadContract(await deps.runs.materialise(version));
 }
@@ -102,7 +103,8 @@ export function crosswalkRoutes(deps: ServerDeps) {
       handler: async ({ auth, params, body, signal }) => {
         await deps.plane.authorize(auth, 'run.pre_production', { projectId: params.projectId });
         const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.coverage');
-        const source = await openSource(resolveSource(body.source, deps.env));
+        const url = await resolveSource(deps, auth, params.projectId, body.source);
+        const source = await withSourceErrors(() => openSource(url));
         try {
           return (await crosswalkCoverage(loaded, source, { top: body.top, signal })) as unknown as z.input<typeof coverageSchema>;
         } finally {

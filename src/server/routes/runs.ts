@@ -9,12 +9,13 @@ import { RUN_PERMISSION } from '../../control/release-policy.js';
 import { refusal } from '../../control/release.js';
 import { FerryError } from '../../errors.js';
 import { renderQualityHtml } from '../../quality/html-report.js';
+import { rollbackRun } from '../../rollback/rollback.js';
 import type { RunReport } from '../../engine/report.js';
 import { resolveSource, resolveTarget, sourceRefSchema } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
-import { idParam, runRecordSchema, runReportSchema, runViewSchema, tierSchema } from '../schemas.js';
+import { idParam, rollbackReportSchema, runRecordSchema, runReportSchema, runViewSchema, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
 import { inProject } from './scope.js';
 
@@ -90,7 +91,7 @@ export function runRoutes(deps: ServerDeps) {
           if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${body.tier} tier of this project has no target configured; an org_admin sets it with PUT /projects/${projectId}/release/tiers/${body.tier}`);
           targetUrl = await resolveTarget(config.targetRef, body.tier, deps.env);
         }
-        const sourceUrl = resolveSource(body.source, deps.env);
+        const sourceUrl = await resolveSource(deps, auth, projectId, body.source);
         const contractFile = await deps.runs.materialise(version);
         return worker.submit(
           { projectId, tier: body.tier, versionId: version.id, digest: version.digest, dryRun: body.dryRun, startedBy: auth.userId },
@@ -162,6 +163,48 @@ export function runRoutes(deps: ServerDeps) {
       },
     }),
     defineRoute({
+      method: 'POST',
+      path: '/projects/{projectId}/runs/{runId}/rollback',
+      operationId: 'rollbackRun',
+      summary:
+        'Roll back a finished run in its tier’s target: remove the rows it inserted and restore the rows it changed (needs the run permission of its tier; `confirm` must repeat the run id). Refusals (a later run changed the rows, no undo log, already rolled back…) answer 409 with the reason',
+      tag: 'runs',
+      access: 'authenticated',
+      permission: 'run.{tier}',
+      scope: 'project',
+      params: runParams,
+      body: z.object({ confirm: z.string().max(200).describe('the run id again: a guard against rolling back the wrong run') }),
+      response: rollbackReportSchema,
+      handler: async ({ auth, params, body }) => {
+        const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.rollback');
+        const { view } = found;
+        await plane.authorize(auth, RUN_PERMISSION[view.tier], { projectId: params.projectId });
+        if (body.confirm !== params.runId) throw new FerryError('usage', 'rollback.not_confirmed', `confirm must repeat the run id ${params.runId} exactly; nothing was rolled back`);
+        if (view.status === 'queued' || view.status === 'running') throw new FerryError('conflict', 'run.not_finished', `run ${params.runId} is ${view.status}; cancel it or let it finish, then roll it back`);
+        if (view.dryRun) throw new FerryError('conflict', 'rollback.dry_run', `run ${params.runId} was a dry run and wrote nothing; there is nothing to roll back`);
+        const engineRunId = view.progress.engineRunId;
+        if (!engineRunId) throw new FerryError('conflict', 'rollback.nothing_written', `run ${params.runId} ended (${view.error?.code ?? view.status}) before it started writing; there is nothing to roll back`);
+        const config = (await plane.getTierConfigs(auth, params.projectId)).find((c) => c.tier === view.tier);
+        if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${view.tier} tier of this project has no target configured any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`);
+        const targetUrl = await resolveTarget(config.targetRef, view.tier, deps.env);
+        const contractFile = await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, view.versionId, 'run.rollback'));
+        const report = await rollbackRun({ targetUrl, runId: engineRunId, contractFile, execute: true }).catch((err: unknown) => {
+          throw rollbackRefusal(err, params.runId);
+        });
+        // Recorded under the API's run id, with the caller's org and project, so the project's
+        // trail (`?runId=`) shows the rollback beside the run's own events.
+        await plane.audit.append({
+          type: 'run:rolled_back',
+          actor: auth.userId,
+          orgId: auth.orgId,
+          projectId: params.projectId,
+          payload: { runId: params.runId, tables: report.tables.map((t) => ({ table: t.table, deleted: t.deleted, restored: t.restored })) },
+        });
+        // The report names the target by the tier's secret reference, never by its URL or path.
+        return { ...report, runId: params.runId, engineRunId, target: config.targetRef };
+      },
+    }),
+    defineRoute({
       method: 'GET',
       path: '/projects/{projectId}/runs/{runId}/report',
       operationId: 'getRunReport',
@@ -211,6 +254,17 @@ export function runRoutes(deps: ServerDeps) {
       },
     }),
   ];
+}
+
+/**
+ * The library's refusal as the API answers it: 409 with its code. Its messages speak of the
+ * engine's run id and of CLI flags; an unknown run would name the target, so it is reworded.
+ */
+function rollbackRefusal(err: unknown, runId: string): unknown {
+  if (!(err instanceof FerryError) || !err.code.startsWith('rollback.')) return err;
+  if (err.code === 'rollback.run_unknown') return new FerryError('conflict', err.code, `run ${runId} is not recorded in the tier's target (was the target replaced since?); nothing was rolled back`);
+  if (err.code === 'rollback.unsupported') return new FerryError('conflict', err.code, `the tier's target keeps no undo log, so run ${runId} cannot be rolled back; restore the target from a backup`);
+  return new FerryError('conflict', err.code, err.message, err.issues);
 }
 
 async function finishedReport(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<RunReport> {
