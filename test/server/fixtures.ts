@@ -43,6 +43,15 @@ async function slowRun(s: Scenario): Promise<{ runId: string; cleanup: () => Pro
   };
 }
 
+/** A new real pre_production run of v1 that has finished (the newest, so it can be rolled back). */
+async function finishedRealRun(s: Scenario): Promise<string> {
+  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'probe' } });
+  if (r.status !== 202) throw new Error(`run refused: ${r.text}`);
+  const done = await s.app.worker.waitFor(r.body.runId);
+  if (done?.status !== 'succeeded') throw new Error(`run ended ${done?.status}`);
+  return r.body.runId as string;
+}
+
 /** A digest that meets every staging condition except the promotion itself. */
 async function promotable(s: Scenario): Promise<string> {
   const { plane } = s.world;
@@ -126,6 +135,16 @@ export const FIXTURES: Record<string, Fixture> = {
     return { method: 'POST', path: `${P(s)}/release/tiers/staging/approvals`, body: { digest: v.digest, comment: 'ok' }, tier: 'staging' };
   },
   promote: async (s) => ({ method: 'POST', path: `${P(s)}/release/tiers/staging/promote`, body: { digest: await promotable(s) } }),
+  listSources: async (s) => ({ method: 'GET', path: `${P(s)}/sources` }),
+  testSource: async (s) => ({ method: 'POST', path: `${P(s)}/sources/test`, body: { source: 'probe' } }),
+  uploadSource: async (s) => ({ method: 'POST', path: `${P(s)}/uploads`, body: { files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO,SURNAME\n1,9990000018,Upload\n' }] } }),
+  profileSource: async (s) => ({ method: 'POST', path: `${P(s)}/profile`, body: { source: 'probe' } }),
+  suggestMappings: async (s) => ({ method: 'POST', path: `${P(s)}/suggest`, body: { source: 'probe', targetDdl: 'CREATE TABLE person (person_id integer PRIMARY KEY, nhs_number varchar(10));' } }),
+  listVersionFields: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions/${s.v1.id}/fields` }),
+  rollbackRun: async (s) => {
+    const runId = await finishedRealRun(s);
+    return { method: 'POST', path: `${P(s)}/runs/${runId}/rollback`, body: { confirm: runId }, tier: 'pre_production' };
+  },
   listAuditEvents: async (s) => ({ method: 'GET', path: `/audit/events?projectId=${s.projectId}&limit=5` }),
   verifyAudit: async () => ({ method: 'POST', path: '/audit/verify' }),
   exportAudit: async (s) => ({ method: 'POST', path: `${P(s)}/audit/export`, body: { from: '2000-01-01', to: '2100-01-01' } }),
