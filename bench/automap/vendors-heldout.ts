@@ -1,6 +1,7 @@
 /**
- * The held-out vendors, written (with their ground truth) before any matcher change of the
- * second tuning round and never changed after the first scored run:
+ * The round-2 held-out vendors, written (with their ground truth) before any matcher change of
+ * the second tuning round and never changed after the first scored run; training schemas since
+ * round 3 (the round-3 held-out vendors are in vendors-round3.ts):
  *
  * - "nordic": a lower-case, underscore-separated product in the style of Scandinavian and
  *   SystemC-like systems: every column carries its table's short prefix (`pt_birth_dte`,
