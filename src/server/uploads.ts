@@ -8,11 +8,11 @@
  * any other project naming one gets the same 404 as an unknown id, and the attempt is
  * audit-logged.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Actor } from '../control/plane.js';
+import { newId } from '../control/secrets.js';
 import { FerryError } from '../errors.js';
 import type { ServerDeps } from './context.js';
 
@@ -113,15 +113,19 @@ export function prepareUpload(files: UploadFile[]): { format: UploadFormat; tabl
   return { format: [...formats][0], tables };
 }
 
+const SAFE_PROJECT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+
 function projectDir(dataDir: string, projectId: string): string {
-  // Project ids come from the route's idParam and were authorised against the control plane.
+  // Callers have authorised the id against the control plane; this keeps any other id from
+  // ever becoming a path, should a future caller forget.
+  if (!SAFE_PROJECT.test(projectId)) throw new FerryError('not_found', 'project.not_found', `project ${JSON.stringify(projectId.slice(0, 60))} not found`);
   return path.join(dataDir, 'uploads', projectId);
 }
 
 /** Stores checked files as a new upload of `projectId`. */
 export async function storeUpload(dataDir: string, actor: Actor, projectId: string, files: UploadFile[]): Promise<UploadMeta> {
   const prepared = prepareUpload(files);
-  const id = `upl_${randomBytes(12).toString('hex')}`;
+  const id = newId('upl');
   const dir = path.join(projectDir(dataDir, projectId), id);
   const tmp = `${dir}.tmp`;
   const ext = prepared.format === 'csv' ? '.csv' : '.ndjson';
