@@ -133,7 +133,7 @@ export function sourceFailure(err: unknown): FerryError {
 
 // Errors whose messages speak only of the request (tables asked for, options, DDL lines):
 // anything else came from a connector and may name a host, user or path.
-const REQUEST_ERRORS = /^(profile|ddl|suggest|upload|run|http)\./;
+const REQUEST_ERRORS = /^(profile|ddl|suggest|upload|run|http|contract|crosswalk)\./;
 
 /** Runs `work`, turning connector failures into sourceFailure; errors about the request itself pass through. */
 export async function withSourceErrors<T>(work: () => Promise<T>): Promise<T> {

@@ -232,6 +232,12 @@ describe('synth: references', () => {
     expect(done?.progress.totals.read).toBeGreaterThan(200);
     expect(done?.progress.totals.quarantined).toBeGreaterThan(0);
     expect(await readdir(path.join(h.dataDir, 'synth'))).toEqual(['42-200']);
+    // Crosswalk coverage takes the same references, and names the source by its reference.
+    const coverage = await h.client.request('POST', `${P()}/contract-versions/${submitted.body.version.id}/crosswalk-coverage`, { token: h.a.token.migration_analyst, body: { source: 'synth:42:200' } });
+    expect(coverage.status).toBe(200);
+    expect(coverage.body.source).toBe('synth:42:200');
+    expect(coverage.body.crosswalks.length).toBeGreaterThan(0);
+    expect(coverage.text).not.toContain(h.dataDir);
   }, 120_000);
 });
 

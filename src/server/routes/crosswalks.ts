@@ -104,12 +104,16 @@ export function crosswalkRoutes(deps: ServerDeps) {
         await deps.plane.authorize(auth, 'run.pre_production', { projectId: params.projectId });
         const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.coverage');
         const url = await resolveSource(deps, auth, params.projectId, body.source);
-        const source = await withSourceErrors(() => openSource(url));
-        try {
-          return (await crosswalkCoverage(loaded, source, { top: body.top, signal })) as unknown as z.input<typeof coverageSchema>;
-        } finally {
-          await source.close();
-        }
+        const report = await withSourceErrors(async () => {
+          const source = await openSource(url);
+          try {
+            return await crosswalkCoverage(loaded, source, { top: body.top, signal });
+          } finally {
+            await source.close();
+          }
+        });
+        // The report names the source by its reference: the URL or directory stays on the server.
+        return { ...report, source: body.source } as unknown as z.input<typeof coverageSchema>;
       },
     }),
   ];
