@@ -16,6 +16,9 @@ export interface RunContext {
   contractFile: string;
   sourceUrl: string;
   targetUrl: string | null;
+  /** The references the run was started with, which its stored report names instead of URLs or paths. */
+  sourceRef: string;
+  targetRef: string | null;
 }
 
 export interface RunExecutorOptions {
@@ -34,7 +37,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
     execute: async ({ runId, spec, context }, signal, onEvent) => {
       const audit = auditRunListener(o.plane.audit, { actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId, tier: spec.tier });
       try {
-        return await migrate({
+        const report = await migrate({
           contractFile: context.contractFile,
           sourceUrl: context.sourceUrl,
           targetUrl: context.targetUrl ?? undefined,
@@ -49,6 +52,8 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
             audit.listener({ ...e, runId });
           },
         });
+        // An upload's or synthetic set's directory, or a target file, is the server's business.
+        return { ...report, source: context.sourceRef, target: context.targetRef };
       } finally {
         await audit.flush();
       }

@@ -42,6 +42,8 @@ describe('POST /projects/{projectId}/runs/{runId}/rollback', () => {
     // The scenario's own run loaded the probe's two good rows; rolling it back empties the table.
     expect(personCount()).toBe(2);
     const runId = s.finishedRunId;
+    const report = await s.client.request('GET', `${runs()}/${runId}/report`, { token: s.a.token.viewer });
+    expect(report.body).toMatchObject({ source: 'probe', target: 'env:FERRY_TARGET_PRE' });
     const r = await s.client.request('POST', `${runs()}/${runId}/rollback`, { token: s.a.token.integration_lead, body: { confirm: runId } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ format: 'ferry.rollback/v1', runId, executed: true, target: 'env:FERRY_TARGET_PRE', totals: { deleted: 2, restored: 0 } });

@@ -232,6 +232,10 @@ describe('synth: references', () => {
     expect(done?.progress.totals.read).toBeGreaterThan(200);
     expect(done?.progress.totals.quarantined).toBeGreaterThan(0);
     expect(await readdir(path.join(h.dataDir, 'synth'))).toEqual(['42-200']);
+    // The stored report names the source by its reference, not the generated set's directory.
+    const report = await h.client.request('GET', `${P()}/runs/${start.body.runId}/report`, { token: h.a.token.viewer });
+    expect(report.body).toMatchObject({ source: 'synth:42:200', target: null });
+    expect(report.text).not.toContain(h.dataDir);
     // Crosswalk coverage takes the same references, and names the source by its reference.
     const coverage = await h.client.request('POST', `${P()}/contract-versions/${submitted.body.version.id}/crosswalk-coverage`, { token: h.a.token.migration_analyst, body: { source: 'synth:42:200' } });
     expect(coverage.status).toBe(200);

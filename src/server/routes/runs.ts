@@ -83,6 +83,7 @@ export function runRoutes(deps: ServerDeps) {
         await plane.authorize(auth, RUN_PERMISSION[body.tier], { projectId });
         const version = await projectVersion(deps, auth, projectId, body.versionId, 'run.start');
         let targetUrl: string | null = null;
+        let targetRef: string | null = null;
         if (!body.dryRun) {
           // The gate is checked before anything connects; canRun audit-logs the refusal.
           const gate = await plane.canRun(auth, projectId, version.digest, body.tier);
@@ -90,12 +91,13 @@ export function runRoutes(deps: ServerDeps) {
           const config = (await plane.getTierConfigs(auth, projectId)).find((c) => c.tier === body.tier);
           if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${body.tier} tier of this project has no target configured; an org_admin sets it with PUT /projects/${projectId}/release/tiers/${body.tier}`);
           targetUrl = await resolveTarget(config.targetRef, body.tier, deps.env);
+          targetRef = config.targetRef;
         }
         const sourceUrl = await resolveSource(deps, auth, projectId, body.source);
         const contractFile = await deps.runs.materialise(version);
         return worker.submit(
           { projectId, tier: body.tier, versionId: version.id, digest: version.digest, dryRun: body.dryRun, startedBy: auth.userId },
-          { actor: auth, contractFile, sourceUrl, targetUrl },
+          { actor: auth, contractFile, sourceUrl, targetUrl, sourceRef: body.source, targetRef },
         );
       },
     }),
