@@ -142,6 +142,12 @@ describe('GET /projects/{projectId}/contract-versions/{versionId}/fields', () =>
     expect(r.body.fields.some((f: { crosswalk: string | null }) => f.crosswalk === 'sex')).toBe(true);
   });
 
+  it('refuses a malformed version id with 400 and issues', async () => {
+    const r = await h.client.request('GET', `${P()}/contract-versions/bad%20id/fields`, { token: h.a.token.viewer });
+    expect([r.status, r.body.error.code]).toEqual([400, 'http.validation']);
+    expect(r.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['params.versionId']);
+  });
+
   it('answers 404 for another tenant and for another project’s version', async () => {
     const v = (await h.world.plane.listVersions(h.world.a.as.viewer, h.world.a.project.id))[0];
     expect((await h.client.request('GET', `${P()}/contract-versions/${v.id}/fields`, { token: h.b.token.viewer })).status).toBe(404);
