@@ -144,6 +144,40 @@ export interface CommitUnit {
   lineage?: LineageBatch;
   /** Record the undo log (first before-image of every key the unit touches) so the run can be rolled back. */
   undo?: boolean;
+  /**
+   * The unit's rows and lineage as the target's own BatchEncoder encoded them; when present,
+   * `rows` is empty and `lineage` absent.
+   */
+  encoded?: EncodedBatch;
+}
+
+/** A batch in a target's wire format, made by its BatchEncoder; only that target reads it. */
+export interface EncodedBatch {
+  readonly rows: number;
+}
+
+/**
+ * Encodes a batch as its rows are produced, so a batch waiting for its commit is a few buffers
+ * rather than thousands of row arrays (short-lived rows are what keeps the garbage collector
+ * cheap and memory flat on big tables).
+ */
+export interface BatchEncoder {
+  /** Encodes one loaded row (aligned with the table's columns); the row is not kept. */
+  row(row: readonly Value[]): void;
+  /** Encodes one lineage record (see LineageRow); only called when lineage was asked for. */
+  lineage(sourceKey: string, outcome: LineageOutcome, targetKey: string | null, reason: string | null): void;
+  /** Hands over everything encoded since the last call, for the next commit. */
+  take(): EncodedBatch;
+}
+
+/** What a BatchEncoder is for: one table of one run. */
+export interface BatchEncoderOptions {
+  runId: string;
+  table: TargetTableDef;
+  mode: LoadMode;
+  sourceTable: string;
+  undo: boolean;
+  lineage: boolean;
 }
 
 /** A run as the target records it, so `--resume` can check it continues the same contract. */
@@ -207,6 +241,11 @@ export interface Target {
   startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options?: { undo?: boolean }): Promise<void>;
   /** Writes rows, quarantine records and checkpoint in one atomic unit. */
   commit(unit: CommitUnit): Promise<void>;
+  /**
+   * An encoder for the table's batches when this target can take them pre-encoded (called after
+   * startTable); undefined when rows must come as arrays (e.g. an upsert that merges by key).
+   */
+  batchEncoder?(options: BatchEncoderOptions): Promise<BatchEncoder | undefined>;
   /** Lineage records matching the query, oldest run first. */
   lineage?(query: LineageQuery): Promise<LineageEntry[]>;
   /**

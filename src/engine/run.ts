@@ -111,7 +111,16 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
   if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, batchSize, signal: o.signal });
   if (o.resume) quality.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
   const observers: RunObserver[] = [quality, ...(o.runObserver ? [o.runObserver] : [])];
-  const runObserver: RunObserver = { batch: (outcome) => observers.forEach((ob) => ob.batch(outcome)) };
+  const runObserver: RunObserver =
+    observers.length === 1
+      ? quality
+      : {
+          loadedRows: (table, def, mapping) => {
+            const each = observers.map((ob) => ob.loadedRows(table, def, mapping));
+            return (row, key, warned) => each.forEach((f) => f(row, key, warned));
+          },
+          batch: (outcome) => observers.forEach((ob) => ob.batch(outcome)),
+        };
   const lookups = new LookupCache();
   await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
 

@@ -3,12 +3,12 @@
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
  */
-import type { Checkpoint, LineageRow, QuarantineRecord, Source, Target, TargetTableDef, Value } from '../connectors/connector.js';
+import type { Checkpoint, CommitUnit, LineageRow, QuarantineRecord, Source, Target, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
 import type { LookupCache } from './joins.js';
-import type { BatchOutcome, RunObserver } from './observer.js';
+import type { RunObserver } from './observer.js';
 import { compileRowProgram, EXCLUDED, LOADED } from './row-program.js';
 import { keyRenderer } from './source-key.js';
 
@@ -55,6 +55,24 @@ export interface TableResult extends TableCounts {
   warnings: Map<string, ReasonCount>;
 }
 
+/** Source rows read per slice: small, so rows are short-lived; commit units are batchSize rows. */
+const READ_SLICE = 1000;
+
+/** A commit unit being filled. */
+interface OpenUnit {
+  read: number;
+  loaded: number;
+  quarantined: number;
+  excluded: number;
+  rows: Value[][];
+  quarantine: QuarantineRecord[];
+  lineage?: LineageRow[];
+}
+
+function openUnit(lineage: boolean): OpenUnit {
+  return { read: 0, loaded: 0, quarantined: 0, excluded: 0, rows: [], quarantine: [], ...(lineage ? { lineage: [] } : {}) };
+}
+
 function tally(map: Map<string, ReasonCount>, rule: string, reasonCode: string): void {
   const k = `${reasonCode}\u0000${rule}`;
   const hit = map.get(k);
@@ -98,81 +116,88 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const total = o.countTotal ? await o.source.count(mapping.source) : null;
   o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
 
-  const observed = o.runObserver;
-  let pending: Promise<void> | undefined;
+  const onLoaded = o.runObserver?.loadedRows(o.table, o.def, mapping);
+  const encoder = o.target?.batchEncoder ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
+  // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
+  // waiting for its commit then holds bytes (or, for targets without an encoder, the target
+  // rows), while source rows die young. A commit unit gathers batchSize source rows.
   const stream = o.source.read(mapping.source, {
     columns: program.readColumns,
     orderBy: program.orderBy,
     skip: counts.read,
-    batchSize: o.batchSize,
+    batchSize: Math.min(o.batchSize, READ_SLICE),
     signal: o.signal,
   });
-  for await (const batch of stream) {
+  const keepRows = Boolean(o.target) && !encoder;
+  const keepLineage = lineage && !encoder;
+  let unit = openUnit(keepLineage);
+  let pending: Promise<void> | undefined;
+  const commitUnit = async (u: OpenUnit): Promise<void> => {
+    counts.read += u.read;
+    counts.loaded += u.loaded;
+    counts.quarantined += u.quarantined;
+    counts.excluded += u.excluded;
+    const checkpoint: Checkpoint = { runId: o.runId, table: o.table, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: false };
+    const snapshot = { ...counts };
+    const after = () => {
+      o.runObserver?.batch({ runId: o.runId, table: o.table, def: o.def, mapping, quarantine: u.quarantine, quarantinedRows: u.quarantined, excluded: u.excluded });
+      o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: u.read, counts: snapshot });
+    };
+    // Overlap: evaluate the next unit while this one is being written; commits stay in order.
+    if (pending) await pending;
+    const commit: CommitUnit = { runId: o.runId, table: o.def, mode, rows: u.rows, quarantine: u.quarantine, checkpoint, undo: o.undo ?? false };
+    if (encoder) commit.encoded = encoder.take();
+    else if (u.lineage) commit.lineage = { sourceTable: mapping.source, rows: u.lineage };
+    pending = o.target ? o.target.commit(commit).then(after) : Promise.resolve().then(after);
+  };
+
+  for await (const slice of stream) {
     if (o.signal?.aborted) break;
-    const rows: Value[][] = [];
-    const quarantine: QuarantineRecord[] = [];
-    const loadedKeys: string[] = [];
-    const batchWarnings: Array<{ sourceKey: string; rule: string; reasonCode: string }> = [];
-    const lineageRows: LineageRow[] | undefined = lineage ? [] : undefined;
-    let excluded = 0;
-    let quarantined = 0;
-    for (const src of batch.rows) {
+    for (const src of slice.rows) {
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
-        excluded++;
-        if (lineageRows) {
+        unit.excluded++;
+        if (lineage) {
           const key = program.sourceKey(src);
-          lineageRows.push([key, 'X', null, o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter']);
+          const reason = o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter';
+          if (encoder) encoder.lineage(key, 'X', null, reason);
+          else unit.lineage!.push([key, 'X', null, reason]);
         }
-        continue;
-      }
-      if (program.warnings.length > 0) {
-        for (const w of program.warnings) {
-          tally(warnings, w.rule, w.reasonCode);
-          if (observed) batchWarnings.push({ sourceKey: program.sourceKey(src), ...w });
-        }
-      }
-      if (status === LOADED) {
-        rows.push(program.out);
-        if (observed) loadedKeys.push(program.sourceKey(src));
-        if (lineageRows) lineageRows.push([program.sourceKey(src), 'L', targetKey ? targetKey(program.out) : null, null]);
         continue;
       }
       const key = program.sourceKey(src);
-      if (lineageRows) lineageRows.push([key, 'Q', null, program.issues[0]?.reasonCode ?? null]);
+      const warned = program.warnings.length > 0;
+      if (warned) for (const w of program.warnings) tally(warnings, w.rule, w.reasonCode);
+      if (status === LOADED) {
+        const out = program.out;
+        unit.loaded++;
+        onLoaded?.(out, key, warned);
+        if (encoder) {
+          encoder.row(out);
+          if (lineage) encoder.lineage(key, 'L', targetKey ? targetKey(out) : null, null);
+        } else {
+          if (keepRows) unit.rows.push(out);
+          if (unit.lineage) unit.lineage.push([key, 'L', targetKey ? targetKey(out) : null, null]);
+        }
+        continue;
+      }
+      const reason = program.issues[0]?.reasonCode ?? null;
+      if (encoder) {
+        if (lineage) encoder.lineage(key, 'Q', null, reason);
+      } else if (unit.lineage) unit.lineage.push([key, 'Q', null, reason]);
       for (const i of program.issues) {
         tally(reasons, i.rule, i.reasonCode);
-        quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule: i.rule, reasonCode: i.reasonCode, message: i.message });
+        unit.quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule: i.rule, reasonCode: i.reasonCode, message: i.message });
       }
-      quarantined++;
+      unit.quarantined++;
     }
-    counts.read += batch.rows.length;
-    counts.loaded += rows.length;
-    counts.quarantined += quarantined;
-    counts.excluded += excluded;
-    const checkpoint: Checkpoint = { runId: o.runId, table: o.table, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: false };
-    const outcome: BatchOutcome | undefined = observed && {
-      runId: o.runId,
-      table: o.table,
-      def: o.def,
-      mapping,
-      loaded: rows,
-      loadedKeys,
-      quarantine,
-      quarantinedRows: quarantined,
-      excluded,
-      warnings: batchWarnings,
-    };
-    const snapshot = { ...counts };
-    const after = () => {
-      if (outcome) observed!.batch(outcome);
-      o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: batch.rows.length, counts: snapshot });
-    };
-    // Overlap: transform the next batch while this one is being written; commits stay in order.
-    if (pending) await pending;
-    const unit = { runId: o.runId, table: o.def, mode, rows, quarantine, checkpoint, undo: o.undo ?? false, ...(lineageRows ? { lineage: { sourceTable: mapping.source, rows: lineageRows } } : {}) };
-    pending = o.target ? o.target.commit(unit).then(after) : Promise.resolve().then(after);
+    unit.read += slice.rows.length;
+    if (unit.read >= o.batchSize) {
+      await commitUnit(unit);
+      unit = openUnit(keepLineage);
+    }
   }
+  if (!o.signal?.aborted && unit.read > 0) await commitUnit(unit);
   if (pending) await pending;
   if (o.signal?.aborted) return result();
   if (o.target) {

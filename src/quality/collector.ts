@@ -16,6 +16,7 @@ import { evaluateGates, worst } from './gates.js';
 import { kpisFrom, overallKpis, ratio } from './kpis.js';
 import type { ExampleKey, Kpis, QualityReport, TableQuality } from './report-types.js';
 import { ForeignKeyCheck, type ParentKeys } from './referential.js';
+import { KeySet } from './key-set.js';
 import { TableUniqueness } from './table-rules.js';
 import { isMissing, valueKey, type KeyValue } from './value-key.js';
 
@@ -63,7 +64,7 @@ class TableState {
   readonly uniqueness: TableUniqueness;
   readonly fks: ForeignKeyCheck[] = [];
   /** Parent key sets on referenced columns other than the target key. */
-  readonly extraKeys: Array<{ render: (row: readonly Value[]) => KeyValue | undefined; seen: Set<KeyValue> }> = [];
+  readonly extraKeys: Array<{ render: (row: readonly Value[]) => KeyValue | undefined; seen: KeySet }> = [];
   readonly checks: AllergyConflict[] = [];
   readonly ex: Record<'completeness' | 'validity' | 'code_coverage', Examples>;
 
@@ -204,7 +205,7 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
       p = { seen: state.uniqueness.keySet.seen, done: false };
     } else {
       const at = new Map(state.def.columns.map((c, i) => [c.name, i]));
-      const seen = new Set<KeyValue>();
+      const seen = new KeySet();
       state.extraKeys.push({ render: valueKey(columns.map((c) => at.get(c) ?? -1)), seen });
       p = { seen, done: false };
     }
@@ -243,15 +244,15 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
       }
     },
 
+    loadedRows(table: string, def: TargetTableDef, mapping: Mapping) {
+      let state = states.get(table);
+      if (!state) states.set(table, (state = new TableState(table, mapping.source, def, mapping, exampleLimit)));
+      const s = state;
+      return (row: readonly Value[], key: string, warned: boolean) => s.loadedRow(row, key, warned);
+    },
+
     batch(o: BatchOutcome): void {
-      let state = states.get(o.table);
-      if (!state) states.set(o.table, (state = new TableState(o.table, o.mapping.source, o.def, o.mapping, exampleLimit)));
-      const warned = o.warnings.length > 0 ? new Set(o.warnings.map((w) => w.sourceKey)) : undefined;
-      for (let i = 0; i < o.loaded.length; i++) {
-        const key = o.loadedKeys[i];
-        state.loadedRow(o.loaded[i], key, warned !== undefined && warned.has(key));
-      }
-      if (o.quarantinedRows > 0) state.quarantined(o.quarantine, o.quarantinedRows);
+      if (o.quarantinedRows > 0) states.get(o.table)?.quarantined(o.quarantine, o.quarantinedRows);
     },
 
     tableDone(table: string): void {

@@ -12,7 +12,7 @@ import { valueKey, type KeyValue } from './value-key.js';
 
 /** Keys loaded for a parent table on the referenced columns, and whether the table has finished. */
 export interface ParentKeys {
-  readonly seen: ReadonlySet<KeyValue>;
+  readonly seen: { has(k: KeyValue): boolean };
   done: boolean;
 }
 

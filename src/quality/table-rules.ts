@@ -1,14 +1,15 @@
 /**
  * Uniqueness of a table's loaded rows: the target key, each `table_rules.unique` field set and
  * `duplicate_patient`. The first row with a key is fine; every later row repeating it is a
- * failure, named by its source key. Memory: one Set of rendered keys per key set (about
- * 50–100 bytes per loaded row per set at 1M rows), never the rows themselves.
+ * failure, named by its source key. Memory: one KeySet of rendered keys per key set (ascending
+ * integer ids as intervals, other keys about 50–100 bytes per loaded row), never the rows.
  */
 import type { TargetTableDef, Value } from '../connectors/connector.js';
 import type { Mapping } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { Examples } from './examples.js';
 import type { TableRuleFinding } from './report-types.js';
+import { KeySet } from './key-set.js';
 import { compactText, normalText, valueKey, type KeyValue } from './value-key.js';
 
 interface Check {
@@ -28,16 +29,13 @@ function indexer(def: TargetTableDef, rule: string): (field: string) => number {
   };
 }
 
-/** A Set of rendered keys; `seen` is exposed so referential integrity can reuse the target key's set. */
-class KeySet {
-  readonly seen = new Set<KeyValue>();
+/** Rendered keys of one key set; `seen` is exposed so referential integrity can reuse the target key's set. */
+class RenderedKeys {
+  readonly seen = new KeySet();
   constructor(readonly render: (row: readonly Value[]) => KeyValue | undefined) {}
   repeats(row: readonly Value[]): boolean {
     const k = this.render(row);
-    if (k === undefined) return false;
-    if (this.seen.has(k)) return true;
-    this.seen.add(k);
-    return false;
+    return k !== undefined && !this.seen.add(k);
   }
 }
 
@@ -78,7 +76,7 @@ function duplicatePatient(def: TargetTableDef, name: string, spec: { nhs_number:
 export class TableUniqueness {
   private readonly checks: Check[] = [];
   /** The target key's set of loaded keys, shared with referential integrity. */
-  readonly keySet: KeySet;
+  readonly keySet: RenderedKeys;
   readonly keyFields: string[];
   loadedRows = 0;
   /** Loaded rows failing at least one error-severity uniqueness rule (the KPI's failures). */
@@ -89,7 +87,7 @@ export class TableUniqueness {
     this.examples = new Examples(exampleLimit, def.name, sourceTable);
     this.keyFields = mapping.key ?? def.primaryKey;
     const keyAt = indexer(def, 'key');
-    this.keySet = new KeySet(valueKey(this.keyFields.map(keyAt)));
+    this.keySet = new RenderedKeys(valueKey(this.keyFields.map(keyAt)));
     const keySet = this.keySet;
     this.checks.push({
       finding: { table: def.name, rule: 'key', kind: 'key', fields: this.keyFields, severity: 'error', failures: 0 },
@@ -98,7 +96,7 @@ export class TableUniqueness {
     });
     for (const r of mapping.table_rules) {
       if ('unique' in r) {
-        const set = new KeySet(valueKey(r.unique.map(indexer(def, r.name))));
+        const set = new RenderedKeys(valueKey(r.unique.map(indexer(def, r.name))));
         this.checks.push({
           finding: { table: def.name, rule: r.name, kind: 'unique', fields: r.unique, severity: r.severity, failures: 0 },
           examples: new Examples(exampleLimit, def.name, sourceTable),

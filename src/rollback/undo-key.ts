@@ -7,6 +7,9 @@
 import type { TargetTableDef, Value } from '../connectors/connector.js';
 import { FerryError } from '../errors.js';
 
+/** Text JSON.stringify writes unchanged inside quotes: no quote, backslash, control character or lone surrogate. */
+const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 function part(v: Value, integer: boolean): string {
   if (v === null || v === undefined) return '';
   if (Buffer.isBuffer(v)) return v.toString('hex');
@@ -26,6 +29,15 @@ export function keyIndexes(def: TargetTableDef): number[] {
 export function undoKeyRenderer(def: TargetTableDef): (row: readonly Value[]) => string {
   const idx = keyIndexes(def);
   const integer = idx.map((i) => def.columns[i].type === 'integer');
+  if (idx.length === 1) {
+    // One key per loaded row: skip building an array for JSON.stringify when nothing needs escaping.
+    const [i] = idx;
+    const [int] = integer;
+    return (row) => {
+      const p = part(row[i], int);
+      return JSON_PLAIN.test(p) ? `["${p}"]` : JSON.stringify([p]);
+    };
+  }
   return (row) => JSON.stringify(idx.map((i, k) => part(row[i], integer[k])));
 }
 

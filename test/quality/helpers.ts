@@ -1,7 +1,7 @@
 /** Builds contracts and batch outcomes in memory for collector unit tests. */
 import type { QuarantineRecord, Value } from '../../src/connectors/connector.js';
 import { contractSchema, type ContractInput, type LoadedContract } from '../../src/contract/model.js';
-import type { BatchOutcome } from '../../src/engine/observer.js';
+import type { BatchOutcome, RunObserver } from '../../src/engine/observer.js';
 import { targetTableDef } from '../../src/engine/target-defs.js';
 
 /** A parsed contract (defaults applied) with no crosswalk files. */
@@ -74,21 +74,38 @@ export function baseContract(extra: Partial<ContractInput> = {}, patientMapping:
   });
 }
 
-/** A batch outcome for `table` with loaded rows keyed by `keys` and quarantine records. */
-export function outcome(loaded: LoadedContract, table: string, rows: Value[][], keys: string[], quarantine: Array<Pick<QuarantineRecord, 'sourceKey' | 'rule' | 'reasonCode'>> = [], warnings: string[] = []): BatchOutcome {
+/** A test batch: loaded rows with their source keys, which of them warned, and the committed outcome. */
+export interface TestBatch {
+  rows: Value[][];
+  keys: string[];
+  warned: Set<string>;
+  outcome: BatchOutcome;
+}
+
+/** A batch for `table` with loaded rows keyed by `keys`, quarantine records and the keys of rows that warned. */
+export function outcome(loaded: LoadedContract, table: string, rows: Value[][], keys: string[], quarantine: Array<Pick<QuarantineRecord, 'sourceKey' | 'rule' | 'reasonCode'>> = [], warnings: string[] = []): TestBatch {
   const mapping = loaded.contract.mappings[table];
   return {
-    runId: 'run-test',
-    table,
-    def: targetTableDef(loaded.contract, table),
-    mapping,
-    loaded: rows,
-    loadedKeys: keys,
-    quarantine: quarantine.map((q) => ({ ...q, runId: 'run-test', sourceTable: mapping.source, targetTable: table, message: 'm' })),
-    quarantinedRows: new Set(quarantine.map((q) => q.sourceKey)).size,
-    excluded: 0,
-    warnings: warnings.map((k) => ({ sourceKey: k, rule: 'postcode: postcode', reasonCode: 'rule.postcode' })),
+    rows,
+    keys,
+    warned: new Set(warnings),
+    outcome: {
+      runId: 'run-test',
+      table,
+      def: targetTableDef(loaded.contract, table),
+      mapping,
+      quarantine: quarantine.map((q) => ({ ...q, runId: 'run-test', sourceTable: mapping.source, targetTable: table, message: 'm' })),
+      quarantinedRows: new Set(quarantine.map((q) => q.sourceKey)).size,
+      excluded: 0,
+    },
   };
+}
+
+/** Feeds a test batch to an observer as the engine does: each loaded row as evaluated, then the committed batch. */
+export function feed(observer: RunObserver, b: TestBatch): void {
+  const row = observer.loadedRows(b.outcome.table, b.outcome.def, b.outcome.mapping);
+  b.rows.forEach((r, i) => row(r, b.keys[i], b.warned.has(b.keys[i])));
+  observer.batch(b.outcome);
 }
 
 /** Counts for result(): every observed row accounted for. */

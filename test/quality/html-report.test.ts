@@ -4,7 +4,7 @@ import { createQualityCollector } from '../../src/quality/collector.js';
 import { axisMin, kpiChart } from '../../src/quality/html-charts.js';
 import { esc } from '../../src/quality/html-escape.js';
 import { renderQualityHtml } from '../../src/quality/html-report.js';
-import { baseContract, counts, outcome } from './helpers.js';
+import { baseContract, counts, feed, outcome } from './helpers.js';
 
 function report(): RunReport {
   const loaded = baseContract({ quality: { thresholds: [{ kpi: 'code_coverage', fail_below: 0.9 }], checks: [], example_keys: 5 } });
@@ -12,7 +12,7 @@ function report(): RunReport {
   const obs = c.forTable('patient');
   obs.seen('sex', '<img src=x onerror=alert(1)>', false);
   obs.seen('sex', 'M', true);
-  c.batch(outcome(loaded, 'patient', [], [], [{ sourceKey: 'K<1>&"', rule: 'sex.crosswalk', reasonCode: 'crosswalk.unmapped' }]));
+  feed(c, outcome(loaded, 'patient', [], [], [{ sourceKey: 'K<1>&"', rule: 'sex.crosswalk', reasonCode: 'crosswalk.unmapped' }]));
   const quality = c.result([counts('patient', 2, 1, 1)]);
   return {
     format: REPORT_FORMAT,

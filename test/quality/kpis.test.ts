@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overallKpis, ratio, sumRatios } from '../../src/quality/kpis.js';
 import { createQualityCollector } from '../../src/quality/collector.js';
-import { baseContract, counts, outcome } from './helpers.js';
+import { baseContract, counts, feed, outcome } from './helpers.js';
 
 describe('KPI arithmetic', () => {
   it('is numerator over denominator', () => {
@@ -32,7 +32,8 @@ describe('the collector', () => {
 
   it('measures completeness, validity and reconciliation over loaded and quarantined rows', () => {
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(
+    feed(
+      c,
       outcome(
         loaded,
         'patient',
@@ -72,7 +73,7 @@ describe('the collector', () => {
 
   it('counts a NOT NULL target column as a required field', () => {
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(outcome(loaded, 'medication', [[1, null, null]], ['1']));
+    feed(c, outcome(loaded, 'medication', [[1, null, null]], ['1']));
     const q = c.result([counts('medication', 1, 1, 0)]);
     // medication_id is NOT NULL, so it is required: the KPI applies.
     expect(q.tables[0].kpis.completeness).toMatchObject({ value: 1 });
@@ -83,7 +84,7 @@ describe('the collector', () => {
     const obs = c.forTable('patient');
     for (const code of ['M', 'F', 'Q', 'Q', 'Z', 'M']) obs.seen('sex', code, code === 'M' || code === 'F');
     c.seen('ethnicity', 'A', true);
-    c.batch(outcome(loaded, 'patient', [], [], [{ sourceKey: '7', rule: 'sex.crosswalk', reasonCode: 'crosswalk.unmapped' }]));
+    feed(c, outcome(loaded, 'patient', [], [], [{ sourceKey: '7', rule: 'sex.crosswalk', reasonCode: 'crosswalk.unmapped' }]));
     const q = c.result([counts('patient', 1, 0, 1)]);
     expect(q.tables[0].kpis.code_coverage).toMatchObject({ numerator: 3, denominator: 6 });
     expect(q.overall.code_coverage).toMatchObject({ numerator: 4, denominator: 7 });

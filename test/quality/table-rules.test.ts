@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createQualityCollector } from '../../src/quality/collector.js';
-import { baseContract, counts, outcome } from './helpers.js';
+import { baseContract, counts, feed, outcome } from './helpers.js';
 
 type Row = (string | number | null)[];
 const pat = (id: number, nhs: string | null, fam: string, given: string, dob: string | null, pc: string | null): Row => [id, nhs, fam, given, dob, pc];
@@ -9,8 +9,8 @@ describe('uniqueness', () => {
   it('counts later rows repeating the target key, not the first', () => {
     const loaded = baseContract();
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(outcome(loaded, 'medication', [[1, 1, 'a'], [2, 1, 'b']], ['A', 'B']));
-    c.batch(outcome(loaded, 'medication', [[1, 1, 'c'], [3, 1, 'd'], [1, 1, 'e']], ['C', 'D', 'E']));
+    feed(c, outcome(loaded, 'medication', [[1, 1, 'a'], [2, 1, 'b']], ['A', 'B']));
+    feed(c, outcome(loaded, 'medication', [[1, 1, 'c'], [3, 1, 'd'], [1, 1, 'e']], ['C', 'D', 'E']));
     const q = c.result([counts('medication', 5, 5, 0)]);
     expect(q.tables[0].kpis.uniqueness).toMatchObject({ numerator: 3, denominator: 5 });
     expect(q.tableRules.find((r) => r.table === 'medication' && r.kind === 'key')).toMatchObject({ failures: 2, fields: ['medication_id'], exampleKeys: [{ sourceKey: 'C' }, { sourceKey: 'E' }] });
@@ -19,7 +19,7 @@ describe('uniqueness', () => {
   it('checks each unique field set, ignoring rows with a missing part', () => {
     const loaded = baseContract({}, { table_rules: [{ name: 'one_nhs', unique: ['nhs_number'] }] });
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null), pat(3, '', 'C', 'c', null, null), pat(4, '', 'D', 'd', null, null)], ['1', '2', '3', '4']));
+    feed(c, outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null), pat(3, '', 'C', 'c', null, null), pat(4, '', 'D', 'd', null, null)], ['1', '2', '3', '4']));
     const q = c.result([counts('patient', 4, 4, 0)]);
     expect(q.tableRules.find((r) => r.rule === 'one_nhs')).toMatchObject({ kind: 'unique', failures: 1, exampleKeys: [{ sourceKey: '2', sourceTable: 'PAT' }] });
     expect(q.tables[0].kpis.uniqueness).toMatchObject({ numerator: 3, denominator: 4 });
@@ -28,7 +28,7 @@ describe('uniqueness', () => {
   it('reports warning-severity table rules without counting them against the KPI', () => {
     const loaded = baseContract({}, { table_rules: [{ name: 'one_nhs', unique: ['nhs_number'], severity: 'warning' }] });
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null)], ['1', '2']));
+    feed(c, outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null)], ['1', '2']));
     const q = c.result([counts('patient', 2, 2, 0)]);
     expect(q.tableRules.find((r) => r.rule === 'one_nhs')).toMatchObject({ severity: 'warning', failures: 1 });
     expect(q.tables[0].kpis.uniqueness.value).toBe(1);
@@ -42,7 +42,7 @@ describe('duplicate patients', () => {
 
   function run(rows: Row[]) {
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.batch(outcome(loaded, 'patient', rows, rows.map((r) => `P${r[0]}`)));
+    feed(c, outcome(loaded, 'patient', rows, rows.map((r) => `P${r[0]}`)));
     const q = c.result([counts('patient', rows.length, rows.length, 0)]);
     return q.tableRules.find((r) => r.rule === 'same_person')!;
   }

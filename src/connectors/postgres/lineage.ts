@@ -6,7 +6,7 @@
  * `ferry lineage` builds the two lookup indexes the first time it is asked a question.
  */
 import type { ClientBase } from 'pg';
-import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageQuery, RunRecord } from '../connector.js';
+import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageOutcome, LineageQuery, RunRecord } from '../connector.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
 import { qualified } from './quote.js';
@@ -35,13 +35,28 @@ function field(v: string | null): string {
   return v === null ? '\\N' : escapeCopyText(v);
 }
 
+/** Renders lineage records of one run, source table and target table as `_ferry_lineage` COPY lines. */
+export class LineageLines {
+  private readonly head: string;
+  private readonly mid: string;
+
+  constructor(runNo: number, sourceTable: string, targetTable: string) {
+    this.head = `${runNo}\t${escapeCopyText(sourceTable)}\t`;
+    this.mid = `\t${escapeCopyText(targetTable)}\t`;
+  }
+
+  /** One record's COPY line, newline included. */
+  line(sourceKey: string, outcome: LineageOutcome, targetKey: string | null, reason: string | null): string {
+    return this.head + escapeCopyText(sourceKey) + this.mid + outcome + '\t' + field(targetKey) + '\t' + field(reason) + '\n';
+  }
+}
+
 /** COPY text for one batch's lineage, in chunks of about 64 KB. */
 function* lineageCopyText(runNo: number, targetTable: string, batch: LineageBatch): Generator<string> {
-  const head = `${runNo}\t${escapeCopyText(batch.sourceTable)}\t`;
-  const mid = `\t${escapeCopyText(targetTable)}\t`;
+  const lines = new LineageLines(runNo, batch.sourceTable, targetTable);
   let chunk = '';
   for (const [sourceKey, outcome, targetKey, reason] of batch.rows) {
-    chunk += head + escapeCopyText(sourceKey) + mid + outcome + '\t' + field(targetKey) + '\t' + field(reason) + '\n';
+    chunk += lines.line(sourceKey, outcome, targetKey, reason);
     if (chunk.length > 65_536) {
       yield chunk;
       chunk = '';
@@ -84,7 +99,12 @@ export class PgLineage {
   /** Appends one batch's lineage with one COPY, inside the caller's transaction. */
   async write(c: ClientBase, runNo: number, targetTable: string, batch: LineageBatch): Promise<void> {
     if (batch.rows.length === 0) return;
-    await copyIn(c, `COPY ${this.lineage} (run_no, source_table, source_key, target_table, outcome, target_key, reason_code) FROM STDIN`, lineageCopyText(runNo, targetTable, batch));
+    await this.copy(c, lineageCopyText(runNo, targetTable, batch));
+  }
+
+  /** Appends lines rendered by LineageLines with one COPY, inside the caller's transaction. */
+  async copy(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
+    await copyIn(c, `COPY ${this.lineage} (run_no, source_table, source_key, target_table, outcome, target_key, reason_code) FROM STDIN`, text);
   }
 
   /** Lineage records matching the query, oldest run first; builds the lookup indexes on first use. */

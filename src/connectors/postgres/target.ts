@@ -6,6 +6,8 @@
 import pg from 'pg';
 import { FerryError, issue } from '../../errors.js';
 import type {
+  BatchEncoder,
+  BatchEncoderOptions,
   Checkpoint,
   CommitUnit,
   LineageEntry,
@@ -17,6 +19,7 @@ import type {
   RunRecord,
   SchemaInfo,
   Target,
+  TargetColumnDef,
   TargetTableDef,
   Value,
 } from '../connector.js';
@@ -24,11 +27,12 @@ import { undoKeyRenderer } from '../../rollback/undo-key.js';
 import { Bookkeeping } from './bookkeeping.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
-import { encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
+import { encodeConformedValue, encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
 import { bookkeepingSql, createTableSql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
-import { lineageSql, PgLineage } from './lineage.js';
+import { LineageLines, lineageSql, PgLineage } from './lineage.js';
+import { PgBatchEncoder, PgEncodedBatch } from './batch-encoder.js';
 import { PgUndo } from './undo.js';
 import { ident, identList, qualified } from './quote.js';
 import { sessionConfig } from './session.js';
@@ -45,6 +49,21 @@ const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off';
 
 // PostgreSQL accepts 'T' or ' ' between date and time, so only zoned values need rewriting.
 const timestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? escapeCopyText(mayHaveZone(v) ? utcTimestamp(v) : v) : encodeCopyValue(v));
+
+/** The COPY encoder of a column; rows reach the target conformed to their columns' types (src/engine/conform.ts). */
+function fieldEncoder(c: TargetColumnDef): FieldEncoder {
+  switch (c.type) {
+    case 'timestamp':
+      return timestampEncoder;
+    case 'integer':
+    case 'decimal':
+    case 'date':
+    case 'boolean':
+      return encodeConformedValue;
+    default:
+      return encodeCopyValue;
+  }
+}
 
 /** Per-table statements and encoders, built once per table definition. */
 interface Prepared {
@@ -147,9 +166,32 @@ export class PgTarget implements Target {
     });
   }
 
+  async batchEncoder(o: BatchEncoderOptions): Promise<BatchEncoder | undefined> {
+    // A truncate-mode undo log must not record a key twice (ON CONFLICT), which a plain COPY cannot do.
+    if (o.mode === 'upsert' || (o.mode === 'truncate' && o.undo)) return undefined;
+    const p = this.prepare(o.table);
+    const runNo = o.undo || o.lineage ? await this.withClient((c) => this.lineageBook.runNo(c, o.runId)) : 0;
+    return new PgBatchEncoder({
+      def: o.table,
+      encoders: p.encoders,
+      undo: o.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined,
+      lineage: o.lineage ? new LineageLines(runNo, o.sourceTable, o.table.name) : undefined,
+    });
+  }
+
   async commit(unit: CommitUnit): Promise<void> {
     const p = this.prepare(unit.table);
-    await this.transaction(`committing ${unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+    const encoded = unit.encoded;
+    if (encoded && !(encoded instanceof PgEncodedBatch)) throw new FerryError('internal', 'target.foreign_batch', 'a batch encoded for another target was committed to PostgreSQL');
+    await this.transaction(`committing ${encoded?.rows ?? unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
+      if (encoded) {
+        if (encoded.data.length > 0) await copyIn(c, p.copy, encoded.data);
+        if (encoded.undoKeys.length > 0) await this.undoBook.copyInserted(c, encoded.undoKeys);
+        if (encoded.lineage.length > 0) await this.lineageBook.copy(c, encoded.lineage);
+        await this.book.addQuarantine(c, unit.quarantine);
+        await this.book.saveCheckpoint(c, unit.checkpoint);
+        return;
+      }
       const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
       const undo = unit.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined;
       if (unit.rows.length > 0) {
@@ -243,7 +285,7 @@ export class PgTarget implements Target {
       const target = qualified(this.cfg.schema, t.name);
       p = {
         copy: `COPY ${target} (${identList(t.columns.map((c) => c.name))}) FROM STDIN`,
-        encoders: t.columns.map((c) => (c.type === 'timestamp' ? timestampEncoder : encodeCopyValue)),
+        encoders: t.columns.map(fieldEncoder),
         upsert: upsertSql(this.cfg.schema, t),
         truncate: `TRUNCATE ${target}`,
         undoKey: t.primaryKey.length > 0 ? undoKeyRenderer(t) : undefined,

@@ -21,8 +21,13 @@ import { escapeCopyText } from './copy-text.js';
 import { introspectSchema } from './introspect.js';
 import { ident, identList, qualified } from './quote.js';
 
+/** The `_ferry_undo_inserted` COPY line prefix of one run and table; a line is prefix + escaped key + newline. */
+export function insertedKeyPrefix(runNo: number, table: string): string {
+  return `${runNo}\t${escapeCopyText(table)}\t`;
+}
+
 function* keyCopyText(runNo: number, table: string, keys: readonly string[]): Generator<string> {
-  const head = `${runNo}\t${escapeCopyText(table)}\t`;
+  const head = insertedKeyPrefix(runNo, table);
   let chunk = '';
   for (const k of keys) {
     chunk += head + escapeCopyText(k) + '\n';
@@ -51,7 +56,12 @@ export class PgUndo {
   /** Records keys a plain COPY just inserted (they did not exist, so there is no before-image), by COPY. */
   async inserted(c: ClientBase, runNo: number, table: string, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await copyIn(c, `COPY ${this.inserts} (run_no, table_name, key) FROM STDIN`, keyCopyText(runNo, table, keys));
+    await this.copyInserted(c, keyCopyText(runNo, table, keys));
+  }
+
+  /** Records inserted keys already rendered as lines (insertedKeyPrefix + escaped key + newline), by COPY. */
+  async copyInserted(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
+    await copyIn(c, `COPY ${this.inserts} (run_no, table_name, key) FROM STDIN`, text);
   }
 
   /** Records keys a truncate-mode batch inserted; a key whose pre-run image was captured at start keeps it. */
