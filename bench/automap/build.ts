@@ -3,7 +3,7 @@
  * `ferry synth` writes it, the same rows renamed and reformatted into the "camel" and "terse"
  * vendors' conventions, the "nordic" and "fhir" vendors (held out in round 2) and the round-3
  * held-out "millennium" and "clarity" vendors from synthetic PAS rows of their own seeds, and the
- * Synthea CSV export from /work/shared/data (Apache-2.0).
+ * Synthea CSV sample kept in bench/automap/data/synthea (Apache-2.0, see its NOTICE.md).
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { CAMEL, TERSE, type Vendor } from './vendors.js';
 import { FHIR, NORDIC } from './vendors-heldout.js';
 import { CLARITY, MILLENNIUM } from './vendors-round3.js';
 
-export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? '/work/shared/data/synthea/dbt-synthea-27';
+export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'data', 'synthea');
 const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
 const SEED = 7;
 const PATIENTS = 300;
