@@ -1,0 +1,53 @@
+/**
+ * Browser helpers for the web UI's end-to-end tests and benchmark: Debian's Chromium driven by
+ * playwright-core (no downloaded browser), the built UI (web/dist, built here if missing), signing
+ * in through the login form, and screenshots into docs/ui/ when FERRY_SCREENSHOTS is set.
+ */
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+export const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const SHOTS = path.join(ROOT, 'docs/ui');
+
+/** Builds web/ into web/dist unless a build is already there (`npm test` always builds first). */
+export async function ensureBuilt(): Promise<void> {
+  try {
+    await access(path.join(ROOT, 'web/dist/index.html'));
+  } catch {
+    await build({ root: path.join(ROOT, 'web'), logLevel: 'warn', configFile: path.join(ROOT, 'web/vite.config.ts') });
+  }
+}
+
+/** Headless Chromium as CI runs it. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** A fresh page (own session storage, so its own signed-in user) with a desktop viewport. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+/** Opens the UI at `url` and signs in through the form; resolves once the project list shows. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/#/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+}
+
+/** Saves a screenshot of the page as docs/ui/NAME.png, only when FERRY_SCREENSHOTS is set. */
+export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  if (!process.env.FERRY_SCREENSHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  // Let bars finish their width transition before the picture is taken.
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage, animations: 'disabled' });
+}

@@ -1,0 +1,366 @@
+/**
+ * The web UI end to end, in Debian's Chromium against a real server (SQLite control store, one
+ * user per role) serving the built web/dist: sign in; the new-migration wizard from a failing and
+ * a working source test, a drag-and-dropped CSV upload, profile, reviewed suggestions, crosswalk
+ * codes mapped in place and thresholds to a dry run against synthetic data; the workbench and
+ * diff; a run followed live and cancelled; a gate refusal listing what is missing; the report
+ * and a rollback; an approval by a second user; a promotion; the audit explorer with chain
+ * verification; lineage; administration; and what a viewer does not see.
+ * `npm run screenshots` also saves each main screen into docs/ui/.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContractVersion } from '../../src/control/plane.js';
+import { uniformRates } from '../../src/synth/defects.js';
+import { generateToCsv } from '../../src/synth/generate.js';
+import { tempDir } from '../helpers/tmp.js';
+import { PASSWORD, startHarness, type Harness } from '../server/harness.js';
+import { uniqueProbe } from '../server/scenario.js';
+import { ensureBuilt, launch, newPage, shot, signIn } from './browser.js';
+
+const DDL = `CREATE TABLE patient (
+  patient_id integer NOT NULL PRIMARY KEY,
+  hospital_number varchar(12),
+  nhs_number varchar(10),
+  title varchar(4),
+  family_name varchar(35) NOT NULL,
+  given_name varchar(35) NOT NULL,
+  date_of_birth date NOT NULL,
+  person_stated_gender varchar(1) NOT NULL,
+  telephone varchar(20),
+  email_address varchar(100) NULL
+);
+CREATE TABLE patient_address (
+  address_id integer NOT NULL PRIMARY KEY,
+  patient_id integer NOT NULL REFERENCES patient (patient_id),
+  line1 varchar(35) NOT NULL,
+  town varchar(35),
+  postcode varchar(8) NOT NULL
+);`;
+
+// Runs in the page (the test's own tsconfig has no DOM types): drops files on the drop zone.
+const DROP = `(list) => {
+  const dt = new DataTransfer();
+  for (const f of list) dt.items.add(new File([f.content], f.name, { type: 'text/csv' }));
+  document.querySelector('[data-testid=dropzone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+}`;
+
+let h: Harness;
+let browser: Browser;
+let files: { dir: string; cleanup: () => Promise<void> };
+let projectId: string;
+let v1: ContractVersion;
+let v2: ContractVersion;
+let finishedRunId: string;
+let wizardVersion = '';
+const users = () => h.world.a.usernames;
+
+beforeAll(async () => {
+  files = await tempDir('ferry-web-');
+  const slow = path.join(files.dir, 'slow');
+  const rows = ['ID,NHS_NO,SURNAME'];
+  for (let i = 1; i <= 300_000; i++) rows.push(`${i},9990000018,Slow`);
+  await mkdir(slow);
+  await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
+  const env = {
+    FERRY_SOURCE_SLOW: `csv:${slow}`,
+    // Nothing listens on port 1: the wizard's connection test must fail, in plain words.
+    FERRY_SOURCE_DOWN: 'postgres://ferry@127.0.0.1:1/legacy',
+    FERRY_TARGET_PRE: `sqlite:${path.join(files.dir, 'pre.db')}`,
+  };
+  const [harness, b] = await Promise.all([startHarness('sqlite', { env, runBatchSize: 500 }), launch(), ensureBuilt(), generateToCsv({ seed: 42, patients: 60, rates: uniformRates(0.01), dir: path.join(files.dir, 'pas') })]);
+  h = harness;
+  browser = b;
+  const { plane } = h.world;
+  const A = h.world.a;
+  projectId = A.project.id;
+  v1 = (await plane.submitVersion(A.as.migration_analyst, projectId, await uniqueProbe('web'))).version;
+  v2 = (await plane.submitVersion(A.as.migration_analyst, projectId, await uniqueProbe('web'))).version;
+  await plane.approveVersion(A.as.integration_lead, v1.id, 'baseline');
+  await plane.configureTier(A.admin, projectId, 'pre_production', { targetRef: 'env:FERRY_TARGET_PRE' });
+  const start = await h.client.request('POST', `/projects/${projectId}/runs`, { token: h.a.token.migration_analyst, body: { versionId: v1.id, tier: 'pre_production', source: 'probe' } });
+  finishedRunId = start.body.runId;
+  const done = await h.app.worker.waitFor(finishedRunId);
+  if (done?.status !== 'succeeded') throw new Error(`setup run ended ${done?.status}`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+  await files?.cleanup();
+});
+
+async function as(role: keyof ReturnType<typeof users>): Promise<Page> {
+  const page = await newPage(browser);
+  await signIn(page, h.url, users()[role], PASSWORD);
+  return page;
+}
+
+const P = () => `${h.url}/#/p/${projectId}`;
+
+describe('the web workbench in Chromium', () => {
+  it('refuses a wrong password next to the form, then signs in and lists the project', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${h.url}/`);
+    await shot(page, 'login');
+    await page.getByLabel('Username').fill(users().migration_analyst);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'pas' }).click();
+    await page.getByRole('heading', { name: 'Contract versions' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("ferry.token")')).toMatch(/^fs_/);
+    await page.context().close();
+  });
+
+  it('walks the wizard: source test (failing, then working), CSV upload by drag and drop, profile, suggestions, crosswalk, thresholds, dry run', async () => {
+    const page = await as('migration_analyst');
+    await page.goto(`${P()}/new`);
+    const source = page.getByLabel('Source', { exact: true });
+    await source.selectOption('env:FERRY_SOURCE_DOWN');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const failure = page.locator('.field-error .error-inline');
+    await failure.waitFor();
+    const message = (await failure.textContent()) ?? '';
+    expect(message).toMatch(/connect/i);
+    expect(message).not.toMatch(/127\.0\.0\.1|postgres:\/\/|ferry@/);
+    expect(await source.getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'wizard-source-error');
+    await source.selectOption('synth:42:200');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByTestId('source-ok').waitFor();
+    expect(await page.getByTestId('source-ok').textContent()).toContain('PAT_MAST');
+
+    // Drag and drop two CSV files onto the drop zone, as a person would from a file manager.
+    const pas = path.join(files.dir, 'pas');
+    const dropped = await Promise.all(['PAT_MAST.csv', 'PAT_ADDR.csv'].map(async (name) => ({ name, content: await readFile(path.join(pas, name), 'utf8') })));
+    await page.getByTestId('dropzone').waitFor();
+    await page.evaluate(`(${DROP})(${JSON.stringify(dropped)})`);
+    await page.getByRole('button', { name: 'Upload 2 file(s)' }).click();
+    await page.getByText(/Using upload:upl_/).waitFor();
+    await shot(page, 'wizard-source');
+    await page.getByRole('button', { name: 'Next: profile the source' }).click();
+
+    await page.getByTestId('profile').locator('summary').filter({ hasText: 'PAT_MAST' }).waitFor();
+    expect(await page.getByTestId('profile').locator('summary').count()).toBe(2);
+    await page.getByTestId('profile').locator('summary').first().click();
+    await shot(page, 'wizard-profile');
+    await page.getByRole('button', { name: 'Next: suggest mappings' }).click();
+
+    await page.getByLabel('Target schema (DDL)').fill(DDL);
+    await page.getByRole('button', { name: 'Suggest mappings' }).click();
+    const table = page.getByTestId('suggestions');
+    await table.waitFor();
+    const row = (target: string) => table.locator(`tr[data-target="${target}"]`);
+    await row('patient.telephone').getByLabel('reject').check();
+    await row('patient.title').getByLabel('change').check();
+    await row('patient.title').getByLabel('Source column for patient.title').selectOption('PAT_TITLE');
+    await row('patient.nhs_number').getByLabel('Rationale for patient.nhs_number').fill('National identifier used for PDS tracing; checked in the wizard.');
+    await row('patient.family_name').getByLabel('Rationale for patient.family_name').fill('');
+    expect(await row('patient.family_name').locator('.error-inline').textContent()).toMatch(/rationale is required/);
+    await row('patient.family_name').getByLabel('Rationale for patient.family_name').fill('Positive patient identification.');
+    await shot(page, 'wizard-mappings');
+    await page.getByRole('button', { name: 'Next: crosswalks' }).click();
+
+    const gender = page.locator('[data-crosswalk="patient_person_stated_gender"]');
+    await gender.waitFor();
+    const codes = await gender.locator('tbody th code').allTextContents();
+    expect(codes.length).toBeGreaterThanOrEqual(2);
+    const target: Record<string, string> = { M: '1', F: '2', I: '9', U: '0' };
+    for (const code of codes) if (target[code]) await gender.getByLabel(`Target code for ${code} in patient_person_stated_gender`).fill(target[code]);
+    await shot(page, 'wizard-crosswalks');
+    await page.getByRole('button', { name: 'Next: quality thresholds' }).click();
+
+    const validity = page.getByLabel('validity fail threshold in pre_production');
+    await validity.fill('ninety');
+    expect(await page.locator('.thresholds .error-inline').first().textContent()).toMatch(/percentage between 0 and 100/);
+    expect(await page.getByRole('button', { name: 'Next: dry run' }).isDisabled()).toBe(true);
+    await validity.fill('50');
+    await page.getByRole('button', { name: 'Next: dry run' }).click();
+
+    await page.getByLabel('Contract version').fill('0.2.0');
+    await page.getByRole('button', { name: 'Submit the contract and start the dry run' }).click();
+    const result = page.getByTestId('dry-run-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/\d+ read, \d+ would load/);
+    expect(await page.getByTestId('dry-run-status').textContent()).toMatch(/succeeded|failed_gate/);
+    await shot(page, 'wizard-dry-run');
+
+    // The reviewed contract, as stored: the decisions, the rationale and the crosswalk are in it.
+    const versions = await h.client.request('GET', `/projects/${projectId}/contract-versions`, { token: h.a.token.viewer });
+    const stored = versions.body.reduce((a: { number: number }, b: { number: number }) => (b.number > a.number ? b : a));
+    wizardVersion = stored.id;
+    const fields = await h.client.request('GET', `/projects/${projectId}/contract-versions/${stored.id}/fields`, { token: h.a.token.viewer });
+    const field = (name: string) => fields.body.fields.find((f: { table: string; field: string }) => `${f.table}.${f.field}` === name);
+    expect(field('patient.telephone').status).toBe('rejected');
+    expect(field('patient.title')).toMatchObject({ status: 'accepted', source: ['PAT_TITLE'], steps: [] });
+    expect(field('patient.nhs_number').rationale).toContain('checked in the wizard');
+    expect(field('patient.person_stated_gender').crosswalk).toBe('patient_person_stated_gender');
+    await page.context().close();
+  });
+
+  it('shows the version in the workbench (searchable, filterable) and its diff', async () => {
+    const page = await as('migration_analyst');
+    await page.goto(`${P()}/v/${wizardVersion}`);
+    const count = page.getByTestId('field-count');
+    await expect.poll(() => count.textContent()).toMatch(/Showing \d+ of \d+ fields/);
+    const total = Number(/of (\d+)/.exec((await count.textContent())!)![1]);
+    expect(total).toBe(15);
+    await shot(page, 'workbench');
+    await page.getByLabel('Search fields').fill('PDS tracing');
+    await expect.poll(() => count.textContent()).toContain('Showing 1 of');
+    await page.getByLabel('Search fields').fill('');
+    await page.getByLabel('Status').selectOption('rejected');
+    await expect.poll(() => count.textContent()).toContain('Showing 1 of');
+    expect(await page.getByRole('row').filter({ hasText: 'telephone' }).count()).toBe(1);
+    await page.goto(`${P()}/v/${v2.id}/diff`);
+    await page.getByRole('cell', { name: 'version', exact: true }).first().waitFor();
+    await page.goto(`${P()}/v/${wizardVersion}/diff`);
+    await page.locator('table.diff tbody tr').first().waitFor();
+    await shot(page, 'diff');
+    await page.context().close();
+  });
+
+  it('follows a run live (per-table progress, throughput) and cancels it', async () => {
+    const page = await as('migration_analyst');
+    await page.goto(`${P()}/runs`);
+    await page.getByLabel('Contract version').selectOption(v1.id);
+    await page.getByLabel('Source').selectOption('env:FERRY_SOURCE_SLOW');
+    await page.getByRole('button', { name: 'Start dry run' }).click();
+    await page.getByRole('heading', { name: 'Progress (live)' }).waitFor();
+    await expect.poll(async () => Number(((await page.getByTestId('total-read').textContent()) ?? '0').replace(/,/g, '').split(' ')[0]), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('table-progress').getByRole('meter').count()).toBe(1);
+    await shot(page, 'run-live');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    await page.context().close();
+  });
+
+  it('lists the missing conditions when the release gate refuses a run', async () => {
+    const page = await as('integration_lead');
+    await page.goto(`${P()}/runs`);
+    await page.getByLabel('Contract version').selectOption(v2.id);
+    await page.getByLabel('Tier').selectOption('staging');
+    await page.getByLabel(/Dry run/).uncheck();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const missing = page.getByTestId('missing-conditions');
+    await missing.waitFor();
+    expect(await missing.textContent()).toContain('version_approved');
+    await shot(page, 'run-refused');
+    await page.context().close();
+  });
+
+  it('lets a second user (integration_lead, not the author) approve the wizard’s version, then approve and promote into staging', async () => {
+    const page = await as('integration_lead');
+    await page.goto(P());
+    const number = (await h.client.request('GET', `/projects/${projectId}/contract-versions`, { token: h.a.token.viewer })).body.find((v: { id: string }) => v.id === wizardVersion).number;
+    await page.getByRole('button', { name: `Approve v${number}` }).click();
+    await page.getByLabel(`Sign-off comment for v${number}`).fill('Reviewed the mappings and crosswalk.');
+    await page.getByRole('button', { name: `Sign off v${number}` }).click();
+    await page.getByRole('row', { name: new RegExp(`^v${number}`) }).getByText(/Approved/).waitFor();
+    await shot(page, 'versions');
+
+    await page.goto(`${P()}/release`);
+    const staging = page.getByTestId('tier-staging');
+    await staging.getByLabel('Contract version for staging').selectOption({ label: `v${v1.number} ${v1.contractVersion}` });
+    await staging.getByLabel('Approval comment').fill('Pre-production load reviewed.');
+    await staging.getByRole('button', { name: 'Approve for staging' }).click();
+    await staging.getByText(`Approved v${v1.number}`).waitFor();
+    await staging.getByRole('button', { name: 'Promote to staging' }).click();
+    await staging.getByText(`Promoted v${v1.number}`).waitFor();
+    await expect.poll(() => staging.locator('dl.facts dd').first().textContent()).toContain(`v${v1.number}`);
+    await staging.getByTestId('approvals').getByText('integration lead').waitFor();
+    await shot(page, 'release-board');
+    const status = await h.client.request('GET', `/projects/${projectId}/release`, { token: h.a.token.viewer });
+    expect(status.body.tiers.find((t: { tier: string }) => t.tier === 'staging').digest).toBe(v1.digest);
+    await page.context().close();
+  });
+
+  it('shows a finished run’s report with KPI bars and rolls it back after confirmation; lineage finds a row', async () => {
+    const page = await as('migration_analyst');
+    await page.goto(`${P()}/lineage`);
+    await page.getByLabel('Look up by').selectOption('source');
+    await page.getByLabel('Source table').fill('PERSON');
+    await page.getByLabel('Key', { exact: true }).fill('1');
+    await page.getByLabel('Explain with contract version').selectOption(v1.id);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('ol.lineage').getByText('loaded').waitFor();
+    await shot(page, 'lineage');
+    await page.goto(`${P()}/runs/${finishedRunId}`);
+    await page.getByTestId('report-tables').waitFor();
+    expect(await page.getByTestId('report-tables').locator('tfoot').textContent()).toMatch(/All tables\s*3\s*2\s*1/);
+    expect(await page.getByRole('meter', { name: 'validity' }).count()).toBe(1);
+    await shot(page, 'run-report');
+    await page.getByRole('button', { name: 'Roll back…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Run id').fill(finishedRunId);
+    await dialog.getByRole('button', { name: 'Roll back now' }).click();
+    await page.getByText(/Rolled back: 2 row\(s\) removed/).waitFor();
+    await page.context().close();
+  });
+
+  it('explores the audit trail: filters by type and actor, verifies the chain (head and result), exports', async () => {
+    const page = await as('auditor');
+    await page.goto(`${P()}/audit`);
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    const verified = page.getByTestId('verify-result');
+    await verified.waitFor();
+    expect(await verified.textContent()).toMatch(/Intact.*Head: event \d+, hash [0-9a-f]{64}/s);
+    await page.getByLabel('Event type').fill('release:promoted');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.getByTestId('audit-events').locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Event type').fill('');
+    await page.getByLabel('Actor').selectOption({ label: users().integration_lead });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(async () => new Set(await page.getByTestId('audit-events').locator('tbody tr td:nth-child(4)').allTextContents())).toEqual(new Set([users().integration_lead]));
+    await page.getByLabel('Export from').fill('2000-01-01T00:00');
+    await page.getByLabel('Export to').fill('2100-01-01T00:00');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('button', { name: /Download .*manifest/ }).waitFor();
+    await page.getByLabel('Actor').selectOption('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await shot(page, 'audit');
+    await page.context().close();
+  });
+
+  it('administration: an org_admin locks and unlocks a user; the tokens page creates a token shown once', async () => {
+    const page = await as('org_admin');
+    await page.getByRole('link', { name: 'Administration' }).click();
+    const viewerRow = page.getByTestId('users').getByRole('row').filter({ hasText: users().viewer });
+    await viewerRow.getByRole('button', { name: `Lock ${users().viewer}` }).click();
+    await viewerRow.getByText(/locked/).waitFor();
+    await viewerRow.getByRole('button', { name: `Unlock ${users().viewer}` }).click();
+    await viewerRow.getByText('active').waitFor();
+    await page.getByLabel('Token name').fill('ci');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByText(/fpat_/).waitFor();
+    await shot(page, 'admin');
+    await page.context().close();
+  });
+
+  it('hides what a viewer may not use: no wizard, no submit, approve, run, promote', async () => {
+    const page = await as('viewer');
+    await page.goto(P());
+    await page.getByRole('heading', { name: 'Contract versions' }).waitFor();
+    await page.getByRole('link', { name: 'Workbench' }).first().waitFor();
+    expect(await page.getByRole('link', { name: 'New migration' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Approve|Submit/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Submit a new version' }).count()).toBe(0);
+    await page.goto(`${P()}/runs`);
+    await page.getByRole('heading', { name: 'All runs' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Start a run' }).count()).toBe(0);
+    await page.goto(`${P()}/runs/${finishedRunId}`);
+    await page.getByTestId('report-tables').waitFor();
+    expect(await page.getByRole('button', { name: /Roll back|Cancel run/ }).count()).toBe(0);
+    await page.goto(`${P()}/release`);
+    await page.getByTestId('tier-staging').waitFor();
+    expect(await page.getByRole('button', { name: /Approve for|Promote to/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    await shot(page, 'viewer-release-board');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The UI's only way to the server: the HTTP API (docs/api.md) with the session token as a
+ * Bearer header. Errors arrive as the API's error body and become an ApiError that screens show
+ * next to the control that caused them. Live progress is read over fetch streaming, because
+ * EventSource cannot send an Authorization header.
+ */
+
+const TOKEN_KEY = 'ferry.token';
+
+export interface Issue {
+  severity?: string;
+  code: string;
+  path: string;
+  message: string;
+}
+
+/** An error answered by the API (or a network failure, status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+    readonly requestId: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The session token of this tab, if signed in. */
+export function getToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** Keeps (or, with null, forgets) the session token for this tab only. */
+export function setToken(token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+let onUnauthorised: () => void = () => {};
+
+/** What to do when the API says the session is gone (expired, idle, revoked). */
+export function whenUnauthorised(fn: () => void): void {
+  onUnauthorised = fn;
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const token = getToken();
+  return token ? { authorization: `Bearer ${token}`, ...extra } : extra;
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let body: { error?: { code?: string; message?: string; issues?: Issue[]; requestId?: string } } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    // Not the API's JSON error body (a proxy's page, say): describe it by status alone.
+  }
+  const e = body.error;
+  return new ApiError(res.status, e?.code ?? `http.${res.status}`, e?.message ?? `the server answered ${res.status} ${res.statusText}`, e?.issues ?? [], e?.requestId ?? null);
+}
+
+async function send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: headers(body === undefined ? { accept } : { accept, 'content-type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'could not reach the Ferry server; check your connection and try again');
+  }
+  if (res.status === 401 && path !== '/auth/login') onUnauthorised();
+  if (!res.ok) throw await failure(res);
+  return res;
+}
+
+/** Calls the API and returns its JSON answer. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(method, path, body);
+  return (await res.json()) as T;
+}
+
+/** Calls the API for a text answer (the HTML quality report). */
+export async function apiText(path: string): Promise<string> {
+  return (await send('GET', path, undefined, 'text/html')).text();
+}
+
+/** Query string from the defined, non-empty values of `q`. */
+export function qs(q: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface SseMessage {
+  event: string;
+  data: any;
+}
+
+/**
+ * Follows a Server-Sent Events stream, calling `onMessage` for each event until the stream
+ * ends or `signal` aborts. Resolves when the stream is over.
+ */
+export async function followEvents(path: string, onMessage: (m: SseMessage) => void, signal: AbortSignal): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: headers({ accept: 'text/event-stream' }), signal });
+  } catch {
+    if (signal.aborted) return;
+    throw new ApiError(0, 'network', 'lost the connection to the Ferry server while following the run');
+  }
+  if (!res.ok) throw await failure(res);
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined) onMessage({ event, data: JSON.parse(data) });
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,10 @@
+/** Release-gate condition codes (docs/control-plane.md) in plain words. */
+export function conditionText(code: string): string | null {
+  if (code === 'version_submitted') return 'the contract is not a submitted version of this project';
+  if (code === 'version_approved') return 'the contract version has not been signed off by an integration lead';
+  const [kind, arg] = code.split(':');
+  if (kind === 'passed') return `no successful real run of this contract in ${arg} yet`;
+  if (kind === 'approval') return `needs an approval from a ${arg.replace(/_/g, ' ')} (not the contract's author)`;
+  if (kind === 'approvers') return `needs ${arg} more distinct approver(s)`;
+  return null;
+}
