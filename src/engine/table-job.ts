@@ -69,6 +69,10 @@ interface OpenUnit {
   lineage?: LineageRow[];
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function openUnit(lineage: boolean): OpenUnit {
   return { read: 0, loaded: 0, quarantined: 0, excluded: 0, rows: [], quarantine: [], ...(lineage ? { lineage: [] } : {}) };
 }
@@ -195,6 +199,10 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     if (unit.read >= o.batchSize) {
       await commitUnit(unit);
       unit = openUnit(keepLineage);
+    } else if (pending) {
+      // Buffered source data arrives through microtasks alone, which would starve the commit in
+      // flight: give the event loop a turn so its round trips proceed while we evaluate.
+      await yieldToEventLoop();
     }
   }
   if (!o.signal?.aborted && unit.read > 0) await commitUnit(unit);
