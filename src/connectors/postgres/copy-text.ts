@@ -86,8 +86,17 @@ export class CopyTextDecoder {
   push(chunk: Buffer, out: Value[][]): void {
     let buf = chunk;
     if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
+      // Complete the carried-over row on its own rather than copying the whole chunk behind it.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return;
+      }
+      const row = Buffer.concat([this.rest, chunk.subarray(0, nl + 1)]);
       this.rest = null;
+      this.parseLines(row.toString('utf8'), out);
+      buf = chunk.subarray(nl + 1);
+      if (buf.length === 0) return;
     }
     const last = buf.lastIndexOf(10);
     if (last < 0) {
