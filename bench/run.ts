@@ -11,6 +11,7 @@ import { benchPgCopy } from './pg-copy/index.js';
 import { benchSynth } from './synth/index.js';
 import { benchAutomap } from './automap/run.js';
 import { benchReconcile } from './reconcile/index.js';
+import { benchUi } from './ui/index.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<string>> = {
   synth: () => benchSynth(Number(process.env.BENCH_PATIENTS ?? 1_000_000)),
   reconcile: () => benchReconcile(rows),
   automap: () => benchAutomap(),
+  ui: () => benchUi(),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {
