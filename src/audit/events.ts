@@ -49,6 +49,7 @@ export const auditPayloadSchemas = {
   'org:created': z.strictObject({ orgId: id, slug: id }),
   'workspace:created': z.strictObject({ workspaceId: id }),
   'project:created': z.strictObject({ projectId: id, workspaceId: id }),
+  'upload:created': z.strictObject({ uploadId: id, tables: z.array(id), files: count }),
   'release:configured': z.strictObject({ tier, targetRef: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() }),
   'run:recorded': z.strictObject({ runId: id, contractDigest: digest, tier, status: id, gateDecision: id.nullable(), dryRun: z.boolean() }),
   'access:denied': z.strictObject({ action: id, resource: id, resourceId: id.nullable(), reason: z.enum(['not_found', 'forbidden']) }),

@@ -6,11 +6,10 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { loadContract } from '../contract/load.js';
 import { FerryError } from '../errors.js';
 import { parseDdl } from '../profile/ddl.js';
-import { draftContract } from '../profile/draft.js';
+import { draftContractText } from '../profile/draft.js';
 import { suggestMappings } from '../profile/suggest.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -52,14 +51,13 @@ async function suggest(flags: SuggestFlags, io: CliIO): Promise<number> {
   return 0;
 }
 
-async function writeDraft(flags: SuggestFlags, profile: Parameters<typeof draftContract>[0], ddl: Parameters<typeof draftContract>[1], result: Parameters<typeof draftContract>[2], io: CliIO): Promise<void> {
+async function writeDraft(flags: SuggestFlags, profile: Parameters<typeof draftContractText>[0], ddl: Parameters<typeof draftContractText>[1], result: Parameters<typeof draftContractText>[2], io: CliIO): Promise<void> {
   const out = resolve(io.cwd, flags.contract!);
   if (!flags.force && (await exists(out))) throw new FerryError('usage', 'suggest.contract_exists', `${flags.contract} already exists; choose another file or pass --force to overwrite it`);
   const name = flags.name ?? identifierFrom(basename(flags.targetDdl).replace(/\.[^.]*$/, ''));
-  const draft = draftContract(profile, ddl, result, name);
+  const text = draftContractText(profile, ddl, result, name);
   await mkdir(dirname(out), { recursive: true });
-  const header = `# Draft contract written by \`ferry suggest\`: every field has status: suggested and its\n# reason as a draft rationale. Review each one (accept, fix or reject) before a run.\n`;
-  await writeFile(out, header + stringify(draft.contract, { lineWidth: 0 }));
+  await writeFile(out, text);
   // The draft is only useful if it loads; failing here means a bug in the writer, not in the input.
   await loadContract(out);
 }

@@ -16,6 +16,7 @@ export function listAuditEvents(ctx: Ctx, actor: Actor, filter: ScopedAuditFilte
     let q = ctx.db.selectFrom('audit_event').selectAll().where('org_id', '=', actor.orgId);
     if (filter.projectId) q = q.where('project_id', '=', filter.projectId);
     if (filter.type) q = q.where('type', '=', filter.type);
+    if (filter.actor) q = q.where('actor', '=', filter.actor);
     if (filter.runId) q = q.where('run_id', '=', filter.runId);
     if (filter.from) q = q.where('time', '>=', normaliseTime(filter.from, 'from'));
     if (filter.to) q = q.where('time', '<', normaliseTime(filter.to, 'to'));

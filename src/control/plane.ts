@@ -273,6 +273,8 @@ export interface ReleaseStatus {
 export interface ScopedAuditFilter {
   projectId?: string;
   type?: string;
+  /** The user id that caused the events. */
+  actor?: string;
   runId?: string;
   from?: string;
   to?: string;

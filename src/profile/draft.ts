@@ -6,6 +6,7 @@
  * a crosswalk file without codes, and an empty map behaves as an empty crosswalk would — every
  * code is unmapped and quarantines — until the analyst declares the suggested crosswalk.
  */
+import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { contractSchema, fieldMappingSchema, mappingSchema, targetTableSchema } from '../contract/model.js';
 import type { DdlTable } from './ddl.js';
@@ -68,6 +69,14 @@ export function draftContract(profile: SourceProfile, ddl: DdlTable[], result: S
     mappings,
   };
   return { contract };
+}
+
+const DRAFT_HEADER = `# Draft contract written by \`ferry suggest\`: every field has status: suggested and its\n# reason as a draft rationale. Review each one (accept, fix or reject) before a run.\n`;
+
+/** The draft contract as text, a review header then the YAML, as `ferry suggest --contract` and the API return it. */
+export function draftContractText(profile: SourceProfile, ddl: DdlTable[], result: SuggestResult, name: string): string {
+  // lineWidth 0: a folded rationale would make the reviewer's diff noisier than the change.
+  return DRAFT_HEADER + stringify(draftContract(profile, ddl, result, name).contract, { lineWidth: 0 });
 }
 
 function targetTable(t: DdlTable, declared: ReadonlySet<string>): TargetTableIn {

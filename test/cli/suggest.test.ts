@@ -3,7 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { profileUrl } from '../../src/cli/profile.js';
 import { loadContract } from '../../src/contract/load.js';
+import { parseDdl } from '../../src/profile/ddl.js';
+import { draftContractText } from '../../src/profile/draft.js';
+import { suggestMappings } from '../../src/profile/suggest.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -57,7 +61,12 @@ describe('ferry suggest', () => {
     expect(fields.shoe_size).toMatchObject({ value: null });
     expect(fields.shoe_size.rationale).toMatch(/no source found/);
     expect(fields.person_stated_gender.steps).toContainEqual({ map: { values: {} } });
-    expect(await readFile(path.join(dir, 'out', 'draft.yaml'), 'utf8')).toMatch(/^# Draft contract written by `ferry suggest`/);
+    const written = await readFile(path.join(dir, 'out', 'draft.yaml'), 'utf8');
+    expect(written).toMatch(/^# Draft contract written by `ferry suggest`/);
+    // Byte for byte the library's rendering, which the API's suggest route returns too.
+    const profile = await profileUrl(`csv:${path.join(dir, 'pas')}`, { minFrequency: 5, seed: 1 });
+    const ddl = parseDdl(DDL, 'target.sql');
+    expect(written).toBe(draftContractText(profile, ddl, suggestMappings(profile, ddl), 'target_draft'));
   });
 
   it('refuses to overwrite a draft without --force', async () => {

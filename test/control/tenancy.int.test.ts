@@ -75,6 +75,22 @@ describe.each(DIALECTS)('tenant isolation on %s', (dialect) => {
     expect(added[0]).toMatchObject({ actor: intruder.userId, orgId: w.b.orgId, payload: { reason: 'not_found' } });
   });
 
+  it('filters the org\'s audit events by actor, never reaching into another org', async () => {
+    const { plane, a } = w;
+    const analyst = a.as.migration_analyst.userId;
+    const mine = await plane.listAuditEvents(a.as.auditor, { actor: analyst, limit: 10_000 });
+    expect(mine.map((e) => e.type)).toContain('contract:versioned');
+    expect(new Set(mine.map((e) => e.actor))).toEqual(new Set([analyst]));
+    expect(mine.every((e) => e.orgId === a.orgId)).toBe(true);
+    // Combined with the other filters, as the HTTP route passes them.
+    const typed = await plane.listAuditEvents(a.as.auditor, { actor: analyst, projectId: a.project.id, type: 'contract:versioned', order: 'asc' });
+    expect(typed.map((e) => e.type)).toEqual(['contract:versioned', 'contract:versioned']);
+    expect(await plane.listAuditEvents(a.as.auditor, { actor: a.as.integration_lead.userId, type: 'contract:versioned' })).toEqual([]);
+    // The intruder's own events exist, but only in org B's trail.
+    expect(await plane.listAuditEvents(a.as.auditor, { actor: intruder.userId })).toEqual([]);
+    expect((await plane.listAuditEvents(intruder, { actor: intruder.userId })).length).toBeGreaterThan(0);
+  });
+
   it('lists never include another org\'s objects', async () => {
     const { plane, a } = w;
     expect((await plane.listProjects(intruder)).map((p) => p.id)).toEqual([w.b.project.id]);

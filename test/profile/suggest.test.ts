@@ -1,11 +1,11 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/connectors/registry.js';
 import { loadContract } from '../../src/contract/load.js';
 import { parseDdl } from '../../src/profile/ddl.js';
-import { draftContract } from '../../src/profile/draft.js';
+import { draftContract, draftContractText } from '../../src/profile/draft.js';
 import { pinIntoYaml } from '../../src/profile/pin.js';
 import { pinnedSourceTables } from '../../src/profile/pinned-schema.js';
 import { profileSource } from '../../src/profile/profile.js';
@@ -125,6 +125,21 @@ describe('draftContract', () => {
     expect(loaded.contract.mappings.patient.fields.date_of_birth.rationale).toMatch(/^Draft \(confidence 0\.\d\d\): name: PAT_DOB/);
     expect(loaded.contract.mappings.diagnosis.joins).toEqual([{ table: 'IP_SPELL', on: { DIAG_SPELLID: 'SPELL_ID' } }]);
     expect(loaded.contract.source.tables.PAT_MAST.primary_key).toEqual(['PAT_ID']);
+  });
+});
+
+describe('draftContractText', () => {
+  it('is the review header then the whole draft as unfolded YAML, byte for byte', () => {
+    const ddl = parseDdl(DDL);
+    const text = draftContractText(profile, ddl, result, 'draft_test');
+    const header = '# Draft contract written by `ferry suggest`: every field has status: suggested and its\n# reason as a draft rationale. Review each one (accept, fix or reject) before a run.\n';
+    const { contract } = draftContract(profile, ddl, result, 'draft_test');
+    expect(text).toBe(header + stringify(contract, { lineWidth: 0 }));
+    expect(parse(text)).toEqual(contract);
+    // Unfolded: a long rationale stays on its own line, so a review diff is one line per field.
+    const rationale = (contract.mappings!.patient.fields as Record<string, { rationale: string }>).date_of_birth.rationale;
+    expect(rationale.length).toBeGreaterThan(80);
+    expect(text.split('\n').some((l) => l.trim() === `rationale: ${rationale}` || l.trim() === `rationale: ${JSON.stringify(rationale)}` || l.trim() === `rationale: '${rationale}'`)).toBe(true);
   });
 });
 

@@ -76,6 +76,8 @@ describe.each(databaseKinds(() => dir))('rollback on $kind', ({ kind, create }) 
     try {
       const events = await new AuditLog(s).list({ type: 'run:rolled_back' });
       expect(events.map((e) => e.payload)).toEqual([{ runId: touched.runId, tables: report.tables }]);
+      // A CLI rollback belongs to no tenant.
+      expect(events.map((e) => [e.orgId, e.projectId])).toEqual([[null, null]]);
     } finally {
       await s.close();
     }

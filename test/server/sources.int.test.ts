@@ -148,6 +148,27 @@ describe('POST /projects/{projectId}/uploads', () => {
     expect(tested.body.ok).toBe(true);
   });
 
+  it('records upload:created with the caller’s org and project, by table ids and file count only', async () => {
+    const r = await h.client.request('POST', `${P()}/uploads`, {
+      token: h.a.token.migration_analyst,
+      body: { files: [{ name: 'private/Clinic list.csv', content: 'CLINIC,NHS_NO\nC1,9990000034\n' }, { name: 'WARD.csv', content: 'WARD\nA1\n' }] },
+    });
+    expect(r.status).toBe(201);
+    const uploadId = r.body.source.slice('upload:'.length);
+    const events = await h.world.plane.listAuditEvents(h.world.a.as.auditor, { projectId: h.world.a.project.id, type: 'upload:created' });
+    const mine = events.filter((e) => (e.payload as { uploadId: string }).uploadId === uploadId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ actor: h.world.a.as.migration_analyst.userId, orgId: h.world.a.orgId, projectId: h.world.a.project.id });
+    expect(mine[0].payload).toEqual({ uploadId, tables: ['Clinic_list', 'WARD'], files: 2 });
+    const text = JSON.stringify(mine[0]);
+    for (const leak of ['9990000034', 'CLINIC', 'private', 'Clinic list', '.csv', h.dataDir]) expect(text).not.toContain(leak);
+    // The tenant's own listing shows it; the other org's does not.
+    const listed = await h.client.request('GET', `/audit/events?type=upload:created&projectId=${h.world.a.project.id}`, { token: h.a.token.auditor });
+    expect(listed.body.map((e: { payload: { uploadId: string } }) => e.payload.uploadId)).toContain(uploadId);
+    const foreign = await h.client.request('GET', '/audit/events?type=upload:created', { token: h.b.token.auditor });
+    expect(foreign.body).toEqual([]);
+  });
+
   it('converts a JSON array of objects to NDJSON and accepts NDJSON as is', async () => {
     const rows = [{ id: 1, code: 'A' }, { id: 2, code: 'B', extra: true }];
     const r = await h.client.request('POST', `${P()}/uploads`, {
@@ -173,10 +194,14 @@ describe('POST /projects/{projectId}/uploads', () => {
       [[{ name: 'a.csv', content: '\n1\n' }], 'upload.no_header'],
       [[], 'http.validation'],
     ];
+    const recorded = async () => (await h.world.plane.listAuditEvents(h.world.a.as.auditor, { type: 'upload:created' })).length;
+    const before = await recorded();
     for (const [files, code] of cases) {
       const r = await h.client.request('POST', `${P()}/uploads`, { token: h.a.token.migration_analyst, body: { files } });
       expect([code, r.status, r.body.error.code]).toEqual([code, 400, code]);
     }
+    // A refused upload is not kept, so there is nothing to record.
+    expect(await recorded()).toBe(before);
     // The value in the bad line never comes back.
     const r = await h.client.request('POST', `${P()}/uploads`, { token: h.a.token.migration_analyst, body: { files: [{ name: 'a.ndjson', content: '{"a":1}\nSECRETVALUE\n' }] } });
     expect(r.body.error.message).toContain('line 2');
@@ -259,5 +284,8 @@ describe('GET /audit/events?actor=', () => {
     expect(foreign.body).toEqual([]);
     const viewer = await h.client.request('GET', `/audit/events?actor=${analyst}`, { token: h.a.token.viewer });
     expect(viewer.status).toBe(403);
+    // The route answers from the control plane's own scoped listing, event for event.
+    const viaPlane = await h.world.plane.listAuditEvents(h.world.a.as.auditor, { actor: analyst, limit: 1000 });
+    expect(r.body.map((e: { seq: number }) => e.seq)).toEqual(viaPlane.map((e) => e.seq));
   });
 });

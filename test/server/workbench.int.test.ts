@@ -7,6 +7,9 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContractText } from '../../src/contract/load.js';
+import { parseDdl } from '../../src/profile/ddl.js';
+import { draftContractText } from '../../src/profile/draft.js';
+import { suggestMappings } from '../../src/profile/suggest.js';
 import { probeUpload } from '../../src/server/probe/probe.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { startHarness, type Harness } from './harness.js';
@@ -81,6 +84,10 @@ describe('POST /projects/{projectId}/suggest', () => {
     expect(r.body.contractYaml).not.toContain(db.name);
     const loaded = await loadContractText(r.body.contractYaml, 'draft.yaml', process.cwd());
     expect(Object.values(loaded.contract.mappings.patient.fields).every((f) => f.status === 'suggested')).toBe(true);
+    // The same text `ferry suggest --contract` writes for the same profile: one renderer for both.
+    const profiled = await h.client.request('POST', `${P()}/profile`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_PAS' } });
+    const ddl = parseDdl(DDL, 'targetDdl');
+    expect(r.body.contractYaml).toBe(draftContractText(profiled.body, ddl, suggestMappings(profiled.body, ddl), 'epr_draft'));
   });
 
   it('refuses DDL without a table, oversized DDL and a bad name with 400', async () => {

@@ -5,29 +5,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { MANIFEST_FILE } from '../../audit/export-format.js';
-import type { AuditRecord } from '../../audit/chain.js';
-import { fromRow, normaliseTime } from '../../audit/log.js';
 import { verifyStore } from '../../audit/verify.js';
-import type { Actor } from '../../control/plane.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
 
 const time = z.string().min(1).max(40).describe('ISO 8601 date or date-time');
-
-/**
- * The org's events caused by one user, with the same scoping and filters as the control plane's
- * listing, whose filter has no actor yet; the caller is already authorised for audit.read.
- */
-async function eventsByActor(deps: ServerDeps, actor: Actor, f: { actor: string; projectId?: string; type?: string; runId?: string; from?: string; to?: string; order: 'asc' | 'desc'; limit: number }): Promise<AuditRecord[]> {
-  let q = deps.plane.store.db.selectFrom('audit_event').selectAll().where('org_id', '=', actor.orgId).where('actor', '=', f.actor);
-  if (f.projectId) q = q.where('project_id', '=', f.projectId);
-  if (f.type) q = q.where('type', '=', f.type);
-  if (f.runId) q = q.where('run_id', '=', f.runId);
-  if (f.from) q = q.where('time', '>=', normaliseTime(f.from, 'from'));
-  if (f.to) q = q.where('time', '<', normaliseTime(f.to, 'to'));
-  return (await q.orderBy('seq', f.order).limit(f.limit).execute()).map(fromRow);
-}
 
 /** Audit routes. */
 export function auditRoutes(deps: ServerDeps) {
@@ -55,7 +38,7 @@ export function auditRoutes(deps: ServerDeps) {
       response: z.array(auditEventSchema),
       handler: async ({ auth, query }) => {
         await plane.authorize(auth, 'audit.read', { projectId: query.projectId ?? null });
-        return query.actor ? eventsByActor(deps, auth, { ...query, actor: query.actor }) : plane.listAuditEvents(auth, query);
+        return plane.listAuditEvents(auth, query);
       },
     }),
     defineRoute({

@@ -9,6 +9,7 @@ import { RUN_PERMISSION } from '../../control/release-policy.js';
 import { refusal } from '../../control/release.js';
 import { FerryError } from '../../errors.js';
 import { renderQualityHtml } from '../../quality/html-report.js';
+import { auditRollback } from '../../rollback/audit.js';
 import { rollbackRun } from '../../rollback/rollback.js';
 import type { RunReport } from '../../engine/report.js';
 import { resolveSource, resolveTarget, sourceRefSchema } from '../connections.js';
@@ -195,13 +196,7 @@ export function runRoutes(deps: ServerDeps) {
         });
         // Recorded under the API's run id, with the caller's org and project, so the project's
         // trail (`?runId=`) shows the rollback beside the run's own events.
-        await plane.audit.append({
-          type: 'run:rolled_back',
-          actor: auth.userId,
-          orgId: auth.orgId,
-          projectId: params.projectId,
-          payload: { runId: params.runId, tables: report.tables.map((t) => ({ table: t.table, deleted: t.deleted, restored: t.restored })) },
-        });
+        await auditRollback(plane.audit, auth.userId, { runId: params.runId, tables: report.tables }, { orgId: auth.orgId, projectId: params.projectId });
         // The report names the target by the tier's secret reference, never by its URL or path.
         return { ...report, runId: params.runId, engineRunId, target: config.targetRef };
       },

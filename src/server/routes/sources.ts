@@ -118,7 +118,7 @@ export function sourceRoutes(deps: ServerDeps) {
       path: '/projects/{projectId}/uploads',
       operationId: 'uploadSource',
       summary:
-        'Upload CSV files (with a header row) or JSON files (an array of objects, or NDJSON) as a new source of this project; file names become table names (PAT_MAST.csv → PAT_MAST). One format per upload, 25 MiB in all',
+        'Upload CSV files (with a header row) or JSON files (an array of objects, or NDJSON) as a new source of this project; file names become table names (PAT_MAST.csv → PAT_MAST). One format per upload, 25 MiB in all; audit-logged as `upload:created` with the upload id, table names and file count only',
       tag: 'sources',
       access: 'authenticated',
       permission: 'contract.submit',
@@ -137,14 +137,24 @@ export function sourceRoutes(deps: ServerDeps) {
         await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         const meta = await storeUpload(deps.dataDir, auth, params.projectId, body.files);
         const source = `upload:${meta.id}`;
+        let tables: Awaited<ReturnType<typeof inspect>>;
         try {
-          return { source, tables: await inspect(deps, auth, params.projectId, source) };
+          tables = await inspect(deps, auth, params.projectId, source);
         } catch (err) {
           // Files the connector cannot read are the upload's fault: keep nothing, say which check failed.
           await removeUpload(deps.dataDir, params.projectId, meta.id);
           const code = err instanceof FerryError ? err.code : 'source.failed';
           throw new FerryError('usage', 'upload.unreadable', `the uploaded files could not be read as ${meta.format === 'csv' ? 'CSV' : 'JSON'} (${code}); check each file has one header row (CSV) or one object per row (JSON) and is UTF-8 text`);
         }
+        // Table ids and a count only: file names are the client's text and contents are patient data.
+        // An upload the trail cannot record is not kept.
+        await plane.audit
+          .append({ type: 'upload:created', actor: auth.userId, orgId: auth.orgId, projectId: params.projectId, payload: { uploadId: meta.id, tables: meta.tables, files: body.files.length } })
+          .catch(async (err: unknown) => {
+            await removeUpload(deps.dataDir, params.projectId, meta.id);
+            throw err;
+          });
+        return { source, tables };
       },
     }),
   ];

@@ -4,7 +4,6 @@
  * flat table. Profiling and suggesting are the library's (src/profile); this file only resolves
  * the source reference and keeps the source's URL out of what it returns.
  */
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { openSource } from '../../connectors/registry.js';
 import type { Actor } from '../../control/plane.js';
@@ -13,7 +12,7 @@ import type { FieldMapping } from '../../contract/model.js';
 import { fieldCrosswalks } from '../../crosswalk/coverage.js';
 import { FerryError } from '../../errors.js';
 import { parseDdl } from '../../profile/ddl.js';
-import { draftContract } from '../../profile/draft.js';
+import { draftContractText } from '../../profile/draft.js';
 import { profileSource } from '../../profile/profile.js';
 import { suggestMappings } from '../../profile/suggest.js';
 import type { SourceProfile } from '../../profile/types.js';
@@ -75,13 +74,6 @@ async function profileRef(deps: ServerDeps, actor: Actor, projectId: string, ref
   return { ...profile, source: ref };
 }
 
-/** The draft contract as `ferry suggest --contract` writes it. */
-function draftText(profile: SourceProfile, ddl: ReturnType<typeof parseDdl>, result: ReturnType<typeof suggestMappings>, name: string): string {
-  const draft = draftContract(profile, ddl, result, name);
-  const header = `# Draft contract written by \`ferry suggest\`: every field has status: suggested and its\n# reason as a draft rationale. Review each one (accept, fix or reject) before a run.\n`;
-  return header + stringify(draft.contract, { lineWidth: 0 });
-}
-
 function sourceOf(f: FieldMapping): string[] {
   if (f.value !== undefined) return [`constant ${JSON.stringify(f.value)}`];
   if (f.from === undefined) return [];
@@ -138,7 +130,7 @@ export function workbenchRoutes(deps: ServerDeps) {
         const result = suggestMappings(profile, ddl);
         return {
           suggestions: result.suggestions.map((s) => ({ target: s.target, source: s.source, confidence: s.confidence, reason: s.reason, transforms: s.transforms })),
-          contractYaml: draftText(profile, ddl, result, body.name),
+          contractYaml: draftContractText(profile, ddl, result, body.name),
         };
       },
     }),
