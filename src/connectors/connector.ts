@@ -242,8 +242,9 @@ export interface Target {
   /** Writes rows, quarantine records and checkpoint in one atomic unit. */
   commit(unit: CommitUnit): Promise<void>;
   /**
-   * An encoder for the table's batches when this target can take them pre-encoded (called after
-   * startTable); undefined when rows must come as arrays (e.g. an upsert that merges by key).
+   * An encoder for the table's batches when this target can take them pre-encoded (called once
+   * per table, before its first batch); undefined when rows must come as arrays (e.g. an upsert
+   * that merges by key).
    */
   batchEncoder?(options: BatchEncoderOptions): Promise<BatchEncoder | undefined>;
   /** Lineage records matching the query, oldest run first. */

@@ -62,6 +62,8 @@ export interface RowProgramOptions {
   observer?: CrosswalkObserver;
   today: () => string;
   signal?: AbortSignal;
+  /** Reuse one `out` array for every row: for callers that are done with a row before evaluating the next. */
+  reuseOut?: boolean;
 }
 
 /** Compiles a mapping (loading its joined tables) into a row program. */
@@ -121,6 +123,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
   const sourceKey = keyRenderer(srcDef.primary_key.map(indexOf));
   const pilot = o.pilotKeys;
   const ncols = o.def.columns.length;
+  const shared: Value[] | undefined = o.reuseOut ? new Array(ncols).fill(null) : undefined;
 
   const program: RowProgram = {
     source: mapping.source,
@@ -140,7 +143,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
       }
       if (program.warnings.length > 0) program.warnings = [];
       if (!filter(wide) || (pilot !== undefined && !pilot.has(sourceKey(wide)))) return EXCLUDED;
-      const out: Value[] = new Array(ncols).fill(null);
+      const out: Value[] = shared ? shared.fill(null) : new Array(ncols).fill(null);
       let issues: RowIssue[] | undefined;
       for (const f of fields) {
         const v = f.program(wide);

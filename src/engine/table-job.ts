@@ -88,7 +88,13 @@ function tally(map: Map<string, ReasonCount>, rule: string, reasonCode: string):
 export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const started = Date.now();
   const mapping = o.loaded.contract.mappings[o.table];
+  const mode = mapping.load;
+  const lineage = Boolean(o.lineage && o.target);
+  const encoder = o.target?.batchEncoder ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
+  // Rows the encoder consumes (or a dry run discards) are not kept, so one row array serves them all.
+  const keepRows = Boolean(o.target) && !encoder;
   const program = await compileRowProgram({
+    reuseOut: !keepRows,
     loaded: o.loaded,
     table: o.table,
     def: o.def,
@@ -100,7 +106,6 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     today: o.today,
     signal: o.signal,
   });
-  const mode = mapping.load;
   const counts: TableCounts = {
     read: o.resumeFrom?.offset ?? 0,
     loaded: o.resumeFrom?.loaded ?? 0,
@@ -115,13 +120,11 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   if (!o.resumeFrom && o.target) {
     await o.target.startTable(o.def, mode, { runId: o.runId, table: o.table, offset: 0, loaded: 0, quarantined: 0, excluded: 0, done: false }, { undo: o.undo ?? false });
   }
-  const lineage = Boolean(o.lineage && o.target);
   const targetKey = o.def.primaryKey.length > 0 ? keyRenderer(o.def.primaryKey.map((k) => o.def.columns.findIndex((c) => c.name === k))) : undefined;
   const total = o.countTotal ? await o.source.count(mapping.source) : null;
   o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
 
   const onLoaded = o.runObserver?.loadedRows(o.table, o.def, mapping);
-  const encoder = o.target?.batchEncoder ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
   // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
   // waiting for its commit then holds bytes (or, for targets without an encoder, the target
   // rows), while source rows die young. A commit unit gathers batchSize source rows.
@@ -132,7 +135,6 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     batchSize: Math.min(o.batchSize, READ_SLICE),
     signal: o.signal,
   });
-  const keepRows = Boolean(o.target) && !encoder;
   const keepLineage = lineage && !encoder;
   let unit = openUnit(keepLineage);
   let pending: Promise<void> | undefined;
