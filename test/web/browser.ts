@@ -49,5 +49,6 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
   await mkdir(SHOTS, { recursive: true });
   // Let bars finish their width transition before the picture is taken.
   await page.waitForTimeout(300);
+  if (!fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage, animations: 'disabled' });
 }

@@ -323,12 +323,18 @@ describe('the web workbench in Chromium', () => {
     await page.getByRole('button', { name: /Download .*manifest/ }).waitFor();
     await page.getByLabel('Actor').selectOption('');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await shot(page, 'audit');
+    await shot(page, 'audit', false);
     await page.context().close();
   });
 
-  it('administration: an org_admin locks and unlocks a user; the tokens page creates a token shown once', async () => {
+  it('administration: an org_admin creates a workspace and project, locks and unlocks a user; a token is shown once', async () => {
     const page = await as('org_admin');
+    await page.getByLabel('Workspace name').fill('cutover');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    const workspace = page.getByRole('region', { name: 'Workspace: cutover' });
+    await workspace.getByLabel('New project in cutover').fill('dress rehearsal');
+    await workspace.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('link', { name: 'dress rehearsal' }).waitFor();
     await page.getByRole('link', { name: 'Administration' }).click();
     const viewerRow = page.getByTestId('users').getByRole('row').filter({ hasText: users().viewer });
     await viewerRow.getByRole('button', { name: `Lock ${users().viewer}` }).click();

@@ -34,8 +34,25 @@ export function getToken(): string | null {
 
 /** Keeps (or, with null, forgets) the session token for this tab only. */
 export function setToken(token: string | null): void {
+  immutable.clear();
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+// Answers that can never change (a stored contract version's fields), kept for this session
+// only: a version is immutable once submitted, so reopening it needs no second request.
+const immutable = new Map<string, Promise<unknown>>();
+
+/** GET of a resource that never changes once it exists, answered from memory after the first time. */
+export function apiImmutable<T>(path: string): Promise<T> {
+  let p = immutable.get(path);
+  if (!p) {
+    p = api<T>('GET', path);
+    immutable.set(path, p);
+    // A failure is not kept: the next attempt asks the server again.
+    p.catch(() => immutable.delete(path));
+  }
+  return p as Promise<T>;
 }
 
 let onUnauthorised: () => void = () => {};

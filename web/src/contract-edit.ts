@@ -85,7 +85,8 @@ export function applyReview(draftYaml: string, o: { name: string; version: strin
   for (const [tier, kpis] of Object.entries(o.thresholds)) {
     for (const [kpi, pct] of Object.entries(kpis)) {
       if (pct === undefined || pct.trim() === '') continue;
-      thresholds.push({ kpi, fail_below: Number(pct) / 100, tiers: [tier] });
+      // Rounded so 99.9 % is written 0.999, not 0.9990000000000001.
+      thresholds.push({ kpi, fail_below: Number((Number(pct) / 100).toPrecision(10)), tiers: [tier] });
     }
   }
   if (thresholds.length) doc.setIn(['quality', 'thresholds'], doc.createNode(thresholds));

@@ -1,5 +1,5 @@
 /** Small shared pieces: hash routing, loading data, errors shown where they happen, dialogs, bars, the virtual table. */
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
 
 /** The current hash route (`#/p/prj_1/runs?x=1` → path `/p/prj_1/runs`, query x=1). */
@@ -150,7 +150,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, 
 /** A labelled horizontal bar (value 0..1), with optional fail/warn threshold marks. */
 export function Bar({ label, value, fail, warn, text }: { label: string; value: number | null; fail?: number | null; warn?: number | null; text?: string }) {
   const pct = value === null ? 0 : Math.max(0, Math.min(1, value)) * 100;
-  const state = value === null ? 'na' : fail != null && value < fail ? 'fail' : warn != null && value < warn ? 'warn' : 'pass';
+  // Without a threshold a bar only measures, so it is neutral blue rather than a pass or fail colour.
+  const state = value === null ? 'na' : fail != null && value < fail ? 'fail' : warn != null && value < warn ? 'warn' : fail != null || warn != null ? 'pass' : 'plain';
   return (
     <div className="bar-row">
       <span className="bar-label">{label}</span>
@@ -195,11 +196,12 @@ export interface Column<T> {
  * area takes keyboard focus, so arrows and Page Up/Down scroll it.
  */
 export function VirtualTable<T>({ rows, columns, rowHeight = 40, height = 560, label, rowKey, onRendered }: { rows: T[]; columns: Column<T>[]; rowHeight?: number; height?: number; label: string; rowKey: (row: T) => string; onRendered?: () => void }) {
-  const [top, setTop] = useState(0);
+  // The first row in view (not the pixel offset), so scrolling within a row renders nothing.
+  const [topRow, setTopRow] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const overscan = 8;
-  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
-  const last = Math.min(rows.length, Math.ceil((top + height) / rowHeight) + overscan);
+  const first = Math.max(0, topRow - overscan);
+  const last = Math.min(rows.length, topRow + Math.ceil(height / rowHeight) + 1 + overscan);
   const template = columns.map((c) => c.width).join(' ');
   useLayoutEffect(() => {
     onRendered?.();
@@ -207,7 +209,7 @@ export function VirtualTable<T>({ rows, columns, rowHeight = 40, height = 560, l
   useEffect(() => {
     // A new filter starts at the top.
     if (scroller.current) scroller.current.scrollTop = 0;
-    setTop(0);
+    setTopRow(0);
   }, [rows]);
   return (
     <div className="vtable" role="table" aria-label={label} aria-rowcount={rows.length + 1}>
@@ -220,22 +222,30 @@ export function VirtualTable<T>({ rows, columns, rowHeight = 40, height = 560, l
           ))}
         </div>
       </div>
-      <div className="vscroll" ref={scroller} tabIndex={0} aria-label={`${label}: scroll with the arrow keys`} style={{ height }} onScroll={(e) => setTop(e.currentTarget.scrollTop)} data-testid="vscroll">
+      <div className="vscroll" ref={scroller} tabIndex={0} aria-label={`${label}: scroll with the arrow keys`} style={{ height }} onScroll={(e) => setTopRow(Math.floor(e.currentTarget.scrollTop / rowHeight))} data-testid="vscroll">
         <div role="rowgroup" style={{ height: rows.length * rowHeight, position: 'relative' }}>
           {rows.slice(first, last).map((row, i) => (
-            <div key={rowKey(row)} className="vrow" role="row" aria-rowindex={first + i + 2} style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${(first + i) * rowHeight}px)` }}>
-              {columns.map((c) => (
-                <div key={c.key} role="cell" className="vcell">
-                  {c.render(row)}
-                </div>
-              ))}
-            </div>
+            <VirtualRow key={rowKey(row)} row={row} index={first + i} columns={columns as Column<unknown>[]} template={template} rowHeight={rowHeight} />
           ))}
         </div>
       </div>
     </div>
   );
 }
+
+// A row re-renders only when its data or position changes, so scrolling renders just the rows
+// that come into view rather than every visible row on every frame.
+const VirtualRow = memo(function VirtualRow({ row, index, columns, template, rowHeight }: { row: unknown; index: number; columns: Column<unknown>[]; template: string; rowHeight: number }) {
+  return (
+    <div className="vrow" role="row" aria-rowindex={index + 2} style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${index * rowHeight}px)` }}>
+      {columns.map((c) => (
+        <div key={c.key} role="cell" className="vcell">
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 /** Downloads text as a file (audit exports, the quality report). */
 export function download(name: string, text: string, type = 'text/plain'): void {

@@ -14,6 +14,7 @@ interface Filters {
 }
 
 const EMPTY: Filters = { type: '', actor: '', runId: '', from: '', to: '' };
+const PAGE = 50;
 
 /** A datetime-local value as an ISO time the API takes. */
 function iso(local: string): string | undefined {
@@ -25,16 +26,18 @@ export function Audit() {
   const session = useSession();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [limit, setLimit] = useState(PAGE);
   const users = useLoad(() => (session.permissions.has('user.read') ? api<User[]>('GET', '/users') : Promise.resolve([] as User[])), []);
   const events = useLoad(
-    () => api<AuditEvent[]>('GET', `/audit/events${qs({ projectId: project.id, type: filters.type, actor: filters.actor, runId: filters.runId, from: iso(filters.from), to: iso(filters.to), limit: 200 })}`),
-    [project.id, filters],
+    () => api<AuditEvent[]>('GET', `/audit/events${qs({ projectId: project.id, type: filters.type, actor: filters.actor, runId: filters.runId, from: iso(filters.from), to: iso(filters.to), limit })}`),
+    [project.id, filters, limit],
   );
   const name = (id: string) => users.data?.find((u) => u.id === id)?.username ?? id;
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);
+    setLimit(PAGE);
   };
   const fieldError = (k: string) => events.error?.issues.find((i) => i.path === k)?.message ?? null;
   return (
@@ -71,7 +74,7 @@ export function Audit() {
       ) : (
         <>
           <p role="status" className="count">
-            {events.data.length} event(s), newest first{events.data.length === 200 ? ' (the first 200: narrow the filters to see others)' : ''}.
+            {events.data.length} event(s), newest first{events.data.length === limit ? ' (there may be more)' : ''}.
           </p>
           <table className="data" data-testid="audit-events">
             <thead>
@@ -99,6 +102,11 @@ export function Audit() {
               ))}
             </tbody>
           </table>
+          {events.data.length === limit && limit < 1000 ? (
+            <button type="button" className="secondary" onClick={() => setLimit(Math.min(1000, limit + PAGE))}>
+              Show {PAGE} more
+            </button>
+          ) : null}
         </>
       )}
       {can('audit.export') ? <ExportAudit /> : null}

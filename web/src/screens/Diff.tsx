@@ -4,9 +4,20 @@ import { useProject } from '../session';
 import type { Diff, VersionSummary } from '../types';
 import { Field, go, Loading, useLoad } from '../ui';
 
-function show(v: unknown): string {
-  if (v === undefined) return '';
-  return typeof v === 'string' ? v : JSON.stringify(v);
+/** A before/after value: scalars inline; objects folded behind a one-line preview, so big diffs stay scannable. */
+function Value({ v, side }: { v: unknown; side: string }) {
+  if (v === undefined) return null;
+  if (v === null || typeof v !== 'object') return <code className={side}>{typeof v === 'string' ? v : JSON.stringify(v)}</code>;
+  const text = JSON.stringify(v);
+  if (text.length <= 80) return <code className={side}>{text}</code>;
+  return (
+    <details>
+      <summary>
+        <code>{text.slice(0, 72)}…</code>
+      </summary>
+      <pre className={side}>{JSON.stringify(v, null, 2)}</pre>
+    </details>
+  );
 }
 
 export function DiffView({ versionId, from }: { versionId: string; from: string | null }) {
@@ -61,10 +72,10 @@ export function DiffView({ versionId, from }: { versionId: string; from: string 
                   </td>
                   <td>{c.property ?? c.subject}</td>
                   <td>
-                    <code className="before">{show(c.before)}</code>
+                    <Value v={c.before} side="before" />
                   </td>
                   <td>
-                    <code className="after">{show(c.after)}</code>
+                    <Value v={c.after} side="after" />
                   </td>
                 </tr>
               ))}

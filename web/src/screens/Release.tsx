@@ -52,7 +52,7 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
         <dd>
           {tier.policy.requiredRoles.length ? tier.policy.requiredRoles.map((r) => r.replace(/_/g, ' ')).join(' and ') : 'a signed-off contract version'}
           {tier.policy.minApprovers > tier.policy.requiredRoles.length ? `, ${tier.policy.minApprovers} approvers` : ''}
-          {tier.policy.excludeAuthor ? ' (not the author)' : ''}
+          {tier.policy.excludeAuthor && tier.policy.requiredRoles.length ? ' (not the author)' : ''}
         </dd>
         <dt>Last run</dt>
         <dd>{tier.lastRun ? <><span className={`tag tag-${statusTone(tier.lastRun.status)}`}>{tier.lastRun.status}</span> {tier.lastRun.dryRun ? 'dry run ' : ''}{when(tier.lastRun.recordedAt)}</> : 'none'}</dd>
@@ -64,7 +64,7 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
         <ul className="plain" data-testid="approvals">
           {tier.approvals.map((a) => (
             <li key={`${a.approverId}${a.approvedAt}`}>
-              <span className="tag tag-pass">{a.role.replace(/_/g, ' ')}</span> {a.approverId} on {when(a.approvedAt)} {a.comment ? `: “${a.comment}”` : ''}
+              <span className="tag tag-pass">{a.role.replace(/_/g, ' ')}</span> {a.approverId} on {when(a.approvedAt)}{a.comment ? `: “${a.comment}”` : ''}
             </li>
           ))}
         </ul>

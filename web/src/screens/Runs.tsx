@@ -121,8 +121,10 @@ function StartRun({ tiers }: { tiers: Tier[] }) {
                     </option>
                   ))}
                 </select>
-              ) : (
+              ) : sources.error ? (
                 <input {...p} value={source} placeholder="synth:42:200" onChange={(e) => setSource(e.target.value)} />
+              ) : (
+                <p className="hint">Loading the sources…</p>
               )
             }
           </Field>

@@ -109,8 +109,10 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
                     </option>
                   ))}
                 </select>
-              ) : (
+              ) : sources.error ? (
                 <input {...p} value={ref} onChange={(e) => setRef(e.target.value)} />
+              ) : (
+                <p className="hint">Loading the sources…</p>
               )
             }
           </Field>

@@ -4,7 +4,7 @@
  * virtualised so a programme-sized contract (880 target / 5,387 source fields) renders at once.
  */
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { api } from '../api';
+import { api, apiImmutable } from '../api';
 import { useProject } from '../session';
 import type { FieldRow, VersionSummary } from '../types';
 import { Field, Loading, useLoad, VirtualTable, type Column } from '../ui';
@@ -22,7 +22,11 @@ const COLUMNS: Column<FieldRow>[] = [
 export function Workbench({ versionId }: { versionId: string }) {
   const { project } = useProject();
   const data = useLoad(
-    () => Promise.all([api<{ fields: FieldRow[] }>('GET', `/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]),
+    () =>
+      Promise.all([apiImmutable<{ fields: FieldRow[] }>(`/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]).then((r) => {
+        performance.mark('ferry:workbench-loaded');
+        return r;
+      }),
     [project.id, versionId],
   );
   const [search, setSearch] = useState('');

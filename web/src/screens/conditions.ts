@@ -4,7 +4,10 @@ export function conditionText(code: string): string | null {
   if (code === 'version_approved') return 'the contract version has not been signed off by an integration lead';
   const [kind, arg] = code.split(':');
   if (kind === 'passed') return `no successful real run of this contract in ${arg} yet`;
-  if (kind === 'approval') return `needs an approval from a ${arg.replace(/_/g, ' ')} (not the contract's author)`;
+  if (kind === 'approval') {
+    const role = arg.replace(/_/g, ' ');
+    return `needs an approval from ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} (not the contract's author)`;
+  }
   if (kind === 'approvers') return `needs ${arg} more distinct approver(s)`;
   return null;
 }
