@@ -43,6 +43,24 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
 }
 
+// Evaluated in the page: every form control and button that has no accessible name, and the
+// number of h1 headings (a screen has exactly one).
+const A11Y = `(() => {
+  const named = (el) => (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim() !== '');
+  const unnamed = [...document.querySelectorAll('input, select, textarea, button')].filter((el) => el.type !== 'hidden' && !named(el)).map((el) => el.outerHTML.slice(0, 120));
+  return { unnamed, h1: document.querySelectorAll('h1').length };
+})()`;
+
+/** Accessibility basics of the current screen: unnamed controls (should be none) and the h1 count. */
+export async function a11y(page: Page): Promise<{ unnamed: string[]; h1: number }> {
+  return (await page.evaluate(A11Y)) as { unnamed: string[]; h1: number };
+}
+
+/** Whether the focused element shows a focus indicator (outline or box-shadow). */
+export async function focusVisible(page: Page): Promise<boolean> {
+  return (await page.evaluate(`(() => { const s = getComputedStyle(document.activeElement); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; })()`)) as boolean;
+}
+
 /** Saves a screenshot of the page as docs/ui/NAME.png, only when FERRY_SCREENSHOTS is set. */
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   if (!process.env.FERRY_SCREENSHOTS) return;

@@ -18,27 +18,10 @@ import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { PASSWORD, startHarness, type Harness } from '../server/harness.js';
 import { uniqueProbe } from '../server/scenario.js';
-import { ensureBuilt, launch, newPage, shot, signIn } from './browser.js';
+import { a11y, ensureBuilt, focusVisible, launch, newPage, shot, signIn } from './browser.js';
 
-const DDL = `CREATE TABLE patient (
-  patient_id integer NOT NULL PRIMARY KEY,
-  hospital_number varchar(12),
-  nhs_number varchar(10),
-  title varchar(4),
-  family_name varchar(35) NOT NULL,
-  given_name varchar(35) NOT NULL,
-  date_of_birth date NOT NULL,
-  person_stated_gender varchar(1) NOT NULL,
-  telephone varchar(20),
-  email_address varchar(100) NULL
-);
-CREATE TABLE patient_address (
-  address_id integer NOT NULL PRIMARY KEY,
-  patient_id integer NOT NULL REFERENCES patient (patient_id),
-  line1 varchar(35) NOT NULL,
-  town varchar(35),
-  postcode varchar(8) NOT NULL
-);`;
+// The first two tables of the automap benchmark's EPR target (patient, patient_address).
+const DDL = readFile(path.resolve('bench/automap/target-epr.sql'), 'utf8').then((sql) => sql.slice(sql.indexOf('CREATE TABLE patient ('), sql.indexOf('CREATE TABLE gp_registration')));
 
 // Runs in the page (the test's own tsconfig has no DOM types): drops files on the drop zone.
 const DROP = `(list) => {
@@ -109,11 +92,19 @@ describe('the web workbench in Chromium', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'pas' }).click();
+    // Then by keyboard alone: Tab to each field, Enter to submit; focus is visible on the way.
+    await page.getByLabel('Username').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.name')).toBe('password');
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'pas' }).focus();
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Contract versions' }).waitFor();
     expect(await page.evaluate('sessionStorage.getItem("ferry.token")')).toMatch(/^fs_/);
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     await page.context().close();
   });
 
@@ -151,7 +142,7 @@ describe('the web workbench in Chromium', () => {
     await shot(page, 'wizard-profile');
     await page.getByRole('button', { name: 'Next: suggest mappings' }).click();
 
-    await page.getByLabel('Target schema (DDL)').fill(DDL);
+    await page.getByLabel('Target schema (DDL)').fill(await DDL);
     await page.getByRole('button', { name: 'Suggest mappings' }).click();
     const table = page.getByTestId('suggestions');
     await table.waitFor();
@@ -164,6 +155,7 @@ describe('the web workbench in Chromium', () => {
     expect(await row('patient.family_name').locator('.error-inline').textContent()).toMatch(/rationale is required/);
     await row('patient.family_name').getByLabel('Rationale for patient.family_name').fill('Positive patient identification.');
     await shot(page, 'wizard-mappings');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     await page.getByRole('button', { name: 'Next: crosswalks' }).click();
 
     const gender = page.locator('[data-crosswalk="patient_person_stated_gender"]');
@@ -189,6 +181,7 @@ describe('the web workbench in Chromium', () => {
     expect(await result.textContent()).toMatch(/\d+ read, \d+ would load/);
     expect(await page.getByTestId('dry-run-status').textContent()).toMatch(/succeeded|failed_gate/);
     await shot(page, 'wizard-dry-run');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
 
     // The reviewed contract, as stored: the decisions, the rationale and the crosswalk are in it.
     const versions = await h.client.request('GET', `/projects/${projectId}/contract-versions`, { token: h.a.token.viewer });
@@ -209,8 +202,16 @@ describe('the web workbench in Chromium', () => {
     const count = page.getByTestId('field-count');
     await expect.poll(() => count.textContent()).toMatch(/Showing \d+ of \d+ fields/);
     const total = Number(/of (\d+)/.exec((await count.textContent())!)![1]);
-    expect(total).toBe(15);
+    expect(total).toBe(25); // patient (16 columns) and patient_address (9)
     await shot(page, 'workbench');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
+    // The table scrolls by keyboard: Tab from the last filter into it, then Page Down.
+    await page.getByLabel('Unmapped only').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.dataset.testid')).toBe('vscroll');
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.getByTestId('vscroll').evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     await page.getByLabel('Search fields').fill('PDS tracing');
     await expect.poll(() => count.textContent()).toContain('Showing 1 of');
     await page.getByLabel('Search fields').fill('');
@@ -275,6 +276,7 @@ describe('the web workbench in Chromium', () => {
     await expect.poll(() => staging.locator('dl.facts dd').first().textContent()).toContain(`v${v1.number}`);
     await staging.getByTestId('approvals').getByText('integration lead').waitFor();
     await shot(page, 'release-board');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     const status = await h.client.request('GET', `/projects/${projectId}/release`, { token: h.a.token.viewer });
     expect(status.body.tiers.find((t: { tier: string }) => t.tier === 'staging').digest).toBe(v1.digest);
     await page.context().close();
@@ -295,6 +297,7 @@ describe('the web workbench in Chromium', () => {
     expect(await page.getByTestId('report-tables').locator('tfoot').textContent()).toMatch(/All tables\s*3\s*2\s*1/);
     expect(await page.getByRole('meter', { name: 'validity' }).count()).toBe(1);
     await shot(page, 'run-report');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     await page.getByRole('button', { name: 'Roll back…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Run id').fill(finishedRunId);
@@ -324,6 +327,7 @@ describe('the web workbench in Chromium', () => {
     await page.getByLabel('Actor').selectOption('');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await shot(page, 'audit', false);
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     await page.context().close();
   });
 
@@ -345,6 +349,7 @@ describe('the web workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText(/fpat_/).waitFor();
     await shot(page, 'admin');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1 });
     await page.context().close();
   });
 

@@ -4,7 +4,7 @@
  * codes the profile found into crosswalks, set quality thresholds per tier, then submit the
  * contract and dry-run it against seeded synthetic data.
  */
-import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, followEvents } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
@@ -76,6 +76,19 @@ export function Wizard() {
   );
 }
 
+/** The button to the next step (with an optional note before it). */
+function NextStep({ label, onClick, disabled, children }: { label: string; onClick: () => void; disabled?: boolean; children?: ReactNode }) {
+  return (
+    <p className="next">
+      {children}
+      {children ? ' ' : null}
+      <button type="button" disabled={disabled} onClick={onClick}>
+        {label}
+      </button>
+    </p>
+  );
+}
+
 // ---------------------------------------------------------------- 1. source
 
 function SourceStep({ projectId, source, onSource, next }: { projectId: string; source: string | null; onSource: (s: string) => void; next: () => void }) {
@@ -126,12 +139,9 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
       </section>
       <Upload projectId={projectId} onUploaded={(s, tables) => (onSource(s), setResult({ ok: true, tables }))} />
       {source ? (
-        <p className="next">
-          Using <code>{source}</code>.{' '}
-          <button type="button" onClick={next}>
-            Next: profile the source
-          </button>
-        </p>
+        <NextStep label="Next: profile the source" onClick={next}>
+          Using <code>{source}</code>.
+        </NextStep>
       ) : null}
     </>
   );
@@ -198,7 +208,6 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
   const run = useAction(() => api<Profile>('POST', `/projects/${projectId}/profile`, { source }));
   useEffect(() => {
     if (!profile) run.run().then((p) => p && onProfile(p));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [source]);
   if (!profile) return <Loading what={`the profile of ${source} (one pass over every table)`} error={run.error} />;
   return (
@@ -248,11 +257,7 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
           </details>
         ))}
       </div>
-      <p className="next">
-        <button type="button" onClick={next}>
-          Next: suggest mappings
-        </button>
-      </p>
+      <NextStep label="Next: suggest mappings" onClick={next} />
     </>
   );
 }
@@ -352,11 +357,7 @@ function MappingStep({ projectId, source, profile, suggested, onSuggested, revie
               })}
             </tbody>
           </table>
-          <p className="next">
-            <button type="button" onClick={next}>
-              Next: crosswalks
-            </button>
-          </p>
+          <NextStep label="Next: crosswalks" onClick={next} />
         </>
       ) : null}
     </>
@@ -433,11 +434,7 @@ function CrosswalkStep({ codes, onCodes, reviews, next }: { codes: Record<string
           </section>
         );
       })}
-      <p className="next">
-        <button type="button" onClick={next}>
-          Next: quality thresholds
-        </button>
-      </p>
+      <NextStep label="Next: quality thresholds" onClick={next} />
     </>
   );
 }
@@ -485,11 +482,7 @@ function ThresholdStep({ thresholds, onThresholds, next }: { thresholds: Thresho
           ))}
         </tbody>
       </table>
-      <p className="next">
-        <button type="button" disabled={bad} onClick={next}>
-          Next: dry run
-        </button>
-      </p>
+      <NextStep label="Next: dry run" disabled={bad} onClick={next} />
     </>
   );
 }
@@ -528,7 +521,6 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
       abort.signal,
     ).catch((e) => setFollowError(asApiError(e)));
     return () => abort.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [run?.runId]);
   const synthRefs = (sources.data ?? []).filter((s) => s.kind === 'synth');
   const contractErrors = go.error?.code === 'contract.invalid' ? go.error : null;
