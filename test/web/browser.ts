@@ -44,16 +44,32 @@ export async function signIn(page: Page, url: string, username: string, password
 }
 
 // Evaluated in the page: every form control and button that has no accessible name, and the
-// number of h1 headings (a screen has exactly one).
+// number of h1 headings (a screen has exactly one), and text whose contrast is below AA.
 const A11Y = `(() => {
   const named = (el) => (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim() !== '');
   const unnamed = [...document.querySelectorAll('input, select, textarea, button')].filter((el) => el.type !== 'hidden' && !named(el)).map((el) => el.outerHTML.slice(0, 120));
-  return { unnamed, h1: document.querySelectorAll('h1').length };
+  // WCAG 1.4.3: text against the first opaque background behind it, 4.5:1 (3:1 for large text).
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] === 1) return c; } return [255, 255, 255]; };
+  const lowContrast = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (el.closest('[disabled]') || !el.getClientRects().length) continue;
+    const s = getComputedStyle(el);
+    if (s.visibility === 'hidden') continue;
+    const [l1, l2] = [lum(rgb(s.color)), lum(background(el))].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    const size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) lowContrast.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+  }
+  return { unnamed, h1: document.querySelectorAll('h1').length, lowContrast };
 })()`;
 
-/** Accessibility basics of the current screen: unnamed controls (should be none) and the h1 count. */
-export async function a11y(page: Page): Promise<{ unnamed: string[]; h1: number }> {
-  return (await page.evaluate(A11Y)) as { unnamed: string[]; h1: number };
+/** Accessibility basics of the current screen: unnamed controls, the h1 count, text below WCAG AA contrast. */
+export async function a11y(page: Page): Promise<{ unnamed: string[]; h1: number; lowContrast: string[] }> {
+  return (await page.evaluate(A11Y)) as { unnamed: string[]; h1: number; lowContrast: string[] };
 }
 
 /** Whether the focused element shows a focus indicator (outline or box-shadow). */

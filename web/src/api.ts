@@ -155,3 +155,23 @@ export async function followEvents(path: string, onMessage: (m: SseMessage) => v
     reader.cancel().catch(() => {});
   }
 }
+
+/**
+ * Follows a run's events to its `end`, reconnecting after a dropped connection (a proxy timeout,
+ * a network blip): the server starts every stream with a `snapshot`, so nothing is lost.
+ * An error the server answered (403, 404) is not retried.
+ */
+export async function followRun(path: string, onMessage: (m: SseMessage) => void, signal: AbortSignal): Promise<void> {
+  let ended = false;
+  while (!ended && !signal.aborted) {
+    try {
+      await followEvents(path, (m) => {
+        if (m.event === 'end') ended = true;
+        onMessage(m);
+      }, signal);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 0) throw err;
+    }
+    if (!ended && !signal.aborted) await new Promise((r) => setTimeout(r, 2000));
+  }
+}

@@ -4,7 +4,7 @@
  * thresholds, reconciliation side by side) and rollback behind a confirmation dialog.
  */
 import { useEffect, useState } from 'react';
-import { api, ApiError, apiText, followEvents } from '../api';
+import { api, ApiError, apiText, followRun } from '../api';
 import { runPermission, useProject } from '../session';
 import type { Progress, RunReport, RunView, TableProgress } from '../types';
 import { asApiError, Bar, ConfirmDialog, download, duration, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
@@ -21,7 +21,7 @@ export function RunDetail({ runId }: { runId: string }) {
     const abort = new AbortController();
     setRun(null);
     setEnded(false);
-    followEvents(
+    followRun(
       `/projects/${project.id}/runs/${runId}/events`,
       (m) => {
         if (m.event === 'snapshot' || m.event === 'end') {

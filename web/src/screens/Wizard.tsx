@@ -5,7 +5,7 @@
  * contract and dry-run it against seeded synthetic data.
  */
 import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, followEvents } from '../api';
+import { api, ApiError, followRun } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
 import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type Suggestion, type VersionSummary } from '../types';
@@ -511,7 +511,7 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
   useEffect(() => {
     if (!run) return;
     const abort = new AbortController();
-    followEvents(
+    followRun(
       `/projects/${projectId}/runs/${run.runId}/events`,
       (m) => {
         if (m.event === 'snapshot' || m.event === 'end') setRun(m.data as RunView);
