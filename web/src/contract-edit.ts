@@ -5,7 +5,7 @@
  * through the yaml document model, so everything the review does not touch stays as drafted.
  */
 import { parseDocument } from 'yaml';
-import type { Tier } from './types';
+import type { Tier } from './types.js';
 
 export type Decision = 'accept' | 'change' | 'reject';
 
