@@ -340,7 +340,7 @@ describe('the web workbench in Chromium', () => {
     await page.context().close();
   });
 
-  it('administration: an org_admin creates a workspace and project, locks and unlocks a user; a token is shown once', async () => {
+  it('administration: an org_admin creates a workspace and project, locks and unlocks a user, revokes their API token; a token is shown once', async () => {
     const page = await as('org_admin');
     await page.getByLabel('Workspace name').fill('cutover');
     await page.getByRole('button', { name: 'Create workspace' }).click();
@@ -354,6 +354,11 @@ describe('the web workbench in Chromium', () => {
     await viewerRow.getByText(/locked/).waitFor();
     await viewerRow.getByRole('button', { name: `Unlock ${users().viewer}` }).click();
     await viewerRow.getByText('active').waitFor();
+    await h.world.plane.createToken(h.world.a.as.viewer, { name: 'viewer-script' });
+    await viewerRow.getByRole('button', { name: `API tokens of ${users().viewer}` }).click();
+    await viewerRow.getByRole('button', { name: 'Revoke token viewer-script' }).click();
+    await viewerRow.getByText('revoked').waitFor();
+    expect((await h.world.plane.listTokens(h.world.a.as.viewer)).find((t) => t.name === 'viewer-script')?.revokedAt).toBeTruthy();
     await page.getByLabel('Token name').fill('ci');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText(/fpat_/).waitFor();

@@ -98,6 +98,7 @@ function UserRow({ user, manage, roles, projects, projectName, reload }: { user:
           >
             Reset sessions
           </button>
+          <UserTokens user={user} />
           {roles ? (
             <form
               className="inline-form"
@@ -135,6 +136,48 @@ function UserRow({ user, manage, roles, projects, projectName, reload }: { user:
         </td>
       ) : null}
     </tr>
+  );
+}
+
+/** A user's API tokens (metadata only), each revocable: shown on demand. */
+function UserTokens({ user }: { user: User }) {
+  const [open, setOpen] = useState(false);
+  const tokens = useLoad(() => (open ? api<TokenInfo[]>('GET', `/users/${user.id}/tokens`) : Promise.resolve(null)), [open, user.id]);
+  const revoke = useAction(async (id: string) => {
+    await api('POST', `/tokens/${id}/revoke`);
+    tokens.reload();
+  });
+  return (
+    <>
+      <button type="button" className="secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        API tokens of {user.username}
+      </button>
+      {open ? (
+        tokens.data ? (
+          tokens.data.length === 0 ? (
+            <p className="hint">No API token.</p>
+          ) : (
+            <ul className="plain" aria-label={`API tokens of ${user.username}`}>
+              {tokens.data.map((t) => (
+                <li key={t.id}>
+                  {t.name} <span className="hint">created {when(t.createdAt)}, last used {when(t.lastUsedAt)}</span>{' '}
+                  {t.revokedAt ? (
+                    <span className="tag tag-fail">revoked</span>
+                  ) : (
+                    <button type="button" className="link" onClick={() => revoke.run(t.id)}>
+                      Revoke token {t.name}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        ) : (
+          <Loading what="tokens" error={tokens.error} />
+        )
+      ) : null}
+      <ErrorText error={revoke.error} />
+    </>
   );
 }
 
