@@ -22,7 +22,12 @@ export async function ensureBuilt(): Promise<void> {
 }
 
 /** Headless Chromium as CI runs it. */
-export function launch(): Promise<Browser> {
+export async function launch(): Promise<Browser> {
+  try {
+    await access(CHROMIUM);
+  } catch {
+    throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or point FERRY_CHROMIUM at a Chromium binary`);
+  }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }
 
