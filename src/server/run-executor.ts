@@ -53,7 +53,13 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
           },
         });
         // An upload's or synthetic set's directory, or a target file, is the server's business.
-        return { ...report, source: context.sourceRef, target: context.targetRef };
+        const rec = report.reconciliation;
+        return {
+          ...report,
+          source: context.sourceRef,
+          target: context.targetRef,
+          ...(rec ? { reconciliation: { ...rec, report: { ...rec.report, source: context.sourceRef, target: context.targetRef ?? '' } } } : {}),
+        };
       } finally {
         await audit.flush();
       }

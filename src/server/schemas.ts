@@ -127,6 +127,10 @@ export const releaseStatusSchema = z
         targetRef: z.string().nullable(),
         policy: policySchema,
         digest: z.string().nullable(),
+        promotion: z
+          .object({ digest: z.string(), tier: tierSchema, promotedBy: z.string(), promotedAt: z.string() })
+          .nullable()
+          .describe("the latest promotion of this digest into the tier (who, when); null when it was not promoted (pre_production never is)"),
         approvals: z.array(releaseApprovalSchema),
         missing: z.array(z.string()).describe('stable condition codes: version_submitted, version_approved, passed:<tier>, approval:<role>, approvers:<n>'),
         lastRun: runRecordSchema.nullable(),
@@ -204,6 +208,7 @@ export const runReportSchema = z
     ),
     quarantineReasons: z.array(reasonSchema),
     quality: z.record(z.string(), json).optional().describe('KPIs, gates and findings (docs/quality.md): counts, codes and row keys only'),
+    reconciliation: z.record(z.string(), json).optional().describe('end-of-run reconciliation (docs/reconciliation.md): counts, checksums and row keys only'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .meta({ id: 'RunReport' });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { openSource } from '../../connectors/registry.js';
 import { loadContract } from '../../contract/load.js';
+import type { LoadedContract } from '../../contract/model.js';
 import { crosswalkCoverage, fieldCrosswalks } from '../../crosswalk/coverage.js';
 import { FerryError } from '../../errors.js';
 import { resolveSource, sourceRefSchema, withSourceErrors } from '../connections.js';
@@ -34,10 +35,26 @@ const coverageSchema = z
   .meta({ id: 'CrosswalkCoverage', description: 'as `ferry crosswalk coverage --json` (docs/crosswalks.md); unmapped codes are code-list values, not patient data' });
 
 /** The version `versionId` of `projectId`, materialised and loaded with its crosswalks. */
-export async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string) {
+export async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string): Promise<LoadedContract> {
   const version = await projectVersion(deps, actor, projectId, versionId, action);
-  return loadContract(await deps.runs.materialise(version));
+  // A version never changes, so its parsed contract is kept (a few per server): loading an
+  // 880-field contract takes about a second, and the workbench asks for it on every open.
+  const key = `${version.id}\u0000${version.digest}`;
+  const cache = parsedByServer.get(deps) ?? new Map<string, Promise<LoadedContract>>();
+  parsedByServer.set(deps, cache);
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = deps.runs.materialise(version).then((file) => loadContract(file));
+    loaded.catch(() => cache.delete(key));
+    cache.set(key, loaded);
+    if (cache.size > PARSED_VERSIONS) cache.delete(cache.keys().next().value!);
+  }
+  return loaded;
 }
+
+/** Parsed contract versions kept by loadVersion per server, oldest first. */
+const PARSED_VERSIONS = 16;
+const parsedByServer = new WeakMap<ServerDeps, Map<string, Promise<LoadedContract>>>();
 
 /** Crosswalk routes. */
 export function crosswalkRoutes(deps: ServerDeps) {
