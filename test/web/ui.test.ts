@@ -44,7 +44,8 @@ beforeAll(async () => {
   files = await tempDir('ferry-web-');
   const slow = path.join(files.dir, 'slow');
   const rows = ['ID,NHS_NO,SURNAME'];
-  for (let i = 1; i <= 300_000; i++) rows.push(`${i},9990000018,Slow`);
+  // Big enough that a dry run is still going after the page reconnects and the cancel arrives.
+  for (let i = 1; i <= 1_200_000; i++) rows.push(`${i},9990000018,Slow`);
   await mkdir(slow);
   await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
   const env = {
@@ -231,11 +232,14 @@ describe('the web workbench in Chromium', () => {
     // The first event stream is cut off, as a proxy or a network blip would: the page reconnects.
     // (Only the first request is intercepted: an intercepted stream would arrive all at once.)
     let cut = 0;
-    await page.route('**/events', async (route) => {
-      cut += 1;
-      await page.unroute('**/events');
-      await route.abort('connectionreset');
-    });
+    await page.route(
+      '**/events',
+      async (route) => {
+        cut += 1;
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
     await page.goto(`${P()}/runs`);
     await page.getByLabel('Contract version').selectOption(v1.id);
     await page.getByLabel('Source').selectOption('env:FERRY_SOURCE_SLOW');

@@ -163,15 +163,19 @@ export async function followEvents(path: string, onMessage: (m: SseMessage) => v
  */
 export async function followRun(path: string, onMessage: (m: SseMessage) => void, signal: AbortSignal): Promise<void> {
   let ended = false;
+  // Retry a drop at once (a blip), then back off to every 2 s while the server stays away.
+  let failures = 0;
   while (!ended && !signal.aborted) {
     try {
       await followEvents(path, (m) => {
+        failures = 0;
         if (m.event === 'end') ended = true;
         onMessage(m);
       }, signal);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 0) throw err;
     }
-    if (!ended && !signal.aborted) await new Promise((r) => setTimeout(r, 2000));
+    failures += 1;
+    if (!ended && !signal.aborted) await new Promise((r) => setTimeout(r, failures === 1 ? 200 : 2000));
   }
 }
