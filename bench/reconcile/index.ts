@@ -53,7 +53,7 @@ export async function benchReconcile(rows: number): Promise<string> {
     const tampered = await timed(() => reconcile({ contractFile: CONTRACT, runId, sourceUrl, targetUrl }));
     console.log(`reconcile (tampered) ${tampered.seconds.toFixed(1)} s`);
     return [
-      `${rows.toLocaleString('en-GB')} rows, 11 columns, PostgreSQL → PostgreSQL; reconciliation re-derives every row through the contract and compares by key-range checksums in the target. Peak RSS is sampled in the benchmark's own process, which also seeded the source and ran the load before, so it is an upper bound for a standalone `ferry reconcile`.`,
+      `${rows.toLocaleString('en-GB')} rows, 11 columns, PostgreSQL → PostgreSQL; reconciliation re-derives every row through the contract and compares by key-range checksums in the target. Peak RSS is sampled in the benchmark's own process, which also seeded the source and ran the load before, so it is an upper bound for a standalone \`ferry reconcile\`.`,
       '',
       '| step | wall time | peak RSS | result |',
       '| --- | --- | --- | --- |',
