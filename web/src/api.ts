@@ -5,6 +5,8 @@
  * EventSource cannot send an Authorization header.
  */
 
+import { SseFrames } from '../../src/server/sse-frames';
+
 const TOKEN_KEY = 'ferry.token';
 
 export interface Issue {
@@ -134,20 +136,12 @@ export async function followEvents(path: string, onMessage: (m: SseMessage) => v
   if (!res.body) return;
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  const frames = new SseFrames();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let at: number;
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) onMessage({ event, data: JSON.parse(data) });
-      }
+      for (const m of frames.push(decoder.decode(value, { stream: true }))) onMessage(m);
     }
   } catch (err) {
     if (!signal.aborted) throw err;

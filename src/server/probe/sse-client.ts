@@ -3,11 +3,9 @@
  * it yields each `event:` / `data:` block with the data parsed as JSON, and stops at the
  * stream's end, after `maxEvents`, or when `signal` aborts.
  */
+import { SseFrames, type SseEvent } from '../sse-frames.js';
 
-export interface SseEvent {
-  event: string;
-  data: unknown;
-}
+export type { SseEvent };
 
 export interface SseResponse {
   status: number;
@@ -26,20 +24,14 @@ export async function readSse(url: string, token: string, o: { maxEvents?: numbe
   }
   const max = o.maxEvents ?? 100_000;
   const decoder = new TextDecoder();
-  let buffer = '';
+  const frames = new SseFrames();
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let at: number;
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown });
+      for (const e of frames.push(decoder.decode(value, { stream: true }))) {
+        events.push(e);
         if (events.length >= max) return { status: res.status, contentType, events };
       }
     }
