@@ -32,8 +32,7 @@ export class KeySet {
       const n = this.hi.length;
       const last = n > 0 ? this.hi[n - 1] : undefined;
       if (last === undefined || k > last) {
-        // In order: extend the last interval or open one, unless a stray key of the Set is in the way.
-        if (this.rest.size > 0 && this.rest.has(k)) return false;
+        // In order, so new: integers reach the Set only when not above the last interval's end.
         if (last !== undefined && k === last + 1) this.hi[n - 1] = k;
         else {
           this.lo.push(k);
