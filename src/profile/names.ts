@@ -45,7 +45,11 @@ function splitCased(name: string): string[] {
   return words.filter((w, i) => !(/^\d+$/.test(w) && i > 0 && VERSIONED.has(words[i - 1].toLowerCase())));
 }
 
-/** Dictionary form of a word: itself, or its stem without a plural or past-tense ending (`-ies` → `-y`) when the dictionary knows that. */
+/**
+ * Dictionary form of a word: itself, its stem without a plural or past-tense ending (`-ies` →
+ * `-y`) when the dictionary knows that, or the one dictionary word it spells with vowels dropped
+ * (`ENCNTR`, `SPECIMN`, `ADMSN`).
+ */
 export function known(word: string): string | undefined {
   if (lookupWord(word)) return word;
   for (const [cut, put] of ENDINGS) {
@@ -54,7 +58,45 @@ export function known(word: string): string | undefined {
       if (lookupWord(stem)) return stem;
     }
   }
-  return undefined;
+  return devowelled(word);
+}
+
+const VOWELS = /[aeiou]/;
+
+/** A word's consonant skeleton: its first letter, then its consonants with doubled letters squeezed (admission → admsn). */
+export function skeleton(word: string): string {
+  let out = word[0] ?? '';
+  for (let i = 1; i < word.length; i++) if (!VOWELS.test(word[i]) && word[i] !== out[out.length - 1]) out += word[i];
+  return out;
+}
+
+// Dictionary words of five letters or more by skeleton; a skeleton two words share names neither.
+let bySkeleton: Map<string, string | null> | undefined;
+
+/**
+ * The dictionary word an unknown word writes with some of its vowels (and doubled letters)
+ * dropped, the commonest way legacy names shorten a word: the same consonants in the same order,
+ * every letter of the short form in the long one. Only words of four letters or more, and only
+ * when one dictionary word fits.
+ */
+function devowelled(word: string): string | undefined {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return undefined;
+  if (!bySkeleton) {
+    bySkeleton = new Map();
+    for (const w of DICTIONARY_WORDS) {
+      if (w.length < 5) continue;
+      const k = skeleton(w);
+      bySkeleton.set(k, bySkeleton.has(k) && bySkeleton.get(k) !== w ? null : w);
+    }
+  }
+  const hit = bySkeleton.get(skeleton(word));
+  return hit && hit.length > word.length && isSubsequence(word, hit) ? hit : undefined;
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let k = 0;
+  for (let i = 0; i < long.length && k < short.length; i++) if (long[i] === short[k]) k++;
+  return k === short.length;
 }
 
 // Plural and past-tense endings and what the dictionary form ends with instead (allergies → allergy).
@@ -64,9 +106,21 @@ const ENDINGS: ReadonlyArray<[string, string]> = [['ies', 'y'], ['s', ''], ['es'
  * Cuts an unknown unseparated word into dictionary pieces (fewest pieces, then longest pieces),
  * or returns it whole when it cannot be covered by at most four of them.
  */
-export function segment(word: string, upperCase = false): string[] {
+export function segment(word: string, upperCase = false, separated = false): string[] {
   if (known(word) || /^\d+$/.test(word) || word.length < 4) return [word];
+  // A word set apart by separators that reads like an ordinary word (DISPOSITION, NATIONAL) is
+  // one word the dictionary lacks, not dictionary pieces (DIS + POSITION): abbreviated compounds
+  // (PATID, FTDESC, SPELLID) are short or nearly vowelless.
+  if (separated && looksLikeWord(word)) return [word];
   return cover(word, false) ?? (upperCase ? cover(word, true) : null) ?? [word];
+}
+
+/** True for a word of six letters or more with the vowels of ordinary spelling (at least 30%). */
+export function looksLikeWord(word: string): boolean {
+  if (word.length < 6) return false;
+  let vowels = 0;
+  for (const ch of word) if (VOWELS.test(ch)) vowels++;
+  return vowels / word.length >= 0.3;
 }
 
 // Two-letter pieces that may sit next to an unknown run: common suffixes (RCVDT, RFLID). Other
@@ -122,16 +176,25 @@ function applyPhrases(words: string[]): string[] {
   const out = [...words];
   for (const [phrase, replacement] of PHRASES) {
     for (let i = 0; i + phrase.length <= out.length; i++) {
-      if (phrase.every((w, k) => out[i + k] === w)) out.splice(i, phrase.length, ...replacement);
+      if (phrase.every((w, k) => reads(out[i + k], w))) out.splice(i, phrase.length, ...replacement);
     }
   }
   return out;
 }
 
+// A written word reads as a phrase word when it is that word or an abbreviation the dictionary expands to exactly it (HOSP, hospital).
+function reads(written: string, word: string): boolean {
+  if (written === word) return true;
+  const k = known(written);
+  const alts = k ? lookupWord(k) : undefined;
+  return alts !== undefined && alts[0].length === 1 && alts[0][0] === word;
+}
+
 /** Analyses a table or column name into concept slots. */
 export function analyseName(name: string, prefix?: string): NameAnalysis {
   const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
-  const raw = splitCased(split).flatMap((w) => segment(w.toLowerCase(), w === w.toUpperCase()));
+  const cased = splitCased(split);
+  const raw = cased.flatMap((w) => segment(w.toLowerCase(), w === w.toUpperCase(), cased.length > 1));
   const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
   const slots: NameSlot[] = words.map((word, i) => {
     if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
