@@ -12,7 +12,7 @@ export interface Vendor {
   /** Seed of the synthetic PAS the vendor's rows come from; default the benchmark's seed (7). */
   seed?: number;
   /** How dates are written: a date pattern applied to the synthetic data's dd/mm/yyyy values. */
-  dateFormat: 'yyyy-mm-dd' | 'yyyymmdd' | 'dd/mm/yyyy' | 'dd.mm.yyyy';
+  dateFormat: 'yyyy-mm-dd' | 'yyyymmdd' | 'dd/mm/yyyy' | 'dd.mm.yyyy' | 'dd-mm-yyyy';
   /** True to strip the fixed-width padding of code fields. */
   unpad: boolean;
   /** Per synthetic table, the vendor's table and column names; a table mapped to null does not exist in that product. */
