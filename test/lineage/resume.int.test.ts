@@ -77,7 +77,7 @@ describe('kill -9, resume, lineage and rollback', () => {
     expect(resumed.status).toBe('succeeded');
     const [counts] = await query<{ n: number; distinct_rows: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT (l.source_table, l.source_key))::int AS distinct_rows
-         FROM _ferry_lineage l JOIN _ferry_run_ids i USING (run_no) WHERE i.run_id = '${runId}'`,
+         FROM _ferry_lineage_all l JOIN _ferry_run_ids i USING (run_no) WHERE i.run_id = '${runId}'`,
     );
     expect(counts).toEqual({ n: resumed.totals.read, distinct_rows: resumed.totals.read });
 

@@ -6,12 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { migrate } from '../../src/engine/migrate.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { openConfiguredStore } from '../../src/control/db.js';
 import { rollbackRun } from '../../src/rollback/rollback.js';
+import { lookupLineage } from '../../src/lineage/query.js';
 import { openSource } from '../../src/connectors/registry.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFixture } from '../engine/fixture.js';
@@ -95,6 +97,21 @@ describe.each(databaseKinds(() => dir))('rollback on $kind', ({ kind, create }) 
     const appended = await run('append', db.url);
     expect(appended.status).toBe('succeeded');
     expect(appended.tables.find((t) => t.table === 'address')!.loaded).toBe(40);
+    if (kind === 'postgres') {
+      // The append's integer keys went into key ranges (undo log and lineage), which rollback expands.
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const n = async (table: string) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+      expect(await n('_ferry_undo_inserted_ranges')).toBeGreaterThan(0);
+      expect(await n('_ferry_lineage_ranges')).toBeGreaterThan(0);
+      // Lineage answers for a key inside a range, both ways, as for a key recorded on its own.
+      const key = String((await c.query('SELECT max(address_id) AS k FROM address')).rows[0].k);
+      await c.end();
+      for (const by of ['target', 'source'] as const) {
+        const found = await lookupLineage({ targetUrl: db.url, query: { by, table: by === 'target' ? 'address' : 'ADDR', key } });
+        expect(found.entries.filter((e) => e.runId === appended.runId).map((e) => [e.sourceKey, e.outcome, e.targetKey])).toEqual([[key, 'loaded', key]]);
+      }
+    }
 
     const result = await rollbackRun({ targetUrl: db.url, runId: appended.runId, execute: true });
     expect(result.tables).toEqual([

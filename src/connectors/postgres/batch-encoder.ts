@@ -2,20 +2,24 @@
  * Batches of a plain-COPY load (append, or truncate without an undo log) encoded as their rows
  * are evaluated: the target rows, the undo log's inserted keys and the lineage records each go
  * into COPY text buffers, and the commit only streams those buffers. Upserts that merge by key
- * need the rows themselves and do not use this.
+ * need the rows themselves and do not use this. Consecutive integer keys go into range records
+ * (key-ranges.ts) rather than one record per row.
  */
 import type { BatchEncoder, LineageOutcome, TargetTableDef, Value } from '../connector.js';
 import { CopyChunks, escapeCopyText, type FieldEncoder } from './copy-text.js';
+import { canonicalInt, KeyRangeLines } from './key-ranges.js';
 import { LineageLines } from './lineage.js';
 import { insertedKeyPrefix } from './undo.js';
 
-/** One batch's COPY text: the target rows, the inserted keys (undo) and the lineage records. */
+/** One batch's COPY text: the target rows, the inserted keys and key ranges (undo), and the lineage records and ranges. */
 export class PgEncodedBatch {
   constructor(
     readonly rows: number,
     readonly data: Buffer[],
     readonly undoKeys: Buffer[],
+    readonly undoRanges: Buffer[],
     readonly lineage: Buffer[],
+    readonly lineageRanges: Buffer[],
   ) {}
 }
 
@@ -34,24 +38,46 @@ export class PgBatchEncoder implements BatchEncoder {
   private readonly undoKeys = new CopyChunks();
   private readonly lineageText = new CopyChunks();
   private readonly undoPrefix: string;
+  /** Position of the table's only key column when it is an integer column: its keys can go into ranges. */
+  private readonly intKey: number;
+  private readonly undoRanges: KeyRangeLines;
+  private readonly lineageRanges: KeyRangeLines;
   private rows = 0;
 
   constructor(private readonly o: PgBatchEncoderOptions) {
     this.undoPrefix = o.undo ? insertedKeyPrefix(o.undo.runNo, o.def.name) : '';
+    const pk = o.def.primaryKey.length === 1 ? o.def.columns.findIndex((c) => c.name === o.def.primaryKey[0]) : -1;
+    this.intKey = pk >= 0 && o.def.columns[pk].type === 'integer' ? pk : -1;
+    this.undoRanges = new KeyRangeLines(this.undoPrefix);
+    this.lineageRanges = new KeyRangeLines(o.lineage?.rangePrefix ?? '');
   }
 
   row(row: readonly Value[]): void {
     this.data.addRow(row, this.o.encoders);
-    if (this.o.undo) this.undoKeys.addLine(this.undoPrefix + escapeCopyText(this.o.undo.key(row)) + '\n');
+    if (this.o.undo) {
+      const k = this.intKey >= 0 ? row[this.intKey] : null;
+      const n = typeof k === 'string' ? canonicalInt(k) : NaN;
+      if (n === n) this.undoRanges.add(n);
+      else this.undoKeys.addLine(this.undoPrefix + escapeCopyText(this.o.undo.key(row)) + '\n');
+    }
     this.rows++;
   }
 
   lineage(sourceKey: string, outcome: LineageOutcome, targetKey: string | null, reason: string | null): void {
-    if (this.o.lineage) this.lineageText.addLine(this.o.lineage.line(sourceKey, outcome, targetKey, reason));
+    if (!this.o.lineage) return;
+    // A row loaded under its own integer key: source key, target key and outcome are the range's.
+    if (outcome === 'L' && targetKey === sourceKey) {
+      const n = canonicalInt(sourceKey);
+      if (n === n) {
+        this.lineageRanges.add(n);
+        return;
+      }
+    }
+    this.lineageText.addLine(this.o.lineage.line(sourceKey, outcome, targetKey, reason));
   }
 
   take(): PgEncodedBatch {
-    const batch = new PgEncodedBatch(this.rows, this.data.take(), this.undoKeys.take(), this.lineageText.take());
+    const batch = new PgEncodedBatch(this.rows, this.data.take(), this.undoKeys.take(), this.undoRanges.take(), this.lineageText.take(), this.lineageRanges.take());
     this.rows = 0;
     return batch;
   }

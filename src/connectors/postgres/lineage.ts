@@ -2,16 +2,21 @@
  * Lineage and run numbers in a PostgreSQL target. Each run gets a small integer `run_no`
  * (`_ferry_run_ids`, with the crosswalk versions recorded once per run) so the per-row tables
  * stay narrow; every batch's lineage travels by one COPY into `_ferry_lineage` inside the
- * batch's transaction. The table has no index while loading (an index would tax every batch);
- * `ferry lineage` builds the two lookup indexes the first time it is asked a question.
+ * batch's transaction. Rows loaded under their own integer key (source key = target key) are
+ * recorded as runs of consecutive keys in `_ferry_lineage_ranges` (key-ranges.ts); the view
+ * `_ferry_lineage_all` shows both as one record per source row. The tables have no index while
+ * loading (an index would tax every batch); `ferry lineage` builds the two lookup indexes the
+ * first time it is asked a question.
  */
 import type { ClientBase } from 'pg';
 import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageOutcome, LineageQuery, RunRecord } from '../connector.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
+import { canonicalInt } from './key-ranges.js';
 import { qualified } from './quote.js';
+import { insertedRangesSql } from './undo.js';
 
-/** CREATE statements for `_ferry_run_ids`, `_ferry_lineage`, `_ferry_undo` and `_ferry_undo_inserted`. */
+/** CREATE statements for `_ferry_run_ids`, the lineage tables and view, and the undo tables. */
 export function lineageSql(schema: string): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_run_ids')} (
@@ -19,6 +24,14 @@ export function lineageSql(schema: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_lineage')} (
       run_no INTEGER NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL, target_table TEXT NOT NULL,
       outcome CHAR(1) NOT NULL, target_key TEXT, reason_code TEXT)`,
+    // Source rows first_key..last_key loaded (outcome L) into the target rows with the same keys.
+    `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_lineage_ranges')} (
+      run_no INTEGER NOT NULL, source_table TEXT NOT NULL, target_table TEXT NOT NULL, first_key BIGINT NOT NULL, last_key BIGINT NOT NULL)`,
+    `CREATE OR REPLACE VIEW ${qualified(schema, '_ferry_lineage_all')} AS
+      SELECT run_no, source_table, source_key, target_table, outcome, target_key, reason_code FROM ${qualified(schema, '_ferry_lineage')}
+      UNION ALL
+      SELECT r.run_no, r.source_table, k::text, r.target_table, 'L'::char(1), k::text, NULL::text
+        FROM ${qualified(schema, '_ferry_lineage_ranges')} r, generate_series(r.first_key, r.last_key) k`,
     `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_undo')} (
       run_no INTEGER NOT NULL, table_name TEXT NOT NULL, key TEXT NOT NULL, before_image JSONB,
       PRIMARY KEY (run_no, table_name, key))`,
@@ -26,6 +39,7 @@ export function lineageSql(schema: string): string[] {
     // repeat, so this table needs no index and is filled by COPY, the cheapest write there is.
     `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_undo_inserted')} (
       run_no INTEGER NOT NULL, table_name TEXT NOT NULL, key TEXT NOT NULL)`,
+    insertedRangesSql(schema),
   ];
 }
 
@@ -39,10 +53,13 @@ function field(v: string | null): string {
 export class LineageLines {
   private readonly head: string;
   private readonly mid: string;
+  /** Leading fields of a `_ferry_lineage_ranges` line (run, source table, target table). */
+  readonly rangePrefix: string;
 
   constructor(runNo: number, sourceTable: string, targetTable: string) {
     this.head = `${runNo}\t${escapeCopyText(sourceTable)}\t`;
     this.mid = `\t${escapeCopyText(targetTable)}\t`;
+    this.rangePrefix = `${this.head}${escapeCopyText(targetTable)}\t`;
   }
 
   /** One record's COPY line, newline included. */
@@ -69,12 +86,14 @@ function* lineageCopyText(runNo: number, targetTable: string, batch: LineageBatc
 export class PgLineage {
   private readonly runIds: string;
   private readonly lineage: string;
+  private readonly ranges: string;
   private readonly runs: string;
   private readonly numbers = new Map<string, number>();
 
   constructor(schema: string) {
     this.runIds = qualified(schema, '_ferry_run_ids');
     this.lineage = qualified(schema, '_ferry_lineage');
+    this.ranges = qualified(schema, '_ferry_lineage_ranges');
     this.runs = qualified(schema, '_ferry_runs');
   }
 
@@ -107,6 +126,11 @@ export class PgLineage {
     await copyIn(c, `COPY ${this.lineage} (run_no, source_table, source_key, target_table, outcome, target_key, reason_code) FROM STDIN`, text);
   }
 
+  /** Appends key-range lines rendered by KeyRangeLines with LineageLines.rangePrefix, inside the caller's transaction. */
+  async copyRanges(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
+    await copyIn(c, `COPY ${this.ranges} (run_no, source_table, target_table, first_key, last_key) FROM STDIN`, text);
+  }
+
   /** Lineage records matching the query, oldest run first; builds the lookup indexes on first use. */
   async query(c: ClientBase, q: LineageQuery): Promise<LineageEntry[]> {
     const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [this.lineage]);
@@ -114,11 +138,21 @@ export class PgLineage {
     await c.query(`CREATE INDEX IF NOT EXISTS "_ferry_lineage_target" ON ${this.lineage} (target_table, target_key)`);
     await c.query(`CREATE INDEX IF NOT EXISTS "_ferry_lineage_source" ON ${this.lineage} (source_table, source_key)`);
     const where = q.by === 'target' ? 'l.target_table = $1 AND l.target_key = $2' : 'l.source_table = $1 AND l.source_key = $2';
+    // A range holds the key when the key is a canonical integer inside it; it is the same key on both sides.
+    const n = canonicalInt(q.key);
+    // Lineage tables written before ranges existed have none (the next run creates the table).
+    const hasRanges = n === n && (await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [this.ranges])).rows[0].ok;
+    const inRanges =
+      hasRanges
+        ? `UNION ALL SELECT run_no, source_table, $2, target_table, 'L', $2, NULL FROM ${this.ranges}
+            WHERE ${q.by === 'target' ? 'target_table' : 'source_table'} = $1 AND first_key <= $3 AND last_key >= $3`
+        : '';
     const res = await c.query(
       `SELECT i.run_id, i.crosswalks, r.status, r.contract_digest, l.source_table, l.source_key, l.target_table, l.outcome, l.target_key, l.reason_code
-         FROM ${this.lineage} l JOIN ${this.runIds} i ON i.run_no = l.run_no LEFT JOIN ${this.runs} r ON r.run_id = i.run_id
-        WHERE ${where} ORDER BY l.run_no, l.target_table`,
-      [q.table, q.key],
+         FROM (SELECT run_no, source_table, source_key, target_table, outcome, target_key, reason_code FROM ${this.lineage} l WHERE ${where} ${inRanges}) l
+         JOIN ${this.runIds} i ON i.run_no = l.run_no LEFT JOIN ${this.runs} r ON r.run_id = i.run_id
+        ORDER BY l.run_no, l.target_table`,
+      hasRanges ? [q.table, q.key, n] : [q.table, q.key],
     );
     return res.rows.map((r) => ({
       runId: r.run_id,

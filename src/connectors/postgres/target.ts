@@ -187,7 +187,9 @@ export class PgTarget implements Target {
       if (encoded) {
         if (encoded.data.length > 0) await copyIn(c, p.copy, encoded.data);
         if (encoded.undoKeys.length > 0) await this.undoBook.copyInserted(c, encoded.undoKeys);
+        if (encoded.undoRanges.length > 0) await this.undoBook.copyInsertedRanges(c, encoded.undoRanges);
         if (encoded.lineage.length > 0) await this.lineageBook.copy(c, encoded.lineage);
+        if (encoded.lineageRanges.length > 0) await this.lineageBook.copyRanges(c, encoded.lineageRanges);
         await this.book.addQuarantine(c, unit.quarantine);
         await this.book.saveCheckpoint(c, unit.checkpoint);
         return;

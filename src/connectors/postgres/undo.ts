@@ -2,7 +2,9 @@
  * The undo log of a PostgreSQL target. For the first time a run touches each key it records
  * the row as it was (`to_jsonb`) in `_ferry_undo`, or NULL when the key did not exist; keys a
  * plain COPY inserted go by COPY into the unindexed `_ferry_undo_inserted` instead, so a first
- * load pays one narrow COPY for its undo log and no index. Capture happens inside the batch's
+ * load pays one narrow COPY for its undo log and no index; runs of consecutive integer keys go
+ * into `_ferry_undo_inserted_ranges` as one record each (key-ranges.ts), and every query below
+ * reads the ranges expanded back into the keys they stand for. Capture happens inside the batch's
  * transaction with set-based statements only (no per-row queries); rollback replays the log in
  * one transaction:
  *
@@ -20,6 +22,12 @@ import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
 import { introspectSchema } from './introspect.js';
 import { ident, identList, qualified } from './quote.js';
+
+/** CREATE for `_ferry_undo_inserted_ranges`: runs of consecutive integer keys a plain COPY inserted into a table keyed by one integer column. */
+export function insertedRangesSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_undo_inserted_ranges')} (
+      run_no INTEGER NOT NULL, table_name TEXT NOT NULL, first_key BIGINT NOT NULL, last_key BIGINT NOT NULL)`;
+}
 
 /** The `_ferry_undo_inserted` COPY line prefix of one run and table; a line is prefix + escaped key + newline. */
 export function insertedKeyPrefix(runNo: number, table: string): string {
@@ -43,12 +51,19 @@ function* keyCopyText(runNo: number, table: string, keys: readonly string[]): Ge
 export class PgUndo {
   private readonly undo: string;
   private readonly inserts: string;
+  private readonly insertRanges: string;
+  /** Every inserted key, the ranges expanded: a relation with run_no, table_name and key. */
+  private readonly allInserts: string;
   private readonly runIds: string;
   private readonly runs: string;
 
   constructor(private readonly schema: string) {
     this.undo = qualified(schema, '_ferry_undo');
     this.inserts = qualified(schema, '_ferry_undo_inserted');
+    this.insertRanges = qualified(schema, '_ferry_undo_inserted_ranges');
+    // Expanded with the undo key's own text form (undo-key.ts): a JSON array of one text part.
+    this.allInserts = `(SELECT run_no, table_name, key FROM ${this.inserts}
+      UNION ALL SELECT r.run_no, r.table_name, '["' || k || '"]' FROM ${this.insertRanges} r, generate_series(r.first_key, r.last_key) k)`;
     this.runIds = qualified(schema, '_ferry_run_ids');
     this.runs = qualified(schema, '_ferry_runs');
   }
@@ -62,6 +77,11 @@ export class PgUndo {
   /** Records inserted keys already rendered as lines (insertedKeyPrefix + escaped key + newline), by COPY. */
   async copyInserted(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
     await copyIn(c, `COPY ${this.inserts} (run_no, table_name, key) FROM STDIN`, text);
+  }
+
+  /** Records runs of consecutive integer keys a plain COPY inserted, rendered by KeyRangeLines with insertedKeyPrefix, by COPY. */
+  async copyInsertedRanges(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
+    await copyIn(c, `COPY ${this.insertRanges} (run_no, table_name, first_key, last_key) FROM STDIN`, text);
   }
 
   /** Records keys a truncate-mode batch inserted; a key whose pre-run image was captured at start keeps it. */
@@ -103,7 +123,9 @@ export class PgUndo {
     refuseStatus(runId, run.rows[0].status);
     const runNo = run.rows[0].run_no;
     if (runNo === null) throw noUndo(runId);
-    const touched = `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.inserts}`;
+    // A schema last written by a Ferry without key ranges lacks the table the queries below read.
+    await c.query(insertedRangesSql(this.schema));
+    const touched = `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.allInserts} i`;
     const later = await c.query(
       `WITH t AS (${touched})
        SELECT i.run_id, count(*)::int AS n FROM t a
@@ -114,7 +136,11 @@ export class PgUndo {
     );
     if (later.rows.length > 0) throw laterRuns(runId, later.rows.map((r) => ({ runId: r.run_id, rows: r.n })));
     const tables = (
-      await c.query(`SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION SELECT table_name FROM ${this.inserts} WHERE run_no = $1 ORDER BY table_name`, [runNo])
+      await c.query(
+        `SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION SELECT table_name FROM ${this.inserts} WHERE run_no = $1
+         UNION SELECT table_name FROM ${this.insertRanges} WHERE run_no = $1 ORDER BY table_name`,
+        [runNo],
+      )
     ).rows.map((r) => r.table_name as string);
     if (tables.length === 0) await refuseIfLoaded(c, qualified(this.schema, '_ferry_checkpoints'), runId);
     const live = await introspectSchema(c, this.schema);
@@ -130,14 +156,14 @@ export class PgUndo {
 
   /** The run's keys to delete (no before-image) for a table, as a query with $1 = run_no and $2 = table. */
   private deletions(): string {
-    return `SELECT key FROM ${this.inserts} WHERE run_no = $1 AND table_name = $2
+    return `SELECT key FROM ${this.allInserts} i WHERE run_no = $1 AND table_name = $2
             UNION ALL SELECT key FROM ${this.undo} WHERE run_no = $1 AND table_name = $2 AND before_image IS NULL`;
   }
 
   /** The run's images to restore for a table ($1 = run_no, $2 = table). */
   private images(): string {
     return `SELECT u.key, u.before_image FROM ${this.undo} u WHERE u.run_no = $1 AND u.table_name = $2 AND u.before_image IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM ${this.inserts} x WHERE x.run_no = $1 AND x.table_name = $2 AND x.key = u.key)`;
+              AND NOT EXISTS (SELECT 1 FROM ${this.allInserts} x WHERE x.run_no = $1 AND x.table_name = $2 AND x.key = u.key)`;
   }
 
   private async count(c: ClientBase, runNo: number, table: string): Promise<RollbackTableResult> {
