@@ -16,6 +16,9 @@ export interface TargetColumnShape {
   identifier?: boolean;
 }
 
+// Rows a single repeated value must fill before the column counts as constant.
+const CONSTANT_EVIDENCE = 20;
+
 const UNMISTAKABLE: ReadonlySet<PatternClass> = new Set(['email', 'uuid']);
 
 // Surrogate keys are re-keyed or carried as text by the load; a UUID or short text key identifies a row as well as an integer does.
@@ -44,10 +47,16 @@ export function classFraction(p: ColumnProfile, c: PatternClass): number {
   return p.patterns.find((x) => x.class === c)?.fraction ?? 0;
 }
 
-/** Fit of a source column's values to a target column, in [0, 1]. */
-export function valueFit(t: TargetColumnShape, p: ColumnProfile): number {
+/**
+ * Fit of a source column's values to a target column, in [0, 1]. `coded`: the source is named a
+ * code and holds numbers (Millennium's `SEX_CD` code values, Epic's `APPT_STATUS_C` categories),
+ * which a crosswalk turns into the target's codes just as it would local text codes.
+ */
+export function valueFit(t: TargetColumnShape, p: ColumnProfile, coded = false): number {
   if (p.nulls + p.empties > 0 && p.distinct.count === 0) return 0.2;
   let fit = typeFit(t.type, p);
+  const numericCode = coded && t.type === 'text' && !t.identifier;
+  if (numericCode) fit = Math.max(fit, 0.85);
   if (t.identifier && t.type === 'integer' && p.dominant_pattern && TEXT_KEYS.has(p.dominant_pattern)) fit = Math.max(fit, 0.85);
   const expected = expectedPattern(t.concepts);
   if (expected) {
@@ -58,8 +67,11 @@ export function valueFit(t: TargetColumnShape, p: ColumnProfile): number {
   }
   else if (p.dominant_pattern && SPECIFIC.has(p.dominant_pattern) && t.type === 'text') fit *= 0.6;
   else if (p.dominant_pattern === 'uuid' && !t.identifier) fit *= 0.3;
+  // One value in every row (ENCNTR_TYPE_CD, a constant class code) says nothing about any row:
+  // a column whose values vary is the likelier source of a per-row fact.
+  if (p.distinct.count === 1 && (p.top_values[0]?.count ?? 0) >= CONSTANT_EVIDENCE) fit *= 0.8;
   // Local codes are translated through a crosswalk, so their own length says nothing about the target's.
-  const translated = p.dominant_pattern === 'code' && p.distinct.count <= 60;
+  const translated = (p.dominant_pattern === 'code' && p.distinct.count <= 60) || numericCode;
   if (t.length !== undefined && p.length && p.length.max > t.length && !translated) fit *= p.length.max > 2 * t.length ? 0.6 : 0.85;
   return fit;
 }

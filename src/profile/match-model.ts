@@ -14,6 +14,8 @@ export interface SourceColumn {
   isKey: boolean;
   /** The table this column refers to (declared or strong/weak candidate foreign key). */
   references: { table: string; column: string } | null;
+  /** Named a code (`SEX_CD`, `APPT_STATUS_C`) and holding numbers: code values a crosswalk translates, not quantities. */
+  coded: boolean;
 }
 
 export interface SourceTableModel {
@@ -53,11 +55,14 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
       const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
+      const analysis = analyseName(numbered.get(c.name) ?? c.name, prefix);
+      const concepts = resolveConcepts(analysis);
       return {
         table: t,
         name: c.name,
         profile: c,
-        analysis: analyseName(numbered.get(c.name) ?? c.name, prefix),
+        analysis,
+        coded: concepts.length > 1 && concepts[concepts.length - 1] === 'code' && c.inferred_type === 'integer',
         isKey: key !== null && key.length === 1 && key[0] === c.name,
         references: fk ? { table: fk.references.table, column: fk.references.columns[0] } : null,
       };

@@ -71,16 +71,25 @@ export function sameSpelling(a: NameAnalysis, b: NameAnalysis): boolean {
   return a.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase() === b.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 }
 
-// Generic words that stand for each other when neither name has the other's: the name of a
-// coded thing is its description (product_name, DESCRIPTION; test_name, code_text).
-const RELATED: ReadonlyMap<string, string> = new Map([
+// Words that stand for each other when neither name has the other's: the name of a coded thing
+// is its description (product_name, DESCRIPTION; test_name, code_text); how a patient was
+// admitted or discharged is the admission's type (NHS method, US type); a diagnosis's or
+// procedure's priority is its rank in the list (CLINICAL_DIAG_PRIORITY for the sequence); the
+// date a record was created is when the fact was recorded. Pairs of specific words count 80%.
+const RELATED_PAIRS: ReadonlyArray<[string, string]> = [
   ['name', 'description'],
-  ['description', 'name'],
-]);
+  ['method', 'type'],
+  ['sequence', 'priority'],
+  ['recorded', 'created'],
+];
+const RELATED: ReadonlyMap<string, string> = new Map(RELATED_PAIRS.flatMap(([a, b]) => [[a, b], [b, a]] as Array<[string, string]>));
+const RELATED_WEIGHT = 0.8;
 
 function related(c: string, wa: Map<string, number>, wb: Map<string, number>): number | undefined {
   const partner = RELATED.get(c);
-  return partner !== undefined && !wa.has(partner) && !wb.has(c) ? wb.get(partner) : undefined;
+  if (partner === undefined || wa.has(partner) || wb.has(c)) return undefined;
+  const w = wb.get(partner);
+  return w === undefined ? undefined : GENERIC_CONCEPTS.has(c) && GENERIC_CONCEPTS.has(partner) ? w : w * RELATED_WEIGHT;
 }
 
 /** Concepts both names share, for reasons. */

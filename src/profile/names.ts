@@ -198,6 +198,8 @@ export function analyseName(name: string, prefix?: string): NameAnalysis {
   const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
   const slots: NameSlot[] = words.map((word, i) => {
     if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
+    // A lone trailing C marks a category code (APPT_STATUS_C, SEX_C): the column holds a code, whatever its values look like.
+    if (i === words.length - 1 && i > 0 && word === 'c') return { word, alts: [['code']], unknown: false };
     const k = known(word);
     return { word, alts: k ? lookupWord(k)! : [[word]], unknown: !k && !/^\d+$/.test(word) };
   });

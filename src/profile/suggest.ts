@@ -95,7 +95,7 @@ function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: S
       let top = 0;
       for (const sc of s.columns) {
         const sim = nameSimilarity(col.analysis, t.context, sc.analysis, s.context);
-        top = Math.max(top, W_NAME * sim + W_VALUES * valueFit(shape(col), sc.profile));
+        top = Math.max(top, W_NAME * sim + W_VALUES * valueFit(shape(col), sc.profile, sc.coded));
         if (!specific && sim > 0 && !col.isKey && !col.references) specific = sharedConcepts(col.analysis, sc.analysis).some((x) => !GENERIC_CONCEPTS.has(x) && !t.context.has(x) && !s.context.has(x));
       }
       coverage += top / (W_NAME + W_VALUES);
@@ -121,12 +121,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
   for (const { c, parent } of pool) {
-    let name = nameSimilarity(col.analysis, t.context, c.analysis, c.table.context);
+    // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
+    const both = new Set([...t.context, ...c.table.context]);
+    let name = nameSimilarity(col.analysis, both, c.analysis, both);
     if (!parent) {
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
     }
-    const fit = valueFit(shape(col), c.profile);
+    const fit = valueFit(shape(col), c.profile, c.coded);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
     let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).

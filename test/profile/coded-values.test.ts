@@ -1,0 +1,86 @@
+// Round-4 value and context mechanisms: code columns holding numbers (Millennium code values,
+// Epic categories), constant columns, related words, and table words on either side as context.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSource } from '../../src/connectors/registry.js';
+import { parseDdl } from '../../src/profile/ddl.js';
+import { valueFit } from '../../src/profile/fit.js';
+import { analyseName, resolveConcepts } from '../../src/profile/names.js';
+import { nameSimilarity } from '../../src/profile/name-score.js';
+import { profileSource } from '../../src/profile/profile.js';
+import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
+import type { ColumnProfile } from '../../src/profile/types.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const concepts = (name: string) => resolveConcepts(analyseName(name));
+const none = new Set<string>();
+const sim = (a: string, b: string) => nameSimilarity(analyseName(a), none, analyseName(b), none);
+
+function numbers(distinct: number, maxLength: number, rows = 100): ColumnProfile {
+  return {
+    inferred_type: 'integer', dominant_pattern: 'integer', patterns: [{ class: 'integer', fraction: 1 }], nulls: 0, empties: 0,
+    distinct: { count: distinct, estimated: false }, length: { min: 1, max: maxLength }, top_values: [{ value: '1', count: Math.ceil(rows / distinct) }],
+  } as unknown as ColumnProfile;
+}
+
+describe('code columns holding numbers', () => {
+  it('reads a trailing C as a code', () => {
+    expect(concepts('APPT_STATUS_C')).toEqual(['appointment', 'status', 'code']);
+    expect(concepts('C')).toEqual(['c']);
+  });
+
+  it('fits a coded text target as local codes would, whatever the length of the numbers', () => {
+    const target = { type: 'text' as const, length: 1, concepts: ['attendance', 'status'] };
+    expect(valueFit(target, numbers(5, 7), true)).toBeGreaterThanOrEqual(0.85);
+    expect(valueFit(target, numbers(5, 7), false)).toBeLessThan(0.5);
+  });
+});
+
+describe('constant columns', () => {
+  it('fits a column holding one value in every row less well than one whose values vary', () => {
+    const target = { type: 'text' as const, length: 8, concepts: ['admission', 'method'] };
+    expect(valueFit(target, numbers(1, 6), true)).toBeLessThan(valueFit(target, numbers(8, 6), true));
+  });
+});
+
+describe('related words', () => {
+  it('reads an admission type as its method, a priority as the sequence, a created date as the recorded one', () => {
+    expect(sim('admission_method', 'ADMIT_TYPE_CD')).toBeGreaterThan(sim('admission_method', 'ADMIT_SRC_CD'));
+    expect(sim('sequence', 'DIAG_PRIORITY')).toBeGreaterThan(0.3);
+    expect(sim('recorded_on', 'CREATED_DT_TM')).toBeGreaterThan(sim('recorded_on', 'UPDT_DT_TM'));
+  });
+});
+
+// A Millennium-like encounter table: the admission's own words (ADMIT_) beside the table's (ENCNTR_).
+const DDL = `
+CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
+CREATE TABLE admission (spell_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), admission_method varchar(2) NOT NULL);`;
+
+let result: SuggestResult;
+let cleanup: () => Promise<void>;
+const find = (target: string) => result.suggestions.find((s) => s.target === target)!;
+
+beforeAll(async () => {
+  const t = await tempDir();
+  cleanup = t.cleanup;
+  const dir = path.join(t.dir, 'export');
+  await mkdir(dir);
+  const person = ['PERSON_ID,BIRTH_DT_TM', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00`)];
+  const encounter = ['ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD', ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`)];
+  await writeFile(path.join(dir, 'PERSON.csv'), person.join('\n') + '\n');
+  await writeFile(path.join(dir, 'ENCOUNTER.csv'), encounter.join('\n') + '\n');
+  const source = await openSource(`csv:${dir}`);
+  try {
+    result = suggestMappings(await profileSource(source, { sample: 500 }), parseDdl(DDL));
+  } finally {
+    await source.close();
+  }
+});
+afterAll(() => cleanup());
+
+describe('table words on either side are context', () => {
+  it('takes the admission type code for the admission method over the encounter type code', () => {
+    expect(find('admission.admission_method').source).toBe('ENCOUNTER.ADMIT_TYPE_CD');
+  });
+});
