@@ -44,7 +44,9 @@ export function roleSimilarity(target: { type: string; concepts: readonly string
     if (!target.concepts.includes('date') || target.concepts.includes('start') || target.concepts.includes('end')) return 0;
     const ending = target.concepts.some((c) => ENDING_EVENTS.has(c));
     const role = ending ? END_ROLE : START_ROLE;
-    const hasOwn = sourceConcepts.includes(ending ? 'end' : 'start') || (!ending && sourceConcepts.length === 1 && sourceConcepts[0] === 'date');
+    // A bare date, or a bare date and time (an instant: PROC_DT_TM in the procedure table), is the row's own date.
+    const bare = sourceConcepts.filter((c) => c !== 'time');
+    const hasOwn = sourceConcepts.includes(ending ? 'end' : 'start') || (!ending && bare.length === 1 && bare[0] === 'date');
     return hasOwn && sourceConcepts.every((c) => role.has(c)) ? ROLE_SIMILARITY : 0;
   }
   const expected = expectedPattern(target.concepts);

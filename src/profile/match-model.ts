@@ -55,7 +55,7 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
       const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
-      const analysis = analyseName(numbered.get(c.name) ?? c.name, prefix);
+      const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix), c);
       const concepts = resolveConcepts(analysis);
       return {
         table: t,
@@ -72,6 +72,16 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   for (const t of tables) for (const c of t.columns) if (c.references) { const parent = byName.get(c.references.table); if (parent) parent.inbound++; }
   return tables;
+}
+
+/**
+ * A column named for a time whose values are dates with times (HOSP_ADMSN_TIME, SPECIMN_TAKEN_TIME
+ * holding `2024-03-01 14:20:00`) is an instant: its time word also names the date.
+ */
+export function instantName(a: NameAnalysis, p: ColumnProfile): NameAnalysis {
+  if (p.inferred_type !== 'timestamp' || a.all.has('date')) return a;
+  const slots = a.slots.map((s) => (s.alts.length === 1 && s.alts[0].length === 1 && s.alts[0][0] === 'time' ? { ...s, alts: [['date', 'time']] } : s));
+  return { ...a, slots, all: new Set(slots.flatMap((s) => s.alts.flat())) };
 }
 
 /** Builds the target side from parsed DDL. */

@@ -37,8 +37,12 @@ function weights(a: NameAnalysis, other: NameAnalysis, context: ReadonlySet<stri
   // An abbreviated table prefix (RFL in RFLRCVDT) is context like a spelt-out one.
   const extraContext = new Set(expanded.filter((s) => context.has((s as { abbreviated?: string }).abbreviated!)).flatMap((s) => s.alts.flat()));
   const unknown = new Set(a.slots.filter((s) => s.unknown).map((s) => s.word));
-  for (const c of resolveConcepts(a, other.all)) {
+  const concepts = resolveConcepts(a, other.all);
+  // A date and a time in one name (BIRTH_DT_TM, PROC_DATETIME) are one instant: together they weigh as one generic word.
+  const instant = concepts.includes('date') && concepts.includes('time');
+  for (const c of concepts) {
     let w = GENERIC_CONCEPTS.has(c) ? GENERIC_WEIGHT : unknown.has(c) ? UNKNOWN_WEIGHT : 1;
+    if (instant && (c === 'date' || c === 'time')) w /= 2;
     if (context.has(c) || extraContext.has(c)) w *= CONTEXT_WEIGHT;
     if (abbreviated.has(c)) w *= ABBREVIATION_WEIGHT;
     out.set(c, Math.max(out.get(c) ?? 0, w));
@@ -74,22 +78,36 @@ export function sameSpelling(a: NameAnalysis, b: NameAnalysis): boolean {
 // Words that stand for each other when neither name has the other's: the name of a coded thing
 // is its description (product_name, DESCRIPTION; test_name, code_text); how a patient was
 // admitted or discharged is the admission's type (NHS method, US type); a diagnosis's or
-// procedure's priority is its rank in the list (CLINICAL_DIAG_PRIORITY for the sequence); the
-// date a record was created is when the fact was recorded. Pairs of specific words count 80%.
+// procedure's priority is its rank in the list (CLINICAL_DIAG_PRIORITY for the sequence); and
+// the facts a record is kept for — recorded, received, registered — happen when the record is
+// created or entered. Pairs of specific words count 80%.
 const RELATED_PAIRS: ReadonlyArray<[string, string]> = [
   ['name', 'description'],
   ['method', 'type'],
   ['sequence', 'priority'],
   ['recorded', 'created'],
+  ['recorded', 'entry'],
+  ['received', 'created'],
+  ['received', 'entry'],
+  ['registration', 'created'],
 ];
-const RELATED: ReadonlyMap<string, string> = new Map(RELATED_PAIRS.flatMap(([a, b]) => [[a, b], [b, a]] as Array<[string, string]>));
+const RELATED = new Map<string, string[]>();
+for (const [a, b] of RELATED_PAIRS) {
+  RELATED.set(a, [...(RELATED.get(a) ?? []), b]);
+  RELATED.set(b, [...(RELATED.get(b) ?? []), a]);
+}
 const RELATED_WEIGHT = 0.8;
 
 function related(c: string, wa: Map<string, number>, wb: Map<string, number>): number | undefined {
-  const partner = RELATED.get(c);
-  if (partner === undefined || wa.has(partner) || wb.has(c)) return undefined;
-  const w = wb.get(partner);
-  return w === undefined ? undefined : GENERIC_CONCEPTS.has(c) && GENERIC_CONCEPTS.has(partner) ? w : w * RELATED_WEIGHT;
+  if (wb.has(c)) return undefined;
+  let best: number | undefined;
+  for (const partner of RELATED.get(c) ?? []) {
+    const w = wb.get(partner);
+    if (w === undefined || wa.has(partner)) continue;
+    const v = GENERIC_CONCEPTS.has(c) && GENERIC_CONCEPTS.has(partner) ? w : w * RELATED_WEIGHT;
+    best = Math.max(best ?? 0, v);
+  }
+  return best;
 }
 
 /** Concepts both names share, for reasons. */

@@ -203,8 +203,19 @@ export function analyseName(name: string, prefix?: string): NameAnalysis {
     const k = known(word);
     return { word, alts: k ? lookupWord(k)! : [[word]], unknown: !k && !/^\d+$/.test(word) };
   });
-  const all = new Set(slots.flatMap((s) => s.alts.flat()));
-  return { name, slots, all };
+  const kept = dropQualifiers(slots);
+  const all = new Set(kept.flatMap((s) => s.alts.flat()));
+  return { name, slots: kept, all };
+}
+
+// Words that qualify a dating pair rather than name one end of it: `BEG_EFFECTIVE_DT_TM` and
+// `EFF_END_DATE` are the start and end of an effective period, `valid_to` its end.
+const QUALIFIERS: ReadonlySet<string> = new Set(['effective', 'eff', 'valid']);
+
+// Alone, a qualifier is the start of the period (EFF_DATE, valid); beside a start or end word it says nothing more.
+function dropQualifiers(slots: NameSlot[]): NameSlot[] {
+  const bound = slots.some((s) => !QUALIFIERS.has(s.word) && (s.alts[0].includes('start') || s.alts[0].includes('end')));
+  return bound ? slots.filter((s) => !QUALIFIERS.has(s.word)) : slots;
 }
 
 /** The concepts of a name, each slot resolved to the alternative the other name supports best (or its first). */
