@@ -2,6 +2,7 @@
  * Renders target values as map keys for uniqueness and referential-integrity sets. Values are
  * already conformed to their column types, so `1` and `"1"` in integer columns render alike.
  */
+import { canonicalInt } from '../connectors/canonical-int.js';
 import type { Value } from '../connectors/connector.js';
 
 /** True for null and the empty string: both mean "no value" after transform (docs/engine.md). */
@@ -12,14 +13,15 @@ export function isMissing(v: Value | undefined): boolean {
 /** A rendered key: a number for canonical whole numbers (a Set holds those far more cheaply than strings), else text. */
 export type KeyValue = string | number;
 
-const CANONICAL_INT = /^-?(0|[1-9]\d{0,14})$/;
-
 // Single-column keys are mostly integer surrogates: as numbers, a million of them cost about a
 // third of the memory. The mapping is one-to-one ('7' → 7, while '07' stays text), so no two
 // distinct keys of a column collide.
 function single(v: Value): KeyValue {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  if (typeof v === 'string' && v.length <= 16 && CANONICAL_INT.test(v)) return Number(v);
+  if (typeof v === 'string') {
+    const n = canonicalInt(v);
+    if (n === n) return n;
+  }
   return part(v);
 }
 

@@ -7,7 +7,8 @@
  */
 import type { BatchEncoder, LineageOutcome, TargetTableDef, Value } from '../connector.js';
 import { CopyChunks, escapeCopyText, type FieldEncoder } from './copy-text.js';
-import { canonicalInt, KeyRangeLines } from './key-ranges.js';
+import { canonicalInt } from '../canonical-int.js';
+import { KeyRangeLines } from './key-ranges.js';
 import { LineageLines } from './lineage.js';
 import { insertedKeyPrefix } from './undo.js';
 

@@ -12,7 +12,7 @@ import type { ClientBase } from 'pg';
 import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageOutcome, LineageQuery, RunRecord } from '../connector.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
-import { canonicalInt } from './key-ranges.js';
+import { canonicalInt } from '../canonical-int.js';
 import { qualified } from './quote.js';
 import { insertedRangesSql } from './undo.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalInt, KeyRangeLines } from '../../../src/connectors/postgres/key-ranges.js';
+import { canonicalInt } from '../../../src/connectors/canonical-int.js';
+import { KeyRangeLines } from '../../../src/connectors/postgres/key-ranges.js';
 
 describe('canonicalInt', () => {
   it('accepts only integers whose text a range would expand back to exactly', () => {
