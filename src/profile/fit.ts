@@ -57,6 +57,8 @@ export function valueFit(t: TargetColumnShape, p: ColumnProfile, coded = false):
   let fit = typeFit(t.type, p);
   const numericCode = coded && t.type === 'text' && !t.identifier;
   if (numericCode) fit = Math.max(fit, 0.85);
+  // The numbers of a code (RESULT_STATUS_C = 3) are not a quantity.
+  if (coded && (t.type === 'decimal' || t.type === 'integer') && !t.identifier) fit *= 0.5;
   if (t.identifier && t.type === 'integer' && p.dominant_pattern && TEXT_KEYS.has(p.dominant_pattern)) fit = Math.max(fit, 0.85);
   const expected = expectedPattern(t.concepts);
   if (expected) {

@@ -6,7 +6,7 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
-import { patternSimilarity, roleSimilarity } from './evidence.js';
+import { patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
 import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
@@ -120,6 +120,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   }
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
+  const sole = soleStatusColumn(t, col, source);
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
@@ -127,6 +128,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     if (!parent) {
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
+      if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
     }
     const fit = valueFit(shape(col), c.profile, c.coded);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
@@ -144,6 +146,21 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
+}
+
+/**
+ * The status of the table's own subject (`attendance_status` in an appointment table: attendances
+ * are encounters, as appointments are) is the source table's only status column, whatever else
+ * its name says (SCH_STATE_CD, APPT_STATUS_C). Null when the target is the status of something
+ * else (marital_status) or the source has no or several status columns.
+ */
+function soleStatusColumn(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel): SourceColumn | null {
+  const slots = col.analysis.slots;
+  if (!slots.some((s) => s.alts[0].includes('status'))) return null;
+  const ofSubject = slots.every((s) => s.alts[0].every((c) => GENERIC_CONCEPTS.has(c)) || s.alts.some((alt) => alt.some((c) => t.context.has(c))));
+  if (!ofSubject) return null;
+  const holders = source.columns.filter((c) => !c.isKey && !c.references && resolveConcepts(c.analysis, col.analysis.all).includes('status'));
+  return holders.length === 1 ? holders[0] : null;
 }
 
 function structureScore(t: TargetTableModel, col: TargetColumnModel, c: SourceColumn, source: SourceTableModel, choice: Map<string, { source: SourceTableModel | null }>): { value: number; note: string | null } {

@@ -59,7 +59,7 @@ const ENTRIES: Record<string, string> = {
   rtt: 'rtt', clock: 'clock', pathway: 'pathway',
   start: 'start', strt: 'start', st: 'start', begin: 'start', beg: 'start', commenced: 'start', started: 'start', eff: 'start', effective: 'start', valid: 'start', onset: 'start',
   end: 'end', to: 'end', until: 'end', till: 'end', stop: 'end', stp: 'end', stopped: 'end', fin: 'end', finish: 'end', ceased: 'end', expiry: 'end', en: 'end',
-  appt: 'appointment', app: 'appointment', apt: 'appointment', appointment: 'appointment encounter', appnt: 'appointment', booking: 'appointment', bkg: 'appointment',
+  appt: 'appointment encounter', app: 'appointment', apt: 'appointment', appointment: 'appointment encounter', appnt: 'appointment encounter', booking: 'appointment encounter', bkg: 'appointment',
   clin: 'clinic', clinic: 'clinic', cln: 'clinic', session: 'clinic',
   loc: 'clinic|ward', location: 'clinic|ward', dept: 'clinic|ward', department: 'clinic|ward',
   stat: 'status', status: 'status', sts: 'status', stt: 'status',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/connectors/registry.js';
 import { parseDdl } from '../../src/profile/ddl.js';
+import { patternSimilarity, ROLE_SIMILARITY } from '../../src/profile/evidence.js';
 import { valueFit } from '../../src/profile/fit.js';
 import { analyseName, resolveConcepts } from '../../src/profile/names.js';
 import { nameSimilarity } from '../../src/profile/name-score.js';
@@ -26,7 +27,7 @@ function numbers(distinct: number, maxLength: number, rows = 100): ColumnProfile
 
 describe('code columns holding numbers', () => {
   it('reads a trailing C as a code', () => {
-    expect(concepts('APPT_STATUS_C')).toEqual(['appointment', 'status', 'code']);
+    expect(concepts('APPT_STATUS_C').at(-1)).toBe('code');
     expect(concepts('C')).toEqual(['c']);
   });
 
@@ -34,6 +35,20 @@ describe('code columns holding numbers', () => {
     const target = { type: 'text' as const, length: 1, concepts: ['attendance', 'status'] };
     expect(valueFit(target, numbers(5, 7), true)).toBeGreaterThanOrEqual(0.85);
     expect(valueFit(target, numbers(5, 7), false)).toBeLessThan(0.5);
+  });
+});
+
+describe('code numbers are not quantities', () => {
+  it('fits a numeric target less from a code column than from plain numbers', () => {
+    const target = { type: 'decimal' as const, concepts: ['result', 'value'] };
+    expect(valueFit(target, numbers(3, 1), true)).toBeLessThan(valueFit(target, numbers(3, 1), false));
+  });
+});
+
+describe('identifiers named alias', () => {
+  it('credits an alias holding the only ODS codes of its table as the practice code', () => {
+    const ods = { inferred_type: 'text', dominant_pattern: 'ods_code', patterns: [{ class: 'ods_code', fraction: 1 }] } as unknown as ColumnProfile;
+    expect(patternSimilarity({ concepts: ['practice', 'code'] }, { concepts: ['organisation', 'alias'], unknownWords: false }, ods, 1)).toBe(ROLE_SIMILARITY);
   });
 });
 
@@ -54,8 +69,9 @@ describe('related words', () => {
 
 // A Millennium-like encounter table: the admission's own words (ADMIT_) beside the table's (ENCNTR_).
 const DDL = `
-CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
-CREATE TABLE admission (spell_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), admission_method varchar(2) NOT NULL);`;
+CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL, marital_status varchar(1));
+CREATE TABLE admission (spell_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), admission_method varchar(2) NOT NULL);
+CREATE TABLE outpatient_appointment (appointment_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), attendance_status varchar(1) NOT NULL);`;
 
 let result: SuggestResult;
 let cleanup: () => Promise<void>;
@@ -66,7 +82,9 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   const dir = path.join(t.dir, 'export');
   await mkdir(dir);
-  const person = ['PERSON_ID,BIRTH_DT_TM', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00`)];
+  const person = ['PERSON_ID,BIRTH_DT_TM,ACTIVE_STATUS_CD', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00,${i % 9 === 0 ? 189 : 188}`)];
+  const appointments = ['SCH_APPT_ID,PERSON_ID,BEG_DT_TM,SCH_STATE_CD', ...Array.from({ length: 120 }, (_, i) => `${80000000 + i},${20000000 + (i % 60)},2024-0${1 + (i % 9)}-1${i % 10} 09:30:00,${[4536, 4537, 4540][i % 3]}`)];
+  await writeFile(path.join(dir, 'SCH_APPT.csv'), appointments.join('\n') + '\n');
   const encounter = ['ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD', ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`)];
   await writeFile(path.join(dir, 'PERSON.csv'), person.join('\n') + '\n');
   await writeFile(path.join(dir, 'ENCOUNTER.csv'), encounter.join('\n') + '\n');
@@ -78,6 +96,16 @@ beforeAll(async () => {
   }
 });
 afterAll(() => cleanup());
+
+describe('the status of the table\'s subject', () => {
+  it('takes the appointment table\'s only status column for the attendance status, whatever it calls the status', () => {
+    expect(find('outpatient_appointment.attendance_status').source).toBe('SCH_APPT.SCH_STATE_CD');
+  });
+
+  it('does not take a patient\'s record status for the status of something else', () => {
+    expect(find('patient.marital_status').source).toBeNull();
+  });
+});
 
 describe('table words on either side are context', () => {
   it('takes the admission type code for the admission method over the encounter type code', () => {
