@@ -44,8 +44,9 @@ function typedConformer(column: TargetColumnDef): Conformer {
       const max = column.length;
       const wrong = fail('target.type', `${name} expects text but the mapping produced binary data`);
       return (v) => {
-        if (Buffer.isBuffer(v)) return wrong;
-        const s = typeof v === 'string' ? v : String(v);
+        // Strings first: nearly every value is one, and Buffer.isBuffer costs a prototype walk.
+        const s = typeof v === 'string' ? v : Buffer.isBuffer(v) ? null : String(v);
+        if (s === null) return wrong;
         if (max !== undefined && s.length > max) {
           const len = [...s].length;
           if (len > max) return fail('target.too_long', `${name} holds at most ${max} characters but the value has ${len}`);

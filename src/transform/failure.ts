@@ -28,7 +28,8 @@ export class StepFailure implements TransformFailure {
 
 /** True when a field program or step returned a failure instead of a value. */
 export function isFailure(v: unknown): v is TransformFailure {
-  return v instanceof StepFailure || (typeof v === 'object' && v !== null && (v as { failed?: unknown }).failed === true);
+  // Most values are strings: the typeof test turns them away before any prototype lookup.
+  return typeof v === 'object' && v !== null && (v instanceof StepFailure || (v as { failed?: unknown }).failed === true);
 }
 
 /** The failure for a step that needs text, a number or a code but was given binary data. */
