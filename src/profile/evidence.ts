@@ -39,8 +39,14 @@ export function patternSimilarity(target: { concepts: readonly string[] }, sourc
 // Patterns specific enough that one column holding them identifies itself.
 const CODED: ReadonlySet<string> = new Set(['nhs_number', 'postcode', 'loinc', 'snomed_ct', 'icd10', 'opcs4', 'ods_code']);
 
-/** Similarity a bare role column earns for a target column, or 0 when it is not one. */
-export function roleSimilarity(target: { type: string; concepts: readonly string[] }, sourceConcepts: readonly string[], profile: ColumnProfile): number {
+const DATING: ReadonlySet<string> = new Set(['start', 'end', 'date', 'time']);
+
+/**
+ * Similarity a bare role column earns for a target column, or 0 when it is not one. `onlyDate`:
+ * the column is its table's only date column, so when its name holds nothing but dating words
+ * (`EVENT_END_DT_TM` in an event table) it is the row's date, whichever end it names.
+ */
+export function roleSimilarity(target: { type: string; concepts: readonly string[] }, sourceConcepts: readonly string[], profile: ColumnProfile, onlyDate = false): number {
   if (sourceConcepts.length === 0) return 0;
   if (target.type === 'date' || target.type === 'timestamp') {
     if (!(profile.inferred_type === 'date' || profile.inferred_type === 'timestamp')) return 0;
@@ -50,7 +56,8 @@ export function roleSimilarity(target: { type: string; concepts: readonly string
     // A bare date, or a bare date and time (an instant: PROC_DT_TM in the procedure table), is the row's own date.
     const bare = sourceConcepts.filter((c) => c !== 'time');
     const hasOwn = sourceConcepts.includes(ending ? 'end' : 'start') || (!ending && bare.length === 1 && bare[0] === 'date');
-    return hasOwn && sourceConcepts.every((c) => role.has(c)) ? ROLE_SIMILARITY : 0;
+    if (hasOwn && sourceConcepts.every((c) => role.has(c))) return ROLE_SIMILARITY;
+    return onlyDate && sourceConcepts.every((c) => DATING.has(c)) && !(ending && sourceConcepts.includes('start')) ? ROLE_SIMILARITY : 0;
   }
   const expected = expectedPattern(target.concepts);
   if (expected && expected !== 'time' && sourceConcepts.every((c) => CODE_ROLE.has(c)) && classFraction(profile, expected) >= 0.9) return ROLE_SIMILARITY;

@@ -121,13 +121,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
   const sole = soleStatusColumn(t, col, source);
+  const dates = source.columns.filter((c) => c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp');
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
     let name = nameSimilarity(col.analysis, both, c.analysis, both);
     if (!parent) {
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
-      name = Math.max(name, roleSimilarity(shape(col), own, c.profile), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
+      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, dates.length === 1 && dates[0] === c), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
       if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
     }
     const fit = valueFit(shape(col), c.profile, c.coded);

@@ -117,6 +117,8 @@ const ENTRIES: Record<string, string> = {
   recorded: 'recorded', rec: 'recorded', recd: 'recorded', noted: 'recorded', entry: 'entry', ent: 'entry',
   performed: 'performed', perf: 'performed', done: 'performed',
   rowversion: 'updated', version: 'version', ver: 'version', sys: 'system', system: 'system',
+  // Generic database words, known so that they are never cut into dictionary pieces (HIST is not HI + ST).
+  event: 'event', evt: 'event', hist: 'history', hx: 'history', history: 'history', parent: 'parent', entity: 'entity',
   amt: 'value', total: 'total', cost: 'cost', price: 'cost', payer: 'payer', insurance: 'payer',
 };
 

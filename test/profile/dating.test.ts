@@ -31,6 +31,16 @@ describe('instants', () => {
   });
 });
 
+describe('the only date of a table', () => {
+  it('is the row date of an event-dated target when its name holds only dating words', () => {
+    const collected = { type: 'date', concepts: ['collected', 'date'] };
+    expect(roleSimilarity(collected, ['end', 'date', 'time'], timestamps)).toBe(0);
+    expect(roleSimilarity(collected, ['end', 'date', 'time'], timestamps, true)).toBe(ROLE_SIMILARITY);
+    expect(roleSimilarity(collected, ['registration', 'date'], timestamps, true)).toBe(0);
+    expect(roleSimilarity({ type: 'date', concepts: ['discharge', 'date'] }, ['start', 'date'], timestamps, true)).toBe(0);
+  });
+});
+
 describe('effective-dating pairs', () => {
   it('reads the effective or valid qualifier beside a start or end word as nothing more', () => {
     expect(concepts('END_EFFECTIVE_DT_TM')).toEqual(['end', 'date', 'time']);

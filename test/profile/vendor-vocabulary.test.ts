@@ -18,6 +18,11 @@ describe('ordinary words in separated names', () => {
     expect(concepts('NATIONAL_ID')).not.toContain('nationality');
   });
 
+  it('knows generic database words, so they are not cut into pieces either', () => {
+    expect(concepts('ENCNTR_LOC_HIST')).not.toContain('start');
+    expect(concepts('CLINICAL_EVENT')).not.toContain('entry');
+  });
+
   it('still cuts abbreviated compounds and unseparated legacy names', () => {
     expect(segment('spellid', true, true)).toEqual(['spell', 'id']);
     expect(segment('ftdesc', true, true)).toEqual(['ft', 'desc']);
