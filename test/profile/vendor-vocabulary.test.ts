@@ -41,7 +41,7 @@ describe('vowel-dropped spellings', () => {
 
   it('leaves short words and words whose letters are not in the dictionary word alone', () => {
     expect(known('nct')).toBeUndefined();
-    expect(known('parent')).toBeUndefined();
+    expect(known('taken')).toBeUndefined();
   });
 });
 
