@@ -77,7 +77,9 @@ export function decodeByteaField(field: string): Buffer {
  * characters anywhere) and it appends complete rows to the array you pass.
  */
 export class CopyTextDecoder {
-  private rest: Buffer | null = null;
+  /** The partial row carried over: chunk copies, joined only once its newline arrives. */
+  private rest: Buffer[] = [];
+  private restBytes = 0;
 
   /** `binary[i]` says whether column i is bytea and must decode to a Buffer. */
   constructor(private readonly binary: readonly boolean[]) {}
@@ -85,32 +87,40 @@ export class CopyTextDecoder {
   /** Parses every complete row in `chunk` (plus any carried-over partial row) into `out`. */
   push(chunk: Buffer, out: Value[][]): void {
     let buf = chunk;
-    if (this.rest) {
-      // Complete the carried-over row on its own rather than copying the whole chunk behind it.
+    if (this.restBytes > 0) {
+      // Complete the carried-over row on its own rather than copying the whole chunk behind it;
+      // a row spanning many chunks (a scanned letter) is joined once, not once per chunk.
       const nl = chunk.indexOf(10);
       if (nl < 0) {
-        this.rest = Buffer.concat([this.rest, chunk]);
+        this.carry(chunk);
         return;
       }
-      const row = Buffer.concat([this.rest, chunk.subarray(0, nl + 1)]);
-      this.rest = null;
+      this.rest.push(chunk.subarray(0, nl + 1));
+      const row = Buffer.concat(this.rest, this.restBytes + nl + 1);
+      this.rest = [];
+      this.restBytes = 0;
       this.parseLines(row.toString('utf8'), out);
       buf = chunk.subarray(nl + 1);
       if (buf.length === 0) return;
     }
     const last = buf.lastIndexOf(10);
     if (last < 0) {
-      this.rest = Buffer.from(buf);
+      this.carry(buf);
       return;
     }
-    // Copied, not a view: the stream may reuse the chunk's memory after we return.
-    if (last < buf.length - 1) this.rest = Buffer.from(buf.subarray(last + 1));
+    if (last < buf.length - 1) this.carry(buf.subarray(last + 1));
     this.parseLines(buf.toString('utf8', 0, last + 1), out);
+  }
+
+  // Copied, not a view: the stream may reuse the chunk's memory after push returns.
+  private carry(part: Buffer): void {
+    this.rest.push(Buffer.from(part));
+    this.restBytes += part.length;
   }
 
   /** Confirms the stream ended on a row boundary. */
   end(): void {
-    if (this.rest && this.rest.length > 0) {
+    if (this.restBytes > 0) {
       throw new FerryError('run', 'source.truncated_copy', 'the COPY stream ended in the middle of a row; the connection was probably interrupted, so rerun with --resume');
     }
   }

@@ -72,6 +72,16 @@ describe('COPY text decoding', () => {
     ]);
   });
 
+  it('reassembles a large bytea row arriving over many chunks, and the rows around it', () => {
+    const scan = Buffer.alloc(2 * 1024 * 1024);
+    for (let i = 0; i < scan.length; i++) scan[i] = (i * 31) & 0xff;
+    const text = Buffer.from(`1\t\\\\x00\n2\t\\\\x${scan.toString('hex')}\n3\t\\N\n`);
+    const rows = decode(text, [false, true], 64 * 1024 - 7);
+    expect(rows.map((r) => r[0])).toEqual(['1', '2', '3']);
+    expect((rows[1][1] as Buffer).equals(scan)).toBe(true);
+    expect(rows[2][1]).toBeNull();
+  });
+
   it('round-trips what it encodes, whatever the chunking', () => {
     const rows: Value[][] = [
       ['tab\there', 'nl\nand\r\ncrlf', 'back\\slash\\', ''],
