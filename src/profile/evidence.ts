@@ -6,6 +6,7 @@
  * pattern (`loinc_code`, `substance_sctid`) takes a bare code column whose values are that code.
  */
 import { classFraction, expectedPattern } from './fit.js';
+import type { PatternClass } from './patterns.js';
 import type { ColumnProfile } from './types.js';
 
 /** Name similarity credited to a bare role column that fits by position or by values. */
@@ -38,6 +39,12 @@ export function patternSimilarity(target: { concepts: readonly string[] }, sourc
 
 // Patterns specific enough that one column holding them identifies itself.
 const CODED: ReadonlySet<string> = new Set(['nhs_number', 'postcode', 'loinc', 'snomed_ct', 'icd10', 'opcs4', 'ods_code']);
+
+/** The coded pattern (NHS numbers, ODS codes, ICD-10, …) a target's name asks for, or null when it asks for none of them. */
+export function codedPattern(concepts: readonly string[]): PatternClass | null {
+  const expected = expectedPattern(concepts);
+  return expected && CODED.has(expected) ? expected : null;
+}
 
 const DATING: ReadonlySet<string> = new Set(['start', 'end', 'date', 'time']);
 

@@ -6,7 +6,7 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
-import { patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
+import { codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
 import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
@@ -47,6 +47,8 @@ const W_VALUES = 0.25;
 const W_STRUCTURE = 0.15;
 const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
+// What it is worth to a candidate source table that the chosen sources of the target's child tables refer to it.
+const REFERRED_BONUS = 0.1;
 const PARENT_PENALTY = 0.85;
 const GENERIC_PARENT_PENALTY = 0.5;
 const REFERENCE_FLOOR = 0.46;
@@ -73,6 +75,10 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
 
   const choice = new Map<string, { source: SourceTableModel | null; score: number }>();
   for (const t of targets) choice.set(t.table.name, chooseTable(t, sources, master));
+  // Second look with the foreign keys: a table the chosen sources of its child tables refer to
+  // is the likelier source (the diagnoses' table refers to the admissions').
+  const hints = referredByChildren(targets, choice, byName);
+  for (const t of targets) if (hints.has(t.table.name)) choice.set(t.table.name, chooseTable(t, sources, master, hints.get(t.table.name)));
 
   const suggestions: SuggestionDetail[] = [];
   for (const t of targets) {
@@ -80,21 +86,51 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
     const picked = chosen.source ? assign(t, chosen.source, byName, choice) : new Map<string, Candidate>();
     for (const col of t.columns) suggestions.push(describe(t, col, chosen, picked.get(col.column.name) ?? null, picked, chosen.source ? bestRejected(t, col, chosen.source, byName, choice) : null));
   }
-  return { suggestions, tables: targets.map((t) => ({ target: t.table.name, source: choice.get(t.table.name)!.source?.name ?? null, score: round2(choice.get(t.table.name)!.score) })) };
+  return { suggestions, tables: targets.map((t) => ({ target: t.table.name, source: choice.get(t.table.name)!.source?.name ?? null, score: round2(Math.min(1, choice.get(t.table.name)!.score)) })) };
 }
 
-function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: SourceTableModel | undefined): { source: SourceTableModel | null; score: number } {
+/**
+ * For each target table, the source tables its child tables' chosen sources refer to: when
+ * `diagnosis.spell_id` references `admission` and the diagnoses' source has one foreign key into
+ * a table that is not the source of diagnosis's other parents (the patient's), that table is
+ * where the admissions are.
+ */
+function referredByChildren(targets: TargetTableModel[], choice: Map<string, { source: SourceTableModel | null }>, byName: Map<string, SourceTableModel>): Map<string, Set<SourceTableModel>> {
+  const out = new Map<string, Set<SourceTableModel>>();
+  for (const child of targets) {
+    const from = choice.get(child.table.name)?.source;
+    if (!from) continue;
+    const parents = [...new Set(child.columns.map((c) => c.references).filter((r): r is string => r !== null && r !== child.table.name))];
+    for (const parent of parents) {
+      const others = new Set(parents.filter((p) => p !== parent).map((p) => choice.get(p)?.source?.name));
+      const referred = new Set(from.columns.map((c) => c.references?.table).filter((r): r is string => r !== undefined && r !== from.name && !others.has(r)));
+      const source = referred.size === 1 ? byName.get([...referred][0]) : undefined;
+      if (source) out.set(parent, new Set([...(out.get(parent) ?? []), source]));
+    }
+  }
+  return out;
+}
+
+function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>): { source: SourceTableModel | null; score: number } {
   let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
   const patientTable = t.context.has('patient') && t.analysis.slots.length === 1;
+  const codes = t.columns.map((col) => codedPattern(resolveConcepts(col.analysis)));
   for (const s of sources) {
     if (s.profile.rows === 0 && s.columns.length === 0) continue;
     const tableName = nameSimilarity(t.analysis, new Set(), s.analysis, new Set());
     let coverage = 0;
     let specific = false;
-    for (const col of t.columns) {
+    for (const [i, col] of t.columns.entries()) {
       let top = 0;
       for (const sc of s.columns) {
-        const sim = nameSimilarity(col.analysis, t.context, sc.analysis, s.context);
+        let sim = nameSimilarity(col.analysis, t.context, sc.analysis, s.context);
+        // A column holding the very codes the target column asks for (ODS codes for practice_code)
+        // says what the table holds, whatever it is called (PCP_CLINIC_ID, ORGANIZATION_ALIAS).
+        const coded = codes[i];
+        if (coded && classFraction(sc.profile, coded) >= 0.9) {
+          sim = Math.max(sim, ROLE_SIMILARITY);
+          specific = true;
+        }
         top = Math.max(top, W_NAME * sim + W_VALUES * valueFit(shape(col), sc.profile, sc.coded));
         if (!specific && sim > 0 && !col.isKey && !col.references) specific = sharedConcepts(col.analysis, sc.analysis).some((x) => !GENERIC_CONCEPTS.has(x) && !t.context.has(x) && !s.context.has(x));
       }
@@ -102,10 +138,14 @@ function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: S
     }
     coverage /= Math.max(1, t.columns.length);
     let score = 0.35 * tableName + 0.65 * coverage;
-    // Columns that agree only on generic words (id, start, code) and table context say nothing about what the table holds.
-    if (tableName === 0 && !specific) score *= 0.5;
+    // Columns that agree only on generic words (id, start, code) and table context say nothing
+    // about what the table holds; the foreign keys of the child tables' sources do.
+    if (tableName === 0 && !specific && !referred?.has(s)) score *= 0.5;
     // A patient table is loaded from the patient master: the table every other table refers to.
     if (patientTable && (s === master || s.context.has('master') || s.context.has('index'))) score += 0.1;
+    if (referred?.has(s)) score += REFERRED_BONUS;
+    // A table referring to the one the child tables point at is itself a child (ward stays and ADT events of an admission), not the parent.
+    else if (referred && s.columns.some((c) => [...referred].some((r) => r.name === c.references?.table))) score -= REFERRED_BONUS;
     if (score > best.score) best = { source: s, score };
   }
   return best.score >= MIN_TABLE_SCORE ? best : { source: null, score: best.score };
