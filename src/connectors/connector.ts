@@ -50,8 +50,13 @@ export interface ReadOptions {
   /** Number of leading rows (in that order) to skip: how a resumed run continues. */
   skip?: number;
   batchSize: number;
+  /** Also end a batch once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
+
+/** Default byte bound of a read batch (ReadOptions.maxBytes): ordinary rows never reach it; rows of large binary values do. */
+export const SLICE_BYTES = 16 * 1024 * 1024;
 
 export interface Source {
   readonly kind: string;

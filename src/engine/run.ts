@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Continue this earlier run from its last committed checkpoints. */
   resume?: string;
   batchSize?: number;
+  /** Bytes of binary values after which a batch commits early (default 64 MB; see table-job.ts). */
+  batchBytes?: number;
   /** Tables loaded at once (those with no foreign-key dependency between them). */
   concurrency?: number;
   /** Count source rows first so progress can show totals and ETA. */
@@ -140,6 +142,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
           source: o.source,
           target,
           batchSize,
+          batchBytes: o.batchBytes,
           resumeFrom: checkpoints.get(table),
           pilotKeys: pilot?.included.get(mapping.source),
           lookups,

@@ -3,7 +3,7 @@
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
  */
-import type { Checkpoint, CommitUnit, LineageRow, QuarantineRecord, Source, Target, TargetTableDef, Value } from '../connectors/connector.js';
+import { SLICE_BYTES, type Checkpoint, type CommitUnit, type LineageRow, type QuarantineRecord, type Source, type Target, type TargetTableDef, type Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
@@ -21,6 +21,8 @@ export interface TableJobOptions {
   /** Absent in a dry run: everything happens except the write. */
   target?: Target;
   batchSize: number;
+  /** A commit unit also closes once its binary values hold this many bytes (default BATCH_BYTES). */
+  batchBytes?: number;
   /** Where a resumed run continues; undefined for a fresh start. */
   resumeFrom?: Checkpoint;
   /** Primary keys of the source rows in the pilot subset, when running a pilot on a linked table. */
@@ -58,9 +60,18 @@ export interface TableResult extends TableCounts {
 /** Source rows read per slice: small, so rows are short-lived and an in-flight commit gets an event-loop turn every few milliseconds (250 measured best of 100–2,500); commit units are batchSize rows. */
 const READ_SLICE = 250;
 
+/**
+ * Default byte bound of a commit unit's binary values. Row counts bound ordinary batches; a
+ * table of scanned letters (a few MB each) would hold gigabytes in 10,000 rows, so its units
+ * close by bytes instead and memory stays flat whatever the values' size.
+ */
+export const BATCH_BYTES = 64 * 1024 * 1024;
+
 /** A commit unit being filled. */
 interface OpenUnit {
   read: number;
+  /** Bytes of binary values in the unit's loaded rows. */
+  bytes: number;
   loaded: number;
   quarantined: number;
   excluded: number;
@@ -74,7 +85,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function openUnit(lineage: boolean): OpenUnit {
-  return { read: 0, loaded: 0, quarantined: 0, excluded: 0, rows: [], quarantine: [], ...(lineage ? { lineage: [] } : {}) };
+  return { read: 0, bytes: 0, loaded: 0, quarantined: 0, excluded: 0, rows: [], quarantine: [], ...(lineage ? { lineage: [] } : {}) };
 }
 
 function tally(map: Map<string, ReasonCount>, rule: string, reasonCode: string): void {
@@ -128,11 +139,14 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
   // waiting for its commit then holds bytes (or, for targets without an encoder, the target
   // rows), while source rows die young. A commit unit gathers batchSize source rows.
+  const batchBytes = o.batchBytes ?? BATCH_BYTES;
+  const binaryAt = o.def.columns.flatMap((c, i) => (c.type === 'binary' ? [i] : []));
   const stream = o.source.read(mapping.source, {
     columns: program.readColumns,
     orderBy: program.orderBy,
     skip: counts.read,
     batchSize: Math.min(o.batchSize, READ_SLICE),
+    maxBytes: Math.min(SLICE_BYTES, batchBytes),
     signal: o.signal,
   });
   const keepLineage = lineage && !encoder;
@@ -179,6 +193,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       if (status === LOADED) {
         const out = program.out;
         unit.loaded++;
+        for (let b = 0; b < binaryAt.length; b++) unit.bytes += (out[binaryAt[b]] as Buffer | null)?.length ?? 0;
         onLoaded?.(out, key, warned);
         if (encoder) {
           encoder.row(out);
@@ -200,7 +215,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       unit.quarantined++;
     }
     unit.read += slice.rows.length;
-    if (unit.read >= o.batchSize) {
+    if (unit.read >= o.batchSize || unit.bytes >= batchBytes) {
       await commitUnit(unit);
       unit = openUnit(keepLineage);
     } else if (pending) {

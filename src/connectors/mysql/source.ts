@@ -7,7 +7,7 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import type { Batch, ColumnInfo, ReadOptions, SchemaInfo, Source, TableInfo, Value } from '../connector.js';
+import { SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { MysqlConfig } from './config.js';
 import { safeMysqlReason } from './errors.js';
 import { findTable, introspectDatabase } from './introspect.js';
@@ -71,9 +71,14 @@ export class MysqlSource implements Source {
     // Rows are pushed into batches from 'data' events; the stream is paused whenever a batch is
     // full and resumed only when the consumer asks for more, and mysql2 then stops reading the
     // socket, so memory holds about one batch however large the table.
-    const stream = conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: Math.min(batchSize, 1024) });
+    // Binary columns (scanned letters) also bound a batch by bytes, and the stream's own buffer
+    // to a few rows, so a table of large BLOBs holds a few of them at a time, not a thousand.
+    const binaryAt = columns.flatMap((c, i) => (c.type === 'binary' ? [i] : []));
+    const maxBytes = options.maxBytes ?? SLICE_BYTES;
+    const stream = conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: binaryAt.length > 0 ? 4 : Math.min(batchSize, 1024) });
     const ready: Value[][][] = [];
     let batch: Value[][] = [];
+    let bytes = 0;
     let ended = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
@@ -86,9 +91,11 @@ export class MysqlSource implements Source {
       const row: Value[] = new Array(width);
       for (let i = 0; i < width; i++) row[i] = readers[i](raw[i]);
       batch.push(row);
-      if (batch.length >= batchSize) {
+      for (const i of binaryAt) bytes += (row[i] as Buffer | null)?.length ?? 0;
+      if (batch.length >= batchSize || bytes >= maxBytes) {
         ready.push(batch);
         batch = [];
+        bytes = 0;
         stream.pause();
         notify();
       }

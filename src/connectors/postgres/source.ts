@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { FerryError } from '../../errors.js';
-import type { Batch, ColumnInfo, ReadOptions, SchemaInfo, Source, TableInfo, Value } from '../connector.js';
+import { SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { PgConfig } from './config.js';
 import { CopyTextDecoder } from './copy-text.js';
 import { safePgReason } from './errors.js';
@@ -91,11 +91,23 @@ export class PgSource implements Source {
     signal?.addEventListener('abort', onAbort, { once: true });
     const decoder = new CopyTextDecoder(columns.map((c) => c.type === 'binary'));
     let pending: Value[][] = [];
+    // Bytes of COPY text behind the pending rows: a batch of large bytea values ends early.
+    let bytes = 0;
+    const maxBytes = options.maxBytes ?? SLICE_BYTES;
     let finished = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         decoder.push(chunk, pending);
+        bytes += chunk.length;
+        if (bytes >= maxBytes && pending.length > 0 && pending.length < batchSize) {
+          yield { columns: names, rows: pending };
+          pending = [];
+          bytes = 0;
+          signal?.throwIfAborted();
+          continue;
+        }
         if (pending.length >= batchSize) {
+          bytes = 0;
           let i = 0;
           for (; i + batchSize <= pending.length; i += batchSize) {
             yield { columns: names, rows: pending.slice(i, i + batchSize) };

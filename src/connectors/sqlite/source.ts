@@ -8,7 +8,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import type { Batch, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import { SLICE_BYTES, type Batch, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
@@ -66,14 +66,21 @@ export class SqliteSource implements Source {
     const batchSize = Math.max(1, Math.floor(options.batchSize));
     const db = openReadonly(this.config);
     let rows: Value[][] = [];
+    // BLOB columns also bound a batch by bytes, so large scanned letters never pile up.
+    const types = new Map(info.columns.map((c) => [c.name, c.type]));
+    const binaryAt = columns.flatMap((c, i) => (types.get(c) === 'binary' ? [i] : []));
+    const maxBytes = options.maxBytes ?? SLICE_BYTES;
+    let bytes = 0;
     const iterator = db.prepare(sql).raw(true).safeIntegers(true).iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
     try {
       for (const row of iterator) {
         rows.push(fromDriver(row));
-        if (rows.length === batchSize) {
+        for (const i of binaryAt) bytes += (row[i] as Buffer | null)?.length ?? 0;
+        if (rows.length === batchSize || bytes >= maxBytes) {
           options.signal?.throwIfAborted();
           yield { columns, rows };
           rows = [];
+          bytes = 0;
           // Let other work (writes, progress, signals) run between batches.
           await nextTick();
         }
