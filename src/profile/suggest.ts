@@ -73,12 +73,13 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
   const byName = new Map(sources.map((s) => [s.name, s]));
   const master = [...sources].sort((a, b) => b.inbound - a.inbound)[0];
 
+  const fits = new Map(targets.map((t) => [t.table.name, tableFits(t, sources, master)]));
   const choice = new Map<string, { source: SourceTableModel | null; score: number }>();
-  for (const t of targets) choice.set(t.table.name, chooseTable(t, sources, master));
+  for (const t of targets) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!));
   // Second look with the foreign keys: a table the chosen sources of its child tables refer to
   // is the likelier source (the diagnoses' table refers to the admissions').
   const hints = referredByChildren(targets, choice, byName);
-  for (const t of targets) if (hints.has(t.table.name)) choice.set(t.table.name, chooseTable(t, sources, master, hints.get(t.table.name)));
+  for (const t of targets) if (hints.has(t.table.name)) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!, hints.get(t.table.name)));
 
   const suggestions: SuggestionDetail[] = [];
   for (const t of targets) {
@@ -111,8 +112,18 @@ function referredByChildren(targets: TargetTableModel[], choice: Map<string, { s
   return out;
 }
 
-function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>): { source: SourceTableModel | null; score: number } {
-  let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
+/** How well one source table fits a target table, before the foreign-key evidence of the second look. */
+interface TableFit {
+  source: SourceTableModel;
+  score: number;
+  /** Neither the table names nor any column shares a specific word or code: the score is halved unless the foreign keys vouch for it. */
+  generic: boolean;
+  /** Added after halving: the patient master's claim on a patient table. */
+  bonus: number;
+}
+
+function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: SourceTableModel | undefined): TableFit[] {
+  const out: TableFit[] = [];
   const patientTable = t.context.has('patient') && t.analysis.slots.length === 1;
   const codes = t.columns.map((col) => codedPattern(resolveConcepts(col.analysis)));
   for (const s of sources) {
@@ -137,12 +148,21 @@ function chooseTable(t: TargetTableModel, sources: SourceTableModel[], master: S
       coverage += top / (W_NAME + W_VALUES);
     }
     coverage /= Math.max(1, t.columns.length);
-    let score = 0.35 * tableName + 0.65 * coverage;
+    // A patient table is loaded from the patient master: the table every other table refers to.
+    const isMaster = patientTable && (s === master || s.context.has('master') || s.context.has('index'));
+    out.push({ source: s, score: 0.35 * tableName + 0.65 * coverage, generic: tableName === 0 && !specific, bonus: isMaster ? 0.1 : 0 });
+  }
+  return out;
+}
+
+function chooseTable(fits: TableFit[], referred?: Set<SourceTableModel>): { source: SourceTableModel | null; score: number } {
+  let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
+  for (const { source: s, score: base, generic, bonus } of fits) {
+    let score = base;
     // Columns that agree only on generic words (id, start, code) and table context say nothing
     // about what the table holds; the foreign keys of the child tables' sources do.
-    if (tableName === 0 && !specific && !referred?.has(s)) score *= 0.5;
-    // A patient table is loaded from the patient master: the table every other table refers to.
-    if (patientTable && (s === master || s.context.has('master') || s.context.has('index'))) score += 0.1;
+    if (generic && !referred?.has(s)) score *= 0.5;
+    score += bonus;
     if (referred?.has(s)) score += REFERRED_BONUS;
     // A table referring to the one the child tables point at is itself a child (ward stays and ADT events of an admission), not the parent.
     else if (referred && s.columns.some((c) => [...referred].some((r) => r.name === c.references?.table))) score -= REFERRED_BONUS;
