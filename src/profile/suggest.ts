@@ -180,7 +180,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   }
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
-  const sole = soleStatusColumn(t, col, source);
+  const sole = soleRoleColumn(t, col, source);
   const dates = source.columns.filter((c) => c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp');
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
@@ -209,18 +209,23 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   return out;
 }
 
+// Role words a table usually has one column for: its status, its code.
+const SOLE_ROLES: readonly string[] = ['status', 'code'];
+
 /**
- * The status of the table's own subject (`attendance_status` in an appointment table: attendances
- * are encounters, as appointments are) is the source table's only status column, whatever else
- * its name says (SCH_STATE_CD, APPT_STATUS_C). Null when the target is the status of something
- * else (marital_status) or the source has no or several status columns.
+ * The status or code of the table's own subject (`attendance_status` in an appointment table:
+ * attendances are encounters, as appointments are; `opcs4_code` in a procedure table) is the
+ * source table's only column with that role word, whatever else its name says (SCH_STATE_CD,
+ * APPT_STATUS_C, REF_BILL_CODE). Null when the target is the status of something else
+ * (marital_status) or the source has no or several such columns.
  */
-function soleStatusColumn(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel): SourceColumn | null {
+function soleRoleColumn(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel): SourceColumn | null {
   const slots = col.analysis.slots;
-  if (!slots.some((s) => s.alts[0].includes('status'))) return null;
+  const role = SOLE_ROLES.find((r) => slots[slots.length - 1]?.alts[0].includes(r));
+  if (!role) return null;
   const ofSubject = slots.every((s) => s.alts[0].every((c) => GENERIC_CONCEPTS.has(c)) || s.alts.some((alt) => alt.some((c) => t.context.has(c))));
   if (!ofSubject) return null;
-  const holders = source.columns.filter((c) => !c.isKey && !c.references && resolveConcepts(c.analysis, col.analysis.all).includes('status'));
+  const holders = source.columns.filter((c) => !c.isKey && !c.references && resolveConcepts(c.analysis, col.analysis.all).includes(role));
   return holders.length === 1 ? holders[0] : null;
 }
 

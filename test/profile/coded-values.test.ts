@@ -71,7 +71,8 @@ describe('related words', () => {
 const DDL = `
 CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL, marital_status varchar(1));
 CREATE TABLE admission (spell_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), admission_method varchar(2) NOT NULL);
-CREATE TABLE outpatient_appointment (appointment_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), attendance_status varchar(1) NOT NULL);`;
+CREATE TABLE outpatient_appointment (appointment_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient (patient_id), attendance_status varchar(1) NOT NULL);
+CREATE TABLE procedure (procedure_id integer PRIMARY KEY, opcs4_code varchar(5) NOT NULL);`;
 
 let result: SuggestResult;
 let cleanup: () => Promise<void>;
@@ -85,6 +86,8 @@ beforeAll(async () => {
   const person = ['PERSON_ID,BIRTH_DT_TM,ACTIVE_STATUS_CD', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00,${i % 9 === 0 ? 189 : 188}`)];
   const appointments = ['SCH_APPT_ID,PERSON_ID,BEG_DT_TM,SCH_STATE_CD', ...Array.from({ length: 120 }, (_, i) => `${80000000 + i},${20000000 + (i % 60)},2024-0${1 + (i % 9)}-1${i % 10} 09:30:00,${[4536, 4537, 4540][i % 3]}`)];
   await writeFile(path.join(dir, 'SCH_APPT.csv'), appointments.join('\n') + '\n');
+  const procedures = ['PX_REC_ID,REF_BILL_CODE', ...Array.from({ length: 80 }, (_, i) => `${500 + i},${['W40.1', 'H01.1', 'K40.1', 'Q07.4'][i % 4]}`)];
+  await writeFile(path.join(dir, 'HSP_PX_LIST.csv'), procedures.join('\n') + '\n');
   const encounter = ['ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD', ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`)];
   await writeFile(path.join(dir, 'PERSON.csv'), person.join('\n') + '\n');
   await writeFile(path.join(dir, 'ENCOUNTER.csv'), encounter.join('\n') + '\n');
@@ -97,9 +100,13 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-describe('the status of the table\'s subject', () => {
+describe('the status or code of the table\'s subject', () => {
   it('takes the appointment table\'s only status column for the attendance status, whatever it calls the status', () => {
     expect(find('outpatient_appointment.attendance_status').source).toBe('SCH_APPT.SCH_STATE_CD');
+  });
+
+  it('takes the procedure table\'s only code column for the procedure code, whatever else its name says', () => {
+    expect(find('procedure.opcs4_code').source).toBe('HSP_PX_LIST.REF_BILL_CODE');
   });
 
   it('does not take a patient\'s record status for the status of something else', () => {
