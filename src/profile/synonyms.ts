@@ -29,7 +29,7 @@ const ENTRIES: Record<string, string> = {
   firstname: 'given name', first: 'given', given: 'given', givnm: 'given name', gname: 'given name', fnam: 'given name', chrstn: 'given name', christian: 'given',
   mid: 'middle', middle: 'middle', midnm: 'middle name', mname: 'middle name', mnam: 'middle name', other: 'middle', oth: 'middle',
   nm: 'name', nam: 'name', name: 'name', nme: 'name', mnemonic: 'name', full: 'full', fullname: 'full name',
-  title: 'title', ttl: 'title', prefix: 'title', salutation: 'title',
+  title: 'title|name', ttl: 'title', prefix: 'title', salutation: 'title',
   suffix: 'suffix',
   sex: 'sex', gender: 'sex', gndr: 'sex', gend: 'sex', gen: 'sex',
   eth: 'ethnicity', ethnic: 'ethnicity', ethnicity: 'ethnicity', ethn: 'ethnicity', ethnc: 'ethnicity', race: 'ethnicity', origin: 'ethnicity',

@@ -84,3 +84,10 @@ describe('general EPR vocabulary', () => {
     expect(sim('product_name', 'ORDER_MNEMONIC')).toBeGreaterThan(0.3);
   });
 });
+
+describe('titles', () => {
+  it('reads the title of a thing as its name, and a person\'s title as the title', () => {
+    expect(resolveConcepts(analyseName('EVENT_TITLE_TEXT'), new Set(['test', 'name']))).toContain('name');
+    expect(resolveConcepts(analyseName('NAME_TITLE'), new Set(['title']))).toEqual(['name', 'title']);
+  });
+});
