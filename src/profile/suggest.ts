@@ -49,6 +49,8 @@ const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
 // What it is worth to a candidate source table that the chosen sources of the target's child tables refer to it.
 const REFERRED_BONUS = 0.1;
+// Distinct values a candidate foreign key needs before it counts as a reference to another entity.
+const MIN_REFERENCE_VALUES = 20;
 const PARENT_PENALTY = 0.85;
 const GENERIC_PARENT_PENALTY = 0.5;
 const REFERENCE_FLOOR = 0.46;
@@ -74,12 +76,18 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
   const master = [...sources].sort((a, b) => b.inbound - a.inbound)[0];
 
   const fits = new Map(targets.map((t) => [t.table.name, tableFits(t, sources, master)]));
-  const choice = new Map<string, { source: SourceTableModel | null; score: number }>();
+  let choice = new Map<string, { source: SourceTableModel | null; score: number }>();
   for (const t of targets) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!));
-  // Second look with the foreign keys: a table the chosen sources of its child tables refer to
-  // is the likelier source (the diagnoses' table refers to the admissions').
-  const hints = referredByChildren(targets, choice, byName);
-  for (const t of targets) if (hints.has(t.table.name)) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!, hints.get(t.table.name)));
+  // Second (and third) look with the foreign keys: a table the chosen sources of the target's
+  // child tables refer to is the likelier source (the diagnoses' table refers to the
+  // admissions'), and so is one referring to the chosen sources of the target's parents (the
+  // procedures' table refers to the admissions'). Two rounds let one fix carry to the next table.
+  for (let round = 0; round < 2; round++) {
+    const hints = referredByChildren(targets, choice, byName);
+    const next = new Map<string, { source: SourceTableModel | null; score: number }>();
+    for (const t of targets) next.set(t.table.name, chooseTable(fits.get(t.table.name)!, hints.get(t.table.name), parentSources(t, choice, master)));
+    choice = next;
+  }
 
   const suggestions: SuggestionDetail[] = [];
   for (const t of targets) {
@@ -104,10 +112,29 @@ function referredByChildren(targets: TargetTableModel[], choice: Map<string, { s
     const parents = [...new Set(child.columns.map((c) => c.references).filter((r): r is string => r !== null && r !== child.table.name))];
     for (const parent of parents) {
       const others = new Set(parents.filter((p) => p !== parent).map((p) => choice.get(p)?.source?.name));
-      const referred = new Set(from.columns.map((c) => c.references?.table).filter((r): r is string => r !== undefined && r !== from.name && !others.has(r)));
+      const referred = new Set(entityReferences(from).filter((r) => r !== from.name && !others.has(r)));
       const source = referred.size === 1 ? byName.get([...referred][0]) : undefined;
       if (source) out.set(parent, new Set([...(out.get(parent) ?? []), source]));
     }
+  }
+  return out;
+}
+
+/**
+ * The tables a source table's columns refer to as rows of another entity: a candidate foreign
+ * key from a code column or one with a handful of values (LINE = 1..3 inside some other table's
+ * small integer keys) is containment by chance, not a reference.
+ */
+function entityReferences(s: SourceTableModel): string[] {
+  return s.columns.filter((c) => c.references && !c.coded && c.profile.distinct.count >= MIN_REFERENCE_VALUES).map((c) => c.references!.table);
+}
+
+/** The chosen sources of a target table's parents, leaving out the patient master that nearly every table refers to. */
+function parentSources(t: TargetTableModel, choice: Map<string, { source: SourceTableModel | null }>, master: SourceTableModel | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const c of t.columns) {
+    const source = c.references && c.references !== t.table.name ? choice.get(c.references)?.source : null;
+    if (source && source !== master) out.add(source.name);
   }
   return out;
 }
@@ -155,7 +182,7 @@ function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: Sou
   return out;
 }
 
-function chooseTable(fits: TableFit[], referred?: Set<SourceTableModel>): { source: SourceTableModel | null; score: number } {
+function chooseTable(fits: TableFit[], referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number } {
   let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
   for (const { source: s, score: base, generic, bonus } of fits) {
     let score = base;
@@ -166,6 +193,10 @@ function chooseTable(fits: TableFit[], referred?: Set<SourceTableModel>): { sour
     if (referred?.has(s)) score += REFERRED_BONUS;
     // A table referring to the one the child tables point at is itself a child (ward stays and ADT events of an admission), not the parent.
     else if (referred && s.columns.some((c) => [...referred].some((r) => r.name === c.references?.table))) score -= REFERRED_BONUS;
+    if (parents && parents.size > 0) {
+      const refs = new Set(entityReferences(s));
+      score += (REFERRED_BONUS * [...parents].filter((p) => refs.has(p)).length) / parents.size;
+    }
     if (score > best.score) best = { source: s, score };
   }
   return best.score >= MIN_TABLE_SCORE ? best : { source: null, score: best.score };
