@@ -27,12 +27,15 @@ export const ENDING_EVENTS: ReadonlySet<string> = new Set(['end', 'discharge', '
  * target asks for (`organization_identifier` holding ODS codes for `practice_code`). `holders`
  * counts the table's columns with at least 90% of that pattern. A name with a word the
  * dictionary does not know is left alone: that word may be what makes it another code
- * (`REASONCODE` holds SNOMED CT codes, but of the reason, not the product).
+ * (`REASONCODE` holds SNOMED CT codes, but of the reason, not the product), unless the pattern
+ * is the NHS number, which only ever identifies the patient.
  */
 export function patternSimilarity(target: { concepts: readonly string[] }, source: { concepts: readonly string[]; unknownWords: boolean }, profile: ColumnProfile, holders: number): number {
   const expected = expectedPattern(target.concepts);
   const sourceConcepts = source.concepts;
-  if (!expected || !CODED.has(expected) || holders !== 1 || sourceConcepts.length === 0 || source.unknownWords) return 0;
+  if (!expected || !CODED.has(expected) || holders !== 1 || sourceConcepts.length === 0) return 0;
+  // An NHS number, checksummed and the patient's alone, identifies itself whatever other word the name has (NATIONAL_ID).
+  if (source.unknownWords && expected !== 'nhs_number') return 0;
   if (!IDENTIFIER_ROLE.has(sourceConcepts[sourceConcepts.length - 1])) return 0;
   return classFraction(profile, expected) >= 0.9 ? ROLE_SIMILARITY : 0;
 }
