@@ -15,15 +15,15 @@ export const ROLE_SIMILARITY = 0.55;
 const START_ROLE: ReadonlySet<string> = new Set(['start', 'date', 'time']);
 const END_ROLE: ReadonlySet<string> = new Set(['end', 'date', 'time']);
 const CODE_ROLE: ReadonlySet<string> = new Set(['code', 'id', 'value']);
-// Words that end an identifier's name: a code, id or value, or an alias (EPR products call an
-// identifier issued by another system an alias: ORGANIZATION_ALIAS holding ODS codes).
-const IDENTIFIER_ROLE: ReadonlySet<string> = new Set([...CODE_ROLE, 'alias']);
+// Words that end an identifier's name: a code, id, value or number, or an alias (EPR products call
+// an identifier issued by another system an alias: ORGANIZATION_ALIAS holding ODS codes).
+const IDENTIFIER_ROLE: ReadonlySet<string> = new Set([...CODE_ROLE, 'number', 'alias']);
 /** Concepts of events that close a record: their date is the record's end date. */
 export const ENDING_EVENTS: ReadonlySet<string> = new Set(['end', 'discharge', 'removed', 'death', 'stopped']);
 
 /**
  * Similarity an identifier column earns from its values alone: its name ends in a role word (id,
- * code, value, alias) and it is the only column of its table whose values are the coded pattern the
+ * code, value, number, alias) and it is the only column of its table whose values are the coded pattern the
  * target asks for (`organization_identifier` holding ODS codes for `practice_code`). `holders`
  * counts the table's columns with at least 90% of that pattern. A name with a word the
  * dictionary does not know is left alone: that word may be what makes it another code

@@ -126,7 +126,12 @@ function referredByChildren(targets: TargetTableModel[], choice: Map<string, { s
  * small integer keys) is containment by chance, not a reference.
  */
 function entityReferences(s: SourceTableModel): string[] {
-  return s.columns.filter((c) => c.references && !c.coded && c.profile.distinct.count >= MIN_REFERENCE_VALUES).map((c) => c.references!.table);
+  return s.columns.filter(isEntityReference).map((c) => c.references!.table);
+}
+
+/** True for a column referring to another table's rows as an entity: a foreign key, not a code or a handful of small numbers. */
+function isEntityReference(c: SourceColumn): boolean {
+  return c.references !== null && !c.coded && c.profile.distinct.count >= MIN_REFERENCE_VALUES;
 }
 
 /** The chosen sources of a target table's parents, leaving out the patient master that nearly every table refers to. */
@@ -206,8 +211,9 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const out: Candidate[] = [];
   const pool: Array<{ c: SourceColumn; parent: boolean }> = source.columns.map((c) => ({ c, parent: false }));
   for (const c of source.columns) {
-    const parent = c.references ? byName.get(c.references.table) : undefined;
-    if (parent && parent !== source) for (const pc of parent.columns) if (!pc.isKey) pool.push({ c: pc, parent: true });
+    // Only a reference to another entity leads to columns worth joining (not MRDIA_Sequence's 1..3 inside some table's keys).
+    const parent = isEntityReference(c) ? byName.get(c.references!.table) : undefined;
+    if (parent && parent !== source && !pool.some((p) => p.parent && p.c.table === parent)) for (const pc of parent.columns) if (!pc.isKey) pool.push({ c: pc, parent: true });
   }
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
@@ -343,7 +349,7 @@ function describe(
 }
 
 function joinFor(source: SourceTableModel, parentColumn: SourceColumn): { table: string; on: Record<string, string> } | null {
-  const via = source.columns.find((c) => c.references?.table === parentColumn.table.name);
+  const via = source.columns.find((c) => isEntityReference(c) && c.references?.table === parentColumn.table.name);
   return via && via.references ? { table: parentColumn.table.name, on: { [via.name]: via.references.column } } : null;
 }
 

@@ -42,7 +42,7 @@ const ENTRIES: Record<string, string> = {
   addr: 'address', address: 'address', adr: 'address', adrs: 'address', add: 'address|added', res: 'result|address', residence: 'address', home: 'address',
   ln: 'line', line: 'line|sequence', street: 'line', str: 'line', locality: 'line',
   town: 'town', city: 'town', twn: 'town', posttown: 'town',
-  cnty: 'county', county: 'county', cty: 'county', state: 'county|status', region: 'county',
+  cnty: 'county', county: 'county', cty: 'county', state: 'county|status', region: 'county', province: 'county',
   pcode: 'postcode', postcode: 'postcode', pcd: 'postcode', pc: 'postcode', zip: 'postcode', zipcode: 'postcode', pstcd: 'postcode', postal: 'postcode',
   country: 'country', ctry: 'country',
   // Organisations and staff

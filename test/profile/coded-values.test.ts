@@ -56,6 +56,7 @@ describe('NHS numbers identify themselves', () => {
   it('credits the only NHS-number column of a table even when its name has a word the dictionary lacks', () => {
     const nhs = { inferred_type: 'text', dominant_pattern: 'nhs_number', patterns: [{ class: 'nhs_number', fraction: 1 }] } as unknown as ColumnProfile;
     expect(patternSimilarity({ concepts: ['nhs', 'number'] }, { concepts: ['federal', 'id'], unknownWords: true }, nhs, 1)).toBe(ROLE_SIMILARITY);
+    expect(patternSimilarity({ concepts: ['nhs', 'number'] }, { concepts: ['govern', 'card', 'number'], unknownWords: true }, nhs, 1)).toBe(ROLE_SIMILARITY);
     const snomed = { inferred_type: 'text', dominant_pattern: 'snomed_ct', patterns: [{ class: 'snomed_ct', fraction: 1 }] } as unknown as ColumnProfile;
     expect(patternSimilarity({ concepts: ['snomed', 'id'] }, { concepts: ['reason', 'code'], unknownWords: true }, snomed, 1)).toBe(0);
   });

@@ -74,6 +74,7 @@ describe('general EPR vocabulary', () => {
   it('reads a state as a status where the other name asks for one, a term date as an end date', () => {
     expect(sim('attendance_status', 'SCH_STATE_CD')).toBeGreaterThan(sim('attendance_status', 'SCH_CD'));
     expect(sim('county', 'STATE')).toBe(1);
+    expect(sim('county', 'ADDR_Province')).toBeGreaterThan(0.6);
     expect(sim('registered_to', 'TERM_DATE')).toBeGreaterThan(0.3);
     expect(sim('substance_term', 'SUBSTANCE_TERM')).toBe(1);
   });
