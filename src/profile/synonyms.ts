@@ -57,7 +57,7 @@ const ENTRIES: Record<string, string> = {
   pri: 'priority', prio: 'priority', priority: 'priority', prty: 'priority', urg: 'priority', urgency: 'priority',
   rcvd: 'received', received: 'received', receipt: 'received', recv: 'received',
   rtt: 'rtt', clock: 'clock', pathway: 'pathway',
-  start: 'start', strt: 'start', st: 'start', begin: 'start', beg: 'start', commenced: 'start', started: 'start', eff: 'start', effective: 'start', valid: 'start', onset: 'start',
+  start: 'start', strt: 'start', st: 'start|line', begin: 'start', beg: 'start', commenced: 'start', started: 'start', eff: 'start', effective: 'start', valid: 'start', onset: 'start',
   end: 'end', to: 'end', until: 'end', till: 'end', stop: 'end', stp: 'end', stopped: 'end', fin: 'end', finish: 'end', ceased: 'end', expiry: 'end', en: 'end',
   appt: 'appointment encounter', app: 'appointment', apt: 'appointment', appointment: 'appointment encounter', appnt: 'appointment encounter', booking: 'appointment encounter', bkg: 'appointment',
   clin: 'clinic', clinic: 'clinic', cln: 'clinic', session: 'clinic',

@@ -75,6 +75,8 @@ describe('general EPR vocabulary', () => {
     expect(sim('attendance_status', 'SCH_STATE_CD')).toBeGreaterThan(sim('attendance_status', 'SCH_CD'));
     expect(sim('county', 'STATE')).toBe(1);
     expect(sim('county', 'ADDR_Province')).toBeGreaterThan(0.6);
+    expect(sim('line1', 'ADDR_StName')).toBeGreaterThan(0.3);
+    expect(sim('valid_from', 'ADDR_ST_DT')).toBeGreaterThan(0.5);
     expect(sim('registered_to', 'TERM_DATE')).toBeGreaterThan(0.3);
     expect(sim('substance_term', 'SUBSTANCE_TERM')).toBe(1);
   });
