@@ -76,7 +76,7 @@ describe('general EPR vocabulary', () => {
     expect(sim('county', 'STATE')).toBe(1);
     expect(sim('county', 'ADDR_Province')).toBeGreaterThan(0.6);
     expect(sim('line1', 'ADDR_StName')).toBeGreaterThan(0.3);
-    expect(sim('valid_from', 'ADDR_ST_DT')).toBeGreaterThan(0.5);
+    expect(sim('valid_from', 'ADDR_ST_DT')).toBeGreaterThan(sim('valid_to', 'ADDR_ST_DT'));
     expect(sim('registered_to', 'TERM_DATE')).toBeGreaterThan(0.3);
     expect(sim('substance_term', 'SUBSTANCE_TERM')).toBe(1);
   });
