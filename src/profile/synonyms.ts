@@ -69,7 +69,7 @@ const ENTRIES: Record<string, string> = {
   ip: 'inpatient', inpat: 'inpatient', inpatient: 'inpatient',
   wl: 'waiting list', wait: 'waiting', waiting: 'waiting', wlist: 'waiting list', list: 'list', elective: 'waiting list',
   added: 'added', removed: 'removed', remove: 'removed', rem: 'removed', rmvd: 'removed', planned: 'planned', intended: 'planned',
-  serv: 'service', service: 'service', spec: 'specialty', spc: 'specialty', specialty: 'specialty', speciality: 'specialty', splty: 'specialty', tfc: 'specialty', spcl: 'specialty',
+  serv: 'service|specialty', service: 'service|specialty', spec: 'specialty', spc: 'specialty', specialty: 'specialty', speciality: 'specialty', splty: 'specialty', tfc: 'specialty', spcl: 'specialty',
   proc: 'procedure', px: 'procedure', procedure: 'procedure', prc: 'procedure', prcd: 'procedure', oper: 'procedure', operation: 'procedure', opcs: 'opcs procedure', surg: 'procedure',
   diag: 'diagnosis', dx: 'diagnosis', diagnosis: 'diagnosis', dg: 'diagnosis', icd: 'icd diagnosis', condition: 'diagnosis', cond: 'diagnosis', problem: 'diagnosis',
   adm: 'admission', admit: 'admission', admitted: 'admission', admission: 'admission encounter', admn: 'admission', adms: 'admission', stay: 'stay',
@@ -118,7 +118,7 @@ const ENTRIES: Record<string, string> = {
   performed: 'performed', perf: 'performed', done: 'performed',
   rowversion: 'updated', version: 'version', ver: 'version', sys: 'system', system: 'system',
   // Generic database words, known so that they are never cut into dictionary pieces (HIST is not HI + ST).
-  event: 'event', evt: 'event', hist: 'history', hx: 'history', history: 'history', parent: 'parent', entity: 'entity',
+  event: 'event', evt: 'event', item: 'item', hist: 'history', hx: 'history', history: 'history', parent: 'parent', entity: 'entity',
   amt: 'value', total: 'total', cost: 'cost', price: 'cost', payer: 'payer', insurance: 'payer',
 };
 

@@ -21,6 +21,8 @@ describe('ordinary words in separated names', () => {
   it('knows generic database words, so they are not cut into pieces either', () => {
     expect(concepts('ENCNTR_LOC_HIST')).not.toContain('start');
     expect(concepts('CLINICAL_EVENT')).not.toContain('entry');
+    // Known, an item no longer makes ItemCode a name with a word the dictionary lacks.
+    expect(analyseName('ItemCode').slots.some((s) => s.unknown)).toBe(false);
   });
 
   it('still cuts abbreviated compounds and unseparated legacy names', () => {
@@ -50,6 +52,11 @@ describe('phrases over abbreviations', () => {
     expect(concepts('HOSP_SERV_C')).toContain('specialty');
     expect(concepts('MED_SERVICE_CD')).toContain('specialty');
     expect(concepts('service_code')).not.toContain('specialty');
+  });
+
+  it('reads a bare service as the specialty only where the other name asks for one', () => {
+    expect(sim('treatment_function', 'ServiceCode')).toBeGreaterThan(0.4);
+    expect(resolveConcepts(analyseName('ServiceRequest'), new Set(['referral']))).not.toContain('specialty');
   });
 });
 
