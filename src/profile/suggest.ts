@@ -168,9 +168,10 @@ function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: Sou
       for (const sc of s.columns) {
         let sim = nameSimilarity(col.analysis, t.context, sc.analysis, s.context);
         // A column holding the very codes the target column asks for (ODS codes for practice_code)
-        // says what the table holds, whatever it is called (PCP_CLINIC_ID, ORGANIZATION_ALIAS).
+        // says what the table holds, whatever it is called (PCP_CLINIC_ID, ORGANIZATION_ALIAS);
+        // keys are left out: Epic-style patient ids (Z1234) look like ICD-10 codes.
         const coded = codes[i];
-        if (coded && classFraction(sc.profile, coded) >= 0.9) {
+        if (coded && !sc.isKey && !sc.references && classFraction(sc.profile, coded) >= 0.9) {
           sim = Math.max(sim, ROLE_SIMILARITY);
           specific = true;
         }
@@ -223,7 +224,9 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
     let name = nameSimilarity(col.analysis, both, c.analysis, both);
-    if (!parent) {
+    // Evidence from role and values is for the row's own facts: a key or a reference to another
+    // table (PAT_ID holding Epic's Z1234, which looks like ICD-10) is no code of this row.
+    if (!parent && !c.isKey && !c.references) {
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, dates.length === 1 && dates[0] === c), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
       if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
