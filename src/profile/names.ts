@@ -110,8 +110,12 @@ export function segment(word: string, upperCase = false, separated = false): str
   if (known(word) || /^\d+$/.test(word) || word.length < 4) return [word];
   // A word set apart by separators that reads like an ordinary word (DISPOSITION, NATIONAL) is
   // one word the dictionary lacks, not dictionary pieces (DIS + POSITION): abbreviated compounds
-  // (PATID, FTDESC, SPELLID) are short or nearly vowelless.
-  if (separated && looksLikeWord(word)) return [word];
+  // (PATID, FTDESC, SPELLID) are short or nearly vowelless. Whole words run together
+  // (DISCHARGEDATE, ADMIT + DATE: every piece four letters or more) are still cut.
+  if (separated && looksLikeWord(word)) {
+    const words = cover(word, false);
+    return words && words.every((p) => p.length >= 4) ? words : [word];
+  }
   return cover(word, false) ?? (upperCase ? cover(word, true) : null) ?? [word];
 }
 

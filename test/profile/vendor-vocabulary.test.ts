@@ -25,6 +25,11 @@ describe('ordinary words in separated names', () => {
     expect(analyseName('ItemCode').slots.some((s) => s.unknown)).toBe(false);
   });
 
+  it('still cuts whole words run together', () => {
+    expect(segment('dischargedate', true, true)).toEqual(['discharge', 'date']);
+    expect(concepts('PAT_ADMITDATE')).toEqual(['patient', 'admission', 'date']);
+  });
+
   it('still cuts abbreviated compounds and unseparated legacy names', () => {
     expect(segment('spellid', true, true)).toEqual(['spell', 'id']);
     expect(segment('ftdesc', true, true)).toEqual(['ft', 'desc']);
