@@ -36,26 +36,23 @@ export const PATTERN_CLASSES = [
 ] as const;
 export type PatternClass = (typeof PATTERN_CLASSES)[number];
 
-/** Date layouts tried on every date-looking column, day-first (UK) before month-first. */
-export const DATE_FORMATS = [
-  'yyyy-mm-dd',
-  'dd/mm/yyyy',
-  'mm/dd/yyyy',
+/** Day, month and year layouts, day-first (UK) before month-first. */
+const DATE_LAYOUTS = ['yyyy-mm-dd', 'dd/mm/yyyy', 'mm/dd/yyyy', 'dd-mm-yyyy', 'mm-dd-yyyy', 'dd.mm.yyyy', 'yyyy/mm/dd'] as const;
+
+/**
+ * Date layouts tried on every date-looking column: each four-digit-year layout on its own,
+ * then with a time of day (`HH:MI:SS` or `HH:MI`, as legacy systems write instants), plus the
+ * compact and two-digit-year layouts. Dates alone come first, so a tie goes to the date.
+ */
+export const DATE_FORMATS: readonly string[] = [
+  ...DATE_LAYOUTS,
   'yyyymmdd',
-  'dd-mm-yyyy',
-  'mm-dd-yyyy',
-  'dd.mm.yyyy',
-  'yyyy/mm/dd',
   'dd/mm/yy',
   'mm/dd/yy',
   'dd-mm-yy',
-  'yyyy-mm-dd HH:MI:SS',
-  'yyyy-mm-dd HH:MI',
-  'dd/mm/yyyy HH:MI:SS',
-  'dd/mm/yyyy HH:MI',
-  'mm/dd/yyyy HH:MI',
+  ...DATE_LAYOUTS.flatMap((d) => [`${d} HH:MI:SS`, `${d} HH:MI`]),
   'yyyymmddHHMISS',
-] as const;
+];
 
 const COMPILED: Array<{ pattern: string; format: DateFormat }> = DATE_FORMATS.map((pattern) => ({ pattern, format: compileDateFormat(pattern) }));
 

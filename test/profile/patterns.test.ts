@@ -56,6 +56,13 @@ describe('date format detection', () => {
     expect(detectDateFormat(['2023-01-27T16:17:47Z'])).toMatchObject({ format: 'iso8601', hasTime: true });
   });
 
+  it('detects a time of day after any day-month-year layout, with or without seconds', () => {
+    expect(detectDateFormat(['27-01-2023 16:17', '03-02-2023 09:05'])).toMatchObject({ format: 'dd-mm-yyyy HH:MI', hasTime: true, fraction: 1 });
+    expect(detectDateFormat(['27.01.2023 16:17:47'])).toMatchObject({ format: 'dd.mm.yyyy HH:MI:SS', hasTime: true });
+    expect(detectDateFormat(['01-27-2023 16:17'])?.format).toBe('mm-dd-yyyy HH:MI');
+    expect(detectDateFormat(['27-01-2023', '03-02-2023'])).toMatchObject({ format: 'dd-mm-yyyy', hasTime: false });
+  });
+
   it('measures the share of values that parse, so defects show up as a fraction below 1', () => {
     expect(detectDateFormat(['31/07/1968', '15/01/2001', 'unknown', '00/00/0000'])?.fraction).toBeCloseTo(0.5);
   });
