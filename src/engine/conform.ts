@@ -25,12 +25,16 @@ function fail(reasonCode: string, message: string): ConformFailure {
   return { failed: true, reasonCode, message };
 }
 
-/** Builds the conformer for one target column; blank strings count as missing. */
-export function compileConformer(column: TargetColumnDef): Conformer {
+/**
+ * Builds the conformer for one target column; blank strings count as missing. `isoDates` says
+ * the values are already null or ISO calendar dates (producesIsoDate), so a date column only
+ * checks that one is there.
+ */
+export function compileConformer(column: TargetColumnDef, isoDates = false): Conformer {
   const name = column.name;
   const notNull = !column.nullable;
   const missing = notNull ? fail('target.not_null', `${name} is required by the target schema but has no value`) : null;
-  const typed = typedConformer(column);
+  const typed: Conformer = isoDates && column.type === 'date' ? (v) => v : typedConformer(column);
   return (value) => {
     if (value === null || value === undefined || value === '') return missing ?? null;
     return typed(value);

@@ -7,7 +7,7 @@ import type { Source, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { compileFieldRules, compileRowRule, type FieldCheck, type RowCheck } from '../rules/compile.js';
-import { compileField, isFailure, type CrosswalkObserver, type FieldProgram } from '../transform/compile.js';
+import { compileField, isFailure, producesIsoDate, type CrosswalkObserver, type FieldProgram } from '../transform/compile.js';
 import { compileConformer, type Conformer } from './conform.js';
 import { compileFilter } from './filter.js';
 import { loadJoin, type LoadedJoin, type LookupCache } from './joins.js';
@@ -105,7 +105,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
     .map(([name, f]) => {
       const at = targetIndex.get(name);
       if (at === undefined) throw new FerryError('contract', 'contract.unknown_target_column', `mapping ${o.table} maps field ${name}, which is not a column of target table ${o.table}`);
-      return { name, at, program: compileField(name, f, ctx), conform: compileConformer(o.def.columns[at]), checks: compileFieldRules(name, f.rules, { today: o.today }) };
+      return { name, at, program: compileField(name, f, ctx), conform: compileConformer(o.def.columns[at], producesIsoDate(f)), checks: compileFieldRules(name, f.rules, { today: o.today }) };
     });
   const unmapped = o.def.columns.map((c, at) => ({ c, at })).filter(({ c }) => !mappedNames.has(c.name)).map(({ c }) => compileConformer(c));
   const rowChecks: RowCheck[] = mapping.row_rules.map((r) =>

@@ -78,6 +78,7 @@ import { STEP_ARGS, stepParts } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { coalesceStep, compileCrosswalk, crosswalkStep, defaultStep, lookupStep, mapStep, nullIfStep } from './code-steps.js';
 import type { CompileContext, StepCompiler, StepFn } from './context.js';
+import { compileDateFormat } from './date-format.js';
 import { formatDateStep, parseDateStep } from './date-steps.js';
 import { StepFailure, type TransformFailure } from './failure.js';
 import { toDecimalStep, toIntegerStep } from './number-steps.js';
@@ -128,6 +129,26 @@ export function compileField(fieldName: string, field: FieldMapping, ctx: Compil
   if (field.crosswalk !== undefined) fns.push(compileCrosswalk(field.crosswalk, `${fieldName}.crosswalk`, ctx));
   if (field.default !== undefined) fns.push(defaultStep(field.default, `${fieldName}.default`, ctx));
   return compose(compileStart(fieldName, field, ctx), fns);
+}
+
+/**
+ * True when every value the field produces is null or an ISO calendar date: its last step is
+ * parse_date with date-only formats, with no crosswalk or default after it. The engine then
+ * skips re-checking the date when it conforms the value to a date column.
+ */
+export function producesIsoDate(field: FieldMapping): boolean {
+  if (field.crosswalk !== undefined || field.default !== undefined || field.value !== undefined) return false;
+  const last = field.steps.at(-1);
+  if (last === undefined) return false;
+  const { name, args } = stepParts(last);
+  if (name !== 'parse_date') return false;
+  const parsed = STEP_ARGS.parse_date.safeParse(args);
+  if (!parsed.success) return false;
+  try {
+    return parsed.data.formats.every((f) => !compileDateFormat(f).hasTime);
+  } catch {
+    return false;
+  }
 }
 
 /** Every lookup the contract's non-rejected fields use, deduplicated, so the engine can preload them. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../src/connectors/connector.js';
 import { contractSchema } from '../../src/contract/model.js';
-import { compileField, isFailure, lookupSpecs } from '../../src/transform/compile.js';
+import { compileField, isFailure, lookupSpecs, producesIsoDate } from '../../src/transform/compile.js';
 import { crosswalkTable } from '../../src/transform/crosswalk-table.js';
 import { context, entries, failure, field } from './harness.js';
 
@@ -160,5 +160,16 @@ describe('lookupSpecs', () => {
       { table: 'PRACTICE', key: 'ID', value: 'ODS' },
       { table: 'PRACTICE', key: 'ID', value: 'NAME' },
     ]);
+  });
+});
+
+describe('producesIsoDate', () => {
+  it('holds only when a date-only parse_date is the last thing that touches the value', () => {
+    expect(producesIsoDate(field({ from: 'A', steps: ['trim', { parse_date: { formats: ['dd/mm/yyyy', 'yyyymmdd'] } }] }))).toBe(true);
+    expect(producesIsoDate(field({ from: 'A', steps: [{ parse_date: { formats: ['dd/mm/yyyy HH:MI'] } }] }))).toBe(false);
+    expect(producesIsoDate(field({ from: 'A', steps: [{ parse_date: { formats: ['dd/mm/yyyy'] } }, 'trim'] }))).toBe(false);
+    expect(producesIsoDate(field({ from: 'A', steps: [{ parse_date: { formats: ['dd/mm/yyyy'] } }], default: 'unknown' }))).toBe(false);
+    expect(producesIsoDate(field({ from: 'A', steps: [{ parse_date: { formats: ['dd/mm/yyyy'] } }], crosswalk: 'dates' }))).toBe(false);
+    expect(producesIsoDate(field({ from: 'A' }))).toBe(false);
   });
 });

@@ -44,6 +44,9 @@ export class PgBatchEncoder implements BatchEncoder {
   private readonly undoRanges: KeyRangeLines;
   private readonly lineageRanges: KeyRangeLines;
   private rows = 0;
+  /** The last row's key text and its canonicalInt: lineage of the same row asks again. */
+  private lastKey = '';
+  private lastNum = NaN;
 
   constructor(private readonly o: PgBatchEncoderOptions) {
     this.undoPrefix = o.undo ? insertedKeyPrefix(o.undo.runNo, o.def.name) : '';
@@ -58,6 +61,10 @@ export class PgBatchEncoder implements BatchEncoder {
     if (this.o.undo) {
       const k = this.intKey >= 0 ? row[this.intKey] : null;
       const n = typeof k === 'string' ? canonicalInt(k) : NaN;
+      if (typeof k === 'string') {
+        this.lastKey = k;
+        this.lastNum = n;
+      }
       if (n === n) this.undoRanges.add(n);
       else this.undoKeys.addLine(this.undoPrefix + escapeCopyText(this.o.undo.key(row)) + '\n');
     }
@@ -68,7 +75,7 @@ export class PgBatchEncoder implements BatchEncoder {
     if (!this.o.lineage) return;
     // A row loaded under its own integer key: source key, target key and outcome are the range's.
     if (outcome === 'L' && targetKey === sourceKey) {
-      const n = canonicalInt(sourceKey);
+      const n = sourceKey === this.lastKey ? this.lastNum : canonicalInt(sourceKey);
       if (n === n) {
         this.lineageRanges.add(n);
         return;
