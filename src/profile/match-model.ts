@@ -3,7 +3,7 @@
  * context (the table name and the column prefix its columns share), keys and foreign keys.
  */
 import type { DdlColumn, DdlTable } from './ddl.js';
-import { analyseName, known, resolveConcepts, type NameAnalysis } from './names.js';
+import { analyseName, known, resolveConcepts, splitWords, type NameAnalysis } from './names.js';
 import type { ColumnProfile, SourceProfile, TableProfile } from './types.js';
 
 export interface SourceColumn {
@@ -47,6 +47,7 @@ export interface TargetTableModel {
 
 /** Builds the source side from a profile. */
 export function sourceModel(profile: SourceProfile): SourceTableModel[] {
+  const idWord = keySuffix(profile);
   const tables = profile.tables.map((tp) => {
     const key = tp.candidate_keys[0]?.columns ?? null;
     const analysis = analyseName(tp.name);
@@ -55,15 +56,16 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
       const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
-      const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix), c);
+      const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix, idWord), c);
       const concepts = resolveConcepts(analysis);
+      const isKey = key !== null && key.length === 1 && key[0] === c.name;
       return {
         table: t,
         name: c.name,
         profile: c,
         analysis,
-        coded: concepts.length > 1 && concepts[concepts.length - 1] === 'code' && c.inferred_type === 'integer',
-        isKey: key !== null && key.length === 1 && key[0] === c.name,
+        coded: concepts.length > 1 && c.inferred_type === 'integer' && (concepts[concepts.length - 1] === 'code' || (!isKey && !fk && referenceValueId(concepts, c, tp.rows))),
+        isKey,
         references: fk ? { table: fk.references.table, column: fk.references.columns[0] } : null,
       };
     });
@@ -72,6 +74,45 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   for (const t of tables) for (const c of t.columns) if (c.references) { const parent = byName.get(c.references.table); if (parent) parent.inbound++; }
   return tables;
+}
+
+// Tables whose keys must share a last word before it is read as the schema's identifier word.
+const MIN_SUFFIX_TABLES = 3;
+
+/**
+ * The word a schema ends its table keys with when the dictionary does not already read it as an
+ * identifier (iPM's REFNO: PATNT_REFNO, SCHDL_REFNO, PRVSP_REFNO): a convention the schema uses
+ * for most of its keyed tables (at least three, and half) says what that word means in every
+ * column, keys or not. Undefined when no word qualifies.
+ */
+export function keySuffix(profile: SourceProfile): string | undefined {
+  const counts = new Map<string, number>();
+  let keyed = 0;
+  for (const tp of profile.tables) {
+    const key = tp.candidate_keys[0]?.columns;
+    if (!key || key.length !== 1) continue;
+    keyed++;
+    const words = splitWords(key[0]);
+    if (words.length < 2) continue;
+    const last = words[words.length - 1];
+    counts.set(last, (counts.get(last) ?? 0) + 1);
+  }
+  let best: [string, number] | undefined;
+  for (const e of counts) if (!best || e[1] > best[1]) best = e;
+  if (!best || best[1] < MIN_SUFFIX_TABLES || best[1] < keyed / 2) return undefined;
+  return resolveConcepts(analyseName(best[0])).includes('id') ? undefined : best[0];
+}
+
+// Distinct values below which an identifier neither a key nor a reference holds reference values.
+const MAX_REFERENCE_VALUES = 60;
+
+/**
+ * An identifier column that is neither its table's key nor a reference to a table of the source,
+ * holding a few numbers repeated over many rows, identifies reference values (iPM's SEXXX_REFNO,
+ * OpenMRS's concept ids): code values a crosswalk translates, as a `*_CD` column's are.
+ */
+export function referenceValueId(concepts: readonly string[], p: ColumnProfile, rows: number): boolean {
+  return concepts[concepts.length - 1] === 'id' && p.distinct.count > 0 && p.distinct.count <= MAX_REFERENCE_VALUES && rows >= 4 * p.distinct.count;
 }
 
 /**

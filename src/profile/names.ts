@@ -194,13 +194,17 @@ function reads(written: string, word: string): boolean {
   return alts !== undefined && alts[0].length === 1 && alts[0][0] === word;
 }
 
-/** Analyses a table or column name into concept slots. */
-export function analyseName(name: string, prefix?: string): NameAnalysis {
+/**
+ * Analyses a table or column name into concept slots. `idWord`: the word a schema ends its table
+ * keys with (REFNO in PATNT_REFNO, SCHDL_REFNO, …), read as an identifier wherever it appears.
+ */
+export function analyseName(name: string, prefix?: string, idWord?: string): NameAnalysis {
   const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
   const cased = splitCased(split);
-  const raw = cased.flatMap((w) => segment(w.toLowerCase(), w === w.toUpperCase(), cased.length > 1));
+  const raw = cased.flatMap((w) => (w.toLowerCase() === idWord ? [idWord] : segment(w.toLowerCase(), w === w.toUpperCase(), cased.length > 1)));
   const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
   const slots: NameSlot[] = words.map((word, i) => {
+    if (word === idWord) return { word, alts: [['id']], unknown: false };
     if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
     // A lone trailing C marks a category code (APPT_STATUS_C, SEX_C): the column holds a code, whatever its values look like.
     if (i === words.length - 1 && i > 0 && word === 'c') return { word, alts: [['code']], unknown: false };

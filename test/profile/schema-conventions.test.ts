@@ -1,0 +1,71 @@
+// Conventions a schema uses throughout, learned from its keys: when most tables' keys end in the
+// same word the dictionary does not know (an invented `_RRN`, "relative record number"), that
+// word is an identifier in every column, and such an identifier that is neither a key nor a
+// reference and holds a few repeated numbers identifies reference values (a code a crosswalk
+// translates). The schema below is an invented convention, not any product's.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSource } from '../../src/connectors/registry.js';
+import { parseDdl } from '../../src/profile/ddl.js';
+import { profileSource } from '../../src/profile/profile.js';
+import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
+import { analyseName } from '../../src/profile/names.js';
+import { nameSimilarity } from '../../src/profile/name-score.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const DDL = `
+CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
+CREATE TABLE admission (spell_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient(patient_id), admitted_on date NOT NULL, treatment_function varchar(3));
+CREATE TABLE allergy (allergy_id integer PRIMARY KEY, patient_id integer NOT NULL REFERENCES patient(patient_id), reaction_severity varchar(1));`;
+
+let result: SuggestResult;
+let cleanup: () => Promise<void>;
+const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
+
+beforeAll(async () => {
+  const t = await tempDir();
+  cleanup = t.cleanup;
+  const dir = path.join(t.dir, 'export');
+  await mkdir(dir);
+  const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 9}`;
+  const files: Record<string, string[]> = {
+    PATIENT: ['PATIENT_RRN,BIRTH_DATE', ...Array.from({ length: 80 }, (_, i) => `${5000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
+    // The admissions' key shares no word with spell_id; SPCLT_RRN holds a handful of specialty reference values.
+    HOSP_SPELL: ['HSPL_RRN,PATIENT_RRN,ADMIT_DATE,SPCLT_RRN', ...Array.from({ length: 120 }, (_, i) => `${70000 + i * 3},${5000 + (i % 80)},${day(i)},${200 + (i % 6)}`)],
+    ALLERGY: ['ALGY_RRN,PATIENT_RRN,SEVRT_RRN', ...Array.from({ length: 90 }, (_, i) => `${90000 + i * 7},${5000 + (i % 80)},${300 + (i % 3)}`)],
+  };
+  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
+  const src = await openSource(`csv:${dir}`);
+  try {
+    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
+  } finally {
+    await src.close();
+  }
+});
+afterAll(() => cleanup());
+
+describe('a key suffix the schema uses throughout', () => {
+  it('reads as an identifier in keys whose other word says nothing', () => {
+    expect(source('admission.spell_id')).toBe('HOSP_SPELL.HSPL_RRN');
+    expect(source('allergy.allergy_id')).toBe('ALLERGY.ALGY_RRN');
+  });
+
+  it('makes a non-key identifier with a few repeated numbers a coded value', () => {
+    expect(source('admission.treatment_function')).toBe('HOSP_SPELL.SPCLT_RRN');
+    expect(source('allergy.reaction_severity')).toBe('ALLERGY.SEVRT_RRN');
+  });
+});
+
+describe('abbreviations of two words', () => {
+  const none = new Set<string>();
+  const sim = (a: string, b: string) => nameSimilarity(analyseName(a), none, analyseName(b), none);
+
+  it('reads a word abbreviating two adjacent words in either order (SORRF: source of referral)', () => {
+    expect(sim('SORRF_CD', 'referral_source')).toBeGreaterThan(0.5);
+  });
+
+  it('does not read a word as the two concepts one word expands to (SPECT is no spell encounter)', () => {
+    expect(sim('SPECT_CD', 'spell_id')).toBeLessThan(0.3);
+  });
+});
