@@ -21,7 +21,14 @@ const UNKNOWN_WEIGHT = 0.5;
 export function resolveAbbreviations(a: NameAnalysis, other: NameAnalysis): NameAnalysis {
   if (!a.slots.some((s) => s.unknown)) return a;
   const words = resolveConcepts(other, a.all);
-  const phrases = [...words.map((w) => [w]), ...words.slice(1).map((w, i) => [words[i], w])];
+  // Two adjacent words of the other name, in either order (MARST, marital status; SORRF, source
+  // of referral); never two concepts one word expands to (SPECT is not `spell encounter`).
+  const slotWords = other.slots.map((s) => resolveConcepts({ ...other, slots: [s] }, a.all));
+  const pairs = slotWords.slice(1).flatMap((w, i) => {
+    const [x, y] = [slotWords[i][slotWords[i].length - 1], w[0]];
+    return x && y && x !== y ? [[x, y], [y, x]] : [];
+  });
+  const phrases = [...words.map((w) => [w]), ...pairs];
   const slots = a.slots.map((slot) => {
     if (!slot.unknown) return slot;
     const hit = phrases.find((p) => isAbbreviation(slot.word, p.join('')) || p.some((w) => w === slot.word));
