@@ -2,9 +2,10 @@
  * Builds the benchmark's source data sets deterministically: the synthetic PAS exactly as
  * `ferry synth` writes it, the same rows renamed and reformatted into the "camel" and "terse"
  * vendors' conventions, the "nordic" and "fhir" vendors (held out in round 2), the
- * "millennium" and "clarity" vendors (held out in round 3) and the round-4 held-out "ipm" and
- * "openmrs" vendors from synthetic PAS rows of their own seeds, and the Synthea CSV sample kept in
- * bench/automap/data/synthea (Apache-2.0, see its NOTICE.md).
+ * "millennium" and "clarity" vendors (held out in round 3), the round-4 held-out "ipm" and
+ * "openmrs" vendors and the round-5 held-out "vendor5a" and "vendor5b" vendors
+ * (bench/automap/vendors-round5.ts) from synthetic PAS rows of their own seeds, and the Synthea
+ * CSV sample kept in bench/automap/data/synthea (Apache-2.0, see its NOTICE.md).
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { CAMEL, TERSE, type Vendor } from './vendors.js';
 import { FHIR, NORDIC } from './vendors-heldout.js';
 import { CLARITY, MILLENNIUM } from './vendors-round3.js';
 import { IPM, OPENMRS } from './vendors-round4.js';
+import { VENDOR5A, VENDOR5B } from './vendors-round5.js';
 
 export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'data', 'synthea');
 const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
@@ -28,7 +30,7 @@ export async function buildDatasets(dir: string): Promise<Record<string, string>
   const pas = path.join(dir, 'pas');
   await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
   const out: Record<string, string> = { pas: `csv:${pas}` };
-  for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY, IPM, OPENMRS]) {
+  for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY, IPM, OPENMRS, VENDOR5A, VENDOR5B]) {
     let from = pas;
     if (v.seed !== undefined && v.seed !== SEED) {
       from = path.join(dir, `pas-seed-${v.seed}`);
