@@ -49,6 +49,8 @@ const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
 // What it is worth to a candidate source table that the chosen sources of the target's child tables refer to it.
 const REFERRED_BONUS = 0.1;
+// How near a parent table's fit must come to its child's before the child is taken for the parent's parts.
+const CLOSE_TABLES = 0.1;
 // Distinct values a candidate foreign key needs before it counts as a reference to another entity.
 const MIN_REFERENCE_VALUES = 20;
 const PARENT_PENALTY = 0.85;
@@ -77,7 +79,7 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
 
   const fits = new Map(targets.map((t) => [t.table.name, tableFits(t, sources, master)]));
   let choice = new Map<string, { source: SourceTableModel | null; score: number }>();
-  for (const t of targets) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!));
+  for (const t of targets) choice.set(t.table.name, chooseTable(fits.get(t.table.name)!, master));
   // Second (and third) look with the foreign keys: a table the chosen sources of the target's
   // child tables refer to is the likelier source (the diagnoses' table refers to the
   // admissions'), and so is one referring to the chosen sources of the target's parents (the
@@ -85,9 +87,10 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
   for (let round = 0; round < 2; round++) {
     const hints = referredByChildren(targets, choice, byName);
     const next = new Map<string, { source: SourceTableModel | null; score: number }>();
-    for (const t of targets) next.set(t.table.name, chooseTable(fits.get(t.table.name)!, hints.get(t.table.name), parentSources(t, choice, master)));
+    for (const t of targets) next.set(t.table.name, chooseTable(fits.get(t.table.name)!, master, hints.get(t.table.name), parentSources(t, choice, master)));
     choice = next;
   }
+  choice = oneTableEach(targets, choice, fits, master, referredByChildren(targets, choice, byName));
 
   const suggestions: SuggestionDetail[] = [];
   for (const t of targets) {
@@ -96,6 +99,31 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
     for (const col of t.columns) suggestions.push(describe(t, col, chosen, picked.get(col.column.name) ?? null, picked, chosen.source ? bestRejected(t, col, chosen.source, byName, choice) : null));
   }
   return { suggestions, tables: targets.map((t) => ({ target: t.table.name, source: choice.get(t.table.name)!.source?.name ?? null, score: round2(Math.min(1, choice.get(t.table.name)!.score)) })) };
+}
+
+/**
+ * A source table holds one kind of row: when two target tables neither of which refers to the
+ * other chose the same one (diagnoses and procedures both taking a diagnoses table), the better
+ * fit keeps it and the other chooses again among the tables no unrelated target took, or none.
+ * A target table referring to another (the address on the patient row) may share its source, and
+ * so may two kinds of one thing (a table of all encounters for admissions and appointments).
+ */
+function oneTableEach(targets: TargetTableModel[], choice: Map<string, { source: SourceTableModel | null; score: number }>, fits: Map<string, TableFit[]>, master: SourceTableModel | undefined, hints: Map<string, Set<SourceTableModel>>): Map<string, { source: SourceTableModel | null; score: number }> {
+  const refersTo = (a: TargetTableModel, b: TargetTableModel) => a.columns.some((c) => c.references === b.table.name);
+  // Two kinds of one thing (admissions and appointments are both encounters) may share a table of all encounters.
+  const sameKind = (a: TargetTableModel, b: TargetTableModel) => [...a.context].some((c) => b.context.has(c) && !GENERIC_CONCEPTS.has(c));
+  const related = (a: TargetTableModel, b: TargetTableModel) => refersTo(a, b) || refersTo(b, a) || sameKind(a, b);
+  const order = [...targets].sort((a, b) => choice.get(b.table.name)!.score - choice.get(a.table.name)!.score);
+  const out = new Map(choice);
+  const kept: TargetTableModel[] = [];
+  for (const t of order) {
+    const taken = new Set(kept.filter((k) => !related(k, t)).map((k) => out.get(k.table.name)!.source).filter((x): x is SourceTableModel => x !== null));
+    if (out.get(t.table.name)!.source && taken.has(out.get(t.table.name)!.source!)) {
+      out.set(t.table.name, chooseTable(fits.get(t.table.name)!.filter((f) => !taken.has(f.source)), master, hints.get(t.table.name), parentSources(t, out, master)));
+    }
+    kept.push(t);
+  }
+  return out;
 }
 
 /**
@@ -188,17 +216,24 @@ function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: Sou
   return out;
 }
 
-function chooseTable(fits: TableFit[], referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number } {
+function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number } {
   let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
-  for (const { source: s, score: base, generic, bonus } of fits) {
-    let score = base;
-    // Columns that agree only on generic words (id, start, code) and table context say nothing
-    // about what the table holds; the foreign keys of the child tables' sources do.
-    if (generic && !referred?.has(s)) score *= 0.5;
+  // Columns that agree only on generic words (id, start, code) and table context say nothing
+  // about what the table holds; the foreign keys of the child tables' sources do.
+  const plain = new Map(fits.map((f) => [f.source, f.generic && !referred?.has(f.source) ? f.score * 0.5 : f.score]));
+  for (const { source: s, bonus } of fits) {
+    let score = plain.get(s)!;
+    // Of two tables sharing the target's vocabulary, the one referring to the other holds its
+    // parts or events (encounters within a visit, ward stays within a spell): the parent is the
+    // entity. The patient master is left out; its claim on patient tables is the bonus's.
+    const refs = entityReferences(s);
+    if (fits.some((f) => f.source !== s && f.source !== master && refs.includes(f.source.name) && plain.get(f.source)! >= score - CLOSE_TABLES)) score -= REFERRED_BONUS;
     score += bonus;
     if (referred?.has(s)) score += REFERRED_BONUS;
-    // A table referring to the one the child tables point at is itself a child (ward stays and ADT events of an admission), not the parent.
-    else if (referred && s.columns.some((c) => [...referred].some((r) => r.name === c.references?.table))) score -= REFERRED_BONUS;
+    // A table referring to the one the child tables point at is itself a child (ward stays and
+    // ADT events of an admission), not the parent; but every table refers to the patient master,
+    // so a reference to it says nothing (a procedures' source referring only to the patient).
+    else if (referred && s.columns.some((c) => [...referred].some((r) => r !== master && r.name === c.references?.table))) score -= REFERRED_BONUS;
     if (parents && parents.size > 0) {
       const refs = new Set(entityReferences(s));
       score += (REFERRED_BONUS * [...parents].filter((p) => refs.has(p)).length) / parents.size;
