@@ -73,3 +73,28 @@ export function roleSimilarity(target: { type: string; concepts: readonly string
   if (expected && expected !== 'time' && sourceConcepts.every((c) => CODE_ROLE.has(c)) && classFraction(profile, expected) >= 0.9) return ROLE_SIMILARITY;
   return 0;
 }
+
+/** Words naming the places an address ends with, after its street lines. */
+export const ADDRESS_PLACES: ReadonlySet<string> = new Set(['town', 'county']);
+
+/** The number of an address line's name (`LINE3`, `address_line_2`), or null when the name is no numbered line. */
+export function addressLineNumber(concepts: readonly string[]): number | null {
+  const last = concepts[concepts.length - 1];
+  if (!last || !/^\d+$/.test(last) || !concepts.some((c) => c === 'line' || c === 'address')) return null;
+  return concepts.every((c) => c === 'line' || c === 'address' || /^\d+$/.test(c)) ? Number(last) : null;
+}
+
+/**
+ * Similarity an address column earns by its position. A generic address whose lines run past the
+ * target's (LINE1–LINE4 into line1, line2, town, county) holds the target's places in order after
+ * its lines: LINE3 is the town, LINE4 the county. A single unnumbered address column (Synthea's
+ * `ADDRESS`) is the first line. `targetLines`: the highest line number of the target table;
+ * `places`: its place columns' concepts in DDL order (town, county).
+ */
+export function addressPositionSimilarity(target: readonly string[], targetLines: number, places: ReadonlyArray<readonly string[]>, source: readonly string[]): number {
+  if (source.length === 1 && source[0] === 'address') return addressLineNumber(target) === 1 ? ROLE_SIMILARITY : 0;
+  const k = addressLineNumber(source);
+  if (k === null || targetLines === 0 || k <= targetLines) return 0;
+  const place = places[k - targetLines - 1];
+  return place !== undefined && place.join(' ') === target.join(' ') ? ROLE_SIMILARITY : 0;
+}

@@ -6,7 +6,7 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
-import { codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
+import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
 import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
@@ -255,6 +255,11 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
   const sole = soleRoleColumn(t, col, source);
   const dates = source.columns.filter((c) => c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp');
+  // The target's address layout: how many numbered lines, then which places (town, county), in DDL order.
+  const targetConcepts = t.columns.map((x) => resolveConcepts(x.analysis));
+  const targetLines = Math.max(0, ...targetConcepts.map((x) => addressLineNumber(x) ?? 0));
+  const places = targetConcepts.filter((x) => x.length === 1 && ADDRESS_PLACES.has(x[0]));
+  const concepts = resolveConcepts(col.analysis);
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
@@ -265,6 +270,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, dates.length === 1 && dates[0] === c), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
       if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
+      name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
     }
     const fit = valueFit(shape(col), c.profile, c.coded);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
