@@ -105,6 +105,11 @@ for (const [a, b] of RELATED_PAIRS) {
 }
 const RELATED_WEIGHT = 0.8;
 
+/** The words that stand for `c` when the other name lacks it (created for recorded), `c` itself included. */
+export function relatedWords(c: string): string[] {
+  return [c, ...(RELATED.get(c) ?? [])];
+}
+
 function related(c: string, wa: Map<string, number>, wb: Map<string, number>): number | undefined {
   if (wb.has(c)) return undefined;
   let best: number | undefined;

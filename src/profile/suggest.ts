@@ -9,7 +9,7 @@ import type { DdlTable } from './ddl.js';
 import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
-import { nameSimilarity, sameSpelling, sharedConcepts } from './name-score.js';
+import { nameSimilarity, relatedWords, sameSpelling, sharedConcepts } from './name-score.js';
 import { sourceModel, targetModel, type SourceColumn, type SourceTableModel, type TargetColumnModel, type TargetTableModel } from './match-model.js';
 import { proposeTransforms, type StepInput } from './transforms.js';
 import { GENERIC_CONCEPTS } from './synonyms.js';
@@ -254,7 +254,9 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
   const sole = soleRoleColumn(t, col, source);
-  const dates = source.columns.filter((c) => c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp');
+  // Record-keeping dates (created, updated) are not the row's facts: a table's only other date is its row date.
+  const dates = source.columns.filter((c) => (c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp') && !isAudit(c));
+  const asked = new Set(resolveConcepts(col.analysis).flatMap(relatedWords));
   // The target's address layout: how many numbered lines, then which places (town, county), in DDL order.
   const targetConcepts = t.columns.map((x) => resolveConcepts(x.analysis));
   const targetLines = Math.max(0, ...targetConcepts.map((x) => addressLineNumber(x) ?? 0));
@@ -268,7 +270,12 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // table (PAT_ID holding Epic's Z1234, which looks like ICD-10) is no code of this row.
     if (!parent && !c.isKey && !c.references) {
       const own = resolveConcepts(c.analysis).filter((x) => !c.table.context.has(x));
-      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, dates.length === 1 && dates[0] === c), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
+      const onlyDate = dates.length === 1 && dates[0] === c;
+      // A word the dictionary lacks neither confirms nor contradicts that the table's only date is its row date (DGPRO_DTTM, SPECN_DTTM).
+      const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
+      const known = own.filter((x) => !unknown.has(x));
+      if (onlyDate && known.length > 0 && known.length < own.length) name = Math.max(name, roleSimilarity(shape(col), known, c.profile, true));
+      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
       if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
     }
@@ -278,6 +285,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
     if (sameSpelling(col.analysis, c.analysis)) score += 0.01;
     if (fit === 0) score *= 0.3;
+    // A record-keeping column (created, updated, deleted) is only ever the source of a target asking for that record-keeping.
+    if (isAudit(c) && !resolveConcepts(c.analysis).some((x) => AUDIT.has(x) && asked.has(x))) score *= 0.3;
     // A foreign key into the source of the table the target column refers to is that reference,
     // whatever the column is called (DGNIPS in DGN refers to IPS, the admissions).
     if (!parent && col.references && structure === 1 && fit >= 0.8) score = Math.max(score, REFERENCE_FLOOR);
@@ -288,6 +297,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
+}
+
+// Concepts of record keeping: when a row was created or changed, and whether it is deleted (archived, voided).
+const AUDIT: ReadonlySet<string> = new Set(['created', 'updated', 'deleted']);
+
+/** True for a column kept for record keeping (CREATE_DTTM, MODIF_DTTM, ARCHV_FLAG, voided) rather than a fact of the row. */
+function isAudit(c: SourceColumn): boolean {
+  return resolveConcepts(c.analysis).some((x) => AUDIT.has(x));
 }
 
 // Role words a table usually has one column for: its status, its code.

@@ -114,6 +114,8 @@ const ENTRIES: Record<string, string> = {
   upd: 'updated', update: 'updated', updated: 'updated', modified: 'updated', mod: 'updated', lastupd: 'updated', amended: 'updated', chg: 'updated', changed: 'updated',
   usr: 'user', user: 'user', by: 'user', operator: 'user', opr: 'user', staff: 'user', userid: 'user',
   active: 'active', actv: 'active', current: 'active', curr: 'active', cur: 'active', live: 'active', deleted: 'deleted', del: 'deleted',
+  // Soft deletion: a record archived or voided is a deleted one.
+  archive: 'deleted', archived: 'deleted', voided: 'deleted', void: 'deleted', creator: 'created user', modifier: 'updated user',
   recorded: 'recorded', rec: 'recorded', recd: 'recorded', noted: 'recorded', entry: 'entry', ent: 'entry',
   performed: 'performed', perf: 'performed', done: 'performed',
   rowversion: 'updated', version: 'version', ver: 'version', sys: 'system', system: 'system',
