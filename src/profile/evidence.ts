@@ -14,7 +14,7 @@ export const ROLE_SIMILARITY = 0.55;
 
 const START_ROLE: ReadonlySet<string> = new Set(['start', 'date', 'time']);
 const END_ROLE: ReadonlySet<string> = new Set(['end', 'date', 'time']);
-const CODE_ROLE: ReadonlySet<string> = new Set(['code', 'id', 'value']);
+export const CODE_ROLE: ReadonlySet<string> = new Set(['code', 'id', 'value']);
 // Words that end an identifier's name: a code, id, value or number, or an alias (EPR products call
 // an identifier issued by another system an alias: ORGANIZATION_ALIAS holding ODS codes).
 const IDENTIFIER_ROLE: ReadonlySet<string> = new Set([...CODE_ROLE, 'number', 'alias']);

@@ -6,7 +6,7 @@
  * assigned within each target table, best pair first, never reusing a source column.
  */
 import type { DdlTable } from './ddl.js';
-import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
+import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, CODE_ROLE, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, resolveConcepts } from './names.js';
 import { nameSimilarity, relatedWords, sameSpelling, sharedConcepts } from './name-score.js';
@@ -56,6 +56,8 @@ const MIN_REFERENCE_VALUES = 20;
 const PARENT_PENALTY = 0.85;
 const GENERIC_PARENT_PENALTY = 0.5;
 const REFERENCE_FLOOR = 0.46;
+// Value fit of numbers held as local code values where the target asks for standard codes none of the table's columns hold.
+const LOCAL_CODE_FIT = 0.6;
 
 interface Candidate {
   target: TargetColumnModel;
@@ -253,6 +255,11 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   }
   const expected = expectedPattern(resolveConcepts(col.analysis));
   const holders = expected ? source.columns.filter((c) => classFraction(c.profile, expected) >= 0.9).length : 0;
+  const coded = codedPattern(resolveConcepts(col.analysis));
+  // Where no column holds the standard codes the target asks for, the table's only bare code
+  // column (OpenMRS's concept_id in obs) holds them as local code values.
+  const bareCodes = coded && holders === 0 ? source.columns.filter((c) => !c.isKey && !c.references && isBareCode(c, col)) : [];
+  const localCodes = bareCodes.length === 1 ? bareCodes[0] : null;
   const sole = soleRoleColumn(t, col, source);
   // Record-keeping dates (created, updated) are not the row's facts: a table's only other date is its row date.
   const dates = source.columns.filter((c) => (c.profile.inferred_type === 'date' || c.profile.inferred_type === 'timestamp') && !isAudit(c));
@@ -276,10 +283,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       const known = own.filter((x) => !unknown.has(x));
       if (onlyDate && known.length > 0 && known.length < own.length) name = Math.max(name, roleSimilarity(shape(col), known, c.profile, true));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
-      if (c === sole) name = Math.max(name, ROLE_SIMILARITY);
+      if (c === sole || c === localCodes) name = Math.max(name, ROLE_SIMILARITY);
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
     }
-    const fit = valueFit(shape(col), c.profile, c.coded);
+    let fit = valueFit(shape(col), c.profile, c.coded);
+    // No column of the table holds the standard codes the target asks for (LOINC, SNOMED CT): they
+    // are held as local code values (concept ids, reference-value ids) a crosswalk translates, so an
+    // identifier of a coded thing with numbers for values fits as local codes do.
+    if (coded && holders === 0 && !c.isKey && !c.references && c.profile.inferred_type === 'integer' && resolveConcepts(c.analysis).some((x) => x === 'code' || x === 'id')) fit = Math.max(fit, LOCAL_CODE_FIT);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
     let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
@@ -297,6 +308,12 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
+}
+
+/** True for a column named only as a code (`CODE`, `concept_id`: every word a code, id or value word, one of them code). */
+function isBareCode(c: SourceColumn, target: TargetColumnModel): boolean {
+  const concepts = resolveConcepts(c.analysis, target.analysis.all).filter((x) => !c.table.context.has(x));
+  return concepts.includes('code') && concepts.every((x) => CODE_ROLE.has(x));
 }
 
 // Concepts of record keeping: when a row was created or changed, and whether it is deleted (archived, voided).

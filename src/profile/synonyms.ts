@@ -90,7 +90,7 @@ const ENTRIES: Record<string, string> = {
   freq: 'frequency', frq: 'frequency', frequency: 'frequency', timing: 'frequency',
   lab: 'lab', labs: 'lab', path: 'lab', pathology: 'lab', test: 'test', tst: 'test', component: 'test', investigation: 'test', inv: 'test', obs: 'observation result', observation: 'observation result', measurement: 'observation result',
   result: 'result', rslt: 'result', rsl: 'result', outcome: 'outcome',
-  loinc: 'loinc test', snomed: 'snomed', sct: 'snomed', sctid: 'snomed id', concept: 'snomed', conceptid: 'snomed id',
+  loinc: 'loinc test', snomed: 'snomed', sct: 'snomed', sctid: 'snomed id', concept: 'snomed|code', conceptid: 'snomed id|code',
   val: 'value', value: 'value', vl: 'value', reading: 'value', amount: 'value', qty: 'quantity', quantity: 'quantity',
   unit: 'unit', units: 'unit', uom: 'unit', unt: 'unit',
   low: 'low', lo: 'low', lower: 'low', min: 'low', lwr: 'low', high: 'high', hi: 'high', upper: 'high', max: 'high', hgh: 'high',
