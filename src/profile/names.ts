@@ -176,8 +176,22 @@ function nextConsonant(word: string): string | undefined {
   return undefined;
 }
 
-function applyPhrases(words: string[]): string[] {
+// Ordinals that make a repeated given name a middle name (SECOND_FORENAME, third_given_name).
+const ORDINALS: ReadonlySet<string> = new Set(['second', 'third', '2nd', '3rd']);
+
+/** A second or third given name is a middle name: the ordinal and the given name become `middle` and the rest of its reading. */
+function ordinalGivenNames(words: string[]): string[] {
   const out = [...words];
+  for (let i = 0; i + 1 < out.length; i++) {
+    const k = known(out[i + 1]);
+    const reading = k ? lookupWord(k)![0] : undefined;
+    if (ORDINALS.has(out[i]) && reading?.[0] === 'given') out.splice(i, 2, 'middle', ...reading.slice(1));
+  }
+  return out;
+}
+
+function applyPhrases(words: string[]): string[] {
+  const out = ordinalGivenNames(words);
   for (const [phrase, replacement] of PHRASES) {
     for (let i = 0; i + phrase.length <= out.length; i++) {
       if (phrase.every((w, k) => reads(out[i + k], w))) out.splice(i, phrase.length, ...replacement);

@@ -10,7 +10,7 @@ import { openSource } from '../../src/connectors/registry.js';
 import { parseDdl } from '../../src/profile/ddl.js';
 import { profileSource } from '../../src/profile/profile.js';
 import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { analyseName } from '../../src/profile/names.js';
+import { analyseName, resolveConcepts } from '../../src/profile/names.js';
 import { nameSimilarity } from '../../src/profile/name-score.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -67,5 +67,13 @@ describe('abbreviations of two words', () => {
 
   it('does not read a word as the two concepts one word expands to (SPECT is no spell encounter)', () => {
     expect(sim('SPECT_CD', 'spell_id')).toBeLessThan(0.3);
+  });
+});
+
+describe('ordinal given names', () => {
+  it('reads a second or third given name as a middle name, however the given name is spelt', () => {
+    expect(resolveConcepts(analyseName('SECOND_FORENAME'))).toEqual(['middle', 'name']);
+    expect(resolveConcepts(analyseName('thirdGivenName'))).toEqual(['middle', 'name']);
+    expect(resolveConcepts(analyseName('SECOND_DIAG'))).not.toContain('middle');
   });
 });
