@@ -269,6 +269,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const targetLines = Math.max(0, ...targetConcepts.map((x) => addressLineNumber(x) ?? 0));
   const places = targetConcepts.filter((x) => x.length === 1 && ADDRESS_PLACES.has(x[0]));
   const concepts = resolveConcepts(col.analysis);
+  const localIds = isHospitalNumber(concepts) ? source.columns.filter(isOwnTextIdentifier) : [];
+  const localId = localIds.length === 1 ? localIds[0] : null;
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
@@ -283,7 +285,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       const known = own.filter((x) => !unknown.has(x));
       if (onlyDate && known.length > 0 && known.length < own.length) name = Math.max(name, roleSimilarity(shape(col), known, c.profile, true));
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
-      if (c === sole || c === localCodes) name = Math.max(name, ROLE_SIMILARITY);
+      if (c === sole || c === localCodes || c === localId) name = Math.max(name, ROLE_SIMILARITY);
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
     }
     let fit = valueFit(shape(col), c.profile, c.coded);
@@ -315,6 +317,27 @@ function isBareCode(c: SourceColumn, target: TargetColumnModel): boolean {
   const concepts = resolveConcepts(c.analysis, target.analysis.all).filter((x) => !c.table.context.has(x));
   return concepts.includes('code') && concepts.every((x) => CODE_ROLE.has(x));
 }
+
+/** True for a target naming the hospital's own number for a patient (hospital_number, MRN, case note number). */
+function isHospitalNumber(concepts: readonly string[]): boolean {
+  return concepts.includes('hospital') && (concepts.includes('number') || concepts.includes('id'));
+}
+
+/**
+ * A patient table's own identifier besides its key (PASID, identifier holding H00000001): unique
+ * in the table, text that is neither an NHS number nor a UUID (a surrogate), named only by identifier words and words the
+ * dictionary lacks. The hospital number, whatever the product calls it.
+ */
+function isOwnTextIdentifier(c: SourceColumn): boolean {
+  if (c.isKey || c.references || c.profile.inferred_type !== 'text' || c.profile.dominant_pattern === 'nhs_number' || c.profile.dominant_pattern === 'uuid') return false;
+  if (!c.table.profile.candidate_keys.some((k) => k.columns.length === 1 && k.columns[0] === c.name)) return false;
+  const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
+  const known = resolveConcepts(c.analysis).filter((x) => !unknown.has(x) && !c.table.context.has(x));
+  return known.length > 0 && known.every((x) => IDENTIFIER_WORDS.has(x));
+}
+
+// Words that name an identifier and nothing else.
+const IDENTIFIER_WORDS: ReadonlySet<string> = new Set(['id', 'number', 'code', 'alias']);
 
 // Concepts of record keeping: when a row was created or changed, and whether it is deleted (archived, voided).
 const AUDIT: ReadonlySet<string> = new Set(['created', 'updated', 'deleted']);
