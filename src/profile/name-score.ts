@@ -3,7 +3,7 @@
  * Concepts that only repeat the table's context (PAT_ in PAT_MAST, `patient` in a patient
  * table) and generic ones (id, code, date) weigh less than the words that say what a column is.
  */
-import { isAbbreviation, resolveConcepts, type NameAnalysis } from './names.js';
+import { isAbbreviation, resolveConcepts, type NameAnalysis, type NameSlot } from './names.js';
 import { GENERIC_CONCEPTS } from './synonyms.js';
 
 const GENERIC_WEIGHT = 0.5;
@@ -25,11 +25,20 @@ export function resolveAbbreviations(a: NameAnalysis, other: NameAnalysis): Name
   // of referral); never two concepts one word expands to (SPECT is not `spell encounter`).
   const slotWords = other.slots.map((s) => resolveConcepts({ ...other, slots: [s] }, a.all));
   const pairs = slotWords.slice(1).flatMap((w, i) => {
-    const [x, y] = [slotWords[i][slotWords[i].length - 1], w[0]];
+    const [x, y] = [slotWords[i][0], w[0]];
     return x && y && x !== y ? [[x, y], [y, x]] : [];
   });
   const phrases = [...words.map((w) => [w]), ...pairs];
-  const slots = a.slots.map((slot) => {
+  // A word cut into a dictionary piece and leftover letters (ADMET: ADM + ET) is read whole when
+  // it abbreviates a word or two of the other name (admission method): five-letter abbreviations
+  // are not made of dictionary pieces.
+  let source = a.slots;
+  for (const cut of a.cuts ?? []) {
+    const at = source.findIndex((_, i) => cut.pieces.every((p, k) => source[i + k]?.word === p));
+    const hit = at < 0 ? undefined : phrases.find((p) => p.join('').length > cut.whole.length && isAbbreviation(cut.whole, p.join('')));
+    if (hit) source = [...source.slice(0, at), { word: cut.whole, alts: [hit], unknown: false, abbreviated: cut.whole } as NameSlot, ...source.slice(at + cut.pieces.length)];
+  }
+  const slots = source.map((slot) => {
     if (!slot.unknown) return slot;
     const hit = phrases.find((p) => isAbbreviation(slot.word, p.join('')) || p.some((w) => w === slot.word));
     return hit ? { ...slot, alts: [hit], unknown: false, abbreviated: slot.word } : slot;

@@ -18,6 +18,8 @@ export interface NameSlot {
 export interface NameAnalysis {
   name: string;
   slots: NameSlot[];
+  /** Written words cut into a dictionary piece and letters no piece covers (ADMET: ADM + ET), which may abbreviate words of the other name whole. */
+  cuts?: Array<{ whole: string; pieces: string[] }>;
   /** Every concept any alternative names: what the other side of a comparison may match. */
   all: Set<string>;
 }
@@ -215,7 +217,14 @@ function reads(written: string, word: string): boolean {
 export function analyseName(name: string, prefix?: string, idWord?: string): NameAnalysis {
   const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
   const cased = splitCased(split);
-  const raw = cased.flatMap((w) => (w.toLowerCase() === idWord ? [idWord] : segment(w.toLowerCase(), w === w.toUpperCase(), cased.length > 1)));
+  const cuts: Array<{ whole: string; pieces: string[] }> = [];
+  const raw = cased.flatMap((w) => {
+    const lower = w.toLowerCase();
+    if (lower === idWord) return [idWord];
+    const pieces = segment(lower, w === w.toUpperCase(), cased.length > 1);
+    if (pieces.length > 1 && pieces.some((p) => !known(p) && !/^\d+$/.test(p))) cuts.push({ whole: lower, pieces });
+    return pieces;
+  });
   const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
   const slots: NameSlot[] = words.map((word, i) => {
     if (word === idWord) return { word, alts: [['id']], unknown: false };
@@ -227,7 +236,7 @@ export function analyseName(name: string, prefix?: string, idWord?: string): Nam
   });
   const kept = dropQualifiers(slots);
   const all = new Set(kept.flatMap((s) => s.alts.flat()));
-  return { name, slots: kept, all };
+  return cuts.length > 0 ? { name, slots: kept, all, cuts } : { name, slots: kept, all };
 }
 
 // Words that qualify a dating pair rather than name one end of it: `BEG_EFFECTIVE_DT_TM` and

@@ -65,6 +65,10 @@ describe('abbreviations of two words', () => {
     expect(sim('SORRF_CD', 'referral_source')).toBeGreaterThan(0.5);
   });
 
+  it('reads a word whole when dictionary pieces would leave letters over (ADMET: not ADM + ET, but admission method)', () => {
+    expect(sim('ADMET_CD', 'admission_method')).toBeGreaterThan(0.6);
+  });
+
   it('does not read a word as the two concepts one word expands to (SPECT is no spell encounter)', () => {
     expect(sim('SPECT_CD', 'spell_id')).toBeLessThan(0.3);
   });
