@@ -284,7 +284,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
       const known = own.filter((x) => !unknown.has(x));
       if (onlyDate && known.length > 0 && known.length < own.length) name = Math.max(name, roleSimilarity(shape(col), known, c.profile, true));
-      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown) }, c.profile, holders));
+      // Letters segmentation left over (the HE of HEORG) are no word that could make it another code.
+      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown && x.word.length > 2) }, c.profile, holders));
       if (c === sole || c === localCodes || c === localId) name = Math.max(name, ROLE_SIMILARITY);
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
     }
