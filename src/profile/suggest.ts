@@ -304,6 +304,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // A foreign key into the source of the table the target column refers to is that reference,
     // whatever the column is called (DGNIPS in DGN refers to IPS, the admissions).
     if (!parent && col.references && structure === 1 && fit >= 0.8) score = Math.max(score, REFERENCE_FLOOR);
+    // A column identifying its own rows (unique, referring to no table: a row UUID) is no reference to another table's.
+    if (col.references && !c.references && !c.isKey && c.table.profile.candidate_keys.some((k) => k.columns.length === 1 && k.columns[0] === c.name)) score *= 0.5;
     if (parent) score *= PARENT_PENALTY;
     // A parent row's column sharing only a generic word (a birth date for an admission date) is
     // some other fact about the parent, not this row's: the row's own columns must win.
