@@ -55,6 +55,8 @@ const CLOSE_TABLES = 0.1;
 const MIN_REFERENCE_VALUES = 20;
 const PARENT_PENALTY = 0.85;
 const GENERIC_PARENT_PENALTY = 0.5;
+// Words saying what kind of value a column holds, beside the generic ones: a parent's flag (the patient's deceased flag) is no flag of this row.
+const KIND_WORDS: ReadonlySet<string> = new Set(['flag']);
 const REFERENCE_FLOOR = 0.46;
 // Value fit of numbers held as local code values where the target asks for standard codes none of the table's columns hold.
 const LOCAL_CODE_FIT = 0.6;
@@ -307,9 +309,10 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // A column identifying its own rows (unique, referring to no table: a row UUID) is no reference to another table's.
     if (col.references && !c.references && !c.isKey && c.table.profile.candidate_keys.some((k) => k.columns.length === 1 && k.columns[0] === c.name)) score *= 0.5;
     if (parent) score *= PARENT_PENALTY;
-    // A parent row's column sharing only a generic word (a birth date for an admission date) is
-    // some other fact about the parent, not this row's: the row's own columns must win.
-    if (parent && !col.isKey && !col.references && !sharedConcepts(col.analysis, c.analysis).some((x) => !GENERIC_CONCEPTS.has(x))) score *= GENERIC_PARENT_PENALTY;
+    // A parent row's column sharing only a generic word (a birth date for an admission date, a
+    // deceased flag for an abnormal flag) is some other fact about the parent, not this row's:
+    // the row's own columns must win.
+    if (parent && !col.isKey && !col.references && !sharedConcepts(col.analysis, c.analysis).some((x) => !GENERIC_CONCEPTS.has(x) && !KIND_WORDS.has(x))) score *= GENERIC_PARENT_PENALTY;
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
