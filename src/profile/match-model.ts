@@ -47,7 +47,7 @@ export interface TargetTableModel {
 
 /** Builds the source side from a profile. */
 export function sourceModel(profile: SourceProfile): SourceTableModel[] {
-  const idWord = keySuffix(profile);
+  const learned = schemaWords(profile);
   const tables = profile.tables.map((tp) => {
     const key = tp.candidate_keys[0]?.columns ?? null;
     const analysis = analyseName(tp.name);
@@ -56,7 +56,7 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
       const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
-      const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix, idWord), c);
+      const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix, learned), c);
       const concepts = resolveConcepts(analysis);
       const isKey = key !== null && key.length === 1 && key[0] === c.name;
       return {
@@ -76,31 +76,39 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
   return tables;
 }
 
-// Tables whose keys must share a last word before it is read as the schema's identifier word.
-const MIN_SUFFIX_TABLES = 3;
+// Columns (or keyed tables) that must share a last word before it is read as the schema's convention.
+const MIN_SUFFIX_USES = 3;
 
 /**
- * The word a schema ends its table keys with when the dictionary does not already read it as an
- * identifier (iPM's REFNO: PATNT_REFNO, SCHDL_REFNO, PRVSP_REFNO): a convention the schema uses
- * for most of its keyed tables (at least three, and half) says what that word means in every
- * column, keys or not. Undefined when no word qualifies.
+ * Words a schema's conventions teach, learned from the columns whose role is sure: the word it ends
+ * its table keys with is an identifier (iPM's REFNO: PATNT_REFNO, SCHDL_REFNO, PRVSP_REFNO), the
+ * word it ends its date columns with is a date (an invented DTS: BIRTH_DTS, SLOT_DTS). A suffix
+ * counts when at least three and half of those columns end with it and the dictionary does not
+ * already read it so; it then means the same in every column, keys and dates or not.
  */
-export function keySuffix(profile: SourceProfile): string | undefined {
+export function schemaWords(profile: SourceProfile): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const keys = profile.tables.flatMap((tp) => (tp.candidate_keys[0]?.columns.length === 1 ? [tp.candidate_keys[0].columns[0]] : []));
+  const idWord = commonSuffix(keys);
+  if (idWord && !resolveConcepts(analyseName(idWord)).includes('id')) out.set(idWord, ['id']);
+  const dates = profile.tables.flatMap((tp) => tp.columns.filter((c) => c.inferred_type === 'date' || c.inferred_type === 'timestamp').map((c) => c.name));
+  const dateWord = commonSuffix(dates);
+  if (dateWord && !out.has(dateWord) && !resolveConcepts(analyseName(dateWord)).includes('date')) out.set(dateWord, ['date']);
+  return out;
+}
+
+// The last word most of these names end with (at least three, and half of them), lower case.
+function commonSuffix(names: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
-  let keyed = 0;
-  for (const tp of profile.tables) {
-    const key = tp.candidate_keys[0]?.columns;
-    if (!key || key.length !== 1) continue;
-    keyed++;
-    const words = splitWords(key[0]);
+  for (const n of names) {
+    const words = splitWords(n);
     if (words.length < 2) continue;
     const last = words[words.length - 1];
     counts.set(last, (counts.get(last) ?? 0) + 1);
   }
   let best: [string, number] | undefined;
   for (const e of counts) if (!best || e[1] > best[1]) best = e;
-  if (!best || best[1] < MIN_SUFFIX_TABLES || best[1] < keyed / 2) return undefined;
-  return resolveConcepts(analyseName(best[0])).includes('id') ? undefined : best[0];
+  return best && best[1] >= MIN_SUFFIX_USES && best[1] >= names.length / 2 && !/^\d+$/.test(best[0]) ? best[0] : undefined;
 }
 
 // Distinct values below which an identifier neither a key nor a reference holds reference values.

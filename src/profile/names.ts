@@ -211,23 +211,25 @@ function reads(written: string, word: string): boolean {
 }
 
 /**
- * Analyses a table or column name into concept slots. `idWord`: the word a schema ends its table
- * keys with (REFNO in PATNT_REFNO, SCHDL_REFNO, …), read as an identifier wherever it appears.
+ * Analyses a table or column name into concept slots. `learned`: words whose meaning the schema's
+ * own conventions taught (REFNO, the word its table keys end with, is an identifier), taken whole
+ * and read as given wherever they appear.
  */
-export function analyseName(name: string, prefix?: string, idWord?: string): NameAnalysis {
+export function analyseName(name: string, prefix?: string, learned?: ReadonlyMap<string, string[]>): NameAnalysis {
   const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
   const cased = splitCased(split);
   const cuts: Array<{ whole: string; pieces: string[] }> = [];
   const raw = cased.flatMap((w) => {
     const lower = w.toLowerCase();
-    if (lower === idWord) return [idWord];
+    if (learned?.has(lower)) return [lower];
     const pieces = segment(lower, w === w.toUpperCase(), cased.length > 1);
     if (pieces.length > 1 && pieces.some((p) => !known(p) && !/^\d+$/.test(p))) cuts.push({ whole: lower, pieces });
     return pieces;
   });
   const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
   const slots: NameSlot[] = words.map((word, i) => {
-    if (word === idWord) return { word, alts: [['id']], unknown: false };
+    const taught = learned?.get(word);
+    if (taught) return { word, alts: [taught], unknown: false };
     if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
     // A lone trailing C marks a category code (APPT_STATUS_C, SEX_C): the column holds a code, whatever its values look like.
     if (i === words.length - 1 && i > 0 && word === 'c') return { word, alts: [['code']], unknown: false };

@@ -12,6 +12,8 @@ import { profileSource } from '../../src/profile/profile.js';
 import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
 import { analyseName, resolveConcepts } from '../../src/profile/names.js';
 import { nameSimilarity } from '../../src/profile/name-score.js';
+import { schemaWords } from '../../src/profile/match-model.js';
+import type { SourceProfile } from '../../src/profile/types.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DDL = `
@@ -79,5 +81,26 @@ describe('ordinal given names', () => {
     expect(resolveConcepts(analyseName('SECOND_FORENAME'))).toEqual(['middle', 'name']);
     expect(resolveConcepts(analyseName('thirdGivenName'))).toEqual(['middle', 'name']);
     expect(resolveConcepts(analyseName('SECOND_DIAG'))).not.toContain('middle');
+  });
+});
+
+describe('words a schema teaches', () => {
+  // Only the fields schemaWords reads; invented names.
+  const table = (name: string, key: string, columns: Array<[string, string]>) => ({ name, candidate_keys: [{ columns: [key] }], columns: columns.map(([n, t]) => ({ name: n, inferred_type: t })) });
+  const profile = {
+    tables: [
+      table('PERSON', 'PERSN_RRN', [['PERSN_RRN', 'integer'], ['BIRTH_DTS', 'date'], ['DEATH_DTS', 'date']]),
+      table('STAY', 'HSTAY_RRN', [['HSTAY_RRN', 'integer'], ['ADMIT_DTS', 'timestamp'], ['CREATED_DATE', 'timestamp']]),
+      table('SLOT', 'CSLOT_RRN', [['CSLOT_RRN', 'integer'], ['SLOT_DTS', 'date']]),
+    ],
+  } as unknown as SourceProfile;
+
+  it('reads the word most keys end with as an identifier and the word most dates end with as a date', () => {
+    expect(schemaWords(profile)).toEqual(new Map([['rrn', ['id']], ['dts', ['date']]]));
+  });
+
+  it('learns nothing from a suffix fewer than three columns share', () => {
+    const two = { tables: profile.tables.slice(0, 2).map((t) => ({ ...t, columns: t.columns.slice(0, 1) })) } as unknown as SourceProfile;
+    expect(schemaWords(two).size).toBe(0);
   });
 });
