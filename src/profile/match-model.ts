@@ -48,6 +48,7 @@ export interface TargetTableModel {
 /** Builds the source side from a profile. */
 export function sourceModel(profile: SourceProfile): SourceTableModel[] {
   const learned = schemaWords(profile);
+  const lookups = lookupTables(profile, learned);
   const tables = profile.tables.map((tp) => {
     const key = tp.candidate_keys[0]?.columns ?? null;
     const analysis = analyseName(tp.name);
@@ -55,7 +56,8 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     const t: SourceTableModel = { name: tp.name, profile: tp, analysis, context: new Set([...resolveConcepts(analysis), ...prefixConcepts(tp, prefix)]), columns: [], key, inbound: 0 };
     const numbered = oneBasedNames(tp.columns.map((c) => c.name));
     t.columns = tp.columns.map((c) => {
-      const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name);
+      // A reference into a table of reference values is a code value, not a row of another entity.
+      const fk = tp.foreign_keys.find((f) => f.columns.length === 1 && f.columns[0] === c.name && !lookups.has(f.references.table));
       const analysis = instantName(analyseName(numbered.get(c.name) ?? c.name, prefix, learned), c);
       const concepts = resolveConcepts(analysis);
       const isKey = key !== null && key.length === 1 && key[0] === c.name;
@@ -74,6 +76,31 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   for (const t of tables) for (const c of t.columns) if (c.references) { const parent = byName.get(c.references.table); if (parent) parent.inbound++; }
   return tables;
+}
+
+// Differently named columns that must refer to a table before it can be a table of reference values.
+const MIN_LOOKUP_REFERRERS = 3;
+
+/**
+ * Tables of reference values (a product's code table: REFERENCE_VALUES, OpenMRS's concept): tables
+ * that columns of at least three different names refer to, every one of them an identifier holding
+ * a few repeated values, as reference-value ids do. A table of patients or admissions is referred to
+ * by columns holding many values.
+ */
+export function lookupTables(profile: SourceProfile, learned?: ReadonlyMap<string, string[]>): Set<string> {
+  const referrers = new Map<string, Array<{ name: string; ok: boolean }>>();
+  for (const tp of profile.tables) {
+    for (const f of tp.foreign_keys) {
+      if (f.columns.length !== 1) continue;
+      const c = tp.columns.find((x) => x.name === f.columns[0]);
+      if (!c) continue;
+      const ok = referenceValueId(resolveConcepts(analyseName(c.name, undefined, learned)), c, tp.rows);
+      referrers.set(f.references.table, [...(referrers.get(f.references.table) ?? []), { name: c.name, ok }]);
+    }
+  }
+  const out = new Set<string>();
+  for (const [table, list] of referrers) if (new Set(list.map((x) => x.name)).size >= MIN_LOOKUP_REFERRERS && list.every((x) => x.ok)) out.add(table);
+  return out;
 }
 
 // Columns (or keyed tables) that must share a last word before it is read as the schema's convention.
