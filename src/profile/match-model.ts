@@ -111,16 +111,56 @@ const MIN_SUFFIX_USES = 3;
  * its table keys with is an identifier (iPM's REFNO: PATNT_REFNO, SCHDL_REFNO, PRVSP_REFNO), the
  * word it ends its date columns with is a date (an invented DTS: BIRTH_DTS, SLOT_DTS). A suffix
  * counts when at least three and half of those columns end with it and the dictionary does not
- * already read it so; it then means the same in every column, keys and dates or not.
+ * know it (dtmCreated in every table makes `created` no date); it then means the same in every
+ * column, keys and dates or not.
  */
 export function schemaWords(profile: SourceProfile): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const keys = profile.tables.flatMap((tp) => (tp.candidate_keys[0]?.columns.length === 1 ? [tp.candidate_keys[0].columns[0]] : []));
   const idWord = commonSuffix(keys);
-  if (idWord && !resolveConcepts(analyseName(idWord)).includes('id')) out.set(idWord, ['id']);
+  if (idWord && !known(idWord) && !resolveConcepts(analyseName(idWord)).includes('id')) out.set(idWord, ['id']);
   const dates = profile.tables.flatMap((tp) => tp.columns.filter((c) => c.inferred_type === 'date' || c.inferred_type === 'timestamp').map((c) => c.name));
   const dateWord = commonSuffix(dates);
-  if (dateWord && !out.has(dateWord) && !resolveConcepts(analyseName(dateWord)).includes('date')) out.set(dateWord, ['date']);
+  if (dateWord && !out.has(dateWord) && !known(dateWord) && !resolveConcepts(analyseName(dateWord)).includes('date')) out.set(dateWord, ['date']);
+  for (const word of typePrefixes(profile)) if (!out.has(word)) out.set(word, []);
+  return out;
+}
+
+// Share of a schema's columns a leading word must begin, and share of its tables it must appear in, to be a type prefix.
+const TYPE_PREFIX_COLUMNS = 0.15;
+const TYPE_PREFIX_TABLES = 0.5;
+
+// Share of the columns a type prefix begins that must hold its kind of value (a few text columns hold numbers).
+const TYPE_PREFIX_AGREEMENT = 0.9;
+
+/**
+ * Leading words that say a column's type rather than what it holds (Hungarian notation: strSurname,
+ * dtmBirth, lngPatientKey): a word of three letters or fewer that begins several-word names making
+ * up a large share of the schema's columns, in most of its tables, nearly all of one kind of value
+ * (text, numbers, dates). A table's own prefix (PAT_ in PAT_MAST) begins columns of one table only;
+ * a patient reference's prefix (pt_id in every table) begins columns of every kind.
+ */
+export function typePrefixes(profile: SourceProfile): string[] {
+  const kind = (t: string) => (t === 'date' || t === 'timestamp' ? 'date' : t === 'integer' || t === 'decimal' ? 'number' : t);
+  const uses = new Map<string, { columns: number; tables: Set<string>; kinds: Map<string, number> }>();
+  let total = 0;
+  for (const tp of profile.tables) {
+    for (const c of tp.columns) {
+      total++;
+      const words = splitWords(c.name);
+      if (words.length < 2 || words[0].length > 3) continue;
+      const u = uses.get(words[0]) ?? { columns: 0, tables: new Set<string>(), kinds: new Map<string, number>() };
+      u.columns++;
+      u.tables.add(tp.name);
+      u.kinds.set(kind(c.inferred_type), (u.kinds.get(kind(c.inferred_type)) ?? 0) + 1);
+      uses.set(words[0], u);
+    }
+  }
+  const out: string[] = [];
+  for (const [word, u] of uses) {
+    const agreeing = Math.max(...u.kinds.values());
+    if (u.columns >= total * TYPE_PREFIX_COLUMNS && u.tables.size >= Math.max(3, profile.tables.length * TYPE_PREFIX_TABLES) && agreeing >= u.columns * TYPE_PREFIX_AGREEMENT) out.push(word);
+  }
   return out;
 }
 

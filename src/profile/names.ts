@@ -213,7 +213,8 @@ function reads(written: string, word: string): boolean {
 /**
  * Analyses a table or column name into concept slots. `learned`: words whose meaning the schema's
  * own conventions taught (REFNO, the word its table keys end with, is an identifier), taken whole
- * and read as given wherever they appear.
+ * and read as given wherever they appear; a word taught to mean nothing (a type prefix) is dropped
+ * from the front of a name.
  */
 export function analyseName(name: string, prefix?: string, learned?: ReadonlyMap<string, string[]>): NameAnalysis {
   const split = prefix && name.length > prefix.length && name.startsWith(prefix) ? `${prefix}_${name.slice(prefix.length)}` : name;
@@ -226,10 +227,11 @@ export function analyseName(name: string, prefix?: string, learned?: ReadonlyMap
     if (pieces.length > 1 && pieces.some((p) => !known(p) && !/^\d+$/.test(p))) cuts.push({ whole: lower, pieces });
     return pieces;
   });
-  const words = applyPhrases(raw.filter((w) => !STOP_WORDS.has(w)));
+  // A word the schema taught to mean nothing (a Hungarian type prefix) is dropped, unless it is the whole name.
+  const words = applyPhrases(raw.filter((w, i) => !STOP_WORDS.has(w) && !(i === 0 && raw.length > 1 && learned?.get(w)?.length === 0)));
   const slots: NameSlot[] = words.map((word, i) => {
     const taught = learned?.get(word);
-    if (taught) return { word, alts: [taught], unknown: false };
+    if (taught?.length) return { word, alts: [taught], unknown: false };
     if (i === words.length - 1 && i > 0 && DATE_SUFFIXES.has(word)) return { word, alts: [['date']], unknown: false };
     // A lone trailing C marks a category code (APPT_STATUS_C, SEX_C): the column holds a code, whatever its values look like.
     if (i === words.length - 1 && i > 0 && word === 'c') return { word, alts: [['code']], unknown: false };

@@ -285,11 +285,13 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       // A word the dictionary lacks neither confirms nor contradicts that the table's only date is its row date (DGPRO_DTTM, SPECN_DTTM).
       const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
       const known = own.filter((x) => !unknown.has(x));
-      if (onlyDate && known.length > 0 && known.length < own.length) name = Math.max(name, roleSimilarity(shape(col), known, c.profile, true));
+      // Named by nothing but its table and such words (dtmOperation in tblOperations once the type prefix is dropped), it is a bare date.
+      if (onlyDate && known.length < own.length || onlyDate && own.length === 0) name = Math.max(name, roleSimilarity(shape(col), known.length > 0 ? known : ['date'], c.profile, true));
       // Letters segmentation left over (the HE of HEORG) are no word that could make it another code.
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown && x.word.length > 2) }, c.profile, holders));
       if (c === sole || c === localCodes || c === localId) name = Math.max(name, ROLE_SIMILARITY);
-      name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, own));
+      // The line's own words, table context included: ADDR3 in an address table is still an address line.
+      name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, resolveConcepts(c.analysis)));
     }
     let fit = valueFit(shape(col), c.profile, c.coded);
     // No column of the table holds the standard codes the target asks for (LOINC, SNOMED CT): they
