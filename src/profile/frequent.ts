@@ -5,6 +5,8 @@
  * below the minimum frequency errs on the side of hiding rare, possibly identifying values.
  */
 
+import { detachedString } from '../transform/text-value.js';
+
 export class FrequentValues {
   readonly counts = new Map<string, number>();
   private overflowed = false;
@@ -24,7 +26,7 @@ export class FrequentValues {
       return;
     }
     if (this.counts.size < this.limit) {
-      this.counts.set(value, 1);
+      this.counts.set(detachedString(value), 1);
       return;
     }
     // Misra-Gries: a new value when full decrements every counter; the amortised cost is O(1)

@@ -10,6 +10,7 @@ import { FerryError } from '../errors.js';
 import { profileColumn } from './column-profile.js';
 import { ColumnStats, textOf } from './column-stats.js';
 import { candidateKeys, chosenKey, foreignKeyCandidates, type TableFacts } from './keys.js';
+import { detachedString } from '../transform/text-value.js';
 import { Reservoir } from './reservoir.js';
 import type { ProfileOptions, SourceProfile, TableProfile } from './types.js';
 
@@ -60,7 +61,8 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<
   for await (const batch of source.read(info.name, { columns: names, batchSize: o.batchSize, signal: o.signal })) {
     for (const row of batch.rows) {
       for (let i = 0; i < stats.length; i++) stats[i].add(row[i]);
-      reservoir.offer(row);
+      if (reservoir.wants()) reservoir.offer(row.map((v) => (typeof v === 'string' ? detachedString(v) : v)));
+      else reservoir.offer(row);
     }
     rows += batch.rows.length;
     o.onProgress?.(info.name, rows);

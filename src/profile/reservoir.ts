@@ -27,6 +27,11 @@ export class Reservoir<T> {
     return this.seen;
   }
 
+  /** True when the next offered item will be kept: callers copy only what is kept. */
+  wants(): boolean {
+    return this.capacity > 0 && (this.items.length < this.capacity || this.seen + 1 === this.nextTake);
+  }
+
   /** Offers one item from the stream. */
   offer(item: T): void {
     this.seen++;

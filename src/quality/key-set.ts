@@ -5,6 +5,7 @@
  * ids in a Set cost tens of megabytes and most of a second of hashing). Anything else (text
  * keys, integers out of order or far from every interval's end) goes into an ordinary Set.
  */
+import { detachedString } from '../transform/text-value.js';
 import type { KeyValue } from './value-key.js';
 
 /** Membership of keys; `add` reports whether the key was new. */
@@ -44,7 +45,8 @@ export class KeySet {
       if (this.inInterval(k)) return false;
     }
     if (this.rest.has(k)) return false;
-    this.rest.add(k);
+    // A key cut from a source chunk would keep the chunk alive for the rest of the run.
+    this.rest.add(typeof k === 'string' ? detachedString(k) : k);
     this.count++;
     return true;
   }

@@ -49,3 +49,16 @@ export function codePointLength(s: string): number {
   for (const _ of s) n++;
   return n;
 }
+
+// V8 cuts substrings of 13 characters or more as views into the string they came from, so a
+// value kept from a parsed chunk would keep the whole chunk (64 KB or more) alive with it.
+const SLICE_MIN = 13;
+
+/**
+ * A copy of `s` that does not keep alive the larger string it was cut from. For values held
+ * beyond their row (samples, frequent-value maps, key sets): without it, memory grows with the
+ * size of the data read rather than with what is kept.
+ */
+export function detachedString(s: string): string {
+  return s.length < SLICE_MIN ? s : (' ' + s).slice(1);
+}
