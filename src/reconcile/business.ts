@@ -13,6 +13,7 @@ import type { LogicalType, Source, Value } from '../connectors/connector.js';
 import type { AggregateSpec, Contract, ReconciliationCheck } from '../contract/model.js';
 import { compileFilter } from '../engine/filter.js';
 import { FerryError } from '../errors.js';
+import { detachedString } from '../transform/text-value.js';
 import { canonical } from './canonical.js';
 import { DecimalSum, decimalDistance } from './decimal-sum.js';
 import type { BusinessCheckResult, BusinessGroup } from './report.js';
@@ -79,7 +80,8 @@ async function aggregateSide(
           const set = distinct.get(g) ?? new Set<string>();
           distinct.set(g, set);
           const v = text(row[at]);
-          if (v !== null) set.add(v);
+          // Held to the end: a copy, so the set does not keep every source chunk alive.
+          if (v !== null && !set.has(v)) set.add(detachedString(v));
           break;
         }
         case 'sum': {

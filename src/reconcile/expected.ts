@@ -9,6 +9,7 @@ import type { Source, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { LookupCache } from '../engine/joins.js';
 import { compileRowProgram, EXCLUDED, LOADED } from '../engine/row-program.js';
+import { detachedString } from '../transform/text-value.js';
 import { canonical } from './canonical.js';
 import { hex16, packHashes, rowText, Sum64 } from './hash.js';
 import { keyColumnType, keyValue, type Scratch } from './scratch.js';
@@ -55,7 +56,7 @@ export function memoHasher(): (text: string) => string {
     let h = memo.get(text);
     if (h === undefined) {
       h = hex16(text);
-      if (memo.size < MEMO_LIMIT) memo.set(text, h);
+      if (memo.size < MEMO_LIMIT) memo.set(detachedString(text), h);
     }
     return h;
   };
