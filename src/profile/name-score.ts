@@ -23,27 +23,41 @@ export function resolveAbbreviations(a: NameAnalysis, other: NameAnalysis): Name
   const words = resolveConcepts(other, a.all);
   // Two adjacent words of the other name, in either order (MARST, marital status; SORRF, source
   // of referral); never two concepts one word expands to (SPECT is not `spell encounter`).
-  const slotWords = other.slots.map((s) => resolveConcepts({ ...other, slots: [s] }, a.all));
-  const pairs = slotWords.slice(1).flatMap((w, i) => {
-    const [x, y] = [slotWords[i][0], w[0]];
-    return x && y && x !== y ? [[x, y], [y, x]] : [];
-  });
-  const phrases = [...words.map((w) => [w]), ...pairs];
+  const heads = other.slots.map((s) => headConcept(s, a.all));
+  const pairs: string[][] = [];
+  for (let i = 1; i < heads.length; i++) {
+    const [x, y] = [heads[i - 1], heads[i]];
+    if (x && y && x !== y) pairs.push([x, y], [y, x]);
+  }
+  const phrases = [...words.map((w) => [w]), ...pairs].map((p) => ({ p, spelt: p.join('') }));
   // A word cut into a dictionary piece and leftover letters (ADMET: ADM + ET) is read whole when
   // it abbreviates a word or two of the other name (admission method): five-letter abbreviations
   // are not made of dictionary pieces.
   let source = a.slots;
   for (const cut of a.cuts ?? []) {
     const at = source.findIndex((_, i) => cut.pieces.every((p, k) => source[i + k]?.word === p));
-    const hit = at < 0 ? undefined : phrases.find((p) => p.join('').length > cut.whole.length && isAbbreviation(cut.whole, p.join('')));
-    if (hit) source = [...source.slice(0, at), { word: cut.whole, alts: [hit], unknown: false, abbreviated: cut.whole } as NameSlot, ...source.slice(at + cut.pieces.length)];
+    const hit = at < 0 ? undefined : phrases.find((x) => x.spelt.length > cut.whole.length && isAbbreviation(cut.whole, x.spelt));
+    if (hit) source = [...source.slice(0, at), { word: cut.whole, alts: [hit.p], unknown: false, abbreviated: cut.whole } as NameSlot, ...source.slice(at + cut.pieces.length)];
   }
   const slots = source.map((slot) => {
     if (!slot.unknown) return slot;
-    const hit = phrases.find((p) => isAbbreviation(slot.word, p.join('')) || p.some((w) => w === slot.word));
-    return hit ? { ...slot, alts: [hit], unknown: false, abbreviated: slot.word } : slot;
+    const hit = phrases.find((x) => isAbbreviation(slot.word, x.spelt) || x.p.includes(slot.word));
+    return hit ? { ...slot, alts: [hit.p], unknown: false, abbreviated: slot.word } : slot;
   });
   return { ...a, slots, all: new Set(slots.flatMap((s) => s.alts.flat())) };
+}
+
+// The first concept of the reading of a slot the other name supports best (its first reading when none is).
+function headConcept(slot: NameSlot, other: ReadonlySet<string>): string | undefined {
+  let pick = slot.alts[0];
+  let best = -1;
+  if (slot.alts.length > 1) {
+    for (const alt of slot.alts) {
+      const hits = alt.filter((c) => other.has(c)).length;
+      if (hits > best) [best, pick] = [hits, alt];
+    }
+  }
+  return pick[0];
 }
 
 function weights(a: NameAnalysis, other: NameAnalysis, context: ReadonlySet<string>): Map<string, number> {
