@@ -352,8 +352,13 @@ const AUDIT: ReadonlySet<string> = new Set(['created', 'updated', 'deleted']);
 
 /** True for a column kept for record keeping (CREATE_DTTM, MODIF_DTTM, ARCHV_FLAG, voided) rather than a fact of the row. */
 function isAudit(c: SourceColumn): boolean {
-  return resolveConcepts(c.analysis).some((x) => AUDIT.has(x));
+  let audit = auditColumns.get(c);
+  if (audit === undefined) auditColumns.set(c, (audit = resolveConcepts(c.analysis).some((x) => AUDIT.has(x))));
+  return audit;
 }
+
+// isAudit is asked for every pair of target and source column: each source column's answer is kept.
+const auditColumns = new WeakMap<SourceColumn, boolean>();
 
 // Role words a table usually has one column for: its status, its code.
 const SOLE_ROLES: readonly string[] = ['status', 'code'];
