@@ -49,6 +49,8 @@ const MIN_SCORE = 0.42;
 const MIN_TABLE_SCORE = 0.3;
 // What it is worth to a candidate source table that the chosen sources of the target's child tables refer to it.
 const REFERRED_BONUS = 0.1;
+// How much better one target table must fit a source table before an unrelated target may not share it.
+const SHARED_TABLE_MARGIN = 0.2;
 // How near a parent table's fit must come to its child's before the child is taken for the parent's parts.
 const CLOSE_TABLES = 0.1;
 // Distinct values a candidate foreign key needs before it counts as a reference to another entity.
@@ -107,8 +109,9 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
 
 /**
  * A source table holds one kind of row: when two target tables neither of which refers to the
- * other chose the same one (diagnoses and procedures both taking a diagnoses table), the better
- * fit keeps it and the other chooses again among the tables no unrelated target took, or none.
+ * other chose the same one (diagnoses and procedures both taking a diagnoses table) and it fits one
+ * clearly better, that one keeps it and the other chooses again among the tables no unrelated
+ * target took, or none.
  * A target table referring to another (the address on the patient row) may share its source, and
  * so may two kinds of one thing (a table of all encounters for admissions and appointments).
  */
@@ -121,7 +124,11 @@ function oneTableEach(targets: TargetTableModel[], choice: Map<string, { source:
   const out = new Map(choice);
   const kept: TargetTableModel[] = [];
   for (const t of order) {
-    const taken = new Set(kept.filter((k) => !related(k, t)).map((k) => out.get(k.table.name)!.source).filter((x): x is SourceTableModel => x !== null));
+    // Only a table fitting the other target clearly better is taken: one fitting both alike (a
+    // coding table of diagnoses and procedures told apart by a type column) holds both.
+    const fitOf = (s: SourceTableModel) => fits.get(t.table.name)!.find((f) => f.source === s)?.score ?? 0;
+    const held = kept.filter((k) => !related(k, t)).map((k) => out.get(k.table.name)!);
+    const taken = new Set(held.filter((h) => h.source && h.score - fitOf(h.source) > SHARED_TABLE_MARGIN).map((h) => h.source!));
     if (out.get(t.table.name)!.source && taken.has(out.get(t.table.name)!.source!)) {
       out.set(t.table.name, chooseTable(fits.get(t.table.name)!.filter((f) => !taken.has(f.source)), master, hints.get(t.table.name), parentSources(t, out, master)));
     }

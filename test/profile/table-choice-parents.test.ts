@@ -23,7 +23,14 @@ CREATE TABLE procedure (procedure_id integer PRIMARY KEY, spell_id integer NOT N
 const WITH_PROCEDURES = `${PATIENT_ADMISSION}
 CREATE TABLE procedure (procedure_id integer PRIMARY KEY, spell_id integer NOT NULL REFERENCES admission(spell_id), opcs4_code varchar(5) NOT NULL, performed_on date);`;
 
+// Diagnoses and procedures coded in one table, told apart by a type column.
+const CODING = `
+CREATE TABLE admission (spell_id integer PRIMARY KEY, admitted_on date NOT NULL);
+CREATE TABLE diagnosis (diagnosis_id integer PRIMARY KEY, spell_id integer NOT NULL REFERENCES admission(spell_id), icd10_code varchar(6) NOT NULL, sequence integer);
+CREATE TABLE procedure (procedure_id integer PRIMARY KEY, spell_id integer NOT NULL REFERENCES admission(spell_id), opcs4_code varchar(5) NOT NULL, sequence integer, performed_on date);`;
+
 let result: SuggestResult;
+let coding: SuggestResult;
 let admissionsOnly: SuggestResult;
 let withProcedures: SuggestResult;
 let cleanup: () => Promise<void>;
@@ -56,6 +63,17 @@ beforeAll(async () => {
   const opcs = ['W401', 'H011', 'K401', 'Q071'];
   files.THEATRE_PROCEDURE = ['PROCEDURE_ID,PERSON_ID,OPCS_CODE,PROCEDURE_DATE', ...Array.from({ length: 60 }, (_, i) => `${7000 + i},${1 + (i % 80)},${opcs[i % 4]},${day(i)}`)];
   await writeFile(path.join(dir, 'THEATRE_PROCEDURE.csv'), files.THEATRE_PROCEDURE.join('\n') + '\n');
+  const codingDir = path.join(t.dir, 'coding');
+  await mkdir(codingDir);
+  const codes = ['I10', 'W401', 'E119', 'H011', 'J189', 'K401'];
+  await writeFile(path.join(codingDir, 'SPELL.csv'), ['SPELL_ID,ADMIT_DATE', ...Array.from({ length: 60 }, (_, i) => `${300 + i},${day(i)}`)].join('\n') + '\n');
+  await writeFile(path.join(codingDir, 'CLINICAL_CODING.csv'), ['CODING_ID,SPELL_ID,CODE_TYPE,CODE,CODE_SEQUENCE,CODED_DATE', ...Array.from({ length: 180 }, (_, i) => `${4000 + i},${300 + (i % 60)},${i % 2 === 0 ? 'D' : 'P'},${codes[i % 6]},${1 + (i % 4)},${day(i)}`)].join('\n') + '\n');
+  const src3 = await openSource(`csv:${codingDir}`);
+  try {
+    coding = suggestMappings(await profileSource(src3, { sample: 500 }), parseDdl(CODING));
+  } finally {
+    await src3.close();
+  }
   const src2 = await openSource(`csv:${dir}`);
   try {
     withProcedures = suggestMappings(await profileSource(src2, { sample: 500 }), parseDdl(WITH_PROCEDURES));
@@ -73,6 +91,11 @@ describe('table choice between a parent and its child', () => {
   it('is not put off a table by its reference to the patient master, which the procedures\' source also refers to', () => {
     expect(table('procedure', withProcedures)).toBe('THEATRE_PROCEDURE');
     expect(table('admission', withProcedures)).toBe('VISIT');
+  });
+
+  it('lets diagnoses and procedures share one coding table that fits both alike', () => {
+    expect(table('diagnosis', coding)).toBe('CLINICAL_CODING');
+    expect(table('procedure', coding)).toBe('CLINICAL_CODING');
   });
 
   it('leaves the procedures without a source rather than sharing the diagnoses table', () => {
