@@ -121,7 +121,8 @@ export function detectDateFormat(values: readonly string[]): DateDetection | nul
   let iso = 0;
   for (const v of values) {
     for (let i = 0; i < COMPILED.length; i++) if (COMPILED[i].format.parse(v, 30) !== null) counts[i]++;
-    if (v.length >= 19 && v.charCodeAt(10) === 84 && isIsoDateTime(v)) iso++;
+    // A space for the T too (SQL Server's `2023-01-27 16:17:47.123`): where a layout also fits, the layout wins the tie.
+    if (v.length >= 19 && isIsoDateTime(v)) iso++;
   }
   let best = -1;
   for (let i = 0; i < counts.length; i++) if (counts[i] > 0 && (best < 0 || counts[i] > counts[best])) best = i;

@@ -63,6 +63,11 @@ describe('date format detection', () => {
     expect(detectDateFormat(['27-01-2023', '03-02-2023'])).toMatchObject({ format: 'dd-mm-yyyy', hasTime: false });
   });
 
+  it('reads SQL Server datetimes with fractions of a second as ISO timestamps, and leaves whole seconds to the layout', () => {
+    expect(detectDateFormat(['2023-01-27 16:17:47.123', '2001-12-31 00:00:00.000'])).toMatchObject({ format: 'iso8601', hasTime: true, fraction: 1 });
+    expect(detectDateFormat(['2023-01-27 16:17:47', '2001-12-31 00:00:00'])?.format).toBe('yyyy-mm-dd HH:MI:SS');
+  });
+
   it('measures the share of values that parse, so defects show up as a fraction below 1', () => {
     expect(detectDateFormat(['31/07/1968', '15/01/2001', 'unknown', '00/00/0000'])?.fraction).toBeCloseTo(0.5);
   });
