@@ -1,18 +1,13 @@
 // Round-4 value and context mechanisms: code columns holding numbers (Millennium code values,
 // Epic categories), constant columns, related words, and table words on either side as context.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
 import { patternSimilarity, ROLE_SIMILARITY } from '../../src/profile/evidence.js';
 import { valueFit } from '../../src/profile/fit.js';
 import { analyseName, resolveConcepts } from '../../src/profile/names.js';
 import { nameSimilarity } from '../../src/profile/name-score.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
 import type { ColumnProfile } from '../../src/profile/types.js';
-import { tempDir } from '../helpers/tmp.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const concepts = (name: string) => resolveConcepts(analyseName(name));
 const none = new Set<string>();
@@ -89,24 +84,11 @@ let cleanup: () => Promise<void>;
 const find = (target: string) => result.suggestions.find((s) => s.target === target)!;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const person = ['PERSON_ID,BIRTH_DT_TM,ACTIVE_STATUS_CD', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00,${i % 9 === 0 ? 189 : 188}`)];
   const appointments = ['SCH_APPT_ID,PERSON_ID,BEG_DT_TM,SCH_STATE_CD', ...Array.from({ length: 120 }, (_, i) => `${80000000 + i},${20000000 + (i % 60)},2024-0${1 + (i % 9)}-1${i % 10} 09:30:00,${[4536, 4537, 4540][i % 3]}`)];
-  await writeFile(path.join(dir, 'SCH_APPT.csv'), appointments.join('\n') + '\n');
   const procedures = ['PX_REC_ID,REF_BILL_CODE', ...Array.from({ length: 80 }, (_, i) => `${500 + i},${['W40.1', 'H01.1', 'K40.1', 'Q07.4'][i % 4]}`)];
-  await writeFile(path.join(dir, 'HSP_PX_LIST.csv'), procedures.join('\n') + '\n');
   const encounter = ['ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD', ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`)];
-  await writeFile(path.join(dir, 'PERSON.csv'), person.join('\n') + '\n');
-  await writeFile(path.join(dir, 'ENCOUNTER.csv'), encounter.join('\n') + '\n');
-  const source = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(source, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await source.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport({ PERSON: person, ENCOUNTER: encounter, SCH_APPT: appointments, HSP_PX_LIST: procedures }, DDL));
 });
 afterAll(() => cleanup());
 

@@ -1,14 +1,9 @@
 // A patient table's own identifier besides its key — unique, text, neither an NHS number nor a
 // UUID, named only as an identifier — is the hospital number, whatever the product calls it.
 // Invented names.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `CREATE TABLE patient (patient_id integer PRIMARY KEY, hospital_number varchar(12), nhs_number varchar(10), date_of_birth date NOT NULL);`;
 
@@ -17,10 +12,6 @@ let cleanup: () => Promise<void>;
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const uuid = (i: number) => `${(0x1a2b3c4d + i * 7919).toString(16).padStart(8, '0')}-b43e-4fc1-a64a-${(0x13224ea0c9a3 + i * 104729).toString(16).padStart(12, '0')}`;
   const files: Record<string, string[]> = {
     CLIENT: [
@@ -28,13 +19,7 @@ beforeAll(async () => {
       ...Array.from({ length: 80 }, (_, i) => `${3000 + i},K${String(700000 + i * 13).padStart(7, '0')},${uuid(i)},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`),
     ],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

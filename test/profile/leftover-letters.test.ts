@@ -1,14 +1,9 @@
 // Letters segmentation leaves over beside a dictionary piece (the ZQ of ZQORG) are no word that
 // could make a column some other code: a column holding the only ODS codes of its table, named
 // as an identifier, is still the practice code. Invented names.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `CREATE TABLE gp_registration (registration_id integer PRIMARY KEY, practice_code varchar(6) NOT NULL, registered_from date);`;
 
@@ -16,21 +11,11 @@ let result: SuggestResult;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const ods = ['A81001', 'B82005', 'C83019', 'D84012', 'E85020', 'F86033'];
   const files: Record<string, string[]> = {
     GP_LINK: ['LINK_ID,ZQORG_IDENT,LINK_START_DATE', ...Array.from({ length: 80 }, (_, i) => `${100 + i},${ods[i % 6]},20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

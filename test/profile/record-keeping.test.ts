@@ -1,14 +1,9 @@
 // Record-keeping columns (when a row was created or changed, whether it is archived) are not facts
 // of the row: they are never the source of a target that does not ask for them, and a table's only
 // other date is its row date even when a word of its name is unknown. Invented names throughout.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE lab_result (result_id integer PRIMARY KEY, loinc_code varchar(10) NOT NULL, result_value varchar(20), collected_on timestamp NOT NULL, abnormal_flag boolean);`;
@@ -18,10 +13,6 @@ let cleanup: () => Promise<void>;
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const loinc = ['2345-7', '718-7', '2160-0', '6690-2'];
   const at = (i: number, h: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10} ${10 + h}:${10 + (i % 50)}:00`;
   const files: Record<string, string[]> = {
@@ -30,13 +21,7 @@ beforeAll(async () => {
       ...Array.from({ length: 120 }, (_, i) => `${100 + i},${loinc[i % 4]},${(i % 17) + 0.5},${at(i, 0)},${at(i, 2)},${at(i, 5)},${i % 9 === 0 ? 'Y' : 'N'}`),
     ],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

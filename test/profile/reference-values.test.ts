@@ -1,14 +1,9 @@
 // A table of reference values (a product's code table) referred to by many differently named
 // identifiers, each holding a few repeated values: those identifiers hold code values a crosswalk
 // translates, not rows of another entity, and the code table is no patient master. Invented names.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE patient (patient_id integer PRIMARY KEY, person_stated_gender varchar(1) NOT NULL, marital_status varchar(1), date_of_birth date NOT NULL);
@@ -19,10 +14,6 @@ let cleanup: () => Promise<void>;
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const files: Record<string, string[]> = {
     // Code values 700-708: sexes, marital statuses, severities.
     // Every key ends in an invented _RRN, the reference-value ids too: their shared word is what makes them candidate foreign keys.
@@ -30,13 +21,7 @@ beforeAll(async () => {
     PERSON: ['PERSON_RRN,GENDER_RRN,MARITAL_RRN,BIRTH_DATE', ...Array.from({ length: 80 }, (_, i) => `${1 + i},${700 + (i % 3)},${703 + (i % 3)},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
     ALLERGY: ['ALLERGY_RRN,PERSON_RRN,SEVERITY_RRN', ...Array.from({ length: 120 }, (_, i) => `${300 + i},${1 + (i % 80)},${706 + (i % 3)}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

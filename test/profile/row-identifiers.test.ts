@@ -1,13 +1,8 @@
 // A column identifying its own table's rows (unique, referring to no table: a row UUID) is no
 // reference to another table, however it is named. Invented names.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE referral (referral_id integer PRIMARY KEY, received_on date NOT NULL);
@@ -17,10 +12,6 @@ let result: SuggestResult;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`;
   const uuid = (i: number) => `${(0x1a2b3c4d + i * 7919).toString(16).padStart(8, '0')}-b43e-4fc1-a64a-${(0x13224ea0c9a3 + i * 104729).toString(16).padStart(12, '0')}`;
   const files: Record<string, string[]> = {
@@ -28,13 +19,7 @@ beforeAll(async () => {
     // Appointments without their referral: the row's own UUID is all there is.
     APPOINTMENT: ['APPOINTMENT_ID,UUID,APPOINTMENT_DATE', ...Array.from({ length: 90 }, (_, i) => `${9000 + i},${uuid(i)},${day(i)}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

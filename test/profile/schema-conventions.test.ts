@@ -3,18 +3,13 @@
 // word is an identifier in every column, and such an identifier that is neither a key nor a
 // reference and holds a few repeated numbers identifies reference values (a code a crosswalk
 // translates). The schema below is an invented convention, not any product's.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
 import { analyseName, resolveConcepts } from '../../src/profile/names.js';
 import { nameSimilarity } from '../../src/profile/name-score.js';
 import { schemaWords } from '../../src/profile/match-model.js';
 import type { SourceProfile } from '../../src/profile/types.js';
-import { tempDir } from '../helpers/tmp.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
@@ -26,10 +21,6 @@ let cleanup: () => Promise<void>;
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 9}`;
   const files: Record<string, string[]> = {
     PATIENT: ['PATIENT_RRN,BIRTH_DATE', ...Array.from({ length: 80 }, (_, i) => `${5000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
@@ -37,13 +28,7 @@ beforeAll(async () => {
     HOSP_SPELL: ['HSPL_RRN,PATIENT_RRN,ADMIT_DATE,SPCLT_RRN', ...Array.from({ length: 120 }, (_, i) => `${70000 + i * 3},${5000 + (i % 80)},${day(i)},${200 + (i % 6)}`)],
     ALLERGY: ['ALGY_RRN,PATIENT_RRN,SEVRT_RRN', ...Array.from({ length: 90 }, (_, i) => `${90000 + i * 7},${5000 + (i % 80)},${300 + (i % 3)}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const src = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(src, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await src.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

@@ -1,14 +1,9 @@
 // Keys are no codes: text patient ids like Epic's (Z1001) look like ICD-10 codes, and must make
 // neither every table referring to the patient look like a table of diagnoses, nor the patient
 // reference of a chosen table its diagnosis code.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
@@ -19,22 +14,12 @@ let result: SuggestResult;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const files: Record<string, string[]> = {
     PATIENT: ['PAT_ID,BIRTH_DATE', ...Array.from({ length: 60 }, (_, i) => `Z${1001 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
     // No diagnoses in this extract: only notes referring to the patient.
     PAT_NOTE: ['NOTE_ID,PAT_ID,NOTE_TEXT', ...Array.from({ length: 90 }, (_, i) => `${300 + i},Z${1001 + (i % 60)},Seen in clinic ${i}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const source = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(source, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await source.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 

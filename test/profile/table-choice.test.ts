@@ -1,14 +1,9 @@
 // Round-4 table choice: evidence beyond names. The chosen sources of a target's child tables
 // point at its source through their foreign keys, and a table holding the very codes a target
 // column asks for (ODS codes for practice_code) is where that target's rows are.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSource } from '../../src/connectors/registry.js';
-import { parseDdl } from '../../src/profile/ddl.js';
-import { profileSource } from '../../src/profile/profile.js';
-import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { SuggestResult } from '../../src/profile/suggest.js';
+import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date NOT NULL);
@@ -27,10 +22,6 @@ let cleanup: () => Promise<void>;
 const tableOf = (target: string) => result.tables.find((t) => t.target === target)?.source;
 
 beforeAll(async () => {
-  const t = await tempDir();
-  cleanup = t.cleanup;
-  const dir = path.join(t.dir, 'export');
-  await mkdir(dir);
   const files: Record<string, string[]> = {
     PATIENT: ['PAT_ID,BIRTH_DATE', ...Array.from({ length: 60 }, (_, i) => `${1000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
     // GP registrations under names no dictionary knows: only the ODS codes say what the table holds.
@@ -46,13 +37,7 @@ beforeAll(async () => {
     QX_LIST: ['QX_REC_ID,KRN_STX_ID,LINE,BILL_REF,QX_DATE', ...Array.from({ length: 90 }, (_, i) => `${600 + i},${90000 + (i % 100)},${1 + (i % 2)},${['W401', 'H011', 'K401', 'Q074'][i % 4]}X,${day(i)}`)],
     ORDER_MED: ['ORDER_MED_ID,PAT_ID,ORDER_LINE,DOSE,START_DATE', ...Array.from({ length: 120 }, (_, i) => `${800 + i},${1000 + (i % 60)},${1 + (i % 4)},${5 * (1 + (i % 4))} mg,${day(i)}`)],
   };
-  for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
-  const source = await openSource(`csv:${dir}`);
-  try {
-    result = suggestMappings(await profileSource(source, { sample: 500 }), parseDdl(DDL));
-  } finally {
-    await source.close();
-  }
+  ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });
 afterAll(() => cleanup());
 
