@@ -25,12 +25,18 @@ const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'm
 const SEED = 7;
 const PATIENTS = 300;
 
-/** Writes every data set under `dir` and returns each one's connector URL (synthea omitted when its files are absent). */
-export async function buildDatasets(dir: string): Promise<Record<string, string>> {
+/**
+ * Writes the data sets `wanted` accepts (default all) under `dir` and returns each one's connector
+ * URL (synthea omitted when its files are absent). Tuning runs build the training split only, so
+ * held-out data is never generated where the tuner works.
+ */
+export async function buildDatasets(dir: string, wanted: (schema: string) => boolean = () => true): Promise<Record<string, string>> {
   const pas = path.join(dir, 'pas');
   await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
-  const out: Record<string, string> = { pas: `csv:${pas}` };
+  // The PAS rows are every vendor's starting point; they are a data set of their own only when wanted.
+  const out: Record<string, string> = wanted('pas') ? { pas: `csv:${pas}` } : {};
   for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY, IPM, OPENMRS, VENDOR5A, VENDOR5B]) {
+    if (!wanted(v.name)) continue;
     let from = pas;
     if (v.seed !== undefined && v.seed !== SEED) {
       from = path.join(dir, `pas-seed-${v.seed}`);
@@ -38,7 +44,7 @@ export async function buildDatasets(dir: string): Promise<Record<string, string>
     }
     out[v.name] = `csv:${await rewrite(from, path.join(dir, v.name), v)}`;
   }
-  if (await exists(path.join(SYNTHEA_DIR, 'patients.csv'))) {
+  if (wanted('synthea') && (await exists(path.join(SYNTHEA_DIR, 'patients.csv')))) {
     const target = path.join(dir, 'synthea');
     await mkdir(target, { recursive: true });
     for (const t of SYNTHEA_TABLES) await writeFile(path.join(target, `${t}.csv`), await readFile(path.join(SYNTHEA_DIR, `${t}.csv`)));

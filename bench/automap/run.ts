@@ -93,10 +93,10 @@ export function formatScores(scores: SchemaScore[]): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(HERE, 'run.ts')) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-automap-'));
   try {
-    const urls = await buildDatasets(dir);
     const only = process.env.AUTOMAP_SPLIT;
+    const urls = await buildDatasets(dir, (schema) => !only || SPLIT[schema] === only);
     const scores: SchemaScore[] = [];
-    for (const [schema, url] of Object.entries(urls)) if (!only || SPLIT[schema] === only) scores.push(await scoreSchema(schema, url));
+    for (const [schema, url] of Object.entries(urls)) scores.push(await scoreSchema(schema, url));
     console.log(formatScores(scores));
     const show = process.env.AUTOMAP_ERRORS ?? 'train';
     for (const s of scores) if (show === 'all' || s.split === show) for (const e of s.errors) console.log(`  ${s.schema}: ${e}`);
