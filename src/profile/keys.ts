@@ -103,7 +103,7 @@ export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, str
       if (declaredCols.has(col.name) || (ownKey?.length === 1 && ownKey[0] === col.name)) return;
       const p = t.profiles[ci];
       const s = t.stats[ci];
-      if (s.filled === 0 || !(p.inferred_type === 'integer' || (p.inferred_type === 'text' && p.dominant_pattern !== 'free_text'))) return;
+      if (s.filled === 0 || !(p.inferred_type === 'integer' || (p.inferred_type === 'text' && (p.dominant_pattern !== 'free_text' || identifierShaped(p))))) return;
       const childConcepts = resolveConcepts(analyseName(col.name)).filter((c) => !GENERIC_CONCEPTS.has(c));
       let best: { fk: ForeignKeyCandidate; score: number } | null = null;
       for (const parent of parents) {
@@ -126,6 +126,18 @@ export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, str
     out.set(t.name, list);
   }
   return out;
+}
+
+// Share of a column's values that must look like codes (P000040003, V0001200001) for a column with too many distinct ones to count as coded to be a reference.
+const IDENTIFIER_SHAPED = 0.95;
+
+/**
+ * True for text whose values all look like codes yet are too many to be a code list: row
+ * identifiers of another table (patient ids P000040003, visit ids V0001200001), which may refer to
+ * it. Names and other free text have spaces or lower-case letters, so few of them look like codes.
+ */
+function identifierShaped(p: ColumnProfile): boolean {
+  return (p.patterns.find((x) => x.class === 'code')?.fraction ?? 0) >= IDENTIFIER_SHAPED;
 }
 
 /** Fraction of the child's distinct values present in the parent: exact when both fit their exact sets, else from sketches; null when the sketches hold too little evidence. */

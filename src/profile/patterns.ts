@@ -65,6 +65,8 @@ const DECIMAL = /^[-+]?\d*\.\d+$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?$/;
 const BOOLEAN = /^(?:y|n|yes|no|true|false|t|f)$/i;
 const CODE = /^(?=[A-Z0-9_\-.]*[A-Z])[A-Z0-9][A-Z0-9_\-.]{0,9}$/;
+// A row identifier written as a letter prefix and a long run of digits (V0001200001, PT000000012345): longer than a code, but no free text either.
+const PREFIXED_NUMBER = /^[A-Z]{1,3}\d{6,17}$/;
 // Exports of modern systems (FHIR, Synthea, GUID-keyed databases) identify rows by UUIDs.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,7 +96,7 @@ export function valueClasses(v: string): PatternClass[] {
   if (BOOLEAN.test(v)) out.push('boolean');
   if (INTEGER.test(v)) out.push('integer');
   else if (DECIMAL.test(v)) out.push('decimal');
-  if (!out.some((c) => NOT_A_CODE.has(c)) && CODE.test(v)) out.push('code');
+  if (!out.some((c) => NOT_A_CODE.has(c)) && (CODE.test(v) || PREFIXED_NUMBER.test(v))) out.push('code');
   if (out.length === 0) out.push('free_text');
   return out;
 }
