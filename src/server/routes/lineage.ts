@@ -8,7 +8,7 @@ import { defineRoute } from '../context.js';
 import { idParam, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
 
-const lineageSchema = z
+export const lineageSchema = z
   .object({
     format: z.literal('ferry.lineage/v1'),
     target: z.string(),

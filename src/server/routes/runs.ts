@@ -23,7 +23,7 @@ import { inProject } from './scope.js';
 const projectParams = z.object({ projectId: idParam });
 const runParams = z.object({ projectId: idParam, runId: idParam });
 
-const runSummarySchema = z
+export const runSummarySchema = z
   .object({
     runId: z.string(),
     tier: tierSchema,

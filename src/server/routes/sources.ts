@@ -24,7 +24,7 @@ const COUNT_BUDGET_MS = 5_000;
 
 const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
 
-const sourceEntrySchema = z
+export const sourceEntrySchema = z
   .object({
     ref: z.string().describe('the source reference to send as `source`'),
     label: z.string(),

@@ -36,7 +36,7 @@ const profileInput = {
 
 const profileSchema = z.record(z.string(), z.unknown()).meta({ id: 'SourceProfile', description: 'as `ferry profile --json` prints it (docs/profiling.md), with `source` set to the source reference' });
 
-const suggestionSchema = z.object({
+export const suggestionSchema = z.object({
   target: z.string(),
   source: z.string().nullable(),
   confidence: z.number(),
@@ -44,7 +44,7 @@ const suggestionSchema = z.object({
   transforms: z.array(z.unknown()),
 });
 
-const fieldRowSchema = z
+export const fieldRowSchema = z
   .object({
     table: z.string(),
     field: z.string(),
