@@ -62,6 +62,9 @@ const KIND_WORDS: ReadonlySet<string> = new Set(['flag']);
 const REFERENCE_FLOOR = 0.46;
 // Value fit of numbers held as local code values where the target asks for standard codes none of the table's columns hold.
 const LOCAL_CODE_FIT = 0.6;
+// Share of a table's rows a column needs as distinct values to be taken for the target's own key, and what a column with fewer keeps of its score.
+const ROW_IDENTIFYING = 0.5;
+const NOT_A_KEY_PENALTY = 0.3;
 
 interface Candidate {
   target: TargetColumnModel;
@@ -317,6 +320,9 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     if (!parent && col.references && structure === 1 && fit >= 0.8) score = Math.max(score, REFERENCE_FLOOR);
     // A column identifying its own rows (unique, referring to no table: a row UUID) is no reference to another table's.
     if (col.references && !c.references && !c.isKey && c.table.profile.candidate_keys.some((k) => k.columns.length === 1 && k.columns[0] === c.name)) score *= 0.5;
+    // The target's own key must tell the rows apart: a column repeating its values (a line number
+    // 1..3 in a table keyed by parent and line, a type code) is another fact of the row, whatever it is called.
+    if (col.isKey && !col.references && !parent && !identifiesRows(c)) score *= NOT_A_KEY_PENALTY;
     if (parent) score *= PARENT_PENALTY;
     // A parent row's column sharing only a generic word (a birth date for an admission date, a
     // deceased flag for an abnormal flag) is some other fact about the parent, not this row's:
@@ -325,6 +331,11 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
+}
+
+/** True for a column with about as many distinct values as its table has rows: one that could be the table's key. */
+function identifiesRows(c: SourceColumn): boolean {
+  return c.profile.distinct.count >= ROW_IDENTIFYING * c.table.profile.rows;
 }
 
 /** True for a column named only as a code (`CODE`, `concept_id`: every word a code, id or value word, one of them code). */
