@@ -4,7 +4,8 @@
  * vendors' conventions, the "nordic" and "fhir" vendors (held out in round 2), the
  * "millennium" and "clarity" vendors (held out in round 3), the round-4 held-out "ipm" and
  * "openmrs" vendors and the round-5 held-out "vendor5a" and "vendor5b" vendors
- * (bench/automap/vendors-round5.ts) from synthetic PAS rows of their own seeds, and the Synthea
+ * (bench/automap/vendors-round5.ts), the round-6 held-out "vendor6a" and "vendor6b" vendors
+ * (bench/automap/vendors-round6.ts) from synthetic PAS rows of their own seeds, and the Synthea
  * CSV sample kept in bench/automap/data/synthea (Apache-2.0, see its NOTICE.md).
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { FHIR, NORDIC } from './vendors-heldout.js';
 import { CLARITY, MILLENNIUM } from './vendors-round3.js';
 import { IPM, OPENMRS } from './vendors-round4.js';
 import { VENDOR5A, VENDOR5B } from './vendors-round5.js';
+import { VENDOR6A, VENDOR6B } from './vendors-round6.js';
 
 export const SYNTHEA_DIR = process.env.FERRY_SYNTHEA_DIR ?? path.join(path.dirname(new URL(import.meta.url).pathname), 'data', 'synthea');
 const SYNTHEA_TABLES = ['patients', 'encounters', 'conditions', 'procedures', 'medications', 'observations', 'allergies', 'organizations', 'providers', 'immunizations', 'careplans'];
@@ -35,7 +37,7 @@ export async function buildDatasets(dir: string, wanted: (schema: string) => boo
   await generateToCsv({ dir: pas, seed: SEED, patients: PATIENTS });
   // The PAS rows are every vendor's starting point; they are a data set of their own only when wanted.
   const out: Record<string, string> = wanted('pas') ? { pas: `csv:${pas}` } : {};
-  for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY, IPM, OPENMRS, VENDOR5A, VENDOR5B]) {
+  for (const v of [CAMEL, TERSE, NORDIC, FHIR, MILLENNIUM, CLARITY, IPM, OPENMRS, VENDOR5A, VENDOR5B, VENDOR6A, VENDOR6B]) {
     if (!wanted(v.name)) continue;
     let from = pas;
     if (v.seed !== undefined && v.seed !== SEED) {

@@ -24,7 +24,7 @@ import { buildDatasets } from './build.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
-export const SPLIT: Record<string, 'train' | 'held-out'> = { pas: 'train', camel: 'train', terse: 'train', synthea: 'train', nordic: 'train', fhir: 'train', millennium: 'train', clarity: 'train', ipm: 'train', openmrs: 'train', vendor5a: 'train', vendor5b: 'train' };
+export const SPLIT: Record<string, 'train' | 'held-out'> = { pas: 'train', camel: 'train', terse: 'train', synthea: 'train', nordic: 'train', fhir: 'train', millennium: 'train', clarity: 'train', ipm: 'train', openmrs: 'train', vendor5a: 'train', vendor5b: 'train', vendor6a: 'held-out', vendor6b: 'held-out' };
 
 type Truth = Record<string, string | null | Array<string | null>>;
 
