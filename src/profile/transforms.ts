@@ -36,9 +36,14 @@ export function proposeTransforms(table: string, t: DdlColumn, concepts: readonl
     steps.push('trim');
     notes.push(`${p.padded} padded value(s)`);
   }
-  if ((t.type === 'date' || t.type === 'timestamp') && fromText && p.date_format && p.date_format.format !== ISO_TIMESTAMP) {
-    steps.push({ parse_date: { formats: [p.date_format.format] } });
+  if ((t.type === 'date' || t.type === 'timestamp') && fromText && p.date_format) {
+    if (p.date_format.format !== ISO_TIMESTAMP) steps.push({ parse_date: { formats: [p.date_format.format] } });
     if (p.date_format.ambiguous_with.length > 0) notes.push(`day/month order ambiguous (${p.date_format.ambiguous_with.join(', ')} fits too): check`);
+    // A date column takes the date part of a date-time: the time would fail the column's type.
+    if (t.type === 'date' && (p.date_format.format === ISO_TIMESTAMP || p.date_format.format.includes('HH'))) {
+      steps.push({ substring: { start: 0, length: 10 } });
+      notes.push('date part of a date-time');
+    }
   }
   if (t.type === 'integer' && fromText && p.inferred_type === 'integer') steps.push('to_integer');
   if (t.type === 'decimal' && fromText && (p.inferred_type === 'decimal' || p.inferred_type === 'integer')) steps.push({ to_decimal: { scale: t.scale ?? 2 } });

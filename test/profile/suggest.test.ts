@@ -4,13 +4,14 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/connectors/registry.js';
 import { loadContract } from '../../src/contract/load.js';
-import { parseDdl } from '../../src/profile/ddl.js';
+import { parseDdl, type DdlColumn } from '../../src/profile/ddl.js';
 import { draftContract, draftContractText } from '../../src/profile/draft.js';
 import { pinIntoYaml } from '../../src/profile/pin.js';
 import { pinnedSourceTables } from '../../src/profile/pinned-schema.js';
 import { profileSource } from '../../src/profile/profile.js';
 import { suggestMappings, type SuggestResult } from '../../src/profile/suggest.js';
-import type { SourceProfile } from '../../src/profile/types.js';
+import { proposeTransforms } from '../../src/profile/transforms.js';
+import type { ColumnProfile, SourceProfile } from '../../src/profile/types.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -157,5 +158,22 @@ describe('pinIntoYaml', () => {
     await writeFile(file, pinned.text);
     const loaded = await loadContract(file);
     expect(loaded.contract.source.tables.PAT_ALIAS.foreign_keys).toEqual([{ columns: ['ALIAS_PATID'], references: { table: 'PAT_MAST', columns: ['PAT_ID'] } }]);
+  });
+});
+
+describe('proposed transforms for date-times', () => {
+  const profile = (format: string) => ({ declared_type: 'text', padded: 0, date_format: { format, fraction: 1, ambiguous_with: [] }, inferred_type: 'timestamp', dominant_pattern: 'date', distinct: { count: 100 } }) as unknown as ColumnProfile;
+  const dateTarget = { name: 'date_of_birth', type: 'date' } as unknown as DdlColumn;
+  const timestampTarget = { name: 'admitted_at', type: 'timestamp' } as unknown as DdlColumn;
+
+  it('gives a date column the date part of a date-time, so the time does not fail the column', () => {
+    expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('yyyy-mm-dd HH:MI:SS')).steps).toEqual([{ parse_date: { formats: ['yyyy-mm-dd HH:MI:SS'] } }, { substring: { start: 0, length: 10 } }]);
+    expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('iso8601')).steps).toEqual([{ substring: { start: 0, length: 10 } }]);
+    expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('dd/mm/yyyy')).steps).toEqual([{ parse_date: { formats: ['dd/mm/yyyy'] } }]);
+  });
+
+  it('keeps the time for a timestamp column', () => {
+    expect(proposeTransforms('admission', timestampTarget, ['admission', 'date'], profile('dd-mm-yyyy HH:MI')).steps).toEqual([{ parse_date: { formats: ['dd-mm-yyyy HH:MI'] } }]);
+    expect(proposeTransforms('admission', timestampTarget, ['admission', 'date'], profile('iso8601')).steps).toEqual([]);
   });
 });
