@@ -62,6 +62,9 @@ const KIND_WORDS: ReadonlySet<string> = new Set(['flag']);
 const REFERENCE_FLOOR = 0.46;
 // Value fit of numbers held as local code values where the target asks for standard codes none of the table's columns hold.
 const LOCAL_CODE_FIT = 0.6;
+// How far above the median table a target's best source table must fit, and how many other tables the median needs.
+const STANDOUT = 0.1;
+const MIN_TYPICAL_TABLES = 4;
 // Share of a table's rows a column needs as distinct values to be taken for the target's own key, and what a column with fewer keeps of its score.
 const ROW_IDENTIFYING = 0.5;
 const NOT_A_KEY_PENALTY = 0.3;
@@ -254,7 +257,22 @@ function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, ref
     }
     if (score > best.score) best = { source: s, score };
   }
+  // A table fitting the target hardly better than the typical table of the export agrees with it
+  // only on what every table has (a patient id, a start and end date, a key): the target has no
+  // source here (GP registrations in an export of visits), unless a child's source points at it.
+  if (best.source && !referred?.has(best.source) && plain.get(best.source)! - typicalFit(plain, best.source) < STANDOUT) return { source: null, score: best.score };
   return best.score >= MIN_TABLE_SCORE ? best : { source: null, score: best.score };
+}
+
+/**
+ * The median fit of the tables other than `best` and those linked to it by a reference (the
+ * encounters within a visit, a visit's diagnoses share its vocabulary by design), or -Infinity
+ * when there are too few to say what is typical.
+ */
+function typicalFit(plain: Map<SourceTableModel, number>, best: SourceTableModel): number {
+  const linked = (s: SourceTableModel) => entityReferences(s).includes(best.name) || entityReferences(best).includes(s.name);
+  const others = [...plain].filter(([s]) => s !== best && !linked(s)).map(([, v]) => v).sort((a, b) => a - b);
+  return others.length < MIN_TYPICAL_TABLES ? -Infinity : others[Math.floor(others.length / 2)];
 }
 
 function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Candidate[] {
