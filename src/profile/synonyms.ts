@@ -58,7 +58,7 @@ const ENTRIES: Record<string, string> = {
   rcvd: 'received', received: 'received', receipt: 'received', recv: 'received',
   rtt: 'rtt', clock: 'clock', pathway: 'pathway',
   start: 'start', strt: 'start', st: 'start|line', begin: 'start', beg: 'start', commenced: 'start', started: 'start', eff: 'start', effective: 'start', valid: 'start', onset: 'start',
-  end: 'end', to: 'end', until: 'end', till: 'end', stop: 'end', stp: 'end', stopped: 'end', fin: 'end', finish: 'end', ceased: 'end', expiry: 'end', en: 'end',
+  end: 'end', to: 'end', until: 'end', till: 'end', stop: 'end', stp: 'end', stopped: 'end', fin: 'end', finish: 'end', ceased: 'end', expiry: 'end', expiration: 'end', expires: 'end', en: 'end',
   appt: 'appointment encounter', app: 'appointment', apt: 'appointment', appointment: 'appointment encounter', appnt: 'appointment encounter', booking: 'appointment encounter', bkg: 'appointment',
   clin: 'clinic', clinic: 'clinic', cln: 'clinic', session: 'clinic',
   loc: 'clinic|ward', location: 'clinic|ward', dept: 'clinic|ward', department: 'clinic|ward',
@@ -154,6 +154,9 @@ export const PHRASES: ReadonlyArray<[string[], string[]]> = [
   // Repeated given names: the second and later ones are middle names (`given_2`; FHIR's `name_given_1` once read one-based).
   [['given', '2'], ['middle']],
   [['given', '3'], ['middle']],
+  // A name's prefix or title is the title (Mr, Dr), not the name it is part of (NamePrefix, NAME_TITLE beside a full Name).
+  [['name', 'prefix'], ['title']],
+  [['name', 'title'], ['title']],
 ];
 
 /** Concepts that say what kind of value a column holds rather than what it is about: matched with less weight. */
