@@ -154,9 +154,8 @@ export const PHRASES: ReadonlyArray<[string[], string[]]> = [
   // Repeated given names: the second and later ones are middle names (`given_2`; FHIR's `name_given_1` once read one-based).
   [['given', '2'], ['middle']],
   [['given', '3'], ['middle']],
-  // A name's prefix or title is the title (Mr, Dr), not the name it is part of (NamePrefix, NAME_TITLE beside a full Name).
+  // A name's prefix is the title (Mr, Dr), not the name it is part of (NamePrefix beside a full Name).
   [['name', 'prefix'], ['title']],
-  [['name', 'title'], ['title']],
 ];
 
 /** Concepts that say what kind of value a column holds rather than what it is about: matched with less weight. */

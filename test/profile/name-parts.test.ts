@@ -27,9 +27,8 @@ afterAll(() => cleanup());
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 describe('name parts and period ends', () => {
-  it('read a name prefix or name title as the title', () => {
+  it('read a name prefix as the title', () => {
     expect(resolveConcepts(analyseName('NamePrefix'))).toEqual(['title']);
-    expect(resolveConcepts(analyseName('NAME_TITLE'))).toEqual(['title']);
     expect(source('patient.title')).toBe('Clients.NamePrefix');
   });
   it('read an expiration date as the end of the period', () => {
