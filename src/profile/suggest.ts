@@ -13,7 +13,8 @@ import { nameSimilarity, relatedWords, sameSpelling, sharedConcepts } from './na
 import { sourceModel, targetModel, type SourceColumn, type SourceTableModel, type TargetColumnModel, type TargetTableModel } from './match-model.js';
 import { proposeTransforms, type StepInput } from './transforms.js';
 import { GENERIC_CONCEPTS } from './synonyms.js';
-import type { SourceProfile } from './types.js';
+import type { ColumnProfile, SourceProfile } from './types.js';
+import { namedField, valueField } from './value-vocabulary.js';
 
 /** One suggestion, exactly as `ferry suggest --json` prints it. */
 export interface Suggestion {
@@ -62,6 +63,9 @@ const KIND_WORDS: ReadonlySet<string> = new Set(['flag']);
 const REFERENCE_FLOOR = 0.46;
 // Value fit of numbers held as local code values where the target asks for standard codes none of the table's columns hold.
 const LOCAL_CODE_FIT = 0.6;
+// Name similarity credited to a column whose values are the coded field the target names, and what a column holding another field's values keeps of its score.
+const VALUE_FIELD_SIMILARITY = 0.6;
+const OTHER_FIELD_PENALTY = 0.5;
 // How far above the median table a target's best source table must fit, and how many other tables the median needs.
 const STANDOUT = 0.1;
 const MIN_TYPICAL_TABLES = 4;
@@ -301,6 +305,7 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
   const concepts = resolveConcepts(col.analysis);
   const localIds = isHospitalNumber(concepts) ? source.columns.filter(isOwnTextIdentifier) : [];
   const localId = localIds.length === 1 ? localIds[0] : null;
+  const field = namedField(concepts);
   for (const { c, parent } of pool) {
     // A word naming either table says where a column is, not what it is (ADMIT_TYPE_CD in ENCOUNTER for admission_method).
     const both = new Set([...t.context, ...c.table.context]);
@@ -318,9 +323,14 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       // Letters segmentation left over (the HE of HEORG) are no word that could make it another code.
       name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown && x.word.length > 2) }, c.profile, holders));
       if (c === sole || c === localCodes || c === localId) name = Math.max(name, ROLE_SIMILARITY);
+      // Generic attribute-value columns (qualifier_source_value) say what they hold only by their values.
+      if (field && heldField(c) === field) name = Math.max(name, VALUE_FIELD_SIMILARITY);
       // The line's own words, table context included: ADDR3 in an address table is still an address line.
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, resolveConcepts(c.analysis)));
     }
+    // A line number (1, 2, 3, … with 1 the commonest) is the sequence, whatever it is called (a
+    // status column reused for the position), even where its few values happen to lie inside another table's keys.
+    if (!parent && !c.isKey && !isEntityReference(c) && concepts.includes('sequence') && isLineNumbering(c.profile)) name = Math.max(name, ROLE_SIMILARITY);
     let fit = valueFit(shape(col), c.profile, c.coded);
     // No column of the table holds the standard codes the target asks for (LOINC, SNOMED CT): they
     // are held as local code values (concept ids, reference-value ids) a crosswalk translates, so an
@@ -331,6 +341,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
     if (sameSpelling(col.analysis, c.analysis)) score += 0.01;
     if (fit === 0) score *= 0.3;
+    // Values of another coded field (routine and urgent for a referral's source) belie a shared name word.
+    if (field && !parent && heldField(c) && heldField(c) !== field) score *= OTHER_FIELD_PENALTY;
     // A record-keeping column (created, updated, deleted) is only ever the source of a target asking for that record-keeping.
     if (isAudit(c) && !resolveConcepts(c.analysis).some((x) => AUDIT.has(x) && asked.has(x))) score *= 0.3;
     // A foreign key into the source of the table the target column refers to is that reference,
@@ -349,6 +361,27 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     out.push({ target: col, source: c, score, name, fit, structure, structureNote: note, viaParent: parent });
   }
   return out;
+}
+
+/** The coded field (priority, severity, …) a source column's values belong to, worked out once per column. */
+function heldField(c: SourceColumn): string | null {
+  let field = heldFields.get(c);
+  if (field === undefined) heldFields.set(c, (field = valueField(c.profile, c.table.profile.rows)));
+  return field;
+}
+
+const heldFields = new WeakMap<SourceColumn, string | null>();
+
+// Most positions a line number runs to.
+const MAX_LINES = 30;
+
+/** True for small whole numbers running 1, 2, … without gaps, each no commoner than the one before: positions within a parent. */
+export function isLineNumbering(p: ColumnProfile): boolean {
+  if (p.inferred_type !== 'integer' || !p.range || Number(p.range.min) !== 1) return false;
+  const n = p.distinct.count;
+  if (n < 2 || n > MAX_LINES || Number(p.range.max) !== n || !p.top_values_exact) return false;
+  const counts = [...p.top_values].sort((a, b) => Number(a.value) - Number(b.value)).map((t) => t.count);
+  return counts.every((k, i) => i === 0 || k <= counts[i - 1]);
 }
 
 /** True for a column with about as many distinct values as its table has rows: one that could be the table's key. */
