@@ -402,16 +402,19 @@ function isHospitalNumber(concepts: readonly string[]): boolean {
 
 /**
  * A patient table's own identifier besides its key (PASID, identifier holding H00000001): unique
- * in the table, text that is neither an NHS number nor a UUID (a surrogate), named only by identifier words and words the
- * dictionary lacks. The hospital number, whatever the product calls it.
+ * in the table, text that is neither an NHS number nor a UUID (a surrogate), named only by identifier words (or the
+ * source system's value) and words the dictionary lacks. The hospital number, whatever the product calls it.
  */
 function isOwnTextIdentifier(c: SourceColumn): boolean {
   if (c.isKey || c.references || c.profile.inferred_type !== 'text' || c.profile.dominant_pattern === 'nhs_number' || c.profile.dominant_pattern === 'uuid') return false;
   if (!c.table.profile.candidate_keys.some((k) => k.columns.length === 1 && k.columns[0] === c.name)) return false;
   const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
   const known = resolveConcepts(c.analysis).filter((x) => !unknown.has(x) && !c.table.context.has(x));
-  return known.length > 0 && known.every((x) => IDENTIFIER_WORDS.has(x));
+  return known.length > 0 && known.every((x) => IDENTIFIER_WORDS.has(x) || SOURCE_VALUE_WORDS.has(x)) && !known.every((x) => x === 'source');
 }
+
+// A research extract keeps the identifier the source system gave a row as its `source value` (person_source_value: H00000001).
+const SOURCE_VALUE_WORDS: ReadonlySet<string> = new Set(['source', 'value']);
 
 // Words that name an identifier and nothing else.
 const IDENTIFIER_WORDS: ReadonlySet<string> = new Set(['id', 'number', 'code', 'alias']);
