@@ -328,6 +328,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       // The line's own words, table context included: ADDR3 in an address table is still an address line.
       name = Math.max(name, addressPositionSimilarity(concepts, targetLines, places, resolveConcepts(c.analysis)));
     }
+    // A dose is written as an amount and its unit (5 mg, 100 micrograms), whatever the column is called (a prescription's sig).
+    if (!parent && !c.isKey && !c.references && concepts.includes('dose') && isAmountWithUnit(c.profile)) name = Math.max(name, ROLE_SIMILARITY);
     // A line number (1, 2, 3, … with 1 the commonest) is the sequence, whatever it is called (a
     // status column reused for the position), even where its few values happen to lie inside another table's keys.
     if (!parent && !c.isKey && !isEntityReference(c) && concepts.includes('sequence') && isLineNumbering(c.profile)) name = Math.max(name, ROLE_SIMILARITY);
@@ -341,6 +343,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
     if (sameSpelling(col.analysis, c.analysis)) score += 0.01;
     if (fit === 0) score *= 0.3;
+    // A dose has an amount: a column of bare unit words (mg, micrograms) is the dose's unit, however like the dose it is named.
+    if (!parent && concepts.includes('dose') && c.profile.inferred_type === 'text' && hasNoAmounts(c.profile)) score *= OTHER_FIELD_PENALTY;
     // Values of another coded field (routine and urgent for a referral's source) belie a shared name word.
     if (field && !parent && heldField(c) && heldField(c) !== field) score *= OTHER_FIELD_PENALTY;
     // A record-keeping column (created, updated, deleted) is only ever the source of a target asking for that record-keeping.
@@ -374,6 +378,23 @@ const heldFields = new WeakMap<SourceColumn, string | null>();
 
 // Most positions a line number runs to.
 const MAX_LINES = 30;
+
+// An amount and a unit: 5 mg, 2.5 ml, 100 micrograms, 10 mmol/L.
+const AMOUNT_WITH_UNIT = /^\d+(?:\.\d+)?\s*[a-zµ]+(?:\/[a-z]+)?$/i;
+// Share of a column's frequent values that must be amounts with units.
+const AMOUNTS = 0.9;
+
+/** True for text whose frequent values are amounts with a unit (5 mg): a dose or a strength. */
+export function isAmountWithUnit(p: ColumnProfile): boolean {
+  if (p.inferred_type !== 'text' || p.top_values.length === 0) return false;
+  const seen = p.top_values.reduce((n, t) => n + t.count, 0);
+  return p.top_values.filter((t) => AMOUNT_WITH_UNIT.test(t.value.trim())).reduce((n, t) => n + t.count, 0) >= AMOUNTS * seen;
+}
+
+/** True for text none of whose frequent values holds a digit (mg, micrograms): no amount of anything. */
+function hasNoAmounts(p: ColumnProfile): boolean {
+  return p.top_values.length > 0 && p.top_values.every((t) => !/\d/.test(t.value));
+}
 
 /** True for small whole numbers running 1, 2, … without gaps, each no commoner than the one before: positions within a parent. */
 export function isLineNumbering(p: ColumnProfile): boolean {
