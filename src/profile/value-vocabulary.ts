@@ -67,16 +67,36 @@ export function valueField(p: ColumnProfile, rows: number): string | null {
     const matched = new Set<string>();
     let all = true;
     for (const t of top) {
-      const phrase = f.phrases.find((ph) => abbreviates(t.value, ph));
-      if (phrase === undefined) {
+      const phrases = phrasesOf(t.value, f.phrases);
+      if (phrases.length === 0) {
         all = false;
         break;
       }
-      matched.add(phrase);
+      for (const ph of phrases) matched.add(ph);
     }
     if (all && matched.size >= needed) return f.name;
   }
   return null;
+}
+
+/**
+ * The phrases a value abbreviates: one (`WL` waiting list), or a category and its kind written
+ * together (`ELWL` elective, waiting list; `EMAE` emergency, accident emergency). None when it
+ * abbreviates no phrase or pair of phrases.
+ */
+function phrasesOf(value: string, phrases: readonly string[]): string[] {
+  const one = phrases.find((ph) => abbreviates(value, ph));
+  if (one !== undefined) return [one];
+  for (const a of phrases) for (const b of phrases) if (a !== b && abbreviatesPair(value, a, b)) return [a, b];
+  return [];
+}
+
+/** True when the value's first letters abbreviate `first` and the rest abbreviate `second` (EL + BK: elective, booked). */
+function abbreviatesPair(value: string, first: string, second: string): boolean {
+  const v = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  // Two letters at least each side: single letters would let almost any short code read as a pair.
+  for (let i = 2; i <= v.length - 2; i++) if (abbreviates(v.slice(0, i), first) && abbreviates(v.slice(i), second)) return true;
+  return false;
 }
 
 /**

@@ -8,7 +8,8 @@ import { suggestForCsvExport } from './csv-export.js';
 
 const DDL = `
 CREATE TABLE referral (referral_id integer PRIMARY KEY, received_on date NOT NULL, treatment_function varchar(8), referral_source varchar(24), priority varchar(16));
-CREATE TABLE diagnosis (diagnosis_id integer PRIMARY KEY, sequence integer NOT NULL, icd10_code varchar(6));`;
+CREATE TABLE diagnosis (diagnosis_id integer PRIMARY KEY, sequence integer NOT NULL, icd10_code varchar(6));
+CREATE TABLE admission (spell_id integer PRIMARY KEY, admitted_on date NOT NULL, admission_method varchar(8));`;
 
 let result: SuggestResult;
 let cleanup: () => Promise<void>;
@@ -23,6 +24,8 @@ beforeAll(async () => {
       'fact_id,fact_date,attr_source_value,attr_value,attr_qualifier',
       ...Array.from({ length: 120 }, (_, i) => `${1 + i},${day(i)},${specialties[i % 7]},${priorities[i % 4]},${sources[i % 6]}`),
     ],
+    // How each stay began, category and kind in one code (elective from the waiting list, emergency via A&E), in a column named for something else.
+    admission_fact: ['fact_id,fact_date,fact_class', ...Array.from({ length: 90 }, (_, i) => `${900 + i},${day(i)},${['ELWL', 'ELBK', 'EMAE', 'EMGP', 'EMOTH'][i % 5]}`)],
     // The position of each code is kept in a column named for something else.
     diagnosis_fact: ['fact_id,fact_code,fact_status', ...Array.from({ length: 150 }, (_, i) => `${500 + i},${['I48.9', 'E11.9', 'J18.9'][i % 3]},${i % 2 === 0 ? 1 : i % 3 === 0 ? 3 : 2}`)],
   };
@@ -45,6 +48,9 @@ describe('evidence from values', () => {
     expect(source('referral.treatment_function')).toBe('referral_fact.attr_source_value');
     expect(source('referral.priority')).toBe('referral_fact.attr_value');
     expect(source('referral.referral_source')).toBe('referral_fact.attr_qualifier');
+  });
+  it('reads a category and its kind written together', () => {
+    expect(source('admission.admission_method')).toBe('admission_fact.fact_class');
   });
   it('takes a line number for the sequence, whatever it is called', () => {
     expect(source('diagnosis.sequence')).toBe('diagnosis_fact.fact_status');
