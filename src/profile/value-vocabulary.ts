@@ -87,16 +87,15 @@ export function valueField(p: ColumnProfile, rows: number): string | null {
 function phrasesOf(value: string, phrases: readonly string[]): string[] {
   const one = phrases.find((ph) => abbreviates(value, ph));
   if (one !== undefined) return [one];
-  for (const a of phrases) for (const b of phrases) if (a !== b && abbreviatesPair(value, a, b)) return [a, b];
-  return [];
-}
-
-/** True when the value's first letters abbreviate `first` and the rest abbreviate `second` (EL + BK: elective, booked). */
-function abbreviatesPair(value: string, first: string, second: string): boolean {
   const v = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   // Two letters at least each side: single letters would let almost any short code read as a pair.
-  for (let i = 2; i <= v.length - 2; i++) if (abbreviates(v.slice(0, i), first) && abbreviates(v.slice(i), second)) return true;
-  return false;
+  for (let i = 2; i <= v.length - 2; i++) {
+    const first = phrases.find((ph) => abbreviates(v.slice(0, i), ph));
+    if (first === undefined) continue;
+    const second = phrases.find((ph) => ph !== first && abbreviates(v.slice(i), ph));
+    if (second !== undefined) return [first, second];
+  }
+  return [];
 }
 
 /**
