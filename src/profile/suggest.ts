@@ -8,7 +8,7 @@
 import type { DdlTable } from './ddl.js';
 import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, CODE_ROLE, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
-import { expansions, resolveConcepts } from './names.js';
+import { expansions, isAbbreviation, resolveConcepts } from './names.js';
 import { nameSimilarity, relatedWords, sameSpelling, sharedConcepts } from './name-score.js';
 import { sourceModel, targetModel, type SourceColumn, type SourceTableModel, type TargetColumnModel, type TargetTableModel } from './match-model.js';
 import { proposeTransforms, type StepInput } from './transforms.js';
@@ -343,6 +343,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
     if (sameSpelling(col.analysis, c.analysis)) score += 0.01;
     if (fit === 0) score *= 0.3;
+    // An expected or planned date is not the actual one: a source column not saying so (visit_end_datetime for expected_discharge_on) is the event itself.
+    if (!sayQualifier(col, c)) score *= OTHER_FIELD_PENALTY;
     // A dose has an amount: a column of bare unit words (mg, micrograms) is the dose's unit, however like the dose it is named.
     if (!parent && concepts.includes('dose') && c.profile.inferred_type === 'text' && hasNoAmounts(c.profile)) score *= OTHER_FIELD_PENALTY;
     // Values of another coded field (routine and urgent for a referral's source) belie a shared name word.
@@ -389,6 +391,17 @@ export function isAmountWithUnit(p: ColumnProfile): boolean {
   if (p.inferred_type !== 'text' || p.top_values.length === 0) return false;
   const seen = p.top_values.reduce((n, t) => n + t.count, 0);
   return p.top_values.filter((t) => AMOUNT_WITH_UNIT.test(t.value.trim())).reduce((n, t) => n + t.count, 0) >= AMOUNTS * seen;
+}
+
+// Words making a target a forecast or intention rather than the recorded event.
+const QUALIFIERS: ReadonlySet<string> = new Set(['expected', 'planned', 'estimated', 'intended', 'predicted', 'anticipated', 'target', 'scheduled', 'proposed']);
+
+/** False when the target is qualified as expected, planned, … and the source column's name has no word for it (written out or abbreviated: EXP, PLND). */
+function sayQualifier(col: TargetColumnModel, c: SourceColumn): boolean {
+  const qualifiers = col.analysis.slots.map((x) => x.word).filter((w) => QUALIFIERS.has(w));
+  if (qualifiers.length === 0) return true;
+  const words = c.analysis.slots.map((x) => x.word.toLowerCase());
+  return qualifiers.every((q) => words.some((w) => w === q || isAbbreviation(w, q) || (w.length >= 3 && q.startsWith(w))));
 }
 
 /** True for text none of whose frequent values holds a digit (mg, micrograms): no amount of anything. */
