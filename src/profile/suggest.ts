@@ -237,7 +237,7 @@ function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: Sou
   return out;
 }
 
-function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number } {
+function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number; note?: string } {
   let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
   // Columns that agree only on generic words (id, start, code) and table context say nothing
   // about what the table holds; the foreign keys of the child tables' sources do.
@@ -264,7 +264,9 @@ function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, ref
   // A table fitting the target hardly better than the typical table of the export agrees with it
   // only on what every table has (a patient id, a start and end date, a key): the target has no
   // source here (GP registrations in an export of visits), unless a child's source points at it.
-  if (best.source && !referred?.has(best.source) && plain.get(best.source)! - typicalFit(plain, best.source) < STANDOUT) return { source: null, score: best.score };
+  if (best.source && !referred?.has(best.source) && plain.get(best.source)! - typicalFit(plain, best.source) < STANDOUT) {
+    return { source: null, score: best.score, note: `the best table, ${best.source.name}, fits it hardly better than the source's other tables` };
+  }
   return best.score >= MIN_TABLE_SCORE ? best : { source: null, score: best.score };
 }
 
@@ -532,7 +534,7 @@ function bestRejected(t: TargetTableModel, col: TargetColumnModel, source: Sourc
 function describe(
   t: TargetTableModel,
   col: TargetColumnModel,
-  chosen: { source: SourceTableModel | null; score: number },
+  chosen: { source: SourceTableModel | null; score: number; note?: string },
   c: Candidate | null,
   picked: Map<string, Candidate>,
   rejected: Candidate | null,
@@ -540,7 +542,7 @@ function describe(
   const target = `${t.table.name}.${col.column.name}`;
   const base = { target, targetTable: t.table.name, targetColumn: col.column.name, mappingSource: chosen.source?.name ?? null };
   if (!chosen.source) {
-    return { ...base, source: null, confidence: round2(1 - chosen.score), reason: `no source table resembles ${t.table.name} (best table score ${round2(chosen.score)})`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
+    return { ...base, source: null, confidence: round2(1 - chosen.score), reason: `no source table resembles ${t.table.name} (${chosen.note ?? `best table score ${round2(chosen.score)}`})`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
   }
   if (!c) {
     const why = rejected

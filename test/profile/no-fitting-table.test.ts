@@ -33,5 +33,6 @@ describe('a target table no source table fits', () => {
     expect(result.tables.find((t) => t.target === 'admission')?.source).toBe('admission_stay');
     expect(result.tables.find((t) => t.target === 'gp_registration')?.source).toBeNull();
     expect(result.suggestions.filter((s) => s.target.startsWith('gp_registration.')).every((s) => s.source === null)).toBe(true);
+    expect(result.suggestions.find((s) => s.target === 'gp_registration.practice_code')?.reason).toMatch(/fits it hardly better than the source's other tables/);
   });
 });
