@@ -5,10 +5,10 @@
  * when both are none. Precision at confidence ≥ 0.8 is over the suggestions an analyst would be
  * tempted to accept without looking: non-null sources at that confidence or above.
  *
- * Split: "pas", "camel", "terse", "synthea", "nordic" and "fhir" are the training schemas the
- * weights, thresholds and dictionary were tuned on (terse and synthea were held out in round 1,
- * nordic and fhir in round 2, and all have been looked at since); "millennium" and "clarity"
- * (bench/automap/vendors-round3.ts) are held out.
+ * Split (`SPLIT` below; docs/profiling.md has the rounds): every schema looked at in a round
+ * becomes a training schema, and each round's fresh schemas, written without reading the matcher,
+ * are held out until their one scoring. Now held out: "vendor6a" and "vendor6b"
+ * (bench/automap/vendors-round6.ts, scored once in round 6).
  * Run: `node --import tsx bench/automap/run.ts`; `AUTOMAP_SPLIT=train` scores only the training
  * schemas (what tuning runs), `AUTOMAP_ERRORS=all|train|held-out|none` lists the misses.
  */
