@@ -58,6 +58,13 @@ export interface ReadOptions {
 /** Default byte bound of a read batch (ReadOptions.maxBytes): ordinary rows never reach it; rows of large binary values do. */
 export const SLICE_BYTES = 16 * 1024 * 1024;
 
+/** Bytes the binary values at positions `at` of a row hold (what batches are bounded by besides rows). */
+export function binaryBytes(row: readonly Value[], at: readonly number[]): number {
+  let n = 0;
+  for (let k = 0; k < at.length; k++) n += (row[at[k]] as Buffer | null)?.length ?? 0;
+  return n;
+}
+
 export interface Source {
   readonly kind: string;
   /** The URL with any password removed, safe for logs and reports. */

@@ -3,7 +3,7 @@
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
  */
-import { SLICE_BYTES, type Checkpoint, type CommitUnit, type LineageRow, type QuarantineRecord, type Source, type Target, type TargetTableDef, type Value } from '../connectors/connector.js';
+import { binaryBytes, SLICE_BYTES, type Checkpoint, type CommitUnit, type LineageRow, type QuarantineRecord, type Source, type Target, type TargetTableDef, type Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
@@ -193,7 +193,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       if (status === LOADED) {
         const out = program.out;
         unit.loaded++;
-        for (let b = 0; b < binaryAt.length; b++) unit.bytes += (out[binaryAt[b]] as Buffer | null)?.length ?? 0;
+        if (binaryAt.length > 0) unit.bytes += binaryBytes(out, binaryAt);
         onLoaded?.(out, key, warned);
         if (encoder) {
           encoder.row(out);

@@ -7,7 +7,7 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import { SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { MysqlConfig } from './config.js';
 import { safeMysqlReason } from './errors.js';
 import { findTable, introspectDatabase } from './introspect.js';
@@ -91,7 +91,7 @@ export class MysqlSource implements Source {
       const row: Value[] = new Array(width);
       for (let i = 0; i < width; i++) row[i] = readers[i](raw[i]);
       batch.push(row);
-      for (const i of binaryAt) bytes += (row[i] as Buffer | null)?.length ?? 0;
+      bytes += binaryBytes(row, binaryAt);
       if (batch.length >= batchSize || bytes >= maxBytes) {
         ready.push(batch);
         batch = [];

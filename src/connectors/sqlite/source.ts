@@ -8,7 +8,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { SLICE_BYTES, type Batch, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Batch, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
@@ -75,7 +75,7 @@ export class SqliteSource implements Source {
     try {
       for (const row of iterator) {
         rows.push(fromDriver(row));
-        for (const i of binaryAt) bytes += (row[i] as Buffer | null)?.length ?? 0;
+        bytes += binaryBytes(row as Value[], binaryAt);
         if (rows.length === batchSize || bytes >= maxBytes) {
           options.signal?.throwIfAborted();
           yield { columns, rows };
