@@ -44,7 +44,7 @@ export class PgBatchEncoder implements BatchEncoder {
   private readonly undoRanges: KeyRangeLines;
   private readonly lineageRanges: KeyRangeLines;
   private rows = 0;
-  /** The last row's key text and its canonicalInt: lineage of the same row asks again. */
+  /** The last row's integer key text ('' when none) and its canonicalInt: the row's lineage record reuses them. */
   private lastKey = '';
   private lastNum = NaN;
 
@@ -58,14 +58,12 @@ export class PgBatchEncoder implements BatchEncoder {
 
   row(row: readonly Value[]): void {
     this.data.addRow(row, this.o.encoders);
+    // The row's integer key, read once for the undo log and the row's lineage record.
+    const k = this.intKey >= 0 ? row[this.intKey] : null;
+    this.lastKey = typeof k === 'string' ? k : '';
+    this.lastNum = this.lastKey === '' ? NaN : canonicalInt(this.lastKey);
     if (this.o.undo) {
-      const k = this.intKey >= 0 ? row[this.intKey] : null;
-      const n = typeof k === 'string' ? canonicalInt(k) : NaN;
-      if (typeof k === 'string') {
-        this.lastKey = k;
-        this.lastNum = n;
-      }
-      if (n === n) this.undoRanges.add(n);
+      if (this.lastNum === this.lastNum) this.undoRanges.add(this.lastNum);
       else this.undoKeys.addLine(this.undoPrefix + escapeCopyText(this.o.undo.key(row)) + '\n');
     }
     this.rows++;
