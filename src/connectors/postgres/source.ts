@@ -4,10 +4,10 @@
  * table (including ones read concurrently on other connections) comes from the same instant.
  */
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { FerryError } from '../../errors.js';
 import { SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { PgConfig } from './config.js';
+import { copyOut } from './copy-out.js';
 import { CopyTextDecoder } from './copy-text.js';
 import { safePgReason } from './errors.js';
 import { findTable, introspectSchema, resolveColumns } from './introspect.js';
@@ -84,7 +84,7 @@ export class PgSource implements Source {
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
 
     const client = await this.lease();
-    const stream = client.query(copyTo(sql));
+    const stream = client.query(copyOut(sql));
     const onAbort = (): void => {
       stream.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     };

@@ -27,6 +27,7 @@ beforeAll(async () => {
     CREATE TABLE audit_log (n int);
     CREATE FUNCTION sneaky_write() RETURNS int LANGUAGE sql AS 'INSERT INTO "${schema}".audit_log VALUES (1) RETURNING n';
     CREATE VIEW writes_when_read AS SELECT sneaky_write() AS n;
+    CREATE VIEW fails_midway AS SELECT g AS n, 1 / (20000 - g) AS r FROM generate_series(1, 30000) g;
     INSERT INTO ward VALUES ('W1', 'LGI', 'Ward 1');
     INSERT INTO "Patient" VALUES
       (1, '9990000011', 42, 7, 72.5, 0.1, '2024-01-31', '2024-03-01 09:30:00.125', '2024-06-01 12:00:00+01', true,
@@ -82,7 +83,7 @@ describe('PostgreSQL source introspection', () => {
     const source = await open();
     try {
       const schemaInfo = await source.introspect();
-      expect(schemaInfo.tables.map((t) => t.name).sort()).toEqual(['Patient', 'active_patient', 'audit_log', 'stay', 'ward', 'writes_when_read']);
+      expect(schemaInfo.tables.map((t) => t.name).sort()).toEqual(['Patient', 'active_patient', 'audit_log', 'fails_midway', 'stay', 'ward', 'writes_when_read']);
       expect(schemaInfo.tables.find((t) => t.name === 'stay')?.primaryKey).toEqual(['patient_id', 'seq']);
     } finally {
       await source.close();
@@ -129,6 +130,24 @@ describe('PostgreSQL source reads', () => {
       await source.close();
     }
     expect((await db.admin.query(`SELECT count(*)::int AS n FROM "${schema}".audit_log`)).rows[0].n).toBe(0);
+  });
+
+  it('reports an error raised after thousands of rows have streamed, and reads on afterwards', async () => {
+    const source = await open();
+    try {
+      let rows = 0;
+      const error = await (async () => {
+        for await (const batch of source.read('fails_midway', { batchSize: 1000 })) rows += batch.rows.length;
+      })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'source.read_failed', message: expect.stringMatching(/division by zero/) });
+      expect(rows).toBeGreaterThan(1000);
+      expect(rows).toBeLessThan(20000);
+      expect(await source.count('stay')).toBe(2500);
+      const again = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 2498, batchSize: 10 }));
+      expect(again.flatMap((b) => b.rows)).toEqual([['2499'], ['2500']]);
+    } finally {
+      await source.close();
+    }
   });
 
   it('reads every table from the snapshot taken at open, even concurrently', async () => {
