@@ -34,9 +34,20 @@ export function compileConformer(column: TargetColumnDef, isoDates = false): Con
   const name = column.name;
   const notNull = !column.nullable;
   const missing = notNull ? fail('target.not_null', `${name} is required by the target schema but has no value`) : null;
-  const typed: Conformer = isoDates && column.type === 'date' ? (v) => v : typedConformer(column);
+  // The two commonest columns get closures of their own with the string case inline: one
+  // wrapper shared by every column would make its call to the typed check megamorphic.
+  if (isoDates && column.type === 'date') return (value) => (value === null || value === undefined || value === '' ? missing : value);
+  const typed = typedConformer(column);
+  if (column.type === 'text') {
+    const max = column.length ?? Infinity;
+    return (value) => {
+      if (typeof value === 'string' && value !== '' && value.length <= max) return value;
+      if (value === null || value === undefined || value === '') return missing;
+      return typed(value);
+    };
+  }
   return (value) => {
-    if (value === null || value === undefined || value === '') return missing ?? null;
+    if (value === null || value === undefined || value === '') return missing;
     return typed(value);
   };
 }

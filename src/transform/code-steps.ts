@@ -12,6 +12,15 @@ import { isBlank, textOf } from './text-value.js';
 /** `null_if [values]`: null when the value's string form equals one listed (exactly: no trimming, no case folding). */
 export const nullIfStep: StepCompiler<'null_if'> = (values) => {
   const set = new Set(values.filter((x) => x !== null).map(String));
+  if (set.size === 1) {
+    // One sentinel (the usual case): comparing strings is cheaper than hashing each fresh value.
+    const [only] = set;
+    return (v) => {
+      if (typeof v === 'string') return v === only ? null : v;
+      if (v === null) return null;
+      return textOf(v) === only ? null : v;
+    };
+  }
   return (v) => {
     if (typeof v === 'string') return set.has(v) ? null : v;
     if (v === null) return null;

@@ -14,6 +14,16 @@ export const parseDateStep: StepCompiler<'parse_date'> = ({ formats, pivot }, la
   const fail = new StepFailure(label, 'transform.parse_date', `does not match any of the date formats ${formats.join(', ')}, or is not a real calendar date`);
   const typeFail = binaryFailure(label);
   const n = parsers.length;
+  if (n === 1) {
+    // One format (the usual case): no loop, and the string case first.
+    const parse = parsers[0];
+    return (v) => {
+      if (typeof v === 'string') return parse(v, pivot) ?? fail;
+      if (v === null) return null;
+      const s = textOf(v);
+      return s === undefined ? typeFail : (parse(s, pivot) ?? fail);
+    };
+  }
   return (v) => {
     if (v === null) return null;
     const s = typeof v === 'string' ? v : textOf(v);

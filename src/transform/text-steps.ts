@@ -20,18 +20,42 @@ function onText(label: string, f: (s: string) => Value): StepFn {
   };
 }
 
+/**
+ * Each hot step gets its own closure with the string case inline: a closure shared by every
+ * step (onText's) would make its inner call megamorphic, so V8 could inline none of them.
+ * onText then serves only the rare non-string values.
+ */
 /** `trim {side}`: removes whitespace as String.prototype.trim defines it. */
-export const trimStep: StepCompiler<'trim'> = ({ side }, label) =>
-  onText(label, side === 'left' ? (s) => s.trimStart() : side === 'right' ? (s) => s.trimEnd() : (s) => s.trim());
+export const trimStep: StepCompiler<'trim'> = ({ side }, label) => {
+  if (side === 'left') {
+    const slow = onText(label, (s) => s.trimStart());
+    return (v, row) => (typeof v === 'string' ? v.trimStart() : slow(v, row));
+  }
+  if (side === 'right') {
+    const slow = onText(label, (s) => s.trimEnd());
+    return (v, row) => (typeof v === 'string' ? v.trimEnd() : slow(v, row));
+  }
+  const slow = onText(label, (s) => s.trim());
+  return (v, row) => (typeof v === 'string' ? v.trim() : slow(v, row));
+};
 
 /** `upper`: locale-independent upper case. */
-export const upperStep: StepCompiler<'upper'> = (_args, label) => onText(label, (s) => s.toUpperCase());
+export const upperStep: StepCompiler<'upper'> = (_args, label) => {
+  const slow = onText(label, (s) => s.toUpperCase());
+  return (v, row) => (typeof v === 'string' ? v.toUpperCase() : slow(v, row));
+};
 
 /** `lower`: locale-independent lower case. */
-export const lowerStep: StepCompiler<'lower'> = (_args, label) => onText(label, (s) => s.toLowerCase());
+export const lowerStep: StepCompiler<'lower'> = (_args, label) => {
+  const slow = onText(label, (s) => s.toLowerCase());
+  return (v, row) => (typeof v === 'string' ? v.toLowerCase() : slow(v, row));
+};
 
 /** `title`: lower case, then an upper-case first letter after every non-word character ("o'brien-smith" → "O'Brien-Smith"). */
-export const titleStep: StepCompiler<'title'> = (_args, label) => onText(label, titleCase);
+export const titleStep: StepCompiler<'title'> = (_args, label) => {
+  const slow = onText(label, titleCase);
+  return (v, row) => (typeof v === 'string' ? titleCase(v) : slow(v, row));
+};
 
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
 // Upper-case ASCII letters as one-character strings, so the common case allocates nothing.

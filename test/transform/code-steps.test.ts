@@ -15,6 +15,13 @@ describe('null_if', () => {
     expect(run(steps, 'Smith')).toBe('Smith');
   });
 
+  it('matches a single sentinel by string form too, numbers included', () => {
+    expect(run([{ null_if: [0] }], 0)).toBeNull();
+    expect(run([{ null_if: [0] }], '0')).toBeNull();
+    expect(run([{ null_if: ['0'] }], 0n)).toBeNull();
+    expect(run([{ null_if: ['0'] }], 1)).toBe(1);
+  });
+
   it('does not trim or fold case', () => {
     const steps = [{ null_if: ['UNKNOWN'] }];
     expect(run(steps, 'unknown')).toBe('unknown');
