@@ -99,7 +99,8 @@ export class CopyOutQuery extends Readable {
   private readonly onReadable = (): void => this.forward();
 
   constructor(readonly text: string) {
-    super();
+    // Each chunk is delivered as pushed: a byte-mode stream would concatenate whatever is buffered into a new buffer on every read.
+    super({ objectMode: true, highWaterMark: 8 });
   }
 
   /** Called by pg when the query's turn comes: take over the socket and send the statement. */
