@@ -40,6 +40,12 @@ export interface SchemaInfo {
 export interface Batch {
   columns: string[];
   rows: Value[][];
+  /**
+   * Set by a source that can vouch that no value in these rows contains a backslash, tab,
+   * newline or carriage return (PostgreSQL's COPY text escapes exactly those, so a row without
+   * an escape has none); a target may then skip its escape scan (see transform/clean-text.ts).
+   */
+  clean?: boolean;
 }
 
 export interface ReadOptions {
@@ -174,8 +180,11 @@ export interface EncodedBatch {
  * cheap and memory flat on big tables).
  */
 export interface BatchEncoder {
-  /** Encodes one loaded row (aligned with the table's columns); the row is not kept. */
-  row(row: readonly Value[]): void;
+  /**
+   * Encodes one loaded row (aligned with the table's columns); the row is not kept. `clean`:
+   * no string in the row contains a backslash, tab, newline or carriage return.
+   */
+  row(row: readonly Value[], clean?: boolean): void;
   /** Encodes one lineage record (see LineageRow); only called when lineage was asked for. */
   lineage(sourceKey: string, outcome: LineageOutcome, targetKey: string | null, reason: string | null): void;
   /** Hands over everything encoded since the last call, for the next commit. */

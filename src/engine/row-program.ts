@@ -8,6 +8,7 @@ import type { LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { compileFieldRules, compileRowRule, type FieldCheck, type RowCheck } from '../rules/compile.js';
 import { compileField, isFailure, producesIsoDate, type CrosswalkObserver, type FieldProgram } from '../transform/compile.js';
+import { keepsCleanText } from '../transform/clean-text.js';
 import { compileConformer, type Conformer } from './conform.js';
 import { compileFilter } from './filter.js';
 import { loadJoin, type LoadedJoin, type LookupCache } from './joins.js';
@@ -37,6 +38,12 @@ export interface RowProgram {
   readColumns: string[];
   /** Primary key columns of the source table (the read order). */
   orderBy: string[];
+  /**
+   * True when every target value is free of backslashes, tabs, newlines and carriage returns
+   * whenever the source row's values are (transform/clean-text.ts): the engine then tells the
+   * target a clean batch's rows need no escape scan.
+   */
+  keepsClean: boolean;
   /** Renders a source row's key (`|`-joined primary key values). */
   sourceKey(row: readonly Value[]): string;
   /**
@@ -125,8 +132,12 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
   const ncols = o.def.columns.length;
   const shared: Value[] | undefined = o.reuseOut ? new Array(ncols).fill(null) : undefined;
 
+  const cleanCtx = { crosswalks: o.loaded.crosswalks, ownColumn: (ref: string) => (index.get(ref) ?? Infinity) < readColumns.length };
+  const keepsClean = Object.values(mapping.fields).every((f) => f.status === 'rejected' || keepsCleanText(f, cleanCtx));
+
   const program: RowProgram = {
     source: mapping.source,
+    keepsClean,
     readColumns,
     orderBy: srcDef.primary_key,
     sourceKey,

@@ -188,6 +188,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
 
   for await (const slice of stream) {
     if (o.signal?.aborted) break;
+    const clean = slice.clean === true && program.keepsClean;
     for (const src of slice.rows) {
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
@@ -209,7 +210,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
         if (binaryAt.length > 0) unit.bytes += binaryBytes(out, binaryAt);
         onLoaded?.(out, key, warned);
         if (encoder) {
-          encoder.row(out);
+          encoder.row(out, clean);
           if (lineage) encoder.lineage(key, 'L', targetKey ? targetKey(out) : null, null);
         } else {
           if (keepRows) unit.rows.push(out);

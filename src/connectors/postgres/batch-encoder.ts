@@ -27,6 +27,8 @@ export class PgEncodedBatch {
 export interface PgBatchEncoderOptions {
   def: TargetTableDef;
   encoders: readonly FieldEncoder[];
+  /** The same for rows known to hold no character COPY escapes: text goes out without a scan. */
+  cleanEncoders: readonly FieldEncoder[];
   /** Present when the run keeps an undo log: the run's number and the key renderer. */
   undo?: { runNo: number; key: (row: readonly Value[]) => string };
   /** Present when the run writes lineage. */
@@ -56,8 +58,8 @@ export class PgBatchEncoder implements BatchEncoder {
     this.lineageRanges = new KeyRangeLines(o.lineage?.rangePrefix ?? '');
   }
 
-  row(row: readonly Value[]): void {
-    this.data.addRow(row, this.o.encoders);
+  row(row: readonly Value[], clean = false): void {
+    this.data.addRow(row, clean ? this.o.cleanEncoders : this.o.encoders);
     // The row's integer key, read once for the undo log and the row's lineage record.
     const k = this.intKey >= 0 ? row[this.intKey] : null;
     this.lastKey = typeof k === 'string' ? k : '';

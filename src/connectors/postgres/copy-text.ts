@@ -84,8 +84,12 @@ export class CopyTextDecoder {
   /** `binary[i]` says whether column i is bytea and must decode to a Buffer. */
   constructor(private readonly binary: readonly boolean[]) {}
 
-  /** Parses every complete row in `chunk` (plus any carried-over partial row) into `out`. */
-  push(chunk: Buffer, out: Value[][]): void {
+  /**
+   * Parses every complete row in `chunk` (plus any carried-over partial row) into `out`. When
+   * `escaped` is given, the index in `out` of every row that held an escape is appended to it:
+   * every other row's values contain no backslash, tab, newline or carriage return.
+   */
+  push(chunk: Buffer, out: Value[][], escaped?: number[]): void {
     let buf = chunk;
     if (this.restBytes > 0) {
       // Complete the carried-over row on its own rather than copying the whole chunk behind it;
@@ -99,7 +103,7 @@ export class CopyTextDecoder {
       const row = Buffer.concat(this.rest, this.restBytes + nl + 1);
       this.rest = [];
       this.restBytes = 0;
-      this.parseLines(row.toString('utf8'), out);
+      this.parseLines(row.toString('utf8'), out, escaped);
       buf = chunk.subarray(nl + 1);
       if (buf.length === 0) return;
     }
@@ -109,7 +113,7 @@ export class CopyTextDecoder {
       return;
     }
     if (last < buf.length - 1) this.carry(buf.subarray(last + 1));
-    this.parseLines(buf.toString('utf8', 0, last + 1), out);
+    this.parseLines(buf.toString('utf8', 0, last + 1), out, escaped);
   }
 
   // Copied, not a view: the stream may reuse the chunk's memory after push returns.
@@ -127,7 +131,7 @@ export class CopyTextDecoder {
 
   // Fields are sliced straight out of the chunk text (no per-line string or split array):
   // this halved the decoder's CPU time and garbage on a 1M-row read.
-  private parseLines(text: string, out: Value[][]): void {
+  private parseLines(text: string, out: Value[][], escaped: number[] | undefined): void {
     const binary = this.binary;
     const width = binary.length;
     const last = width - 1;
@@ -137,6 +141,7 @@ export class CopyTextDecoder {
       if (nl < 0) return;
       const start = pos;
       const row: Value[] = new Array(width);
+      let plain = true;
       for (let i = 0; i < width; i++) {
         let end = nl;
         if (i < last) {
@@ -148,8 +153,12 @@ export class CopyTextDecoder {
         if (i === last && f.indexOf('\t') >= 0) this.badRow(text, start, nl);
         if (f.indexOf('\\') < 0) row[i] = binary[i] ? decodeByteaField(f) : f;
         else if (f === '\\N') row[i] = null;
-        else row[i] = binary[i] ? decodeByteaField(f) : unescapeCopyText(f);
+        else {
+          plain = false;
+          row[i] = binary[i] ? decodeByteaField(f) : unescapeCopyText(f);
+        }
       }
+      if (!plain && escaped !== undefined) escaped.push(out.length);
       out.push(row);
     }
   }

@@ -91,17 +91,21 @@ export class PgSource implements Source {
     signal?.addEventListener('abort', onAbort, { once: true });
     const decoder = new CopyTextDecoder(columns.map((c) => c.type === 'binary'));
     let pending: Value[][] = [];
+    // Indices in pending of rows that held an escape; every other row is clean (Batch.clean).
+    let escaped: number[] = [];
+    const batch = (from: number, to: number): Batch => ({ columns: names, rows: from === 0 && to === pending.length ? pending : pending.slice(from, to), clean: !escaped.some((i) => i >= from && i < to) });
     // Bytes of COPY text behind the pending rows: a batch of large bytea values ends early.
     let bytes = 0;
     const maxBytes = options.maxBytes ?? SLICE_BYTES;
     let finished = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        decoder.push(chunk, pending);
+        decoder.push(chunk, pending, escaped);
         bytes += chunk.length;
         if (bytes >= maxBytes && pending.length > 0 && pending.length < batchSize) {
-          yield { columns: names, rows: pending };
+          yield batch(0, pending.length);
           pending = [];
+          escaped = [];
           bytes = 0;
           signal?.throwIfAborted();
           continue;
@@ -110,15 +114,16 @@ export class PgSource implements Source {
           bytes = 0;
           let i = 0;
           for (; i + batchSize <= pending.length; i += batchSize) {
-            yield { columns: names, rows: pending.slice(i, i + batchSize) };
+            yield batch(i, i + batchSize);
             // One chunk can hold many batches: stop between them, not only between chunks.
             signal?.throwIfAborted();
           }
           pending = pending.slice(i);
+          if (escaped.length > 0) escaped = escaped.filter((k) => k >= i).map((k) => k - i);
         }
       }
       decoder.end();
-      if (pending.length > 0) yield { columns: names, rows: pending };
+      if (pending.length > 0) yield batch(0, pending.length);
       finished = true;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;

@@ -50,6 +50,16 @@ const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off';
 // PostgreSQL accepts 'T' or ' ' between date and time, so only zoned values need rewriting.
 const timestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? escapeCopyText(mayHaveZone(v) ? utcTimestamp(v) : v) : encodeCopyValue(v));
 
+// For values known to hold no character COPY escapes (BatchEncoder.row's `clean`).
+const cleanTextEncoder: FieldEncoder = (v) => (typeof v === 'string' ? v : encodeCopyValue(v));
+const cleanTimestampEncoder: FieldEncoder = (v) => (typeof v === 'string' ? (mayHaveZone(v) ? utcTimestamp(v) : v) : encodeCopyValue(v));
+
+/** The COPY encoder of a column for rows known to be clean: the same as fieldEncoder without the escape scan. */
+function cleanFieldEncoder(c: TargetColumnDef): FieldEncoder {
+  if (c.type === 'text') return cleanTextEncoder;
+  return c.type === 'timestamp' ? cleanTimestampEncoder : fieldEncoder(c);
+}
+
 /** The COPY encoder of a column; rows reach the target conformed to their columns' types (src/engine/conform.ts). */
 function fieldEncoder(c: TargetColumnDef): FieldEncoder {
   switch (c.type) {
@@ -69,6 +79,8 @@ function fieldEncoder(c: TargetColumnDef): FieldEncoder {
 interface Prepared {
   copy: string;
   encoders: FieldEncoder[];
+  /** Encoders for rows known to hold no character COPY escapes. */
+  cleanEncoders: FieldEncoder[];
   upsert: UpsertSql;
   truncate: string;
   /** Renders a row's undo key; undefined for a table without a primary key. */
@@ -174,6 +186,7 @@ export class PgTarget implements Target {
     return new PgBatchEncoder({
       def: o.table,
       encoders: p.encoders,
+      cleanEncoders: p.cleanEncoders,
       undo: o.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined,
       lineage: o.lineage ? new LineageLines(runNo, o.sourceTable, o.table.name) : undefined,
     });
@@ -288,6 +301,7 @@ export class PgTarget implements Target {
       p = {
         copy: `COPY ${target} (${identList(t.columns.map((c) => c.name))}) FROM STDIN`,
         encoders: t.columns.map(fieldEncoder),
+        cleanEncoders: t.columns.map(cleanFieldEncoder),
         upsert: upsertSql(this.cfg.schema, t),
         truncate: `TRUNCATE ${target}`,
         undoKey: t.primaryKey.length > 0 ? undoKeyRenderer(t) : undefined,

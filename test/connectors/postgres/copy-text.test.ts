@@ -52,6 +52,21 @@ describe('COPY text decoding', () => {
     expect(unescapeCopyText('no escapes')).toBe('no escapes');
   });
 
+  it('reports which rows held an escape, so the others are known to need none', () => {
+    const text = 'a\tb\n\\N\tplain\nc\\\\d\tx\n\\N\t\\N\ne\tf\\ng\n';
+    for (const split of [0, 1, 3]) {
+      const decoder = new CopyTextDecoder([false, false]);
+      const out: Value[][] = [];
+      const escaped: number[] = [];
+      const bytes = Buffer.from(text);
+      if (split === 0) decoder.push(bytes, out, escaped);
+      else for (let i = 0; i < bytes.length; i += split) decoder.push(bytes.subarray(i, i + split), out, escaped);
+      expect(out).toEqual([['a', 'b'], [null, 'plain'], ['c\\d', 'x'], [null, null], ['e', 'f\ng']]);
+      // NULL markers are not escapes; a doubled backslash and an escaped newline are.
+      expect(escaped).toEqual([2, 4]);
+    }
+  });
+
   it('tells NULL from the empty string', () => {
     expect(decode('\\N\t\t\\\\N\n', [false, false, false])).toEqual([[null, '', '\\N']]);
   });

@@ -106,6 +106,20 @@ describe('PostgreSQL source reads', () => {
     }
   });
 
+  it('marks a batch clean only when none of its rows held a COPY escape', async () => {
+    const source = await open();
+    try {
+      // Row 1 holds a tab, a newline and a backslash; row 2 nothing that needs escaping.
+      expect((await all(source.read('Patient', { orderBy: ['id'], batchSize: 1 }))).map((b) => b.clean)).toEqual([false, true]);
+      expect((await all(source.read('Patient', { orderBy: ['id'], batchSize: 10 }))).map((b) => b.clean)).toEqual([false]);
+      expect((await all(source.read('Patient', { columns: ['id', 'nhs'], orderBy: ['id'], batchSize: 10 }))).map((b) => b.clean)).toEqual([true]);
+      const stays = await all(source.read('stay', { orderBy: ['patient_id', 'seq'], batchSize: 300 }));
+      expect(stays.every((b) => b.clean)).toBe(true);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('matches table and column names case-insensitively when the match is unique', async () => {
     const source = await open();
     try {
