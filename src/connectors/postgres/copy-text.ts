@@ -136,6 +136,10 @@ export class CopyTextDecoder {
     const width = binary.length;
     const last = width - 1;
     let pos = 0;
+    // The first backslash at or after pos (text.length when none): most chunks hold none, and
+    // one search per escape beats one per field.
+    let bs = text.indexOf('\\');
+    if (bs < 0) bs = text.length;
     for (;;) {
       const nl = text.indexOf('\n', pos);
       if (nl < 0) return;
@@ -151,11 +155,15 @@ export class CopyTextDecoder {
         const f = text.slice(pos, end);
         pos = end + 1;
         if (i === last && f.indexOf('\t') >= 0) this.badRow(text, start, nl);
-        if (f.indexOf('\\') < 0) row[i] = binary[i] ? decodeByteaField(f) : f;
-        else if (f === '\\N') row[i] = null;
+        if (bs >= end) row[i] = binary[i] ? decodeByteaField(f) : f;
         else {
-          plain = false;
-          row[i] = binary[i] ? decodeByteaField(f) : unescapeCopyText(f);
+          bs = text.indexOf('\\', end);
+          if (bs < 0) bs = text.length;
+          if (f === '\\N') row[i] = null;
+          else {
+            plain = false;
+            row[i] = binary[i] ? decodeByteaField(f) : unescapeCopyText(f);
+          }
         }
       }
       if (!plain && escaped !== undefined) escaped.push(out.length);
