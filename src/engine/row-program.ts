@@ -154,7 +154,8 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
       }
       if (program.warnings.length > 0) program.warnings = [];
       if (!filter(wide) || (pilot !== undefined && !pilot.has(sourceKey(wide)))) return EXCLUDED;
-      const out: Value[] = shared ? shared.fill(null) : new Array(ncols).fill(null);
+      // The shared row needs no reset: a loaded row has every mapped column written, unmapped ones stay null.
+      const out: Value[] = shared ?? new Array(ncols).fill(null);
       let issues: RowIssue[] | undefined;
       for (const f of fields) {
         const v = f.program(wide);

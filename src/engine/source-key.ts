@@ -6,6 +6,7 @@ import type { Value } from '../connectors/connector.js';
 
 /** Renders one key part; binary keys are shown as hex so they stay printable. */
 function part(v: Value): string {
+  if (typeof v === 'string') return v;
   if (v === null) return '';
   if (Buffer.isBuffer(v)) return v.toString('hex');
   return String(v);
