@@ -4,7 +4,7 @@
  * (transform/clean-text.ts); this proves nothing is lost either way: escaped source values in
  * otherwise clean tables, and tabs, newlines and backslashes the contract itself adds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -62,19 +62,6 @@ mappings:
       body: { from: BODY, steps: [{ concat: { columns: [CODE], separator: "\\r" } }], rationale: A separator COPY escapes. }
 `;
 
-let dir: string;
-let cleanup: () => Promise<void>;
-const drops: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir());
-  await writeFile(path.join(dir, 'contract.yaml'), CONTRACT);
-});
-afterAll(async () => {
-  for (const d of drops) await d();
-  await cleanup();
-});
-
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -87,30 +74,41 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 
 describe('values that need COPY escaping', () => {
   it('arrive exactly, whether the source row or the contract brought the escapable character', async () => {
+    const { dir, cleanup } = await tempDir();
     const source = await createPgDatabase('ferry_esc_s');
-    drops.push(source.drop);
     const target = await createPgDatabase('ferry_esc_t');
-    drops.push(target.drop);
-    const c = new pg.Client({ connectionString: source.url });
-    await c.connect();
-    await c.query('CREATE TABLE "NOTES" ("ID" bigint PRIMARY KEY, "CODE" text, "BODY" text)');
-    const codes = ['a', 'b', 'c'];
-    for (let i = 1; i <= ROWS; i += 100) {
-      const ids = Array.from({ length: 100 }, (_, k) => i + k);
-      await c.query('INSERT INTO "NOTES" SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [ids, ids.map((n) => ` ${codes[n % 3]} `), ids.map(body)]);
+    try {
+      await runAndCheck(dir, source.url, target.url);
+    } finally {
+      await source.drop();
+      await target.drop();
+      await cleanup();
     }
-    await c.end();
-
-    const report = await migrate({ contractFile: path.join(dir, 'contract.yaml'), sourceUrl: source.url, targetUrl: target.url, batchSize: 500 });
-    expect(report.status).toBe('succeeded');
-    expect(report.totals).toMatchObject({ read: 2 * ROWS, loaded: 2 * ROWS, quarantined: 0 });
-
-    const notes = await query<{ note_id: string; code: string; body: string }>(target.url, 'SELECT note_id, code, body FROM note ORDER BY note_id');
-    expect(notes.map((r) => [Number(r.note_id), r.code, r.body])).toEqual(Array.from({ length: ROWS }, (_, k) => [k + 1, codes[(k + 1) % 3].toUpperCase(), body(k + 1)]));
-    const labels = await query<{ note_id: string; label: string; body: string }>(target.url, 'SELECT note_id, label, body FROM note_label ORDER BY note_id');
-    const LABEL: Record<string, string> = { a: 'first\tcolumn', b: 'back\\slash', c: 'two\nlines' };
-    expect(labels.map((r) => [Number(r.note_id), r.label, r.body])).toEqual(
-      Array.from({ length: ROWS }, (_, k) => [k + 1, LABEL[codes[(k + 1) % 3]], `${body(k + 1)}\r ${codes[(k + 1) % 3]} `]),
-    );
   }, 60_000);
 });
+
+/** Fills the source, runs the contract and compares every target value with what it must be. */
+async function runAndCheck(dir: string, sourceUrl: string, targetUrl: string): Promise<void> {
+  await writeFile(path.join(dir, 'contract.yaml'), CONTRACT);
+  const c = new pg.Client({ connectionString: sourceUrl });
+  await c.connect();
+  await c.query('CREATE TABLE "NOTES" ("ID" bigint PRIMARY KEY, "CODE" text, "BODY" text)');
+  const codes = ['a', 'b', 'c'];
+  for (let i = 1; i <= ROWS; i += 100) {
+    const ids = Array.from({ length: 100 }, (_, k) => i + k);
+    await c.query('INSERT INTO "NOTES" SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [ids, ids.map((n) => ` ${codes[n % 3]} `), ids.map(body)]);
+  }
+  await c.end();
+
+  const report = await migrate({ contractFile: path.join(dir, 'contract.yaml'), sourceUrl, targetUrl, batchSize: 500 });
+  expect(report.status).toBe('succeeded');
+  expect(report.totals).toMatchObject({ read: 2 * ROWS, loaded: 2 * ROWS, quarantined: 0 });
+
+  const notes = await query<{ note_id: string; code: string; body: string }>(targetUrl, 'SELECT note_id, code, body FROM note ORDER BY note_id');
+  expect(notes.map((r) => [Number(r.note_id), r.code, r.body])).toEqual(Array.from({ length: ROWS }, (_, k) => [k + 1, codes[(k + 1) % 3].toUpperCase(), body(k + 1)]));
+  const labels = await query<{ note_id: string; label: string; body: string }>(targetUrl, 'SELECT note_id, label, body FROM note_label ORDER BY note_id');
+  const LABEL: Record<string, string> = { a: 'first\tcolumn', b: 'back\\slash', c: 'two\nlines' };
+  expect(labels.map((r) => [Number(r.note_id), r.label, r.body])).toEqual(
+    Array.from({ length: ROWS }, (_, k) => [k + 1, LABEL[codes[(k + 1) % 3]], `${body(k + 1)}\r ${codes[(k + 1) % 3]} `]),
+  );
+}

@@ -37,43 +37,39 @@ function slowTarget(inner: Target, log: string[], failAt?: number): Target {
   return new Proxy(inner, { get: (t, p) => (p === 'commit' ? commit : Reflect.get(t, p)) });
 }
 
+/** Runs the fixture's 60 patients in units of 7 rows through a slow target that fails at call `failAt`. */
+async function slowRun(log: string[], failAt?: number) {
+  const contractFile = await writeFixture(dir, 60);
+  const loaded = await loadContract(contractFile);
+  const source = await openSource(`csv:${dir}/source`);
+  const inner = await openTarget(`sqlite:${path.join(dir, 'target.db')}`);
+  try {
+    const report = await runMigration({ loaded, digest: contractDigest(loaded), source, target: slowTarget(inner, log, failAt), batchSize: 7, concurrency: 1, today: () => '2026-11-25' });
+    return { report, checkpoints: await inner.checkpoints(report.runId) };
+  } finally {
+    await source.close();
+    await inner.close();
+  }
+}
+
 describe('commit units', () => {
   it('reach the target strictly one after another and in order', async () => {
-    const contractFile = await writeFixture(dir, 60);
-    const loaded = await loadContract(contractFile);
-    const source = await openSource(`csv:${dir}/source`);
-    const inner = await openTarget(`sqlite:${path.join(dir, 'target.db')}`);
     const log: string[] = [];
-    try {
-      const report = await runMigration({ loaded, digest: contractDigest(loaded), source, target: slowTarget(inner, log), batchSize: 7, concurrency: 1, today: () => '2026-11-25' });
-      expect(report.status).toBe('succeeded');
-      expect(report.tables.find((t) => t.table === 'patient')).toMatchObject({ read: 60, balanced: true });
-    } finally {
-      await source.close();
-      await inner.close();
-    }
+    const { report } = await slowRun(log);
+    expect(report.status).toBe('succeeded');
+    expect(report.tables.find((t) => t.table === 'patient')).toMatchObject({ read: 60, balanced: true });
     expect(log.filter((l) => l.includes('OVERLAP'))).toEqual([]);
     const starts = log.filter((l) => l.startsWith('start patient')).map((l) => Number(/@(\d+)/.exec(l)![1]));
     expect(starts).toEqual([7, 14, 21, 28, 35, 42, 49, 56, 60, 60]);
   });
 
   it('stop at the first commit that fails: none after it starts, and the run reports the failure', async () => {
-    const contractFile = await writeFixture(dir, 60);
-    const loaded = await loadContract(contractFile);
-    const source = await openSource(`csv:${dir}/source`);
-    const inner = await openTarget(`sqlite:${path.join(dir, 'target.db')}`);
     const log: string[] = [];
-    try {
-      // The second unit fails, while the third is already evaluated and waiting behind it.
-      const report = await runMigration({ loaded, digest: contractDigest(loaded), source, target: slowTarget(inner, log, 2), batchSize: 7, concurrency: 1, today: () => '2026-11-25' });
-      expect(report.status).toBe('failed');
-      expect(report.error?.message).toMatch(/disk full/);
-      const checkpoints = await inner.checkpoints(report.runId);
-      expect(checkpoints.find((c) => c.table === 'patient')?.offset).toBe(7);
-    } finally {
-      await source.close();
-      await inner.close();
-    }
+    // The second unit fails, while the third is already evaluated and waiting behind it.
+    const { report, checkpoints } = await slowRun(log, 2);
+    expect(report.status).toBe('failed');
+    expect(report.error?.message).toMatch(/disk full/);
+    expect(checkpoints.find((c) => c.table === 'patient')?.offset).toBe(7);
     expect(log.filter((l) => l.startsWith('start patient'))).toEqual(['start patient@7', 'start patient@14']);
   });
 });
