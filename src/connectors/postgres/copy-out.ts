@@ -3,8 +3,9 @@
  * message (a type byte and a 4-byte length before the row), so a million-row read is a million
  * messages. The framer strips them a socket chunk at a time, copying the payloads into one
  * buffer per chunk: the decoder then sees plain COPY text, and the per-message work is a header
- * read and one copy rather than a buffer-list shift, a view and a push per row (measured: 0.26 s
- * of CPU per million rows before, on the engine's one busy thread).
+ * read and one copy rather than a buffer-list shift, a view and a push per row (profiled per
+ * million rows on the engine's one busy thread: 0.26 s of CPU for pg-copy-streams' parser,
+ * about 0.1 s for this framer with its copies).
  *
  * The query speaks pg's query protocol (submit, handleError, handleCommandComplete,
  * handleReadyForQuery): while the COPY runs it reads the connection's socket itself, and hands
@@ -15,8 +16,8 @@ import type pg from 'pg';
 
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
-const ERROR_RESPONSE = 0x45; // 'E'
-// Messages the server may send while a COPY is streaming, besides the data itself.
+// Messages the server may send while a COPY is streaming, besides the data itself. Any other
+// (CopyDone, or an ErrorResponse) ends the COPY.
 const COPY_OUT_RESPONSE = 0x48; // 'H'
 const PARAMETER_STATUS = 0x53; // 'S'
 const NOTICE_RESPONSE = 0x4e; // 'N'
