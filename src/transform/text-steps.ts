@@ -20,11 +20,10 @@ function onText(label: string, f: (s: string) => Value): StepFn {
   };
 }
 
-/**
- * Each hot step gets its own closure with the string case inline: a closure shared by every
- * step (onText's) would make its inner call megamorphic, so V8 could inline none of them.
- * onText then serves only the rare non-string values.
- */
+// Each hot step gets its own closure with the string case inline: a closure shared by every
+// step (onText's) would make its inner call megamorphic, so V8 could inline none of them.
+// onText then serves only the rare non-string values.
+
 /** `trim {side}`: removes whitespace as String.prototype.trim defines it. */
 export const trimStep: StepCompiler<'trim'> = ({ side }, label) => {
   if (side === 'left') {
