@@ -1,11 +1,115 @@
-/** Streaming COPY … FROM STDIN text chunks into PostgreSQL. */
+/**
+ * `COPY … FROM STDIN` fed with COPY text chunks. Every chunk goes out as one CopyData message,
+ * its 5-byte header and its data in a single write, and chunks already in memory (an encoded
+ * batch) are corked into one write for the whole statement. pg-copy-streams wrote header and
+ * chunk separately, two system calls per chunk, each costing tens of microseconds on a virtual
+ * machine's loopback: about a tenth of the engine's CPU on the 1M-row benchmark went to them.
+ *
+ * The query speaks pg's query protocol (submit, handleCopyInResponse, handleCommandComplete,
+ * handleReadyForQuery, handleError). When the server rejects the data (a key conflict, a value
+ * too long) it answers at once and drops whatever CopyData still arrives, so sending stops at
+ * the error and the promise rejects with pg's error (code included).
+ */
+import type pg from 'pg';
 import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+
+const COPY_DATA = 0x64; // 'd'
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+
+function header(bytes: number): Buffer {
+  const head = Buffer.allocUnsafe(5);
+  head[0] = COPY_DATA;
+  head.writeUInt32BE(bytes + 4, 1);
+  return head;
+}
+
+class CopyInQuery {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (err: Error) => void;
+  private failed?: Error;
+  /** Wakes a send waiting for the socket to drain when the query fails instead. */
+  private wake?: () => void;
+
+  constructor(
+    readonly text: string,
+    private readonly chunks: Iterable<string | Buffer>,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A rejection is reported where `done` is awaited; until then it must not count as unhandled.
+    this.done.catch(() => undefined);
+  }
+
+  /** Called by pg when the query's turn comes. */
+  submit(connection: pg.Connection): void {
+    connection.query(this.text);
+  }
+
+  /** The server is ready for data. */
+  handleCopyInResponse(connection: pg.Connection): void {
+    this.send(connection.stream).catch((err: Error) => this.handleError(err));
+  }
+
+  handleCommandComplete(): void {}
+
+  handleReadyForQuery(): void {
+    if (this.failed) this.reject(this.failed);
+    else this.resolve();
+  }
+
+  handleError(err: Error): void {
+    this.failed ??= err;
+    this.wake?.();
+    this.reject(this.failed);
+  }
+
+  private async send(socket: pg.Connection['stream']): Promise<void> {
+    if (Array.isArray(this.chunks)) {
+      // In memory already: one corked write for all of it; the socket buffers what it cannot send yet.
+      socket.cork();
+      for (const chunk of this.chunks as Array<string | Buffer>) this.write(socket, chunk);
+      socket.write(COPY_DONE);
+      socket.uncork();
+      return;
+    }
+    for (const chunk of this.chunks) {
+      if (this.failed) return;
+      socket.cork();
+      const more = this.write(socket, chunk);
+      socket.uncork();
+      if (!more) await this.drained(socket);
+    }
+    if (!this.failed) socket.write(COPY_DONE);
+  }
+
+  /** Resolves when the socket has drained, or at once when the query fails meanwhile. */
+  private drained(socket: pg.Connection['stream']): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.removeListener('drain', done);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+      socket.once('drain', done);
+    });
+  }
+
+  /** Writes one chunk as a CopyData message; false when the socket asks us to wait. */
+  private write(socket: pg.Connection['stream'], chunk: string | Buffer): boolean {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (data.length === 0) return true;
+    socket.write(header(data.length));
+    return socket.write(data);
+  }
+}
 
 /** Runs `sql` (a COPY … FROM STDIN) feeding it COPY text chunks as they are produced; resolves once the server confirms. */
 export async function copyIn(client: ClientBase, sql: string, chunks: Iterable<string | Buffer>): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+  const query = new CopyInQuery(sql, chunks);
+  client.query(query);
+  await query.done;
 }

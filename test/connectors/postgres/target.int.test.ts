@@ -161,6 +161,27 @@ describe('PostgreSQL target commits', () => {
     }
   });
 
+  it('rejects an encoded batch the server refuses as a whole, with the reason, and takes the next one', async () => {
+    const { target, schema } = await fresh();
+    try {
+      const encoder = (await target.batchEncoder!({ runId: 'r1', table: parent, mode: 'append', sourceTable: 'p', undo: false, lineage: false }))!;
+      const batch = (ids: number[], offset: number): CommitUnit => {
+        for (const i of ids) encoder.row([i, String(9990000000 + i), null, null, null, null]);
+        return { ...unit(parent, 'append', [], offset), encoded: encoder.take() };
+      };
+      // Enough rows that the server fails while data is still arriving.
+      await target.commit(batch(Array.from({ length: 50_000 }, (_, i) => i), 50_000));
+      const error = await target.commit(batch(Array.from({ length: 50_000 }, (_, i) => 60_000 - i), 100_000)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'run', code: 'target.commit_failed' });
+      expect((error as Error).message).toMatch(/rolled back.*duplicate key.*23505/);
+      expect((await target.checkpoints('r1')).map((c) => c.offset)).toEqual([50_000]);
+      await target.commit(batch([70_000, 70_001], 100_002));
+      expect(await db.rows(schema, 'patient', [])).toHaveLength(50_002);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('moves 20,000 rows with awkward text and binary in one commit unchanged', async () => {
     const { target, schema } = await fresh();
     try {
