@@ -20,7 +20,7 @@ const DIR = path.dirname(new URL(import.meta.url).pathname);
 
 async function ferryRun(src: string, lineage: 'on' | 'off'): Promise<ChildResult> {
   const db = await freshPgDatabase('ferry_bench_dst');
-  const f = await runChild<ChildResult>(path.join(DIR, 'ferry-child.ts'), [src, db, path.join(DIR, 'contract.yaml'), '10000', lineage]);
+  const f = await runChild<ChildResult>(path.join(DIR, 'ferry-child.ts'), [src, db, path.join(DIR, 'contract.yaml'), '', lineage]);
   console.log(`ferry, lineage ${lineage}: ${(f.elapsedMs / 1000).toFixed(2)} s, ${f.status}, loaded ${f.totals?.loaded}, quarantined ${f.totals?.quarantined}, peak RSS ${f.maxRssMb} MB`);
   return f;
 }

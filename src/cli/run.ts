@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { migrate } from '../engine/migrate.js';
+import { DEFAULT_BATCH_SIZE } from '../engine/run.js';
 import { formatReport, type RunReport } from '../engine/report.js';
 import { TIERS, type Tier } from '../contract/model.js';
 import { renderQualityHtml } from '../quality/html-report.js';
@@ -150,7 +151,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--project <id>', 'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
     .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(10_000))
+    .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(DEFAULT_BATCH_SIZE))
     .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))
     .action(async (contract: string, flags: RunFlags) => setExit(await runCommand(contract, flags, io)));
 

@@ -23,6 +23,8 @@ export interface TableJobOptions {
   batchSize: number;
   /** A commit unit also closes once its binary values hold this many bytes (default BATCH_BYTES). */
   batchBytes?: number;
+  /** A row-holding commit unit also closes once it holds this many values (default UNIT_VALUES). */
+  unitValues?: number;
   /** Where a resumed run continues; undefined for a fresh start. */
   resumeFrom?: Checkpoint;
   /** Primary keys of the source rows in the pilot subset, when running a pilot on a linked table. */
@@ -57,7 +59,7 @@ export interface TableResult extends TableCounts {
   warnings: Map<string, ReasonCount>;
 }
 
-/** Source rows read per slice: small, so rows are short-lived and an in-flight commit gets an event-loop turn every few milliseconds (250 measured best of 100–2,500); commit units are batchSize rows. */
+/** Source rows read per slice: small, so rows are short-lived and an in-flight commit gets an event-loop turn every few milliseconds (250 measured best of 100–2,500); commit units are batchSize rows (UNIT_VALUES below). */
 const READ_SLICE = 250;
 
 /**
@@ -74,6 +76,14 @@ const COMMITS_IN_FLIGHT = 2;
  * close by bytes instead and memory stays flat whatever the values' size.
  */
 export const BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Target values a commit unit may hold for targets that receive rows rather than encoded bytes:
+ * such a unit closes at batchSize rows or this many values, whichever comes first, so a wide
+ * table's units take about as much memory as a narrow one's (20 columns: 25,000 rows; 200
+ * columns: 2,500).
+ */
+export const UNIT_VALUES = 500_000;
 
 /** A commit unit being filled. */
 interface OpenUnit {
@@ -146,14 +156,16 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const onLoaded = o.runObserver?.loadedRows(o.table, o.def, mapping);
   // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
   // waiting for its commit then holds bytes (or, for targets without an encoder, the target
-  // rows), while source rows die young. A commit unit gathers batchSize source rows.
+  // rows), while source rows die young. A commit unit gathers batchSize source rows (fewer for
+  // wide tables whose rows the target keeps: UNIT_VALUES).
   const batchBytes = o.batchBytes ?? BATCH_BYTES;
+  const unitRows = keepRows ? Math.min(o.batchSize, Math.max(1, Math.floor((o.unitValues ?? UNIT_VALUES) / Math.max(1, o.def.columns.length)))) : o.batchSize;
   const binaryAt = o.def.columns.flatMap((c, i) => (c.type === 'binary' ? [i] : []));
   const stream = o.source.read(mapping.source, {
     columns: program.readColumns,
     orderBy: program.orderBy,
     skip: counts.read,
-    batchSize: Math.min(o.batchSize, READ_SLICE),
+    batchSize: Math.min(unitRows, READ_SLICE),
     maxBytes: Math.min(SLICE_BYTES, batchBytes),
     signal: o.signal,
   });
@@ -229,7 +241,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       unit.quarantined++;
     }
     unit.read += slice.rows.length;
-    if (unit.read >= o.batchSize || unit.bytes >= batchBytes) {
+    if (unit.read >= unitRows || unit.bytes >= batchBytes) {
       await commitUnit(unit);
       unit = openUnit(keepLineage);
     } else if (inflight.length > 0) {

@@ -38,13 +38,13 @@ function slowTarget(inner: Target, log: string[], failAt?: number): Target {
 }
 
 /** Runs the fixture's 60 patients in units of 7 rows through a slow target that fails at call `failAt`. */
-async function slowRun(log: string[], failAt?: number) {
+async function slowRun(log: string[], failAt?: number, unitValues?: number) {
   const contractFile = await writeFixture(dir, 60);
   const loaded = await loadContract(contractFile);
   const source = await openSource(`csv:${dir}/source`);
   const inner = await openTarget(`sqlite:${path.join(dir, 'target.db')}`);
   try {
-    const report = await runMigration({ loaded, digest: contractDigest(loaded), source, target: slowTarget(inner, log, failAt), batchSize: 7, concurrency: 1, today: () => '2026-11-25' });
+    const report = await runMigration({ loaded, digest: contractDigest(loaded), source, target: slowTarget(inner, log, failAt), batchSize: 7, unitValues, concurrency: 1, today: () => '2026-11-25' });
     return { report, checkpoints: await inner.checkpoints(report.runId) };
   } finally {
     await source.close();
@@ -61,6 +61,18 @@ describe('commit units', () => {
     expect(log.filter((l) => l.includes('OVERLAP'))).toEqual([]);
     const starts = log.filter((l) => l.startsWith('start patient')).map((l) => Number(/@(\d+)/.exec(l)![1]));
     expect(starts).toEqual([7, 14, 21, 28, 35, 42, 49, 56, 60, 60]);
+  });
+
+  it('close early for targets that keep rows, once a unit holds unitValues values', async () => {
+    const log: string[] = [];
+    const loaded = await loadContract(await writeFixture(dir, 60));
+    const columns = loaded.contract.target.tables.patient.columns;
+    // Room for three rows of the patient table per unit, fewer than the seven asked for.
+    const { report } = await slowRun(log, undefined, 3 * Object.keys(columns).length + 1);
+    expect(report.status).toBe('succeeded');
+    const starts = log.filter((l) => l.startsWith('start patient')).map((l) => Number(/@(\d+)/.exec(l)![1]));
+    expect(starts.slice(0, 4)).toEqual([3, 6, 9, 12]);
+    expect(starts.at(-1)).toBe(60);
   });
 
   it('stop at the first commit that fails: none after it starts, and the run reports the failure', async () => {
