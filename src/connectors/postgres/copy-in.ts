@@ -16,6 +16,15 @@ import type { ClientBase } from 'pg';
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
 
+/** CopyFail: the server abandons the COPY (and its transaction's statement) with our reason. */
+function copyFail(reason: string): Buffer {
+  const text = Buffer.from(`${reason}\0`, 'utf8');
+  const head = Buffer.allocUnsafe(5);
+  head[0] = 0x66; // 'f'
+  head.writeUInt32BE(text.length + 4, 1);
+  return Buffer.concat([head, text]);
+}
+
 function header(bytes: number): Buffer {
   const head = Buffer.allocUnsafe(5);
   head[0] = COPY_DATA;
@@ -50,7 +59,13 @@ class CopyInQuery {
 
   /** The server is ready for data. */
   handleCopyInResponse(connection: pg.Connection): void {
-    this.send(connection.stream).catch((err: Error) => this.handleError(err));
+    const socket = connection.stream;
+    this.send(socket).catch((err: Error) => {
+      // Producing the data failed here, not on the server, which still waits in COPY mode: tell it
+      // to give up, or the connection would wait forever. Its error then ends the query.
+      this.failed ??= err;
+      socket.write(copyFail('the COPY data could not be produced'));
+    });
   }
 
   handleCommandComplete(): void {}
