@@ -14,22 +14,21 @@ import type pg from 'pg';
 import type { ClientBase } from 'pg';
 
 const COPY_DATA = 0x64; // 'd'
+const COPY_FAIL = 0x66; // 'f'
 const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
 
-/** CopyFail: the server abandons the COPY (and its transaction's statement) with our reason. */
-function copyFail(reason: string): Buffer {
-  const text = Buffer.from(`${reason}\0`, 'utf8');
+/** A protocol message's 5-byte header: its type and the length of what follows, the length itself included. */
+function header(type: number, bytes: number): Buffer {
   const head = Buffer.allocUnsafe(5);
-  head[0] = 0x66; // 'f'
-  head.writeUInt32BE(text.length + 4, 1);
-  return Buffer.concat([head, text]);
-}
-
-function header(bytes: number): Buffer {
-  const head = Buffer.allocUnsafe(5);
-  head[0] = COPY_DATA;
+  head[0] = type;
   head.writeUInt32BE(bytes + 4, 1);
   return head;
+}
+
+/** CopyFail: the server abandons the COPY with our reason. */
+function copyFail(reason: string): Buffer {
+  const text = Buffer.from(`${reason}\0`, 'utf8');
+  return Buffer.concat([header(COPY_FAIL, text.length), text]);
 }
 
 class CopyInQuery {
@@ -85,9 +84,13 @@ class CopyInQuery {
     if (Array.isArray(this.chunks)) {
       // In memory already: one corked write for all of it; the socket buffers what it cannot send yet.
       socket.cork();
-      for (const chunk of this.chunks as Array<string | Buffer>) this.write(socket, chunk);
-      socket.write(COPY_DONE);
-      socket.uncork();
+      try {
+        for (const chunk of this.chunks as Array<string | Buffer>) this.write(socket, chunk);
+        socket.write(COPY_DONE);
+      } finally {
+        // Uncorked even on failure, so the CopyFail that follows reaches the server.
+        socket.uncork();
+      }
       return;
     }
     for (const chunk of this.chunks) {
@@ -117,7 +120,7 @@ class CopyInQuery {
   private write(socket: pg.Connection['stream'], chunk: string | Buffer): boolean {
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (data.length === 0) return true;
-    socket.write(header(data.length));
+    socket.write(header(COPY_DATA, data.length));
     return socket.write(data);
   }
 }
