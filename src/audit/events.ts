@@ -23,6 +23,9 @@ const kpiResult = z.strictObject({
   threshold: z.number(),
 });
 
+/** A tier's settings as the trail records them: the connection's name, never its URL. */
+const tierSetting = z.strictObject({ connection: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() });
+
 export const auditPayloadSchemas = {
   'contract:versioned': z.strictObject({ contract: id, version: count, contractDigest: digest, parentDigest: digest.nullable() }),
   'contract:approved': z.strictObject({ contract: id, version: count, contractDigest: digest }),
@@ -50,7 +53,9 @@ export const auditPayloadSchemas = {
   'workspace:created': z.strictObject({ workspaceId: id }),
   'project:created': z.strictObject({ projectId: id, workspaceId: id }),
   'upload:created': z.strictObject({ uploadId: id, tables: z.array(id), files: count }),
-  'release:configured': z.strictObject({ tier, targetRef: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() }),
+  'release:configured': z.strictObject({ tier, before: tierSetting, after: tierSetting, policyChanged: z.boolean() }),
+  'connection:registered': z.strictObject({ connectionId: id, name: id, direction: z.enum(['source', 'target', 'both']), kind: id, projects: z.array(id).nullable(), tiers: z.array(tier).nullable() }),
+  'connection:removed': z.strictObject({ connectionId: id, name: id }),
   'run:recorded': z.strictObject({ runId: id, contractDigest: digest, tier, status: id, gateDecision: id.nullable(), dryRun: z.boolean() }),
   'access:denied': z.strictObject({ action: id, resource: id, resourceId: id.nullable(), reason: z.enum(['not_found', 'forbidden']) }),
   'audit:exported': z.strictObject({

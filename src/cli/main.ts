@@ -25,6 +25,7 @@ const groups: Array<() => Promise<{ register: Register }>> = [
   () => import('./serve.js'),
   () => import('./verify-deployment.js'),
   () => import('./admin.js'),
+  () => import('./admin-connection.js'),
   () => import('./release.js'),
 ];
 

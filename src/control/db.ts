@@ -21,6 +21,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Where the store is, safe to print (no password). */
   readonly display: string;
+  /** Where the store is, parsed: what named connections must never reach. */
+  readonly location: StoreLocation;
   /** PostgreSQL schema holding the tables (from `?schema=`, default public); null for SQLite. */
   readonly pgSchema: string | null;
   /** Migrations applied by this open (empty when the schema was already current). */
@@ -78,6 +80,7 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>): Un
     db,
     dialect: 'sqlite',
     display: location.display,
+    location,
     pgSchema: null,
     migrated: [],
     writeTransaction: (fn) =>
@@ -115,6 +118,7 @@ async function openPostgres(location: Extract<StoreLocation, { dialect: 'postgre
     db,
     dialect: 'postgres',
     display: location.display,
+    location,
     pgSchema: schema,
     migrated: [],
     writeTransaction: (fn) => db.transaction().execute(fn),

@@ -42,6 +42,18 @@ export async function passedIn(db: StoreDb, orgId: string, projectId: string, di
   return row !== undefined;
 }
 
+/**
+ * The separation-of-duties floor for production, whatever the policy says: at least one
+ * approval from someone who neither wrote the contract version nor last changed the tier's
+ * policy, so no single person (even an org_admin who can edit the policy) releases alone.
+ */
+export const INDEPENDENT_APPROVAL = 'approval:independent';
+
+/** True when `approverId` is neither the version's author nor the policy's last editor. */
+export function independentOf(approverId: string, authorId: string | null, policyChangedBy: string | null): boolean {
+  return approverId !== authorId && approverId !== policyChangedBy;
+}
+
 /** Every condition `digest` lacks to run in `tier` (empty: it may run). Project must be tenant-checked. */
 export async function missingConditions(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<MissingCondition[]> {
   const missing: MissingCondition[] = [];
@@ -50,7 +62,8 @@ export async function missingConditions(db: StoreDb, orgId: string, projectId: s
   else if (!version.approval) missing.push('version_approved');
   const below = tierBelow(tier);
   if (below && !(await passedIn(db, orgId, projectId, digest, below))) missing.push(`passed:${below}`);
-  const { policy } = await loadTierConfig(db, orgId, projectId, tier);
+  const config = await loadTierConfig(db, orgId, projectId, tier);
+  const { policy } = config;
   // Approvals by the author never count when the policy excludes them, even if the policy changed after they were given.
   const approvals = (await approvalsFor(db, orgId, projectId, digest, tier)).filter((a) => !(policy.excludeAuthor && version && a.approverId === version.authorId));
   const covered = new Set(approvals.map((a) => a.role));
@@ -59,6 +72,9 @@ export async function missingConditions(db: StoreDb, orgId: string, projectId: s
   const distinct = new Set(approvals.map((a) => a.approverId)).size;
   const extra = policy.minApprovers - distinct - rolesMissing.length;
   if (extra > 0) missing.push(`approvers:${extra}`);
+  // Listed once the policy's own approvals are in: until then any of them may still come from an independent person.
+  const policySatisfied = rolesMissing.length === 0 && extra <= 0;
+  if (tier === 'production' && policySatisfied && !approvals.some((a) => independentOf(a.approverId, version?.authorId ?? null, config.policyChangedBy))) missing.push(INDEPENDENT_APPROVAL);
   return missing;
 }
 
@@ -68,6 +84,7 @@ export function describeMissing(code: MissingCondition): string {
   if (code === 'version_approved') return 'the contract version has not been approved by an integration_lead';
   const [kind, arg] = code.split(':');
   if (kind === 'passed') return `no succeeded run of this digest in ${arg} yet`;
+  if (code === INDEPENDENT_APPROVAL) return "needs an approval from someone who is neither the contract version's author nor the last person to change this tier's approval policy";
   if (kind === 'approval') return `needs approval by a ${arg} (not the contract's author)`;
   if (kind === 'approvers') return `needs ${arg} more distinct approver(s)`;
   return code;

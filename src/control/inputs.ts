@@ -16,16 +16,6 @@ export const tierSchema = z.enum(TIERS);
 export const digestSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase SHA-256 hex digest');
 export const runIdSchema = z.string().min(1).max(200).regex(/^[^\r\n]*$/, 'must be a single line');
 export const isoSchema = z.iso.datetime({ offset: true });
-/**
- * A reference to where the target URL is kept, never the URL: `env:NAME` or `file:PATH`.
- * Anything with `://` or `@` is refused because it would be a connection string, possibly
- * with its password.
- */
-export const secretRefSchema = z
-  .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:[^\s@]+)$/, 'must be a secret reference such as env:FERRY_TARGET_STAGING or file:/run/secrets/staging-target')
-  .refine((v) => !v.includes('://'), 'must reference a secret, not contain a connection URL');
-
 /** Parses `value` with `schema`, or throws a usage error naming `what` (never echoing the value). */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);

@@ -21,6 +21,9 @@ import type { ContractDiff } from '../contract/diff.js';
 import type { Tier } from '../contract/model.js';
 import type { RunStatus } from '../engine/report.js';
 import type { Permission, Role } from './roles.js';
+import type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
+
+export type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
 
 export type { Permission, Role } from './roles.js';
 export { ROLES, PERMISSIONS, PERMISSION_MATRIX, rolesFor } from './roles.js';
@@ -189,15 +192,18 @@ export interface ApprovalPolicy {
 export interface TierConfig {
   tier: Tier;
   /**
-   * Reference to the secret holding the target connection URL, never the URL or password
-   * itself: `env:NAME` (an environment variable) or `file:PATH` (a secrets file). Null until set.
+   * The name of the connection the tier writes to: one the operator registered for this org
+   * (`ferry admin connection add`), never a URL, path or secret reference. Null until chosen.
    */
-  targetRef: string | null;
+  connection: string | null;
   policy: ApprovalPolicy;
+  /** Who last changed the approval policy, and when (null while it is the default). */
+  policyChangedBy: string | null;
+  policyChangedAt: string | null;
 }
 
 export interface TierConfigInput {
-  targetRef?: string | null;
+  connection?: string | null;
   policy?: Partial<ApprovalPolicy>;
 }
 
@@ -251,8 +257,11 @@ export interface CanRunResult {
 
 export interface TierStatus {
   tier: Tier;
-  targetRef: string | null;
+  /** The registered connection the tier writes to (its name only). */
+  connection: string | null;
   policy: ApprovalPolicy;
+  policyChangedBy: string | null;
+  policyChangedAt: string | null;
   /** The digest reported on: the one asked about, else the latest promoted into this tier, else the latest contract version; null when the project has none. */
   digest: string | null;
   /** The latest promotion of `digest` into this tier, or null (pre_production has no promotions). */
@@ -386,6 +395,18 @@ export interface ControlPlane {
   promote(actor: Actor, projectId: string, digest: string, tier: Tier): Promise<Promotion>;
   /** Whether `digest` may run in `tier` now; a refusal is audit-logged as `release:refused`. */
   canRun(actor: Actor, projectId: string, digest: string, tier: Tier): Promise<CanRunResult>;
+
+  // Named connections
+  /** Registers a connection for an org after confining it; for operators with direct store access (`ferry admin connection add`), never exposed over HTTP. */
+  registerConnection(input: RegisterConnectionInput, host: ConnectionHost): Promise<OperatorConnection>;
+  /** Every registered connection with its reference, or one org's; operators only. */
+  listOperatorConnections(orgSlug?: string): Promise<OperatorConnection[]>;
+  /** Removes a connection; tiers that named it lose their target. Operators only. */
+  removeConnection(orgSlug: string, name: string, operator?: string): Promise<void>;
+  /** Connections usable in a project (contract.read): names and kinds, never URLs. */
+  listConnections(actor: Actor, projectId: string): Promise<ConnectionInfo[]>;
+  /** The confined URL behind a connection the actor may use: for the server's own use, never for a response. */
+  connectionUrl(actor: Actor, o: { projectId: string; name: string; use: ConnectionUse; tier?: Tier | null }, host: ConnectionHost): Promise<string>;
 
   // Audit, scoped to the actor's org
   listAuditEvents(actor: Actor, filter?: ScopedAuditFilter): Promise<AuditRecord[]>;

@@ -1,5 +1,5 @@
 /**
- * Release tier configuration: the target as a secret reference and the approval policy, with
+ * Release tier configuration: the target as a named connection and the approval policy, with
  * the defaults the clinical safety case expects when a project has not configured a tier.
  */
 import { TIERS, type Tier } from '../contract/model.js';
@@ -31,11 +31,13 @@ export async function loadTierConfigs(db: StoreDb, orgId: string, projectId: str
   const byTier = new Map(rows.map((r) => [r.tier, r]));
   return TIERS.map((tier) => {
     const r = byTier.get(tier);
-    if (!r) return { tier, targetRef: null, policy: { ...DEFAULT_POLICIES[tier], requiredRoles: [...DEFAULT_POLICIES[tier].requiredRoles] } };
+    if (!r) return { tier, connection: null, policy: { ...DEFAULT_POLICIES[tier], requiredRoles: [...DEFAULT_POLICIES[tier].requiredRoles] }, policyChangedBy: null, policyChangedAt: null };
     return {
       tier,
-      targetRef: r.target_ref,
+      connection: r.target_connection,
       policy: { requiredRoles: JSON.parse(r.required_roles) as Role[], minApprovers: Number(r.min_approvers), excludeAuthor: Number(r.exclude_author) === 1 },
+      policyChangedBy: r.policy_updated_by,
+      policyChangedAt: r.policy_updated_at,
     };
   });
 }

@@ -9,8 +9,9 @@ import { TIERS, type Tier } from '../contract/model.js';
 import type { StoreDb } from './db.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
-import { approvalsFor, describeMissing, missingConditions } from './gates.js';
-import { digestSchema, parseInput, roleSchema, runIdSchema, secretRefSchema, textSchema, tierSchema } from './inputs.js';
+import { approvalsFor, describeMissing, independentOf, missingConditions } from './gates.js';
+import { requireConnection } from './connections.js';
+import { digestSchema, parseInput, roleSchema, runIdSchema, textSchema, tierSchema } from './inputs.js';
 import type { Actor, CanRunResult, Promotion, RecordRunInput, ReleaseApproval, ReleaseStatus, RunRecord, TierConfig, TierConfigInput, TierStatus } from './plane.js';
 import { APPROVE_PERMISSION, RUN_PERMISSION, loadTierConfig, loadTierConfigs, tierBelow } from './release-policy.js';
 import { roleHas, type Role } from './roles.js';
@@ -39,43 +40,62 @@ export function getTierConfigs(ctx: Ctx, actor: Actor, projectId: string): Promi
   });
 }
 
-/** Sets a tier's target secret reference and/or approval policy (release.configure). */
+/**
+ * Sets a tier's target connection and/or approval policy (release.configure). The target is
+ * a connection the operator registered for this org, usable by this project in this tier; the
+ * change is audited with the settings before and after, and a policy change records its
+ * author, whose own approvals then never satisfy production's independent-approval floor.
+ */
 export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: Tier, input: TierConfigInput): Promise<TierConfig> {
   return guarded(ctx, actor, 'release.configure', () =>
     ctx.store.writeTransaction(async (trx) => {
       await requirePermission(ctx, trx, actor, 'release.configure', { projectId });
       const t = parseInput(tierSchema, tier, 'tier');
       const current = await loadTierConfig(trx, actor.orgId, projectId, t);
-      const targetRef = input.targetRef === undefined ? current.targetRef : input.targetRef === null ? null : parseInput(secretRefSchema, input.targetRef, 'targetRef');
+      let connection = current.connection;
+      if (input.connection === null) connection = null;
+      else if (input.connection !== undefined) connection = (await requireConnection(trx, actor, projectId, input.connection, 'target', t)).name;
       const policy = { ...current.policy, ...input.policy };
       const requiredRoles = parseInput(z.array(roleSchema), policy.requiredRoles, 'policy.requiredRoles');
       const minApprovers = parseInput(z.number().int().min(0).max(10), policy.minApprovers, 'policy.minApprovers');
       const excludeAuthor = parseInput(z.boolean(), policy.excludeAuthor, 'policy.excludeAuthor');
-      checkPolicy(t, requiredRoles, minApprovers);
+      checkPolicy(t, requiredRoles, minApprovers, excludeAuthor);
+      const after = { requiredRoles, minApprovers, excludeAuthor };
+      const policyChanged = JSON.stringify(after) !== JSON.stringify(current.policy);
+      const now = nowIso(ctx);
       const row = {
         project_id: projectId,
         tier: t,
         org_id: actor.orgId,
-        target_ref: targetRef,
+        target_connection: connection,
         required_roles: JSON.stringify(requiredRoles),
         min_approvers: minApprovers,
         exclude_author: excludeAuthor ? 1 : 0,
         updated_by: actor.userId,
-        updated_at: nowIso(ctx),
+        updated_at: now,
+        policy_updated_by: policyChanged ? actor.userId : current.policyChangedBy,
+        policy_updated_at: policyChanged ? now : current.policyChangedAt,
       };
+      const { project_id: _p, tier: _t, org_id: _o, ...update } = row;
       await trx
         .insertInto('release_tier')
         .values(row)
-        .onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet({ target_ref: row.target_ref, required_roles: row.required_roles, min_approvers: row.min_approvers, exclude_author: row.exclude_author, updated_by: row.updated_by, updated_at: row.updated_at }))
+        .onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet(update))
         .execute();
-      await ctx.audit.appendIn(trx, { type: 'release:configured', actor: actor.userId, orgId: actor.orgId, projectId, payload: { tier: t, targetRef, requiredRoles, minApprovers, excludeAuthor } });
-      return { tier: t, targetRef, policy: { requiredRoles, minApprovers, excludeAuthor } };
+      await ctx.audit.appendIn(trx, {
+        type: 'release:configured',
+        actor: actor.userId,
+        orgId: actor.orgId,
+        projectId,
+        payload: { tier: t, before: { connection: current.connection, ...current.policy }, after: { connection, ...after }, policyChanged },
+      });
+      return { tier: t, connection, policy: after, policyChangedBy: row.policy_updated_by, policyChangedAt: row.policy_updated_at };
     }),
   );
 }
 
-/** Refuses policies that nobody could satisfy. */
-function checkPolicy(tier: Tier, roles: Role[], minApprovers: number): void {
+/** Refuses policies that nobody could satisfy, and production policies below the separation-of-duties floor. */
+function checkPolicy(tier: Tier, roles: Role[], minApprovers: number, excludeAuthor: boolean): void {
   const permission = APPROVE_PERMISSION[tier];
   const problems = [];
   if (permission === null && (roles.length > 0 || minApprovers > 0)) problems.push(issue('release.bad_policy', 'policy', 'pre_production takes no release approvals; its gate is the approved contract version'));
@@ -83,6 +103,10 @@ function checkPolicy(tier: Tier, roles: Role[], minApprovers: number): void {
     for (const r of roles) if (!roleHas(r, permission)) problems.push(issue('release.bad_policy', 'policy.requiredRoles', `${r} cannot approve ${tier} (it lacks ${permission})`));
     if (new Set(roles).size !== roles.length) problems.push(issue('release.bad_policy', 'policy.requiredRoles', 'each role may be listed once'));
     if (minApprovers < roles.length) problems.push(issue('release.bad_policy', 'policy.minApprovers', `minApprovers must be at least the number of required roles (${roles.length}), since each role needs a different person`));
+  }
+  if (tier === 'production') {
+    if (minApprovers < 1) problems.push(issue('release.bad_policy', 'policy.minApprovers', 'production always needs at least one approver (separation of duties)'));
+    if (!excludeAuthor) problems.push(issue('release.bad_policy', 'policy.excludeAuthor', "production never counts the contract's author as an approver (separation of duties)"));
   }
   if (problems.length > 0) throw new FerryError('usage', 'release.bad_policy', `the ${tier} approval policy is invalid: ${problems.map((p) => p.message).join('; ')}`, problems);
 }
@@ -150,14 +174,16 @@ export function releaseStatus(ctx: Ctx, actor: Actor, projectId: string, digest?
       const promoted = asked ? null : await latestPromotion(ctx.db, actor.orgId, projectId, config.tier);
       const d = asked ?? promoted?.digest ?? latest?.digest ?? null;
       if (d === null) {
-        tiers.push({ tier: config.tier, targetRef: config.targetRef, policy: config.policy, digest: null, promotion: null, approvals: [], missing: [], lastRun: null });
+        tiers.push({ tier: config.tier, connection: config.connection, policy: config.policy, policyChangedBy: config.policyChangedBy, policyChangedAt: config.policyChangedAt, digest: null, promotion: null, approvals: [], missing: [], lastRun: null });
         continue;
       }
       const run = await ctx.db.selectFrom('run_record').selectAll().where('org_id', '=', actor.orgId).where('project_id', '=', projectId).where('digest', '=', d).where('tier', '=', config.tier).orderBy('recorded_at', 'desc').limit(1).executeTakeFirst();
       tiers.push({
         tier: config.tier,
-        targetRef: config.targetRef,
+        connection: config.connection,
         policy: config.policy,
+        policyChangedBy: config.policyChangedBy,
+        policyChangedAt: config.policyChangedAt,
         digest: d,
         promotion: promoted ?? (await latestPromotion(ctx.db, actor.orgId, projectId, config.tier, d)),
         approvals: await approvalsFor(ctx.db, actor.orgId, projectId, d, config.tier),
@@ -182,8 +208,9 @@ export function approveRelease(ctx: Ctx, actor: Actor, projectId: string, digest
       const text = parseInput(textSchema, comment ?? '', 'comment');
       const version = await versionByDigest(trx, actor.orgId, projectId, d);
       if (!version) throw notFound('contract_version', d);
-      const { policy } = await loadTierConfig(trx, actor.orgId, projectId, t);
-      if (policy.excludeAuthor && version.authorId === actor.userId) {
+      const config = await loadTierConfig(trx, actor.orgId, projectId, t);
+      const { policy } = config;
+      if ((policy.excludeAuthor || t === 'production') && version.authorId === actor.userId) {
         throw forbidden(permission, 'contract_version', version.id, `you authored this contract version, so you cannot approve it for ${t}; another person holding the required role must approve`);
       }
       if (!version.approval) throw new FerryError('conflict', 'release.version_not_approved', `contract version ${version.number} is not approved yet; an integration_lead must approve the version before it can be approved for ${t}`);
@@ -191,9 +218,13 @@ export function approveRelease(ctx: Ctx, actor: Actor, projectId: string, digest
       if (given.some((a) => a.approverId === actor.userId)) throw new FerryError('conflict', 'release.already_approved', `you already approved this digest for ${t}; approvals must come from different people`);
       const held = new Set(actor.grants.filter((g) => g.projectId === null || g.projectId === projectId).map((g) => g.role));
       const covered = new Set(given.map((a) => a.role));
+      const anyHeld = () => [...held].find((r) => roleHas(r, permission));
+      // Production's floor: an approval from someone independent of the author and of the policy's last editor.
+      const floorUnmet = t === 'production' && independentOf(actor.userId, version.authorId, config.policyChangedBy) && !given.some((a) => independentOf(a.approverId, version.authorId, config.policyChangedBy));
       const role =
         policy.requiredRoles.find((r) => held.has(r) && !covered.has(r)) ??
-        (given.length < policy.minApprovers && policy.requiredRoles.every((r) => covered.has(r)) ? [...held].find((r) => roleHas(r, permission)) : undefined);
+        (given.length < policy.minApprovers && policy.requiredRoles.every((r) => covered.has(r)) ? anyHeld() : undefined) ??
+        (floorUnmet ? anyHeld() : undefined);
       if (!role) throw new FerryError('conflict', 'release.nothing_to_approve', `no approval you can give is still needed for ${t}: the roles you hold are already covered or not required by the policy`);
       const row = { id: newId('apr'), org_id: actor.orgId, project_id: projectId, digest: d, tier: t, approver_id: actor.userId, role, comment: text, approved_at: nowIso(ctx) };
       await trx.insertInto('release_approval').values(row).execute();

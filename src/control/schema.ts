@@ -132,7 +132,8 @@ export interface ReleaseTierRow {
   project_id: string;
   tier: string;
   org_id: string;
-  target_ref: string | null;
+  /** The name of the org's registered connection the tier writes to, or null. */
+  target_connection: string | null;
   /** JSON array of role names. */
   required_roles: string;
   min_approvers: number;
@@ -140,6 +141,29 @@ export interface ReleaseTierRow {
   exclude_author: number;
   updated_by: string;
   updated_at: string;
+  /** Who last changed the approval policy (not the target), and when: separation of duties discounts them. */
+  policy_updated_by: string | null;
+  policy_updated_at: string | null;
+}
+
+/** An operator-registered connection (migration 003). */
+export interface ConnectionRow {
+  id: string;
+  org_id: string;
+  name: string;
+  direction: 'source' | 'target' | 'both';
+  /** Connector kind (csv, ndjson, sqlite, postgres, mysql), for listings. */
+  kind: string;
+  /** A connector URL without a password, or `env:NAME` / `file:PATH` holding one. Operator-only. */
+  url_ref: string;
+  /** JSON array of project ids allowed to use it, or null for every project of the org. */
+  projects: string | null;
+  /** JSON array of tiers allowed to use it, or null for every tier. */
+  tiers: string | null;
+  /** JSON of its canonical identity at registration (see connection-guard.ts). */
+  canonical: string;
+  created_by: string;
+  created_at: string;
 }
 
 export interface ReleaseApprovalRow {
@@ -195,4 +219,5 @@ export interface ControlDatabase {
   release_approval: ReleaseApprovalRow;
   run_record: RunRecordRow;
   promotion: PromotionRow;
+  connection: ConnectionRow;
 }

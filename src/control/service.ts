@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/log.js';
 import { actorFor, authenticate, login, logout } from './auth.js';
 import { listAuditEvents } from './audit-scope.js';
 import { can, requirePermission } from './authorize.js';
+import { connectionUrl, listConnections, listOperatorConnections, registerConnection, removeConnection } from './connections.js';
 import { guarded, type Ctx } from './context.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
@@ -71,6 +72,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     approveRelease: (actor, projectId, digest, tier, comment) => approveRelease(ctx, actor, projectId, digest, tier, comment),
     promote: (actor, projectId, digest, tier) => promote(ctx, actor, projectId, digest, tier),
     canRun: (actor, projectId, digest, tier) => canRun(ctx, actor, projectId, digest, tier),
+    registerConnection: (input, host) => registerConnection(ctx, input, host),
+    listOperatorConnections: (org) => listOperatorConnections(ctx, org),
+    removeConnection: (org, name, operator) => removeConnection(ctx, org, name, operator),
+    listConnections: (actor, projectId) => listConnections(ctx, actor, projectId),
+    connectionUrl: (actor, o, host) => connectionUrl(ctx, actor, o, host),
     listAuditEvents: (actor, filter) => listAuditEvents(ctx, actor, filter),
   };
 }

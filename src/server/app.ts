@@ -20,6 +20,7 @@ import { DEFAULT_WEB_DIR } from './static-ui.js';
 import { createTransport } from './transport.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { connectionRoutes } from './routes/connections.js';
 import { contractRoutes } from './routes/contracts.js';
 import { crosswalkRoutes } from './routes/crosswalks.js';
 import { healthRoutes } from './routes/health.js';
@@ -74,6 +75,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...contractRoutes(deps),
     ...crosswalkRoutes(deps),
     ...sourceRoutes(deps),
+    ...connectionRoutes(deps),
     ...workbenchRoutes(deps),
     ...runRoutes(deps),
     ...releaseRoutes(deps),
@@ -89,6 +91,7 @@ export function createApp(config: AppConfig): App {
   const worker = createRunWorker({
     plane: config.plane,
     runs,
+    dataDir: config.dataDir,
     concurrency: config.runConcurrency,
     batchSize: config.runBatchSize,
     onError: (err, runId) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),

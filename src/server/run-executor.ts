@@ -9,6 +9,39 @@ import type { Actor, ControlPlane } from '../control/plane.js';
 import { migrate } from '../engine/migrate.js';
 import type { RunStore } from './run-store.js';
 import { RunWorker } from './run-worker.js';
+import { FerryError } from '../errors.js';
+import { parseConnectorUrl } from '../connectors/url.js';
+
+/**
+ * Replaces, in a message, everything the run resolved that its viewers must not see — the
+ * source's and target's URLs, paths, hosts and databases, the materialised contract's path and
+ * the data directory — with the references the run was started with.
+ */
+export function resolvedScrubber(context: RunContext, dataDir: string): (message: string) => string {
+  const pairs: Array<[string, string]> = [];
+  const add = (url: string | null, name: string | null) => {
+    if (!url || !name) return;
+    pairs.push([url, name]);
+    try {
+      const parsed = parseConnectorUrl(url, {});
+      pairs.push([parsed.display, name]);
+      if (parsed.path) pairs.push([parsed.path, name]);
+      if (parsed.url) {
+        if (parsed.url.hostname) pairs.push([parsed.url.hostname, `${name} (host)`]);
+        const db = decodeURIComponent(parsed.url.pathname.replace(/^\//, ''));
+        if (db) pairs.push([db, `${name} (database)`]);
+      }
+    } catch {
+      // An unparsable URL is still replaced whole above.
+    }
+  };
+  add(context.targetUrl, context.targetRef);
+  add(context.sourceUrl, context.sourceRef);
+  pairs.push([context.contractFile, 'the contract version'], [dataDir, "the server's data directory"]);
+  // Longest first, so a path is replaced before the directory it lies in.
+  const ordered = pairs.filter(([from]) => from.length >= 3).sort((a, b) => b[0].length - a[0].length);
+  return (message) => ordered.reduce((text, [from, to]) => text.split(from).join(to), message);
+}
 
 /** What only the executor sees about a run: who started it and the resolved connections. */
 export interface RunContext {
@@ -23,6 +56,8 @@ export interface RunContext {
 
 export interface RunExecutorOptions {
   plane: ControlPlane;
+  /** The server's data directory, never named in a run's error. */
+  dataDir: string;
   runs: RunStore;
   concurrency?: number;
   batchSize?: number;
@@ -35,6 +70,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
     concurrency: o.concurrency,
     onError: o.onError,
     execute: async ({ runId, spec, context }, signal, onEvent) => {
+      const scrub = resolvedScrubber(context, o.dataDir);
       const audit = auditRunListener(o.plane.audit, { actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId, tier: spec.tier });
       try {
         const report = await migrate({
@@ -59,7 +95,13 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
           source: context.sourceRef,
           target: context.targetRef,
           ...(rec ? { reconciliation: { ...rec, report: { ...rec.report, source: context.sourceRef, target: context.targetRef ?? '' } } } : {}),
+          ...(report.error ? { error: { code: report.error.code, message: scrub(report.error.message) } } : {}),
         };
+      } catch (err) {
+        if (err instanceof FerryError) throw new FerryError(err.kind, err.code, scrub(err.message));
+        // The cause goes to the operator's log only: a driver's message names hosts, paths and values.
+        o.onError(err, runId);
+        throw new FerryError('internal', 'run.internal', 'the run failed unexpectedly; the operator finds the cause in the server log under this run id');
       } finally {
         await audit.flush();
       }

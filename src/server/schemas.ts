@@ -95,7 +95,13 @@ export const diffSchema = z
 export const policySchema = z.object({ requiredRoles: z.array(roleSchema), minApprovers: z.number(), excludeAuthor: z.boolean() }).meta({ id: 'ApprovalPolicy' });
 
 export const tierConfigSchema = z
-  .object({ tier: tierSchema, targetRef: z.string().nullable().describe('secret reference (env:NAME or file:PATH), never the URL'), policy: policySchema })
+  .object({
+    tier: tierSchema,
+    connection: z.string().nullable().describe('the name of the registered connection the tier writes to (never a URL, path or secret reference)'),
+    policy: policySchema,
+    policyChangedBy: z.string().nullable().describe('who last changed the approval policy (their own approvals never satisfy production’s independent-approval floor)'),
+    policyChangedAt: z.string().nullable(),
+  })
   .meta({ id: 'TierConfig' });
 
 export const runRecordSchema = z
@@ -124,8 +130,10 @@ export const releaseStatusSchema = z
     tiers: z.array(
       z.object({
         tier: tierSchema,
-        targetRef: z.string().nullable(),
+        connection: z.string().nullable(),
         policy: policySchema,
+        policyChangedBy: z.string().nullable(),
+        policyChangedAt: z.string().nullable(),
         digest: z.string().nullable(),
         promotion: z
           .object({ digest: z.string(), tier: tierSchema, promotedBy: z.string(), promotedAt: z.string() })

@@ -3,6 +3,9 @@ import { FerryError } from '../../src/errors.js';
 import type { Actor } from '../../src/control/plane.js';
 import { DIALECTS, storeFixture, type StoreFixture } from './stores.js';
 import { buildWorld, extraUser, fixtureContract, type World } from './world.js';
+import path from 'node:path';
+import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe.each(DIALECTS)('release gates on %s', (dialect) => {
   let fx: StoreFixture;
@@ -105,26 +108,42 @@ describe.each(DIALECTS)('release gates on %s', (dialect) => {
     expect((early as FerryError).code).toBe('release.version_not_approved');
   });
 
-  it('stores tier targets only as secret references and validates approval policies', async () => {
-    const { plane, a } = w;
-    const cfg = await plane.configureTier(a.admin, project, 'staging', { targetRef: 'env:FERRY_TARGET_STAGING' });
-    expect(cfg).toEqual({ tier: 'staging', targetRef: 'env:FERRY_TARGET_STAGING', policy: { requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true } });
-    for (const bad of ['postgres://user:secret@db/x', 'env:lower case', 'hunter2']) {
-      const e = await plane.configureTier(a.admin, project, 'staging', { targetRef: bad }).catch((x: unknown) => x);
-      expect((e as FerryError).kind).toBe('usage');
-      expect((e as FerryError).message).not.toContain('secret@');
+  it('a tier target is a connection the operator registered for this org and tier, chosen by name; policies are validated', async () => {
+    const { plane, a, b } = w;
+    const files = await tempDir('ferry-release-targets-');
+    try {
+      const env = { [CONNECTION_ROOTS_ENV]: files.dir };
+      await plane.registerConnection({ org: a.slug, name: 'staging-db', ref: `sqlite:${path.join(files.dir, 'staging.db')}`, direction: 'target', tiers: ['staging'] }, { env });
+      await plane.registerConnection({ org: b.slug, name: 'b-staging', ref: `sqlite:${path.join(files.dir, 'b.db')}`, direction: 'target' }, { env });
+      const cfg = await plane.configureTier(a.admin, project, 'staging', { connection: 'staging-db' });
+      expect(cfg).toMatchObject({ tier: 'staging', connection: 'staging-db', policy: { requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, policyChangedBy: null });
+      // Another org's connection, a connection not allowed in this tier, and anything URL- or path-like resolve like an unknown name.
+      for (const [tier, bad] of [['staging', 'b-staging'], ['production', 'staging-db'], ['staging', 'env:FERRY_TARGET'], ['staging', 'file:/etc/passwd'], ['staging', 'postgres://user:secret@db/x']] as const) {
+        const e = await plane.configureTier(a.admin, project, tier, { connection: bad }).catch((x: unknown) => x);
+        expect((e as FerryError).code).toBe('connection.not_found');
+        expect((e as FerryError).message).not.toContain('secret@');
+        expect((e as FerryError).message).not.toContain(files.dir);
+      }
+      const badPolicy = await plane.configureTier(a.admin, project, 'staging', { policy: { requiredRoles: ['viewer'] } }).catch((x: unknown) => x);
+      expect((badPolicy as FerryError).code).toBe('release.bad_policy');
+      const two = await plane.configureTier(a.admin, project, 'staging', { policy: { minApprovers: 2 } });
+      expect(two).toMatchObject({ connection: 'staging-db', policy: { minApprovers: 2 }, policyChangedBy: a.admin.userId });
+      await plane.approveVersion(a.as.integration_lead, versionId, 'ok');
+      await plane.approveRelease(a.as.integration_lead, project, digest, 'staging', '');
+      expect((await plane.canRun(a.as.migration_analyst, project, digest, 'staging')).missing).toEqual(['passed:pre_production', 'approvers:1']);
+      const lead2 = await extraUser(plane, a, 'lead-two', ['integration_lead']);
+      expect((await plane.approveRelease(lead2, project, digest, 'staging', '')).role).toBe('integration_lead');
+      expect((await plane.canRun(a.as.migration_analyst, project, digest, 'staging')).missing).toEqual(['passed:pre_production']);
+      expect((await plane.getTierConfigs(a.as.viewer, project)).map((c) => c.connection)).toEqual([null, 'staging-db', null]);
+      // Every change is on record with the settings before and after (names only).
+      const changes = await plane.listAuditEvents(a.as.auditor, { projectId: project, type: 'release:configured', order: 'asc' });
+      expect(changes.map((e) => e.payload)).toEqual([
+        { tier: 'staging', before: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, policyChanged: false },
+        { tier: 'staging', before: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 2, excludeAuthor: true }, policyChanged: true },
+      ]);
+    } finally {
+      await files.cleanup();
     }
-    const badPolicy = await plane.configureTier(a.admin, project, 'staging', { policy: { requiredRoles: ['viewer'] } }).catch((x: unknown) => x);
-    expect((badPolicy as FerryError).code).toBe('release.bad_policy');
-    const two = await plane.configureTier(a.admin, project, 'staging', { policy: { minApprovers: 2 } });
-    expect(two.policy.minApprovers).toBe(2);
-    await plane.approveVersion(a.as.integration_lead, versionId, 'ok');
-    await plane.approveRelease(a.as.integration_lead, project, digest, 'staging', '');
-    expect((await plane.canRun(a.as.migration_analyst, project, digest, 'staging')).missing).toEqual(['passed:pre_production', 'approvers:1']);
-    const lead2 = await extraUser(plane, a, 'lead-two', ['integration_lead']);
-    expect((await plane.approveRelease(lead2, project, digest, 'staging', '')).role).toBe('integration_lead');
-    expect((await plane.canRun(a.as.migration_analyst, project, digest, 'staging')).missing).toEqual(['passed:pre_production']);
-    expect((await plane.getTierConfigs(a.as.viewer, project)).map((c) => c.targetRef)).toEqual([null, 'env:FERRY_TARGET_STAGING', null]);
   });
 
   it('a resumed run updates its record; a run id cannot move to another digest or tier', async () => {

@@ -21,6 +21,7 @@ export interface TestClock {
 
 export interface Tenant {
   orgId: string;
+  slug: string;
   workspace: Workspace;
   project: Project;
   admin: Actor;
@@ -66,7 +67,7 @@ async function tenant(plane: ControlPlane, slug: string): Promise<Tenant> {
     as[role] = await plane.actorFor(user.id);
     usernames[role] = username;
   }
-  return { orgId: org.id, workspace, project, admin: adminActor, as, usernames };
+  return { orgId: org.id, slug, workspace, project, admin: adminActor, as, usernames };
 }
 
 /** Builds a fresh populated control plane on a new store from `fx`. */

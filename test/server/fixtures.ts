@@ -31,7 +31,7 @@ async function victim(s: Scenario) {
 }
 
 async function slowRun(s: Scenario): Promise<{ runId: string; cleanup: () => Promise<void> }> {
-  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'env:FERRY_SOURCE_SLOW', dryRun: true } });
+  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'connection:slow', dryRun: true } });
   if (r.status !== 202) throw new Error(`slow run refused: ${r.text}`);
   const runId = r.body.runId as string;
   return {
@@ -128,7 +128,7 @@ export const FIXTURES: Record<string, Fixture> = {
   runEvents: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/events` }),
   releaseStatus: async (s) => ({ method: 'GET', path: `${P(s)}/release` }),
   listTierConfigs: async (s) => ({ method: 'GET', path: `${P(s)}/release/tiers` }),
-  configureTier: async (s) => ({ method: 'PUT', path: `${P(s)}/release/tiers/staging`, body: { targetRef: 'env:FERRY_TARGET_STAGING' } }),
+  configureTier: async (s) => ({ method: 'PUT', path: `${P(s)}/release/tiers/staging`, body: { connection: 'staging-target' } }),
   approveRelease: async (s) => {
     const v = await s.newVersion();
     await s.world.plane.approveVersion(s.world.a.as.integration_lead, v.id, 'ok');
@@ -136,6 +136,7 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   promote: async (s) => ({ method: 'POST', path: `${P(s)}/release/tiers/staging/promote`, body: { digest: await promotable(s) } }),
   listSources: async (s) => ({ method: 'GET', path: `${P(s)}/sources` }),
+  listConnections: async (s) => ({ method: 'GET', path: `${P(s)}/connections` }),
   testSource: async (s) => ({ method: 'POST', path: `${P(s)}/sources/test`, body: { source: 'probe' } }),
   uploadSource: async (s) => ({ method: 'POST', path: `${P(s)}/uploads`, body: { files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO,SURNAME\n1,9990000018,Upload\n' }] } }),
   profileSource: async (s) => ({ method: 'POST', path: `${P(s)}/profile`, body: { source: 'probe' } }),

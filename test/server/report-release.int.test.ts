@@ -20,7 +20,7 @@ describe('run report and release status over HTTP', () => {
     expect(r.body.reconciliation).toMatchObject({ status: expect.any(String), tables: expect.any(Array) });
     expect(r.body.reconciliation.tables[0]).toMatchObject({ table: 'person' });
     // The full reconciliation inside names source and target by reference too: no server paths.
-    expect(r.body.reconciliation.report).toMatchObject({ source: 'probe', target: 'env:FERRY_TARGET_PRE' });
+    expect(r.body.reconciliation.report).toMatchObject({ source: 'probe', target: 'pre' });
     expect(r.text).not.toContain(String(s.env.FERRY_TARGET_PRE).replace(/^sqlite:/, ''));
   });
 

@@ -17,7 +17,7 @@ afterAll(() => s.close());
 const runs = () => `/projects/${s.projectId}/runs`;
 
 function targetFile(): string {
-  return (s.env.FERRY_TARGET_PRE as string | undefined)?.replace(/^sqlite:/, '') ?? '';
+  return s.preTarget;
 }
 
 function personCount(): number {
@@ -43,10 +43,10 @@ describe('POST /projects/{projectId}/runs/{runId}/rollback', () => {
     expect(personCount()).toBe(2);
     const runId = s.finishedRunId;
     const report = await s.client.request('GET', `${runs()}/${runId}/report`, { token: s.a.token.viewer });
-    expect(report.body).toMatchObject({ source: 'probe', target: 'env:FERRY_TARGET_PRE' });
+    expect(report.body).toMatchObject({ source: 'probe', target: 'pre' });
     const r = await s.client.request('POST', `${runs()}/${runId}/rollback`, { token: s.a.token.integration_lead, body: { confirm: runId } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ format: 'ferry.rollback/v1', runId, executed: true, target: 'env:FERRY_TARGET_PRE', totals: { deleted: 2, restored: 0 } });
+    expect(r.body).toMatchObject({ format: 'ferry.rollback/v1', runId, executed: true, target: 'pre', totals: { deleted: 2, restored: 0 } });
     expect(r.body.engineRunId).toEqual(expect.any(String));
     expect(r.text).not.toContain(path.dirname(targetFile()));
     expect(personCount()).toBe(0);

@@ -51,7 +51,7 @@ describe('runs over HTTP', () => {
   });
 
   it('streams live events while a run is moving rows, then cancels it: the stream ends `cancelled` and the run is recorded so', async () => {
-    const start = await s.client.request('POST', runs(), { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'env:FERRY_SOURCE_SLOW', dryRun: true } });
+    const start = await s.client.request('POST', runs(), { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'connection:slow', dryRun: true } });
     const runId = start.body.runId as string;
     const following = sse(`${s.url}${runs()}/${runId}/events`, s.a.token.viewer);
     for (let i = 0; i < 200 && (s.app.worker.get(runId)?.progress.totals.read ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 25));

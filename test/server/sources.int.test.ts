@@ -15,6 +15,13 @@ import { startHarness, type Harness } from './harness.js';
 const DOWN_PASSWORD = 'Sup3rSecretPw';
 let h: Harness;
 let db: Awaited<ReturnType<typeof createPgDatabase>>;
+const env: NodeJS.ProcessEnv = {
+  FERRY_TEST_DOWN_PASSWORD: DOWN_PASSWORD,
+  FERRY_INLINE_URL: 'postgres://ferry@127.0.0.1:5432/legacy_pas',
+  FERRY_VANISHING_URL: 'postgres://ferry@127.0.0.1:5432/legacy_pas',
+  FERRY_SOURCE_PAS: 'postgres://ferry@127.0.0.1:5432/never_listed',
+  UNRELATED_SECRET: 'x',
+};
 
 beforeAll(async () => {
   // Connectors read password_env variables from the process environment.
@@ -27,15 +34,16 @@ beforeAll(async () => {
   await c.query('CREATE TABLE pat_addr (addr_id integer PRIMARY KEY, pat_id integer, postcode text)');
   await c.query(`INSERT INTO pat_addr SELECT i, i, 'LS1 ' || (i % 9) || 'AB' FROM generate_series(1, 120) i`);
   await c.end();
-  h = await startHarness('sqlite', {
-    env: {
-      FERRY_SOURCE_PAS: db.url,
-      FERRY_SOURCE_DOWN: 'postgres://ferry@127.0.0.1:1/legacy_pas?password_env=FERRY_TEST_DOWN_PASSWORD',
-      FERRY_SOURCE_INLINE: `postgres://ferry:${DOWN_PASSWORD}@127.0.0.1:5432/legacy_pas`,
-      FERRY_SOURCE_EMPTY: '',
-      UNRELATED_SECRET: 'x',
-    },
-  });
+  h = await startHarness('sqlite', { env });
+  // The operator registers the sources tenant A may use; tenants only ever name them.
+  const register = (name: string, ref: string) => h.world.plane.registerConnection({ org: h.world.a.slug, name, ref, direction: 'source' }, { env, dataDir: h.dataDir });
+  await register('pas', db.url);
+  await register('down', 'postgres://ferry@127.0.0.1:1/legacy_pas?password_env=FERRY_TEST_DOWN_PASSWORD');
+  await register('inline', 'env:FERRY_INLINE_URL');
+  await register('vanishing', 'env:FERRY_VANISHING_URL');
+  // Changed under the server after registration: the server re-checks every time it opens one.
+  env.FERRY_INLINE_URL = `postgres://ferry:${DOWN_PASSWORD}@127.0.0.1:5432/legacy_pas`;
+  delete env.FERRY_VANISHING_URL;
 }, 120_000);
 afterAll(async () => {
   delete process.env.FERRY_TEST_DOWN_PASSWORD;
@@ -47,17 +55,21 @@ const P = () => `/projects/${h.world.a.project.id}`;
 const PB = () => `/projects/${h.world.b.project.id}`;
 
 describe('GET /projects/{projectId}/sources', () => {
-  it('lists probe, configured env sources by name, uploads and the synth hint; never a URL or path', async () => {
+  it('lists probe, the org’s registered source connections by name, uploads and the synth hint; never a URL or path', async () => {
     const r = await h.client.request('GET', `${P()}/sources`, { token: h.a.token.viewer });
     expect(r.status).toBe(200);
     const refs = r.body.sources.map((s: { ref: string }) => s.ref);
-    expect(refs).toEqual(expect.arrayContaining(['probe', 'env:FERRY_SOURCE_DOWN', 'env:FERRY_SOURCE_PAS', 'synth:42:200']));
-    expect(refs).not.toContain('env:FERRY_SOURCE_EMPTY');
+    expect(refs).toEqual(expect.arrayContaining(['probe', 'connection:down', 'connection:pas', 'synth:42:200']));
+    // Environment variables are no longer sources: only what the operator registered is offered.
+    expect(refs.some((ref: string) => ref.startsWith('env:'))).toBe(false);
     expect(r.text).not.toContain('UNRELATED_SECRET');
     expect(r.text).not.toContain('postgres://');
     expect(r.text).not.toContain(DOWN_PASSWORD);
     expect(r.text).not.toContain(h.dataDir);
-    for (const s of r.body.sources) expect(['probe', 'env', 'upload', 'synth']).toContain(s.kind);
+    for (const s of r.body.sources) expect(['probe', 'connection', 'upload', 'synth']).toContain(s.kind);
+    // Tenant B sees none of A's connections.
+    const b = await h.client.request('GET', `${PB()}/sources`, { token: h.b.token.viewer });
+    expect(b.body.sources.filter((s: { kind: string }) => s.kind === 'connection')).toEqual([]);
   });
 
   it('answers 404 for another tenant’s project', async () => {
@@ -68,7 +80,7 @@ describe('GET /projects/{projectId}/sources', () => {
 
 describe('POST /projects/{projectId}/sources/test', () => {
   it('connects to a real PostgreSQL source and lists its tables with column and row counts', async () => {
-    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_PAS' } });
+    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'connection:pas' } });
     expect(r.status).toBe(200);
     expect(r.body.ok).toBe(true);
     expect(r.body.tables).toEqual(
@@ -80,31 +92,39 @@ describe('POST /projects/{projectId}/sources/test', () => {
   });
 
   it('reports an unreachable source by cause only: no URL, host, user or password', async () => {
-    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_DOWN' } });
+    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'connection:down' } });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       ok: false,
       code: 'source.connection_refused',
-      message: 'could not connect to the source: connection refused (check that the database is running and the reference points at it)',
+      message: 'could not connect to the source: connection refused (check that the database is running and the connection points at it)',
     });
     for (const secret of [DOWN_PASSWORD, '127.0.0.1', 'postgres', 'ferry:', 'legacy_pas', ':1']) expect(r.text).not.toContain(secret);
   });
 
-  it('reports a misconfigured reference (password inside the URL) without echoing the URL', async () => {
-    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_INLINE' } });
-    expect(r.body).toMatchObject({ ok: false, code: 'connector.password_in_url' });
-    expect(r.body.message).toMatch(/password_env/);
-    for (const secret of [DOWN_PASSWORD, '127.0.0.1', 'postgres://', 'legacy_pas']) expect(r.text).not.toContain(secret);
+  it('reports a connection whose URL came to hold a password without echoing the URL', async () => {
+    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'connection:inline' } });
+    expect(r.body).toMatchObject({ ok: false, code: 'connection.bad_url' });
+    expect(r.body.message).toContain('inline');
+    for (const secret of [DOWN_PASSWORD, '127.0.0.1', 'postgres://', 'legacy_pas', 'FERRY_INLINE_URL']) expect(r.text).not.toContain(secret);
   });
 
-  it('reports an unset reference as a failed test naming the variable', async () => {
-    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_NOPE' } });
-    expect(r.body).toMatchObject({ ok: false, code: 'run.source_unset' });
-    expect(r.body.message).toContain('FERRY_SOURCE_NOPE');
+  it('reports a connection whose variable is no longer set as a failed test naming the connection only', async () => {
+    const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'connection:vanishing' } });
+    expect(r.body).toMatchObject({ ok: false, code: 'connection.unresolved' });
+    expect(r.body.message).toContain('vanishing');
+    expect(r.text).not.toContain('FERRY_VANISHING_URL');
+  });
+
+  it('answers 404 for a connection the org does not have, exactly as for another org’s', async () => {
+    const unknown = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source: 'connection:nope' } });
+    const theirs = await h.client.request('POST', `${PB()}/sources/test`, { token: h.b.token.migration_analyst, body: { source: 'connection:pas' } });
+    expect([unknown.status, theirs.status]).toEqual([404, 404]);
+    expect([unknown.body.error.code, theirs.body.error.code]).toEqual(['connection.not_found', 'connection.not_found']);
   });
 
   it('refuses a malformed reference with 400 and issues, a URL included', async () => {
-    for (const source of [db.url, 'csv:/etc', 'env:PATH', 'synth:1:5', 'synth:1:99999', 'upload:../x']) {
+    for (const source of [db.url, 'csv:/etc', 'env:PATH', 'env:FERRY_SOURCE_PAS', 'file:/etc/passwd', 'connection:../x', 'connection:Bad Name', 'synth:1:5', 'synth:1:99999', 'upload:../x']) {
       const r = await h.client.request('POST', `${P()}/sources/test`, { token: h.a.token.migration_analyst, body: { source } });
       expect([source, r.status, r.body.error.code]).toEqual([source, 400, 'http.validation']);
       expect(r.body.error.issues[0].path).toBe('body.source');

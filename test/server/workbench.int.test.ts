@@ -32,7 +32,8 @@ beforeAll(async () => {
   await c.query('CREATE TABLE pat_mast (pat_id integer PRIMARY KEY, pat_nhsno text, pat_surname text, pat_dob text)');
   await c.query(`INSERT INTO pat_mast SELECT i, '999' || lpad(i::text, 7, '0'), 'SURNAME' || (i % 11), lpad((1 + i % 28)::text, 2, '0') || '/03/19' || (40 + i % 50) FROM generate_series(1, 300) i`);
   await c.end();
-  h = await startHarness('sqlite', { env: { FERRY_SOURCE_PAS: db.url } });
+  h = await startHarness('sqlite');
+  await h.world.plane.registerConnection({ org: h.world.a.slug, name: 'pas', ref: db.url, direction: 'source' }, { env: {}, dataDir: h.dataDir });
 }, 120_000);
 afterAll(async () => {
   await h?.close();
@@ -43,9 +44,9 @@ const P = () => `/projects/${h.world.a.project.id}`;
 
 describe('POST /projects/{projectId}/profile', () => {
   it('profiles a PostgreSQL source as ferry profile --json does, naming the reference, not the URL', async () => {
-    const r = await h.client.request('POST', `${P()}/profile`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_PAS', sample: 100 } });
+    const r = await h.client.request('POST', `${P()}/profile`, { token: h.a.token.migration_analyst, body: { source: 'connection:pas', sample: 100 } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ profile_version: 1, source: 'env:FERRY_SOURCE_PAS', options: { sample: 100 } });
+    expect(r.body).toMatchObject({ profile_version: 1, source: 'connection:pas', options: { sample: 100 } });
     const table = r.body.tables.find((t: { name: string }) => t.name === 'pat_mast');
     expect(table).toMatchObject({ rows: 300, sampled: 100, sample_estimated: true });
     expect(table.columns.map((c: { name: string }) => c.name)).toEqual(['pat_id', 'pat_nhsno', 'pat_surname', 'pat_dob']);
@@ -72,7 +73,7 @@ describe('POST /projects/{projectId}/profile', () => {
 
 describe('POST /projects/{projectId}/suggest', () => {
   it('suggests a source column per target column and returns the draft contract, which loads', async () => {
-    const r = await h.client.request('POST', `${P()}/suggest`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_PAS', targetDdl: DDL, name: 'epr_draft' } });
+    const r = await h.client.request('POST', `${P()}/suggest`, { token: h.a.token.migration_analyst, body: { source: 'connection:pas', targetDdl: DDL, name: 'epr_draft' } });
     expect(r.status).toBe(200);
     expect(r.body.suggestions.map((s: { target: string }) => s.target)).toEqual(['patient.patient_id', 'patient.nhs_number', 'patient.family_name', 'patient.birth_date']);
     expect(r.body.suggestions.find((s: { target: string }) => s.target === 'patient.nhs_number').source).toBe('pat_mast.pat_nhsno');
@@ -80,12 +81,12 @@ describe('POST /projects/{projectId}/suggest', () => {
     expect(r.body.contractYaml).toMatch(/^# Draft contract written by `ferry suggest`/);
     const draft = parse(r.body.contractYaml);
     expect(draft.metadata.name).toBe('epr_draft');
-    expect(draft.metadata.description).toContain('env:FERRY_SOURCE_PAS');
+    expect(draft.metadata.description).toContain('connection:pas');
     expect(r.body.contractYaml).not.toContain(db.name);
     const loaded = await loadContractText(r.body.contractYaml, 'draft.yaml', process.cwd());
     expect(Object.values(loaded.contract.mappings.patient.fields).every((f) => f.status === 'suggested')).toBe(true);
     // The same text `ferry suggest --contract` writes for the same profile: one renderer for both.
-    const profiled = await h.client.request('POST', `${P()}/profile`, { token: h.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_PAS' } });
+    const profiled = await h.client.request('POST', `${P()}/profile`, { token: h.a.token.migration_analyst, body: { source: 'connection:pas' } });
     const ddl = parseDdl(DDL, 'targetDdl');
     expect(r.body.contractYaml).toBe(draftContractText(profiled.body, ddl, suggestMappings(profiled.body, ddl), 'epr_draft'));
   });
@@ -100,9 +101,10 @@ describe('POST /projects/{projectId}/suggest', () => {
   });
 
   it('names an unreachable source by cause only, as a 502', async () => {
-    const down = await startHarness('sqlite', { env: { FERRY_SOURCE_DOWN: 'postgres://nobody@127.0.0.1:1/gone' } });
+    const down = await startHarness('sqlite');
     try {
-      const r = await down.client.request('POST', `/projects/${down.world.a.project.id}/suggest`, { token: down.a.token.migration_analyst, body: { source: 'env:FERRY_SOURCE_DOWN', targetDdl: DDL } });
+      await down.world.plane.registerConnection({ org: down.world.a.slug, name: 'down', ref: 'postgres://nobody@127.0.0.1:1/gone', direction: 'source' }, { env: {}, dataDir: down.dataDir });
+      const r = await down.client.request('POST', `/projects/${down.world.a.project.id}/suggest`, { token: down.a.token.migration_analyst, body: { source: 'connection:down', targetDdl: DDL } });
       expect(r.status).toBe(502);
       expect(r.body.error.code).toBe('source.connection_refused');
       for (const s of ['127.0.0.1', 'nobody', 'gone', 'postgres://']) expect(r.text).not.toContain(s);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractVersion } from '../../src/control/plane.js';
+import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
 import { uniformRates } from '../../src/synth/defects.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -48,12 +49,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 1_200_000; i++) rows.push(`${i},9990000018,Slow`);
   await mkdir(slow);
   await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
-  const env = {
-    FERRY_SOURCE_SLOW: `csv:${slow}`,
-    // Nothing listens on port 1: the wizard's connection test must fail, in plain words.
-    FERRY_SOURCE_DOWN: 'postgres://ferry@127.0.0.1:1/legacy',
-    FERRY_TARGET_PRE: `sqlite:${path.join(files.dir, 'pre.db')}`,
-  };
+  const env = { [CONNECTION_ROOTS_ENV]: files.dir };
   const [harness, b] = await Promise.all([startHarness('sqlite', { env, runBatchSize: 500 }), launch(), ensureBuilt(), generateToCsv({ seed: 42, patients: 60, rates: uniformRates(0.01), dir: path.join(files.dir, 'pas') })]);
   h = harness;
   browser = b;
@@ -63,7 +59,12 @@ beforeAll(async () => {
   v1 = (await plane.submitVersion(A.as.migration_analyst, projectId, await uniqueProbe('web'))).version;
   v2 = (await plane.submitVersion(A.as.migration_analyst, projectId, await uniqueProbe('web'))).version;
   await plane.approveVersion(A.as.integration_lead, v1.id, 'baseline');
-  await plane.configureTier(A.admin, projectId, 'pre_production', { targetRef: 'env:FERRY_TARGET_PRE' });
+  const register = (name: string, ref: string, direction: 'source' | 'target') => plane.registerConnection({ org: A.slug, name, ref, direction }, { env, dataDir: h.dataDir });
+  await register('slow', `csv:${slow}`, 'source');
+  // Nothing listens on port 1: the wizard's connection test must fail, in plain words.
+  await register('down', 'postgres://ferry@127.0.0.1:1/legacy', 'source');
+  await register('pre', `sqlite:${path.join(files.dir, 'pre.db')}`, 'target');
+  await plane.configureTier(A.admin, projectId, 'pre_production', { connection: 'pre' });
   const start = await h.client.request('POST', `/projects/${projectId}/runs`, { token: h.a.token.migration_analyst, body: { versionId: v1.id, tier: 'pre_production', source: 'probe' } });
   finishedRunId = start.body.runId;
   const done = await h.app.worker.waitFor(finishedRunId);
@@ -113,7 +114,7 @@ describe('the web workbench in Chromium', () => {
     const page = await as('migration_analyst');
     await page.goto(`${P()}/new`);
     const source = page.getByLabel('Source', { exact: true });
-    await source.selectOption('env:FERRY_SOURCE_DOWN');
+    await source.selectOption('connection:down');
     await page.getByRole('button', { name: 'Test connection' }).click();
     const failure = page.locator('.field-error .error-inline');
     await failure.waitFor();
@@ -242,7 +243,7 @@ describe('the web workbench in Chromium', () => {
     );
     await page.goto(`${P()}/runs`);
     await page.getByLabel('Contract version').selectOption(v1.id);
-    await page.getByLabel('Source').selectOption('env:FERRY_SOURCE_SLOW');
+    await page.getByLabel('Source').selectOption('connection:slow');
     await page.getByRole('button', { name: 'Start dry run' }).click();
     await page.getByRole('heading', { name: 'Progress (live)' }).waitFor();
     await expect.poll(async () => Number(((await page.getByTestId('total-read').textContent()) ?? '0').replace(/,/g, '').split(' ')[0]), { timeout: 30_000 }).toBeGreaterThan(0);

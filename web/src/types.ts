@@ -184,8 +184,11 @@ export interface RunReport {
 
 export interface ReleaseTier {
   tier: Tier;
-  targetRef: string | null;
+  /** The name of the registered connection the tier writes to. */
+  connection: string | null;
   policy: { requiredRoles: Role[]; minApprovers: number; excludeAuthor: boolean };
+  policyChangedBy: string | null;
+  policyChangedAt: string | null;
   digest: string | null;
   approvals: Array<{ digest: string; tier: Tier; approverId: string; role: Role; comment: string; approvedAt: string }>;
   missing: string[];
@@ -215,7 +218,7 @@ export interface VerifyResult {
 export interface SourceRef {
   ref: string;
   label: string;
-  kind: 'probe' | 'env' | 'upload' | 'synth';
+  kind: 'probe' | 'connection' | 'upload' | 'synth';
 }
 
 export interface ProfileColumn {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { lookupLineage } from '../../lineage/query.js';
 import { FerryError } from '../../errors.js';
-import { resolveTarget } from '../connections.js';
+import { resolveTarget, withTargetErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam, tierSchema } from '../schemas.js';
@@ -11,7 +11,7 @@ import { projectVersion } from './contracts.js';
 export const lineageSchema = z
   .object({
     format: z.literal('ferry.lineage/v1'),
-    target: z.string(),
+    target: z.string().describe("the name of the tier's target connection"),
     query: z.object({ by: z.enum(['target', 'source']), table: z.string(), key: z.string() }),
     entries: z.array(
       z.object({
@@ -57,9 +57,10 @@ export function lineageRoutes(deps: ServerDeps) {
       handler: async ({ auth, params, query }) => {
         await plane.authorize(auth, 'run.read', { projectId: params.projectId });
         const contractFile = query.versionId ? await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup')) : undefined;
-        const config = (await plane.getTierConfigs(auth, params.projectId)).find((c) => c.tier === query.tier);
-        if (!config?.targetRef) throw new FerryError('conflict', 'lineage.no_target', `the ${query.tier} tier of this project has no target configured, so it has no lineage`);
-        return lookupLineage({ targetUrl: await resolveTarget(config.targetRef, query.tier, deps.env), query: { by: query.by, table: query.table, key: query.key }, contractFile });
+        const target = await resolveTarget(deps, auth, params.projectId, query.tier, { code: 'lineage.no_target', message: `the ${query.tier} tier of this project has no target connection, so it has no lineage` });
+        const report = await withTargetErrors(() => lookupLineage({ targetUrl: target.url, query: { by: query.by, table: query.table, key: query.key }, contractFile }));
+        // The target is named by its connection, never by the URL or path it resolved to.
+        return { ...report, target: target.name };
       },
     }),
   ];

@@ -32,7 +32,7 @@ export function releaseRoutes({ plane }: ServerDeps) {
       method: 'GET',
       path: '/projects/{projectId}/release/tiers',
       operationId: 'listTierConfigs',
-      summary: "Each tier's target secret reference and approval policy",
+      summary: "Each tier's target connection (its name) and approval policy, with who last changed the policy",
       tag: 'releases',
       access: 'authenticated',
       permission: 'release.read',
@@ -48,14 +48,15 @@ export function releaseRoutes({ plane }: ServerDeps) {
       method: 'PUT',
       path: '/projects/{projectId}/release/tiers/{tier}',
       operationId: 'configureTier',
-      summary: "Set a tier's target (a secret reference such as env:NAME or file:PATH, never a URL) and approval policy",
+      summary:
+        "Set a tier's target — the name of a connection the operator registered for this org, project and tier (GET …/connections lists them); never a URL, path or secret reference — and its approval policy. Audited with before and after. Production always needs at least one approver and never counts the contract's author",
       tag: 'releases',
       access: 'authenticated',
       permission: 'release.configure',
       scope: 'project',
       params: tierParams,
-      body: z.object({
-        targetRef: z.string().max(500).nullable().optional(),
+      body: z.strictObject({
+        connection: z.string().max(200).nullable().optional().describe('a registered connection name, or null to clear the target'),
         policy: z.object({ requiredRoles: z.array(roleSchema).optional(), minApprovers: z.number().int().min(0).max(20).optional(), excludeAuthor: z.boolean().optional() }).optional(),
       }),
       response: tierConfigSchema,

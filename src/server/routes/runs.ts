@@ -12,7 +12,7 @@ import { renderQualityHtml } from '../../quality/html-report.js';
 import { auditRollback } from '../../rollback/audit.js';
 import { rollbackRun } from '../../rollback/rollback.js';
 import type { RunReport } from '../../engine/report.js';
-import { resolveSource, resolveTarget, sourceRefSchema } from '../connections.js';
+import { resolveSource, resolveTarget, sourceRefSchema, type ResolvedTarget } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
@@ -83,22 +83,21 @@ export function runRoutes(deps: ServerDeps) {
         const { projectId } = params;
         await plane.authorize(auth, RUN_PERMISSION[body.tier], { projectId });
         const version = await projectVersion(deps, auth, projectId, body.versionId, 'run.start');
-        let targetUrl: string | null = null;
-        let targetRef: string | null = null;
+        let target: ResolvedTarget | null = null;
         if (!body.dryRun) {
           // The gate is checked before anything connects; canRun audit-logs the refusal.
           const gate = await plane.canRun(auth, projectId, version.digest, body.tier);
           if (!gate.allowed) throw refusal(body.tier, gate.missing);
-          const config = (await plane.getTierConfigs(auth, projectId)).find((c) => c.tier === body.tier);
-          if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${body.tier} tier of this project has no target configured; an org_admin sets it with PUT /projects/${projectId}/release/tiers/${body.tier}`);
-          targetUrl = await resolveTarget(config.targetRef, body.tier, deps.env);
-          targetRef = config.targetRef;
+          target = await resolveTarget(deps, auth, projectId, body.tier, {
+            code: 'run.no_target',
+            message: `the ${body.tier} tier of this project has no target connection; an org_admin chooses one of the operator's registered connections with PUT /projects/${projectId}/release/tiers/${body.tier}`,
+          });
         }
         const sourceUrl = await resolveSource(deps, auth, projectId, body.source);
         const contractFile = await deps.runs.materialise(version);
         return worker.submit(
           { projectId, tier: body.tier, versionId: version.id, digest: version.digest, dryRun: body.dryRun, startedBy: auth.userId },
-          { actor: auth, contractFile, sourceUrl, targetUrl, sourceRef: body.source, targetRef },
+          { actor: auth, contractFile, sourceUrl, targetUrl: target?.url ?? null, sourceRef: body.source, targetRef: target?.name ?? null },
         );
       },
     }),
@@ -187,18 +186,19 @@ export function runRoutes(deps: ServerDeps) {
         if (view.dryRun) throw new FerryError('conflict', 'rollback.dry_run', `run ${params.runId} was a dry run and wrote nothing; there is nothing to roll back`);
         const engineRunId = view.progress.engineRunId;
         if (!engineRunId) throw new FerryError('conflict', 'rollback.nothing_written', `run ${params.runId} ended (${view.error?.code ?? view.status}) before it started writing; there is nothing to roll back`);
-        const config = (await plane.getTierConfigs(auth, params.projectId)).find((c) => c.tier === view.tier);
-        if (!config?.targetRef) throw new FerryError('conflict', 'run.no_target', `the ${view.tier} tier of this project has no target configured any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`);
-        const targetUrl = await resolveTarget(config.targetRef, view.tier, deps.env);
+        const target = await resolveTarget(deps, auth, params.projectId, view.tier, {
+          code: 'run.no_target',
+          message: `the ${view.tier} tier of this project has no target connection any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`,
+        });
         const contractFile = await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, view.versionId, 'run.rollback'));
-        const report = await rollbackRun({ targetUrl, runId: engineRunId, contractFile, execute: true }).catch((err: unknown) => {
+        const report = await rollbackRun({ targetUrl: target.url, runId: engineRunId, contractFile, execute: true }).catch((err: unknown) => {
           throw rollbackRefusal(err, params.runId);
         });
         // Recorded under the API's run id, with the caller's org and project, so the project's
         // trail (`?runId=`) shows the rollback beside the run's own events.
         await auditRollback(plane.audit, auth.userId, { runId: params.runId, tables: report.tables }, { orgId: auth.orgId, projectId: params.projectId });
-        // The report names the target by the tier's secret reference, never by its URL or path.
-        return { ...report, runId: params.runId, engineRunId, target: config.targetRef };
+        // The report names the target by its connection's name, never by its URL or path.
+        return { ...report, runId: params.runId, engineRunId, target: target.name };
       },
     }),
     defineRoute({

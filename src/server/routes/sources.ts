@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { openSource } from '../../connectors/registry.js';
 import type { Actor } from '../../control/plane.js';
 import { FerryError } from '../../errors.js';
-import { configuredSourceNames, resolveSource, sourceFailure, sourceRefSchema, withSourceErrors } from '../connections.js';
+import { resolveSource, sourceFailure, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam } from '../schemas.js';
@@ -28,7 +28,7 @@ export const sourceEntrySchema = z
   .object({
     ref: z.string().describe('the source reference to send as `source`'),
     label: z.string(),
-    kind: z.enum(['probe', 'env', 'upload', 'synth']),
+    kind: z.enum(['probe', 'connection', 'upload', 'synth']),
   })
   .meta({ id: 'SourceEntry' });
 
@@ -63,7 +63,7 @@ export function sourceRoutes(deps: ServerDeps) {
       method: 'GET',
       path: '/projects/{projectId}/sources',
       operationId: 'listSources',
-      summary: 'Source references this project can use: `probe`, every `env:FERRY_SOURCE_*` set on the server (name only), the project’s uploads, and a synthetic data set (`synth:SEED:PATIENTS`)',
+      summary: 'Source references this project can use: `probe`, the source connections the operator registered for this org and project (`connection:NAME`, names only), the project’s uploads, and a synthetic data set (`synth:SEED:PATIENTS`)',
       tag: 'sources',
       access: 'authenticated',
       permission: 'contract.read',
@@ -73,10 +73,11 @@ export function sourceRoutes(deps: ServerDeps) {
       handler: async ({ auth, params }) => {
         await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         const uploads = await listUploads(deps.dataDir, params.projectId);
+        const connections = (await plane.listConnections(auth, params.projectId)).filter((c) => c.direction !== 'target');
         return {
           sources: [
             { ref: 'probe', label: 'Bundled probe data (one patient table, three rows)', kind: 'probe' as const },
-            ...configuredSourceNames(deps.env).map((name) => ({ ref: `env:${name}`, label: `${name} (configured on the server)`, kind: 'env' as const })),
+            ...connections.map((c) => ({ ref: `connection:${c.name}`, label: `${c.name} (${c.kind} connection registered by the operator)`, kind: 'connection' as const })),
             ...uploads.map((u) => ({ ref: `upload:${u.id}`, label: `Upload of ${u.createdAt.slice(0, 16).replace('T', ' ')} UTC: ${u.tables.join(', ')}`, kind: 'upload' as const })),
             {
               ref: SYNTH_HINT,
@@ -105,8 +106,8 @@ export function sourceRoutes(deps: ServerDeps) {
         try {
           return { ok: true as const, tables: await inspect(deps, auth, params.projectId, body.source) };
         } catch (err) {
-          // An unset reference or an unreachable source is the answer to the test, not an error.
-          if (err instanceof FerryError && (err.kind === 'connection' || err.code === 'run.source_unset')) return { ok: false as const, code: err.code, message: err.message };
+          // An unusable connection or an unreachable source is the answer to the test, not an error.
+          if (err instanceof FerryError && (err.kind === 'connection' || (err.code.startsWith('connection.') && err.code !== 'connection.not_found'))) return { ok: false as const, code: err.code, message: err.message };
           if (err instanceof FerryError) throw err;
           const failure = sourceFailure(err);
           return { ok: false as const, code: failure.code, message: failure.message };

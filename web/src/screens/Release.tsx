@@ -47,13 +47,16 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
         <dt>Contract</dt>
         <dd>{versionLabel(versions, tier.digest)}</dd>
         <dt>Target</dt>
-        <dd>{tier.targetRef ? <code>{tier.targetRef}</code> : 'not configured'}</dd>
+        <dd>{tier.connection ? <code>{tier.connection}</code> : 'no connection chosen'}</dd>
         <dt>Needs</dt>
         <dd>
           {tier.policy.requiredRoles.length ? tier.policy.requiredRoles.map((r) => r.replace(/_/g, ' ')).join(' and ') : 'a signed-off contract version'}
           {tier.policy.minApprovers > tier.policy.requiredRoles.length ? `, ${tier.policy.minApprovers} approvers` : ''}
           {tier.policy.excludeAuthor && tier.policy.requiredRoles.length ? ' (not the author)' : ''}
+          {tier.tier === 'production' ? ', one of them neither the author nor the last policy editor' : ''}
         </dd>
+        <dt>Policy changed</dt>
+        <dd>{tier.policyChangedBy ? <>by {tier.policyChangedBy} on {when(tier.policyChangedAt!)}</> : 'never (the default policy)'}</dd>
         <dt>Last run</dt>
         <dd>{tier.lastRun ? <><span className={`tag tag-${statusTone(tier.lastRun.status)}`}>{tier.lastRun.status}</span> {tier.lastRun.dryRun ? 'dry run ' : ''}{when(tier.lastRun.recordedAt)}</> : 'none'}</dd>
       </dl>

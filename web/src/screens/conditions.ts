@@ -2,6 +2,7 @@
 export function conditionText(code: string): string | null {
   if (code === 'version_submitted') return 'the contract is not a submitted version of this project';
   if (code === 'version_approved') return 'the contract version has not been signed off by an integration lead';
+  if (code === 'approval:independent') return "needs an approval from someone who neither wrote the contract version nor last changed this tier's approval policy";
   const [kind, arg] = code.split(':');
   if (kind === 'passed') return `no successful real run of this contract in ${arg} yet`;
   if (kind === 'approval') {
