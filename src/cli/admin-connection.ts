@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { localActor } from '../audit/actor.js';
 import { CONNECTION_ROOTS_ENV } from '../control/connection-guard.js';
+import { absoluteRef } from '../control/connections.js';
 import type { OperatorConnection } from '../control/plane.js';
 import { FerryError } from '../errors.js';
 import { TIERS, type Tier } from '../contract/model.js';
@@ -62,7 +63,7 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
       const s = await openPlane(io, flags.store);
       try {
         const c = await s.plane.registerConnection(
-          { org: flags.org, name, ref: flags.url, direction: flags.direction, projects: flags.project ?? null, tiers: tiers(flags.tier), operator: localActor(io.env) },
+          { org: flags.org, name, ref: absoluteRef(flags.url, io.cwd), direction: flags.direction, projects: flags.project ?? null, tiers: tiers(flags.tier), operator: localActor(io.env) },
           { env: io.env, dataDir: flags.dataDir ? path.resolve(io.cwd, flags.dataDir) : undefined },
         );
         if (flags.json) printJson(io, c);

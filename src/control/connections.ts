@@ -5,6 +5,7 @@
  * URL, a path or a reference. Registration is for operators with direct store access (the
  * CLI), never the HTTP API; listing for tenants returns names and kinds only.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { TIERS, type Tier } from '../contract/model.js';
 import { FerryError } from '../errors.js';
@@ -79,6 +80,12 @@ function policyFor(ctx: Ctx, host: ConnectionHost): ConnectionPolicy {
   return { env: host.env, dataDir: host.dataDir, store: ctx.store.location };
 }
 
+/** A literal file URL with its path made absolute, so the server reads what the operator meant whatever its working directory. */
+export function absoluteRef(ref: string, cwd = process.cwd()): string {
+  const m = /^(csv|ndjson|sqlite):(?:\/\/)?([^?]*)(\?.*)?$/i.exec(ref);
+  return m && m[2] ? `${m[1].toLowerCase()}:${path.resolve(cwd, m[2])}${m[3] ?? ''}` : ref;
+}
+
 /** Canonical identities of every connection registered for other orgs. */
 async function otherTenants(db: StoreDb, orgId: string): Promise<Canonical[]> {
   const rows = await db.selectFrom('connection').select('canonical').where('org_id', '<>', orgId).execute();
@@ -95,7 +102,7 @@ export async function registerConnection(ctx: Ctx, input: RegisterConnectionInpu
   const direction = parseInput(directionSchema, input.direction, 'direction');
   const projects = input.projects == null ? null : parseInput(idListSchema, input.projects, 'projects');
   const tiers = input.tiers == null ? null : parseInput(z.array(tierSchema).min(1).max(TIERS.length), input.tiers, 'tiers');
-  const ref = parseInput(z.string().min(1).max(2000), input.ref, 'ref');
+  const ref = absoluteRef(parseInput(z.string().min(1).max(2000), input.ref, 'ref'));
   const operator = input.operator ?? 'operator';
   const org = await ctx.db.selectFrom('org').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
   if (!org) throw new FerryError('not_found', 'org.not_found', `no org has the slug ${slug}; list them with ferry admin org list or create one with ferry admin init`);

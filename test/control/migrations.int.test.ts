@@ -92,4 +92,23 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
       await store.close();
     }
   });
+  it('migration 3 drops tenant-typed target references and keeps each tier’s policy, its editor recorded', async () => {
+    const url = fx.freshUrl();
+    const store = await openStore(parseStoreUrl(url, process.cwd()), { migrate: false });
+    try {
+      await runMigrations(store, MIGRATIONS.slice(0, 2));
+      const t = '2025-01-01T00:00:00.000Z';
+      await rawSql(store, `INSERT INTO "org" VALUES ('org_1', 'trust-a', 'Trust A', '${t}')`);
+      await rawSql(store, `INSERT INTO "workspace" VALUES ('ws_1', 'org_1', 'w', '${t}')`);
+      await rawSql(store, `INSERT INTO "project" VALUES ('prj_1', 'org_1', 'ws_1', 'p', '${t}')`);
+      await rawSql(store, `INSERT INTO "release_tier" ("project_id", "tier", "org_id", "target_ref", "required_roles", "min_approvers", "exclude_author", "updated_by", "updated_at") VALUES ('prj_1', 'staging', 'org_1', 'file:/etc/passwd', '["integration_lead"]', 1, 1, 'usr_admin', '${t}')`);
+      expect((await runMigrations(store)).map((m) => m.id)).toEqual(MIGRATIONS.slice(2).map((m) => m.id));
+      const rows = await rawSql(store, `SELECT * FROM "release_tier"`);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).not.toHaveProperty('target_ref');
+      expect(rows[0]).toMatchObject({ target_connection: null, required_roles: '["integration_lead"]', policy_updated_by: 'usr_admin', policy_updated_at: t });
+    } finally {
+      await store.close();
+    }
+  });
 });
