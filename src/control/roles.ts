@@ -34,7 +34,7 @@ export const PERMISSIONS = {
   'run.staging': { level: 'project', description: 'run (and record runs) in staging', roles: ['migration_analyst', 'integration_lead'] },
   'run.production': { level: 'project', description: 'run (and record runs) in production', roles: ['integration_lead'] },
   'release.read': { level: 'project', description: 'read release status, tier configuration and approvals', roles: EVERYONE },
-  'release.configure': { level: 'project', description: "set a tier's target secret reference and approval policy", roles: ['org_admin'] },
+  'release.configure': { level: 'project', description: "choose a tier's target connection (by name) and set its approval policy", roles: ['org_admin'] },
   'release.approve_staging': { level: 'project', description: 'approve a digest for staging', roles: ['integration_lead'] },
   'release.approve_production': { level: 'project', description: 'approve a digest for production', roles: ['integration_lead', 'clinical_safety_officer'] },
   'release.promote': { level: 'project', description: 'promote a digest into staging or production', roles: ['integration_lead'] },

@@ -71,7 +71,7 @@ const OPS: Record<Permission, (c: Ctx) => Promise<Op>> = {
     return (x) => c.plane.recordRun(x, c.project, { digest: v.digest, tier: 'production', runId: `run-${c.n()}`, status: 'succeeded', gateDecision: 'pass' });
   },
   'release.read': async (c) => (x) => c.plane.releaseStatus(x, c.project),
-  'release.configure': async (c) => (x) => c.plane.configureTier(x, c.project, 'staging', { policy: { minApprovers: 1 + (c.n() % 3) } }),
+  'release.configure': async (c) => (x) => c.plane.configureTier(x, c.project, 'pre_production', { policy: { excludeAuthor: c.n() % 2 === 0 } }),
   'release.approve_staging': async (c) => {
     const v = await freshVersion(c, true);
     return (x) => c.plane.approveRelease(x, c.project, v.digest, 'staging', '');
