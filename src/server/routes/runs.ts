@@ -12,7 +12,7 @@ import { renderQualityHtml } from '../../quality/html-report.js';
 import { auditRollback } from '../../rollback/audit.js';
 import { rollbackRun } from '../../rollback/rollback.js';
 import type { RunReport } from '../../engine/report.js';
-import { resolveSource, resolveTarget, sourceRefSchema, type ResolvedTarget } from '../connections.js';
+import { resolveSource, resolveTarget, sourceRefSchema, withTargetErrors, type ResolvedTarget } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
@@ -191,7 +191,7 @@ export function runRoutes(deps: ServerDeps) {
           message: `the ${view.tier} tier of this project has no target connection any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`,
         });
         const contractFile = await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, view.versionId, 'run.rollback'));
-        const report = await rollbackRun({ targetUrl: target.url, runId: engineRunId, contractFile, execute: true }).catch((err: unknown) => {
+        const report = await withTargetErrors(() => rollbackRun({ targetUrl: target.url, runId: engineRunId, contractFile, execute: true })).catch((err: unknown) => {
           throw rollbackRefusal(err, params.runId);
         });
         // Recorded under the API's run id, with the caller's org and project, so the project's
