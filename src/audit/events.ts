@@ -50,6 +50,8 @@ export const auditPayloadSchemas = {
   'workspace:created': z.strictObject({ workspaceId: id }),
   'project:created': z.strictObject({ projectId: id, workspaceId: id }),
   'upload:created': z.strictObject({ uploadId: id, tables: z.array(id), files: count }),
+  'upload:deleted': z.strictObject({ uploadId: id }),
+  'upload:expired': z.strictObject({ uploadId: id, retentionDays: z.number().positive() }),
   'release:configured': z.strictObject({ tier, targetRef: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() }),
   'run:recorded': z.strictObject({ runId: id, contractDigest: digest, tier, status: id, gateDecision: id.nullable(), dryRun: z.boolean() }),
   'access:denied': z.strictObject({ action: id, resource: id, resourceId: id.nullable(), reason: z.enum(['not_found', 'forbidden']) }),

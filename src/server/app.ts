@@ -18,6 +18,8 @@ import type { RunWorker } from './run-worker.js';
 import type { AnyRoute } from './router.js';
 import { DEFAULT_WEB_DIR } from './static-ui.js';
 import { createTransport } from './transport.js';
+import { startUploadRetention } from './upload-retention.js';
+import { DEFAULT_UPLOAD_POLICY, useUploadPolicy, type UploadQuota } from './uploads.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -28,6 +30,7 @@ import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runRoutes } from './routes/runs.js';
 import { sourceRoutes } from './routes/sources.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { userRoutes } from './routes/users.js';
 import { workbenchRoutes } from './routes/workbench.js';
 
@@ -50,6 +53,10 @@ export interface AppConfig {
   sseHeartbeatSeconds?: number;
   /** The built web UI served at `/` (default the package's web/dist); null serves none. */
   webDir?: string | null;
+  /** What one project may keep uploaded (default 500 MiB in at most 50 uploads). */
+  uploadQuota?: Partial<UploadQuota>;
+  /** Uploads older than this many days are removed, at start and hourly (default 30). */
+  uploadRetentionDays?: number;
 }
 
 export interface App {
@@ -74,6 +81,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...contractRoutes(deps),
     ...crosswalkRoutes(deps),
     ...sourceRoutes(deps),
+    ...uploadRoutes(deps),
     ...workbenchRoutes(deps),
     ...runRoutes(deps),
     ...releaseRoutes(deps),
@@ -101,6 +109,8 @@ export function createApp(config: AppConfig): App {
     loginGuard: loginGuard(config.loginLimits ?? DEFAULT_LOGIN_LIMITS),
     dataDir: config.dataDir,
   };
+  const uploads = { quota: { ...DEFAULT_UPLOAD_POLICY.quota, ...config.uploadQuota }, retentionDays: config.uploadRetentionDays ?? DEFAULT_UPLOAD_POLICY.retentionDays };
+  const withdrawUploadPolicy = useUploadPolicy(config.dataDir, uploads);
   let doc: Record<string, unknown> | undefined;
   const routes = routeTable(deps, () => doc);
   doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
@@ -112,6 +122,13 @@ export function createApp(config: AppConfig): App {
     maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
     sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
     ...(config.webDir === null ? {} : { webDir: config.webDir ?? DEFAULT_WEB_DIR }),
+  });
+  const retention = startUploadRetention({
+    dataDir: config.dataDir,
+    audit: config.plane.audit,
+    retentionDays: uploads.retentionDays,
+    // The error's code only: file-system messages carry paths.
+    onError: (err) => log.error({ code: (err as { code?: unknown }).code ?? (err instanceof Error ? err.name : 'unknown') }, 'upload retention sweep failed; retried at the next sweep'),
   });
   return {
     routes,
@@ -129,6 +146,8 @@ export function createApp(config: AppConfig): App {
       // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
       await worker.close();
       await server.close();
+      await retention.stop();
+      withdrawUploadPolicy();
     },
   };
 }
