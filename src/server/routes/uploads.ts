@@ -15,7 +15,7 @@ const projectParams = z.object({ projectId: idParam });
 const uploadParams = z.object({ projectId: idParam, uploadId: idParam });
 const DAY_MS = 86_400_000;
 
-const uploadEntrySchema = z
+export const uploadEntrySchema = z
   .object({
     id: z.string().describe('upl_…'),
     source: z.string().describe('the source reference to send as `source`: upload:upl_…'),
@@ -29,6 +29,8 @@ const uploadEntrySchema = z
   .meta({ id: 'UploadEntry' });
 
 const amountSchema = z.object({ uploads: z.number(), bytes: z.number() });
+
+export const uploadsSchema = z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' });
 
 /** The 404 an unknown id and another project's id both get; the attempt is audit-logged. */
 async function notFound(deps: ServerDeps, actor: Actor, projectId: string, id: string, action: string): Promise<never> {
@@ -57,7 +59,7 @@ export function uploadRoutes(deps: ServerDeps) {
       permission: 'contract.read',
       scope: 'project',
       params: projectParams,
-      response: z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' }),
+      response: uploadsSchema,
       handler: async ({ auth, params }) => {
         await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         const policy = uploadPolicy(deps.dataDir);
