@@ -56,6 +56,8 @@ export const auditPayloadSchemas = {
   'release:configured': z.strictObject({ tier, before: tierSetting, after: tierSetting, policyChanged: z.boolean() }),
   'connection:registered': z.strictObject({ connectionId: id, name: id, direction: z.enum(['source', 'target', 'both']), kind: id, projects: z.array(id).nullable(), tiers: z.array(tier).nullable() }),
   'connection:removed': z.strictObject({ connectionId: id, name: id }),
+  'upload:deleted': z.strictObject({ uploadId: id }),
+  'upload:expired': z.strictObject({ uploadId: id, retentionDays: z.number().positive() }),
   'run:recorded': z.strictObject({ runId: id, contractDigest: digest, tier, status: id, gateDecision: id.nullable(), dryRun: z.boolean() }),
   'access:denied': z.strictObject({ action: id, resource: id, resourceId: id.nullable(), reason: z.enum(['not_found', 'forbidden']) }),
   'audit:exported': z.strictObject({

@@ -36,7 +36,7 @@ export function profileOptions(cmd: Command): Command {
   return cmd
     .option('--tables <names>', 'comma-separated tables to profile (default all)')
     .option('--sample <n>', 'rows per table sampled (seeded reservoir) for pattern classes and inferred types', wholeNumber('--sample', 1))
-    .option('--min-frequency <k>', 'hide top values seen fewer than K times (rare values can identify a person)', wholeNumber('--min-frequency', 1), 5)
+    .option('--min-frequency <k>', 'hide top values seen fewer than K times, and min/max held by fewer than K rows (rare values can identify a person)', wholeNumber('--min-frequency', 1), 5)
     .option('--seed <n>', 'seed of the sampler: the same source and seed give the same profile', wholeNumber('--seed', 0), 1);
 }
 

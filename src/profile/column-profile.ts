@@ -7,6 +7,7 @@ import type { ColumnInfo, LogicalType } from '../connectors/connector.js';
 import { isIsoDateTime } from '../rules/dates.js';
 import { compileDateFormat } from '../transform/date-format.js';
 import type { ColumnStats } from './column-stats.js';
+import { kAnonymousExtremes, keepTrueExtremes, type BoundedRange, type TrueExtremes } from './extremes.js';
 import { detectDateFormat, ISO_TIMESTAMP, PATTERN_CLASSES, valueClasses, type PatternClass } from './patterns.js';
 import type { ColumnProfile } from './types.js';
 
@@ -35,7 +36,8 @@ export function profileColumn(x: ColumnInputs): ColumnProfile {
   const top = stats.frequent.top(Number.MAX_SAFE_INTEGER);
   const shown = top.filter((t) => t.count >= x.minFrequency);
   const exact = stats.frequent.exact;
-  return {
+  const range = valueRange(inferred, dominant, stats, sample, date?.format, x.sampled, x.minFrequency);
+  const profile: ColumnProfile = {
     name: info.name,
     declared_type: info.type,
     native_type: info.nativeType,
@@ -47,8 +49,8 @@ export function profileColumn(x: ColumnInputs): ColumnProfile {
     empty_rate: rate(stats.empties, stats.rows),
     padded: stats.padded,
     distinct,
-    length: stats.maxLength >= 0 ? { min: stats.minLength, max: stats.maxLength } : null,
-    range: valueRange(inferred, dominant, stats, sample, date?.format, x.sampled),
+    length: stats.lengths.bounded(),
+    range: range.shown,
     top_values: shown.slice(0, x.topN),
     top_values_exact: exact,
     hidden_values: exact ? top.length - shown.length : Math.max(0, distinct.count - shown.length),
@@ -56,6 +58,8 @@ export function profileColumn(x: ColumnInputs): ColumnProfile {
     dominant_pattern: dominant,
     date_format: date ? { format: date.format, fraction: round(date.fraction), ambiguous_with: date.ambiguousWith } : null,
   };
+  keepTrueExtremes(profile, { range: range.exact, length: stats.lengths.exact() });
+  return profile;
 }
 
 function classify(sample: string[], distinct: number, filled: number) {
@@ -99,22 +103,40 @@ function compileDateFormatSafe(format: string) {
   return format === ISO_TIMESTAMP ? { hasTime: true } : compileDateFormat(format);
 }
 
-function valueRange(type: LogicalType, dominant: PatternClass | null, stats: ColumnStats, sample: string[], dateFormat: string | undefined, sampled: boolean): ColumnProfile['range'] {
-  if (dominant && IDENTIFIERS.has(dominant)) return null;
-  if ((type === 'integer' || type === 'decimal') && stats.maxNumber >= stats.minNumber) return { min: stats.minNumber, max: stats.maxNumber, estimated: false };
+interface Ranges {
+  /** What the profile shows: K-anonymous ends (extremes.ts). */
+  shown: ColumnProfile['range'];
+  /** The true extremes, kept inside the process. */
+  exact: TrueExtremes['range'];
+}
+
+const NO_RANGE: Ranges = { shown: null, exact: null };
+
+function valueRange(type: LogicalType, dominant: PatternClass | null, stats: ColumnStats, sample: string[], dateFormat: string | undefined, sampled: boolean, k: number): Ranges {
+  if (dominant && IDENTIFIERS.has(dominant)) return NO_RANGE;
+  if (type === 'integer' || type === 'decimal') {
+    const exact = stats.numbers.exact();
+    const shown = stats.numbers.bounded();
+    return exact ? { shown: shown && withEstimate(shown, false), exact } : NO_RANGE;
+  }
   if ((type === 'date' || type === 'timestamp') && dateFormat) {
     const f = dateFormat === ISO_TIMESTAMP ? null : compileDateFormat(dateFormat);
-    let min: string | null = null;
-    let max: string | null = null;
+    const dates: string[] = [];
     for (const v of sample) {
       const iso = f ? f.parse(v, 30) : isIsoDateTime(v) ? v : null;
-      if (iso === null) continue;
-      if (min === null || iso < min) min = iso;
-      if (max === null || iso > max) max = iso;
+      if (iso !== null) dates.push(iso);
     }
-    return min !== null && max !== null ? { min, max, estimated: sampled } : null;
+    if (dates.length === 0) return NO_RANGE;
+    // Sampled or not, the K-th smallest sampled date has at least K rows of the table at or before it.
+    const shown = kAnonymousExtremes(dates, k);
+    const sorted = dates.sort();
+    return { shown: shown && withEstimate(shown, sampled), exact: { min: sorted[0], max: sorted[sorted.length - 1] } };
   }
-  return null;
+  return NO_RANGE;
+}
+
+function withEstimate(r: BoundedRange<string | number>, estimated: boolean): NonNullable<ColumnProfile['range']> {
+  return { min: r.min, max: r.max, estimated, min_is_bound: r.min_is_bound, max_is_bound: r.max_is_bound };
 }
 
 function rate(k: number, n: number): number {

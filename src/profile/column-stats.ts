@@ -1,11 +1,13 @@
 /**
- * Streaming statistics for one column in fixed memory: counts, lengths, numeric range, exact
+ * Streaming statistics for one column in fixed memory: counts, the K shortest and longest lengths
+ * and K smallest and largest numbers (extremes.ts: what a profile may show of them), exact
  * distinct values up to a limit and then HyperLogLog, frequent values (exact, then
  * Misra-Gries), and a k-minimum-values sketch for foreign-key inclusion tests.
  */
 import type { Value } from '../connectors/connector.js';
 import { FrequentValues } from './frequent.js';
 import { hash32, unitHash } from './hash.js';
+import { KExtremes } from './extremes.js';
 import { HyperLogLog } from './hll.js';
 import { KmvSketch } from './kmv.js';
 
@@ -16,17 +18,20 @@ export class ColumnStats {
   nulls = 0;
   empties = 0;
   padded = 0;
-  minLength = Infinity;
-  maxLength = -Infinity;
-  minNumber = Infinity;
-  maxNumber = -Infinity;
+  /** Lengths of non-null values. */
+  readonly lengths: KExtremes;
+  /** Values that parse as numbers. */
+  readonly numbers: KExtremes;
   /** Non-empty values that are not numbers: the numeric range only describes numeric columns. */
   nonNumeric = 0;
   readonly frequent: FrequentValues;
   readonly hll = new HyperLogLog(14);
   readonly kmv: KmvSketch;
 
-  constructor(exactLimit: number, kmvSize = 1024) {
+  /** `extremeRows` is K: how many rows must share an extreme before a profile may show it. */
+  constructor(exactLimit: number, kmvSize = 1024, extremeRows = 5) {
+    this.lengths = new KExtremes(extremeRows);
+    this.numbers = new KExtremes(extremeRows);
     this.frequent = new FrequentValues(exactLimit);
     this.kmv = new KmvSketch(kmvSize);
   }
@@ -40,8 +45,7 @@ export class ColumnStats {
     }
     const text = textOf(value);
     const len = text.length;
-    if (len < this.minLength) this.minLength = len;
-    if (len > this.maxLength) this.maxLength = len;
+    this.lengths.add(len);
     const trimmed = text.trim();
     if (trimmed.length === 0) {
       this.empties++;
@@ -49,9 +53,7 @@ export class ColumnStats {
     }
     if (trimmed.length !== len) this.padded++;
     if (NUMBER.test(trimmed)) {
-      const n = Number(trimmed);
-      if (n < this.minNumber) this.minNumber = n;
-      if (n > this.maxNumber) this.maxNumber = n;
+      this.numbers.add(Number(trimmed));
     } else this.nonNumeric++;
     this.frequent.add(trimmed);
     this.hll.addHash(hash32(trimmed, 0x2f0b3c5d));

@@ -3,6 +3,7 @@
  * the target's name implies (an `nhs_number` column wants NHS numbers), and its length.
  */
 import type { LogicalType } from '../connectors/connector.js';
+import { trueLength } from './extremes.js';
 import type { PatternClass } from './patterns.js';
 import type { ColumnProfile } from './types.js';
 
@@ -74,7 +75,8 @@ export function valueFit(t: TargetColumnShape, p: ColumnProfile, coded = false):
   if (p.distinct.count === 1 && (p.top_values[0]?.count ?? 0) >= CONSTANT_EVIDENCE) fit *= 0.8;
   // Local codes are translated through a crosswalk, so their own length says nothing about the target's.
   const translated = (p.dominant_pattern === 'code' && p.distinct.count <= 60) || numericCode;
-  if (t.length !== undefined && p.length && p.length.max > t.length && !translated) fit *= p.length.max > 2 * t.length ? 0.6 : 0.85;
+  const length = trueLength(p);
+  if (t.length !== undefined && length && length.max > t.length && !translated) fit *= length.max > 2 * t.length ? 0.6 : 0.85;
   return fit;
 }
 

@@ -54,7 +54,7 @@ type Resolved = ProfileOptions & { sample: number; minFrequency: number; exactLi
 
 async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<{ fact: TableFacts; sampled: number }> {
   const names = info.columns.map((c) => c.name);
-  const stats = info.columns.map(() => new ColumnStats(o.exactLimit));
+  const stats = info.columns.map(() => new ColumnStats(o.exactLimit, undefined, o.minFrequency));
   // One PRNG stream per table: adding a table to --tables does not change another table's sample.
   const reservoir = new Reservoir<Value[]>(o.sample, o.seed, hashName(info.name));
   let rows = 0;

@@ -7,6 +7,7 @@
  */
 import type { DdlTable } from './ddl.js';
 import { ADDRESS_PLACES, addressLineNumber, addressPositionSimilarity, CODE_ROLE, codedPattern, patternSimilarity, ROLE_SIMILARITY, roleSimilarity } from './evidence.js';
+import { trueRange } from './extremes.js';
 import { classFraction, expectedPattern, valueFit } from './fit.js';
 import { expansions, isAbbreviation, resolveConcepts } from './names.js';
 import { nameSimilarity, relatedWords, sameSpelling, sharedConcepts } from './name-score.js';
@@ -413,9 +414,10 @@ function hasNoAmounts(p: ColumnProfile): boolean {
 
 /** True for small whole numbers running 1, 2, … without gaps, each no commoner than the one before: positions within a parent. */
 export function isLineNumbering(p: ColumnProfile): boolean {
-  if (p.inferred_type !== 'integer' || !p.range || Number(p.range.min) !== 1) return false;
+  const range = trueRange(p);
+  if (p.inferred_type !== 'integer' || !range || Number(range.min) !== 1) return false;
   const n = p.distinct.count;
-  if (n < 2 || n > MAX_LINES || Number(p.range.max) !== n || !p.top_values_exact) return false;
+  if (n < 2 || n > MAX_LINES || Number(range.max) !== n || !p.top_values_exact) return false;
   const counts = [...p.top_values].sort((a, b) => Number(a.value) - Number(b.value)).map((t) => t.count);
   return counts.every((k, i) => i === 0 || k <= counts[i - 1]);
 }

@@ -11,7 +11,7 @@ export interface ProfileOptions {
   tables?: string[];
   /** Rows per table kept in the reservoir sample that pattern classes and inferred types are judged on (default 10,000). */
   sample?: number;
-  /** Top values seen fewer times than this are hidden: rare values can identify a person (default 5). */
+  /** Top values seen fewer times than this are hidden, and min/max ends held by fewer rows become bounds: rare values can identify a person (default 5). */
   minFrequency?: number;
   /** Distinct values counted exactly per column before switching to HyperLogLog and Misra-Gries (default 10,000). */
   exactLimit?: number;
@@ -62,10 +62,18 @@ export interface ColumnProfile {
   /** Values with leading or trailing spaces (fixed-width legacy fields). */
   padded: number;
   distinct: { count: number; estimated: boolean };
-  /** Character length range of non-null values. */
-  length: { min: number; max: number } | null;
-  /** Smallest and largest value, for numeric and date columns only (text extremes are often one person's value). */
-  range: { min: string | number; max: string | number; estimated: boolean } | null;
+  /**
+   * Character length range of non-null values. An end held by fewer than `min_frequency` values is
+   * replaced by the K-th shortest (longest) length and flagged; null when fewer than K values.
+   */
+  length: { min: number; max: number; min_is_bound: boolean; max_is_bound: boolean } | null;
+  /**
+   * Smallest and largest value, for numeric and date columns only (text extremes are often one
+   * person's value). An end held by fewer than `min_frequency` rows would show one person's value,
+   * so it is replaced by the K-th smallest (largest) value and `min_is_bound` (`max_is_bound`) is
+   * true: the true end lies beyond it. Null when fewer than K values (or none) could be ranged.
+   */
+  range: { min: string | number; max: string | number; estimated: boolean; min_is_bound: boolean; max_is_bound: boolean } | null;
   /** Most frequent values seen at least `min_frequency` times. */
   top_values: Array<{ value: string; count: number }>;
   /** False once the column had more distinct values than the exact limit: counts are then lower bounds. */

@@ -18,6 +18,8 @@ import type { RunWorker } from './run-worker.js';
 import type { AnyRoute } from './router.js';
 import { DEFAULT_WEB_DIR } from './static-ui.js';
 import { createTransport } from './transport.js';
+import { startUploadRetention } from './upload-retention.js';
+import { checkUploadPolicy, DEFAULT_UPLOAD_POLICY, type UploadQuota } from './uploads.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -29,6 +31,7 @@ import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runRoutes } from './routes/runs.js';
 import { sourceRoutes } from './routes/sources.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { userRoutes } from './routes/users.js';
 import { workbenchRoutes } from './routes/workbench.js';
 
@@ -51,6 +54,10 @@ export interface AppConfig {
   sseHeartbeatSeconds?: number;
   /** The built web UI served at `/` (default the package's web/dist); null serves none. */
   webDir?: string | null;
+  /** What one project may keep uploaded (default 500 MiB in at most 50 uploads). */
+  uploadQuota?: Partial<UploadQuota>;
+  /** Uploads older than this many days are removed, at start and hourly (default 30). */
+  uploadRetentionDays?: number;
 }
 
 export interface App {
@@ -76,6 +83,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...crosswalkRoutes(deps),
     ...sourceRoutes(deps),
     ...connectionRoutes(deps),
+    ...uploadRoutes(deps),
     ...workbenchRoutes(deps),
     ...runRoutes(deps),
     ...releaseRoutes(deps),
@@ -96,6 +104,7 @@ export function createApp(config: AppConfig): App {
     batchSize: config.runBatchSize,
     onError: (err, runId) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
   });
+  const uploads = checkUploadPolicy({ quota: { ...DEFAULT_UPLOAD_POLICY.quota, ...config.uploadQuota }, retentionDays: config.uploadRetentionDays ?? DEFAULT_UPLOAD_POLICY.retentionDays });
   const deps: ServerDeps = {
     plane: config.plane,
     worker,
@@ -103,6 +112,7 @@ export function createApp(config: AppConfig): App {
     env: config.env ?? process.env,
     loginGuard: loginGuard(config.loginLimits ?? DEFAULT_LOGIN_LIMITS),
     dataDir: config.dataDir,
+    uploads,
   };
   let doc: Record<string, unknown> | undefined;
   const routes = routeTable(deps, () => doc);
@@ -115,6 +125,13 @@ export function createApp(config: AppConfig): App {
     maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
     sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
     ...(config.webDir === null ? {} : { webDir: config.webDir ?? DEFAULT_WEB_DIR }),
+  });
+  const retention = startUploadRetention({
+    dataDir: config.dataDir,
+    audit: config.plane.audit,
+    retentionDays: uploads.retentionDays,
+    // The error's code only: file-system messages carry paths.
+    onError: (err) => log.error({ code: (err as { code?: unknown }).code ?? (err instanceof Error ? err.name : 'unknown') }, 'upload retention sweep failed; retried at the next sweep'),
   });
   return {
     routes,
@@ -132,6 +149,7 @@ export function createApp(config: AppConfig): App {
       // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
       await worker.close();
       await server.close();
+      await retention.stop();
     },
   };
 }

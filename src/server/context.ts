@@ -8,6 +8,7 @@ import { route } from './router.js';
 import type { RunContext } from './run-executor.js';
 import type { RunWorker } from './run-worker.js';
 import type { RunStore } from './run-store.js';
+import type { UploadPolicy } from './uploads.js';
 
 export interface ServerDeps {
   plane: ControlPlane;
@@ -19,6 +20,8 @@ export interface ServerDeps {
   loginGuard(ip: string, username: string): void;
   /** Directory for temporary files (audit exports, materialised contracts). */
   dataDir: string;
+  /** What one project may keep uploaded, and for how long. */
+  uploads: UploadPolicy;
 }
 
 /** Declares a route whose handler receives the authenticated Actor. */

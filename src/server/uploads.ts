@@ -7,8 +7,12 @@
  * name a client sends ever reaches the file system as a path. Uploads belong to their project:
  * any other project naming one gets the same 404 as an unknown id, and the attempt is
  * audit-logged.
+ *
+ * A tenant must not be able to fill the disk: each project has a quota (total bytes and number
+ * of uploads), checked under a per-project lock so two uploads at once cannot both slip under
+ * it, and uploads older than the retention age are removed by a sweep (upload-retention.ts).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Actor } from '../control/plane.js';
@@ -23,6 +27,37 @@ export const UPLOAD_BODY_LIMIT = UPLOAD_MAX_BYTES + 5 * 1024 * 1024;
 export const UPLOAD_MAX_FILES = 200;
 export const UPLOAD_ID = /^upl_[0-9a-f]{24}$/;
 const META = 'upload.json';
+const MIB = 1024 * 1024;
+
+/** How much one project may keep uploaded. */
+export interface UploadQuota {
+  /** Total bytes of stored files. */
+  bytes: number;
+  /** Number of uploads. */
+  uploads: number;
+}
+
+export const DEFAULT_UPLOAD_QUOTA: UploadQuota = { bytes: 500 * MIB, uploads: 50 };
+export const DEFAULT_UPLOAD_RETENTION_DAYS = 30;
+
+/** A server's upload policy: per-project quota and how long uploads are kept. */
+export interface UploadPolicy {
+  quota: UploadQuota;
+  retentionDays: number;
+}
+
+export const DEFAULT_UPLOAD_POLICY: UploadPolicy = { quota: DEFAULT_UPLOAD_QUOTA, retentionDays: DEFAULT_UPLOAD_RETENTION_DAYS };
+
+/** Checks an upload policy from the app config; a usage error names the bad setting. */
+export function checkUploadPolicy(p: UploadPolicy): UploadPolicy {
+  const positive = (name: string, v: number) => {
+    if (!Number.isSafeInteger(v) || v < 1) throw new FerryError('usage', 'upload.bad_policy', `${name} must be a whole number of at least 1, got ${v}`);
+  };
+  positive('uploadQuota.bytes', p.quota.bytes);
+  positive('uploadQuota.uploads', p.quota.uploads);
+  if (!Number.isFinite(p.retentionDays) || p.retentionDays <= 0) throw new FerryError('usage', 'upload.bad_policy', `uploadRetentionDays must be a positive number of days, got ${p.retentionDays}`);
+  return p;
+}
 
 export type UploadFormat = 'csv' | 'ndjson';
 
@@ -32,6 +67,8 @@ const metaSchema = z.object({
   tables: z.array(z.string()),
   createdAt: z.string(),
   createdBy: z.string(),
+  /** The uploader's org, so the retention sweep can record expiry in the tenant's trail (absent on older uploads). */
+  orgId: z.string().optional(),
 });
 export type UploadMeta = z.infer<typeof metaSchema>;
 
@@ -115,31 +152,99 @@ export function prepareUpload(files: UploadFile[]): { format: UploadFormat; tabl
 
 const SAFE_PROJECT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 
-function projectDir(dataDir: string, projectId: string): string {
+/** The directory holding the uploads of `projectId`. */
+export function projectDir(dataDir: string, projectId: string): string {
   // Callers have authorised the id against the control plane; this keeps any other id from
   // ever becoming a path, should a future caller forget.
   if (!SAFE_PROJECT.test(projectId)) throw new FerryError('not_found', 'project.not_found', `project ${JSON.stringify(projectId.slice(0, 60))} not found`);
   return path.join(dataDir, 'uploads', projectId);
 }
 
-/** Stores checked files as a new upload of `projectId`. */
-export async function storeUpload(dataDir: string, actor: Actor, projectId: string, files: UploadFile[]): Promise<UploadMeta> {
+/** Stores checked files as a new upload of `projectId`, within the project's quota. */
+export async function storeUpload(dataDir: string, quota: UploadQuota, actor: Actor, projectId: string, files: UploadFile[]): Promise<UploadMeta> {
   const prepared = prepareUpload(files);
   const id = newId('upl');
-  const dir = path.join(projectDir(dataDir, projectId), id);
+  const projectPath = projectDir(dataDir, projectId);
+  const dir = path.join(projectPath, id);
   const tmp = `${dir}.tmp`;
   const ext = prepared.format === 'csv' ? '.csv' : '.ndjson';
-  const meta: UploadMeta = { id, format: prepared.format, tables: prepared.tables.map((t) => t.table), createdAt: new Date().toISOString(), createdBy: actor.userId };
+  const meta: UploadMeta = { id, format: prepared.format, tables: prepared.tables.map((t) => t.table), createdAt: new Date().toISOString(), createdBy: actor.userId, orgId: actor.orgId };
+  // What the upload will take on disk: its files and its record.
+  const bytes = prepared.tables.reduce((n, t) => n + Buffer.byteLength(t.text, 'utf8'), Buffer.byteLength(JSON.stringify(meta), 'utf8'));
+  // Check and write under one lock: two uploads at once cannot both fit in the last free space.
+  await withLock(projectPath, async () => {
+    checkQuota(projectId, await projectUsage(dataDir, projectId), bytes, quota);
+    try {
+      await mkdir(tmp, { recursive: true });
+      for (const t of prepared.tables) await writeFile(path.join(tmp, t.table + ext), t.text);
+      await writeFile(path.join(tmp, META), JSON.stringify(meta));
+      await rename(tmp, dir);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  });
+  return meta;
+}
+
+/** What a project's uploads hold now. */
+export interface UploadUsage {
+  uploads: number;
+  bytes: number;
+}
+
+/** The number of uploads of `projectId` and the bytes their files take. */
+export async function projectUsage(dataDir: string, projectId: string): Promise<UploadUsage> {
+  const uploads = await listUploads(dataDir, projectId);
+  const sizes = await Promise.all(uploads.map((u) => uploadBytes(dataDir, projectId, u.id)));
+  return { uploads: uploads.length, bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+function checkQuota(projectId: string, used: UploadUsage, adding: number, quota: UploadQuota): void {
+  const fitsCount = used.uploads + 1 <= quota.uploads;
+  const fitsBytes = used.bytes + adding <= quota.bytes;
+  if (fitsCount && fitsBytes) return;
+  const why = fitsCount
+    ? `this upload (${mib(adding)}) would take it over its ${mib(quota.bytes)} quota`
+    : `it may keep at most ${quota.uploads} upload(s)`;
+  throw new FerryError(
+    'conflict',
+    'upload.quota_exceeded',
+    `project ${projectId} holds ${used.uploads} upload(s) using ${mib(used.bytes)}; ${why}. Free space by deleting uploads it no longer needs (GET /projects/${projectId}/uploads lists them, DELETE /projects/${projectId}/uploads/{uploadId} removes one), or ask the operator to raise the upload quota`,
+  );
+}
+
+function mib(bytes: number): string {
+  return bytes < MIB ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / MIB).toFixed(1)} MiB`;
+}
+
+/** Bytes one stored upload takes: its files and its record. */
+export async function uploadBytes(dataDir: string, projectId: string, id: string): Promise<number> {
+  const dir = path.join(projectDir(dataDir, projectId), id);
+  let names: string[];
   try {
-    await mkdir(tmp, { recursive: true });
-    for (const t of prepared.tables) await writeFile(path.join(tmp, t.table + ext), t.text);
-    await writeFile(path.join(tmp, META), JSON.stringify(meta));
-    await rename(tmp, dir);
+    names = await readdir(dir);
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  return meta;
+  const sizes = await Promise.all(names.map(async (n) => (await stat(path.join(dir, n)).catch(() => null))?.size ?? 0));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call for the same key has settled. */
+async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(key) ?? Promise.resolve();
+  const run = prev.catch(() => undefined).then(fn);
+  const tail = run.catch(() => undefined);
+  locks.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(key) === tail) locks.delete(key);
+  }
 }
 
 /** Deletes upload `id` of `projectId` (one that failed its first read). */
@@ -147,7 +252,8 @@ export async function removeUpload(dataDir: string, projectId: string, id: strin
   if (UPLOAD_ID.test(id)) await rm(path.join(projectDir(dataDir, projectId), id), { recursive: true, force: true });
 }
 
-async function readMeta(dataDir: string, projectId: string, id: string): Promise<UploadMeta | null> {
+/** The record of upload `id` of `projectId`, or null when it has no such upload. */
+export async function readMeta(dataDir: string, projectId: string, id: string): Promise<UploadMeta | null> {
   if (!UPLOAD_ID.test(id)) return null;
   try {
     return metaSchema.parse(JSON.parse(await readFile(path.join(projectDir(dataDir, projectId), id, META), 'utf8')));

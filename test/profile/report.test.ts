@@ -19,7 +19,7 @@ const profile: SourceProfile = {
         {
           name: 'TXT', declared_type: 'text', native_type: 'csv', declared_nullable: true, inferred_type: 'text',
           nulls: 0, empties: 0, null_rate: 0, empty_rate: 0, padded: 0,
-          distinct: { count: 990, estimated: true }, length: { min: 1, max: 30 }, range: null,
+          distinct: { count: 990, estimated: true }, length: { min: 1, max: 30, min_is_bound: false, max_is_bound: true }, range: null,
           top_values: [{ value: '<script>alert("x")</script>', count: 9 }], top_values_exact: false, hidden_values: 980,
           patterns: [{ class: 'free_text', fraction: 1 }], dominant_pattern: 'free_text', date_format: null,
         },

@@ -139,6 +139,12 @@ export const FIXTURES: Record<string, Fixture> = {
   listConnections: async (s) => ({ method: 'GET', path: `${P(s)}/connections` }),
   testSource: async (s) => ({ method: 'POST', path: `${P(s)}/sources/test`, body: { source: 'probe' } }),
   uploadSource: async (s) => ({ method: 'POST', path: `${P(s)}/uploads`, body: { files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO,SURNAME\n1,9990000018,Upload\n' }] } }),
+  listUploads: async (s) => ({ method: 'GET', path: `${P(s)}/uploads` }),
+  deleteUpload: async (s) => {
+    const up = await s.client.request('POST', `${P(s)}/uploads`, { token: s.a.token.migration_analyst, body: { files: [{ name: 'GONE.csv', content: 'ID\n1\n' }] } });
+    if (up.status !== 201) throw new Error(`upload refused: ${up.text}`);
+    return { method: 'DELETE', path: `${P(s)}/uploads/${(up.body.source as string).slice('upload:'.length)}` };
+  },
   profileSource: async (s) => ({ method: 'POST', path: `${P(s)}/profile`, body: { source: 'probe' } }),
   suggestMappings: async (s) => ({ method: 'POST', path: `${P(s)}/suggest`, body: { source: 'probe', targetDdl: 'CREATE TABLE person (person_id integer PRIMARY KEY, nhs_number varchar(10));' } }),
   listVersionFields: async (s) => ({ method: 'GET', path: `${P(s)}/contract-versions/${s.v1.id}/fields` }),

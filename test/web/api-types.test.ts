@@ -11,6 +11,7 @@ import type { SourceProfile } from '../../src/profile/types.js';
 import type { lineageSchema } from '../../src/server/routes/lineage.js';
 import type { runSummarySchema } from '../../src/server/routes/runs.js';
 import type { sourceEntrySchema } from '../../src/server/routes/sources.js';
+import type { uploadsSchema } from '../../src/server/routes/uploads.js';
 import type { fieldRowSchema, suggestionSchema } from '../../src/server/routes/workbench.js';
 import type * as S from '../../src/server/schemas.js';
 import type * as Web from '../../web/src/types.js';
@@ -40,6 +41,7 @@ const serves: Record<string, true> = {
   auditEvent: true satisfies Serves<Out<typeof S.auditEventSchema>, Web.AuditEvent>,
   verify: true satisfies Serves<Out<typeof S.verifySchema>, Web.VerifyResult>,
   source: true satisfies Serves<Out<typeof sourceEntrySchema>, Web.SourceRef>,
+  uploads: true satisfies Serves<Out<typeof uploadsSchema>, Web.Uploads>,
   profile: true satisfies Serves<SourceProfile, Web.Profile>,
   suggestion: true satisfies Serves<Out<typeof suggestionSchema>, Web.Suggestion>,
   field: true satisfies Serves<Out<typeof fieldRowSchema>, Web.FieldRow>,
@@ -48,6 +50,6 @@ const serves: Record<string, true> = {
 
 describe('the web UI’s API types', () => {
   it('are checked against every response schema the UI reads', () => {
-    expect(Object.keys(serves)).toHaveLength(20);
+    expect(Object.keys(serves)).toHaveLength(21);
   });
 });

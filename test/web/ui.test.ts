@@ -1,7 +1,7 @@
 /**
  * The web UI end to end, in Debian's Chromium against a real server (SQLite control store, one
  * user per role) serving the built web/dist: sign in; the new-migration wizard from a failing and
- * a working source test, a drag-and-dropped CSV upload, profile, reviewed suggestions, crosswalk
+ * a working source test, a drag-and-dropped CSV upload (and deleting an upload), profile, reviewed suggestions, crosswalk
  * codes mapped in place and thresholds to a dry run against synthetic data; the workbench and
  * diff; a run followed live and cancelled; a gate refusal listing what is missing; the report
  * and a rollback; an approval by a second user; a promotion; the audit explorer with chain
@@ -195,6 +195,25 @@ describe('the web workbench in Chromium', () => {
     expect(field('patient.title')).toMatchObject({ status: 'accepted', source: ['PAT_TITLE'], steps: [] });
     expect(field('patient.nhs_number').rationale).toContain('checked in the wizard');
     expect(field('patient.person_stated_gender').crosswalk).toBe('patient_person_stated_gender');
+    await page.context().close();
+  });
+
+  it('lists the project’s uploads with size and expiry, and deletes one after confirmation', async () => {
+    const up = await h.client.request('POST', `/projects/${projectId}/uploads`, { token: h.a.token.migration_analyst, body: { files: [{ name: 'OLD_EXTRACT.csv', content: 'ID,NAME\n1,a\n' }] } });
+    expect(up.status).toBe(201);
+    const id = (up.body.source as string).slice('upload:'.length);
+    const page = await as('migration_analyst');
+    await page.goto(`${P()}/new`);
+    const row = page.getByRole('row').filter({ hasText: id });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('OLD_EXTRACT');
+    expect(await page.getByTestId('upload-usage').textContent()).toMatch(/of 50 uploads, [\d.]+ MiB of 500\.0 MiB\. Uploads are removed 30 days after/);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: `Delete upload ${id}` }).click();
+    await row.waitFor({ state: 'detached' });
+    const listed = await h.client.request('GET', `/projects/${projectId}/uploads`, { token: h.a.token.viewer });
+    expect(listed.body.uploads.map((u: { id: string }) => u.id)).not.toContain(id);
+    expect(await page.getByRole('option', { name: new RegExp(id) }).count()).toBe(0);
     await page.context().close();
   });
 

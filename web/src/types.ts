@@ -221,6 +221,24 @@ export interface SourceRef {
   kind: 'probe' | 'connection' | 'upload' | 'synth';
 }
 
+/** One of the project's uploads (GET …/uploads). */
+export interface UploadEntry {
+  id: string;
+  source: string;
+  tables: string[];
+  bytes: number;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+}
+
+export interface Uploads {
+  uploads: UploadEntry[];
+  usage: { uploads: number; bytes: number };
+  quota: { uploads: number; bytes: number };
+  retentionDays: number;
+}
+
 export interface ProfileColumn {
   name: string;
   inferred_type: string;

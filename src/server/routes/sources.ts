@@ -136,7 +136,7 @@ export function sourceRoutes(deps: ServerDeps) {
       response: z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' }),
       handler: async ({ auth, params, body }) => {
         await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
-        const meta = await storeUpload(deps.dataDir, auth, params.projectId, body.files);
+        const meta = await storeUpload(deps.dataDir, deps.uploads.quota, auth, params.projectId, body.files);
         const source = `upload:${meta.id}`;
         let tables: Awaited<ReturnType<typeof inspect>>;
         try {

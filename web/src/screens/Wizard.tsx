@@ -8,8 +8,8 @@ import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, t
 import { api, ApiError, followRun } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
-import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type Suggestion, type VersionSummary } from '../types';
-import { asApiError, Bar, ErrorText, Field, Loading, num, useAction } from '../ui';
+import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type Suggestion, type Uploads, type VersionSummary } from '../types';
+import { asApiError, Bar, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { useSources } from './Runs';
 
 type TestResult = { ok: true; tables: Array<{ name: string; columns: number; rows?: number }> } | { ok: false; code: string; message: string };
@@ -91,8 +91,9 @@ function NextStep({ label, onClick, disabled, children }: { label: string; onCli
 
 // ---------------------------------------------------------------- 1. source
 
-function SourceStep({ projectId, source, onSource, next }: { projectId: string; source: string | null; onSource: (s: string) => void; next: () => void }) {
+function SourceStep({ projectId, source, onSource, next }: { projectId: string; source: string | null; onSource: (s: string | null) => void; next: () => void }) {
   const sources = useSources(projectId);
+  const uploads = useLoad(() => api<Uploads>('GET', `/projects/${projectId}/uploads`), [projectId]);
   const [ref, setRef] = useState('');
   const [result, setResult] = useState<TestResult | null>(null);
   const test = useAction((r: string) => api<TestResult>('POST', `/projects/${projectId}/sources/test`, { source: r }));
@@ -137,7 +138,16 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
         </form>
         {result?.ok ? <TablesFound tables={result.tables} /> : null}
       </section>
-      <Upload projectId={projectId} onUploaded={(s, tables) => (onSource(s), setResult({ ok: true, tables }))} />
+      <Upload projectId={projectId} onUploaded={(s, tables) => (onSource(s), setResult({ ok: true, tables }), uploads.reload(), sources.reload())} />
+      <UploadList
+        projectId={projectId}
+        uploads={uploads}
+        onDeleted={(ref) => {
+          uploads.reload();
+          sources.reload();
+          if (ref === source || ref === chosen) (onSource(null), setRef(''), setResult(null));
+        }}
+      />
       {source ? (
         <NextStep label="Next: profile the source" onClick={next}>
           Using <code>{source}</code>.
@@ -198,6 +208,72 @@ function Upload({ projectId, onUploaded }: { projectId: string; onUploaded: (sou
       >
         {upload.pending ? 'Uploading…' : `Upload ${files.length || ''} file(s)`}
       </button>
+    </section>
+  );
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The project's uploads with their size and expiry; each can be deleted to free the quota. */
+function UploadList({ projectId, uploads, onDeleted }: { projectId: string; uploads: { data: Uploads | null; error: ApiError | null }; onDeleted: (ref: string) => void }) {
+  const { can } = useProject();
+  const remove = useAction((id: string) => api<{ deleted: string }>('DELETE', `/projects/${projectId}/uploads/${id}`));
+  if (!uploads.data) return uploads.error ? <ErrorText error={uploads.error} /> : null;
+  const { usage, quota, retentionDays } = uploads.data;
+  return (
+    <section className="card" aria-labelledby="uploads-h">
+      <h3 id="uploads-h">Uploaded files</h3>
+      <p className="hint" data-testid="upload-usage">
+        {usage.uploads} of {quota.uploads} uploads, {mib(usage.bytes)} of {mib(quota.bytes)}. Uploads are removed {retentionDays} days after they were made.
+      </p>
+      {uploads.data.uploads.length ? (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Upload</th>
+              <th scope="col">Tables</th>
+              <th scope="col" className="n">Size</th>
+              <th scope="col">Uploaded</th>
+              <th scope="col">Removed on</th>
+              {can('contract.submit') ? <th scope="col">Delete</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {uploads.data.uploads.map((u) => (
+              <tr key={u.id}>
+                <th scope="row">
+                  <code>{u.id}</code>
+                </th>
+                <td>{u.tables.join(', ')}</td>
+                <td className="n">{mib(u.bytes)}</td>
+                <td>{when(u.createdAt)}</td>
+                <td>{when(u.expiresAt)}</td>
+                {can('contract.submit') ? (
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`Delete upload ${u.id}`}
+                      disabled={remove.pending}
+                      onClick={async () => {
+                        if (!window.confirm(`Delete upload ${u.id} (${u.tables.join(', ')})? Contracts and runs that use upload:${u.id} will no longer find it.`)) return;
+                        const r = await remove.run(u.id);
+                        if (r) onDeleted(u.source);
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No uploads yet.</p>
+      )}
+      <ErrorText error={remove.error} />
     </section>
   );
 }
