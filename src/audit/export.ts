@@ -25,13 +25,15 @@ export interface ExportOptions {
   key?: Buffer;
   /** Who exported; recorded as an `audit:exported` event after the files are written. */
   actor: string;
+  /** How the caller names the time bounds in messages (default `--from`/`--to`). */
+  names?: { from: string; to: string };
 }
 
 /** Writes the export and records it in the audit trail; returns the manifest. */
 export async function exportAudit(log: AuditLog, o: ExportOptions): Promise<ExportManifest> {
-  const from = normaliseTime(o.from, 'from');
-  const to = normaliseTime(o.to, 'to');
-  if (from >= to) throw new FerryError('usage', 'audit.bad_range', `--from (${from}) must be before --to (${to})`);
+  const from = normaliseTime(o.from, o.names?.from ?? '--from');
+  const to = normaliseTime(o.to, o.names?.to ?? '--to');
+  if (from >= to) throw new FerryError('usage', 'audit.bad_range', `${o.names?.from ?? '--from'} (${from}) must be before ${o.names?.to ?? '--to'} (${to})`);
   await prepareDir(o.outDir);
   const storeHead = await log.head();
   const range = await log.seqRange(from, to);

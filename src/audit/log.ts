@@ -11,6 +11,7 @@ import type { AuditEventRow } from '../control/schema.js';
 import { eventHash, type AuditRecord } from './chain.js';
 import { parsePayload, type AuditEventMap, type AuditEventType } from './events.js';
 import { canonicalJson } from '../contract/canonical.js';
+import { parseAuditTime } from './time.js';
 
 /** What a caller supplies; seq, time and hashes are assigned by the log. */
 export type AuditEventInput = {
@@ -131,13 +132,9 @@ export class AuditLog {
   }
 }
 
-/** Parses a user-given time (ISO 8601 date or date-time) into the stored form. */
+/** Parses a user-given time bound (strict ISO 8601, see time.ts) into the stored form; `flag` names the parameter. */
 export function normaliseTime(value: string, flag: string): string {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) {
-    throw new FerryError('usage', 'audit.bad_time', `--${flag} "${value}" is not a date or date-time; use ISO 8601 such as 2025-03-01 or 2025-03-01T09:30:00Z`);
-  }
-  return d.toISOString();
+  return parseAuditTime(value, flag);
 }
 
 /** The stored row for a record (payload as canonical JSON text). */

@@ -13,6 +13,7 @@ import { verifyExport, type ExportVerifyResult } from '../audit/export-verify.js
 import { auditKeyFromEnv, requireAuditKey } from '../audit/key.js';
 import { formatVerify, verifyStore } from '../audit/verify.js';
 import { isAuditEventType, AUDIT_EVENT_TYPES } from '../audit/events.js';
+import { AUDIT_TIME_FORMS, parseAuditTime } from '../audit/time.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -33,6 +34,11 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n <= 0) throw new FerryError('usage', 'cli.bad_number', `${name} must be a positive whole number`);
     return n;
   };
+}
+
+// Refused while parsing arguments, so garbage never reaches a query.
+function timeFlag(name: string) {
+  return (v: string): string => parseAuditTime(v, name);
 }
 
 interface VerifyFlags {
@@ -156,8 +162,8 @@ export const register: Register = (program: Command, io, setExit) => {
   audit
     .command('export')
     .description('write the events of a time range as JSONL and CSV plus a manifest with hashes and the chain head')
-    .requiredOption('--from <time>', 'start of the range, inclusive (ISO 8601 date or date-time)')
-    .requiredOption('--to <time>', 'end of the range, exclusive (ISO 8601 date or date-time)')
+    .addOption(new Option('--from <time>', `start of the range, inclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--from')).makeOptionMandatory())
+    .addOption(new Option('--to <time>', `end of the range, exclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--to')).makeOptionMandatory())
     .option('--project <id>', "only this project's events (chain.jsonl keeps the links to the others)")
     .requiredOption('--out <dir>', 'new or empty directory to write into')
     .option('--encrypt', 'AES-256-GCM encrypt every data file with the key in $FERRY_AUDIT_KEY')
@@ -172,8 +178,8 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--actor <actor>', 'only events by this actor')
     .option('--run <runId>', 'only events about this run')
     .option('--project <id>', 'only events of this project')
-    .option('--from <time>', 'from this time, inclusive (ISO 8601)')
-    .option('--to <time>', 'up to this time, exclusive (ISO 8601)')
+    .addOption(new Option('--from <time>', `from this time, inclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--from')))
+    .addOption(new Option('--to <time>', `up to this time, exclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--to')))
     .addOption(new Option('--limit <n>', 'at most N events').argParser(positiveInt('--limit')).default(100))
     .option('--store <url>', STORE_HELP)
     .option('--json', 'print { events: [...] } as JSON')

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { MANIFEST_FILE } from '../../audit/export-format.js';
 import { verifyStore } from '../../audit/verify.js';
+import { AUDIT_TIME_FORMS, parseAuditTime } from '../../audit/time.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
 
-const time = z.string().min(1).max(40).describe('ISO 8601 date or date-time');
+// Checked in the handler (parseAuditTime) so garbage is refused as `audit.bad_time`, naming the parameter.
+const time = z.string().min(1).max(40).describe(`${AUDIT_TIME_FORMS}; anything else is refused with 400 audit.bad_time`);
 
 /** Audit routes. */
 export function auditRoutes(deps: ServerDeps) {
@@ -37,8 +39,10 @@ export function auditRoutes(deps: ServerDeps) {
       }),
       response: z.array(auditEventSchema),
       handler: async ({ auth, query }) => {
+        const from = query.from === undefined ? undefined : parseAuditTime(query.from, 'from');
+        const to = query.to === undefined ? undefined : parseAuditTime(query.to, 'to');
         await plane.authorize(auth, 'audit.read', { projectId: query.projectId ?? null });
-        return plane.listAuditEvents(auth, query);
+        return plane.listAuditEvents(auth, { ...query, from, to });
       },
     }),
     defineRoute({
@@ -72,10 +76,12 @@ export function auditRoutes(deps: ServerDeps) {
         files: z.array(z.object({ name: z.string(), text: z.string() })),
       }),
       handler: async ({ auth, params, body }) => {
+        const from = parseAuditTime(body.from, 'from');
+        const to = parseAuditTime(body.to, 'to');
         await plane.authorize(auth, 'audit.export', { projectId: params.projectId });
         const outDir = path.join(deps.dataDir, 'exports', `${Date.now()}-${randomBytes(6).toString('hex')}`);
         try {
-          const manifest = await exportAudit(plane.audit, { from: body.from, to: body.to, projectId: params.projectId, outDir, actor: auth.userId });
+          const manifest = await exportAudit(plane.audit, { from, to, projectId: params.projectId, outDir, actor: auth.userId, names: { from: 'from', to: 'to' } });
           const files = await Promise.all(manifest.files.map(async (f) => ({ name: f.name, text: await readFile(path.join(outDir, f.name), 'utf8') })));
           files.push({ name: MANIFEST_FILE, text: await readFile(path.join(outDir, MANIFEST_FILE), 'utf8') });
           return { manifest: manifest as unknown as Record<string, unknown>, files };
