@@ -2,7 +2,8 @@
  * The append-only audit log in the control store. Appends are serialised so two writers, even
  * in two processes, never fork the chain: on SQLite the append runs under `BEGIN IMMEDIATE`
  * (one writer at a time), on PostgreSQL it locks the single `audit_head` row `FOR UPDATE`.
- * Either way an append is one read of the head row, one indexed insert and one head update.
+ * Either way an append is one read of the head row, one indexed insert and one head update;
+ * after the commit the store's audit anchor advances to the new head (src/audit/anchor.ts).
  */
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
@@ -12,6 +13,7 @@ import { eventHash, type AuditRecord } from './chain.js';
 import { parsePayload, type AuditEventMap, type AuditEventType } from './events.js';
 import { canonicalJson } from '../contract/canonical.js';
 import { parseAuditTime } from './time.js';
+import { scheduleAnchor } from './anchor.js';
 
 /** What a caller supplies; seq, time and hashes are assigned by the log. */
 export type AuditEventInput = {
@@ -76,6 +78,7 @@ export class AuditLog {
     const record: AuditRecord = { ...fields, hash: eventHash(fields) };
     await trx.insertInto('audit_event').values(toRow(record)).execute();
     await trx.updateTable('audit_head').set({ seq: record.seq, hash: record.hash }).where('id', '=', 1).execute();
+    scheduleAnchor(this.store, trx);
     return record;
   }
 
