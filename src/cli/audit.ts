@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
-import { openConfiguredStore, type Store } from '../control/db.js';
+import { ANCHOR_HELP, openConfiguredStore, type Store } from '../control/db.js';
 import { AuditLog, type AuditFilter } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
 import type { AuditRecord } from '../audit/chain.js';
@@ -19,8 +19,8 @@ import type { Register } from './main.js';
 
 const STORE_HELP = 'control store: sqlite:FILE or postgres://USER@HOST:PORT/DB (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)';
 
-async function withLog<T>(io: CliIO, storeFlag: string | undefined, fn: (log: AuditLog, store: Store) => Promise<T>): Promise<T> {
-  const store = await openConfiguredStore({ flag: storeFlag, env: io.env, cwd: io.cwd });
+async function withLog<T>(io: CliIO, storeFlag: string | undefined, fn: (log: AuditLog, store: Store) => Promise<T>, anchorFile?: string): Promise<T> {
+  const store = await openConfiguredStore({ flag: storeFlag, env: io.env, cwd: io.cwd, anchorFile });
   try {
     return await fn(new AuditLog(store), store);
   } finally {
@@ -43,6 +43,7 @@ function timeFlag(name: string) {
 
 interface VerifyFlags {
   store?: string;
+  auditAnchor?: string;
   export?: string;
   json?: boolean;
 }
@@ -60,22 +61,24 @@ async function verifyCommand(flags: VerifyFlags, io: CliIO): Promise<number> {
     if (flags.json) printJson(io, { store: store.display, ...r });
     else io.out(formatVerify(r, `audit chain in ${store.display}`));
     return r.ok ? 0 : EXIT_CODES.conflict;
-  });
+  }, flags.auditAnchor);
 }
 
 function formatExportVerify(r: ExportVerifyResult): string {
   if (r.ok) {
     const span = r.first && r.head ? `events ${r.first.seq}–${r.head.seq}, head ${r.head.hash}` : 'empty range';
-    return `export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`;
+    return [`export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`, ...r.warnings.map((w) => `  warning: ${w}`)].join('\n');
   }
   const where = r.firstBad !== null ? ` at event ${r.firstBad}` : '';
   const lines = [`export ${r.dir}: BROKEN${where} — ${r.problems.length} problem(s)`];
   for (const p of r.problems) lines.push(`  ${p.seq ?? '-'}: ${p.code}: ${p.file ? `${p.file}: ` : ''}${p.message}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }
 
 interface ExportFlags {
   store?: string;
+  auditAnchor?: string;
   from: string;
   to: string;
   project?: string;
@@ -87,8 +90,11 @@ interface ExportFlags {
 async function exportCommand(flags: ExportFlags, io: CliIO): Promise<number> {
   const key = flags.encrypt ? requireAuditKey(io.env, '--encrypt') : undefined;
   const outDir = path.resolve(io.cwd, flags.out);
-  const manifest = await withLog(io, flags.store, (log) =>
-    exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }),
+  const manifest = await withLog(
+    io,
+    flags.store,
+    (log) => exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }),
+    flags.auditAnchor,
   );
   if (flags.json) printJson(io, manifest);
   else {
@@ -153,9 +159,10 @@ export const register: Register = (program: Command, io, setExit) => {
 
   audit
     .command('verify')
-    .description(`recompute the hash chain; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted or reordered`)
+    .description(`recompute the hash chain and check it against the audit anchor; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted, reordered, or the tail cut`)
     .option('--store <url>', STORE_HELP)
     .option('--export <dir>', 'verify an export directory offline instead of the store (key from $FERRY_AUDIT_KEY when encrypted)')
+    .option('--audit-anchor <file>', ANCHOR_HELP)
     .option('--json', 'print the verification result as JSON')
     .action(async (flags: VerifyFlags) => setExit(await verifyCommand(flags, io)));
 
@@ -168,6 +175,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .requiredOption('--out <dir>', 'new or empty directory to write into')
     .option('--encrypt', 'AES-256-GCM encrypt every data file with the key in $FERRY_AUDIT_KEY')
     .option('--store <url>', STORE_HELP)
+    .option('--audit-anchor <file>', ANCHOR_HELP)
     .option('--json', 'print the manifest as JSON')
     .action(async (flags: ExportFlags) => setExit(await exportCommand(flags, io)));
 

@@ -68,6 +68,9 @@ export interface OpenOptions {
 /** Environment variable naming the audit anchor file. */
 export const AUDIT_ANCHOR_ENV = 'FERRY_AUDIT_ANCHOR';
 
+/** Help for the `--audit-anchor` option of the commands that write or verify the chain. */
+export const ANCHOR_HELP = `audit anchor file, checkpoint of the chain head kept outside the store (default $${AUDIT_ANCHOR_ENV}, else STORE.audit-anchor beside a SQLite store, .ferry/audit-anchor-ID for PostgreSQL)`;
+
 /**
  * Opens the store named by `--store`, FERRY_DATABASE_URL or the default `.ferry/ferry.db`, with
  * its audit anchor at `anchorFile` > FERRY_AUDIT_ANCHOR > the default for its dialect, signed

@@ -5,14 +5,25 @@ import path from 'node:path';
 import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { MANIFEST_FILE } from '../../audit/export-format.js';
-import { verifyStore } from '../../audit/verify.js';
+import { verifyAuditForOrg } from '../../control/audit-scope.js';
 import { AUDIT_TIME_FORMS, parseAuditTime } from '../../audit/time.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
+import { auditEventSchema, idParam } from '../schemas.js';
 
 // Checked in the handler (parseAuditTime) so garbage is refused as `audit.bad_time`, naming the parameter.
 const time = z.string().min(1).max(40).describe(`${AUDIT_TIME_FORMS}; anything else is refused with 400 audit.bad_time`);
+
+const orgVerifySchema = z
+  .object({
+    ok: z.boolean().describe('the whole chain, its head and its anchor verify'),
+    scope: z.literal('org'),
+    orgEvents: z.number().describe("events of the caller's org, all checked"),
+    problems: z.array(z.object({ seq: z.number(), code: z.string(), message: z.string() })).describe("damaged events of the caller's org only"),
+    brokenElsewhere: z.boolean().describe("the chain is broken outside the caller's org's events: the operator runs ferry audit verify"),
+    elapsedMs: z.number(),
+  })
+  .meta({ id: 'AuditOrgVerifyResult' });
 
 /** Audit routes. */
 export function auditRoutes(deps: ServerDeps) {
@@ -49,22 +60,22 @@ export function auditRoutes(deps: ServerDeps) {
       method: 'POST',
       path: '/audit/verify',
       operationId: 'verifyAudit',
-      summary: 'Recompute the whole hash chain; reports the head and the first broken event, by sequence number only',
+      summary: "Recompute the whole hash chain and check it against the audit anchor; reports whether it holds, the caller's org's event count and any damaged events of that org, nothing about other orgs",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.read',
       scope: 'org',
-      response: verifySchema,
+      response: orgVerifySchema,
       handler: async ({ auth }) => {
         await plane.authorize(auth, 'audit.read');
-        return verifyStore(plane.audit);
+        return verifyAuditForOrg(plane.audit, auth.orgId);
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/projects/{projectId}/audit/export',
       operationId: 'exportAudit',
-      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md); the export itself is audit-logged",
+      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md), the caller's org's events only (a tenant export: no store head, no chain of other orgs' events); the export itself is audit-logged",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.export',
@@ -81,7 +92,7 @@ export function auditRoutes(deps: ServerDeps) {
         await plane.authorize(auth, 'audit.export', { projectId: params.projectId });
         const outDir = path.join(deps.dataDir, 'exports', `${Date.now()}-${randomBytes(6).toString('hex')}`);
         try {
-          const manifest = await exportAudit(plane.audit, { from, to, projectId: params.projectId, outDir, actor: auth.userId, names: { from: 'from', to: 'to' } });
+          const manifest = await exportAudit(plane.audit, { from, to, projectId: params.projectId, outDir, actor: auth.userId, names: { from: 'from', to: 'to' }, tenantOrgId: auth.orgId });
           const files = await Promise.all(manifest.files.map(async (f) => ({ name: f.name, text: await readFile(path.join(outDir, f.name), 'utf8') })));
           files.push({ name: MANIFEST_FILE, text: await readFile(path.join(outDir, MANIFEST_FILE), 'utf8') });
           return { manifest: manifest as unknown as Record<string, unknown>, files };
