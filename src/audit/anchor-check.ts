@@ -32,6 +32,12 @@ export interface AnchorContext {
   lastSeq: number;
   /** The stored hash of event `seq`, or undefined when there is none. */
   hashAt(seq: number): Promise<string | undefined>;
+  /**
+   * An unsigned anchor while a key is configured is a failure for the live store (the writer
+   * signs with the same key, so someone replaced it) but only a warning in an export, whose
+   * key may have been given for decryption alone.
+   */
+  unsignedWithKey?: 'problem' | 'warning';
 }
 
 /** Checks `read` (null: no anchor location configured) against the chain `ctx` describes. */
@@ -58,7 +64,8 @@ export async function checkAnchorValue(a: Anchor, ctx: AnchorContext): Promise<A
   const signature = signatureStatus(a, ctx.key);
   if (a.storeId !== ctx.storeId) problems.push({ seq: a.seq, code: 'audit.anchor_foreign', message: 'the audit anchor names another store: it was copied from elsewhere or the store was replaced' });
   if (signature === 'invalid') problems.push({ seq: a.seq, code: 'audit.anchor_bad_signature', message: `the audit anchor's signature does not verify under ${AUDIT_KEY_ENV}: it was forged or altered` });
-  if (signature === 'unsigned' && ctx.key) problems.push({ seq: a.seq, code: 'audit.anchor_unsigned', message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced (anchors are signed from the first append after the key is set)` });
+  if (signature === 'unsigned' && ctx.key && ctx.unsignedWithKey === 'warning') warnings.push('the audit anchor in this export is unsigned: the store that wrote it had no FERRY_AUDIT_KEY');
+  else if (signature === 'unsigned' && ctx.key) problems.push({ seq: a.seq, code: 'audit.anchor_unsigned', message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced (anchors are signed from the first append after the key is set)` });
   if (signature === 'unsigned' && !ctx.key) warnings.push(`anchor unsigned: set ${AUDIT_KEY_ENV} so the anchor is signed and a forged one is detected`);
   if (signature === 'unchecked') warnings.push(`the audit anchor is signed but ${AUDIT_KEY_ENV} is not set here: its signature was not checked`);
   if (a.seq > ctx.lastSeq) {

@@ -206,7 +206,7 @@ function checkExportAnchor(m: ExportManifest, key: Buffer | undefined, records: 
   if (m.storeHead) known.set(m.storeHead.seq, m.storeHead.hash);
   // An anchored event outside what the export holds cannot be compared: take it as given.
   const hashAt = async (seq: number) => known.get(seq) ?? anchor.hash;
-  return checkAnchorValue(anchor, { storeId: anchor.storeId, key, lastSeq: m.storeHead?.seq ?? anchor.seq, hashAt });
+  return checkAnchorValue(anchor, { storeId: anchor.storeId, key, lastSeq: m.storeHead?.seq ?? anchor.seq, hashAt, unsignedWithKey: 'warning' });
 }
 
 /** Project export: walk every link in chain.jsonl, fully checking the events this project owns. */

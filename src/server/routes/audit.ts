@@ -9,21 +9,10 @@ import { verifyAuditForOrg } from '../../control/audit-scope.js';
 import { AUDIT_TIME_FORMS, parseAuditTime } from '../../audit/time.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { auditEventSchema, idParam } from '../schemas.js';
+import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
 
 // Checked in the handler (parseAuditTime) so garbage is refused as `audit.bad_time`, naming the parameter.
 const time = z.string().min(1).max(40).describe(`${AUDIT_TIME_FORMS}; anything else is refused with 400 audit.bad_time`);
-
-const orgVerifySchema = z
-  .object({
-    ok: z.boolean().describe('the whole chain, its head and its anchor verify'),
-    scope: z.literal('org'),
-    orgEvents: z.number().describe("events of the caller's org, all checked"),
-    problems: z.array(z.object({ seq: z.number(), code: z.string(), message: z.string() })).describe("damaged events of the caller's org only"),
-    brokenElsewhere: z.boolean().describe("the chain is broken outside the caller's org's events: the operator runs ferry audit verify"),
-    elapsedMs: z.number(),
-  })
-  .meta({ id: 'AuditOrgVerifyResult' });
 
 /** Audit routes. */
 export function auditRoutes(deps: ServerDeps) {
@@ -65,7 +54,7 @@ export function auditRoutes(deps: ServerDeps) {
       access: 'authenticated',
       permission: 'audit.read',
       scope: 'org',
-      response: orgVerifySchema,
+      response: verifySchema,
       handler: async ({ auth }) => {
         await plane.authorize(auth, 'audit.read');
         return verifyAuditForOrg(plane.audit, auth.orgId);
