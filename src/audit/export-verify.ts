@@ -71,7 +71,7 @@ export async function verifyExport(dir: string, key: Buffer | undefined): Promis
   }
 
   const plain = new Map<ExportFileRole, string>();
-  const roles: ExportFileRole[] = manifest.contiguous ? ['events.jsonl', 'events.csv'] : ['events.jsonl', 'events.csv', 'chain.jsonl'];
+  const roles: ExportFileRole[] = manifest.contiguous || manifest.scope === 'tenant' ? ['events.jsonl', 'events.csv'] : ['events.jsonl', 'events.csv', 'chain.jsonl'];
   for (const role of roles) {
     const entry = manifest.files.find((f) => f.role === role);
     if (!entry) {
