@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../contract/canonical.js';
 import { FerryError } from '../errors.js';
 import type { Store, StoreDb } from '../control/db.js';
-import { keyFingerprint } from './key.js';
+import { AUDIT_KEY_ENV, keyFingerprint } from './key.js';
 
 export const ANCHOR_FORMAT = 'ferry.audit-anchor/v1';
 const HKDF_LABEL = 'ferry-audit-anchor/v1';
@@ -145,6 +145,15 @@ export async function advanceAnchor(store: Store, clock: () => Date = () => new 
     if (current.state === 'present') {
       const a = current.anchor;
       if (a.storeId !== storeId) throw diverged('the audit anchor file belongs to another store');
+      // Advancing over an anchor this process cannot vouch for would launder a forged one (an
+      // attacker cuts the tail and writes a matching unsigned anchor; the next append signs over it).
+      const signature = signatureStatus(a, where.key);
+      if (signature === 'invalid') throw diverged(`the audit anchor's signature does not verify under this process's ${AUDIT_KEY_ENV} (forged, or signed under another key)`);
+      if (signature === 'unsigned' && where.key) {
+        throw diverged(`the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set (replaced, or written before the key was set: verify the chain, then remove the anchor file)`);
+      }
+      // Signed, and this process has no key: leave it to one that has (the anchor trails meanwhile).
+      if (signature === 'unchecked') return;
       if (a.seq >= seq) {
         if (a.seq > seq || a.hash !== head.hash) throw diverged(`the audit anchor records event ${a.seq} but the chain head is event ${seq}`);
         return;

@@ -141,10 +141,35 @@ describe.each(DIALECTS)('audit tail truncation on %s', (dialect) => {
     expect((await verifyStore(log)).problems.map((p) => p.code)).toEqual(['audit.anchor_malformed']);
   });
 
+  it('never signs over a forged anchor that matches the cut chain, so the evidence survives the next append', async () => {
+    await truncateTo(7);
+    const e7 = (await log.get(7))!;
+    await writeFile(anchor.file, JSON.stringify(makeAnchor({ storeId: await storeIdOf(store.db), seq: 7, hash: e7.hash, time: new Date().toISOString() })));
+    const problems: FerryError[] = [];
+    store.onProblem((e) => problems.push(e));
+    await log.append(sampleEvent(30));
+    expect((await anchorNow()).signature).toBeNull();
+    expect(problems.map((p) => p.code)).toEqual(['audit.anchor_diverged']);
+    expect((await verifyStore(log)).problems.map((p) => p.code)).toEqual(['audit.anchor_unsigned']);
+  });
+
+  it('a process without the key leaves the signed anchor to one that has it', async () => {
+    const keyless = await open({ file: anchor.file });
+    try {
+      await new AuditLog(keyless).append(sampleEvent(10));
+      expect(await anchorNow()).toMatchObject({ seq: 10, signature: { algorithm: 'HMAC-SHA-256' } });
+    } finally {
+      await keyless.close();
+    }
+    await log.append(sampleEvent(11));
+    expect(await anchorNow()).toMatchObject({ seq: 12, signature: { algorithm: 'HMAC-SHA-256' } });
+    expect((await verifyStore(log)).ok).toBe(true);
+  });
+
   it('warns, without failing, when the anchor is unsigned because no key is set', async () => {
     await store.close();
-    const unkeyed = { file: anchor.file };
-    store = await open(unkeyed);
+    // A deployment that never had a key: its own, unsigned anchor.
+    store = await open({ file: path.join(dir, 'unkeyed-anchor') });
     log = new AuditLog(store, steppingClock('2025-04-01T00:00:00Z'));
     await log.append(sampleEvent(10));
     const r = await verifyStore(log);
