@@ -65,7 +65,7 @@ export async function checkAnchorValue(a: Anchor, ctx: AnchorContext): Promise<A
   if (a.storeId !== ctx.storeId) problems.push({ seq: a.seq, code: 'audit.anchor_foreign', message: 'the audit anchor names another store: it was copied from elsewhere or the store was replaced' });
   if (signature === 'invalid') problems.push({ seq: a.seq, code: 'audit.anchor_bad_signature', message: `the audit anchor's signature does not verify under ${AUDIT_KEY_ENV}: it was forged or altered` });
   if (signature === 'unsigned' && ctx.key && ctx.unsignedWithKey === 'warning') warnings.push('the audit anchor in this export is unsigned: the store that wrote it had no FERRY_AUDIT_KEY');
-  else if (signature === 'unsigned' && ctx.key) problems.push({ seq: a.seq, code: 'audit.anchor_unsigned', message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced (anchors are signed from the first append after the key is set)` });
+  else if (signature === 'unsigned' && ctx.key) problems.push({ seq: a.seq, code: 'audit.anchor_unsigned', message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced, or written before the key was set (verify, then remove it: docs/audit.md)` });
   if (signature === 'unsigned' && !ctx.key) warnings.push(`anchor unsigned: set ${AUDIT_KEY_ENV} so the anchor is signed and a forged one is detected`);
   if (signature === 'unchecked') warnings.push(`the audit anchor is signed but ${AUDIT_KEY_ENV} is not set here: its signature was not checked`);
   if (a.seq > ctx.lastSeq) {
