@@ -163,7 +163,13 @@ export async function advanceAnchor(store: Store, clock: () => Date = () => new 
         if (at?.hash !== a.hash) throw diverged(`event ${a.seq} no longer has the hash the audit anchor recorded for it`);
       }
     }
-    await writeAnchorFile(where.file, makeAnchor({ storeId, seq, hash: head.hash, time: clock().toISOString() }, where.key));
+    try {
+      await writeAnchorFile(where.file, makeAnchor({ storeId, seq, hash: head.hash, time: clock().toISOString() }, where.key));
+    } catch (err) {
+      // The errno code only: a file system message would carry the path.
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new FerryError('connection', 'audit.anchor_unwritable', `the audit anchor file cannot be written (${code}); check FERRY_AUDIT_ANCHOR / --audit-anchor and that its directory is writable`, [], { cause: err });
+    }
   });
 }
 

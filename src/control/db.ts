@@ -130,7 +130,8 @@ class CommitHooks {
       try {
         await hook();
       } catch (err) {
-        this.report(err instanceof FerryError ? err : new FerryError('internal', 'store.after_commit_failed', `a step after a committed write failed: ${(err as Error).message}`, [], { cause: err }));
+        // Not the message: a driver or file system message can carry a path or a value.
+        this.report(err instanceof FerryError ? err : new FerryError('internal', 'store.after_commit_failed', `a step after a committed write failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`, [], { cause: err }));
       }
     }
   }

@@ -166,6 +166,21 @@ describe.each(DIALECTS)('audit tail truncation on %s', (dialect) => {
     expect((await verifyStore(log)).ok).toBe(true);
   });
 
+  it('keeps the commit and reports, without the path, an anchor file that cannot be reached', async () => {
+    await store.close();
+    await writeFile(path.join(dir, 'not-a-dir'), '');
+    const blocked = path.join(dir, 'not-a-dir', 'anchor');
+    store = await open({ file: blocked, key: KEY });
+    log = new AuditLog(store);
+    const problems: FerryError[] = [];
+    store.onProblem((e) => problems.push(e));
+    await log.append(sampleEvent(10));
+    expect((await log.head()).seq).toBe(11);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'connection', code: 'audit.anchor_unreadable' });
+    expect(problems[0].message).not.toContain(dir);
+  });
+
   it('warns, without failing, when the anchor is unsigned because no key is set', async () => {
     await store.close();
     // A deployment that never had a key: its own, unsigned anchor.
