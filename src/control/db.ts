@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { FerryError } from '../errors.js';
 import { runMigrations, type MigrationResult } from './migrations/runner.js';
@@ -162,7 +162,8 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
   } catch (err) {
     throw new FerryError('connection', 'store.open_failed', `cannot open the control store ${location.display}: ${(err as Error).message}; check the path is writable or choose another with --store / FERRY_DATABASE_URL`, [], { cause: err });
   }
-  const db = new Kysely<ControlDatabase>({ dialect: new SqliteDialect({ database }) });
+  // Writes outside writeTransaction (a session's last-seen time) are refused too, statement by statement.
+  const db = new Kysely<ControlDatabase>({ dialect: new SqliteDialect({ database }), plugins: [writeGuard(() => fault())] });
   const hooks = new CommitHooks();
   const guard = storeFileGuard(location.file);
   let tripped: { err: FerryError; rescue: boolean } | null = null;
@@ -232,6 +233,21 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
       if (tripped?.rescue) rescue();
       await db.destroy();
     },
+  };
+}
+
+/** A plugin that refuses INSERT, UPDATE and DELETE while `fault` reports a problem. */
+function writeGuard(fault: () => FerryError | null): KyselyPlugin {
+  const writes = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode']);
+  return {
+    transformQuery(args) {
+      if (writes.has(args.node.kind)) {
+        const refused = fault();
+        if (refused) throw refused;
+      }
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
   };
 }
 

@@ -56,6 +56,9 @@ describe('a SQLite store whose files are removed or replaced under an open conne
     expect(err.message).toMatch(/restart the server/);
     expect(err.message).not.toContain(file);
     expect(store.fault()?.code).toBe('store.replaced');
+    // Writes outside a write transaction are refused too; reads still answer.
+    expect((await refusal(store.db.updateTable('audit_head').set({ seq: 1 }).where('id', '=', 1).execute())).code).toBe('store.replaced');
+    expect((await log.head()).seq).toBe(30);
     // Still refused: the guard does not re-arm on a new -wal file another process created.
     expect((await refusal(log.append(sampleEvent(31)))).code).toBe('store.replaced');
 
