@@ -155,7 +155,8 @@ export async function advanceAnchor(store: Store, clock: () => Date = () => new 
       // Signed, and this process has no key: leave it to one that has (the anchor trails meanwhile).
       if (signature === 'unchecked') return;
       if (a.seq >= seq) {
-        if (a.seq > seq || a.hash !== head.hash) throw diverged(`the audit anchor records event ${a.seq} but the chain head is event ${seq}`);
+        if (a.seq > seq) throw diverged(`the audit anchor records event ${a.seq} but the chain head is event ${seq}`);
+        if (a.hash !== head.hash) throw diverged(`the audit anchor records another hash for event ${a.seq}, the chain head`);
         return;
       }
       if (a.seq > 0) {
