@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { canonicalJson } from '../contract/canonical.js';
 import type { AuditRecord } from './chain.js';
+import { anchorSchema } from './anchor.js';
 
 export const EXPORT_FORMAT = 'ferry.audit-export/v1';
 export const MANIFEST_FILE = 'manifest.json';
@@ -31,8 +32,16 @@ export const manifestSchema = z.strictObject({
   first: z.strictObject({ seq: z.number().int().positive(), prevHash: hex64 }).nullable(),
   /** Last event of the slice. */
   head: link.nullable(),
-  /** The store's chain head when the export was taken. */
-  storeHead: z.strictObject({ seq: z.number().int().nonnegative(), hash: hex64 }),
+  /**
+   * `store` (default): an operator's export, which may show the whole chain's shape. `tenant`: an
+   * org's own events only, with nothing about any other org (no store head, no chain.jsonl, no
+   * anchor); each event's hash is checked but links to other orgs' events cannot be.
+   */
+  scope: z.enum(['store', 'tenant']).optional(),
+  /** The store's chain head when the export was taken; null in a tenant export. */
+  storeHead: z.strictObject({ seq: z.number().int().nonnegative(), hash: hex64 }).nullable(),
+  /** The store's audit anchor, read just before `storeHead`; null when none (always in a tenant export). */
+  anchor: anchorSchema.nullable().optional(),
   encryption: z.strictObject({ algorithm: z.literal('AES-256-GCM'), layout: z.string(), keyFingerprint: z.string() }).nullable(),
   files: z.array(
     z.strictObject({

@@ -15,6 +15,7 @@ import { CSV_COLUMNS, MANIFEST_FILE, manifestSchema, parseCsvRow, parseRecordLin
 import { keyFingerprint } from './key.js';
 import { decryptFile } from './sink.js';
 import { verifyEvents, type VerifiableEvent, type VerifyResult } from './verify.js';
+import { checkAnchorValue } from './anchor-check.js';
 
 export interface ExportProblem {
   /** The event concerned, when there is one. */
@@ -35,11 +36,14 @@ export interface ExportVerifyResult {
   chain: VerifyResult | null;
   firstBad: number | null;
   problems: ExportProblem[];
+  /** Weaknesses that are not failures, e.g. an unsigned anchor. */
+  warnings: string[];
 }
 
 /** Verifies the export in `dir`; `key` is required when the export is encrypted. */
 export async function verifyExport(dir: string, key: Buffer | undefined): Promise<ExportVerifyResult> {
   const problems: ExportProblem[] = [];
+  const warnings: string[] = [];
   const fail = (code: string, message: string, file: string | null = null, seq: number | null = null) => problems.push({ seq, file, code, message });
   const manifest = await readManifest(dir);
   const result = (chain: VerifyResult | null): ExportVerifyResult => {
@@ -54,6 +58,7 @@ export async function verifyExport(dir: string, key: Buffer | undefined): Promis
       chain,
       firstBad: seqs.length > 0 ? Math.min(...seqs) : null,
       problems,
+      warnings,
     };
   };
   if (manifest.hashRecipe !== HASH_RECIPE) fail('audit.unknown_recipe', `the manifest names hash recipe ${manifest.hashRecipe}; this Ferry verifies ${HASH_RECIPE}`, MANIFEST_FILE);
@@ -66,7 +71,7 @@ export async function verifyExport(dir: string, key: Buffer | undefined): Promis
   }
 
   const plain = new Map<ExportFileRole, string>();
-  const roles: ExportFileRole[] = manifest.contiguous ? ['events.jsonl', 'events.csv'] : ['events.jsonl', 'events.csv', 'chain.jsonl'];
+  const roles: ExportFileRole[] = manifest.contiguous || manifest.scope === 'tenant' ? ['events.jsonl', 'events.csv'] : ['events.jsonl', 'events.csv', 'chain.jsonl'];
   for (const role of roles) {
     const entry = manifest.files.find((f) => f.role === role);
     if (!entry) {
@@ -100,8 +105,19 @@ export async function verifyExport(dir: string, key: Buffer | undefined): Promis
   if (jsonl === undefined) return result(null);
 
   const records = parseJsonl(jsonl, (line) => fail('audit.bad_line', `events.jsonl line ${line} is not an audit event record`, 'events.jsonl'));
-  const chain = manifest.contiguous ? await verifySlice(records, manifest) : await verifyProjectSlice(records, manifest, plain.get('chain.jsonl'), fail);
+  const chainText = plain.get('chain.jsonl');
+  const chain =
+    manifest.scope === 'tenant'
+      ? await verifyTenantSlice(records, manifest, fail)
+      : manifest.contiguous
+        ? await verifySlice(records, manifest)
+        : await verifyProjectSlice(records, manifest, chainText, fail);
   for (const p of chain?.problems ?? []) fail(p.code, p.message, 'events.jsonl', p.seq);
+  if (manifest.anchor) {
+    const check = await checkExportAnchor(manifest, key, records, chainText);
+    for (const p of check.problems) fail(p.code, p.message, MANIFEST_FILE, p.seq);
+    warnings.push(...check.warnings);
+  }
 
   if (records.length !== manifest.events) fail('audit.count_mismatch', `events.jsonl holds ${records.length} event(s); the manifest says ${manifest.events}`, 'events.jsonl');
   const byType: Record<string, number> = {};
@@ -143,6 +159,54 @@ function parseJsonl(text: string, bad: (line: number) => void): AuditRecord[] {
 
 function verifySlice(records: AuditRecord[], m: ExportManifest): Promise<VerifyResult> {
   return verifyEvents(records, { start: m.first ?? undefined, expectHead: m.head ?? undefined });
+}
+
+/**
+ * Tenant export: the org's own events, each checked against its own hash, in ascending seq.
+ * Links cannot be walked: the events between them belong to other orgs and are not exported.
+ */
+async function verifyTenantSlice(records: AuditRecord[], m: ExportManifest, fail: (code: string, message: string, file?: string | null, seq?: number | null) => void): Promise<VerifyResult> {
+  const started = performance.now();
+  const problems: VerifyResult['problems'] = [];
+  let prev = 0;
+  for (const r of records) {
+    if (r.seq <= prev) problems.push({ seq: r.seq, code: 'audit.out_of_order', message: `event ${r.seq} appears after event ${prev}: events are duplicated or out of order` });
+    if (eventHash(r) !== r.hash) problems.push({ seq: r.seq, code: 'audit.hash_mismatch', message: `event ${r.seq}: its content no longer matches its hash: it was edited` });
+    if (m.range.project !== null && r.projectId !== m.range.project) fail('audit.foreign_event', `event ${r.seq} belongs to another project than the export's (${m.range.project})`, 'events.jsonl', r.seq);
+    prev = Math.max(prev, r.seq);
+  }
+  const firstRec = records[0];
+  const lastRec = records[records.length - 1];
+  if ((m.first?.seq ?? null) !== (firstRec?.seq ?? null) || (m.head?.seq ?? null) !== (lastRec?.seq ?? null) || (lastRec && m.head?.hash !== lastRec.hash)) {
+    problems.push({ seq: lastRec?.seq ?? 0, code: 'audit.head_mismatch', message: 'the first and last events in events.jsonl are not the ones the manifest names: events were added or removed' });
+  }
+  return {
+    ok: problems.length === 0,
+    checked: records.length,
+    last: lastRec ? { seq: lastRec.seq, hash: lastRec.hash } : null,
+    firstBad: problems.length > 0 ? Math.min(...problems.map((p) => p.seq)) : null,
+    problems,
+    problemCount: problems.length,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * The anchor in an operator's export: its signature (when FERRY_AUDIT_KEY is given), that it
+ * is not beyond the store head the export recorded (the store had lost its tail), and, where
+ * the anchored event is the store head or inside the slice, that its hash is the anchored one.
+ */
+function checkExportAnchor(m: ExportManifest, key: Buffer | undefined, records: AuditRecord[], chainText: string | undefined) {
+  const anchor = m.anchor!;
+  const known = new Map<number, string>(records.map((r) => [r.seq, r.hash]));
+  for (const line of chainText?.split('\n') ?? []) {
+    const l = safeJson(line) as { seq?: unknown; hash?: unknown } | undefined;
+    if (l && typeof l.seq === 'number' && typeof l.hash === 'string') known.set(l.seq, l.hash);
+  }
+  if (m.storeHead) known.set(m.storeHead.seq, m.storeHead.hash);
+  // An anchored event outside what the export holds cannot be compared: take it as given.
+  const hashAt = async (seq: number) => known.get(seq) ?? anchor.hash;
+  return checkAnchorValue(anchor, { storeId: anchor.storeId, key, lastSeq: m.storeHead?.seq ?? anchor.seq, hashAt, unsignedWithKey: 'warning' });
 }
 
 /** Project export: walk every link in chain.jsonl, fully checking the events this project owns. */

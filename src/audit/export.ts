@@ -4,6 +4,8 @@
  * its first prev_hash and its head pin it into the chain. A project export holds only that
  * project's events; `chain.jsonl` then carries the seq/prev_hash/hash of every event in the
  * range, so the links can still be checked without revealing other projects' payloads.
+ * A tenant export (the HTTP API) holds only the caller's org's events and nothing about the
+ * rest of the chain: no chain.jsonl, no store head, no anchor.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { HASH_RECIPE } from './chain.js';
 import { CSV_COLUMNS, EXPORT_FORMAT, MANIFEST_FILE, csvRow, recordLine, type ExportFileRole, type ExportManifest } from './export-format.js';
 import { keyFingerprint } from './key.js';
 import { fromRow, normaliseTime, type AuditLog } from './log.js';
+import { readAnchorFile } from './anchor.js';
 import { IV_BYTES, TAG_BYTES, openSink, type Sink } from './sink.js';
 
 export interface ExportOptions {
@@ -25,20 +28,27 @@ export interface ExportOptions {
   key?: Buffer;
   /** Who exported; recorded as an `audit:exported` event after the files are written. */
   actor: string;
+  /** How the caller names the time bounds in messages (default `--from`/`--to`). */
+  names?: { from: string; to: string };
+  /** A tenant's export: only this org's events, and nothing about the rest of the chain. */
+  tenantOrgId?: string;
 }
 
 /** Writes the export and records it in the audit trail; returns the manifest. */
 export async function exportAudit(log: AuditLog, o: ExportOptions): Promise<ExportManifest> {
-  const from = normaliseTime(o.from, 'from');
-  const to = normaliseTime(o.to, 'to');
-  if (from >= to) throw new FerryError('usage', 'audit.bad_range', `--from (${from}) must be before --to (${to})`);
+  const from = normaliseTime(o.from, o.names?.from ?? '--from');
+  const to = normaliseTime(o.to, o.names?.to ?? '--to');
+  if (from >= to) throw new FerryError('usage', 'audit.bad_range', `${o.names?.from ?? '--from'} (${from}) must be before ${o.names?.to ?? '--to'} (${to})`);
   await prepareDir(o.outDir);
-  const storeHead = await log.head();
+  const tenant = o.tenantOrgId ?? null;
+  // The anchor first: it trails the head, so read in this order it can never be ahead of it.
+  const anchorRead = tenant === null && log.store.anchor ? await readAnchorFile(log.store.anchor.file) : null;
+  const storeHead = tenant === null ? await log.head() : null;
   const range = await log.seqRange(from, to);
   const project = o.projectId ?? null;
   const suffix = o.key ? '.enc' : '';
   const sinks = new Map<ExportFileRole, Sink>();
-  const roles: ExportFileRole[] = project ? ['events.jsonl', 'events.csv', 'chain.jsonl'] : ['events.jsonl', 'events.csv'];
+  const roles: ExportFileRole[] = project && tenant === null ? ['events.jsonl', 'events.csv', 'chain.jsonl'] : ['events.jsonl', 'events.csv'];
   for (const role of roles) sinks.set(role, await openSink(path.join(o.outDir, role + suffix), o.key));
   const jsonl = sinks.get('events.jsonl')!;
   const csv = sinks.get('events.csv')!;
@@ -58,6 +68,7 @@ export async function exportAudit(log: AuditLog, o: ExportOptions): Promise<Expo
       page = { jsonl: [], csv: [], chain: [] };
     };
     for await (const row of log.scan(range)) {
+      if (tenant !== null && (row.org_id !== tenant || (project && row.project_id !== project))) continue;
       const r = fromRow(row);
       first ??= { seq: r.seq, prevHash: r.prevHash };
       head = { seq: r.seq, hash: r.hash };
@@ -79,12 +90,14 @@ export async function exportAudit(log: AuditLog, o: ExportOptions): Promise<Expo
     hashRecipe: HASH_RECIPE,
     createdAt: new Date().toISOString(),
     range: { from, to, project },
-    contiguous: project === null,
+    contiguous: project === null && tenant === null,
+    ...(tenant === null ? {} : { scope: 'tenant' as const }),
     events,
     byType,
     first,
     head,
     storeHead,
+    anchor: anchorRead?.state === 'present' ? anchorRead.anchor : null,
     encryption: o.key ? { algorithm: 'AES-256-GCM', layout: `iv(${IV_BYTES}) || ciphertext || tag(${TAG_BYTES})`, keyFingerprint: keyFingerprint(o.key) } : null,
     files,
   };
@@ -92,6 +105,7 @@ export async function exportAudit(log: AuditLog, o: ExportOptions): Promise<Expo
   await log.append({
     type: 'audit:exported',
     actor: o.actor,
+    orgId: tenant,
     projectId: project,
     payload: { from, to, project, events, firstSeq: first?.seq ?? null, lastSeq: head?.seq ?? null, encrypted: Boolean(o.key) },
   });

@@ -2,7 +2,8 @@
  * The append-only audit log in the control store. Appends are serialised so two writers, even
  * in two processes, never fork the chain: on SQLite the append runs under `BEGIN IMMEDIATE`
  * (one writer at a time), on PostgreSQL it locks the single `audit_head` row `FOR UPDATE`.
- * Either way an append is one read of the head row, one indexed insert and one head update.
+ * Either way an append is one read of the head row, one indexed insert and one head update;
+ * after the commit the store's audit anchor advances to the new head (src/audit/anchor.ts).
  */
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
@@ -11,6 +12,8 @@ import type { AuditEventRow } from '../control/schema.js';
 import { eventHash, type AuditRecord } from './chain.js';
 import { parsePayload, type AuditEventMap, type AuditEventType } from './events.js';
 import { canonicalJson } from '../contract/canonical.js';
+import { parseAuditTime } from './time.js';
+import { scheduleAnchor } from './anchor.js';
 
 /** What a caller supplies; seq, time and hashes are assigned by the log. */
 export type AuditEventInput = {
@@ -75,6 +78,7 @@ export class AuditLog {
     const record: AuditRecord = { ...fields, hash: eventHash(fields) };
     await trx.insertInto('audit_event').values(toRow(record)).execute();
     await trx.updateTable('audit_head').set({ seq: record.seq, hash: record.hash }).where('id', '=', 1).execute();
+    scheduleAnchor(this.store, trx);
     return record;
   }
 
@@ -131,13 +135,9 @@ export class AuditLog {
   }
 }
 
-/** Parses a user-given time (ISO 8601 date or date-time) into the stored form. */
+/** Parses a user-given time bound (strict ISO 8601, see time.ts) into the stored form; `flag` names the parameter. */
 export function normaliseTime(value: string, flag: string): string {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) {
-    throw new FerryError('usage', 'audit.bad_time', `--${flag} "${value}" is not a date or date-time; use ISO 8601 such as 2025-03-01 or 2025-03-01T09:30:00Z`);
-  }
-  return d.toISOString();
+  return parseAuditTime(value, flag);
 }
 
 /** The stored row for a record (payload as canonical JSON text). */

@@ -7,8 +7,17 @@
 import { GENESIS_HASH, eventHash, type AuditRecord } from './chain.js';
 import { fromRow, type AuditLog, type ChainHead } from './log.js';
 import { FerryError } from '../errors.js';
+import { readAnchorFile, storeIdOf } from './anchor.js';
+import { checkAnchor, type AnchorCheck, type AnchorProblemCode, type AnchorReport } from './anchor-check.js';
 
-export type ChainProblemCode = 'audit.hash_mismatch' | 'audit.missing' | 'audit.broken_link' | 'audit.out_of_order' | 'audit.corrupt_payload' | 'audit.head_mismatch';
+export type ChainProblemCode =
+  | 'audit.hash_mismatch'
+  | 'audit.missing'
+  | 'audit.broken_link'
+  | 'audit.out_of_order'
+  | 'audit.corrupt_payload'
+  | 'audit.head_mismatch'
+  | AnchorProblemCode;
 
 export interface ChainProblem {
   seq: number;
@@ -104,10 +113,42 @@ export async function verifyEvents(events: AsyncIterable<VerifiableEvent> | Iter
   };
 }
 
-/** Verifies the whole chain in the store against its head row. */
-export async function verifyStore(log: AuditLog, options: Pick<VerifyOptions, 'maxProblems'> = {}): Promise<VerifyResult> {
+/** A store verification: the chain walk plus the check against the anchor outside the store. */
+export interface StoreVerifyResult extends VerifyResult {
+  anchor: AnchorReport;
+  /** Weaknesses that are not failures, e.g. an unsigned anchor. */
+  warnings: string[];
+}
+
+/**
+ * Verifies the whole chain in the store against its head row and its anchor. The anchor is
+ * read first: it is only written after a commit, so it can never be ahead of the head read
+ * after it unless events were removed.
+ */
+export async function verifyStore(log: AuditLog, options: Pick<VerifyOptions, 'maxProblems'> = {}): Promise<StoreVerifyResult> {
+  const where = log.store.anchor;
+  const read = where ? await readAnchorFile(where.file) : null;
   const expectHead = await log.head();
-  return verifyEvents(storedEvents(log), { ...options, expectHead });
+  const chain = await verifyEvents(storedEvents(log), { ...options, expectHead });
+  const storeId = read?.state === 'present' ? await storeIdOf(log.store.db) : '';
+  const hashAt = async (seq: number) => (await log.store.db.selectFrom('audit_event').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
+  const check = await checkAnchor(read, { storeId, key: where?.key, lastSeq: chain.last?.seq ?? 0, hashAt });
+  return mergeAnchor(chain, check, options.maxProblems ?? 100);
+}
+
+/** Folds the anchor's findings into a chain result: any anchor problem makes it not ok. */
+export function mergeAnchor(chain: VerifyResult, check: AnchorCheck, maxProblems: number): StoreVerifyResult {
+  const problems = [...chain.problems, ...check.problems].sort((a, b) => a.seq - b.seq).slice(0, Math.max(maxProblems, check.problems.length));
+  const problemCount = chain.problemCount + check.problems.length;
+  return {
+    ...chain,
+    ok: problemCount === 0,
+    problems,
+    problemCount,
+    firstBad: problems.length > 0 ? problems[0].seq : null,
+    anchor: check.report,
+    warnings: check.warnings,
+  };
 }
 
 async function* storedEvents(log: AuditLog): AsyncIterable<VerifiableEvent> {
@@ -121,11 +162,21 @@ async function* storedEvents(log: AuditLog): AsyncIterable<VerifiableEvent> {
   }
 }
 
-/** One line per problem, for terminals. */
-export function formatVerify(r: VerifyResult, what: string): string {
-  if (r.ok) return `${what}: OK — ${r.checked} event(s) verified${r.last ? `, head ${r.last.seq} ${r.last.hash}` : ''} (${r.elapsedMs} ms)`;
-  const lines = [`${what}: BROKEN at event ${r.firstBad} — ${r.problemCount} problem(s) in ${r.checked} event(s)`];
+/** One line per problem, for terminals; then the anchor and any warnings. */
+export function formatVerify(r: VerifyResult & Partial<Pick<StoreVerifyResult, 'anchor' | 'warnings'>>, what: string): string {
+  const lines = r.ok
+    ? [`${what}: OK — ${r.checked} event(s) verified${r.last ? `, head ${r.last.seq} ${r.last.hash}` : ''} (${r.elapsedMs} ms)`]
+    : [`${what}: BROKEN at event ${r.firstBad} — ${r.problemCount} problem(s) in ${r.checked} event(s)`];
   for (const p of r.problems) lines.push(`  ${p.seq}: ${p.code}: ${p.message}`);
   if (r.problemCount > r.problems.length) lines.push(`  … and ${r.problemCount - r.problems.length} more`);
+  if (r.anchor) lines.push(`  anchor: ${describeAnchor(r.anchor)}`);
+  for (const w of r.warnings ?? []) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+function describeAnchor(a: AnchorReport): string {
+  if (a.status === 'unconfigured') return 'none configured';
+  if (a.status === 'missing') return 'no anchor file yet';
+  if (a.seq === null) return a.status;
+  return `${a.status}, event ${a.seq} at ${a.time}, signature ${a.signature}`;
 }

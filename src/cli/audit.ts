@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
-import { openConfiguredStore, type Store } from '../control/db.js';
+import { ANCHOR_HELP, openConfiguredStore, type Store } from '../control/db.js';
 import { AuditLog, type AuditFilter } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
 import type { AuditRecord } from '../audit/chain.js';
@@ -13,13 +13,14 @@ import { verifyExport, type ExportVerifyResult } from '../audit/export-verify.js
 import { auditKeyFromEnv, requireAuditKey } from '../audit/key.js';
 import { formatVerify, verifyStore } from '../audit/verify.js';
 import { isAuditEventType, AUDIT_EVENT_TYPES } from '../audit/events.js';
+import { AUDIT_TIME_FORMS, parseAuditTime } from '../audit/time.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 
 const STORE_HELP = 'control store: sqlite:FILE or postgres://USER@HOST:PORT/DB (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)';
 
-async function withLog<T>(io: CliIO, storeFlag: string | undefined, fn: (log: AuditLog, store: Store) => Promise<T>): Promise<T> {
-  const store = await openConfiguredStore({ flag: storeFlag, env: io.env, cwd: io.cwd });
+async function withLog<T>(io: CliIO, storeFlag: string | undefined, fn: (log: AuditLog, store: Store) => Promise<T>, anchorFile?: string): Promise<T> {
+  const store = await openConfiguredStore({ flag: storeFlag, env: io.env, cwd: io.cwd, anchorFile });
   try {
     return await fn(new AuditLog(store), store);
   } finally {
@@ -35,8 +36,14 @@ function positiveInt(name: string) {
   };
 }
 
+// Refused while parsing arguments, so garbage never reaches a query.
+function timeFlag(name: string) {
+  return (v: string): string => parseAuditTime(v, name);
+}
+
 interface VerifyFlags {
   store?: string;
+  auditAnchor?: string;
   export?: string;
   json?: boolean;
 }
@@ -54,22 +61,24 @@ async function verifyCommand(flags: VerifyFlags, io: CliIO): Promise<number> {
     if (flags.json) printJson(io, { store: store.display, ...r });
     else io.out(formatVerify(r, `audit chain in ${store.display}`));
     return r.ok ? 0 : EXIT_CODES.conflict;
-  });
+  }, flags.auditAnchor);
 }
 
 function formatExportVerify(r: ExportVerifyResult): string {
   if (r.ok) {
     const span = r.first && r.head ? `events ${r.first.seq}–${r.head.seq}, head ${r.head.hash}` : 'empty range';
-    return `export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`;
+    return [`export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`, ...r.warnings.map((w) => `  warning: ${w}`)].join('\n');
   }
   const where = r.firstBad !== null ? ` at event ${r.firstBad}` : '';
   const lines = [`export ${r.dir}: BROKEN${where} — ${r.problems.length} problem(s)`];
   for (const p of r.problems) lines.push(`  ${p.seq ?? '-'}: ${p.code}: ${p.file ? `${p.file}: ` : ''}${p.message}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }
 
 interface ExportFlags {
   store?: string;
+  auditAnchor?: string;
   from: string;
   to: string;
   project?: string;
@@ -81,8 +90,11 @@ interface ExportFlags {
 async function exportCommand(flags: ExportFlags, io: CliIO): Promise<number> {
   const key = flags.encrypt ? requireAuditKey(io.env, '--encrypt') : undefined;
   const outDir = path.resolve(io.cwd, flags.out);
-  const manifest = await withLog(io, flags.store, (log) =>
-    exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }),
+  const manifest = await withLog(
+    io,
+    flags.store,
+    (log) => exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }),
+    flags.auditAnchor,
   );
   if (flags.json) printJson(io, manifest);
   else {
@@ -147,21 +159,23 @@ export const register: Register = (program: Command, io, setExit) => {
 
   audit
     .command('verify')
-    .description(`recompute the hash chain; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted or reordered`)
+    .description(`recompute the hash chain and check it against the audit anchor; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted, reordered, or the tail cut`)
     .option('--store <url>', STORE_HELP)
     .option('--export <dir>', 'verify an export directory offline instead of the store (key from $FERRY_AUDIT_KEY when encrypted)')
+    .option('--audit-anchor <file>', ANCHOR_HELP)
     .option('--json', 'print the verification result as JSON')
     .action(async (flags: VerifyFlags) => setExit(await verifyCommand(flags, io)));
 
   audit
     .command('export')
     .description('write the events of a time range as JSONL and CSV plus a manifest with hashes and the chain head')
-    .requiredOption('--from <time>', 'start of the range, inclusive (ISO 8601 date or date-time)')
-    .requiredOption('--to <time>', 'end of the range, exclusive (ISO 8601 date or date-time)')
+    .addOption(new Option('--from <time>', `start of the range, inclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--from')).makeOptionMandatory())
+    .addOption(new Option('--to <time>', `end of the range, exclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--to')).makeOptionMandatory())
     .option('--project <id>', "only this project's events (chain.jsonl keeps the links to the others)")
     .requiredOption('--out <dir>', 'new or empty directory to write into')
     .option('--encrypt', 'AES-256-GCM encrypt every data file with the key in $FERRY_AUDIT_KEY')
     .option('--store <url>', STORE_HELP)
+    .option('--audit-anchor <file>', ANCHOR_HELP)
     .option('--json', 'print the manifest as JSON')
     .action(async (flags: ExportFlags) => setExit(await exportCommand(flags, io)));
 
@@ -172,8 +186,8 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--actor <actor>', 'only events by this actor')
     .option('--run <runId>', 'only events about this run')
     .option('--project <id>', 'only events of this project')
-    .option('--from <time>', 'from this time, inclusive (ISO 8601)')
-    .option('--to <time>', 'up to this time, exclusive (ISO 8601)')
+    .addOption(new Option('--from <time>', `from this time, inclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--from')))
+    .addOption(new Option('--to <time>', `up to this time, exclusive (${AUDIT_TIME_FORMS})`).argParser(timeFlag('--to')))
     .addOption(new Option('--limit <n>', 'at most N events').argParser(positiveInt('--limit')).default(100))
     .option('--store <url>', STORE_HELP)
     .option('--json', 'print { events: [...] } as JSON')

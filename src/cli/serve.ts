@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openConfiguredStore } from '../control/db.js';
+import { ANCHOR_HELP, openConfiguredStore } from '../control/db.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
 import { createApp } from '../server/app.js';
@@ -17,6 +17,7 @@ interface ServeFlags {
   store?: string;
   dataDir: string;
   runConcurrency: string;
+  auditAnchor?: string;
 }
 
 function intFlag(name: string, value: string, min: number, max: number): number {
@@ -29,7 +30,7 @@ function intFlag(name: string, value: string, min: number, max: number): number 
 export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = intFlag('--port', flags.port, 0, 65535);
   const runConcurrency = intFlag('--run-concurrency', flags.runConcurrency, 1, 64);
-  const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd });
+  const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
   try {
     const plane = createControlPlane({ store });
     const app = createApp({ plane, dataDir: path.resolve(io.cwd, flags.dataDir), env: io.env, runConcurrency });
@@ -68,5 +69,6 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .option('--data-dir <dir>', 'where run reports and contract versions are kept for the runs this server executes', '.ferry/server')
     .option('--run-concurrency <n>', 'runs executing at once', '2')
+    .option('--audit-anchor <file>', ANCHOR_HELP)
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
 };

@@ -34,6 +34,12 @@ export interface AuditHeadRow {
   hash: string;
 }
 
+/** The store's own identity (migration 005): one row, a random id fixed when the store was created. */
+export interface StoreIdentityRow {
+  id: number;
+  store_id: string;
+}
+
 export interface OrgRow {
   id: string;
   slug: string;
@@ -206,6 +212,7 @@ export interface ControlDatabase {
   ferry_migrations: MigrationRow;
   audit_event: AuditEventRow;
   audit_head: AuditHeadRow;
+  store_identity: StoreIdentityRow;
   org: OrgRow;
   workspace: WorkspaceRow;
   project: ProjectRow;

@@ -114,6 +114,13 @@ export function createApp(config: AppConfig): App {
     dataDir: config.dataDir,
     uploads,
   };
+  // Each kind of store problem is logged once: it repeats on every write until an operator acts.
+  const logged = new Set<string>();
+  config.plane.store.onProblem((err) => {
+    if (logged.has(err.code)) return;
+    logged.add(err.code);
+    log.error({ code: err.code }, err.message);
+  });
   let doc: Record<string, unknown> | undefined;
   const routes = routeTable(deps, () => doc);
   doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });

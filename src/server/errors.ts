@@ -50,7 +50,7 @@ export const ERROR_STATUS_DOCS: Record<string, string> = {
   '403': 'Authenticated but not allowed (`forbidden`)',
   '404': 'No such object in your organisation (also for other tenants’ ids)',
   '409': 'Conflict: already exists, already approved, release gate not met (`issues` lists the missing conditions)',
-  '503': 'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only)',
+  '503': 'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only), or its file was removed or replaced under the server (`store.replaced`, every write)',
   '429': 'Too many requests (`rate_limit.*`); retry after the `Retry-After` seconds',
 };
 
@@ -58,7 +58,7 @@ export const ERROR_STATUS_DOCS: Record<string, string> = {
 export function httpStatus(err: FerryError): number {
   if (err.code.startsWith('rate_limit.')) return 429;
   if (err.code === 'http.method_not_allowed') return 405;
-  if (err.code.startsWith('ready.')) return 503;
+  if (err.code.startsWith('ready.') || err.code === 'store.replaced') return 503;
   if (err.kind === 'forbidden' && err.code.startsWith('auth.')) return 401;
   return KIND_STATUS[err.kind];
 }

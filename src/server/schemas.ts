@@ -235,14 +235,14 @@ export const auditEventSchema = z
   })
   .meta({ id: 'AuditEvent' });
 
+/** `POST /audit/verify` for an org-scoped caller: nothing about any other org (src/control/audit-scope.ts). */
 export const verifySchema = z
   .object({
-    ok: z.boolean(),
-    checked: z.number(),
-    last: z.object({ seq: z.number(), hash: z.string() }).nullable(),
-    firstBad: z.number().nullable(),
-    problems: z.array(z.object({ seq: z.number(), code: z.string(), message: z.string() })),
-    problemCount: z.number(),
+    ok: z.boolean().describe('the whole chain, its head and its anchor verify'),
+    scope: z.literal('org'),
+    orgEvents: z.number().describe("events of the caller's org, all checked"),
+    problems: z.array(z.object({ seq: z.number(), code: z.string(), message: z.string() })).describe("damaged events of the caller's org only"),
+    brokenElsewhere: z.boolean().describe("the chain is broken outside the caller's org's events: the operator runs ferry audit verify"),
     elapsedMs: z.number(),
   })
   .meta({ id: 'AuditVerifyResult' });

@@ -3,7 +3,7 @@
  * uniquely named PostgreSQL database. `freshUrl()` hands out an empty store each call (a new
  * file, or a new schema in the file's database), so tests never share a chain.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openStore, type Store, type StoreDialect } from '../../src/control/db.js';
@@ -31,10 +31,15 @@ export async function storeFixture(dialect: StoreDialect): Promise<StoreFixture>
     };
   }
   const db = await createPgDatabase('ferry_ctl');
+  // A PostgreSQL store's audit anchor lives outside the database, as in production: one file per store.
+  const anchors = await tempDir('ferry-anchor-');
   return {
     freshUrl: () => `${db.url}?schema=s_${randomBytes(4).toString('hex')}`,
-    open: (url) => openStore(parseStoreUrl(url, process.cwd())),
-    cleanup: db.drop,
+    open: (url) => openStore(parseStoreUrl(url, process.cwd()), { anchor: { file: path.join(anchors.dir, createHash('sha256').update(url).digest('hex').slice(0, 16)) } }),
+    cleanup: async () => {
+      await db.drop();
+      await anchors.cleanup();
+    },
   };
 }
 

@@ -205,13 +205,13 @@ export interface AuditEvent {
   hash: string;
 }
 
+/** The chain as the caller's org may see it: nothing about other orgs' events. */
 export interface VerifyResult {
   ok: boolean;
-  checked: number;
-  last: { seq: number; hash: string } | null;
-  firstBad: number | null;
+  scope: 'org';
+  orgEvents: number;
   problems: Array<{ seq: number; code: string; message: string }>;
-  problemCount: number;
+  brokenElsewhere: boolean;
   elapsedMs: number;
 }
 

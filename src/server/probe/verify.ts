@@ -109,8 +109,8 @@ export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<Veri
     audit_chain: async () => {
       const r = await call('POST', '/audit/verify', token!);
       expect(r, 200, 'POST /audit/verify');
-      if (!r.body.ok) throw new StepFailure(`the audit chain is BROKEN at event ${r.body.firstBad} (${r.body.problemCount} problem(s)); run ferry audit verify on the server`);
-      return `${r.body.checked} event(s) verified, head ${r.body.last?.seq ?? 0}`;
+      if (!r.body.ok) throw new StepFailure(`the audit chain is BROKEN${r.body.brokenElsewhere ? ' outside this org' : ''} (${r.body.problems.length} damaged event(s) of this org); run ferry audit verify on the server`);
+      return `${r.body.orgEvents} event(s) of this org verified, chain intact`;
     },
   };
 

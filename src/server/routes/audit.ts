@@ -5,12 +5,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { exportAudit } from '../../audit/export.js';
 import { MANIFEST_FILE } from '../../audit/export-format.js';
-import { verifyStore } from '../../audit/verify.js';
+import { verifyAuditForOrg } from '../../control/audit-scope.js';
+import { AUDIT_TIME_FORMS, parseAuditTime } from '../../audit/time.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
 
-const time = z.string().min(1).max(40).describe('ISO 8601 date or date-time');
+// Checked in the handler (parseAuditTime) so garbage is refused as `audit.bad_time`, naming the parameter.
+const time = z.string().min(1).max(40).describe(`${AUDIT_TIME_FORMS}; anything else is refused with 400 audit.bad_time`);
 
 /** Audit routes. */
 export function auditRoutes(deps: ServerDeps) {
@@ -37,15 +39,17 @@ export function auditRoutes(deps: ServerDeps) {
       }),
       response: z.array(auditEventSchema),
       handler: async ({ auth, query }) => {
+        const from = query.from === undefined ? undefined : parseAuditTime(query.from, 'from');
+        const to = query.to === undefined ? undefined : parseAuditTime(query.to, 'to');
         await plane.authorize(auth, 'audit.read', { projectId: query.projectId ?? null });
-        return plane.listAuditEvents(auth, query);
+        return plane.listAuditEvents(auth, { ...query, from, to });
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/audit/verify',
       operationId: 'verifyAudit',
-      summary: 'Recompute the whole hash chain; reports the head and the first broken event, by sequence number only',
+      summary: "Recompute the whole hash chain and check it against the audit anchor; reports whether it holds, the caller's org's event count and any damaged events of that org, nothing about other orgs",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.read',
@@ -53,14 +57,14 @@ export function auditRoutes(deps: ServerDeps) {
       response: verifySchema,
       handler: async ({ auth }) => {
         await plane.authorize(auth, 'audit.read');
-        return verifyStore(plane.audit);
+        return verifyAuditForOrg(plane.audit, auth.orgId);
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/projects/{projectId}/audit/export',
       operationId: 'exportAudit',
-      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md); the export itself is audit-logged",
+      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md), the caller's org's events only (a tenant export: no store head, no chain of other orgs' events); the export itself is audit-logged",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.export',
@@ -72,10 +76,12 @@ export function auditRoutes(deps: ServerDeps) {
         files: z.array(z.object({ name: z.string(), text: z.string() })),
       }),
       handler: async ({ auth, params, body }) => {
+        const from = parseAuditTime(body.from, 'from');
+        const to = parseAuditTime(body.to, 'to');
         await plane.authorize(auth, 'audit.export', { projectId: params.projectId });
         const outDir = path.join(deps.dataDir, 'exports', `${Date.now()}-${randomBytes(6).toString('hex')}`);
         try {
-          const manifest = await exportAudit(plane.audit, { from: body.from, to: body.to, projectId: params.projectId, outDir, actor: auth.userId });
+          const manifest = await exportAudit(plane.audit, { from, to, projectId: params.projectId, outDir, actor: auth.userId, names: { from: 'from', to: 'to' }, tenantOrgId: auth.orgId });
           const files = await Promise.all(manifest.files.map(async (f) => ({ name: f.name, text: await readFile(path.join(outDir, f.name), 'utf8') })));
           files.push({ name: MANIFEST_FILE, text: await readFile(path.join(outDir, MANIFEST_FILE), 'utf8') });
           return { manifest: manifest as unknown as Record<string, unknown>, files };

@@ -15,6 +15,9 @@ const readySchema = z.object({
 /** The store answers and has every migration this build knows, and none it does not. */
 async function readiness(deps: ServerDeps): Promise<z.infer<typeof readySchema>> {
   const store = deps.plane.store;
+  // A store file removed or replaced under the server: it must be restored and the server restarted.
+  const fault = store.fault();
+  if (fault) throw fault;
   let applied: number[];
   try {
     applied = (await store.db.selectFrom('ferry_migrations').select('id').execute()).map((r) => Number(r.id));
@@ -52,7 +55,7 @@ export function healthRoutes(deps: ServerDeps, openapi: () => unknown): AnyRoute
       method: 'GET',
       path: '/readyz',
       operationId: 'ready',
-      summary: 'The control store is reachable and its migrations are current (503 otherwise)',
+      summary: 'The control store is reachable, its files are the ones the server opened, and its migrations are current (503 otherwise)',
       tag: 'health',
       access: 'public',
       permission: null,

@@ -134,16 +134,11 @@ function VerifyChain() {
       {result ? (
         <div role="status" data-testid="verify-result" className={result.ok ? 'ok' : 'error'}>
           <p>
-            <strong>{result.ok ? 'Intact' : 'Broken'}</strong>: {result.checked.toLocaleString('en-GB')} event(s) checked in {result.elapsedMs} ms.
+            <strong>{result.ok ? 'Intact' : 'Broken'}</strong>: {result.orgEvents.toLocaleString('en-GB')} event(s) of your organisation checked in {result.elapsedMs} ms.
           </p>
-          {result.last ? (
-            <p>
-              Head: event {result.last.seq}, hash <code className="digest">{result.last.hash}</code>
-            </p>
-          ) : null}
-          {!result.ok ? (
+          {result.brokenElsewhere ? <p>The chain is broken outside your organisation’s events: ask the operator to run ferry audit verify.</p> : null}
+          {result.problems.length > 0 ? (
             <ul>
-              <li>First broken event: {result.firstBad}</li>
               {result.problems.map((p) => (
                 <li key={p.seq}>
                   Event {p.seq}: {p.message} (<code>{p.code}</code>)
