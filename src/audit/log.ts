@@ -135,7 +135,7 @@ export class AuditLog {
 export function normaliseTime(value: string, flag: string): string {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) {
-    throw new FerryError('usage', 'audit.bad_time', `--${flag} "${value}" is not a date or date-time; use ISO 8601 such as 2025-03-01 or 2025-03-01T09:30:00Z`);
+    throw new FerryError('usage', 'audit.bad_time', `--${flag} is not a date or date-time; use ISO 8601 such as 2025-03-01 or 2025-03-01T09:30:00Z`);
   }
   return d.toISOString();
 }
