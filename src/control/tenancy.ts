@@ -77,7 +77,7 @@ export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string })
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
       if (await trx.selectFrom('workspace').select('id').where('org_id', '=', actor.orgId).where('name', '=', name).executeTakeFirst()) {
-        throw new FerryError('conflict', 'workspace.exists', `a workspace named ${name} already exists in this org`);
+        throw new FerryError('conflict', 'workspace.exists', 'a workspace with this name already exists in this org; choose another name');
       }
       const row = { id: newId('ws'), org_id: actor.orgId, name, created_at: nowIso(ctx) };
       await trx.insertInto('workspace').values(row).execute();
@@ -117,7 +117,7 @@ export function createProject(ctx: Ctx, actor: Actor, workspaceId: string, input
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
       if (await trx.selectFrom('project').select('id').where('org_id', '=', actor.orgId).where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst()) {
-        throw new FerryError('conflict', 'project.exists', `a project named ${name} already exists in this workspace`);
+        throw new FerryError('conflict', 'project.exists', 'a project with this name already exists in this workspace; choose another name');
       }
       const row = { id: newId('prj'), org_id: actor.orgId, workspace_id: workspaceId, name, created_at: nowIso(ctx) };
       await trx.insertInto('project').values(row).execute();
