@@ -25,15 +25,16 @@ const FILE_KINDS = new Set(['csv', 'ndjson', 'sqlite']);
 /** Parses `csv:DIR`, `ndjson:DIR`, `sqlite:FILE`, `postgres://…` or `mysql://…`. */
 export function parseConnectorUrl(spec: string, env: NodeJS.ProcessEnv = process.env): ParsedUrl {
   const m = /^([a-z]+):(.*)$/i.exec(spec);
+  // The spec is never quoted back: it is often a resolved secret (env:, file:) rather than typed text.
   if (!m) {
-    throw new FerryError('usage', 'connector.bad_url', `"${spec}" is not a connector URL; expected csv:DIR, ndjson:DIR, sqlite:FILE, postgres://… or mysql://…`);
+    throw new FerryError('usage', 'connector.bad_url', 'the value is not a connector URL; expected csv:DIR, ndjson:DIR, sqlite:FILE, postgres://… or mysql://…');
   }
   let scheme = m[1].toLowerCase();
   if (scheme === 'postgresql') scheme = 'postgres';
   if (scheme === 'mariadb') scheme = 'mysql';
   if (FILE_KINDS.has(scheme)) {
     const [rawPath, query = ''] = m[2].replace(/^\/\//, '').split('?', 2);
-    if (!rawPath) throw new FerryError('usage', 'connector.bad_url', `"${spec}" names no path; expected ${scheme}:PATH`);
+    if (!rawPath) throw new FerryError('usage', 'connector.bad_url', `the ${scheme} URL names no path; expected ${scheme}:PATH`);
     return { kind: scheme as ConnectorKind, display: spec, path: path.resolve(rawPath), params: new URLSearchParams(query) };
   }
   if (scheme === 'postgres' || scheme === 'mysql') {
@@ -65,7 +66,7 @@ export function parseConnectorUrl(spec: string, env: NodeJS.ProcessEnv = process
     const params = new URLSearchParams(url.searchParams);
     return { kind: scheme, display: redact(spec), url, params };
   }
-  throw new FerryError('usage', 'connector.unknown_kind', `unknown connector "${scheme}:"; expected csv, ndjson, sqlite, postgres or mysql`);
+  throw new FerryError('usage', 'connector.unknown_kind', 'the value names an unknown connector kind; expected csv:, ndjson:, sqlite:, postgres:// or mysql://');
 }
 
 /** Removes any password from a URL-like string. */

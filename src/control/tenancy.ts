@@ -10,7 +10,7 @@ import { nameSchema, parseInput, slugSchema } from './inputs.js';
 import type { Actor, InitOrgInput, Org, Project, User, Workspace } from './plane.js';
 import { toOrg, toProject, toUser, toWorkspace } from './rows.js';
 import type { StoreDb } from './db.js';
-import type { WorkspaceRow } from './schema.js';
+import type { ProjectRow, WorkspaceRow } from './schema.js';
 import { newId } from './secrets.js';
 import { insertGrant, insertUser, loadGrants } from './users.js';
 
@@ -50,6 +50,26 @@ async function requireWorkspace(db: StoreDb, actor: Actor, workspaceId: string):
   return row;
 }
 
+/** Projects of the actor's org (or of one workspace) the actor may read: org-wide grants see all, project grants their project. */
+async function readableProjects(db: StoreDb, actor: Actor, workspaceId?: string): Promise<ProjectRow[]> {
+  let q = db.selectFrom('project').selectAll().where('org_id', '=', actor.orgId);
+  if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
+  const rows = await q.orderBy('name').execute();
+  return rows.filter((r) => can(actor, 'org.read', { projectId: r.id }));
+}
+
+/**
+ * The workspace, if the actor may see it. An org-wide reader sees every workspace of the org; a
+ * user whose grants are all project-scoped sees only workspaces holding a project they may read,
+ * and any other reads as not_found, so such a user learns nothing about the rest of the org.
+ */
+async function requireVisibleWorkspace(db: StoreDb, actor: Actor, workspaceId: string): Promise<WorkspaceRow> {
+  const row = await requireWorkspace(db, actor, workspaceId);
+  if (actor.grants.length === 0) throw forbidden('org.read', 'workspace', workspaceId);
+  if (!can(actor, 'org.read') && (await readableProjects(db, actor, workspaceId)).length === 0) throw notFound('workspace', workspaceId);
+  return row;
+}
+
 /** Creates a workspace (workspace.manage). */
 export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string }): Promise<Workspace> {
   return guarded(ctx, actor, 'workspace.create', () =>
@@ -57,7 +77,7 @@ export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string })
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
       if (await trx.selectFrom('workspace').select('id').where('org_id', '=', actor.orgId).where('name', '=', name).executeTakeFirst()) {
-        throw new FerryError('conflict', 'workspace.exists', `a workspace named ${name} already exists in this org`);
+        throw new FerryError('conflict', 'workspace.exists', 'a workspace with this name already exists in this org; choose another name');
       }
       const row = { id: newId('ws'), org_id: actor.orgId, name, created_at: nowIso(ctx) };
       await trx.insertInto('workspace').values(row).execute();
@@ -67,21 +87,25 @@ export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string })
   );
 }
 
-/** Workspaces of the actor's org. */
+/** Workspaces of the actor's org the actor may see (all for org-wide grants; see requireVisibleWorkspace). */
 export function listWorkspaces(ctx: Ctx, actor: Actor): Promise<Workspace[]> {
   return guarded(ctx, actor, 'workspace.list', async () => {
     if (actor.grants.length === 0) throw forbidden('org.read', 'org', actor.orgId);
-    const rows = await ctx.db.selectFrom('workspace').selectAll().where('org_id', '=', actor.orgId).orderBy('name').execute();
+    let q = ctx.db.selectFrom('workspace').selectAll().where('org_id', '=', actor.orgId);
+    if (!can(actor, 'org.read')) {
+      const ids = [...new Set((await readableProjects(ctx.db, actor)).map((p) => p.workspace_id))];
+      if (ids.length === 0) return [];
+      q = q.where('id', 'in', ids);
+    }
+    const rows = await q.orderBy('name').execute();
     return rows.map(toWorkspace);
   });
 }
 
-/** One workspace of the actor's org. */
+/** One workspace of the actor's org that the actor may see. */
 export function getWorkspace(ctx: Ctx, actor: Actor, workspaceId: string): Promise<Workspace> {
   return guarded(ctx, actor, 'workspace.get', async () => {
-    const row = await requireWorkspace(ctx.db, actor, workspaceId);
-    if (actor.grants.length === 0) throw forbidden('org.read', 'workspace', workspaceId);
-    return toWorkspace(row);
+    return toWorkspace(await requireVisibleWorkspace(ctx.db, actor, workspaceId));
   });
 }
 
@@ -93,7 +117,7 @@ export function createProject(ctx: Ctx, actor: Actor, workspaceId: string, input
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
       if (await trx.selectFrom('project').select('id').where('org_id', '=', actor.orgId).where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst()) {
-        throw new FerryError('conflict', 'project.exists', `a project named ${name} already exists in this workspace`);
+        throw new FerryError('conflict', 'project.exists', 'a project with this name already exists in this workspace; choose another name');
       }
       const row = { id: newId('prj'), org_id: actor.orgId, workspace_id: workspaceId, name, created_at: nowIso(ctx) };
       await trx.insertInto('project').values(row).execute();
@@ -106,11 +130,8 @@ export function createProject(ctx: Ctx, actor: Actor, workspaceId: string, input
 /** Projects the actor may read (org-wide grants see all; project grants see their project). */
 export function listProjects(ctx: Ctx, actor: Actor, workspaceId?: string): Promise<Project[]> {
   return guarded(ctx, actor, 'project.list', async () => {
-    if (workspaceId !== undefined) await requireWorkspace(ctx.db, actor, workspaceId);
-    let q = ctx.db.selectFrom('project').selectAll().where('org_id', '=', actor.orgId);
-    if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
-    const rows = await q.orderBy('name').execute();
-    return rows.filter((r) => can(actor, 'org.read', { projectId: r.id })).map(toProject);
+    if (workspaceId !== undefined) await requireVisibleWorkspace(ctx.db, actor, workspaceId);
+    return (await readableProjects(ctx.db, actor, workspaceId)).map(toProject);
   });
 }
 

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { Actor, ControlPlane } from '../control/plane.js';
+import { FerryError } from '../errors.js';
 import { authenticateRequest } from './auth.js';
 import type { ServerDeps } from './context.js';
 import { buildOpenApi } from './openapi.js';
@@ -161,7 +162,15 @@ export function createApp(config: AppConfig): App {
   };
 }
 
-// Stack and message only: an error's own fields could carry a connection string or a value.
-function errorSummary(err: unknown): { message: string; stack?: string } {
+/**
+ * What the log keeps of an error. Never its own fields (they could carry a connection string or
+ * a value); for a FerryError not even its message, which may quote a resolved target's host,
+ * user or path (a connector's message reaching a 5xx): its stable code identifies it.
+ */
+export function errorSummary(err: unknown): { message: string; code?: string; stack?: string } {
+  if (err instanceof FerryError) {
+    const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    return { message: `FerryError ${err.kind} ${err.code}`, code: err.code, stack: frames.join('\n') };
+  }
   return err instanceof Error ? { message: err.message, stack: err.stack } : { message: String(err) };
 }

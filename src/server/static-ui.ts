@@ -11,15 +11,6 @@ import { fileURLToPath } from 'node:url';
 /** `web/dist` of the package this file belongs to, whatever the working directory. */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-/** Headers of every HTML page served: the UI loads only its own files and is never framed. */
-export const HTML_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-} as const;
-
 /** Fingerprinted assets never change under one name. */
 export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 

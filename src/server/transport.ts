@@ -2,7 +2,8 @@
  * The HTTP transport on fastify: the only file that knows the framework. Every route of the
  * table is registered with its method and path; authentication runs in the route's onRequest
  * hook (before any body is read), params/query/body are validated by fastify's validator
- * compiler set to the route's zod schemas, and JSON responses go through a serializer compiled
+ * compiler set to the route's zod schemas, HTML pages carry a strict content security policy
+ * (./html-headers.ts), and JSON responses go through a serializer compiled
  * from the response schema (which also strips any field the schema does not declare, so an
  * internal field such as a hash can never leak). SSE streams take over the raw response.
  * Framework errors are translated to FerryErrors here; their statuses come from ./errors.ts.
@@ -14,7 +15,8 @@ import type { z } from 'zod';
 import { FerryError } from '../errors.js';
 import { methodNotAllowed, routeNotFound, toErrorResponse, validationError } from './errors.js';
 import { checkRouteTable, type AnyRoute, type Method, type SseStream } from './router.js';
-import { ASSET_CACHE_CONTROL, HTML_HEADERS, indexPage, readAsset } from './static-ui.js';
+import { REPORT_HTML_HEADERS, UI_HTML_HEADERS } from './html-headers.js';
+import { ASSET_CACHE_CONTROL, indexPage, readAsset } from './static-ui.js';
 
 export interface RequestLog {
   requestId: string;
@@ -208,7 +210,7 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
         });
         switch (produces) {
           case 'html':
-            return reply.code(status).type('text/html; charset=utf-8').send(result as string);
+            return reply.code(status).headers(REPORT_HTML_HEADERS).send(result as string);
           case 'sse':
             openStreams.add(state.controller);
             try {
@@ -230,7 +232,7 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
 
 /** `GET /` (the UI's index page) and `GET /assets/*` (its files); neither path is part of the API. */
 function serveWebUi(app: FastifyInstance, dir: string): void {
-  app.get('/', async (_request, reply) => reply.code(200).headers(HTML_HEADERS).send(await indexPage(dir)));
+  app.get('/', async (_request, reply) => reply.code(200).headers(UI_HTML_HEADERS).send(await indexPage(dir)));
   app.get('/assets/*', async (request, reply) => {
     const rel = (request.params as Record<string, string>)['*'] ?? '';
     const asset = await readAsset(dir, rel);

@@ -79,3 +79,37 @@ describe('KPI charts', () => {
     expect(esc(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
   });
 });
+
+describe('the HTML quality report with hostile names', () => {
+  const SCRIPT = '<script>alert(1)</script>';
+  const ATTR = '"><svg onload=alert(1)>';
+  const QUOTE = "' onmouseover='alert(1)";
+
+  it('escapes table, column, crosswalk and contract names so no tag or handler can run', () => {
+    const r = report();
+    r.contract = { ...r.contract, name: SCRIPT, version: ATTR };
+    r.runId = QUOTE;
+    r.tables = r.tables.map((t) => ({ ...t, table: SCRIPT, source: ATTR }));
+    r.quarantineReasons = [{ reasonCode: SCRIPT, rule: `${ATTR}.crosswalk`, count: 1 }];
+    r.tables[0].quarantineReasons = r.quarantineReasons;
+    const q = r.quality!;
+    r.quality = {
+      ...q,
+      tables: q.tables.map((t) => ({ ...t, table: SCRIPT, missingByField: [{ field: ATTR, rows: 1 }] })),
+      gates: q.gates.map((g) => ({ ...g, table: SCRIPT })),
+      crosswalks: q.crosswalks.map((c) => ({ ...c, crosswalk: ATTR, table: SCRIPT, unmapped: [{ code: QUOTE, rows: 1 }] })),
+      references: [{ table: SCRIPT, columns: [ATTR], references: { table: QUOTE, columns: [SCRIPT] }, rows: 2, resolved: 1, status: 'not_checked', reason: ATTR }],
+    };
+    const html = renderQualityHtml(r);
+    // The only elements are the report's own; no script element and no event-handler attribute.
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<svg[^>]*\son\w+=/i);
+    expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
+    expect(html).toContain(esc(SCRIPT));
+    expect(html).toContain(esc(ATTR));
+    expect(html).toContain(esc(QUOTE));
+    // Each hostile name shows up escaped in the tables, the charts and the title.
+    expect(html.split(esc(SCRIPT)).length).toBeGreaterThan(5);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+  });
+});

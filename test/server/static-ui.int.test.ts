@@ -51,7 +51,7 @@ describe('static web UI', () => {
     const r = await fetch(`${h.url}/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await r.text()).toContain('<div id="app">');
@@ -102,7 +102,7 @@ describe('static web UI', () => {
     try {
       const r = await fetch(`${bare.url}/`);
       expect(r.status).toBe(200);
-      expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect((await r.text()).replace(/<[^>]+>/g, '')).toContain('The web UI is not built: run npm run build');
       expect((await fetch(`${bare.url}/assets/app.js`)).status).toBe(404);
     } finally {

@@ -101,7 +101,7 @@ export function crosswalkRoutes(deps: ServerDeps) {
       handler: async ({ auth, params }) => {
         const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.get');
         const entries = Object.hasOwn(loaded.crosswalks, params.name) ? loaded.crosswalks[params.name] : undefined;
-        if (!entries) throw new FerryError('not_found', 'crosswalk.not_found', `the contract declares no crosswalk named ${params.name}; GET …/crosswalks lists them`);
+        if (!entries) throw new FerryError('not_found', 'crosswalk.not_found', 'the contract declares no crosswalk of that name; GET …/crosswalks lists them');
         return { name: params.name, entries };
       },
     }),
