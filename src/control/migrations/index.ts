@@ -5,6 +5,7 @@
  */
 import { auditLog } from './001-audit-log.js';
 import { controlPlane } from './002-control-plane.js';
+import { authHardening } from './004-auth-hardening.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, authHardening];
