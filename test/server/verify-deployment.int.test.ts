@@ -41,7 +41,7 @@ afterAll(async () => {
   await dir?.cleanup();
 });
 
-const probeEnv = (password: string) => ({ ...process.env, FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: password, FERRY_PROBE_PROJECT: projectId });
+const probeEnv = (password: string) => ({ ...process.env, FERRY_ORG: 'ops', FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: password, FERRY_PROBE_PROJECT: projectId });
 
 describe('ferry verify-deployment', () => {
   it('passes every step against a healthy deployment', async () => {
