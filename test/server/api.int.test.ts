@@ -51,7 +51,7 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   });
 
   it('signs in, serves the session, and ends it at logout', async () => {
-    const login = await h.client.request('POST', '/auth/login', { body: { username: h.world.a.usernames.viewer, password: PASSWORD } });
+    const login = await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: h.world.a.usernames.viewer, password: PASSWORD } });
     expect(login.status).toBe(200);
     const token = login.body.token as string;
     const me = await h.client.request('GET', '/auth/me', { token });
@@ -66,15 +66,15 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   it('refuses a wrong password with 401 and rate-limits one account, then one address, with 429 and Retry-After', async () => {
     const user = h.world.a.usernames.auditor;
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await h.client.request('POST', '/auth/login', { body: { username: user, password: 'wrong password, long enough' } })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: user, password: 'wrong password, long enough' } })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const limited = await h.client.request('POST', '/auth/login', { body: { username: user, password: PASSWORD } });
+    const limited = await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: user, password: PASSWORD } });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limit.login');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Other accounts from the same address: the per-address bucket (8) runs out too.
     const others: number[] = [];
-    for (let i = 0; i < 4; i++) others.push((await h.client.request('POST', '/auth/login', { body: { username: `nobody-${i}`, password: 'whatever, long enough' } })).status);
+    for (let i = 0; i < 4; i++) others.push((await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: `nobody-${i}`, password: 'whatever, long enough' } })).status);
     expect(others).toEqual([401, 401, 429, 429]);
   });
 
