@@ -181,11 +181,11 @@ export function grantRole(ctx: Ctx, actor: Actor, userId: string, role: Role, pr
     ctx.store.writeTransaction(async (trx) => {
       const r = parseInput(roleSchema, role, 'role');
       await requireUser(trx, actor, userId);
+      if (projectId !== null) await requireProject(trx, actor, projectId);
       // Separation of duties: an org_admin granting itself integration_lead could then approve alone.
       if (userId === actor.userId) {
         throw new DeniedError('forbidden', 'user.self_grant', 'nobody grants a role to themselves; ask another org_admin to grant it', { resource: 'user', resourceId: userId });
       }
-      if (projectId !== null) await requireProject(trx, actor, projectId);
       await requirePermission(ctx, trx, actor, 'role.manage');
       if (await insertGrant(ctx, trx, actor.orgId, userId, r, projectId, actor.userId)) {
         await ctx.audit.appendIn(trx, { type: 'role:granted', actor: actor.userId, orgId: actor.orgId, projectId, payload: { userId, role: r, scope: projectId ?? 'org' } });
