@@ -13,7 +13,7 @@ import { parseStoreUrl } from '../../src/control/store-url.js';
 import { createControlPlane } from '../../src/control/service.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const PASSWORD = 'probe password for tests';
+const PASSWORD = 'smoke test passphrase for checks';
 let dir: { dir: string; cleanup: () => Promise<void> };
 let server: { url: string; stop: () => Promise<void> };
 let projectId: string;
