@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../control/stores.js';
 import { PASSWORD, startHarness, type Harness } from './harness.js';
+import { extraUser } from '../control/world.js';
 
 describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   let h: Harness;
@@ -61,6 +62,46 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
     const after = await h.client.request('GET', '/auth/me', { token });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toMatch(/^auth\./);
+  });
+
+  it('changes your own password (keeping this session, ending the others) and lets an org_admin reset another user\'s, ending their sessions and tokens', async () => {
+    const { plane } = h.world;
+    const A = h.world.a;
+    const me = await extraUser(plane, A, `pw-self-${dialect}`, ['viewer']);
+    const name = (await plane.getUser(me, me.userId)).username;
+    const here = (await plane.login(A.slug, name, PASSWORD)).token;
+    const there = (await plane.login(A.slug, name, PASSWORD)).token;
+    const weak = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: PASSWORD, newPassword: 'ferry ferry ferry' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.issues.map((i: { code: string }) => i.code)).toEqual(['auth.password_contains_product']);
+    expect(weak.text).not.toContain('ferry ferry ferry');
+    const wrong = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: 'not my password', newPassword: 'a fresh passphrase' } });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('user.wrong_password');
+    const changed = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: PASSWORD, newPassword: 'a fresh passphrase' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toEqual({ sessionsEnded: 1 });
+    expect((await h.client.request('GET', '/auth/me', { token: here })).status).toBe(200);
+    expect((await h.client.request('GET', '/auth/me', { token: there })).status).toBe(401);
+
+    const apiToken = (await plane.createToken(me, { name: 'script' })).token;
+    const again = (await plane.login(A.slug, name, 'a fresh passphrase')).token;
+    const reset = await h.client.request('POST', `/users/${me.userId}/password`, { token: h.a.token.org_admin, body: { newPassword: 'set by the admin today' } });
+    expect(reset.status).toBe(200);
+    expect(reset.body.id).toBe(me.userId);
+    for (const t of [here, again, apiToken]) expect((await h.client.request('GET', '/auth/me', { token: t })).status).toBe(401);
+    const self = await h.client.request('POST', `/users/${A.admin.userId}/password`, { token: h.a.token.org_admin, body: { newPassword: 'set by the admin today' } });
+    expect(self.body.error.code).toBe('user.self_reset');
+
+    const s1 = (await plane.login(A.slug, name, 'set by the admin today')).token;
+    const t2 = (await plane.createToken(me, { name: 'script 2' })).token;
+    const sessionsOnly = await h.client.request('POST', `/users/${me.userId}/sessions/reset`, { token: h.a.token.org_admin });
+    expect(sessionsOnly.body).toEqual({ revoked: 1, tokensRevoked: 0 });
+    expect((await h.client.request('GET', '/auth/me', { token: t2 })).status).toBe(200);
+    const withTokens = await h.client.request('POST', `/users/${me.userId}/sessions/reset?tokens=true`, { token: h.a.token.org_admin });
+    expect(withTokens.body).toEqual({ revoked: 0, tokensRevoked: 1 });
+    expect((await h.client.request('GET', '/auth/me', { token: t2 })).status).toBe(401);
+    expect((await h.client.request('GET', '/auth/me', { token: s1 })).status).toBe(401);
   });
 
   it('refuses a wrong password with 401 and rate-limits one account, then one address, with 429 and Retry-After', async () => {

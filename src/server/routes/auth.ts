@@ -66,7 +66,8 @@ export function authRoutes(deps: ServerDeps) {
       body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
       response: z.object({ sessionsEnded: z.number().describe('your other sessions that were ended') }),
       handler: async ({ auth, body, ip, req }) => {
-        deps.loginGuard(ip, `password-change/${auth.userId}`);
+        // Same limits as login, in buckets of their own so changing a password never spends sign-in attempts.
+        deps.loginGuard(`password-change/${ip}`, auth.userId);
         const r = await plane.changePassword(auth, body, bearerToken(req) ?? undefined);
         return { sessionsEnded: r.sessions };
       },
