@@ -5,6 +5,8 @@
  * unknown org or unknown user answers exactly like a wrong password.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeFixture } from '../control/stores.js';
+import { buildWorld, loginAs } from '../control/world.js';
 import { PASSWORD, startHarness, type Harness } from '../server/harness.js';
 
 let h: Harness;
@@ -50,4 +52,38 @@ describe('user names across orgs', () => {
     expect(new Set(answers.map((r) => sameBytes(r.text))).size).toBe(1);
     expect(answers[0].body.error.code).toBe('auth.invalid_credentials');
   });
+});
+
+describe('login timing', () => {
+  it('spends the same scrypt work on an unknown org, an unknown user, a locked account and a wrong password', async () => {
+    const fx = await storeFixture('sqlite');
+    // A cost high enough (about 16 MiB per hash) that skipping the hash would stand out from the noise.
+    const w = await buildWorld(fx, { scrypt: { N: 2 ** 14, r: 8, p: 1, keyLength: 32 } });
+    try {
+      const { plane, a } = w;
+      await plane.lockUser(a.admin, a.as.viewer.userId);
+      const cases: Record<string, () => Promise<unknown>> = {
+        wrongPassword: () => loginAs(plane, a, 'auditor', 'not the password at all'),
+        unknownUser: () => plane.login(a.slug, 'nobody-here', PASSWORD),
+        unknownOrg: () => plane.login('no-such-org', a.usernames.auditor, PASSWORD),
+        locked: () => loginAs(plane, a, 'viewer'),
+      };
+      const median = async (f: () => Promise<unknown>) => {
+        const times: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const t = performance.now();
+          await f().catch(() => undefined);
+          times.push(performance.now() - t);
+        }
+        return times.sort((x, y) => x - y)[2];
+      };
+      const ms: Record<string, number> = {};
+      for (const [name, f] of Object.entries(cases)) ms[name] = await median(f);
+      // Each must cost at least a third of a wrong password's time (a skipped hash costs ~nothing).
+      for (const name of ['unknownUser', 'unknownOrg', 'locked']) expect(ms[name], JSON.stringify(ms)).toBeGreaterThan(ms.wrongPassword / 3);
+    } finally {
+      await w.close();
+      await fx.cleanup();
+    }
+  }, 120_000);
 });
