@@ -71,7 +71,7 @@ export async function benchUi(): Promise<string> {
     const versionId = submitted.body.version.id as string;
     const url = `${h.url}/#/p/${projectId}/v/${versionId}`;
     const page = await newPage(browser);
-    await signIn(page, h.url, h.world.a.usernames.viewer, PASSWORD);
+    await signIn(page, h.url, h.world.a.slug, h.world.a.usernames.viewer, PASSWORD);
 
     const cold: number[] = [];
     const inApp: number[] = [];

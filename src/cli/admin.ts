@@ -1,7 +1,9 @@
 /**
  * `ferry admin`: bootstrap an org, manage users, roles, workspaces, projects and API tokens.
- * `admin init` needs only access to the store (it is how the first org_admin comes to exist);
- * every other command acts as an authenticated user (see control-session.ts).
+ * `admin init`, `admin user unlock` and `admin user reset-password` need only access to the
+ * store: the first is how the first org_admin comes to exist, the other two are the operator's
+ * break-glass path when every org_admin is locked out. Every other command acts as an
+ * authenticated user (see control-session.ts).
  */
 import type { Command } from 'commander';
 import { localActor } from '../audit/actor.js';
@@ -15,6 +17,7 @@ import { asCliUser, openPlane } from './control-session.js';
 interface Common {
   store?: string;
   user?: string;
+  org?: string;
   json?: boolean;
 }
 
@@ -41,6 +44,15 @@ function withCommon(cmd: Command): Command {
   return cmd
     .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
+    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
+    .option('--json', 'print JSON');
+}
+
+/** Options of the break-glass commands, which act with direct store access and no login. */
+function breakGlass(cmd: Command): Command {
+  return cmd
+    .requiredOption('--org <slug>', "the user's org")
+    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .option('--json', 'print JSON');
 }
 
@@ -83,20 +95,38 @@ export const register: Register = (program: Command, io, setExit) => {
     const users = await asCliUser(io, flags, (plane, actor) => plane.listUsers(actor));
     setExit(show(io, flags, users, users.map(userLine).join('\n')));
   });
-  for (const [name, description] of [
-    ['lock', 'lock a user and end their sessions'],
-    ['unlock', 'unlock a user and clear their failed logins'],
-    ['reset-sessions', 'end every session of a user'],
-  ] as const) {
-    withCommon(user.command(name).description(description).argument('<userId>')).action(async (userId: string, flags: Common) => {
-      const r = await asCliUser(io, flags, async (plane, actor) => {
-        if (name === 'lock') return userLine(await plane.lockUser(actor, userId));
-        if (name === 'unlock') return userLine(await plane.unlockUser(actor, userId));
-        return `${await plane.resetSessions(actor, userId)} session(s) ended`;
-      });
-      setExit(show(io, flags, { result: r }, r));
+  withCommon(user.command('lock').description('lock a user until unlocked; ends their sessions and revokes their API tokens').argument('<userId>')).action(async (userId: string, flags: Common) => {
+    const r = userLine(await asCliUser(io, flags, (plane, actor) => plane.lockUser(actor, userId)));
+    setExit(show(io, flags, { result: r }, r));
+  });
+  withCommon(user.command('reset-sessions').description('end every session of a user (with --tokens, revoke their API tokens too)').argument('<userId>'))
+    .option('--tokens', 'also revoke their API tokens')
+    .action(async (userId: string, flags: Common & { tokens?: boolean }) => {
+      const c = await asCliUser(io, flags, (plane, actor) => plane.resetSessions(actor, userId, { tokens: flags.tokens === true }));
+      const r = `${c.sessions} session(s) ended${flags.tokens ? `, ${c.tokens} API token(s) revoked` : ''}`;
+      setExit(show(io, flags, { result: r, ...c }, r));
     });
-  }
+  breakGlass(user.command('unlock').description('unlock a user and clear their failed logins and back-offs; direct store access, no login (break-glass)').argument('<user>', 'user id or login name'))
+    .action(async (target: string, flags: Common & { org: string }) => {
+      const s = await openPlane(io, flags.store);
+      try {
+        const u = await s.plane.operatorUnlock({ org: flags.org, user: target, operator: localActor(io.env) });
+        setExit(show(io, flags, u, userLine(u)));
+      } finally {
+        await s.close();
+      }
+    });
+  breakGlass(user.command('reset-password').description("set a user's password from $FERRY_NEW_PASSWORD, ending their sessions and API tokens; direct store access, no login (break-glass)").argument('<user>', 'user id or login name'))
+    .action(async (target: string, flags: Common & { org: string }) => {
+      const newPassword = secretFromEnv(io, 'FERRY_NEW_PASSWORD', "user's new password");
+      const s = await openPlane(io, flags.store);
+      try {
+        const u = await s.plane.operatorResetPassword({ org: flags.org, user: target, newPassword, operator: localActor(io.env) });
+        setExit(show(io, flags, u, `password reset: ${userLine(u)}`));
+      } finally {
+        await s.close();
+      }
+    });
   for (const name of ['grant', 'revoke'] as const) {
     withCommon(user.command(name).description(`${name} a role, org-wide or on --project`).argument('<userId>').argument('<role>', ROLES.join(' | ')))
       .option('--project <id>', 'the project (default: the whole org)')

@@ -1,7 +1,7 @@
 /**
  * How CLI commands act in the control plane: open the store, then authenticate from the
  * environment — `FERRY_TOKEN` (a personal API token), or a user name (`--user` or `FERRY_USER`)
- * with `FERRY_PASSWORD`. Secrets come only from the environment, never from flags, so they stay
+ * in an org (`--org` or `FERRY_ORG`, the org's slug) with `FERRY_PASSWORD`. Secrets come only from the environment, never from flags, so they stay
  * out of shell history and process listings.
  */
 import { openConfiguredStore } from '../control/db.js';
@@ -23,23 +23,24 @@ export async function openPlane(io: CliIO, storeFlag: string | undefined): Promi
 }
 
 /** Authenticates the CLI user; returns the actor and a logout function. */
-export async function cliActor(plane: ControlPlane, io: CliIO, userFlag: string | undefined): Promise<{ actor: Actor; logout: () => Promise<void> }> {
+export async function cliActor(plane: ControlPlane, io: CliIO, userFlag: string | undefined, orgFlag?: string): Promise<{ actor: Actor; logout: () => Promise<void> }> {
   const token = io.env.FERRY_TOKEN;
   if (token && !userFlag) return { actor: await plane.authenticate(token), logout: async () => {} };
   const user = userFlag ?? io.env.FERRY_USER;
+  const org = orgFlag ?? io.env.FERRY_ORG;
   const password = io.env.FERRY_PASSWORD;
-  if (!user || !password) {
-    throw new FerryError('forbidden', 'auth.no_credentials', 'this command acts as a Ferry user: set FERRY_TOKEN to a personal API token, or give --user NAME (or FERRY_USER) with FERRY_PASSWORD in the environment');
+  if (!user || !password || !org) {
+    throw new FerryError('forbidden', 'auth.no_credentials', 'this command acts as a Ferry user: set FERRY_TOKEN to a personal API token, or give --user NAME (or FERRY_USER) and --org SLUG (or FERRY_ORG) with FERRY_PASSWORD in the environment');
   }
-  const session = await plane.login(user, password);
+  const session = await plane.login(org, user, password);
   return { actor: session.actor, logout: () => plane.logout(session.token) };
 }
 
 /** Runs `fn` as the authenticated CLI user, then logs out and closes the store. */
-export async function asCliUser<T>(io: CliIO, flags: { store?: string; user?: string }, fn: (plane: ControlPlane, actor: Actor) => Promise<T>): Promise<T> {
+export async function asCliUser<T>(io: CliIO, flags: { store?: string; user?: string; org?: string }, fn: (plane: ControlPlane, actor: Actor) => Promise<T>): Promise<T> {
   const s = await openPlane(io, flags.store);
   try {
-    const { actor, logout } = await cliActor(s.plane, io, flags.user);
+    const { actor, logout } = await cliActor(s.plane, io, flags.user, flags.org);
     try {
       return await fn(s.plane, actor);
     } finally {

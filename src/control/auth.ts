@@ -1,21 +1,30 @@
 /**
  * Logging in and resolving bearer tokens to actors. Sessions expire absolutely after
  * `sessionTtlMs` and after `idleTimeoutMs` without use; personal API tokens last until revoked
- * or their optional expiry. Both are random 256-bit secrets stored only as SHA-256. Failed
- * logins are counted and lock the account at `maxFailedLogins`; only an org_admin unlocks it.
+ * or their optional expiry. Both are random 256-bit secrets stored only as SHA-256.
+ *
+ * Failed logins are counted per (account, client address), the address kept only as SHA-256:
+ * after `maxFailedLogins` that pair backs off, 1 min doubling to 15 min by default, so a
+ * stranger's guesses slow the stranger and never lock the owner out. Only an org_admin's lock
+ * (reason 'admin') holds until unlocked. Every refusal answers the same, whatever its reason.
  */
 import { FerryError } from '../errors.js';
 import { nowIso, type Ctx } from './context.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Actor, SessionGrant } from './plane.js';
-import type { AppUserRow } from './schema.js';
+import type { StoreDb } from './db.js';
+import type { AppUserRow, LoginThrottleRow } from './schema.js';
 import { constantTimeEqual, newId, newSecret, sha256Hex } from './secrets.js';
 import { loadGrants } from './users.js';
 
 export const SESSION_PREFIX = 'fs';
 export const API_TOKEN_PREFIX = 'fpat';
 
-const INVALID = 'the user name or password is wrong; after repeated failures the account locks and an org_admin must unlock it';
+/** The one answer to every failed login, so it reveals neither which names exist nor which accounts are locked. */
+export const INVALID_CREDENTIALS = 'the organisation, user name or password is wrong, or sign-in from here is paused after repeated failures; check them and try again in a few minutes, or ask an org_admin';
+
+/** Stands in for the client address when the caller has none (the CLI, in-process tooling). */
+const LOCAL_ADDRESS = 'local';
 
 /** A refusal to authenticate: kind forbidden, code `auth.*` (HTTP 401). */
 export function authError(code: string, message: string): FerryError {
@@ -28,10 +37,15 @@ const dummyHashes = new WeakMap<Ctx, Promise<string>>();
 function dummyHash(ctx: Ctx): Promise<string> {
   let h = dummyHashes.get(ctx);
   if (!h) {
-    h = hashPassword('ferry-no-such-user', ctx.config.scrypt);
+    h = hashPassword('no such user, no such password', ctx.config.scrypt);
     dummyHashes.set(ctx, h);
   }
   return h;
+}
+
+/** The stored form of a client address: its SHA-256, never the address. */
+export function addressHash(address: string | undefined): string {
+  return sha256Hex(`ferry-login-address:${address ?? LOCAL_ADDRESS}`);
 }
 
 /** The actor for a user row: its org and current grants. */
@@ -39,34 +53,73 @@ export async function actorOf(ctx: Ctx, user: AppUserRow): Promise<Actor> {
   return { userId: user.id, orgId: user.org_id, grants: await loadGrants(ctx.db, user.org_id, user.id) };
 }
 
-/** Checks a password and opens a session; counts failures and locks at the configured limit. */
-export async function login(ctx: Ctx, username: string, password: string): Promise<SessionGrant> {
-  const user = typeof username === 'string' ? await ctx.db.selectFrom('app_user').selectAll().where('username', '=', username.trim()).executeTakeFirst() : undefined;
-  const ok = await verifyPassword(String(password), user?.password_hash ?? (await dummyHash(ctx)));
+const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.trim().length > 0 && v.length <= max ? v.trim() : null);
+
+async function findUser(ctx: Ctx, org: unknown, username: unknown): Promise<{ orgId: string | null; user: AppUserRow | undefined }> {
+  const slug = text(org, 200)?.toLowerCase() ?? null;
+  const name = text(username, 200);
+  const orgRow = slug === null ? undefined : await ctx.db.selectFrom('org').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (!orgRow || name === null) return { orgId: orgRow?.id ?? null, user: undefined };
+  return { orgId: orgRow.id, user: await ctx.db.selectFrom('app_user').selectAll().where('org_id', '=', orgRow.id).where('username', '=', name).executeTakeFirst() };
+}
+
+/** Back-off after the `lockouts`-th pause: the base doubled per repeat, capped. */
+export function backoffMs(ctx: Ctx, lockouts: number): number {
+  return Math.min(ctx.config.loginBackoffMs * 2 ** Math.min(Math.max(lockouts - 1, 0), 30), ctx.config.loginBackoffMaxMs);
+}
+
+/** Counts one failure for the (user, address) pair; pauses the pair once it reaches the limit. */
+async function recordFailure(ctx: Ctx, trx: StoreDb, user: AppUserRow, address: string, pair: LoginThrottleRow | undefined): Promise<void> {
+  const now = ctx.clock();
+  const base = { actor: user.id, orgId: user.org_id };
+  const failures = Number(pair?.failures ?? 0) + 1;
+  const pause = failures >= ctx.config.maxFailedLogins;
+  const lockouts = Number(pair?.lockouts ?? 0) + (pause ? 1 : 0);
+  const ms = pause ? backoffMs(ctx, lockouts) : 0;
+  const row = {
+    failures: pause ? 0 : failures,
+    lockouts,
+    locked_until: pause ? new Date(now.getTime() + ms).toISOString() : null,
+    last_failure_at: now.toISOString(),
+  };
+  if (pair) await trx.updateTable('login_throttle').set(row).where('user_id', '=', user.id).where('address_hash', '=', address).execute();
+  else await trx.insertInto('login_throttle').values({ user_id: user.id, address_hash: address, org_id: user.org_id, ...row }).execute();
+  // The account-wide count is informational (shown to admins); it never locks the account.
+  await trx.updateTable('app_user').set({ failed_logins: Number(user.failed_logins) + 1 }).where('id', '=', user.id).execute();
+  await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'bad_password' } });
+  if (pause) await ctx.audit.appendIn(trx, { ...base, type: 'user:login_backoff', payload: { userId: user.id, failedAttempts: failures, lockouts, seconds: Math.ceil(ms / 1000) } });
+}
+
+/** Checks a password and opens a session; see `ControlPlane.login` for the failure rules. */
+export async function login(ctx: Ctx, org: string, username: string, password: string, address?: string): Promise<SessionGrant> {
+  const { orgId, user } = await findUser(ctx, org, username);
+  // Always verify, even for an unknown user, so timing does not tell the cases apart.
+  const ok = await verifyPassword(typeof password === 'string' ? password : '', user?.password_hash ?? (await dummyHash(ctx)));
   if (!user) {
-    await ctx.audit.append({ type: 'user:login_failed', actor: 'anonymous', orgId: null, payload: { userId: null, reason: 'unknown_user' } });
-    throw authError('invalid_credentials', INVALID);
+    await ctx.audit.append({ type: 'user:login_failed', actor: 'anonymous', orgId, payload: { userId: null, reason: 'unknown_user' } });
+    throw authError('invalid_credentials', INVALID_CREDENTIALS);
   }
+  const pairKey = addressHash(address);
   const outcome = await ctx.store.writeTransaction(async (trx) => {
     const base = { actor: user.id, orgId: user.org_id };
-    const current = await trx.selectFrom('app_user').select(['locked_at', 'failed_logins']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    // Serialises concurrent attempts on one account so no failure is lost (PostgreSQL; SQLite's writes are serial).
+    await ctx.store.lock(trx, `login:${user.id}`);
+    const current = await trx.selectFrom('app_user').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    const pair = await trx.selectFrom('login_throttle').selectAll().where('user_id', '=', user.id).where('address_hash', '=', pairKey).executeTakeFirst();
     if (current.locked_at !== null) {
       await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'locked' } });
-      return 'locked' as const;
+      return null;
+    }
+    if (pair?.locked_until && ctx.clock().getTime() < Date.parse(pair.locked_until)) {
+      await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'backoff' } });
+      return null;
     }
     if (!ok) {
-      const failed = Number(current.failed_logins) + 1;
-      const lock = failed >= ctx.config.maxFailedLogins;
-      await trx
-        .updateTable('app_user')
-        .set(lock ? { failed_logins: failed, locked_at: nowIso(ctx), locked_reason: 'failed_logins' } : { failed_logins: failed })
-        .where('id', '=', user.id)
-        .execute();
-      await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'bad_password' } });
-      if (lock) await ctx.audit.appendIn(trx, { ...base, type: 'user:locked', payload: { userId: user.id, reason: 'failed_logins', failedAttempts: failed } });
-      return 'bad_password' as const;
+      await recordFailure(ctx, trx, current, pairKey, pair);
+      return null;
     }
     await trx.updateTable('app_user').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
+    if (pair) await trx.deleteFrom('login_throttle').where('user_id', '=', user.id).where('address_hash', '=', pairKey).execute();
     const token = newSecret(SESSION_PREFIX);
     const now = ctx.clock();
     const session = {
@@ -83,8 +136,7 @@ export async function login(ctx: Ctx, username: string, password: string): Promi
     await ctx.audit.appendIn(trx, { ...base, type: 'user:login', payload: { userId: user.id, method: 'password' } });
     return { token, sessionId: session.id, expiresAt: session.expires_at };
   });
-  if (outcome === 'locked') throw authError('locked', 'this account is locked after repeated failed logins or by an administrator; ask an org_admin to unlock it');
-  if (outcome === 'bad_password') throw authError('invalid_credentials', INVALID);
+  if (outcome === null) throw authError('invalid_credentials', INVALID_CREDENTIALS);
   return { ...outcome, actor: await actorOf(ctx, user) };
 }
 

@@ -23,10 +23,3 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string
   const issues = r.error.issues.map((i) => issue('control.bad_input', [what, ...i.path.map(String)].join('.'), i.message));
   throw new FerryError('usage', 'control.bad_input', `${what} is invalid: ${issues.map((i) => i.message).join('; ')}`, issues);
 }
-
-/** Refuses a password shorter than the configured minimum. */
-export function checkPassword(password: string, minLength: number): void {
-  if (typeof password !== 'string' || password.length < minLength || password.length > 1024) {
-    throw new FerryError('usage', 'auth.weak_password', `passwords must be ${minLength} to 1024 characters long; choose a longer one (a passphrase of several words works well)`);
-  }
-}

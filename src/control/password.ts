@@ -1,10 +1,12 @@
 /**
  * Password hashing with scrypt (node:crypto). Each hash records its own salt and cost
  * parameters (`scrypt$N$r$p$keylen$salt$hash`), so raising the cost later leaves existing
- * hashes verifiable. Verification compares in constant time.
+ * hashes verifiable. Verification compares in constant time. Passwords are hashed in NFKC
+ * form; hashes made before that (raw form) still verify.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { FerryError } from '../errors.js';
+import { normalizePassword } from './password-policy.js';
 
 export interface ScryptParams {
   N: number;
@@ -19,15 +21,24 @@ function scrypt(password: string, salt: Buffer, keyLength: number, options: Scry
 
 const options = (p: ScryptParams): ScryptOptions => ({ N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + 1024 * 1024 });
 
-/** Hashes `password` with a fresh 16-byte salt. */
+/** Hashes `password` (NFKC-normalised) with a fresh 16-byte salt. */
 export async function hashPassword(password: string, params: ScryptParams): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, params.keyLength, options(params));
+  const key = await scrypt(normalizePassword(password), salt, params.keyLength, options(params));
   return ['scrypt', params.N, params.r, params.p, params.keyLength, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-/** True when `password` matches `stored`; a malformed stored hash is an internal error, never a match. */
+/**
+ * True when `password` matches `stored`, in NFKC form or (for hashes made before passwords were
+ * normalised) as typed; a malformed stored hash is an internal error, never a match.
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const normalized = normalizePassword(password);
+  if (await verifyExact(normalized, stored)) return true;
+  return normalized !== password && verifyExact(password, stored);
+}
+
+async function verifyExact(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   const [scheme, n, r, p, len, saltText, keyText] = parts;
   const params = { N: Number(n), r: Number(r), p: Number(p), keyLength: Number(len) };

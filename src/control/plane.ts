@@ -91,7 +91,7 @@ export interface InitOrgInput {
 export interface User {
   id: string;
   orgId: string;
-  /** Login name, unique across the deployment (an email address works well). */
+  /** Login name, unique within the org (an email address works well); login names the org too. */
   username: string;
   displayName: string;
   /** ISO time the account was locked, or null. */
@@ -106,6 +106,20 @@ export interface NewUser {
   username: string;
   password: string;
   displayName?: string;
+}
+
+/** Sessions and API tokens ended by one action. */
+export interface RevokedCounts {
+  sessions: number;
+  tokens: number;
+}
+
+/** Names a user for the operator's break-glass commands: org slug plus user id or login name. */
+export interface OperatorUserInput {
+  org: string;
+  user: string;
+  /** Who ran the command, for the audit trail (e.g. `os:alice`); default `operator`. */
+  operator?: string;
 }
 
 /** A new session; `token` is shown once and stored only as its SHA-256. */
@@ -298,11 +312,15 @@ export interface ControlPlaneConfig {
   sessionTtlMs: number;
   /** A session unused for this long expires (default 30 min). */
   idleTimeoutMs: number;
-  /** Consecutive failed logins that lock an account (default 5). */
+  /** Failed logins from one client address after which that address backs off from the account (default 5). */
   maxFailedLogins: number;
+  /** The first back-off (default 1 min); each further one from the same address doubles it. */
+  loginBackoffMs: number;
+  /** The longest back-off (default 15 min). */
+  loginBackoffMaxMs: number;
   /** scrypt cost parameters for new password hashes (stored per user, so they can be raised later). */
   scrypt: { N: number; r: number; p: number; keyLength: number };
-  /** Shortest password accepted (default 12). */
+  /** Shortest password accepted (default 12; the longest is 256). */
   minPasswordLength: number;
 }
 
@@ -325,8 +343,15 @@ export interface ControlPlane {
   // Authentication (no actor: these are how an actor is obtained)
   /** Creates an org with its first org_admin; for operators with direct store access (`ferry admin init`), never exposed over HTTP. */
   initOrg(input: InitOrgInput): Promise<{ org: Org; admin: User }>;
-  /** Checks a password (constant time), counts failures, locks after `maxFailedLogins`; returns a new session. */
-  login(username: string, password: string): Promise<SessionGrant>;
+  /**
+   * Checks a password (constant time) for `username` in the org with slug `org`; returns a new
+   * session. Failures are counted per (account, client `address`): after `maxFailedLogins` that
+   * pair backs off for `loginBackoffMs`, doubling per repeat up to `loginBackoffMaxMs`, while the
+   * owner elsewhere is unaffected. Unknown org, unknown user, wrong password, a locked account
+   * and a backing-off pair all fail identically (`auth.invalid_credentials`); the audit trail
+   * records the true reason. `address` defaults to one shared "local" address (CLI use).
+   */
+  login(org: string, username: string, password: string, address?: string): Promise<SessionGrant>;
   /** Resolves a session token or personal API token to its actor, refreshing the session's idle timer. */
   authenticate(token: string): Promise<Actor>;
   /** Revokes the session behind `token` (no error if it is already gone). */
@@ -354,13 +379,21 @@ export interface ControlPlane {
   createUser(actor: Actor, input: NewUser): Promise<User>;
   listUsers(actor: Actor): Promise<User[]>;
   getUser(actor: Actor, userId: string): Promise<User>;
-  /** Locks an account and revokes its sessions (reason 'admin'). */
+  /** Locks an account (reason 'admin') until unlocked; ends its sessions and revokes its API tokens. */
   lockUser(actor: Actor, userId: string): Promise<User>;
-  /** Unlocks an account and clears its failed-login count. */
+  /** Unlocks an account and clears its failed logins and back-offs; ended sessions and tokens stay ended. */
   unlockUser(actor: Actor, userId: string): Promise<User>;
-  /** Revokes every live session of a user; returns how many. */
-  resetSessions(actor: Actor, userId: string): Promise<number>;
-  /** Grants a role for the org (`projectId` null) or one project; idempotent. */
+  /** Revokes every live session of a user, and with `tokens` their API tokens too; returns how many of each. */
+  resetSessions(actor: Actor, userId: string, options?: { tokens?: boolean }): Promise<RevokedCounts>;
+  /** Changes the actor's own password (the current one is required); ends their other sessions (all but `keepSessionToken`). */
+  changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, keepSessionToken?: string): Promise<RevokedCounts>;
+  /** Sets another user's password (user.manage); ends all their sessions and revokes their API tokens. */
+  resetPassword(actor: Actor, userId: string, newPassword: string): Promise<User>;
+  /** Break-glass for operators with direct store access (`ferry admin user unlock`), never over HTTP: unlocks `user` (id or login name) in org `org`. */
+  operatorUnlock(input: OperatorUserInput): Promise<User>;
+  /** Break-glass for operators with direct store access (`ferry admin user reset-password`), never over HTTP. */
+  operatorResetPassword(input: OperatorUserInput & { newPassword: string }): Promise<User>;
+  /** Grants a role for the org (`projectId` null) or one project; idempotent. Nobody grants a role to themselves (`user.self_grant`). */
   grantRole(actor: Actor, userId: string, role: Role, projectId: string | null): Promise<User>;
   revokeRole(actor: Actor, userId: string, role: Role, projectId: string | null): Promise<User>;
 

@@ -75,6 +75,21 @@ export interface AppUserRow {
   created_at: string;
 }
 
+/** Failed logins of one account from one client address (migration 004). */
+export interface LoginThrottleRow {
+  user_id: string;
+  /** SHA-256 hex of the client address; the address itself is never stored. */
+  address_hash: string;
+  org_id: string;
+  /** Failures since the last back-off began (or since the last success). */
+  failures: number;
+  /** Back-off periods imposed so far; each doubles the next. Cleared by a successful login. */
+  lockouts: number;
+  /** Until when this pair's logins are refused, or null. */
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
 export interface RoleGrantRow {
   user_id: string;
   role: string;
@@ -217,6 +232,7 @@ export interface ControlDatabase {
   workspace: WorkspaceRow;
   project: ProjectRow;
   app_user: AppUserRow;
+  login_throttle: LoginThrottleRow;
   role_grant: RoleGrantRow;
   user_session: UserSessionRow;
   api_token: ApiTokenRow;

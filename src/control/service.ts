@@ -7,6 +7,7 @@ import { actorFor, authenticate, login, logout } from './auth.js';
 import { listAuditEvents } from './audit-scope.js';
 import { can, requirePermission } from './authorize.js';
 import { connectionUrl, listConnections, listOperatorConnections, registerConnection, removeConnection } from './connections.js';
+import { changePassword, operatorResetPassword, operatorUnlock, resetPassword } from './credentials.js';
 import { guarded, type Ctx } from './context.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
@@ -19,6 +20,8 @@ export const DEFAULT_CONFIG: ControlPlaneConfig = {
   sessionTtlMs: 12 * 60 * 60 * 1000,
   idleTimeoutMs: 30 * 60 * 1000,
   maxFailedLogins: 5,
+  loginBackoffMs: 60 * 1000,
+  loginBackoffMaxMs: 15 * 60 * 1000,
   // OWASP's scrypt baseline (N=2^17, r=8, p=1): about 128 MiB and a few hundred ms per login.
   scrypt: { N: 2 ** 17, r: 8, p: 1, keyLength: 32 },
   minPasswordLength: 12,
@@ -34,7 +37,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     audit: ctx.audit,
     config,
     initOrg: (input) => initOrg(ctx, input),
-    login: (username, password) => login(ctx, username, password),
+    login: (org, username, password, address) => login(ctx, org, username, password, address),
     authenticate: (token) => authenticate(ctx, token),
     logout: (token) => logout(ctx, token),
     actorFor: (userId) => actorFor(ctx, userId),
@@ -52,7 +55,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     getUser: (actor, id) => getUser(ctx, actor, id),
     lockUser: (actor, id) => lockUser(ctx, actor, id),
     unlockUser: (actor, id) => unlockUser(ctx, actor, id),
-    resetSessions: (actor, id) => resetSessions(ctx, actor, id),
+    resetSessions: (actor, id, opts) => resetSessions(ctx, actor, id, opts),
+    changePassword: (actor, input, keep) => changePassword(ctx, actor, input, keep),
+    resetPassword: (actor, id, password) => resetPassword(ctx, actor, id, password),
+    operatorUnlock: (input) => operatorUnlock(ctx, input),
+    operatorResetPassword: (input) => operatorResetPassword(ctx, input),
     grantRole: (actor, userId, role, projectId) => grantRole(ctx, actor, userId, role, projectId),
     revokeRole: (actor, userId, role, projectId) => revokeRole(ctx, actor, userId, role, projectId),
     createToken: (actor, input) => createToken(ctx, actor, input),

@@ -1,14 +1,16 @@
 /**
  * Users and their role grants, scoped to the actor's org. Every change commits together with
  * its audit event. A user id from another org is "not found", exactly like an unknown one.
+ * Login names are unique within an org only, so a taken name never reveals another tenant.
  */
 import { FerryError } from '../errors.js';
 import type { StoreDb } from './db.js';
-import { guarded, notFound, nowIso, type Ctx } from './context.js';
+import { DeniedError, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { requirePermission, requireProject } from './authorize.js';
-import { checkPassword, nameSchema, parseInput, roleSchema, usernameSchema } from './inputs.js';
+import { nameSchema, parseInput, roleSchema, usernameSchema } from './inputs.js';
 import { hashPassword } from './password.js';
-import type { Actor, Grant, NewUser, User } from './plane.js';
+import { checkNewPassword } from './password-policy.js';
+import type { Actor, Grant, NewUser, RevokedCounts, User } from './plane.js';
 import type { Role } from './roles.js';
 import { toGrant, toUser } from './rows.js';
 import type { AppUserRow } from './schema.js';
@@ -27,19 +29,29 @@ export async function requireUser(db: StoreDb, actor: Actor, userId: string): Pr
   return row;
 }
 
-/** Inserts a user into `orgId` inside the caller's transaction (checks the name is free). */
+/** The slug of `orgId`, which new passwords may not contain. */
+export async function orgSlug(trx: StoreDb, orgId: string): Promise<string> {
+  return (await trx.selectFrom('org').select('slug').where('id', '=', orgId).executeTakeFirstOrThrow()).slug;
+}
+
+/** Checks a new password for `username` in `orgId` against the policy; returns the normalised password. */
+export async function acceptablePassword(ctx: Ctx, trx: StoreDb, orgId: string, username: string, password: unknown, field = 'password'): Promise<string> {
+  return checkNewPassword(password, { minLength: ctx.config.minPasswordLength, username, orgSlug: await orgSlug(trx, orgId) }, field);
+}
+
+/** Inserts a user into `orgId` inside the caller's transaction (checks the name is free in that org). */
 export async function insertUser(ctx: Ctx, trx: StoreDb, orgId: string, input: NewUser): Promise<AppUserRow> {
   const username = parseInput(usernameSchema, input.username, 'username');
   const displayName = parseInput(nameSchema, input.displayName ?? username, 'displayName');
-  checkPassword(input.password, ctx.config.minPasswordLength);
-  const taken = await trx.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
-  if (taken) throw new FerryError('conflict', 'user.exists', `a user named ${username} already exists; choose another login name`);
+  const password = await acceptablePassword(ctx, trx, orgId, username, input.password);
+  const taken = await trx.selectFrom('app_user').select('id').where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+  if (taken) throw new FerryError('conflict', 'user.exists', `a user with this login name already exists in this org; choose another login name`);
   const row: AppUserRow = {
     id: newId('usr'),
     org_id: orgId,
     username,
     display_name: displayName,
-    password_hash: await hashPassword(input.password, ctx.config.scrypt),
+    password_hash: await hashPassword(password, ctx.config.scrypt),
     failed_logins: 0,
     locked_at: null,
     locked_reason: null,
@@ -58,10 +70,32 @@ export async function insertGrant(ctx: Ctx, trx: StoreDb, orgId: string, userId:
   return true;
 }
 
-/** Revokes every live session of a user inside the caller's transaction; returns how many. */
-export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, userId: string): Promise<number> {
-  const r = await trx.updateTable('user_session').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+/** Revokes every live session of a user (but the one whose token hashes to `keepHash`) inside the caller's transaction; returns how many. */
+export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, userId: string, keepHash?: string): Promise<number> {
+  let q = trx.updateTable('user_session').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keepHash !== undefined) q = q.where('token_hash', '!=', keepHash);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/** Revokes every live API token of a user inside the caller's transaction; returns how many. */
+export async function revokeTokensIn(ctx: Ctx, trx: StoreDb, userId: string): Promise<number> {
+  const r = await trx.updateTable('api_token').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Ends all of a user's sessions and API tokens, audited with the counts (actor: who did it). */
+export async function revokeAllIn(ctx: Ctx, trx: StoreDb, actor: string, orgId: string, userId: string): Promise<RevokedCounts> {
+  const sessions = await revokeSessionsIn(ctx, trx, userId);
+  const tokens = await revokeTokensIn(ctx, trx, userId);
+  if (sessions + tokens > 0) await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor, orgId, payload: { userId, sessions, tokens } });
+  return { sessions, tokens };
+}
+
+/** Clears an account's lock, failed-login count and every address's back-off. */
+export async function clearLockIn(trx: StoreDb, orgId: string, userId: string): Promise<void> {
+  await trx.updateTable('app_user').set({ locked_at: null, locked_reason: null, failed_logins: 0 }).where('id', '=', userId).where('org_id', '=', orgId).execute();
+  await trx.deleteFrom('login_throttle').where('user_id', '=', userId).execute();
 }
 
 async function withGrants(db: StoreDb, row: AppUserRow): Promise<User> {
@@ -98,7 +132,7 @@ export function getUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> {
   });
 }
 
-/** Locks a user and revokes their sessions (user.manage). */
+/** Locks a user until unlocked, ends their sessions and revokes their API tokens (user.manage). */
 export function lockUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> {
   return guarded(ctx, actor, 'user.lock', () =>
     ctx.store.writeTransaction(async (trx) => {
@@ -108,46 +142,50 @@ export function lockUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> 
         await trx.updateTable('app_user').set({ locked_at: nowIso(ctx), locked_reason: 'admin' }).where('id', '=', userId).where('org_id', '=', actor.orgId).execute();
         await ctx.audit.appendIn(trx, { type: 'user:locked', actor: actor.userId, orgId: actor.orgId, payload: { userId, reason: 'admin', failedAttempts: Number(row.failed_logins) } });
       }
-      const revoked = await revokeSessionsIn(ctx, trx, userId);
-      if (revoked > 0) await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor: actor.userId, orgId: actor.orgId, payload: { userId, sessions: revoked } });
+      await revokeAllIn(ctx, trx, actor.userId, actor.orgId, userId);
       return withGrants(trx, await requireUser(trx, actor, userId));
     }),
   );
 }
 
-/** Unlocks a user and clears their failed-login count (user.manage). */
+/** Unlocks a user and clears their failed logins and back-offs (user.manage); ended sessions and tokens stay ended. */
 export function unlockUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> {
   return guarded(ctx, actor, 'user.unlock', () =>
     ctx.store.writeTransaction(async (trx) => {
       await requireUser(trx, actor, userId);
       await requirePermission(ctx, trx, actor, 'user.manage');
-      await trx.updateTable('app_user').set({ locked_at: null, locked_reason: null, failed_logins: 0 }).where('id', '=', userId).where('org_id', '=', actor.orgId).execute();
+      await clearLockIn(trx, actor.orgId, userId);
       await ctx.audit.appendIn(trx, { type: 'user:unlocked', actor: actor.userId, orgId: actor.orgId, payload: { userId } });
       return withGrants(trx, await requireUser(trx, actor, userId));
     }),
   );
 }
 
-/** Revokes all of a user's sessions (user.manage); returns how many were live. */
-export function resetSessions(ctx: Ctx, actor: Actor, userId: string): Promise<number> {
+/** Revokes all of a user's sessions, and with `tokens` their API tokens (user.manage); returns how many were live. */
+export function resetSessions(ctx: Ctx, actor: Actor, userId: string, options: { tokens?: boolean } = {}): Promise<RevokedCounts> {
   return guarded(ctx, actor, 'user.reset_sessions', () =>
     ctx.store.writeTransaction(async (trx) => {
       await requireUser(trx, actor, userId);
       await requirePermission(ctx, trx, actor, 'user.manage');
       const sessions = await revokeSessionsIn(ctx, trx, userId);
-      await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor: actor.userId, orgId: actor.orgId, payload: { userId, sessions } });
-      return sessions;
+      const tokens = options.tokens === true ? await revokeTokensIn(ctx, trx, userId) : 0;
+      await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor: actor.userId, orgId: actor.orgId, payload: options.tokens === true ? { userId, sessions, tokens } : { userId, sessions } });
+      return { sessions, tokens };
     }),
   );
 }
 
-/** Grants `role` org-wide (projectId null) or on one project (role.manage). */
+/** Grants `role` org-wide (projectId null) or on one project (role.manage); never to oneself. */
 export function grantRole(ctx: Ctx, actor: Actor, userId: string, role: Role, projectId: string | null): Promise<User> {
   return guarded(ctx, actor, 'role.grant', () =>
     ctx.store.writeTransaction(async (trx) => {
       const r = parseInput(roleSchema, role, 'role');
       await requireUser(trx, actor, userId);
       if (projectId !== null) await requireProject(trx, actor, projectId);
+      // Separation of duties: an org_admin granting itself integration_lead could then approve alone.
+      if (userId === actor.userId) {
+        throw new DeniedError('forbidden', 'user.self_grant', 'nobody grants a role to themselves; ask another org_admin to grant it', { resource: 'user', resourceId: userId });
+      }
       await requirePermission(ctx, trx, actor, 'role.manage');
       if (await insertGrant(ctx, trx, actor.orgId, userId, r, projectId, actor.userId)) {
         await ctx.audit.appendIn(trx, { type: 'role:granted', actor: actor.userId, orgId: actor.orgId, projectId, payload: { userId, role: r, scope: projectId ?? 'org' } });

@@ -1,8 +1,9 @@
 /**
- * In-memory token buckets for the login route: one per client address and one per account
- * name, so neither a single address spraying many accounts nor many addresses hammering one
- * account get unlimited guesses. The control plane's lockout still applies underneath; this
- * keeps the cost of guessing (scrypt per attempt) off the server.
+ * In-memory token buckets for the login route (and password changes): one per client address,
+ * and one per (account, address) pair, so a single address spraying many accounts is slowed
+ * and one address hammering one account is slowed harder, while a stranger's guesses never
+ * throttle the owner signing in from elsewhere. The control plane's per-pair back-off still
+ * applies underneath; this keeps the cost of guessing (scrypt per attempt) off the server.
  */
 import { FerryError } from '../errors.js';
 
@@ -57,9 +58,10 @@ export class RateLimiter {
   }
 }
 
-/** Login limits: per address and per account. */
+/** Login limits: per address, and per account from one address. */
 export interface LoginLimits {
   perIp: BucketConfig;
+  /** Per (account, address) pair; a bucket per account alone would let strangers throttle the owner. */
   perAccount: BucketConfig;
 }
 
@@ -68,12 +70,12 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perAccount: { capacity: 10, refillPerSecond: 10 / 300 },
 };
 
-/** Checks both login buckets; throws a 429 error naming when to retry. */
-export function loginGuard(limits: LoginLimits, now?: () => number): (ip: string, username: string) => void {
+/** Checks both login buckets for `account` (e.g. org and user name) from `addr`; throws a 429 error naming when to retry. */
+export function loginGuard(limits: LoginLimits, now?: () => number): (addr: string, account: string) => void {
   const ip = new RateLimiter(limits.perIp, now);
-  const account = new RateLimiter(limits.perAccount, now);
-  return (addr, username) => {
-    const wait = Math.max(ip.take(addr), account.take(username.trim().toLowerCase()));
+  const pair = new RateLimiter(limits.perAccount, now);
+  return (addr, account) => {
+    const wait = Math.max(ip.take(addr), pair.take(`${account.trim().toLowerCase()}\u0000${addr}`));
     if (wait > 0) {
       throw new FerryError('conflict', 'rate_limit.login', `too many login attempts; wait ${wait} s before trying again`, [
         { severity: 'error', code: 'rate_limit.retry_after', path: 'retryAfter', message: String(wait) },

@@ -18,7 +18,7 @@ describe('ferry admin and ferry release with the run gate', () => {
   afterAll(() => cleanup());
 
   async function ferry(args: string[], env: Record<string, string> = {}) {
-    const io = memoryIO({ cwd: dir, env: { PATH: process.env.PATH ?? '', FERRY_PASSWORD: PASSWORD, ...env } });
+    const io = memoryIO({ cwd: dir, env: { PATH: process.env.PATH ?? '', FERRY_ORG: 'trust-a', FERRY_PASSWORD: PASSWORD, ...env } });
     const code = await main(args, io);
     return { code, out: io.stdout, err: io.stderr, json: () => JSON.parse(io.stdout) as Record<string, any> };
   }

@@ -9,8 +9,10 @@ import { runInstance } from './instances.js';
 import { DIALECTS, rawSql, storeFixture, type StoreFixture } from './stores.js';
 
 describe('the migration list', () => {
-  it('is numbered 1, 2, 3 … without gaps or repeats', () => {
-    expect(MIGRATIONS.map((m) => m.id)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  it('is numbered in increasing order without repeats', () => {
+    const ids = MIGRATIONS.map((m) => m.id);
+    expect(ids).toEqual([...new Set(ids)].sort((x, y) => x - y));
+    expect(ids[0]).toBe(1);
   });
 });
 
@@ -76,7 +78,7 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
     const url = fx.freshUrl();
     const store = await openStore(parseStoreUrl(url, process.cwd()), { migrate: false });
     const broken: Migration = {
-      id: MIGRATIONS.length + 1,
+      id: Math.max(...MIGRATIONS.map((m) => m.id)) + 1,
       name: 'broken',
       sql: { sqlite: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'], postgres: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'] },
     };
@@ -92,6 +94,7 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
       await store.close();
     }
   });
+
   it('migration 3 drops tenant-typed target references and keeps each tier’s policy, its editor recorded', async () => {
     const url = fx.freshUrl();
     const store = await openStore(parseStoreUrl(url, process.cwd()), { migrate: false });
@@ -107,6 +110,36 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).not.toHaveProperty('target_ref');
       expect(rows[0]).toMatchObject({ target_connection: null, required_roles: '["integration_lead"]', policy_updated_by: 'usr_admin', policy_updated_at: t });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('004 makes user names unique per org on a store populated by the old schema, keeping every row and reference', async () => {
+    const store = await openStore(parseStoreUrl(fx.freshUrl(), process.cwd()), { migrate: false });
+    try {
+      await runMigrations(store, MIGRATIONS.filter((m) => m.id <= 2));
+      const t = '2025-01-01T00:00:00.000Z';
+      for (const statement of [
+        `INSERT INTO "org" VALUES ('org_a', 'trust-a', 'A', '${t}'), ('org_b', 'trust-b', 'B', '${t}')`,
+        `INSERT INTO "workspace" VALUES ('ws_a', 'org_a', 'w', '${t}')`,
+        `INSERT INTO "project" VALUES ('prj_a', 'org_a', 'ws_a', 'p', '${t}')`,
+        `INSERT INTO "app_user" VALUES ('usr_1', 'org_a', 'alice', 'Alice', 'scrypt$1$1$1$1$x$y', 2, '${t}', 'admin', '${t}')`,
+        `INSERT INTO "role_grant" VALUES ('usr_1', 'org_admin', '*', 'org_a', NULL, 'operator', '${t}')`,
+        `INSERT INTO "user_session" VALUES ('ses_1', 'org_a', 'usr_1', 'h1', '${t}', '${t}', '${t}', NULL)`,
+        `INSERT INTO "api_token" VALUES ('tok_1', 'org_a', 'usr_1', 'ci', 'h2', '${t}', NULL, NULL, NULL)`,
+        `INSERT INTO "contract_version" VALUES ('ver_1', 'org_a', 'prj_a', 1, '${'0'.repeat(64)}', 'c', '1', 'usr_1', '${t}', 'm', 'y', '{}')`,
+      ]) await rawSql(store, statement);
+      expect((await runMigrations(store)).map((m) => m.id)).toEqual(MIGRATIONS.filter((m) => m.id > 2).map((m) => m.id));
+      const users = await rawSql(store, `SELECT "id", "org_id", "username", "failed_logins", "locked_reason" FROM "app_user"`);
+      expect(users).toEqual([{ id: 'usr_1', org_id: 'org_a', username: 'alice', failed_logins: 2, locked_reason: 'admin' }]);
+      if (dialect === 'sqlite') expect(await rawSql(store, 'PRAGMA foreign_key_check')).toEqual([]);
+      // The same name in another org is now allowed; twice in one org still is not.
+      await rawSql(store, `INSERT INTO "app_user" VALUES ('usr_2', 'org_b', 'alice', 'Alice B', 'scrypt$1$1$1$1$x$y', 0, NULL, NULL, '${t}')`);
+      await expect(rawSql(store, `INSERT INTO "app_user" VALUES ('usr_3', 'org_a', 'alice', 'Again', 'scrypt$1$1$1$1$x$y', 0, NULL, NULL, '${t}')`)).rejects.toThrow(/unique/i);
+      // References still bind to the rebuilt table.
+      await expect(rawSql(store, `INSERT INTO "role_grant" VALUES ('usr_missing', 'viewer', '*', 'org_a', NULL, 'operator', '${t}')`)).rejects.toThrow(/foreign key/i);
+      await rawSql(store, `INSERT INTO "login_throttle" VALUES ('usr_1', '${'a'.repeat(64)}', 'org_a', 1, 0, NULL, '${t}')`);
     } finally {
       await store.close();
     }

@@ -21,6 +21,7 @@ export interface TestClock {
 
 export interface Tenant {
   orgId: string;
+  /** The org's slug, which login names. */
   slug: string;
   workspace: Workspace;
   project: Project;
@@ -83,6 +84,11 @@ export async function buildWorld(fx: StoreFixture, config: Parameters<typeof cre
   const a = await tenant(plane, 'trust-a');
   const b = await tenant(plane, 'trust-b');
   return { store, plane, clock, a, b, close: () => store.close() };
+}
+
+/** Signs in as `t`'s user holding `role` (from `address`, default the local one). */
+export function loginAs(plane: ControlPlane, t: Tenant, role: Role, password = PASSWORD, address?: string) {
+  return plane.login(t.slug, t.usernames[role], password, address);
 }
 
 /** Another user in tenant `t` holding `roles` org-wide (e.g. a second integration_lead). */

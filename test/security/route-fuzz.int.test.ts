@@ -73,24 +73,8 @@ let operations: Operation[] = [];
 /** A valid value per parameter or body property name, so the one fuzzed value reaches deep code. */
 const valid: Record<string, Json> = {};
 const findings: Finding[] = [];
-/** Findings matching KNOWN_OPEN: reported on the console, not failed on. */
-const knownOpen: Finding[] = [];
-
-/**
- * Findings in files other engineers of issue #14 own, reported to them. Each is tied to one route
- * and one cause, so the fuzz still fails on anything else there. Remove an entry when its fix lands.
- */
-const KNOWN_OPEN: Array<{ owner: string; matches(f: Finding): boolean }> = [
-  {
-    // Only with FERRY_FUZZ_FULL: a second user of the same name gets 409 user.exists quoting the name.
-    owner: 'src/control/users.ts (authentication helper)',
-    matches: (f) => f.operationId === 'createUser' && /\(status 409\): \{"error":\{"code":"user\.exists"/.test(f.problem),
-  },
-];
-
 function record(f: Finding): void {
-  if (KNOWN_OPEN.some((k) => k.matches(f))) knownOpen.push(f);
-  else findings.push(f);
+  findings.push(f);
 }
 let sentCount = 0;
 
@@ -510,6 +494,5 @@ describe('route fuzz from /openapi.json', () => {
     expect(leakedLines.map((line) => line.slice(0, 600)), 'a canary value is in the server log').toEqual([]);
     expect(findings).toEqual([]);
     expect(sentCount).toBeGreaterThan(500);
-    if (knownOpen.length > 0) console.warn(`route fuzz: ${knownOpen.length} finding(s) in files others own (KNOWN_OPEN):\n${knownOpen.map((f) => `${f.operationId} ${f.target} ${f.label}: ${f.problem.slice(0, 160)}`).join('\n')}`);
   }, 120_000);
 });

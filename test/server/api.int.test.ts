@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../control/stores.js';
 import { PASSWORD, startHarness, type Harness } from './harness.js';
+import { extraUser } from '../control/world.js';
 
 describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   let h: Harness;
@@ -51,7 +52,7 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   });
 
   it('signs in, serves the session, and ends it at logout', async () => {
-    const login = await h.client.request('POST', '/auth/login', { body: { username: h.world.a.usernames.viewer, password: PASSWORD } });
+    const login = await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: h.world.a.usernames.viewer, password: PASSWORD } });
     expect(login.status).toBe(200);
     const token = login.body.token as string;
     const me = await h.client.request('GET', '/auth/me', { token });
@@ -63,18 +64,58 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
     expect(after.body.error.code).toMatch(/^auth\./);
   });
 
+  it('changes your own password (keeping this session, ending the others) and lets an org_admin reset another user\'s, ending their sessions and tokens', async () => {
+    const { plane } = h.world;
+    const A = h.world.a;
+    const me = await extraUser(plane, A, `pw-self-${dialect}`, ['viewer']);
+    const name = (await plane.getUser(me, me.userId)).username;
+    const here = (await plane.login(A.slug, name, PASSWORD)).token;
+    const there = (await plane.login(A.slug, name, PASSWORD)).token;
+    const weak = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: PASSWORD, newPassword: 'ferry ferry ferry' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.issues.map((i: { code: string }) => i.code)).toEqual(['auth.password_contains_product']);
+    expect(weak.text).not.toContain('ferry ferry ferry');
+    const wrong = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: 'not my password', newPassword: 'a fresh passphrase' } });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('user.wrong_password');
+    const changed = await h.client.request('POST', '/auth/password', { token: here, body: { currentPassword: PASSWORD, newPassword: 'a fresh passphrase' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toEqual({ sessionsEnded: 1 });
+    expect((await h.client.request('GET', '/auth/me', { token: here })).status).toBe(200);
+    expect((await h.client.request('GET', '/auth/me', { token: there })).status).toBe(401);
+
+    const apiToken = (await plane.createToken(me, { name: 'script' })).token;
+    const again = (await plane.login(A.slug, name, 'a fresh passphrase')).token;
+    const reset = await h.client.request('POST', `/users/${me.userId}/password`, { token: h.a.token.org_admin, body: { newPassword: 'set by the admin today' } });
+    expect(reset.status).toBe(200);
+    expect(reset.body.id).toBe(me.userId);
+    for (const t of [here, again, apiToken]) expect((await h.client.request('GET', '/auth/me', { token: t })).status).toBe(401);
+    const self = await h.client.request('POST', `/users/${A.admin.userId}/password`, { token: h.a.token.org_admin, body: { newPassword: 'set by the admin today' } });
+    expect(self.body.error.code).toBe('user.self_reset');
+
+    const s1 = (await plane.login(A.slug, name, 'set by the admin today')).token;
+    const t2 = (await plane.createToken(me, { name: 'script 2' })).token;
+    const sessionsOnly = await h.client.request('POST', `/users/${me.userId}/sessions/reset`, { token: h.a.token.org_admin });
+    expect(sessionsOnly.body).toEqual({ revoked: 1, tokensRevoked: 0 });
+    expect((await h.client.request('GET', '/auth/me', { token: t2 })).status).toBe(200);
+    const withTokens = await h.client.request('POST', `/users/${me.userId}/sessions/reset?tokens=true`, { token: h.a.token.org_admin });
+    expect(withTokens.body).toEqual({ revoked: 0, tokensRevoked: 1 });
+    expect((await h.client.request('GET', '/auth/me', { token: t2 })).status).toBe(401);
+    expect((await h.client.request('GET', '/auth/me', { token: s1 })).status).toBe(401);
+  });
+
   it('refuses a wrong password with 401 and rate-limits one account, then one address, with 429 and Retry-After', async () => {
     const user = h.world.a.usernames.auditor;
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await h.client.request('POST', '/auth/login', { body: { username: user, password: 'wrong password, long enough' } })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: user, password: 'wrong password, long enough' } })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const limited = await h.client.request('POST', '/auth/login', { body: { username: user, password: PASSWORD } });
+    const limited = await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: user, password: PASSWORD } });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limit.login');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Other accounts from the same address: the per-address bucket (8) runs out too.
     const others: number[] = [];
-    for (let i = 0; i < 4; i++) others.push((await h.client.request('POST', '/auth/login', { body: { username: `nobody-${i}`, password: 'whatever, long enough' } })).status);
+    for (let i = 0; i < 4; i++) others.push((await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: `nobody-${i}`, password: 'whatever, long enough' } })).status);
     expect(others).toEqual([401, 401, 429, 429]);
   });
 

@@ -5,7 +5,7 @@
  * cannot skip either test.
  */
 import type { Role } from '../../src/control/roles.js';
-import { fixtureContract } from '../control/world.js';
+import { extraUser, fixtureContract, loginAs } from '../control/world.js';
 import { PASSWORD } from './harness.js';
 import { uniqueProbe, type Scenario } from './scenario.js';
 
@@ -69,8 +69,14 @@ export const FIXTURES: Record<string, Fixture> = {
   health: async () => ({ method: 'GET', path: '/healthz' }),
   ready: async () => ({ method: 'GET', path: '/readyz' }),
   openapi: async () => ({ method: 'GET', path: '/openapi.json' }),
-  login: async (s, c) => ({ method: 'POST', path: '/auth/login', body: { username: s.world[c.tenant].usernames[c.role], password: PASSWORD } }),
-  logout: async (s, c) => ({ method: 'POST', path: '/auth/logout', token: (await s.world.plane.login(s.world[c.tenant].usernames[c.role], PASSWORD)).token }),
+  login: async (s, c) => ({ method: 'POST', path: '/auth/login', body: { org: s.world[c.tenant].slug, username: s.world[c.tenant].usernames[c.role], password: PASSWORD } }),
+  logout: async (s, c) => ({ method: 'POST', path: '/auth/logout', token: (await loginAs(s.world.plane, s.world[c.tenant], c.role)).token }),
+  changePassword: async (s, c) => {
+    // A throwaway user holding the caller's role, so changing its password disturbs no other test.
+    const u = await extraUser(s.world.plane, s.world[c.tenant], unique('pwchange'), [c.role]);
+    const token = (await s.world.plane.login(s.world[c.tenant].slug, (await s.world.plane.getUser(u, u.userId)).username, PASSWORD)).token;
+    return { method: 'POST', path: '/auth/password', token, body: { currentPassword: PASSWORD, newPassword: 'an entirely new passphrase' } };
+  },
   me: async () => ({ method: 'GET', path: '/auth/me' }),
   projectPermissions: async (s) => ({ method: 'GET', path: `${P(s)}/permissions` }),
   getOrg: async () => ({ method: 'GET', path: '/org' }),
@@ -89,7 +95,8 @@ export const FIXTURES: Record<string, Fixture> = {
     await s.world.plane.lockUser(s.world.a.admin, v.id);
     return { method: 'POST', path: `/users/${v.id}/unlock` };
   },
-  resetSessions: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/sessions/reset` }),
+  resetSessions: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/sessions/reset?tokens=true` }),
+  resetPassword: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/password`, body: { newPassword: 'an entirely new passphrase' } }),
   grantRole: async (s) => ({ method: 'POST', path: `/users/${(await victim(s)).id}/roles`, body: { role: 'viewer', projectId: s.projectId } }),
   revokeRole: async (s) => {
     const v = await victim(s);

@@ -9,7 +9,7 @@ import { createApp, type App, type AppConfig } from '../../src/server/app.js';
 import { readSse, type SseResponse } from '../../src/server/probe/sse-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { storeFixture, type StoreFixture } from '../control/stores.js';
-import { buildWorld, PASSWORD, type Tenant, type World } from '../control/world.js';
+import { buildWorld, loginAs, PASSWORD, type Tenant, type World } from '../control/world.js';
 
 export { PASSWORD };
 
@@ -59,7 +59,7 @@ export function client(url: string): Client {
 
 async function tokens(world: World, t: Tenant): Promise<TenantTokens> {
   const token = {} as Record<Role, string>;
-  for (const role of ROLES) token[role] = (await world.plane.login(t.usernames[role], PASSWORD)).token;
+  for (const role of ROLES) token[role] = (await loginAs(world.plane, t, role)).token;
   return { tenant: t, token };
 }
 

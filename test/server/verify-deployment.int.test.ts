@@ -13,7 +13,7 @@ import { parseStoreUrl } from '../../src/control/store-url.js';
 import { createControlPlane } from '../../src/control/service.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const PASSWORD = 'probe password for tests';
+const PASSWORD = 'smoke test passphrase for checks';
 let dir: { dir: string; cleanup: () => Promise<void> };
 let server: { url: string; stop: () => Promise<void> };
 let projectId: string;
@@ -41,7 +41,7 @@ afterAll(async () => {
   await dir?.cleanup();
 });
 
-const probeEnv = (password: string) => ({ ...process.env, FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: password, FERRY_PROBE_PROJECT: projectId });
+const probeEnv = (password: string) => ({ ...process.env, FERRY_ORG: 'ops', FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: password, FERRY_PROBE_PROJECT: projectId });
 
 describe('ferry verify-deployment', () => {
   it('passes every step against a healthy deployment', async () => {

@@ -39,9 +39,10 @@ export async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** Opens the UI at `url` and signs in through the form; resolves once the project list shows. */
-export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+/** Opens the UI at `url` and signs in to `org` through the form; resolves once the project list shows. */
+export async function signIn(page: Page, url: string, org: string, username: string, password: string): Promise<void> {
   await page.goto(`${url}/#/`);
+  await page.getByLabel('Organisation').fill(org);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

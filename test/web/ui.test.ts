@@ -79,7 +79,7 @@ afterAll(async () => {
 
 async function as(role: keyof ReturnType<typeof users>): Promise<Page> {
   const page = await newPage(browser);
-  await signIn(page, h.url, users()[role], PASSWORD);
+  await signIn(page, h.url, h.world.a.slug, users()[role], PASSWORD);
   return page;
 }
 
@@ -90,10 +90,12 @@ describe('the web workbench in Chromium', () => {
     const page = await newPage(browser);
     await page.goto(`${h.url}/`);
     await shot(page, 'login');
+    await page.getByLabel('Organisation').fill(h.world.a.slug);
     await page.getByLabel('Username').fill(users().migration_analyst);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    // The one answer for every failed login: it names no reason (locked, unknown user, …).
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/organisation, user name or password is wrong/);
     // Then by keyboard alone: Tab to each field, Enter to submit; focus is visible on the way.
     await page.getByLabel('Username').focus();
     await page.keyboard.press('Tab');

@@ -6,7 +6,8 @@
 import { auditLog } from './001-audit-log.js';
 import { controlPlane } from './002-control-plane.js';
 import { namedConnections } from './003-named-connections.js';
+import { authHardening } from './004-auth-hardening.js';
 import { storeIdentity } from './005-store-identity.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, storeIdentity];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity];

@@ -28,6 +28,8 @@ export interface VerifyDeploymentResult {
 
 export interface VerifyDeploymentOptions {
   url: string;
+  /** Slug of the probe account's org. */
+  org: string;
   username: string;
   password: string;
   /** The project the probe contract is submitted to and dry-run in. */
@@ -83,10 +85,10 @@ export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<Veri
       return `store ${r.body.store.dialect}, ${r.body.store.migrations} migration(s) applied`;
     },
     login: async () => {
-      const r = await call('POST', '/auth/login', undefined, { username: o.username, password: o.password });
+      const r = await call('POST', '/auth/login', undefined, { org: o.org, username: o.username, password: o.password });
       expect(r, 200, 'POST /auth/login');
       token = r.body.token as string;
-      return `signed in as ${o.username}`;
+      return `signed in as ${o.username} in ${o.org}`;
     },
     dry_run: async () => {
       const up = await call('POST', `/projects/${o.projectId}/contract-versions`, token!, await probeUpload());

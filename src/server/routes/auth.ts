@@ -6,6 +6,9 @@ import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { actorSchema, idParam, okSchema } from '../schemas.js';
 
+/** The rate-limit key for an account: its org and login name. */
+const accountKey = (org: string, username: string) => `${org.trim().toLowerCase()}/${username.trim()}`;
+
 const permissionsSchema = z.array(z.string()).describe('permissions the caller holds in this scope');
 
 /** Auth routes. */
@@ -18,16 +21,20 @@ export function authRoutes(deps: ServerDeps) {
       method: 'POST',
       path: '/auth/login',
       operationId: 'login',
-      summary: 'Sign in with username and password; returns a session token (shown once). Rate-limited per address and per account',
+      summary: 'Sign in with org slug, username and password; returns a session token (shown once). Every failure answers 401 auth.invalid_credentials; rate-limited per address and per account from an address',
       tag: 'auth',
       access: 'public',
       permission: null,
       rateLimited: true,
-      body: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) }),
+      body: z.object({
+        org: z.string().min(1).max(200).describe("the organisation's short name (slug), e.g. trust-a"),
+        username: z.string().min(1).max(200),
+        password: z.string().min(1).max(1024),
+      }),
       response: z.object({ token: z.string(), sessionId: z.string(), expiresAt: z.string(), actor: actorSchema }),
       handler: async ({ body, ip }) => {
-        deps.loginGuard(ip, body.username);
-        const s = await plane.login(body.username, body.password);
+        deps.loginGuard(ip, accountKey(body.org, body.username));
+        const s = await plane.login(body.org, body.username, body.password, ip);
         return { token: s.token, sessionId: s.sessionId, expiresAt: s.expiresAt, actor: s.actor };
       },
     }),
@@ -44,6 +51,25 @@ export function authRoutes(deps: ServerDeps) {
       handler: async ({ req }) => {
         await plane.logout(bearerToken(req)!);
         return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/auth/password',
+      operationId: 'changePassword',
+      summary: 'Change your own password (the current one is required); ends your other sessions. Rate-limited like login',
+      tag: 'auth',
+      access: 'authenticated',
+      permission: null,
+      scope: 'none',
+      rateLimited: true,
+      body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+      response: z.object({ sessionsEnded: z.number().describe('your other sessions that were ended') }),
+      handler: async ({ auth, body, ip, req }) => {
+        // Same limits as login, in buckets of their own so changing a password never spends sign-in attempts.
+        deps.loginGuard(`password-change/${ip}`, auth.userId);
+        const r = await plane.changePassword(auth, body, bearerToken(req) ?? undefined);
+        return { sessionsEnded: r.sessions };
       },
     }),
     defineRoute({

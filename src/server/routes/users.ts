@@ -75,22 +75,41 @@ export function userRoutes({ plane }: ServerDeps) {
         return plane.getUser(auth, params.userId);
       },
     }),
-    userAction('lockUser', '/users/{userId}/lock', 'Lock an account and end its sessions', (a, id) => plane.lockUser(a, id)),
-    userAction('unlockUser', '/users/{userId}/unlock', 'Unlock an account and clear its failed logins', (a, id) => plane.unlockUser(a, id)),
+    userAction('lockUser', '/users/{userId}/lock', 'Lock an account until unlocked; ends its sessions and revokes its API tokens', (a, id) => plane.lockUser(a, id)),
+    userAction('unlockUser', '/users/{userId}/unlock', 'Unlock an account and clear its failed logins and back-offs (ended sessions and tokens stay ended)', (a, id) => plane.unlockUser(a, id)),
     defineRoute({
       method: 'POST',
       path: '/users/{userId}/sessions/reset',
       operationId: 'resetSessions',
-      summary: 'Revoke every live session of a user',
+      summary: 'Revoke every live session of a user, and with ?tokens=true their API tokens too',
       tag: 'users',
       access: 'authenticated',
       permission: 'user.manage',
       scope: 'org',
       params: userParams,
-      response: z.object({ revoked: z.number() }),
-      handler: async ({ auth, params }) => {
+      query: z.object({ tokens: z.enum(['true', 'false']).optional().describe('also revoke API tokens') }),
+      response: z.object({ revoked: z.number().describe('sessions ended'), tokensRevoked: z.number().describe('API tokens revoked') }),
+      handler: async ({ auth, params, query }) => {
         await plane.authorize(auth, 'user.manage');
-        return { revoked: await plane.resetSessions(auth, params.userId) };
+        const r = await plane.resetSessions(auth, params.userId, { tokens: query.tokens === 'true' });
+        return { revoked: r.sessions, tokensRevoked: r.tokens };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/users/{userId}/password',
+      operationId: 'resetPassword',
+      summary: "Set another user's password; ends all their sessions and revokes their API tokens (change your own with POST /auth/password)",
+      tag: 'users',
+      access: 'authenticated',
+      permission: 'user.manage',
+      scope: 'org',
+      params: userParams,
+      body: z.object({ newPassword: z.string().min(1).max(1024) }),
+      response: userSchema,
+      handler: async ({ auth, params, body }) => {
+        await plane.authorize(auth, 'user.manage');
+        return plane.resetPassword(auth, params.userId, body.newPassword);
       },
     }),
     defineRoute({

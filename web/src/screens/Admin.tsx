@@ -200,7 +200,7 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
     >
       <h3 className="full">Add a user</h3>
       <Field label="New username" error={issue('username')}>{(p) => <input {...p} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />}</Field>
-      <Field label="Initial password" hint="At least 12 characters" error={issue('password')}>{(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
+      <Field label="Initial password" hint="At least 12 characters; not a common password, nor containing the user name" error={issue('password')}>{(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
       <div className="field">
         <button type="submit" disabled={create.pending || !username || !password}>
           Add user
