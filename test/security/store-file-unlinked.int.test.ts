@@ -16,7 +16,7 @@ import { verifyStore } from '../../src/audit/verify.js';
 import { FerryError } from '../../src/errors.js';
 import { storeFixture, type StoreFixture } from '../control/stores.js';
 import { sampleEvent, seedChain } from '../audit/helpers.js';
-import { startHarness, type Harness } from '../server/harness.js';
+import { PASSWORD, startHarness, type Harness } from '../server/harness.js';
 
 const fileOf = (store: Store) => store.display.slice('sqlite:'.length);
 
@@ -120,7 +120,7 @@ describe('the server over a SQLite store whose -wal file is unlinked', () => {
     expect(ready.text).not.toContain(file);
 
     // A login writes (session + audit event): refused the same way.
-    const login = await h.client.request('POST', '/auth/login', { body: { username: h.world.a.usernames.auditor, password: 'correct horse battery staple' } });
+    const login = await h.client.request('POST', '/auth/login', { body: { org: h.world.a.slug, username: h.world.a.usernames.auditor, password: PASSWORD } });
     expect(login.status).toBe(503);
     expect(login.body.error.code).toBe('store.replaced');
     expect((await h.client.request('GET', '/readyz')).status).toBe(503);
