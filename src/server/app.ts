@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import type { Actor, ControlPlane } from '../control/plane.js';
+import type { Actor, ControlPlane, Permission } from '../control/plane.js';
 import { FerryError } from '../errors.js';
 import { authenticateRequest } from './auth.js';
 import type { ServerDeps } from './context.js';
@@ -127,6 +127,7 @@ export function createApp(config: AppConfig): App {
   doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
   const server = createTransport(routes, {
     authenticate: (req) => authenticateRequest(config.plane, req),
+    authorize: (auth, permission, projectId) => config.plane.authorize(auth, permission as Permission, { projectId }),
     principalId: (a: Actor) => a.userId,
     log: (entry) => log.info(entry, 'request'),
     logError: (err, requestId) => log.error({ requestId, err: errorSummary(err) }, 'request failed'),

@@ -4,7 +4,7 @@
  * permission it needs (documented, and checked by the handler through the control plane), and
  * a handler. The transport, the OpenAPI document, docs/api.md and the role matrix test all read
  * the same table, so none of them can drift from what the server does. Matching a request to a
- * route is the transport's job (fastify's router).
+ * route, and checking its declared permission before the handler runs, is the transport's job.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
@@ -58,10 +58,19 @@ export interface RouteDef<
   tag: string;
   /** `public` routes skip authentication (health, login, the OpenAPI document). */
   access: 'public' | 'authenticated';
-  /** The control-plane permission the handler asks for, or null when any signed-in user may call it. */
+  /**
+   * The control-plane permission the route needs, or null when any signed-in user may call it.
+   * The transport checks it before the handler runs; `{tier}` is filled from the request's
+   * `tier` (path, then body).
+   */
   permission: string | null;
-  /** When the permission is checked at org level rather than project level. */
+  /** Where the permission applies: the org, or the project named by `projectId` (path, then query). */
   scope?: 'org' | 'project' | 'none';
+  /**
+   * `handler` when the permission depends on what the handler finds (the tier of an existing
+   * run, the caller acting on themselves); the handler then checks it, and the transport does not.
+   */
+  authorizeIn?: 'transport' | 'handler';
   params?: P;
   query?: Q;
   body?: B;

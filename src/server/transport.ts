@@ -33,6 +33,8 @@ export interface RequestLog {
 
 export interface TransportHooks<A> {
   authenticate(req: IncomingMessage): Promise<A>;
+  /** Refuses (throws) unless `auth` holds `permission` in the org, or in `projectId` when given. */
+  authorize(auth: A, permission: string, projectId: string | null): Promise<void>;
   /** Who the principal is, for the request log. */
   principalId(auth: A): string;
   log(entry: RequestLog): void;
@@ -57,6 +59,29 @@ interface RequestState<A> {
 }
 
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function field(source: unknown, key: string): string | undefined {
+  const value = source && typeof source === 'object' ? (source as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The permission a route declares for this request, with `{tier}` filled in and the project it
+ * applies to; null when the route is public, needs none, or leaves the check to its handler.
+ */
+export function declaredPermission<A>(route: AnyRoute<A>, params: unknown, query: unknown, body: unknown): { name: string; projectId: string | null } | null {
+  if (route.access !== 'authenticated' || route.permission === null || route.authorizeIn === 'handler') return null;
+  let missing = false;
+  const name = route.permission.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = field(params, key) ?? field(body, key);
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  // A declaration the request cannot fill is a bug in the route table, not the caller's fault.
+  if (missing) throw new Error(`route ${route.operationId} declares ${route.permission} but the request does not carry its parts; declare authorizeIn: 'handler'`);
+  const projectId = route.scope === 'project' ? (field(params, 'projectId') ?? field(query, 'projectId') ?? null) : null;
+  return { name, projectId };
+}
 const JSON_TYPE = /^application\/json\b/i;
 const PARTS = { params: 'params', querystring: 'query', body: 'body' } as const;
 
@@ -195,6 +220,11 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
             },
           }
         : {}),
+      preHandler: async (request) => {
+        // After validation, so the permission's project and tier are the validated ones.
+        const permission = declaredPermission(route, request.params, request.query, request.body);
+        if (permission) await hooks.authorize(states.get(request)!.auth as A, permission.name, permission.projectId);
+      },
       handler: async (request, reply) => {
         const state = states.get(request)!;
         const result = await route.handler({

@@ -96,7 +96,6 @@ export function authRoutes(deps: ServerDeps) {
       params: z.object({ projectId: idParam }),
       response: z.object({ projectId: z.string(), permissions: permissionsSchema }),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'org.read', { projectId: params.projectId });
         return { projectId: params.projectId, permissions: held(auth, params.projectId) };
       },
     }),

@@ -30,7 +30,6 @@ export function connectionRoutes({ plane }: ServerDeps) {
       params: z.object({ projectId: idParam }),
       response: z.array(connectionInfoSchema),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         return plane.listConnections(auth, params.projectId);
       },
     }),

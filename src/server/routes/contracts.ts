@@ -32,7 +32,6 @@ export function contractRoutes(deps: ServerDeps) {
       params: projectParams,
       response: z.array(versionSummarySchema),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         return plane.listVersions(auth, params.projectId);
       },
     }),
@@ -54,7 +53,6 @@ export function contractRoutes(deps: ServerDeps) {
       status: 201,
       response: z.object({ created: z.boolean(), version: versionSummarySchema }),
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         return plane.submitVersion(auth, params.projectId, body);
       },
     }),
@@ -108,7 +106,6 @@ export function contractRoutes(deps: ServerDeps) {
       body: z.object({ comment: z.string().max(10_000).default('') }),
       response: versionSummarySchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'contract.approve', { projectId: params.projectId });
         await projectVersion(deps, auth, params.projectId, params.versionId, 'contract.approve');
         return plane.approveVersion(auth, params.versionId, body.comment);
       },

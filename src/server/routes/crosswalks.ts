@@ -118,7 +118,6 @@ export function crosswalkRoutes(deps: ServerDeps) {
       body: z.object({ source: sourceRefSchema, top: z.number().int().min(1).max(1000).default(50) }),
       response: coverageSchema,
       handler: async ({ auth, params, body, signal }) => {
-        await deps.plane.authorize(auth, 'run.pre_production', { projectId: params.projectId });
         const loaded = await loadVersion(deps, auth, params.projectId, params.versionId, 'crosswalk.coverage');
         const url = await resolveSource(deps, auth, params.projectId, body.source);
         const report = await withSourceErrors(async () => {

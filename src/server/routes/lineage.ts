@@ -55,7 +55,6 @@ export function lineageRoutes(deps: ServerDeps) {
       }),
       response: lineageSchema,
       handler: async ({ auth, params, query }) => {
-        await plane.authorize(auth, 'run.read', { projectId: params.projectId });
         const contractFile = query.versionId ? await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup')) : undefined;
         const target = await resolveTarget(deps, auth, params.projectId, query.tier, { code: 'lineage.no_target', message: `the ${query.tier} tier of this project has no target connection, so it has no lineage` });
         const report = await withTargetErrors(() => lookupLineage({ targetUrl: target.url, query: { by: query.by, table: query.table, key: query.key }, contractFile }));

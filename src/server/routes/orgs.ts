@@ -46,7 +46,6 @@ export function orgRoutes({ plane }: ServerDeps) {
       status: 201,
       response: workspaceSchema,
       handler: async ({ auth, body }) => {
-        await plane.authorize(auth, 'workspace.manage');
         return plane.createWorkspace(auth, body);
       },
     }),
@@ -77,7 +76,6 @@ export function orgRoutes({ plane }: ServerDeps) {
       status: 201,
       response: projectSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'workspace.manage');
         return plane.createProject(auth, params.workspaceId, body);
       },
     }),
@@ -106,7 +104,6 @@ export function orgRoutes({ plane }: ServerDeps) {
       params: z.object({ projectId: idParam }),
       response: projectSchema,
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'org.read', { projectId: params.projectId });
         return plane.getProject(auth, params.projectId);
       },
     }),

@@ -24,7 +24,6 @@ export function releaseRoutes({ plane }: ServerDeps) {
       params: projectParams,
       response: releaseStatusSchema,
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'release.read', { projectId: params.projectId });
         return plane.releaseStatus(auth, params.projectId);
       },
     }),
@@ -40,7 +39,6 @@ export function releaseRoutes({ plane }: ServerDeps) {
       params: projectParams,
       response: z.array(tierConfigSchema),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'release.read', { projectId: params.projectId });
         return plane.getTierConfigs(auth, params.projectId);
       },
     }),
@@ -61,7 +59,6 @@ export function releaseRoutes({ plane }: ServerDeps) {
       }),
       response: tierConfigSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'release.configure', { projectId: params.projectId });
         return plane.configureTier(auth, params.projectId, params.tier, body);
       },
     }),
@@ -72,6 +69,7 @@ export function releaseRoutes({ plane }: ServerDeps) {
       summary: 'Approve a digest for staging or production (counts for the approver’s policy role; never the contract’s author)',
       tag: 'releases',
       access: 'authenticated',
+      authorizeIn: 'handler',
       permission: 'release.approve_{tier}',
       scope: 'project',
       params: tierParams,
@@ -98,7 +96,6 @@ export function releaseRoutes({ plane }: ServerDeps) {
       body: z.object({ digest: digestSchema }),
       response: promotionSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'release.promote', { projectId: params.projectId });
         return plane.promote(auth, params.projectId, body.digest, params.tier);
       },
     }),

@@ -81,7 +81,6 @@ export function runRoutes(deps: ServerDeps) {
       response: runViewSchema,
       handler: async ({ auth, params, body }) => {
         const { projectId } = params;
-        await plane.authorize(auth, RUN_PERMISSION[body.tier], { projectId });
         const version = await projectVersion(deps, auth, projectId, body.versionId, 'run.start');
         let target: ResolvedTarget | null = null;
         if (!body.dryRun) {
@@ -114,7 +113,6 @@ export function runRoutes(deps: ServerDeps) {
       query: z.object({ tier: tierSchema.optional(), digest: z.string().optional() }),
       response: z.array(runSummarySchema),
       handler: async ({ auth, params, query }) => {
-        await plane.authorize(auth, 'run.read', { projectId: params.projectId });
         const live = worker.list(params.projectId).filter((v) => (!query.tier || v.tier === query.tier) && (!query.digest || v.digest === query.digest));
         const liveIds = new Set(live.map((v) => v.runId));
         const records = (await plane.listRuns(auth, params.projectId, query)).filter((r) => !liveIds.has(r.runId));
@@ -150,6 +148,7 @@ export function runRoutes(deps: ServerDeps) {
       summary: 'Cancel a queued or running run (needs the run permission of its tier); it ends `cancelled` and can be resumed from the CLI',
       tag: 'runs',
       access: 'authenticated',
+      authorizeIn: 'handler',
       permission: 'run.{tier}',
       scope: 'project',
       params: runParams,
@@ -172,6 +171,7 @@ export function runRoutes(deps: ServerDeps) {
         'Roll back a finished run in its tier’s target: remove the rows it inserted and restore the rows it changed (needs the run permission of its tier; `confirm` must repeat the run id). Refusals (a later run changed the rows, no undo log, already rolled back…) answer 409 with the reason',
       tag: 'runs',
       access: 'authenticated',
+      authorizeIn: 'handler',
       permission: 'run.{tier}',
       scope: 'project',
       params: runParams,

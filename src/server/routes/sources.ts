@@ -71,7 +71,6 @@ export function sourceRoutes(deps: ServerDeps) {
       params: projectParams,
       response: z.object({ sources: z.array(sourceEntrySchema) }),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         const uploads = await listUploads(deps.dataDir, params.projectId);
         const connections = (await plane.listConnections(auth, params.projectId)).filter((c) => c.direction !== 'target');
         return {
@@ -102,7 +101,6 @@ export function sourceRoutes(deps: ServerDeps) {
       body: z.object({ source: sourceRefSchema }),
       response: z.union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]).meta({ id: 'SourceTest' }),
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         try {
           return { ok: true as const, tables: await inspect(deps, auth, params.projectId, body.source) };
         } catch (err) {
@@ -135,7 +133,6 @@ export function sourceRoutes(deps: ServerDeps) {
       status: 201,
       response: z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' }),
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         const meta = await storeUpload(deps.dataDir, deps.uploads.quota, auth, params.projectId, body.files);
         const source = `upload:${meta.id}`;
         let tables: Awaited<ReturnType<typeof inspect>>;

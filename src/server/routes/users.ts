@@ -22,7 +22,6 @@ export function userRoutes({ plane }: ServerDeps) {
       params: userParams,
       response: userSchema,
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'user.manage');
         return act(auth, params.userId) as Promise<z.input<typeof userSchema>>;
       },
     });
@@ -38,7 +37,6 @@ export function userRoutes({ plane }: ServerDeps) {
       scope: 'org',
       response: z.array(userSchema),
       handler: async ({ auth }) => {
-        await plane.authorize(auth, 'user.read');
         return plane.listUsers(auth);
       },
     }),
@@ -55,7 +53,6 @@ export function userRoutes({ plane }: ServerDeps) {
       status: 201,
       response: userSchema,
       handler: async ({ auth, body }) => {
-        await plane.authorize(auth, 'user.manage');
         return plane.createUser(auth, body);
       },
     }),
@@ -71,7 +68,6 @@ export function userRoutes({ plane }: ServerDeps) {
       params: userParams,
       response: userSchema,
       handler: async ({ auth, params }) => {
-        await plane.authorize(auth, 'user.read');
         return plane.getUser(auth, params.userId);
       },
     }),
@@ -90,7 +86,6 @@ export function userRoutes({ plane }: ServerDeps) {
       query: z.object({ tokens: z.enum(['true', 'false']).optional().describe('also revoke API tokens') }),
       response: z.object({ revoked: z.number().describe('sessions ended'), tokensRevoked: z.number().describe('API tokens revoked') }),
       handler: async ({ auth, params, query }) => {
-        await plane.authorize(auth, 'user.manage');
         const r = await plane.resetSessions(auth, params.userId, { tokens: query.tokens === 'true' });
         return { revoked: r.sessions, tokensRevoked: r.tokens };
       },
@@ -108,7 +103,6 @@ export function userRoutes({ plane }: ServerDeps) {
       body: z.object({ newPassword: z.string().min(1).max(1024) }),
       response: userSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'user.manage');
         return plane.resetPassword(auth, params.userId, body.newPassword);
       },
     }),
@@ -125,7 +119,6 @@ export function userRoutes({ plane }: ServerDeps) {
       body: grantBody,
       response: userSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'role.manage');
         return plane.grantRole(auth, params.userId, body.role, body.projectId);
       },
     }),
@@ -142,7 +135,6 @@ export function userRoutes({ plane }: ServerDeps) {
       body: grantBody,
       response: userSchema,
       handler: async ({ auth, params, body }) => {
-        await plane.authorize(auth, 'role.manage');
         return plane.revokeRole(auth, params.userId, body.role, body.projectId);
       },
     }),
@@ -153,6 +145,7 @@ export function userRoutes({ plane }: ServerDeps) {
       summary: "A user's API tokens (metadata only; the secret is never shown again)",
       tag: 'users',
       access: 'authenticated',
+      authorizeIn: 'handler',
       permission: 'user.manage',
       scope: 'org',
       params: userParams,

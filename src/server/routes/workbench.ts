@@ -97,7 +97,6 @@ export function workbenchRoutes(deps: ServerDeps) {
       body: z.object(profileInput),
       response: profileSchema,
       handler: async ({ auth, params, body, signal }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         return (await profileRef(deps, auth, params.projectId, body.source, body, signal)) as unknown as Record<string, unknown>;
       },
     }),
@@ -123,7 +122,6 @@ export function workbenchRoutes(deps: ServerDeps) {
       }),
       response: z.object({ suggestions: z.array(suggestionSchema), contractYaml: z.string() }).meta({ id: 'Suggestions' }),
       handler: async ({ auth, params, body, signal }) => {
-        await plane.authorize(auth, 'contract.submit', { projectId: params.projectId });
         const ddl = parseDdl(body.targetDdl, 'targetDdl');
         if (ddl.length === 0) throw new FerryError('usage', 'suggest.no_tables', 'targetDdl holds no CREATE TABLE statement; give the target schema as PostgreSQL DDL');
         const profile = await profileRef(deps, auth, params.projectId, body.source, body, signal);
