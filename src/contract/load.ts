@@ -12,6 +12,14 @@ import { explainSchemaIssues } from './schema-issues.js';
 import { checkSemantics } from './semantic.js';
 import { parseContractYaml } from './yaml.js';
 
+/** Where a library call gets its contract: already loaded (the server's stored versions), or a YAML file. */
+export type ContractSource = { contract: LoadedContract; contractFile?: undefined } | { contractFile: string; contract?: undefined };
+
+/** The contract of `o`: as given when already loaded, else read from its file. */
+export function contractOf(o: ContractSource): Promise<LoadedContract> {
+  return o.contract ? Promise.resolve(o.contract) : loadContract(o.contractFile!);
+}
+
 /** Reads, validates and loads the contract at `file` with its crosswalks. */
 export async function loadContract(file: string): Promise<LoadedContract> {
   let text: string;

@@ -5,22 +5,24 @@
 import { openSource, openTarget } from '../connectors/registry.js';
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
-import { loadContract } from '../contract/load.js';
+import { contractOf, type ContractSource } from '../contract/load.js';
 import { reconcileAfterRun } from './reconcile-step.js';
 import type { RunReport } from './report.js';
 import { runMigration, type RunOptions } from './run.js';
 
-export interface MigrateOptions extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target'> {
-  contractFile: string;
+interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target'> {
   sourceUrl: string;
   targetUrl?: string;
   /** Reconcile source against target at the end of the run (default true). */
   reconcile?: boolean;
 }
 
+/** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
+export type MigrateOptions = MigrateRun & ContractSource;
+
 /** Loads the contract, opens source and target by URL, runs, and closes both. */
 export async function migrate(o: MigrateOptions): Promise<RunReport> {
-  const loaded = await loadContract(o.contractFile);
+  const loaded = await contractOf(o);
   const digest = contractDigest(loaded);
   let source: Source | undefined;
   let target: Target | undefined;

@@ -7,7 +7,7 @@
 import type { LineageEntry, LineageQuery } from '../connectors/connector.js';
 import { openTarget } from '../connectors/registry.js';
 import { contractDigest } from '../contract/canonical.js';
-import { loadContract } from '../contract/load.js';
+import { loadContract, type ContractSource } from '../contract/load.js';
 import { ruleParts, stepParts, type LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 
@@ -64,8 +64,8 @@ export function mappingRules(loaded: LoadedContract, targetTable: string): Field
 }
 
 /** Answers a lineage query against a target, enriched from the contract when one is given. */
-export async function lookupLineage(o: { targetUrl: string; query: LineageQuery; contractFile?: string }): Promise<LineageReport> {
-  const loaded = o.contractFile ? await loadContract(o.contractFile) : undefined;
+export async function lookupLineage(o: { targetUrl: string; query: LineageQuery } & Partial<ContractSource>): Promise<LineageReport> {
+  const loaded = o.contract ?? (o.contractFile ? await loadContract(o.contractFile) : undefined);
   const digest = loaded ? contractDigest(loaded) : undefined;
   const target = await openTarget(o.targetUrl);
   try {

@@ -7,6 +7,7 @@ import type { RollbackTableResult } from '../connectors/connector.js';
 import { openTarget } from '../connectors/registry.js';
 import { contractDigest } from '../contract/canonical.js';
 import { loadContract } from '../contract/load.js';
+import type { LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 
 export const ROLLBACK_FORMAT = 'ferry.rollback/v1';
@@ -24,14 +25,16 @@ export interface RollbackReport {
 export interface RollbackRunOptions {
   targetUrl: string;
   runId: string;
-  /** When given, the run must have been made with exactly this contract version. */
+  /** When given (loaded, or its file), the run must have been made with exactly this contract version. */
+  contract?: LoadedContract;
   contractFile?: string;
   execute: boolean;
 }
 
 /** Checks or performs the rollback of one run. */
 export async function rollbackRun(o: RollbackRunOptions): Promise<RollbackReport> {
-  const digest = o.contractFile ? contractDigest(await loadContract(o.contractFile)) : undefined;
+  const loaded = o.contract ?? (o.contractFile ? await loadContract(o.contractFile) : undefined);
+  const digest = loaded ? contractDigest(loaded) : undefined;
   const target = await openTarget(o.targetUrl);
   try {
     if (!target.rollback) throw new FerryError('usage', 'rollback.unsupported', `${target.kind} targets keep no undo log`);

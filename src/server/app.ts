@@ -40,7 +40,7 @@ export const API_VERSION = '1.0.0';
 
 export interface AppConfig {
   plane: ControlPlane;
-  /** Where run reports, materialised contract versions and transient exports are kept. */
+  /** Where run reports, uploads, synthetic sets and transient exports are kept. */
   dataDir: string;
   /** Environment that `env:` source and target references resolve against (default process.env). */
   env?: NodeJS.ProcessEnv;

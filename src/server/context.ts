@@ -18,7 +18,7 @@ export interface ServerDeps {
   env: NodeJS.ProcessEnv;
   /** Checks the login rate limits for an address and account; throws 429 when exceeded. */
   loginGuard(ip: string, username: string): void;
-  /** Directory for temporary files (audit exports, materialised contracts). */
+  /** Directory for run evidence and temporary files (audit exports, synthetic sets, uploads). */
   dataDir: string;
   /** What one project may keep uploaded, and for how long. */
   uploads: UploadPolicy;

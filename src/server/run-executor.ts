@@ -1,6 +1,6 @@
 /**
- * How the server executes a queued run: the engine's `migrate` over the materialised contract
- * version, with the run's events recorded in the audit trail (under the API's run id) and
+ * How the server executes a queued run: the engine's `migrate` over the contract version loaded
+ * from its stored texts, with the run's events recorded in the audit trail (under the API's run id) and
  * streamed to subscribers; when it ends, its report and final view are stored and the run is
  * recorded with the control plane, which is what release gates read.
  */
@@ -10,12 +10,12 @@ import { migrate } from '../engine/migrate.js';
 import type { RunStore } from './run-store.js';
 import { RunWorker } from './run-worker.js';
 import { FerryError } from '../errors.js';
+import type { LoadedContract } from '../contract/model.js';
 import { parseConnectorUrl } from '../connectors/url.js';
 
 /**
  * Replaces, in a message, everything the run resolved that its viewers must not see — the
- * source's and target's URLs, paths, hosts and databases, the materialised contract's path and
- * the data directory — with the references the run was started with.
+ * source's and target's URLs, paths, hosts and databases and the data directory — with the references the run was started with.
  */
 export function resolvedScrubber(context: RunContext, dataDir: string): (message: string) => string {
   const pairs: Array<[string, string]> = [];
@@ -37,7 +37,7 @@ export function resolvedScrubber(context: RunContext, dataDir: string): (message
   };
   add(context.targetUrl, context.targetRef);
   add(context.sourceUrl, context.sourceRef);
-  pairs.push([context.contractFile, 'the contract version'], [dataDir, "the server's data directory"]);
+  pairs.push([dataDir, "the server's data directory"]);
   // Longest first, so a path is replaced before the directory it lies in.
   const ordered = pairs.filter(([from]) => from.length >= 3).sort((a, b) => b[0].length - a[0].length);
   return (message) => ordered.reduce((text, [from, to]) => text.split(from).join(to), message);
@@ -46,7 +46,8 @@ export function resolvedScrubber(context: RunContext, dataDir: string): (message
 /** What only the executor sees about a run: who started it and the resolved connections. */
 export interface RunContext {
   actor: Actor;
-  contractFile: string;
+  /** The contract version, loaded from its stored texts. */
+  contract: LoadedContract;
   sourceUrl: string;
   targetUrl: string | null;
   /** The references the run was started with, which its stored report names instead of URLs or paths. */
@@ -74,7 +75,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
       const audit = auditRunListener(o.plane.audit, { actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId, tier: spec.tier });
       try {
         const report = await migrate({
-          contractFile: context.contractFile,
+          contract: context.contract,
           sourceUrl: context.sourceUrl,
           targetUrl: context.targetUrl ?? undefined,
           dryRun: spec.dryRun,

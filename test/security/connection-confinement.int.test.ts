@@ -7,6 +7,7 @@
  * and nothing it resolves to is ever echoed.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +198,8 @@ describe('tenants name connections, never URLs, references or paths (HTTP)', () 
     const report = await s.client.request('GET', `/projects/${s.projectId}/runs/${s.finishedRunId}/report`, { token: s.a.token.viewer });
     expect(report.body.target).toBe('pre');
     for (const r of [lineage, run, report]) noEcho(r.text);
+    // Contract versions reach the engine loaded from their stored texts: none is written under the data directory.
+    expect(existsSync(path.join(s.dataDir, 'contracts'))).toBe(false);
   });
 
   it('re-checks a connection every time it is opened: a symlink moved under it afterwards is refused, without naming where it led', async () => {

@@ -1,7 +1,7 @@
 /** Crosswalks of a contract version: what they are, their entries, and their coverage of a source. */
 import { z } from 'zod';
 import { openSource } from '../../connectors/registry.js';
-import { loadContract } from '../../contract/load.js';
+import { loadContractTexts } from '../../control/contract-texts.js';
 import type { LoadedContract } from '../../contract/model.js';
 import { crosswalkCoverage, fieldCrosswalks } from '../../crosswalk/coverage.js';
 import { FerryError } from '../../errors.js';
@@ -34,7 +34,7 @@ const coverageSchema = z
   })
   .meta({ id: 'CrosswalkCoverage', description: 'as `ferry crosswalk coverage --json` (docs/crosswalks.md); unmapped codes are code-list values, not patient data' });
 
-/** The version `versionId` of `projectId`, materialised and loaded with its crosswalks. */
+/** The version `versionId` of `projectId`, loaded from its stored texts with its crosswalks (never written out as files to re-read). */
 export async function loadVersion(deps: ServerDeps, actor: Actor, projectId: string, versionId: string, action: string): Promise<LoadedContract> {
   const version = await projectVersion(deps, actor, projectId, versionId, action);
   // A version never changes, so its parsed contract is kept (a few per server): loading an
@@ -44,7 +44,7 @@ export async function loadVersion(deps: ServerDeps, actor: Actor, projectId: str
   parsedByServer.set(deps, cache);
   let loaded = cache.get(key);
   if (!loaded) {
-    loaded = deps.runs.materialise(version).then((file) => loadContract(file));
+    loaded = loadContractTexts(version.yaml, version.crosswalks).then((r) => r.loaded);
     loaded.catch(() => cache.delete(key));
     cache.set(key, loaded);
     if (cache.size > PARSED_VERSIONS) cache.delete(cache.keys().next().value!);

@@ -6,7 +6,7 @@ import { resolveTarget, withTargetErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam, tierSchema } from '../schemas.js';
-import { projectVersion } from './contracts.js';
+import { loadVersion } from './crosswalks.js';
 
 export const lineageSchema = z
   .object({
@@ -55,9 +55,9 @@ export function lineageRoutes(deps: ServerDeps) {
       }),
       response: lineageSchema,
       handler: async ({ auth, params, query }) => {
-        const contractFile = query.versionId ? await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup')) : undefined;
+        const contract = query.versionId ? await loadVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup') : undefined;
         const target = await resolveTarget(deps, auth, params.projectId, query.tier, { code: 'lineage.no_target', message: `the ${query.tier} tier of this project has no target connection, so it has no lineage` });
-        const report = await withTargetErrors(() => lookupLineage({ targetUrl: target.url, query: { by: query.by, table: query.table, key: query.key }, contractFile }));
+        const report = await withTargetErrors(() => lookupLineage({ targetUrl: target.url, query: { by: query.by, table: query.table, key: query.key }, contract }));
         // The target is named by its connection, never by the URL or path it resolved to.
         return { ...report, target: target.name };
       },

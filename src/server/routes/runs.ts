@@ -18,6 +18,7 @@ import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
 import { idParam, rollbackReportSchema, runRecordSchema, runReportSchema, runViewSchema, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
+import { loadVersion } from './crosswalks.js';
 import { inProject } from './scope.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -93,10 +94,10 @@ export function runRoutes(deps: ServerDeps) {
           });
         }
         const sourceUrl = await resolveSource(deps, auth, projectId, body.source);
-        const contractFile = await deps.runs.materialise(version);
+        const contract = await loadVersion(deps, auth, projectId, version.id, 'run.start');
         return worker.submit(
           { projectId, tier: body.tier, versionId: version.id, digest: version.digest, dryRun: body.dryRun, startedBy: auth.userId },
-          { actor: auth, contractFile, sourceUrl, targetUrl: target?.url ?? null, sourceRef: body.source, targetRef: target?.name ?? null },
+          { actor: auth, contract, sourceUrl, targetUrl: target?.url ?? null, sourceRef: body.source, targetRef: target?.name ?? null },
         );
       },
     }),
@@ -190,8 +191,8 @@ export function runRoutes(deps: ServerDeps) {
           code: 'run.no_target',
           message: `the ${view.tier} tier of this project has no target connection any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`,
         });
-        const contractFile = await deps.runs.materialise(await projectVersion(deps, auth, params.projectId, view.versionId, 'run.rollback'));
-        const report = await withTargetErrors(() => rollbackRun({ targetUrl: target.url, runId: engineRunId, contractFile, execute: true })).catch((err: unknown) => {
+        const contract = await loadVersion(deps, auth, params.projectId, view.versionId, 'run.rollback');
+        const report = await withTargetErrors(() => rollbackRun({ targetUrl: target.url, runId: engineRunId, contract, execute: true })).catch((err: unknown) => {
           throw rollbackRefusal(err, params.runId);
         });
         // Recorded under the API's run id, with the caller's org and project, so the project's
