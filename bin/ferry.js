@@ -3,6 +3,11 @@
 // `prepare`, or `npm run build:cli`), which starts in a fraction of the time tsx needs to
 // transpile the tree. A checkout without a build falls back to running src/ through tsx.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node.js 22.1+ keeps V8's compiled code of every module on disk between runs; Node.js 20 has no
+// such cache and skips this.
+module.enableCompileCache?.();
 
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 let main;
