@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and rewrites its measured section of
  * docs/benchmarks.md. Set BENCH_ROWS to change the size (default 1,000,000), BENCH_PATIENTS
- * for the synth benchmark (default 1,000,000) and
+ * for the synth benchmark (default 1,000,000), BENCH_CLI_RUNS for the CLI start-up rounds (default 20) and
  * BENCH_ONLY=name to run one benchmark.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { benchSynth } from './synth/index.js';
 import { benchAutomap } from './automap/run.js';
 import { benchReconcile } from './reconcile/index.js';
 import { benchUi } from './ui/index.js';
+import { benchCliStartup } from './cli-startup.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<string>> = {
   reconcile: () => benchReconcile(rows),
   automap: () => benchAutomap(),
   ui: () => benchUi(),
+  'cli-startup': () => benchCliStartup(Number(process.env.BENCH_CLI_RUNS ?? 20)),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {

@@ -9,28 +9,78 @@ import { processIO, type CliIO } from './io.js';
 /** A command group adds its subcommands to the program. Actions return an exit code. */
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const groups: Array<() => Promise<{ register: Register }>> = [
-  () => import('./contract.js'),
-  () => import('./init.js'),
-  () => import('./synth.js'),
-  () => import('./run.js'),
-  () => import('./audit.js'),
-  () => import('./crosswalk.js'),
-  () => import('./reconcile.js'),
-  () => import('./profile.js'),
-  () => import('./suggest.js'),
-  () => import('./pin.js'),
-  () => import('./lineage.js'),
-  () => import('./rollback.js'),
-  () => import('./serve.js'),
-  () => import('./verify-deployment.js'),
-  () => import('./admin.js'),
-  () => import('./admin-connection.js'),
-  () => import('./release.js'),
-];
+type GroupModule = () => Promise<{ register: Register }>;
 
-/** Builds the full `ferry` program with every command group registered. */
-export async function buildProgram(io: CliIO, setExit: (code: number) => void): Promise<Command> {
+/**
+ * Every command group module, in registration order. The order is the order of `ferry --help`,
+ * and a group that extends another (`contract pin` onto `contract`, `admin connection` onto
+ * `admin`) comes after it.
+ */
+const groups = {
+  contract: () => import('./contract.js'),
+  init: () => import('./init.js'),
+  synth: () => import('./synth.js'),
+  run: () => import('./run.js'),
+  audit: () => import('./audit.js'),
+  crosswalk: () => import('./crosswalk.js'),
+  reconcile: () => import('./reconcile.js'),
+  profile: () => import('./profile.js'),
+  suggest: () => import('./suggest.js'),
+  pin: () => import('./pin.js'),
+  lineage: () => import('./lineage.js'),
+  rollback: () => import('./rollback.js'),
+  serve: () => import('./serve.js'),
+  verifyDeployment: () => import('./verify-deployment.js'),
+  admin: () => import('./admin.js'),
+  adminConnection: () => import('./admin-connection.js'),
+  release: () => import('./release.js'),
+} satisfies Record<string, GroupModule>;
+
+type GroupName = keyof typeof groups;
+
+/**
+ * Top-level command → the group modules that register it and its subcommands. Only these are
+ * loaded for that command, so `ferry contract validate` never pays for the server, the engine
+ * or the database drivers. A test checks this table against the full program.
+ */
+export const commandTable: Readonly<Record<string, readonly GroupName[]>> = {
+  contract: ['contract', 'pin'],
+  init: ['init'],
+  synth: ['synth'],
+  run: ['run'],
+  demo: ['run'],
+  audit: ['audit'],
+  crosswalk: ['crosswalk'],
+  reconcile: ['reconcile'],
+  profile: ['profile'],
+  suggest: ['suggest'],
+  lineage: ['lineage'],
+  rollback: ['rollback'],
+  serve: ['serve'],
+  'verify-deployment': ['verifyDeployment'],
+  admin: ['admin', 'adminConnection'],
+  release: ['release'],
+};
+
+/** Every group module name, in registration order. */
+export const groupNames = Object.keys(groups) as GroupName[];
+
+/**
+ * The group modules `argv` needs: the command's own for a known command, none for a bare
+ * `--version`, and all of them for the top-level help, `help`, or anything unrecognised (so
+ * commander's "did you mean" suggestions still see every command).
+ */
+export function groupsFor(argv: readonly string[]): GroupName[] {
+  const first = argv[0];
+  if (argv.length === 1 && (first === '--version' || first === '-V')) return [];
+  const wanted = first !== undefined && Object.hasOwn(commandTable, first) ? commandTable[first] : undefined;
+  if (!wanted) return groupNames;
+  // Registration order, not table order, so a group that extends another comes after it.
+  return groupNames.filter((g) => wanted.includes(g));
+}
+
+/** Builds the `ferry` program with the named command groups registered (all of them by default). */
+export async function buildProgram(io: CliIO, setExit: (code: number) => void, only: readonly GroupName[] = groupNames): Promise<Command> {
   const program = new Command('ferry')
     .description('Ferry: contract-driven migration of hospital PAS/EPR data')
     .version('0.1.0')
@@ -38,16 +88,22 @@ export async function buildProgram(io: CliIO, setExit: (code: number) => void): 
     // A fixed help width keeps --help and the generated docs/cli.md identical on every terminal.
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 })
     .showHelpAfterError();
-  for (const load of groups) (await load()).register(program, io, setExit);
+  // Imported in parallel, registered in order: registration order is the help's order.
+  const modules = await Promise.all(only.map((name) => groups[name]()));
+  for (const m of modules) m.register(program, io, setExit);
   return program;
 }
 
 /** Runs the CLI with `argv` (without node and script), returning the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
-  const program = await buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = await buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    groupsFor(argv),
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -71,4 +127,3 @@ export function reportError(err: unknown, io: CliIO): number {
   return EXIT_CODES.internal;
 }
 
-export { groups as commandGroups };

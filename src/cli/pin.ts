@@ -8,11 +8,9 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadContractText } from '../contract/load.js';
 import { FerryError } from '../errors.js';
-import { pinIntoYaml } from '../profile/pin.js';
-import { pinnedSourceTables } from '../profile/pinned-schema.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
-import { profileOptions, profileUrl, type ProfileFlags } from './profile.js';
+import { profileOptions, type ProfileFlags } from './profile-options.js';
 
 interface PinFlags extends ProfileFlags {
   source?: string;
@@ -30,6 +28,9 @@ async function pin(file: string, flags: PinFlags, io: CliIO): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new FerryError('not_found', 'contract.unreadable', `${file}: cannot read the contract (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
   }
+  // The profiler and the connectors load here, not at start-up: `ferry contract validate`
+  // registers this subcommand too and must not pay for them.
+  const [{ profileUrl }, { pinIntoYaml }, { pinnedSourceTables }] = await Promise.all([import('./profile.js'), import('../profile/pin.js'), import('../profile/pinned-schema.js')]);
   const validBefore = await loads(text, file, dirname(full));
   const profile = await profileUrl(url, flags);
   const result = pinIntoYaml(text, pinnedSourceTables(profile), file);

@@ -5,40 +5,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { openSource } from '../connectors/registry.js';
-import { FerryError } from '../errors.js';
 import { profileSource } from '../profile/profile.js';
 import { formatProfileHtml, formatProfileText } from '../profile/report.js';
 import type { ProfileOptions, SourceProfile } from '../profile/types.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
-
-/** Flags shared by the commands that profile a source. */
-export interface ProfileFlags {
-  tables?: string;
-  sample?: number;
-  minFrequency?: number;
-  seed?: number;
-}
-
-/** Parses a whole-number flag of at least `min`. */
-export function wholeNumber(flag: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new FerryError('usage', 'cli.bad_number', `${flag} must be a whole number of at least ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-/** Adds --tables, --sample, --min-frequency and --seed to a command. */
-export function profileOptions(cmd: Command): Command {
-  return cmd
-    .option('--tables <names>', 'comma-separated tables to profile (default all)')
-    .option('--sample <n>', 'rows per table sampled (seeded reservoir) for pattern classes and inferred types', wholeNumber('--sample', 1))
-    .option('--min-frequency <k>', 'hide top values seen fewer than K times, and min/max held by fewer than K rows (rare values can identify a person)', wholeNumber('--min-frequency', 1), 5)
-    .option('--seed <n>', 'seed of the sampler: the same source and seed give the same profile', wholeNumber('--seed', 0), 1);
-}
+import { profileOptions, type ProfileFlags } from './profile-options.js';
 
 /** Opens `url` and profiles it with the shared flags. */
 export async function profileUrl(url: string, flags: ProfileFlags): Promise<SourceProfile> {

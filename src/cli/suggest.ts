@@ -13,7 +13,8 @@ import { draftContractText } from '../profile/draft.js';
 import { suggestMappings } from '../profile/suggest.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
-import { profileOptions, profileUrl, type ProfileFlags } from './profile.js';
+import { profileOptions, type ProfileFlags } from './profile-options.js';
+import { profileUrl } from './profile.js';
 
 interface SuggestFlags extends ProfileFlags {
   source?: string;

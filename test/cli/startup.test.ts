@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/errors.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { buildProgram, commandTable, groupNames, groupsFor, main } from '../../src/cli/main.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DIST_MAIN = path.join(ROOT, 'dist/cli/main.js');
+
+/** The compiled twin of a src/ module, typed as its source. */
+async function fromDist<T>(srcRelative: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(ROOT, 'dist', srcRelative.replace(/\.ts$/, '.js'))).href)) as T;
+}
+
+/** Every command's help text below `cmd`, keyed by its full name. */
+function helpTree(cmd: Command, trail: string[] = [], out = new Map<string, string>()): Map<string, string> {
+  for (const sub of cmd.commands) {
+    const name = [...trail, sub.name()].join(' ');
+    out.set(name, sub.helpInformation());
+    helpTree(sub, [...trail, sub.name()], out);
+  }
+  return out;
+}
+
+describe('lazy command loading', () => {
+  it('the command table names every top-level command of the full program, and nothing else', async () => {
+    const full = await buildProgram(memoryIO(), () => undefined);
+    expect(Object.keys(commandTable).sort()).toEqual(full.commands.map((c) => c.name()).sort());
+  });
+
+  it('every command group module is loaded by some command', () => {
+    const used = new Set(Object.values(commandTable).flat());
+    expect(groupNames.filter((g) => !used.has(g))).toEqual([]);
+  });
+
+  it('loading only a command\'s own groups gives it the same subcommands, options and help as the full program', async () => {
+    const fullTree = helpTree(await buildProgram(memoryIO(), () => undefined));
+    for (const command of Object.keys(commandTable)) {
+      const only = await buildProgram(memoryIO(), () => undefined, groupsFor([command, '--help']));
+      const tree = helpTree(only);
+      const expected = [...fullTree].filter(([name]) => name === command || name.startsWith(`${command} `));
+      expect(expected.length).toBeGreaterThan(0);
+      for (const [name, help] of expected) expect(tree.get(name), `ferry ${name} --help`).toBe(help);
+    }
+  });
+
+  it('answers --version without loading any group, and loads every group for the top-level help and unknown commands', async () => {
+    expect(groupsFor(['--version'])).toEqual([]);
+    expect(groupsFor(['-V'])).toEqual([]);
+    expect(groupsFor([])).toEqual(groupNames);
+    expect(groupsFor(['--help'])).toEqual(groupNames);
+    expect(groupsFor(['contarct'])).toEqual(groupNames);
+    expect(groupsFor(['toString'])).toEqual(groupNames);
+    expect(groupsFor(['admin', 'connection', 'list'])).toEqual(['admin', 'adminConnection']);
+    const io = memoryIO();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout.trim()).toBe('0.1.0');
+  });
+
+  it('still suggests the right command for a typo', async () => {
+    const io = memoryIO();
+    expect(await main(['contarct'], io)).toBe(2);
+    expect(io.stderr).toContain("Did you mean contract?");
+  });
+});
+
+describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
+  const ferry = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/ferry.js'), ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('exists (npm test and npm install build it)', () => {
+    expect(existsSync(DIST_MAIN), 'dist/cli/main.js is missing: run `npm run build:cli`').toBe(true);
+  });
+
+  it('runs --version from dist without falling back to tsx', () => {
+    const r = ferry('--version');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0.1.0');
+    expect(r.status).toBe(0);
+  });
+
+  it('validates the example contract, and names a missing one with the not-found exit code', () => {
+    const ok = ferry('contract', 'validate', 'examples/legacy-pas/contract.yaml');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^ok examples\/legacy-pas\/contract\.yaml: legacy_pas_to_epr .* digest [0-9a-f]{64}\n$/);
+    const missing = ferry('contract', 'validate', 'examples/legacy-pas/no-such-contract.yaml');
+    expect(missing.stderr).toContain('no-such-contract.yaml');
+    expect(missing.status).toBe(EXIT_CODES.not_found);
+  });
+
+  it('finds the files it reads next to its own code from dist/ as from src/', async () => {
+    const probe = await fromDist<typeof import('../../src/server/probe/probe.js')>('server/probe/probe.ts');
+    expect(existsSync(probe.PROBE_CONTRACT_FILE)).toBe(true);
+    expect(existsSync(path.join(probe.PROBE_SOURCE_DIR, 'PERSON.csv'))).toBe(true);
+    const codeLists = await fromDist<typeof import('../../src/reference/code-lists.js')>('reference/code-lists.ts');
+    expect(codeLists.REFERENCE_DIR).toBe(`${path.join(ROOT, 'reference/nhs-data-dictionary')}/`);
+    const passwords = await fromDist<typeof import('../../src/control/password-policy.js')>('control/password-policy.ts');
+    expect(existsSync(passwords.COMMON_PASSWORDS_FILE)).toBe(true);
+    const ui = await fromDist<typeof import('../../src/server/static-ui.js')>('server/static-ui.ts');
+    expect(ui.DEFAULT_WEB_DIR).toBe(path.join(ROOT, 'web/dist'));
+    const demo = await fromDist<typeof import('../../src/cli/demo.js')>('cli/demo.ts');
+    expect(demo.EXAMPLE_CONTRACT).toBe(path.join(ROOT, 'examples/legacy-pas/contract.yaml'));
+  });
+});
