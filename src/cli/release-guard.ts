@@ -18,11 +18,11 @@ export interface ReleaseGuard {
 }
 
 /** Checks the gate for `contractFile` in `tier`; throws the refusal, or returns the recorder. */
-export async function openReleaseGuard(io: CliIO, flags: { store?: string; user?: string; project: string; tier: Tier }, contractFile: string): Promise<ReleaseGuard> {
+export async function openReleaseGuard(io: CliIO, flags: { store?: string; user?: string; org?: string; project: string; tier: Tier }, contractFile: string): Promise<ReleaseGuard> {
   const digest = contractDigest(await loadContract(contractFile));
   const session = await openPlane(io, flags.store);
   try {
-    const { actor, logout } = await cliActor(session.plane, io, flags.user);
+    const { actor, logout } = await cliActor(session.plane, io, flags.user, flags.org);
     try {
       const decision = await session.plane.canRun(actor, flags.project, digest, flags.tier);
       if (!decision.allowed) throw refusal(flags.tier, decision.missing);

@@ -49,6 +49,7 @@ function withCommon(cmd: Command, needsProject = true): Command {
   return cmd
     .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
+    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
     .option('--json', 'print JSON');
 }
 

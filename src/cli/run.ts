@@ -68,6 +68,7 @@ interface RunFlags {
   /** Opt-in release gate: check canRun for this project before connecting, record the run after. */
   project?: string;
   user?: string;
+  org?: string;
   /** Commander's negation of --no-lineage: false when the flag is given. */
   lineage: boolean;
   /** Commander's negation of --no-reconcile. */
@@ -93,7 +94,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
-  const guard = flags.project ? await openReleaseGuard(io, { store: flags.store, user: flags.user, project: flags.project, tier: flags.tier }, path.resolve(io.cwd, contract)) : undefined;
+  const guard = flags.project ? await openReleaseGuard(io, { store: flags.store, user: flags.user, org: flags.org, project: flags.project, tier: flags.tier }, path.resolve(io.cwd, contract)) : undefined;
   const progress = createProgress(io, Boolean(flags.json));
   const audit = await openRunAudit(io, flags.store, flags.tier ?? 'pre_production');
   let report: RunReport | undefined;
@@ -150,6 +151,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--no-lineage', 'do not record per-row lineage (source key → target key or reason) in the target')
     .option('--project <id>', 'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
     .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')
+    .option('--org <slug>', "that user's org for --project (default $FERRY_ORG)")
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(DEFAULT_BATCH_SIZE))
     .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))

@@ -18,6 +18,9 @@ interface ServeFlags {
   dataDir: string;
   runConcurrency: string;
   auditAnchor?: string;
+  uploadQuotaMb?: string;
+  uploadMax?: string;
+  uploadRetentionDays?: string;
 }
 
 function intFlag(name: string, value: string, min: number, max: number): number {
@@ -33,7 +36,17 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
   try {
     const plane = createControlPlane({ store });
-    const app = createApp({ plane, dataDir: path.resolve(io.cwd, flags.dataDir), env: io.env, runConcurrency });
+    const app = createApp({
+      plane,
+      dataDir: path.resolve(io.cwd, flags.dataDir),
+      env: io.env,
+      runConcurrency,
+      uploadQuota: {
+        ...(flags.uploadQuotaMb === undefined ? {} : { bytes: intFlag('--upload-quota-mb', flags.uploadQuotaMb, 1, 1_048_576) * 1024 * 1024 }),
+        ...(flags.uploadMax === undefined ? {} : { uploads: intFlag('--upload-max', flags.uploadMax, 1, 100_000) }),
+      },
+      ...(flags.uploadRetentionDays === undefined ? {} : { uploadRetentionDays: intFlag('--upload-retention-days', flags.uploadRetentionDays, 1, 3650) }),
+    });
     const { url } = await app.listen(port, flags.host);
     io.err(`ferry: API listening on ${url} (store ${store.display}); OpenAPI at ${url}/openapi.json`);
     return {
@@ -67,7 +80,10 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .option('--port <port>', 'TCP port (0 picks a free one)', '4600')
     .option('--host <host>', 'address to listen on; keep 127.0.0.1 behind a TLS-terminating proxy', '127.0.0.1')
     .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .option('--data-dir <dir>', 'where run reports and contract versions are kept for the runs this server executes', '.ferry/server')
+    .option('--data-dir <dir>', 'where run reports, uploads and synthetic sets are kept (no connection may reach it)', '.ferry/server')
+    .option('--upload-quota-mb <n>', 'uploaded source files one project may keep, in MiB (default 500)')
+    .option('--upload-max <n>', 'uploads one project may keep (default 50)')
+    .option('--upload-retention-days <n>', 'uploads older than this are removed, at start and hourly (default 30)')
     .option('--run-concurrency <n>', 'runs executing at once', '2')
     .option('--audit-anchor <file>', ANCHOR_HELP)
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));

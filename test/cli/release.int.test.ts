@@ -18,11 +18,12 @@ describe('ferry admin and ferry release with the run gate', () => {
   afterAll(() => cleanup());
 
   async function ferry(args: string[], env: Record<string, string> = {}) {
-    const io = memoryIO({ cwd: dir, env: { PATH: process.env.PATH ?? '', FERRY_ORG: 'trust-a', FERRY_PASSWORD: PASSWORD, ...env } });
+    const io = memoryIO({ cwd: dir, env: { PATH: process.env.PATH ?? '', FERRY_PASSWORD: PASSWORD, ...env } });
     const code = await main(args, io);
     return { code, out: io.stdout, err: io.stderr, json: () => JSON.parse(io.stdout) as Record<string, any> };
   }
-  const as = (user: string) => ['--user', user];
+  // The org by flag, not FERRY_ORG: every command that signs in takes --org.
+  const as = (user: string) => ['--user', user, '--org', 'trust-a'];
   const runArgs = (tier: string, project: string, target: string) => ['run', 'contract.yaml', '--source', `csv:${dir}/source`, '--target', `sqlite:${path.join(dir, target)}`, '--tier', tier, '--project', project];
 
   it('bootstraps an org, refuses an ungated run before connecting, and lets the digest move up once its gates pass', async () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
   await plane.grantRole(actor, probe.id, 'auditor', null);
   await store.close();
-  server = await startServe({ port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1' }, memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }));
+  server = await startServe({ port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1', uploadMax: '1', uploadQuotaMb: '5', uploadRetentionDays: '7' }, memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }));
 }, 60_000);
 
 afterAll(async () => {
@@ -53,6 +53,19 @@ describe('ferry verify-deployment', () => {
     expect(io.stdout).toMatch(/read 3, loaded 2, quarantined 1/);
     expect(io.stdout).toContain(`deployment at ${server.url} verified`);
     expect(io.stdout).not.toContain(PASSWORD);
+  });
+
+  it('serves the upload policy given on its command line (ferry serve --upload-max, --upload-quota-mb, --upload-retention-days)', async () => {
+    const login = await fetch(`${server!.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org: 'ops', username: 'probe', password: PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const upload = () => fetch(`${server!.url}/projects/${projectId}/uploads`, { method: 'POST', headers, body: JSON.stringify({ files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO\n1,9990000018\n' }] }) });
+    expect((await upload()).status).toBe(201);
+    const second = await upload();
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('upload.quota_exceeded');
+    const listed = (await (await fetch(`${server!.url}/projects/${projectId}/uploads`, { headers })).json()) as Record<string, unknown>;
+    expect(listed).toMatchObject({ quota: { bytes: 5 * 1024 * 1024, uploads: 1 }, retentionDays: 7 });
   });
 
   it('names the login step and exits 8 when the probe account cannot sign in', async () => {
