@@ -23,13 +23,16 @@ export function resolvedScrubber(context: RunContext, dataDir: string): (message
     if (!url || !name) return;
     pairs.push([url, name]);
     try {
-      const parsed = parseConnectorUrl(url, {});
-      pairs.push([parsed.display, name]);
-      if (parsed.path) pairs.push([parsed.path, name]);
-      if (parsed.url) {
-        if (parsed.url.hostname) pairs.push([parsed.url.hostname, `${name} (host)`]);
-        const db = decodeURIComponent(parsed.url.pathname.replace(/^\//, ''));
+      if (/^(postgres|postgresql|mysql|mariadb):\/\//i.test(url)) {
+        // Read as a plain URL: the connector's parser would resolve password_env, and fail without it.
+        const u = new URL(url);
+        if (u.hostname) pairs.push([decodeURIComponent(u.hostname), `${name} (host)`]);
+        if (u.username) pairs.push([decodeURIComponent(u.username), `${name} (user)`]);
+        const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
         if (db) pairs.push([db, `${name} (database)`]);
+      } else {
+        const parsed = parseConnectorUrl(url, {});
+        if (parsed.path) pairs.push([parsed.path, name]);
       }
     } catch {
       // An unparsable URL is still replaced whole above.
