@@ -22,7 +22,9 @@ interface CoverageFlags {
   source?: string;
   json?: boolean;
   top?: number;
-  batchSize: number;
+  sliceRows: number;
+  /** Deprecated spelling of --slice-rows. */
+  batchSize?: number;
 }
 
 interface CaseFlags {
@@ -46,7 +48,7 @@ async function coverage(file: string, flags: CoverageFlags, io: CliIO): Promise<
   let report: CoverageReport;
   try {
     // Text output lists 20 codes per crosswalk unless asked; JSON lists them all unless asked.
-    report = await crosswalkCoverage(loaded, source, { batchSize: flags.batchSize, top: flags.top ?? (flags.json ? undefined : 20) });
+    report = await crosswalkCoverage(loaded, source, { sliceRows: flags.batchSize ?? flags.sliceRows, top: flags.top ?? (flags.json ? undefined : 20) });
   } finally {
     await source.close();
   }
@@ -185,7 +187,9 @@ export const register: Register = (program: Command, io, setExit) => {
     .argument('<contract>', 'contract YAML file')
     .option('--source <url>', 'source URL: csv:DIR, ndjson:DIR, sqlite:FILE, postgres://…, mysql://… (default $FERRY_SOURCE_URL)')
     .option('--top <n>', 'list at most N unmapped codes per crosswalk (default 20 in text, all with --json)', wholeNumber('--top', 0))
-    .addOption(new Option('--batch-size <n>', 'rows read per batch').argParser(wholeNumber('--batch-size', 1)).default(10_000))
+    .addOption(new Option('--slice-rows <n>', 'rows read from the source per slice').argParser(wholeNumber('--slice-rows', 1)).default(10_000))
+    // The flag's earlier name, kept so scripts written against it still run.
+    .addOption(new Option('--batch-size <n>').argParser(wholeNumber('--batch-size', 1)).hideHelp())
     .option('--json', 'print the coverage report (CoverageReport) as JSON')
     .action(async (file: string, flags: CoverageFlags) => setExit(await coverage(file, flags, io)));
   group

@@ -22,7 +22,9 @@ interface ReconcileFlags {
   maxExamples: number;
   pilot?: number;
   pilotTable?: string;
-  batchSize: number;
+  sliceRows: number;
+  /** Deprecated spelling of --slice-rows. */
+  batchSize?: number;
 }
 
 function wholeNumber(name: string, min: number) {
@@ -46,7 +48,7 @@ async function reconcileCommand(runId: string, flags: ReconcileFlags, io: CliIO)
       targetUrl,
       maxExamples: flags.maxExamples,
       pilot: flags.pilot ? { patients: flags.pilot, table: flags.pilotTable } : undefined,
-      batchSize: flags.batchSize,
+      sliceRows: flags.batchSize ?? flags.sliceRows,
       signal,
     }),
   );
@@ -67,6 +69,8 @@ export const register: Register = (program: Command, io, setExit) => {
     .addOption(new Option('--max-examples <n>', 'example keys listed per row category').argParser(wholeNumber('--max-examples', 0)).default(20))
     .option('--pilot <n>', 'the --pilot N the run used, so the same subset is expected', wholeNumber('--pilot', 1))
     .option('--pilot-table <table>', 'the --pilot-table the run used')
-    .addOption(new Option('--batch-size <n>', 'rows read per batch').argParser(wholeNumber('--batch-size', 1)).default(10_000))
+    .addOption(new Option('--slice-rows <n>', 'rows read from the source per slice').argParser(wholeNumber('--slice-rows', 1)).default(10_000))
+    // The flag's earlier name, kept so scripts written against it still run.
+    .addOption(new Option('--batch-size <n>').argParser(wholeNumber('--batch-size', 1)).hideHelp())
     .action(async (runId: string, flags: ReconcileFlags) => setExit(await reconcileCommand(runId, flags, io)));
 };

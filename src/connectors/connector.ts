@@ -37,7 +37,7 @@ export interface SchemaInfo {
 }
 
 /** Rows are arrays aligned with `columns`: cheaper than objects on the hot path. */
-export interface Batch {
+export interface Slice {
   columns: string[];
   rows: Value[][];
   /**
@@ -55,16 +55,17 @@ export interface ReadOptions {
   orderBy?: string[];
   /** Number of leading rows (in that order) to skip: how a resumed run continues. */
   skip?: number;
-  batchSize: number;
-  /** Also end a batch once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
-  maxBytes?: number;
+  /** Rows per slice: a slice is the unit a source yields, never the unit a target commits (that is a batch). */
+  sliceRows: number;
+  /** Also end a slice once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
+  sliceBytes?: number;
   signal?: AbortSignal;
 }
 
-/** Default byte bound of a read batch (ReadOptions.maxBytes): ordinary rows never reach it; rows of large binary values do. */
+/** Default byte bound of a slice (ReadOptions.sliceBytes): ordinary rows never reach it; rows of large binary values do. */
 export const SLICE_BYTES = 16 * 1024 * 1024;
 
-/** Bytes the binary values at positions `at` of a row hold (what batches are bounded by besides rows). */
+/** Bytes the binary values at positions `at` of a row hold (what slices are bounded by besides rows). */
 export function binaryBytes(row: readonly Value[], at: readonly number[]): number {
   let n = 0;
   for (let k = 0; k < at.length; k++) n += (row[at[k]] as Buffer | null)?.length ?? 0;
@@ -76,7 +77,7 @@ export interface Source {
   /** The URL with any password removed, safe for logs and reports. */
   readonly displayUrl: string;
   introspect(): Promise<SchemaInfo>;
-  read(table: string, options: ReadOptions): AsyncIterable<Batch>;
+  read(table: string, options: ReadOptions): AsyncIterable<Slice>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
 }

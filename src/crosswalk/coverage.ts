@@ -18,7 +18,7 @@ import { compileField, lookupSpecs, type CompileContext, type CrosswalkObserver,
 import { foldCode } from '../transform/crosswalk-table.js';
 
 export interface CoverageOptions {
-  batchSize?: number;
+  sliceRows?: number;
   signal?: AbortSignal;
   /** List at most this many unmapped codes per crosswalk (the counts still cover all of them). */
   top?: number;
@@ -86,7 +86,7 @@ export function fieldCrosswalks(field: FieldMapping): string[] {
 /** Streams the source columns that feed each crosswalk of the contract and reports what the crosswalks make of them. */
 export async function crosswalkCoverage(loaded: LoadedContract, source: Source, options: CoverageOptions = {}): Promise<CoverageReport> {
   const contract = loaded.contract;
-  const batchSize = options.batchSize ?? 10_000;
+  const sliceRows = options.sliceRows ?? 10_000;
   const seen = new Map<string, Map<string, { rows: number; mapped: boolean }>>();
   const observer: CrosswalkObserver = {
     seen(crosswalk, code, mapped) {
@@ -101,10 +101,10 @@ export async function crosswalkCoverage(loaded: LoadedContract, source: Source, 
   const plans = planMappings(contract);
   const lookups = new LookupCache();
   const mappingsUsed = Object.fromEntries(plans.map((p) => [p.table, { ...p.mapping, fields: Object.fromEntries(p.fields) }]));
-  await lookups.load(source, lookupSpecs({ ...contract, mappings: mappingsUsed }), batchSize, options.signal);
+  await lookups.load(source, lookupSpecs({ ...contract, mappings: mappingsUsed }), sliceRows, options.signal);
 
   const tables: CoverageTable[] = [];
-  for (const plan of plans) tables.push(await scanMapping(loaded, plan, source, lookups, observer, batchSize, options.signal));
+  for (const plan of plans) tables.push(await scanMapping(loaded, plan, source, lookups, observer, sliceRows, options.signal));
 
   const uses = new Map<string, CrosswalkUse[]>();
   for (const plan of plans)
@@ -146,7 +146,7 @@ async function scanMapping(
   source: Source,
   lookups: LookupCache,
   observer: CrosswalkObserver,
-  batchSize: number,
+  sliceRows: number,
   signal: AbortSignal | undefined,
 ): Promise<CoverageTable> {
   const contract = loaded.contract;
@@ -190,7 +190,7 @@ async function scanMapping(
   const joins: LoadedJoin[] = [];
   const joinOffset = new Map<Mapping['joins'][number], number>();
   for (const j of joinsUsed) {
-    const joined = await loadJoin(source, contract, j, index, batchSize, signal);
+    const joined = await loadJoin(source, contract, j, index, sliceRows, signal);
     joinOffset.set(j, width);
     width += joined.columns.length;
     joins.push(joined);
@@ -214,8 +214,8 @@ async function scanMapping(
 
   let read = 0;
   let excluded = 0;
-  for await (const batch of source.read(mapping.source, { columns: readColumns, batchSize, signal })) {
-    for (const src of batch.rows) {
+  for await (const slice of source.read(mapping.source, { columns: readColumns, sliceRows, signal })) {
+    for (const src of slice.rows) {
       let wide: readonly Value[] = src;
       if (joins.length > 0) {
         const w = src.slice();
@@ -229,7 +229,7 @@ async function scanMapping(
       // The values are discarded: the observer inside each crosswalk records what it saw.
       for (const p of programs) p(wide);
     }
-    read += batch.rows.length;
+    read += slice.rows.length;
   }
   return { table, source: mapping.source, rows_read: read, rows_excluded: excluded };
 }

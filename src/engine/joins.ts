@@ -22,7 +22,7 @@ export async function loadJoin(
   contract: Contract,
   join: Mapping['joins'][number],
   index: Map<string, number>,
-  batchSize: number,
+  sliceRows: number,
   signal?: AbortSignal,
 ): Promise<LoadedJoin> {
   const def = contract.source.tables[join.table];
@@ -43,8 +43,8 @@ export async function loadJoin(
   const remoteKey = keyRenderer(remoteIdx);
   const localKey = keyRenderer(localIdx);
   const rows = new Map<string, Value[]>();
-  for await (const batch of source.read(join.table, { columns, orderBy: def.primary_key, batchSize, signal })) {
-    for (const r of batch.rows) {
+  for await (const slice of source.read(join.table, { columns, orderBy: def.primary_key, sliceRows, signal })) {
+    for (const r of slice.rows) {
       const k = remoteKey(r);
       if (!rows.has(k)) rows.set(k, r);
     }
@@ -62,13 +62,13 @@ export class LookupCache {
   private readonly maps = new Map<string, ReadonlyMap<string, Value>>();
 
   /** Loads every lookup a contract uses. */
-  async load(source: Source, specs: Array<{ table: string; key: string; value: string }>, batchSize: number, signal?: AbortSignal): Promise<void> {
+  async load(source: Source, specs: Array<{ table: string; key: string; value: string }>, sliceRows: number, signal?: AbortSignal): Promise<void> {
     for (const s of specs) {
       const id = `${s.table}\u0000${s.key}\u0000${s.value}`;
       if (this.maps.has(id)) continue;
       const map = new Map<string, Value>();
-      for await (const batch of source.read(s.table, { columns: [s.key, s.value], batchSize, signal })) {
-        for (const [k, v] of batch.rows) {
+      for await (const slice of source.read(s.table, { columns: [s.key, s.value], sliceRows, signal })) {
+        for (const [k, v] of slice.rows) {
           if (k === null) continue;
           const key = Buffer.isBuffer(k) ? k.toString('hex') : String(k);
           if (!map.has(key)) map.set(key, v);

@@ -66,7 +66,7 @@ function dependents(contract: Contract, root: string): Map<string, Fk[]> {
 export async function selectPilot(
   contract: Contract,
   source: Source,
-  options: { patients: number; table?: string; batchSize: number; signal?: AbortSignal },
+  options: { patients: number; table?: string; sliceRows: number; signal?: AbortSignal },
 ): Promise<PilotSelection> {
   const root = pilotRoot(contract, options.table);
   const tables = contract.source.tables;
@@ -95,8 +95,8 @@ export async function selectPilot(
     const keys = new Set<string>();
     included.set(table, keys);
     for (const r of refRenderers) refValues.set(r.id, new Set());
-    for await (const batch of source.read(table, { columns, orderBy: t.primary_key, batchSize: options.batchSize, signal: options.signal })) {
-      for (const row of batch.rows) {
+    for await (const slice of source.read(table, { columns, orderBy: t.primary_key, sliceRows: options.sliceRows, signal: options.signal })) {
+      for (const row of slice.rows) {
         if (limit !== undefined && keys.size >= limit) return;
         if (!accept(row)) continue;
         keys.add(pk(row));

@@ -63,7 +63,8 @@ export interface RowProgramOptions {
   def: TargetTableDef;
   source: Source;
   lookups: LookupCache;
-  batchSize: number;
+  /** Rows per slice when reading joined tables. */
+  sliceRows: number;
   /** Primary keys of the source rows in a pilot subset; rows outside are excluded. */
   pilotKeys?: Set<string>;
   observer?: CrosswalkObserver;
@@ -88,7 +89,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
   let width = readColumns.length;
   const joins: LoadedJoin[] = [];
   for (const j of mapping.joins) {
-    const joined = await loadJoin(o.source, contract, j, index, o.batchSize, o.signal);
+    const joined = await loadJoin(o.source, contract, j, index, o.sliceRows, o.signal);
     joined.columns.forEach((c, i) => index.set(`${joined.alias}.${c}`, width + i));
     width += joined.columns.length;
     joins.push(joined);

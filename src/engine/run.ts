@@ -120,7 +120,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
   o.onEvent?.({ type: 'run:started', runId, contractDigest: o.digest, tables: plan.map((p) => p.table), resumed: Boolean(o.resume), dryRun });
 
   let pilot: PilotSelection | undefined;
-  if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, batchSize, signal: o.signal });
+  if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows: batchSize, signal: o.signal });
   if (o.resume) quality.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
   const observers: RunObserver[] = [quality, ...(o.runObserver ? [o.runObserver] : [])];
   const runObserver: RunObserver =

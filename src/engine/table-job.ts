@@ -129,7 +129,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     def: o.def,
     source: o.source,
     lookups: o.lookups,
-    batchSize: o.batchSize,
+    sliceRows: o.batchSize,
     pilotKeys: o.pilotKeys,
     observer: o.observer,
     today: o.today,
@@ -165,8 +165,8 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     columns: program.readColumns,
     orderBy: program.orderBy,
     skip: counts.read,
-    batchSize: Math.min(unitRows, READ_SLICE),
-    maxBytes: Math.min(SLICE_BYTES, batchBytes),
+    sliceRows: Math.min(unitRows, READ_SLICE),
+    sliceBytes: Math.min(SLICE_BYTES, batchBytes),
     signal: o.signal,
   });
   const keepLineage = lineage && !encoder;

@@ -14,7 +14,7 @@ import { detachedString } from '../transform/text-value.js';
 import { Reservoir } from './reservoir.js';
 import type { ProfileOptions, SourceProfile, TableProfile } from './types.js';
 
-export const PROFILE_DEFAULTS = { sample: 10_000, minFrequency: 5, exactLimit: 10_000, seed: 1, batchSize: 5_000, topN: 10 } as const;
+export const PROFILE_DEFAULTS = { sample: 10_000, minFrequency: 5, exactLimit: 10_000, seed: 1, sliceRows: 5_000, topN: 10 } as const;
 
 /** Profiles the tables of a source: see SourceProfile for what is measured and what is estimated. */
 export async function profileSource(source: Source, options: ProfileOptions = {}): Promise<SourceProfile> {
@@ -50,7 +50,7 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
   };
 }
 
-type Resolved = ProfileOptions & { sample: number; minFrequency: number; exactLimit: number; seed: number; batchSize: number; topN: number };
+type Resolved = ProfileOptions & { sample: number; minFrequency: number; exactLimit: number; seed: number; sliceRows: number; topN: number };
 
 async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<{ fact: TableFacts; sampled: number }> {
   const names = info.columns.map((c) => c.name);
@@ -58,13 +58,13 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<
   // One PRNG stream per table: adding a table to --tables does not change another table's sample.
   const reservoir = new Reservoir<Value[]>(o.sample, o.seed, hashName(info.name));
   let rows = 0;
-  for await (const batch of source.read(info.name, { columns: names, batchSize: o.batchSize, signal: o.signal })) {
-    for (const row of batch.rows) {
+  for await (const slice of source.read(info.name, { columns: names, sliceRows: o.sliceRows, signal: o.signal })) {
+    for (const row of slice.rows) {
       for (let i = 0; i < stats.length; i++) stats[i].add(row[i]);
       if (reservoir.wants()) reservoir.offer(row.map((v) => (typeof v === 'string' ? detachedString(v) : v)));
       else reservoir.offer(row);
     }
-    rows += batch.rows.length;
+    rows += slice.rows.length;
     o.onProgress?.(info.name, rows);
   }
   const sample = reservoir.items;
@@ -101,7 +101,7 @@ function checkOptions(o: Resolved): void {
   whole('sample', o.sample, 1);
   whole('min frequency', o.minFrequency, 1);
   whole('exact limit', o.exactLimit, 1);
-  whole('batch size', o.batchSize, 1);
+  whole('slice rows', o.sliceRows, 1);
   whole('top values', o.topN, 0);
   if (!Number.isSafeInteger(o.seed)) throw new FerryError('usage', 'profile.bad_option', `seed must be an integer, got ${o.seed}`);
 }

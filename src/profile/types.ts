@@ -18,7 +18,7 @@ export interface ProfileOptions {
   /** Seed of the reservoir sampler (default 1): the same source and seed give the same profile. */
   seed?: number;
   /** Rows per batch read from the source (default 5,000). */
-  batchSize?: number;
+  sliceRows?: number;
   /** Number of top values listed per column (default 10). */
   topN?: number;
   signal?: AbortSignal;

@@ -40,7 +40,7 @@ async function aggregateSide(
   spec: AggregateSpec,
   side: 'source' | 'target',
   types: Record<string, LogicalType> | undefined,
-  batchSize: number,
+  sliceRows: number,
   signal?: AbortSignal,
 ): Promise<SideResult> {
   if (spec.aggregate !== 'count' && !spec.column) {
@@ -67,8 +67,8 @@ async function aggregateSide(
   const distinct = new Map<string | null, Set<string>>();
   const sums = new Map<string | null, DecimalSum>();
   let nonNumeric = 0;
-  for await (const batch of source.read(spec.table, { columns, batchSize, signal })) {
-    for (const raw of batch.rows) {
+  for await (const slice of source.read(spec.table, { columns, sliceRows, signal })) {
+    for (const raw of slice.rows) {
       const row = types ? raw.map((v, i) => present[i](v)) : raw;
       if (!filter(row)) continue;
       const g = groupAt >= 0 ? text(row[groupAt]) : null;
@@ -107,13 +107,13 @@ export async function runBusinessCheck(
   contract: Contract,
   source: Source,
   target: Source,
-  batchSize: number,
+  sliceRows: number,
   signal?: AbortSignal,
 ): Promise<BusinessCheckResult> {
   const targetTable = contract.target.tables[check.target.table];
   const targetTypes = targetTable ? Object.fromEntries(Object.entries(targetTable.columns).map(([n, c]) => [n, c.type])) : undefined;
-  const s = await aggregateSide(source, check.source, 'source', undefined, batchSize, signal);
-  const t = await aggregateSide(target, check.target, 'target', targetTypes, batchSize, signal);
+  const s = await aggregateSide(source, check.source, 'source', undefined, sliceRows, signal);
+  const t = await aggregateSide(target, check.target, 'target', targetTypes, sliceRows, signal);
   const grouped = Boolean(check.source.group_by || check.target.group_by);
   const keys = grouped ? [...new Set([...s.values.keys(), ...t.values.keys()])].sort((a, b) => (a === null ? -1 : b === null ? 1 : a < b ? -1 : a > b ? 1 : 0)) : [null];
   const groups: BusinessGroup[] = keys.map((g) => {

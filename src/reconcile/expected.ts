@@ -40,7 +40,7 @@ export interface ExpectedOptions {
   def: TargetTableDef;
   source: Source;
   lookups: LookupCache;
-  batchSize: number;
+  sliceRows: number;
   pilotKeys?: Set<string>;
   today: () => string;
   signal?: AbortSignal;
@@ -80,7 +80,7 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
     def: o.def,
     source: o.source,
     lookups: o.lookups,
-    batchSize: o.batchSize,
+    sliceRows: o.sliceRows,
     pilotKeys: o.pilotKeys,
     today: o.today,
     signal: o.signal,
@@ -138,9 +138,9 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
     }
   });
 
-  for await (const batch of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, batchSize: o.batchSize, signal: o.signal })) {
-    derived.read += batch.rows.length;
-    writeBatch(batch.rows);
+  for await (const slice of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: o.sliceRows, signal: o.signal })) {
+    derived.read += slice.rows.length;
+    writeBatch(slice.rows);
   }
 
   db.exec(`CREATE TABLE ${name} (pos INTEGER PRIMARY KEY, ${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);

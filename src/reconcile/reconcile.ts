@@ -52,7 +52,7 @@ export interface ReconcileOptions {
   leafSize?: number;
   /** Bisection: ranges a differing range is cut into. Default 16. */
   fanout?: number;
-  batchSize?: number;
+  sliceRows?: number;
   /** Where the scratch store lives (default: the system temporary directory). */
   scratchDir?: string;
   today?: () => string;
@@ -68,7 +68,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
   const now = o.now ?? (() => new Date());
   const startedAt = now();
   const contract = o.loaded.contract;
-  const batchSize = o.batchSize ?? 10_000;
+  const sliceRows = o.sliceRows ?? 10_000;
   const maxExamples = o.maxExamples ?? 20;
   const leafSize = Math.max(1, o.leafSize ?? 256);
   const fanout = Math.max(2, o.fanout ?? 16);
@@ -94,9 +94,9 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
     scratch = await openScratch(o.scratchDir);
     sql = await openSqlTarget(o.targetUrl);
     const lookups = new LookupCache();
-    await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
+    await lookups.load(o.source, lookupSpecs(contract), sliceRows, o.signal);
     let pilot: PilotSelection | undefined;
-    if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, batchSize, signal: o.signal });
+    if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows, signal: o.signal });
 
     const tables: TableReconciliation[] = [];
     let id = 0;
@@ -114,7 +114,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         def,
         source: o.source,
         lookups,
-        batchSize,
+        sliceRows,
         pilotKeys: pilot?.included.get(mapping.source),
         today,
         signal: o.signal,
@@ -130,7 +130,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
           id: tableId,
           target: await targetSource(),
           table: sideTable,
-          batchSize,
+          sliceRows,
           binaryText: targetKind === 'csv' || targetKind === 'ndjson' ? 'base64' : 'hex',
           signal: o.signal,
         });
@@ -216,7 +216,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
     const business = [];
     if (contract.reconciliation.length) {
       const t = await targetSource();
-      for (const check of contract.reconciliation) business.push(await runBusinessCheck(check, contract, o.source, t, batchSize, o.signal));
+      for (const check of contract.reconciliation) business.push(await runBusinessCheck(check, contract, o.source, t, sliceRows, o.signal));
     }
 
     const mismatches = tables.flatMap(tableMismatches);

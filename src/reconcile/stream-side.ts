@@ -20,7 +20,7 @@ export interface StreamSideOptions {
   id: number;
   target: Source;
   table: SideTable;
-  batchSize: number;
+  sliceRows: number;
   binaryText: BinaryText;
   signal?: AbortSignal;
 }
@@ -56,7 +56,7 @@ export class StreamSide implements TargetSide {
         insert.run(...keys, o.table.keyIdx.map((i) => canon[i] ?? '').join('|'), parseInt(rh.slice(0, 8), 16), parseInt(rh.slice(8), 16), packHashes(hashes));
       }
     });
-    for await (const batch of o.target.read(o.table.name, { columns: cols.map((c) => c.name), batchSize: o.batchSize, signal: o.signal })) write(batch.rows);
+    for await (const slice of o.target.read(o.table.name, { columns: cols.map((c) => c.name), sliceRows: o.sliceRows, signal: o.signal })) write(slice.rows);
     db.exec(`CREATE INDEX ${name}_k ON ${name} (${kc.join(', ')})`);
     return new StreamSide(
       o.scratch,

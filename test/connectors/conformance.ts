@@ -29,7 +29,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
-  Batch,
+  Slice,
   Checkpoint,
   CommitUnit,
   LoadMode,
@@ -438,14 +438,14 @@ export const SOURCE_FIXTURES: TableFixture[] = [
 
 const byId = (rows: Value[][]) => [...rows].sort((a, b) => Number(a[0]) - Number(b[0]));
 
-async function readAll(source: Source, table: string, options: Parameters<Source['read']>[1]): Promise<Batch[]> {
+async function readAll(source: Source, table: string, options: Parameters<Source['read']>[1]): Promise<Slice[]> {
   return collect(source.read(table, options));
 }
 
 /** Every row of a table as a source reads it (its default column order, no orderBy). */
 export async function readRows(source: Pick<Source, 'read'>, table: string): Promise<Value[][]> {
   const out: Value[][] = [];
-  for await (const b of source.read(table, { batchSize: 1000 })) out.push(...b.rows);
+  for await (const b of source.read(table, { sliceRows: 1000 })) out.push(...b.rows);
   return out;
 }
 
@@ -505,7 +505,7 @@ export function describeSourceConformance(name: string, open: (fixtures: TableFi
     });
 
     it('reads every column in table order by default, keeping nulls null', async () => {
-      const batches = await readAll(h.source, 'patient', { orderBy: ['id'], batchSize: 100 });
+      const batches = await readAll(h.source, 'patient', { orderBy: ['id'], sliceRows: 100 });
       expect(batches.map((b) => b.columns)).toEqual([patient.columns.map((c) => c.name)]);
       expect(normaliseRows(batches[0].rows, types(patient))).toEqual(normaliseRows(inReadOrder(patientRows), types(patient)));
       const tenth = batches[0].rows.find((r) => normaliseValue(r[0], 'integer') === '10')!;
@@ -513,26 +513,26 @@ export function describeSourceConformance(name: string, open: (fixtures: TableFi
     });
 
     it('reads binary values and foreign-key columns', async () => {
-      const [batch] = await readAll(h.source, 'episode', { orderBy: ['id'], batchSize: 10 });
+      const [batch] = await readAll(h.source, 'episode', { orderBy: ['id'], sliceRows: 10 });
       expect(normaliseRows(batch.rows, types(episode))).toEqual(normaliseRows(episodeRows, types(episode)));
     });
 
     it('honours the column subset and its order', async () => {
-      const batches = await readAll(h.source, 'patient', { columns: ['family_name', 'id'], orderBy: ['id'], batchSize: 100 });
+      const batches = await readAll(h.source, 'patient', { columns: ['family_name', 'id'], orderBy: ['id'], sliceRows: 100 });
       expect(batches[0].columns).toEqual(['family_name', 'id']);
       expect(normaliseRows(batches[0].rows, ['text', 'integer'])).toEqual(normaliseRows(inReadOrder(patientRows).map((r) => [r[2], r[0]]), ['text', 'integer']));
     });
 
     it('skips leading rows in read order, as a resumed run does', async () => {
-      const batches = await readAll(h.source, 'patient', { columns: ['id'], orderBy: ['id'], skip: 4, batchSize: 3 });
+      const batches = await readAll(h.source, 'patient', { columns: ['id'], orderBy: ['id'], skip: 4, sliceRows: 3 });
       const ids = batches.flatMap((b) => b.rows.map((r) => normaliseValue(r[0], 'integer')));
       expect(ids).toEqual(inReadOrder(patientRows).slice(4).map((r) => String(r[0])));
-      expect(await readAll(h.source, 'patient', { orderBy: ['id'], skip: 100, batchSize: 3 })).toEqual([]);
+      expect(await readAll(h.source, 'patient', { orderBy: ['id'], skip: 100, sliceRows: 3 })).toEqual([]);
     });
 
     it('never yields a batch larger than batchSize, nor an empty one', async () => {
       for (const batchSize of [1, 4, 11, 1000]) {
-        const batches = await readAll(h.source, 'patient', { orderBy: ['id'], batchSize });
+        const batches = await readAll(h.source, 'patient', { orderBy: ['id'], sliceRows: batchSize });
         expect(batches.every((b) => b.rows.length >= 1 && b.rows.length <= batchSize)).toBe(true);
         expect(batches.reduce((n, b) => n + b.rows.length, 0)).toBe(patientRows.length);
         expect(batches.length).toBe(Math.ceil(patientRows.length / batchSize));
@@ -543,19 +543,19 @@ export function describeSourceConformance(name: string, open: (fixtures: TableFi
       const controller = new AbortController();
       let seen = 0;
       const reading = (async () => {
-        for await (const batch of h.source.read('patient', { orderBy: ['id'], batchSize: 2, signal: controller.signal })) {
+        for await (const batch of h.source.read('patient', { orderBy: ['id'], sliceRows: 2, signal: controller.signal })) {
           seen += batch.rows.length;
           controller.abort();
         }
       })();
       await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
       expect(seen).toBe(2);
-      await expect(readAll(h.source, 'patient', { batchSize: 2, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(readAll(h.source, 'patient', { sliceRows: 2, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     });
 
     it('refuses unknown tables and columns with a FerryError', async () => {
-      await expect(readAll(h.source, 'no_such_table', { batchSize: 10 })).rejects.toBeInstanceOf(FerryError);
-      await expect(readAll(h.source, 'patient', { columns: ['id', 'no_such_column'], batchSize: 10 })).rejects.toBeInstanceOf(FerryError);
+      await expect(readAll(h.source, 'no_such_table', { sliceRows: 10 })).rejects.toBeInstanceOf(FerryError);
+      await expect(readAll(h.source, 'patient', { columns: ['id', 'no_such_column'], sliceRows: 10 })).rejects.toBeInstanceOf(FerryError);
       await expect(h.source.count('no_such_table')).rejects.toBeInstanceOf(FerryError);
     });
   });

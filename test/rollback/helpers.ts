@@ -19,7 +19,7 @@ export async function checksum(url: string, tables: Array<{ name: string; key: s
   try {
     for (const t of tables) {
       let n = 0;
-      for await (const batch of source.read(t.name, { orderBy: t.key, batchSize: 1000 })) {
+      for await (const batch of source.read(t.name, { orderBy: t.key, sliceRows: 1000 })) {
         for (const row of batch.rows) {
           n++;
           h.update(JSON.stringify(row.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : String(v)))));

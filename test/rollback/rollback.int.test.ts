@@ -146,7 +146,7 @@ describe.each(databaseKinds(() => dir))('rollback on $kind', ({ kind, create }) 
     try {
       for (const t of TABLES) {
         let n = 0;
-        for await (const b of source.read(t.name, { batchSize: 100 })) n += b.rows.length;
+        for await (const b of source.read(t.name, { sliceRows: 100 })) n += b.rows.length;
         expect(n, t.name).toBe(0);
       }
     } finally {

@@ -8,7 +8,7 @@
  */
 import { FerryError } from '../../errors.js';
 import { tableFile } from '../bookkeeping.js';
-import type { Batch, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { introspectCsv } from './introspect.js';
 import { checkHeader, csvRecords } from './reader.js';
@@ -29,10 +29,10 @@ export class CsvSource implements Source {
     return introspectCsv(this.dir, this.config);
   }
 
-  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+  async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
     const file = await tableFile(this.dir, table, EXT);
-    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     let toSkip = options.skip ?? 0;
     let pick: number[] | undefined;
     let columns: string[] = [];
@@ -53,7 +53,7 @@ export class CsvSource implements Source {
         continue;
       }
       rows.push(pick.map((i) => record[i]));
-      if (rows.length === batchSize) {
+      if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();
         yield { columns, rows };
         rows = [];

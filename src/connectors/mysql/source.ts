@@ -7,7 +7,7 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Slice, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { MysqlConfig } from './config.js';
 import { safeMysqlReason } from './errors.js';
 import { findTable, introspectDatabase } from './introspect.js';
@@ -53,7 +53,7 @@ export class MysqlSource implements Source {
     }
   }
 
-  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+  async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     const { signal } = options;
     signal?.throwIfAborted();
     const info = await this.table(table);
@@ -61,7 +61,7 @@ export class MysqlSource implements Source {
     const order = options.orderBy?.length ? ` ORDER BY ${identList(this.columns(info, options.orderBy).map((c) => c.name))}` : '';
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
-    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const sql = `SELECT ${identList(columns.map((c) => c.name))} FROM ${ident(info.name)}${order}${skip > 0 ? ` LIMIT ${ALL_ROWS} OFFSET ${skip}` : ''}`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
     const readers = columns.map(valueReader);
@@ -74,8 +74,8 @@ export class MysqlSource implements Source {
     // Binary columns (scanned letters) also bound a batch by bytes, and the stream's own buffer
     // to a few rows, so a table of large BLOBs holds a few of them at a time, not a thousand.
     const binaryAt = columns.flatMap((c, i) => (c.type === 'binary' ? [i] : []));
-    const maxBytes = options.maxBytes ?? SLICE_BYTES;
-    const stream = conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: binaryAt.length > 0 ? 4 : Math.min(batchSize, 1024) });
+    const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
+    const stream = conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: binaryAt.length > 0 ? 4 : Math.min(sliceRows, 1024) });
     const ready: Value[][][] = [];
     let batch: Value[][] = [];
     let bytes = 0;
@@ -92,7 +92,7 @@ export class MysqlSource implements Source {
       for (let i = 0; i < width; i++) row[i] = readers[i](raw[i]);
       batch.push(row);
       bytes += binaryBytes(row, binaryAt);
-      if (batch.length >= batchSize || bytes >= maxBytes) {
+      if (batch.length >= sliceRows || bytes >= sliceBytes) {
         ready.push(batch);
         batch = [];
         bytes = 0;

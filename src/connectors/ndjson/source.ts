@@ -9,7 +9,7 @@
  */
 import { FerryError } from '../../errors.js';
 import { tableFile } from '../bookkeeping.js';
-import type { Batch, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
 import { EXT, introspectNdjson, ndjsonKeys } from './introspect.js';
 import { ndjsonObjects, toValue } from './reader.js';
 
@@ -26,12 +26,12 @@ export class NdjsonSource implements Source {
     return introspectNdjson(this.dir);
   }
 
-  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+  async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
     const file = await tableFile(this.dir, table, EXT);
     const columns = options.columns ?? (await ndjsonKeys(file));
     const unseen = new Set(options.columns ? columns : []);
-    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     let toSkip = options.skip ?? 0;
     let rows: Value[][] = [];
     for await (const obj of ndjsonObjects(file)) {
@@ -41,7 +41,7 @@ export class NdjsonSource implements Source {
         continue;
       }
       rows.push(columns.map((c) => toValue(obj[c])));
-      if (rows.length === batchSize) {
+      if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();
         yield { columns, rows };
         rows = [];

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import { SLICE_BYTES, type Batch, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { SLICE_BYTES, type Slice, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import type { PgConfig } from './config.js';
 import { copyOut } from './copy-out.js';
 import { CopyTextDecoder } from './copy-text.js';
@@ -71,7 +71,7 @@ export class PgSource implements Source {
     }
   }
 
-  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+  async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     const { signal } = options;
     signal?.throwIfAborted();
     const info = await this.table(table);
@@ -79,7 +79,7 @@ export class PgSource implements Source {
     const order = options.orderBy?.length ? ` ORDER BY ${identList(this.columns(info, options.orderBy).map((c) => c.name))}` : '';
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
-    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const sql = `COPY (SELECT ${identList(columns.map((c) => c.name))} FROM ${qualified(this.cfg.schema, info.name)}${order}${skip > 0 ? ` OFFSET ${skip}` : ''}) TO STDOUT`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
 
@@ -91,30 +91,30 @@ export class PgSource implements Source {
     signal?.addEventListener('abort', onAbort, { once: true });
     const decoder = new CopyTextDecoder(columns.map((c) => c.type === 'binary'));
     let pending: Value[][] = [];
-    // Indices in pending of rows that held an escape; every other row is clean (Batch.clean).
+    // Indices in pending of rows that held an escape; every other row is clean (Slice.clean).
     let escaped: number[] = [];
-    const batch = (from: number, to: number): Batch => ({ columns: names, rows: from === 0 && to === pending.length ? pending : pending.slice(from, to), clean: !escaped.some((i) => i >= from && i < to) });
+    const sliceOf = (from: number, to: number): Slice => ({ columns: names, rows: from === 0 && to === pending.length ? pending : pending.slice(from, to), clean: !escaped.some((i) => i >= from && i < to) });
     // Bytes of COPY text behind the pending rows: a batch of large bytea values ends early.
     let bytes = 0;
-    const maxBytes = options.maxBytes ?? SLICE_BYTES;
+    const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
     let finished = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         decoder.push(chunk, pending, escaped);
         bytes += chunk.length;
-        if (bytes >= maxBytes && pending.length > 0 && pending.length < batchSize) {
-          yield batch(0, pending.length);
+        if (bytes >= sliceBytes && pending.length > 0 && pending.length < sliceRows) {
+          yield sliceOf(0, pending.length);
           pending = [];
           escaped = [];
           bytes = 0;
           signal?.throwIfAborted();
           continue;
         }
-        if (pending.length >= batchSize) {
+        if (pending.length >= sliceRows) {
           bytes = 0;
           let i = 0;
-          for (; i + batchSize <= pending.length; i += batchSize) {
-            yield batch(i, i + batchSize);
+          for (; i + sliceRows <= pending.length; i += sliceRows) {
+            yield sliceOf(i, i + sliceRows);
             // One chunk can hold many batches: stop between them, not only between chunks.
             signal?.throwIfAborted();
           }
@@ -123,7 +123,7 @@ export class PgSource implements Source {
         }
       }
       decoder.end();
-      if (pending.length > 0) yield batch(0, pending.length);
+      if (pending.length > 0) yield sliceOf(0, pending.length);
       finished = true;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;

@@ -8,7 +8,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Batch, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Slice, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
@@ -51,7 +51,7 @@ export class SqliteSource implements Source {
     return introspectSqlite(this.db);
   }
 
-  async *read(table: string, options: ReadOptions): AsyncIterable<Batch> {
+  async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
     const info = tableInfo(this.db, table);
     const known = new Set(info.columns.map((c) => c.name));
@@ -63,20 +63,20 @@ export class SqliteSource implements Source {
     }
     const order = orderBy.length ? ` ORDER BY ${qList(orderBy)}` : '';
     const sql = `SELECT ${qList(columns)} FROM ${q(table)}${order} LIMIT -1 OFFSET ?`;
-    const batchSize = Math.max(1, Math.floor(options.batchSize));
+    const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const db = openReadonly(this.config);
     let rows: Value[][] = [];
     // BLOB columns also bound a batch by bytes, so large scanned letters never pile up.
     const types = new Map(info.columns.map((c) => [c.name, c.type]));
     const binaryAt = columns.flatMap((c, i) => (types.get(c) === 'binary' ? [i] : []));
-    const maxBytes = options.maxBytes ?? SLICE_BYTES;
+    const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
     let bytes = 0;
     const iterator = db.prepare(sql).raw(true).safeIntegers(true).iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
     try {
       for (const row of iterator) {
         rows.push(fromDriver(row));
         bytes += binaryBytes(row as Value[], binaryAt);
-        if (rows.length === batchSize || bytes >= maxBytes) {
+        if (rows.length === sliceRows || bytes >= sliceBytes) {
           options.signal?.throwIfAborted();
           yield { columns, rows };
           rows = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Batch, Source } from '../../../src/connectors/connector.js';
+import type { Slice, Source } from '../../../src/connectors/connector.js';
 import { FerryError } from '../../../src/errors.js';
 import { mysqlTestDb, type MysqlTestDb } from './harness.js';
 
@@ -34,8 +34,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function all(it: AsyncIterable<Batch>): Promise<Batch[]> {
-  const out: Batch[] = [];
+async function all(it: AsyncIterable<Slice>): Promise<Slice[]> {
+  const out: Slice[] = [];
   for await (const b of it) out.push(b);
   return out;
 }
@@ -83,7 +83,7 @@ describe('MySQL source introspection', () => {
 describe('MySQL source reads', () => {
   it('returns text forms of every type and Buffers for binary columns', () =>
     withSource(async (source) => {
-      const [batch] = await all(source.read('patient', { orderBy: ['id'], batchSize: 10 }));
+      const [batch] = await all(source.read('patient', { orderBy: ['id'], sliceRows: 10 }));
       const doc = batch.rows[0][14] as string;
       expect(JSON.parse(doc)).toEqual({ a: 1 });
       expect([...batch.rows[0].slice(0, 14), ...batch.rows[0].slice(15)]).toEqual([
@@ -95,7 +95,7 @@ describe('MySQL source reads', () => {
 
   it('streams a large table in exact batches from the requested offset', () =>
     withSource(async (source) => {
-      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['patient_id', 'seq'], skip: 3, batchSize: 1000 }));
+      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['patient_id', 'seq'], skip: 3, sliceRows: 1000 }));
       expect(batches.map((b) => b.rows.length)).toEqual([...Array(24).fill(1000), 997]);
       expect(batches[0].rows[0]).toEqual(['4']);
       expect(batches[24].rows.at(-1)).toEqual(['25000']);
@@ -103,10 +103,10 @@ describe('MySQL source reads', () => {
 
   it('reads in a read-only session, so even a view calling a writing function cannot write', async () => {
     await withSource(async (source) => {
-      const [probe] = await all(source.read('read_only_probe', { batchSize: 10 }));
+      const [probe] = await all(source.read('read_only_probe', { sliceRows: 10 }));
       expect(probe.rows).toEqual([['1']]);
       // MariaDB hides a view whose function would write from a read-only session altogether.
-      await expect(all(source.read('writes_when_read', { batchSize: 10 }))).rejects.toBeInstanceOf(FerryError);
+      await expect(all(source.read('writes_when_read', { sliceRows: 10 }))).rejects.toBeInstanceOf(FerryError);
     });
     const [rows] = await db.admin.query('SELECT COUNT(*) AS n FROM audit_log');
     expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(0);
@@ -117,7 +117,7 @@ describe('MySQL source reads', () => {
       await db.admin.query("INSERT INTO ward VALUES ('W2', 'Ward 2')");
       try {
         expect(await source.count('ward')).toBe(1);
-        const [batch] = await all(source.read('ward', { batchSize: 10 }));
+        const [batch] = await all(source.read('ward', { sliceRows: 10 }));
         expect(batch.rows).toEqual([['W1', 'Ward 1']]);
       } finally {
         await db.admin.query("DELETE FROM ward WHERE code = 'W2'");
@@ -126,11 +126,11 @@ describe('MySQL source reads', () => {
 
   it('reads again after a consumer stops early', () =>
     withSource(async (source) => {
-      for await (const batch of source.read('stay', { orderBy: ['seq'], batchSize: 10 })) {
+      for await (const batch of source.read('stay', { orderBy: ['seq'], sliceRows: 10 })) {
         expect(batch.rows).toHaveLength(10);
         break;
       }
-      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 24_990, batchSize: 4 }));
+      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 24_990, sliceRows: 4 }));
       expect(batches.map((b) => b.rows.length)).toEqual([4, 4, 2]);
     }));
 });
@@ -138,7 +138,7 @@ describe('MySQL source reads', () => {
 describe('MySQL source lifecycle', () => {
   it('closes promptly while an abandoned read is paused mid-table', async () => {
     const source = await db.source();
-    const reading = source.read('stay', { orderBy: ['seq'], batchSize: 100 })[Symbol.asyncIterator]();
+    const reading = source.read('stay', { orderBy: ['seq'], sliceRows: 100 })[Symbol.asyncIterator]();
     expect((await reading.next()).value?.rows).toHaveLength(100);
     const started = Date.now();
     await source.close();

@@ -23,7 +23,7 @@ describe('ndjson source on FHIR bulk export', () => {
   it('reads scalars as themselves, nested elements as JSON text and absent keys as null', async () => {
     const source = await openSource(`ndjson:${fhir}`);
     const rows: unknown[][] = [];
-    for await (const b of source.read('Patient.000', { columns: ['id', 'name', 'deceasedDateTime', 'multipleBirthBoolean'], batchSize: 5 })) rows.push(...b.rows);
+    for await (const b of source.read('Patient.000', { columns: ['id', 'name', 'deceasedDateTime', 'multipleBirthBoolean'], sliceRows: 5 })) rows.push(...b.rows);
     expect(rows).toHaveLength(13);
     const firstLine = JSON.parse((await fs.readFile(path.join(fhir, 'Patient.000.ndjson'), 'utf8')).split('\n')[0]);
     expect(rows[0][0]).toBe(firstLine.id);

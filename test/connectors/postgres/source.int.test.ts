@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Batch, Source } from '../../../src/connectors/connector.js';
+import type { Slice, Source } from '../../../src/connectors/connector.js';
 import { openSource } from '../../../src/connectors/postgres/index.js';
 import { parseConnectorUrl } from '../../../src/connectors/url.js';
 import { FerryError } from '../../../src/errors.js';
@@ -45,8 +45,8 @@ async function open(): Promise<Source> {
   return db.source(schema);
 }
 
-async function all(it: AsyncIterable<Batch>): Promise<Batch[]> {
-  const out: Batch[] = [];
+async function all(it: AsyncIterable<Slice>): Promise<Slice[]> {
+  const out: Slice[] = [];
   for await (const b of it) out.push(b);
   return out;
 }
@@ -95,7 +95,7 @@ describe('PostgreSQL source reads', () => {
   it('returns text forms of every type, Buffers for bytea and UTC for zoned timestamps', async () => {
     const source = await open();
     try {
-      const [batch] = await all(source.read('Patient', { orderBy: ['id'], batchSize: 10 }));
+      const [batch] = await all(source.read('Patient', { orderBy: ['id'], sliceRows: 10 }));
       expect(batch.rows[0]).toEqual([
         '1', '9990000011', '42', '7', '72.5', '0.1', '2024-01-31', '2024-03-01 09:30:00.125', '2024-06-01 11:00:00+00', 't',
         Buffer.from([0, 255, 10]), 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'tab\there\nnew line \\ é 😀', 'W1',
@@ -110,10 +110,10 @@ describe('PostgreSQL source reads', () => {
     const source = await open();
     try {
       // Row 1 holds a tab, a newline and a backslash; row 2 nothing that needs escaping.
-      expect((await all(source.read('Patient', { orderBy: ['id'], batchSize: 1 }))).map((b) => b.clean)).toEqual([false, true]);
-      expect((await all(source.read('Patient', { orderBy: ['id'], batchSize: 10 }))).map((b) => b.clean)).toEqual([false]);
-      expect((await all(source.read('Patient', { columns: ['id', 'nhs'], orderBy: ['id'], batchSize: 10 }))).map((b) => b.clean)).toEqual([true]);
-      const stays = await all(source.read('stay', { orderBy: ['patient_id', 'seq'], batchSize: 300 }));
+      expect((await all(source.read('Patient', { orderBy: ['id'], sliceRows: 1 }))).map((b) => b.clean)).toEqual([false, true]);
+      expect((await all(source.read('Patient', { orderBy: ['id'], sliceRows: 10 }))).map((b) => b.clean)).toEqual([false]);
+      expect((await all(source.read('Patient', { columns: ['id', 'nhs'], orderBy: ['id'], sliceRows: 10 }))).map((b) => b.clean)).toEqual([true]);
+      const stays = await all(source.read('stay', { orderBy: ['patient_id', 'seq'], sliceRows: 300 }));
       expect(stays.every((b) => b.clean)).toBe(true);
     } finally {
       await source.close();
@@ -123,7 +123,7 @@ describe('PostgreSQL source reads', () => {
   it('matches table and column names case-insensitively when the match is unique', async () => {
     const source = await open();
     try {
-      const [batch] = await all(source.read('patient', { columns: ['NHS'], orderBy: ['ID'], batchSize: 10 }));
+      const [batch] = await all(source.read('patient', { columns: ['NHS'], orderBy: ['ID'], sliceRows: 10 }));
       expect(batch.columns).toEqual(['NHS']);
       expect(batch.rows).toEqual([['9990000011'], ['9990000022']]);
       expect(await source.count('PATIENT')).toBe(2);
@@ -135,7 +135,7 @@ describe('PostgreSQL source reads', () => {
   it('refuses to write even when a view calls a function that writes', async () => {
     const source = await open();
     try {
-      const error = await all(source.read('writes_when_read', { batchSize: 10 })).catch((e: unknown) => e);
+      const error = await all(source.read('writes_when_read', { sliceRows: 10 })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FerryError);
       expect((error as FerryError).message).toMatch(/read-only transaction.*25006/);
       // The failed read must not poison the snapshot for the reads that follow.
@@ -151,13 +151,13 @@ describe('PostgreSQL source reads', () => {
     try {
       let rows = 0;
       const error = await (async () => {
-        for await (const batch of source.read('fails_midway', { batchSize: 1000 })) rows += batch.rows.length;
+        for await (const batch of source.read('fails_midway', { sliceRows: 1000 })) rows += batch.rows.length;
       })().catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'source.read_failed', message: expect.stringMatching(/division by zero/) });
       expect(rows).toBeGreaterThan(1000);
       expect(rows).toBeLessThan(20000);
       expect(await source.count('stay')).toBe(2500);
-      const again = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 2498, batchSize: 10 }));
+      const again = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 2498, sliceRows: 10 }));
       expect(again.flatMap((b) => b.rows)).toEqual([['2499'], ['2500']]);
     } finally {
       await source.close();
@@ -170,8 +170,8 @@ describe('PostgreSQL source reads', () => {
       await db.admin.query(`INSERT INTO "${schema}".stay SELECT 2, g, 'W1' FROM generate_series(1, 100) g`);
       expect(await source.count('stay')).toBe(2500);
       // Two reads interleaved batch by batch each need their own connection on the same snapshot.
-      const a = source.read('stay', { orderBy: ['patient_id', 'seq'], batchSize: 1000 })[Symbol.asyncIterator]();
-      const b = source.read('stay', { columns: ['seq'], orderBy: ['patient_id', 'seq'], skip: 2000, batchSize: 200 })[Symbol.asyncIterator]();
+      const a = source.read('stay', { orderBy: ['patient_id', 'seq'], sliceRows: 1000 })[Symbol.asyncIterator]();
+      const b = source.read('stay', { columns: ['seq'], orderBy: ['patient_id', 'seq'], skip: 2000, sliceRows: 200 })[Symbol.asyncIterator]();
       let rowsA = 0;
       let rowsB = 0;
       for (;;) {
@@ -190,11 +190,11 @@ describe('PostgreSQL source reads', () => {
   it('can read again after a consumer stops early', async () => {
     const source = await open();
     try {
-      for await (const batch of source.read('stay', { orderBy: ['seq'], batchSize: 10 })) {
+      for await (const batch of source.read('stay', { orderBy: ['seq'], sliceRows: 10 })) {
         expect(batch.rows).toHaveLength(10);
         break;
       }
-      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 2490, batchSize: 4 }));
+      const batches = await all(source.read('stay', { columns: ['seq'], orderBy: ['seq'], skip: 2490, sliceRows: 4 }));
       expect(batches.map((b) => b.rows.length)).toEqual([4, 4, 2]);
       expect(batches[0].rows[0]).toEqual(['2491']);
     } finally {
@@ -206,7 +206,7 @@ describe('PostgreSQL source reads', () => {
 describe('PostgreSQL source lifecycle', () => {
   it('closes promptly while an abandoned read is paused mid-table', async () => {
     const source = await open();
-    const reading = source.read('stay', { orderBy: ['seq'], batchSize: 100 })[Symbol.asyncIterator]();
+    const reading = source.read('stay', { orderBy: ['seq'], sliceRows: 100 })[Symbol.asyncIterator]();
     expect((await reading.next()).value?.rows).toHaveLength(100);
     const started = Date.now();
     await source.close();

@@ -73,7 +73,7 @@ describe('sqlite source', () => {
     await withDb('CREATE TABLE t (id INTEGER PRIMARY KEY, big INTEGER); INSERT INTO t VALUES (1, 9007199254740993)', async (file) => {
       const source = await openSource(`sqlite:${file}`);
       const batches = [];
-      for await (const b of source.read('t', { batchSize: 10 })) batches.push(b);
+      for await (const b of source.read('t', { sliceRows: 10 })) batches.push(b);
       expect(batches[0].rows).toEqual([[1, 9007199254740993n]]);
       await source.close();
     });
@@ -86,8 +86,8 @@ describe('sqlite source', () => {
        INSERT INTO b SELECT id * 10 FROM a;`,
       async (file) => {
         const source = await openSource(`sqlite:${file}`);
-        const ia = source.read('a', { orderBy: ['id'], batchSize: 7 })[Symbol.asyncIterator]();
-        const ib = source.read('b', { orderBy: ['id'], batchSize: 7 })[Symbol.asyncIterator]();
+        const ia = source.read('a', { orderBy: ['id'], sliceRows: 7 })[Symbol.asyncIterator]();
+        const ib = source.read('b', { orderBy: ['id'], sliceRows: 7 })[Symbol.asyncIterator]();
         let total = 0;
         for (;;) {
           const [ra, rb] = await Promise.all([ia.next(), ib.next()]);
@@ -105,7 +105,7 @@ describe('sqlite source', () => {
     await withDb('CREATE TABLE t (id INTEGER PRIMARY KEY)', async (file) => {
       const source = await openSource(`sqlite:${file}`);
       const read = async () => {
-        for await (const _ of source.read('t', { orderBy: ['id"; DROP TABLE t; --'], batchSize: 1 }));
+        for await (const _ of source.read('t', { orderBy: ['id"; DROP TABLE t; --'], sliceRows: 1 }));
       };
       await expect(read()).rejects.toBeInstanceOf(FerryError);
       await source.close();
