@@ -14,7 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { LEGACY_TABLES } from '../../src/synth/schema.js';
-import { compileDateFormat } from '../../src/transform/date-format.js';
+import { compileDateFormat } from '../../src/contract/date-format.js';
 import { CAMEL, TERSE, type Vendor } from './vendors.js';
 import { FHIR, NORDIC } from './vendors-heldout.js';
 import { CLARITY, MILLENNIUM } from './vendors-round3.js';

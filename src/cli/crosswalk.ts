@@ -10,7 +10,7 @@ import { openSource } from '../connectors/registry.js';
 import { checkCrosswalk, type CrosswalkCheck } from '../crosswalk/check.js';
 import { crosswalkCoverage, type CoverageReport } from '../crosswalk/coverage.js';
 import { diffCrosswalks, type CrosswalkDiff, type CrosswalkEntryChange } from '../crosswalk/diff.js';
-import { loadCrosswalkFile } from '../crosswalk/load.js';
+import { loadCrosswalkFile } from '../contract/crosswalk-load.js';
 import type { CrosswalkEntry } from '../contract/model.js';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { loadReferenceList, REFERENCE_LISTS } from '../reference/code-lists.js';

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { FerryError, issue, type Issue } from '../errors.js';
-import { loadCrosswalkFile } from '../crosswalk/load.js';
+import { loadCrosswalkFile } from './crosswalk-load.js';
 import type { Contract, CrosswalkEntry } from './model.js';
 import { formatPath, type PositionIndex } from './positions.js';
 

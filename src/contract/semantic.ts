@@ -4,7 +4,7 @@
  * date formats) compile. Each kind of problem has its own stable issue code.
  */
 import { issue, type Issue } from '../errors.js';
-import { compileDateFormat } from '../transform/date-format.js';
+import { compileDateFormat } from './date-format.js';
 import { ruleParts, stepParts, type Contract, type Mapping } from './model.js';
 import { formatPath, type Anchor, type PathSegment, type PositionIndex } from './positions.js';
 import { didYouMean } from './suggest.js';

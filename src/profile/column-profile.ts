@@ -5,7 +5,7 @@
  */
 import type { ColumnInfo, LogicalType } from '../connectors/connector.js';
 import { isIsoDateTime } from '../rules/dates.js';
-import { compileDateFormat } from '../transform/date-format.js';
+import { compileDateFormat } from '../contract/date-format.js';
 import type { ColumnStats } from './column-stats.js';
 import { kAnonymousExtremes, keepTrueExtremes, type BoundedRange, type TrueExtremes } from './extremes.js';
 import { detectDateFormat, ISO_TIMESTAMP, PATTERN_CLASSES, valueClasses, type PatternClass } from './patterns.js';

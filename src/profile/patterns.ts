@@ -12,7 +12,7 @@ import { isValidOdsCode } from '../rules/ods.js';
 import { isValidOpcs4 } from '../rules/opcs4.js';
 import { isValidPostcode } from '../rules/postcode.js';
 import { isValidSnomedConceptId } from '../rules/snomed.js';
-import { compileDateFormat, type DateFormat } from '../transform/date-format.js';
+import { compileDateFormat, type DateFormat } from '../contract/date-format.js';
 
 export const PATTERN_CLASSES = [
   'nhs_number',

@@ -78,7 +78,7 @@ import { STEP_ARGS, stepParts } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { coalesceStep, compileCrosswalk, crosswalkStep, defaultStep, lookupStep, mapStep, nullIfStep } from './code-steps.js';
 import type { CompileContext, StepCompiler, StepFn } from './context.js';
-import { compileDateFormat } from './date-format.js';
+import { compileDateFormat } from '../contract/date-format.js';
 import { formatDateStep, parseDateStep } from './date-steps.js';
 import { StepFailure, type TransformFailure } from './failure.js';
 import { toDecimalStep, toIntegerStep } from './number-steps.js';

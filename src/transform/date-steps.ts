@@ -3,7 +3,7 @@
  * pattern. Patterns are compiled once per step (see date-format.ts).
  */
 import type { StepCompiler } from './context.js';
-import { compileDateFormat } from './date-format.js';
+import { compileDateFormat } from '../contract/date-format.js';
 import { binaryFailure, StepFailure } from './failure.js';
 import { textOf } from './text-value.js';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { FerryError, issue, type Issue } from '../errors.js';
-import type { CrosswalkEntry } from '../contract/model.js';
+import type { CrosswalkEntry } from './model.js';
 
 export const REQUIRED_HEADERS = ['source_code', 'target_code', 'target_display'] as const;
 export const OPTIONAL_HEADERS = ['equivalence', 'note'] as const;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerryError, formatIssue } from '../../src/errors.js';
-import { loadCrosswalkFile, parseCrosswalk } from '../../src/crosswalk/load.js';
+import { loadCrosswalkFile, parseCrosswalk } from '../../src/contract/crosswalk-load.js';
 
 const problems = (text: string | Buffer, options: { caseInsensitive?: boolean } = {}) => {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/errors.js';
-import { compileDateFormat } from '../../src/transform/date-format.js';
+import { compileDateFormat } from '../../src/contract/date-format.js';
 
 describe('compileDateFormat: parsing legacy dates', () => {
   it('parses dd/mm/yyyy to an ISO date', () => {
