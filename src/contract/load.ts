@@ -11,6 +11,8 @@ import { contractSchema, type LoadedContract } from './model.js';
 import { explainSchemaIssues } from './schema-issues.js';
 import { checkSemantics } from './semantic.js';
 import { parseContractYaml } from './yaml.js';
+import { readPlainYaml } from './yaml-fast.js';
+import { lazyPositions } from './positions.js';
 
 /** Where a library call gets its contract: already loaded (the server's stored versions), or a YAML file. */
 export type ContractSource = { contract: LoadedContract; contractFile?: undefined } | { contractFile: string; contract?: undefined };
@@ -34,6 +36,18 @@ export async function loadContract(file: string): Promise<LoadedContract> {
 
 /** Validates contract `text`; `file` names it in issues and `baseDir` is where its crosswalk paths start. */
 export async function loadContractText(text: string, file: string, baseDir: string): Promise<LoadedContract> {
+  // Most contracts load cleanly and never need a position: read them the fast way, and let any
+  // problem be found and reported again by the full parse, so reports are the same either way.
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) {
+    const result = contractSchema.safeParse(plain);
+    if (result.success) {
+      const positions = lazyPositions(() => parseContractYaml(text, file).positions);
+      const issues = checkSemantics(result.data, positions, file);
+      const { crosswalks, issues: crosswalkIssues } = await loadDeclaredCrosswalks(result.data, file, baseDir, positions);
+      if (issues.length === 0 && crosswalkIssues.length === 0) return { file, contract: result.data, crosswalks };
+    }
+  }
   const parsed = parseContractYaml(text, file);
   if (parsed.issues.length > 0) fail(file, parsed.issues);
 

@@ -14,8 +14,23 @@ export interface Position {
   column: number;
 }
 
+/** What issue reporting needs from a parsed document: where a path is, where an offset is. */
+export interface Positions {
+  at(path: readonly PathSegment[], anchor?: Anchor): Position;
+  offset(offset: number): Position;
+}
+
+/** Positions built only when first asked for (a contract that loads cleanly never asks). */
+export function lazyPositions(build: () => Positions): Positions {
+  let index: Positions | undefined;
+  return {
+    at: (path, anchor) => (index ??= build()).at(path, anchor),
+    offset: (offset) => (index ??= build()).offset(offset),
+  };
+}
+
 /** Finds positions of contract paths in one parsed YAML document. */
-export class PositionIndex {
+export class PositionIndex implements Positions {
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { issue, type Issue } from '../errors.js';
 import { RULE_ARGS, RULE_NAMES, STEP_ARGS, STEP_NAMES } from './model.js';
-import { formatPath, type Anchor, type PathSegment, type PositionIndex } from './positions.js';
+import { formatPath, type Anchor, type PathSegment, type Positions } from './positions.js';
 import { didYouMean } from './suggest.js';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -21,7 +21,7 @@ interface Context {
   prefix: PathSegment[];
   /** Prepended to messages, e.g. `step 'parse_date': `. */
   label: string;
-  positions: PositionIndex;
+  positions: Positions;
   file: string;
 }
 
@@ -30,7 +30,7 @@ export function explainSchemaIssues(
   zodIssues: readonly ZodIssue[],
   raw: unknown,
   schema: AnySchema,
-  positions: PositionIndex,
+  positions: Positions,
   file: string,
 ): Issue[] {
   const ctx: Context = { schema, value: raw, prefix: [], label: '', positions, file };

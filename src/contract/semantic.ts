@@ -6,7 +6,7 @@
 import { issue, type Issue } from '../errors.js';
 import { compileDateFormat } from './date-format.js';
 import { ruleParts, stepParts, type Contract, type Mapping } from './model.js';
-import { formatPath, type Anchor, type PathSegment, type PositionIndex } from './positions.js';
+import { formatPath, type Anchor, type PathSegment, type Positions } from './positions.js';
 import { didYouMean } from './suggest.js';
 
 type Report = (code: string, path: PathSegment[], message: string, anchor?: Anchor) => void;
@@ -17,7 +17,7 @@ interface Columns {
 }
 
 /** Returns every cross-reference problem in `contract`, located in `file` via `positions`. */
-export function checkSemantics(contract: Contract, positions: PositionIndex, file: string): Issue[] {
+export function checkSemantics(contract: Contract, positions: Positions, file: string): Issue[] {
   const issues: Issue[] = [];
   const report: Report = (code, path, message, anchor = 'value') =>
     issues.push(issue(`contract.${code}`, formatPath(path), message, { file, ...positions.at(path, anchor) }));

@@ -13,7 +13,6 @@ import type { ColumnProfile } from './types.js';
 
 const DOMINANT = 0.9;
 const REPORTED = 0.05;
-const SPECIFIC: ReadonlySet<PatternClass> = new Set(['nhs_number', 'snomed_ct', 'loinc', 'postcode', 'ods_code', 'icd10', 'opcs4', 'timestamp', 'time']);
 const IDENTIFIERS: ReadonlySet<PatternClass> = new Set(['nhs_number', 'snomed_ct', 'uuid']);
 
 export interface ColumnInputs {

@@ -122,9 +122,9 @@ export function createApp(config: AppConfig): App {
     logged.add(err.code);
     log.error({ code: err.code }, err.message);
   });
-  let doc: Record<string, unknown> | undefined;
+  // The route table serves the document it is described by: the getter runs only once requests arrive.
   const routes = routeTable(deps, () => doc);
-  doc = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
+  const doc: Record<string, unknown> = buildOpenApi(routes, { title: 'Ferry API', version: API_VERSION });
   const server = createTransport(routes, {
     authenticate: (req) => authenticateRequest(config.plane, req),
     authorize: (auth, permission, projectId) => config.plane.authorize(auth, permission as Permission, { projectId }),

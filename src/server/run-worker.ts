@@ -170,12 +170,12 @@ export class RunWorker<C = unknown> {
         notify();
       },
     };
-    const self = this;
+    const viewOf = () => this.view(job);
     return {
       async *[Symbol.asyncIterator]() {
-        yield { event: 'snapshot', data: self.view(job) };
+        yield { event: 'snapshot', data: viewOf() };
         if (TERMINAL.has(job.view.status)) {
-          yield { event: 'end', data: self.view(job) };
+          yield { event: 'end', data: viewOf() };
           return;
         }
         job.subscribers.add(sub);
@@ -187,7 +187,7 @@ export class RunWorker<C = unknown> {
             if (ended || signal.aborted) break;
             await new Promise<void>((r) => (wake = r));
           }
-          if (!signal.aborted) yield { event: 'end', data: self.view(job) };
+          if (!signal.aborted) yield { event: 'end', data: viewOf() };
         } finally {
           job.subscribers.delete(sub);
           signal.removeEventListener('abort', onAbort);

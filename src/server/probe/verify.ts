@@ -40,11 +40,14 @@ export interface VerifyDeploymentOptions {
 
 class StepFailure extends Error {}
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the probe reads whatever JSON the server answers and checks it field by field
+type Json = any;
+
 /** Runs every probe step against the server at `o.url`. */
 export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<VerifyDeploymentResult> {
   const base = o.url.replace(/\/+$/, '');
   const timeout = (o.timeoutSeconds ?? 120) * 1000;
-  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: Json }> => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -57,7 +60,7 @@ export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<Veri
       throw new StepFailure(`${method} ${path}: no answer (${reason})`);
     }
     const text = await res.text();
-    let parsed: any = undefined;
+    let parsed: Json;
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -65,7 +68,7 @@ export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<Veri
     }
     return { status: res.status, body: parsed };
   };
-  const expect = (r: { status: number; body: any }, status: number, what: string) => {
+  const expect = (r: { status: number; body: Json }, status: number, what: string) => {
     if (r.status !== status) {
       const e = r.body?.error;
       throw new StepFailure(`${what}: HTTP ${r.status}${e ? ` ${e.code}: ${e.message}` : ''}`);
