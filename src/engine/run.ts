@@ -50,7 +50,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   observer?: CrosswalkObserver;
-  /** Sees every committed batch's outcome besides the gate (e.g. a benchmark's probe). */
+  /** Sees every committed batch's outcome, besides the gate. */
   runObserver?: RunObserver;
   /**
    * The quality gate (quality/collector.ts, built by the caller): it sees every batch and code,
