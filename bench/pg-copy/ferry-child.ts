@@ -1,6 +1,6 @@
 /** Runs the benchmark contract through Ferry's engine; prints {elapsedMs, maxRssMb, totals, status} as JSON. Args: SOURCE TARGET CONTRACT [BATCH, empty for the engine's default] [lineage on|off]. */
 import path from 'node:path';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { peakRssMb } from '../lib.js';
 
 const [sourceUrl, targetUrl, contractFile, batchSize, lineage] = process.argv.slice(2);

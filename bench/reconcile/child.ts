@@ -3,7 +3,7 @@
  * Args: load SOURCE TARGET CONTRACT | reconcile SOURCE TARGET CONTRACT RUN_ID. Prints
  * {seconds, peakMb, runId?, report?} as JSON on its last line.
  */
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { reconcile } from '../../src/reconcile/open.js';
 import { peakRssMb } from '../lib.js';
 

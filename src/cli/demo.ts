@@ -5,8 +5,8 @@
  */
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { migrate } from '../engine/migrate.js';
-import { formatReport } from '../engine/report.js';
+import { formatReport } from '../run/format-report.js';
+import { governedRun } from '../run/governed-run.js';
 import { generateToCsv } from '../synth/generate.js';
 import { uniformRates } from '../synth/defects.js';
 import { printJson, type CliIO } from './io.js';
@@ -34,12 +34,9 @@ export async function runDemo(flags: { dir: string; patients: number; seed: numb
   const progress = createProgress(io, Boolean(flags.json));
   let report;
   try {
-    report = await migrate({
-      contractFile: EXAMPLE_CONTRACT,
-      sourceUrl: `csv:${sourceDir}`,
-      targetUrl: `sqlite:${targetFile}`,
-      countTotals: io.isTTY && !flags.json,
-      onEvent: progress.listener,
+    // No trail and no release gate: the demo's throwaway target is nobody's migration.
+    report = await governedRun({
+      run: { contractFile: EXAMPLE_CONTRACT, sourceUrl: `csv:${sourceDir}`, targetUrl: `sqlite:${targetFile}`, countTotals: io.isTTY && !flags.json, onEvent: progress.listener },
     });
   } finally {
     progress.stop();

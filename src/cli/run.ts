@@ -1,20 +1,23 @@
 /**
- * `ferry run` and `ferry demo`: thin shells over the engine.
+ * `ferry run` and `ferry demo`: flag parsing, progress and printing around `governedRun`.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
-import { migrate } from '../engine/migrate.js';
+import { AuditLog } from '../audit/log.js';
+import { localActor } from '../audit/actor.js';
+import { openConfiguredStore } from '../control/db.js';
 import { DEFAULT_BATCH_SIZE } from '../engine/run.js';
-import { formatReport, type RunReport } from '../engine/report.js';
 import { TIERS, type Tier } from '../contract/model.js';
-import { renderQualityHtml } from '../quality/html-report.js';
+import { formatReport } from '../run/format-report.js';
+import { governedRun, type GovernedRunOptions } from '../run/governed-run.js';
+import { renderQualityHtml } from '../run/html-report.js';
+import type { RunReport } from '../run/report.js';
+import { cliActor, openPlane } from './control-session.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
-import { openRunAudit } from './run-audit.js';
-import { openReleaseGuard } from './release-guard.js';
 import { runDemo } from './demo.js';
 
 function positiveInt(name: string) {
@@ -89,41 +92,69 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
   }
 }
 
+/**
+ * The trail and, with --project, the release gate the run goes under: as the logged-in Ferry
+ * user in the project's org, else as the local account in the configured store. `close` logs
+ * out and closes the store.
+ */
+async function openGovernance(io: CliIO, flags: RunFlags): Promise<{ governance: Partial<Pick<GovernedRunOptions, 'audit' | 'release'>>; close(): Promise<void> }> {
+  if (!flags.project) {
+    const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd });
+    return { governance: { audit: { log: new AuditLog(store), actor: localActor(io.env) } }, close: () => store.close() };
+  }
+  const session = await openPlane(io, flags.store);
+  try {
+    const { actor, logout } = await cliActor(session.plane, io, flags.user, flags.org);
+    const projectId = flags.project;
+    return {
+      governance: { audit: { log: session.plane.audit, actor: actor.userId, orgId: actor.orgId, projectId }, release: { plane: session.plane, actor, projectId } },
+      async close() {
+        try {
+          await logout();
+        } finally {
+          await session.close();
+        }
+      },
+    };
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
 async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise<number> {
   const sourceUrl = flags.source ?? io.env.FERRY_SOURCE_URL;
   const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
-  const guard = flags.project ? await openReleaseGuard(io, { store: flags.store, user: flags.user, org: flags.org, project: flags.project, tier: flags.tier }, path.resolve(io.cwd, contract)) : undefined;
+  const { governance, close } = await openGovernance(io, flags);
   const progress = createProgress(io, Boolean(flags.json));
-  const audit = await openRunAudit(io, flags.store, flags.tier ?? 'pre_production');
-  let report: RunReport | undefined;
+  let report: RunReport;
   try {
     report = await withInterrupt((signal) =>
-      migrate({
-        contractFile: path.resolve(io.cwd, contract),
-        sourceUrl,
-        targetUrl,
-        dryRun: flags.dryRun,
-        pilot: flags.pilot ? { patients: flags.pilot, table: flags.pilotTable } : undefined,
-        resume: flags.resume,
-        batchSize: flags.batchSize,
-        concurrency: flags.concurrency,
-        tier: flags.tier,
-        lineage: flags.lineage,
-        reconcile: flags.reconcile,
-        countTotals: io.isTTY && !flags.json,
-        signal,
-        onEvent: (e) => {
-          progress.listener(e);
-          audit.listener(e);
+      governedRun({
+        ...governance,
+        run: {
+          contractFile: path.resolve(io.cwd, contract),
+          sourceUrl,
+          targetUrl,
+          dryRun: flags.dryRun,
+          pilot: flags.pilot ? { patients: flags.pilot, table: flags.pilotTable } : undefined,
+          resume: flags.resume,
+          batchSize: flags.batchSize,
+          concurrency: flags.concurrency,
+          tier: flags.tier,
+          lineage: flags.lineage,
+          reconcile: flags.reconcile,
+          countTotals: io.isTTY && !flags.json,
+          signal,
+          onEvent: progress.listener,
         },
       }),
     );
   } finally {
     progress.stop();
-    await audit.finish(report);
-    await guard?.finish(report);
+    await close();
   }
   if (flags.report) await writeReport(path.resolve(io.cwd, flags.report), report);
   if (flags.html) await writeHtmlReport(path.resolve(io.cwd, flags.html), report);

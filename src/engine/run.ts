@@ -5,19 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Checkpoint, Source, Target } from '../connectors/connector.js';
-import type { LoadedContract, Tier } from '../contract/model.js';
+import type { LoadedContract } from '../contract/model.js';
 import { FerryError, issue, type Issue } from '../errors.js';
-import { createQualityCollector } from '../quality/collector.js';
-import { failingGateMessage } from '../quality/summary.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { crosswalkVersions } from '../lineage/crosswalks.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
+import type { RunGate } from './gate.js';
 import { LookupCache } from './joins.js';
 import type { RunObserver } from './observer.js';
 import { selectPilot, type PilotSelection } from './pilot.js';
 import { planLoad, runPlanned } from './plan.js';
-import { REPORT_FORMAT, type ReasonEntry, type RunReport, type RunStatus, type TableReport } from './report.js';
+import { REPORT_FORMAT, type EngineReport, type ReasonEntry, type RunStatus, type TableReport } from './report.js';
 import { runTable, type ReasonCount, type TableResult } from './table-job.js';
 import { mappedTargetDefs } from './target-defs.js';
 
@@ -51,10 +50,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   observer?: CrosswalkObserver;
-  /** Sees every committed batch's outcome (quality KPIs, lineage). */
+  /** Sees every committed batch's outcome, besides the gate. */
   runObserver?: RunObserver;
-  /** Release tier whose quality thresholds gate the run (default `pre_production`). */
-  tier?: Tier;
+  /**
+   * The quality gate (quality/collector.ts, built by the caller): it sees every batch and code,
+   * and its failure makes the run `failed_gate`. Without one the report has no quality section.
+   */
+  gate?: RunGate;
   /** Write per-source-row lineage into the target (default true; dry runs never write any). */
   lineage?: boolean;
   /** Record the undo log that `ferry rollback` needs (default true). */
@@ -70,7 +72,7 @@ export function newRunId(now: Date = new Date()): string {
 }
 
 /** Executes a migration run and returns its report; throws only for preflight failures. */
-export async function runMigration(o: RunOptions): Promise<RunReport> {
+export async function runMigration(o: RunOptions): Promise<EngineReport> {
   const now = o.now ?? (() => new Date());
   const startedAt = now();
   const contract = o.loaded.contract;
@@ -86,8 +88,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     throw new FerryError('drift', 'run.schema_drift', `the source schema has drifted from the contract's pinned schema (${drift.length} difference(s)); nothing was moved`, drift);
   }
   const target = dryRun || !o.target ? undefined : typeof o.target === 'function' ? await o.target() : o.target;
-  // Built before the target is touched: a table rule or check naming an unknown column stops here.
-  const quality = createQualityCollector(o.loaded, { tier: o.tier ?? 'pre_production' });
+  const gate = o.gate;
   const defs = mappedTargetDefs(contract);
   const defByName = new Map(defs.map((d) => [d.name, d]));
 
@@ -121,11 +122,11 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
 
   let pilot: PilotSelection | undefined;
   if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows: batchSize, signal: o.signal });
-  if (o.resume) quality.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
-  const observers: RunObserver[] = [quality, ...(o.runObserver ? [o.runObserver] : [])];
-  const runObserver: RunObserver =
-    observers.length === 1
-      ? quality
+  if (o.resume) gate?.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
+  const observers: RunObserver[] = [...(gate ? [gate] : []), ...(o.runObserver ? [o.runObserver] : [])];
+  const runObserver: RunObserver | undefined =
+    observers.length <= 1
+      ? observers[0]
       : {
           loadedRows: (table, def, mapping) => {
             const each = observers.map((ob) => ob.loadedRows(table, def, mapping));
@@ -160,14 +161,14 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
           countTotal: o.countTotals ?? false,
           signal: o.signal,
           onEvent: o.onEvent,
-          observer: crosswalkObserver(quality.forTable(table), o.observer),
+          observer: crosswalkObserver(gate?.forTable(table), o.observer),
           runObserver,
           today,
           lineage: o.lineage ?? true,
           undo: o.undo ?? true,
         });
         results.set(table, r);
-        if (!o.signal?.aborted) quality.tableDone(table);
+        if (!o.signal?.aborted) gate?.tableDone(table);
       },
       o.signal,
     );
@@ -202,9 +203,9 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
       issues.push(issue('run.unbalanced', `tables.${t.table}`, `${t.table}: read ${t.read} ≠ loaded ${t.loaded} + quarantined ${t.quarantined} + excluded ${t.excluded}`));
     }
   }
-  const qualityReport = quality.result(tables);
+  const qualityReport = gate?.result(tables);
   let status: RunStatus = 'succeeded';
-  let error: RunReport['error'];
+  let error: EngineReport['error'];
   if (o.signal?.aborted) {
     status = 'cancelled';
     error = { code: 'run.cancelled', message: 'the run was cancelled; resume it with --resume ' + runId };
@@ -214,9 +215,9 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
   } else if (issues.length > 0) {
     status = 'failed';
     error = { code: 'run.unbalanced', message: issues.map((i) => i.message).join('; ') };
-  } else if (qualityReport.decision === 'fail') {
+  } else if (gate && qualityReport?.decision === 'fail') {
     status = 'failed_gate';
-    error = { code: 'run.failed_gate', message: failingGateMessage(qualityReport) };
+    error = { code: 'run.failed_gate', message: gate.failure(qualityReport) };
   }
   if (target) await target.finishRun(runId, status);
 
@@ -227,7 +228,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     quarantined: 0,
     excluded: 0,
   });
-  const report: RunReport = {
+  const report: EngineReport = {
     format: REPORT_FORMAT,
     runId,
     status,
@@ -244,7 +245,7 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
     rowsPerSecond: finishedAt.getTime() > startedAt.getTime() ? Math.round((totals.read / (finishedAt.getTime() - startedAt.getTime())) * 1000) : null,
     tables,
     quarantineReasons: mergeReasons(tables.flatMap((t) => t.quarantineReasons)),
-    quality: qualityReport,
+    ...(qualityReport ? { quality: qualityReport } : {}),
     lineage: Boolean(target) && (o.lineage ?? true),
     ...(error ? { error } : {}),
   };
@@ -252,9 +253,9 @@ export async function runMigration(o: RunOptions): Promise<RunReport> {
   return report;
 }
 
-/** Both observers see every code: the collector's per-table one and the caller's. */
-function crosswalkObserver(table: CrosswalkObserver, extra: CrosswalkObserver | undefined): CrosswalkObserver {
-  if (!extra) return table;
+/** Both observers see every code: the gate's per-table one and the caller's. */
+function crosswalkObserver(table: CrosswalkObserver | undefined, extra: CrosswalkObserver | undefined): CrosswalkObserver | undefined {
+  if (!table || !extra) return table ?? extra;
   return { seen: (crosswalk, code, mapped) => (table.seen(crosswalk, code, mapped), extra.seen(crosswalk, code, mapped)) };
 }
 

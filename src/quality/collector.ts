@@ -6,7 +6,8 @@
  */
 import type { TargetTableDef, Value } from '../connectors/connector.js';
 import { ruleParts, type KpiName, type LoadedContract, type Mapping, type Tier } from '../contract/model.js';
-import type { BatchOutcome, RunObserver } from '../engine/observer.js';
+import type { GateTableCounts, RunGate } from '../engine/gate.js';
+import type { BatchOutcome } from '../engine/observer.js';
 import { targetTableDef } from '../engine/target-defs.js';
 import type { CrosswalkObserver } from '../transform/context.js';
 import { CodeCoverage } from './coverage.js';
@@ -14,7 +15,8 @@ import { AllergyConflict } from './cross-checks.js';
 import { Examples } from './examples.js';
 import { evaluateGates, worst } from './gates.js';
 import { kpisFrom, overallKpis, ratio } from './kpis.js';
-import type { ExampleKey, Kpis, QualityReport, TableQuality } from './report-types.js';
+import { failingGateMessage } from './summary.js';
+import type { ExampleKey, Kpis, QualityReport, TableQuality } from '../engine/quality-report.js';
 import { ForeignKeyCheck, type ParentKeys } from './referential.js';
 import { KeySet } from './key-set.js';
 import { TableUniqueness } from './table-rules.js';
@@ -26,29 +28,8 @@ export interface QualityOptions {
   exampleKeys?: number;
 }
 
-/** A table's accounting, as the run report has it. */
-export interface TableCountsIn {
-  table: string;
-  source?: string;
-  read: number;
-  loaded: number;
-  quarantined: number;
-  excluded: number;
-}
-
-export interface QualityCollector extends RunObserver, CrosswalkObserver {
-  /**
-   * Declares a resumed run, before its first batch: `tables` committed rows before this process
-   * started, so their earlier rows are not measured and keys referencing them are not checked.
-   */
-  resumed(tables: readonly string[]): void;
-  /** A crosswalk observer attributing codes to one target table (per-table code coverage). */
-  forTable(table: string): CrosswalkObserver;
-  /** Tells the collector a table has loaded every row, so its children resolve against it at once. */
-  tableDone(table: string): void;
-  /** The KPIs, findings and gate decisions; call once, after the run. */
-  result(counts: readonly TableCountsIn[]): QualityReport;
-}
+/** The run's quality gate (per-table code coverage through `forTable`) and the observer of codes no table claims. */
+export interface QualityCollector extends RunGate, CrosswalkObserver {}
 
 const MISSING_CODES = new Set(['rule.required', 'target.not_null']);
 /** Quarantine records for an unmapped NOT NULL column name no field (`target schema`). */
@@ -140,7 +121,7 @@ class TableState {
     this.complete += Math.max(0, rows - incomplete);
   }
 
-  kpis(counts: TableCountsIn | undefined, codes: { seen: number; mapped: number }): Kpis {
+  kpis(counts: GateTableCounts | undefined, codes: { seen: number; mapped: number }): Kpis {
     let fkRows = 0;
     let fkResolved = 0;
     for (const fk of this.fks) {
@@ -260,7 +241,9 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
       for (const c of checks) c.tableDone(table);
     },
 
-    result(counts: readonly TableCountsIn[]): QualityReport {
+    failure: failingGateMessage,
+
+    result(counts: readonly GateTableCounts[]): QualityReport {
       for (const s of states.values()) for (const fk of s.fks) fk.settle();
       const countsBy = new Map(counts.map((c) => [c.table, c]));
       const ran = counts.map((c) => states.get(c.table)).filter((s): s is TableState => s !== undefined);

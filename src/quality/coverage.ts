@@ -6,7 +6,7 @@
  */
 import type { CrosswalkObserver } from '../transform/context.js';
 import { ratio } from './kpis.js';
-import type { CrosswalkCoverage } from './report-types.js';
+import type { CrosswalkCoverage } from '../engine/quality-report.js';
 
 export const MAX_UNMAPPED = 1000;
 

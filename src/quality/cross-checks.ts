@@ -9,7 +9,7 @@ import type { TargetTableDef, Value } from '../connectors/connector.js';
 import type { CrossCheck } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { Examples } from './examples.js';
-import type { CheckFinding } from './report-types.js';
+import type { CheckFinding } from '../engine/quality-report.js';
 import { normalText, valueKey } from './value-key.js';
 
 function column(def: TargetTableDef | undefined, table: string, field: string, check: string): number {

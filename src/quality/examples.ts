@@ -2,7 +2,7 @@
  * Bounded lists of example failing rows: a gate names at most `quality.example_keys` of them,
  * so memory stays constant however many rows fail.
  */
-import type { ExampleKey } from './report-types.js';
+import type { ExampleKey } from '../engine/quality-report.js';
 
 /** Keeps the first `limit` example keys it is given. */
 export class Examples {

@@ -5,7 +5,7 @@
  */
 import type { KpiName, Threshold, Tier } from '../contract/model.js';
 import { firstKeys } from './examples.js';
-import type { Decision, ExampleKey, Gate, GateDecision, Kpis, KpiValue } from './report-types.js';
+import type { Decision, ExampleKey, Gate, GateDecision, Kpis, KpiValue } from '../engine/quality-report.js';
 import { applyThresholds } from './thresholds.js';
 
 /** The decision for one KPI value against one threshold. */

@@ -2,7 +2,7 @@
  * Inline SVG charts for the HTML quality report: no script, no external asset. One horizontal
  * bar per figure (tables and overall) with the fail and warn thresholds drawn as markers.
  */
-import type { GateDecision } from './report-types.js';
+import type { GateDecision } from '../engine/quality-report.js';
 import { esc } from './html-escape.js';
 import { percent } from './summary.js';
 

@@ -3,7 +3,7 @@
  * never 100%, so an empty table can neither pass nor fail a gate by accident.
  */
 import { KPI_NAMES, type KpiName } from '../contract/model.js';
-import type { Kpis, KpiValue } from './report-types.js';
+import type { Kpis, KpiValue } from '../engine/quality-report.js';
 
 /** The KPI for numerator / denominator; null and `not_applicable` when the denominator is zero. */
 export function ratio(numerator: number, denominator: number): KpiValue {

@@ -7,7 +7,7 @@
  */
 import type { ForeignKeyInfo, TargetTableDef, Value } from '../connectors/connector.js';
 import { Examples } from './examples.js';
-import type { ReferenceCheck } from './report-types.js';
+import type { ReferenceCheck } from '../engine/quality-report.js';
 import { valueKey, type KeyValue } from './value-key.js';
 
 /** Keys loaded for a parent table on the referenced columns, and whether the table has finished. */

@@ -2,7 +2,7 @@
  * Plain-text words for the quality section: the gate lines of the console summary and the run
  * error message of a failed gate. Keys, KPI names and figures only.
  */
-import type { ExampleKey, Gate, QualityReport } from './report-types.js';
+import type { ExampleKey, Gate, QualityReport } from '../engine/quality-report.js';
 
 /** A ratio as a percentage with two decimals, or `n/a`. */
 export function percent(v: number | null): string {

@@ -8,7 +8,7 @@ import type { TargetTableDef, Value } from '../connectors/connector.js';
 import type { Mapping } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { Examples } from './examples.js';
-import type { TableRuleFinding } from './report-types.js';
+import type { TableRuleFinding } from '../engine/quality-report.js';
 import { KeySet } from './key-set.js';
 import { compactText, normalText, valueKey, type KeyValue } from './value-key.js';
 

@@ -1,12 +1,11 @@
 /**
- * How the server executes a queued run: the engine's `migrate` over the contract version loaded
- * from its stored texts, with the run's events recorded in the audit trail (under the API's run id) and
- * streamed to subscribers; when it ends, its report and final view are stored and the run is
- * recorded with the control plane, which is what release gates read.
+ * How the server executes a queued run: a `governedRun` of the contract version loaded from its
+ * stored texts, under the API's run id, with its events streamed to subscribers; what the run
+ * resolved is scrubbed from its report and errors, and the report and final view are stored.
  */
-import { auditRunListener } from '../audit/run-listener.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
-import { migrate } from '../engine/migrate.js';
+import { governedRun } from '../run/governed-run.js';
+import { recordRelease } from '../run/release-gate.js';
 import type { RunStore } from './run-store.js';
 import { RunWorker } from './run-worker.js';
 import { FerryError } from '../errors.js';
@@ -75,22 +74,23 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
     onError: o.onError,
     execute: async ({ runId, spec, context }, signal, onEvent) => {
       const scrub = resolvedScrubber(context, o.dataDir);
-      const audit = auditRunListener(o.plane.audit, { actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId, tier: spec.tier });
       try {
-        const report = await migrate({
-          contract: context.contract,
-          sourceUrl: context.sourceUrl,
-          targetUrl: context.targetUrl ?? undefined,
-          dryRun: spec.dryRun,
-          tier: spec.tier,
-          batchSize: o.batchSize,
-          countTotals: true,
-          signal,
-          onEvent: (e) => {
-            onEvent(e);
-            // The trail knows the run by the id the API handed out, so `?runId=` finds it.
-            audit.listener({ ...e, runId });
+        const report = await governedRun({
+          run: {
+            contract: context.contract,
+            sourceUrl: context.sourceUrl,
+            targetUrl: context.targetUrl ?? undefined,
+            dryRun: spec.dryRun,
+            tier: spec.tier,
+            batchSize: o.batchSize,
+            countTotals: true,
+            signal,
+            onEvent,
           },
+          // The trail and the record know the run by the id the API handed out, so `?runId=` finds it.
+          runId,
+          audit: { log: o.plane.audit, actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId },
+          release: { plane: o.plane, actor: context.actor, projectId: spec.projectId },
         });
         // An upload's or synthetic set's directory, or a target file, is the server's business.
         const rec = report.reconciliation;
@@ -106,20 +106,14 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
         // The cause goes to the operator's log only: a driver's message names hosts, paths and values.
         o.onError(err, runId);
         throw new FerryError('internal', 'run.internal', 'the run failed unexpectedly; the operator finds the cause in the server log under this run id');
-      } finally {
-        await audit.flush();
       }
     },
     onSettled: async (view, report, context) => {
       await o.runs.save({ view, report });
-      await o.plane.recordRun(context.actor, view.projectId, {
-        digest: view.digest,
-        tier: view.tier,
-        runId: view.runId,
-        status: view.status === 'queued' || view.status === 'running' ? 'failed' : view.status,
-        gateDecision: report?.quality?.decision ?? null,
-        dryRun: view.dryRun,
-      });
+      // A run cancelled while queued never reached governedRun, which records every run it starts.
+      if (view.startedAt === null) {
+        await recordRelease({ plane: o.plane, actor: context.actor, projectId: view.projectId }, { runId: view.runId, digest: view.digest, tier: view.tier, dryRun: view.dryRun, status: 'cancelled', report: null });
+      }
     },
   });
 }

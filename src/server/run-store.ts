@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunReport } from '../engine/report.js';
+import type { RunReport } from '../run/report.js';
 import { FerryError } from '../errors.js';
 import type { RunJobView } from './run-worker.js';
 

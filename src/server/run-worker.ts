@@ -7,7 +7,8 @@
  */
 import { newRunId } from '../engine/run.js';
 import type { RunEvent } from '../engine/events.js';
-import type { RunReport, RunStatus } from '../engine/report.js';
+import type { RunStatus } from '../engine/report.js';
+import type { RunReport } from '../run/report.js';
 import type { Tier } from '../contract/model.js';
 import { FerryError, describeError } from '../errors.js';
 import type { SseMessage, SseStream } from './router.js';

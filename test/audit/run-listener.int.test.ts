@@ -5,7 +5,7 @@ import { AuditLog } from '../../src/audit/log.js';
 import { verifyStore } from '../../src/audit/verify.js';
 import { openStore, type Store } from '../../src/control/db.js';
 import { parseStoreUrl } from '../../src/control/store-url.js';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { nhsFor, writeFixture } from '../engine/fixture.js';
 

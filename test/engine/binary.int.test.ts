@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { RunEvent } from '../../src/engine/events.js';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { createMysqlDatabase, createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import mysql from 'mysql2/promise';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { createMysqlDatabase, createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFixture } from './fixture.js';

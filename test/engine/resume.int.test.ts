@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CONTRACT_YAML, writeFixture } from './fixture.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { FerryError } from '../../src/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CONTRACT_YAML, writeFixture } from './fixture.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { lookupLineage } from '../../src/lineage/query.js';
 import { rollbackRun } from '../../src/rollback/rollback.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { lookupLineage } from '../../src/lineage/query.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFixture } from '../engine/fixture.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { rollbackRun } from '../../src/rollback/rollback.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';

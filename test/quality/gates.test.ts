@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Threshold } from '../../src/contract/model.js';
 import { decide, evaluateGates, worst } from '../../src/quality/gates.js';
 import { ratio } from '../../src/quality/kpis.js';
-import type { Kpis } from '../../src/quality/report-types.js';
+import type { Kpis } from '../../src/engine/quality-report.js';
 import { applyThresholds, thresholdsForTier } from '../../src/quality/thresholds.js';
 
 const t = (x: Partial<Threshold> & Pick<Threshold, 'kpi' | 'fail_below'>): Threshold => x as Threshold;

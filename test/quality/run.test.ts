@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { migrate } from '../../src/engine/migrate.js';
-import type { RunReport } from '../../src/engine/report.js';
+import { migrate } from '../../src/run/migrate.js';
+import type { RunReport } from '../../src/run/report.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SOURCE_SECRETS, writeQualityFixture } from './fixture.js';
 

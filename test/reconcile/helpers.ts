@@ -1,5 +1,5 @@
 /** Shared steps of the reconciliation tests: migrate the fixture, then reconcile that run. */
-import { migrate } from '../../src/engine/migrate.js';
+import { migrate } from '../../src/run/migrate.js';
 import { reconcile } from '../../src/reconcile/open.js';
 import type { ReconciliationReport, TableReconciliation } from '../../src/reconcile/report.js';
 

@@ -1,6 +1,6 @@
 /** The run queue on its own: bounded concurrency, FIFO order, cancelling queued and running runs, progress fan-out. */
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/engine/report.js';
+import type { RunReport } from '../../src/run/report.js';
 import { RunWorker, type RunJobSpec } from '../../src/server/run-worker.js';
 
 const spec: RunJobSpec = { projectId: 'prj_1', tier: 'pre_production', versionId: 'ver_1', digest: 'a'.repeat(64), dryRun: true, startedBy: 'usr_1' };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { RunReport as EngineRunReport } from '../../src/engine/report.js';
+import type { RunReport as EngineRunReport } from '../../src/run/report.js';
 import type { SourceProfile } from '../../src/profile/types.js';
 import type { lineageSchema } from '../../src/server/routes/lineage.js';
 import type { runSummarySchema } from '../../src/server/routes/runs.js';

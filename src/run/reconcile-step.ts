@@ -9,8 +9,8 @@ import { decide, worst } from '../quality/gates.js';
 import { ratio } from '../quality/kpis.js';
 import { reconciliationKpiInputs } from '../reconcile/kpi.js';
 import { reconcileRun } from '../reconcile/reconcile.js';
-import type { ReconciliationReport } from '../reconcile/report.js';
-import type { RunReport } from './report.js';
+import type { EngineReport } from '../engine/report.js';
+import type { RunReconciliationSummary, RunReport } from './report.js';
 
 export interface ReconcileStepOptions {
   loaded: LoadedContract;
@@ -22,18 +22,8 @@ export interface ReconcileStepOptions {
   signal?: AbortSignal;
 }
 
-/** A compact summary of the reconciliation kept in the run report. */
-export interface RunReconciliationSummary {
-  status: ReconciliationReport['status'];
-  elapsedMs: number;
-  tables: Array<{ table: string; status: string; expected: number; matched: number; missing: number; extra: number; different: number }>;
-  business: Array<{ name: string; pass: boolean }>;
-  /** The full report (`ferry reconcile RUN --json` prints the same). */
-  report: ReconciliationReport;
-}
-
 /** Reconciles a finished run, folds the result into the report's quality gates, and returns the updated report. */
-export async function reconcileAfterRun(report: RunReport, o: ReconcileStepOptions): Promise<RunReport> {
+export async function reconcileAfterRun(report: EngineReport, o: ReconcileStepOptions): Promise<RunReport> {
   const rec = await reconcileRun({ loaded: o.loaded, digest: o.digest, runId: report.runId, source: o.source, target: o.target, targetUrl: o.targetUrl, pilot: o.pilot, signal: o.signal });
   const summary: RunReconciliationSummary = {
     status: rec.status,

@@ -1,18 +1,23 @@
 /**
- * The library entry point the CLI and the server share: open the contract and connectors by
- * path and URL, run, and always close what was opened.
+ * A run by path and URL: load the contract, build its quality gate, open source and target,
+ * run, reconcile what landed, and always close what was opened. `governedRun` adds the release
+ * gate, the audit trail and the run record around it.
  */
 import { openSource, openTarget } from '../connectors/registry.js';
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf, type ContractSource } from '../contract/load.js';
+import type { Tier } from '../contract/model.js';
+import { runMigration, type RunOptions } from '../engine/run.js';
+import { createQualityCollector } from '../quality/collector.js';
 import { reconcileAfterRun } from './reconcile-step.js';
 import type { RunReport } from './report.js';
-import { runMigration, type RunOptions } from './run.js';
 
-interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target'> {
+interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target' | 'gate'> {
   sourceUrl: string;
   targetUrl?: string;
+  /** Release tier whose quality thresholds gate the run (default `pre_production`). */
+  tier?: Tier;
   /** Reconcile source against target at the end of the run (default true). */
   reconcile?: boolean;
 }
@@ -20,17 +25,19 @@ interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | '
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
 export type MigrateOptions = MigrateRun & ContractSource;
 
-/** Loads the contract, opens source and target by URL, runs, and closes both. */
+/** Loads the contract, opens source and target by URL, runs, reconciles, and closes both. */
 export async function migrate(o: MigrateOptions): Promise<RunReport> {
   const loaded = await contractOf(o);
   const digest = contractDigest(loaded);
+  // Built before anything connects: a table rule or check naming an unknown column stops here.
+  const gate = createQualityCollector(loaded, { tier: o.tier ?? 'pre_production' });
   let source: Source | undefined;
   let target: Target | undefined;
   try {
     source = await openSource(o.sourceUrl);
     const targetUrl = o.targetUrl;
     const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
-    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget });
+    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate });
     // Reconcile what landed, unless the run did not finish its load (nothing to prove yet).
     if (o.reconcile !== false && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
       return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_FORMAT, type RunReport } from '../../src/engine/report.js';
+import { REPORT_FORMAT } from '../../src/engine/report.js';
+import type { RunReport } from '../../src/run/report.js';
 import { createQualityCollector } from '../../src/quality/collector.js';
 import { axisMin, kpiChart } from '../../src/quality/html-charts.js';
 import { esc } from '../../src/quality/html-escape.js';
-import { renderQualityHtml } from '../../src/quality/html-report.js';
-import { baseContract, counts, feed, outcome } from './helpers.js';
+import { renderQualityHtml } from '../../src/run/html-report.js';
+import { baseContract, counts, feed, outcome } from '../quality/helpers.js';
 
 function report(): RunReport {
   const loaded = baseContract({ quality: { thresholds: [{ kpi: 'code_coverage', fail_below: 0.9 }], checks: [], example_keys: 5 } });

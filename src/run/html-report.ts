@@ -6,11 +6,11 @@
  * forbids script wherever the file is opened.
  */
 import { KPI_NAMES, type KpiName } from '../contract/model.js';
-import type { RunReport } from '../engine/report.js';
-import { countBar, DECISION_COLOURS, kpiChart, type ChartBar } from './html-charts.js';
-import { esc } from './html-escape.js';
-import type { ExampleKey, Gate, GateDecision, QualityReport } from './report-types.js';
-import { percent } from './summary.js';
+import type { RunReport } from './report.js';
+import { countBar, DECISION_COLOURS, kpiChart, type ChartBar } from '../quality/html-charts.js';
+import { esc } from '../quality/html-escape.js';
+import type { ExampleKey, Gate, GateDecision, QualityReport } from '../engine/quality-report.js';
+import { percent } from '../quality/summary.js';
 
 const KPI_LABELS: Record<KpiName, string> = {
   completeness: 'Completeness',

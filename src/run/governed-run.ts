@@ -1,0 +1,59 @@
+/**
+ * A governed run, the one workflow the CLI and the server share: release gate check (before
+ * anything connects) → the run with its quality gate, progress and audit listeners →
+ * reconciliation → the gate decision in the audit trail → the run record in the project.
+ */
+import type { AuditLog } from '../audit/log.js';
+import { contractDigest } from '../contract/canonical.js';
+import { contractOf } from '../contract/load.js';
+import { runAuditTrail } from './audit-trail.js';
+import { migrate, type MigrateOptions } from './migrate.js';
+import { checkRelease, recordRelease, type ReleaseContext } from './release-gate.js';
+import type { RunReport } from './report.js';
+
+export interface GovernedRunOptions {
+  /** The run itself: contract, source and target URLs, engine options and the progress listener. */
+  run: MigrateOptions;
+  /** Records the run in this audit trail as `actor` (in `orgId` and `projectId` when given). */
+  audit?: { log: AuditLog; actor: string; orgId?: string | null; projectId?: string | null };
+  /** Enforces the release gate of this project and records the run there. */
+  release?: ReleaseContext;
+  /**
+   * The id the audit trail and the run record know the run by (the server's API id); by default
+   * the engine's. Without it, a run that fails before its report (drift, connection) is not recorded, having no id.
+   */
+  runId?: string;
+}
+
+/** Runs under the release gate, audit trail and run record that `o` asks for, and returns the report. */
+export async function governedRun(o: GovernedRunOptions): Promise<RunReport> {
+  const loaded = await contractOf(o.run);
+  const digest = contractDigest(loaded);
+  const tier = o.run.tier ?? 'pre_production';
+  const dryRun = o.run.dryRun ?? false;
+  if (o.release) await checkRelease(o.release, digest, tier, dryRun);
+
+  const audit = o.audit ? runAuditTrail({ ...o.audit, tier, runId: o.runId }) : undefined;
+  const progress = o.run.onEvent;
+  const onEvent: MigrateOptions['onEvent'] =
+    audit || progress
+      ? (e) => {
+          progress?.(e);
+          audit?.listener(e);
+        }
+      : undefined;
+  let report: RunReport | undefined;
+  try {
+    report = await migrate({ ...o.run, contract: loaded, contractFile: undefined, onEvent });
+    return report;
+  } finally {
+    try {
+      await audit?.finish(report);
+    } finally {
+      const runId = o.runId ?? report?.runId;
+      if (o.release && runId) {
+        await recordRelease(o.release, { runId, digest, tier, dryRun, status: report?.status ?? (o.run.signal?.aborted ? 'cancelled' : 'failed'), report: report ?? null });
+      }
+    }
+  }
+}

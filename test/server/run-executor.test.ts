@@ -1,0 +1,43 @@
+/** The server's executor leaves the gate and the record to governedRun, and records only runs that never started itself. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ControlPlane, RecordRunInput } from '../../src/control/plane.js';
+import { loadContract } from '../../src/contract/load.js';
+import type { RunStore } from '../../src/server/run-store.js';
+import { createRunWorker, type RunContext } from '../../src/server/run-executor.js';
+import { tempDir } from '../helpers/tmp.js';
+import { writeFixture } from '../engine/fixture.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(() => cleanup());
+
+describe('the server run executor', () => {
+  it('refuses at execution when the release gate no longer allows the run, records nothing for it, and records a run cancelled while queued', async () => {
+    const contract = await loadContract(await writeFixture(dir, 5));
+    const recorded: RecordRunInput[] = [];
+    const plane = {
+      canRun: async () => ({ allowed: false, missing: ['version_approved'] }),
+      recordRun: async (_actor: unknown, _project: string, input: RecordRunInput) => void recorded.push(input),
+    } as unknown as ControlPlane;
+    const saved: string[] = [];
+    const runs = { save: async (r: { view: { runId: string } }) => void saved.push(r.view.runId) } as unknown as RunStore;
+    const worker = createRunWorker({ plane, dataDir: dir, runs, concurrency: 1, onError: () => {} });
+    const context: RunContext = { actor: { userId: 'usr_1', orgId: 'org_1', grants: [] }, contract, sourceUrl: `csv:${dir}/source`, targetUrl: `sqlite:${dir}/target.db`, sourceRef: 'upload:pas', targetRef: 'staging-db' };
+    const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
+
+    const refused = worker.submit(spec, context);
+    const queued = worker.submit(spec, context);
+    expect(queued.status).toBe('queued');
+    worker.cancel(queued.runId);
+
+    const first = await worker.waitFor(refused.runId);
+    const second = await worker.waitFor(queued.runId);
+    expect(first).toMatchObject({ status: 'failed', error: { code: 'release.gate_refused' } });
+    expect(second).toMatchObject({ status: 'cancelled' });
+    expect(recorded).toEqual([{ digest: spec.digest, tier: 'pre_production', runId: queued.runId, status: 'cancelled', gateDecision: null, dryRun: false }]);
+    expect(saved.sort()).toEqual([refused.runId, queued.runId].sort());
+  });
+});
