@@ -5,7 +5,8 @@
 import { AuditLog } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
 import { auditRunListener } from '../audit/run-listener.js';
-import { openConfiguredStore, type Store } from '../control/db.js';
+import { openConfiguredStore } from '../audit/open-store.js';
+import type { Store } from '../store/db.js';
 import type { Tier } from '../contract/model.js';
 import type { RunEventListener } from '../engine/events.js';
 import type { RunReport } from '../engine/report.js';

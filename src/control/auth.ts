@@ -12,8 +12,8 @@ import { FerryError } from '../errors.js';
 import { nowIso, type Ctx } from './context.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Actor, SessionGrant } from './plane.js';
-import type { StoreDb } from './db.js';
-import type { AppUserRow, LoginThrottleRow } from './schema.js';
+import type { StoreDb } from '../store/db.js';
+import type { AppUserRow, LoginThrottleRow } from '../store/schema.js';
 import { constantTimeEqual, newId, newSecret, sha256Hex } from './secrets.js';
 import { loadGrants } from './users.js';
 

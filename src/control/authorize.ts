@@ -3,11 +3,11 @@
  * (roles.ts) grants `permission` to, in this scope? Org-wide grants count everywhere in the
  * org; a project grant counts only in its project and never for org-level permissions.
  */
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { forbidden, notFound, type Ctx } from './context.js';
 import type { Actor, Scope } from './plane.js';
 import { PERMISSIONS, roleHas, type Permission } from './roles.js';
-import type { ProjectRow } from './schema.js';
+import type { ProjectRow } from '../store/schema.js';
 
 /** True when the actor's grants allow `permission` in `scope`. */
 export function can(actor: Actor, permission: Permission, scope: Scope = {}): boolean {

@@ -12,10 +12,10 @@ import { FerryError } from '../errors.js';
 import { requirePermission } from './authorize.js';
 import { type Canonical, type ConnectionPolicy, confineConnection, connectionError, overlaps } from './connection-guard.js';
 import { DeniedError, guarded, nowIso, type Ctx } from './context.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { parseInput, slugSchema, tierSchema } from './inputs.js';
 import type { Actor } from './plane.js';
-import type { ConnectionRow } from './schema.js';
+import type { ConnectionRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 export type ConnectionDirection = 'source' | 'target' | 'both';

@@ -7,11 +7,11 @@
 import { FerryError } from '../errors.js';
 import { requirePermission } from './authorize.js';
 import { DeniedError, guarded, type Ctx } from './context.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Actor, OperatorUserInput, RevokedCounts, User } from './plane.js';
 import { toUser } from './rows.js';
-import type { AppUserRow } from './schema.js';
+import type { AppUserRow } from '../store/schema.js';
 import { sha256Hex } from './secrets.js';
 import { acceptablePassword, clearLockIn, loadGrants, requireUser, revokeSessionsIn, revokeTokensIn } from './users.js';
 

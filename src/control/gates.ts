@@ -5,7 +5,7 @@
  * missing condition is listed, never just the first.
  */
 import type { Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import type { MissingCondition, ReleaseApproval } from './plane.js';
 import { loadTierConfig, tierBelow } from './release-policy.js';
 import { toReleaseApproval } from './rows.js';

@@ -3,7 +3,7 @@
  * the defaults the clinical safety case expects when a project has not configured a tier.
  */
 import { TIERS, type Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import type { ApprovalPolicy, TierConfig } from './plane.js';
 import type { Permission, Role } from './roles.js';
 

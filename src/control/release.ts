@@ -6,7 +6,7 @@
  */
 import { FerryError, issue } from '../errors.js';
 import { TIERS, type Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { approvalsFor, describeMissing, independentOf, missingConditions } from './gates.js';

@@ -9,8 +9,8 @@ import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { nameSchema, parseInput, slugSchema } from './inputs.js';
 import type { Actor, InitOrgInput, Org, Project, User, Workspace } from './plane.js';
 import { toOrg, toProject, toUser, toWorkspace } from './rows.js';
-import type { StoreDb } from './db.js';
-import type { ProjectRow, WorkspaceRow } from './schema.js';
+import type { StoreDb } from '../store/db.js';
+import type { ProjectRow, WorkspaceRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 import { insertGrant, insertUser, loadGrants } from './users.js';
 

@@ -4,7 +4,7 @@
  * Login names are unique within an org only, so a taken name never reveals another tenant.
  */
 import { FerryError } from '../errors.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { DeniedError, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { nameSchema, parseInput, roleSchema, usernameSchema } from './inputs.js';
@@ -13,7 +13,7 @@ import { checkNewPassword } from './password-policy.js';
 import type { Actor, Grant, NewUser, RevokedCounts, User } from './plane.js';
 import type { Role } from './roles.js';
 import { toGrant, toUser } from './rows.js';
-import type { AppUserRow } from './schema.js';
+import type { AppUserRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 /** The grants a user holds in `orgId`. */

@@ -7,14 +7,14 @@
 import { FerryError } from '../errors.js';
 import { contractDigest } from '../contract/canonical.js';
 import { diffContracts, type ContractDiff } from '../contract/diff.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { loadContractTexts } from './contract-texts.js';
 import { parseInput, textSchema } from './inputs.js';
 import type { Actor, ContractVersion, ContractVersionSummary, SubmitVersionInput, SubmitVersionResult } from './plane.js';
 import { toVersion, toVersionSummary } from './rows.js';
-import type { ContractVersionRow } from './schema.js';
+import type { ContractVersionRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 /** The version with `versionId` in the actor's org, with its approval, or a not_found refusal. */
