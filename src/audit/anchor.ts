@@ -22,7 +22,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../contract/canonical.js';
 import { FerryError } from '../errors.js';
-import type { Store, StoreDb } from '../control/db.js';
+import type { Store, StoreDb } from '../store/db.js';
 import { AUDIT_KEY_ENV, keyFingerprint } from './key.js';
 
 export const ANCHOR_FORMAT = 'ferry.audit-anchor/v1';

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
-import type { Store, StoreDb } from '../control/db.js';
-import type { AuditEventRow } from '../control/schema.js';
+import type { Store, StoreDb } from '../store/db.js';
+import type { AuditEventRow } from '../store/schema.js';
 import { eventHash, type AuditRecord } from './chain.js';
 import { parsePayload, type AuditEventMap, type AuditEventType } from './events.js';
 import { canonicalJson } from '../contract/canonical.js';

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
-import { ANCHOR_HELP, openConfiguredStore, type Store } from '../control/db.js';
+import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
+import type { Store } from '../store/db.js';
 import { AuditLog, type AuditFilter } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
 import type { AuditRecord } from '../audit/chain.js';

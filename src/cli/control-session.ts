@@ -4,7 +4,7 @@
  * in an org (`--org` or `FERRY_ORG`, the org's slug) with `FERRY_PASSWORD`. Secrets come only from the environment, never from flags, so they stay
  * out of shell history and process listings.
  */
-import { openConfiguredStore } from '../control/db.js';
+import { openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
 import { FerryError } from '../errors.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { localActor } from '../audit/actor.js';
-import { openConfiguredStore } from '../control/db.js';
+import { openConfiguredStore } from '../audit/open-store.js';
 import { FerryError } from '../errors.js';
 import { auditRollback } from '../rollback/audit.js';
 import { formatRollback, rollbackRun } from '../rollback/rollback.js';

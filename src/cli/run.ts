@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { AuditLog } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
-import { openConfiguredStore } from '../control/db.js';
+import { openConfiguredStore } from '../audit/open-store.js';
 import { DEFAULT_BATCH_SIZE } from '../engine/run.js';
 import { TIERS, type Tier } from '../contract/model.js';
 import { formatReport } from '../run/format-report.js';

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ANCHOR_HELP, openConfiguredStore } from '../control/db.js';
+import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
 import { createApp } from '../server/app.js';

@@ -11,13 +11,14 @@ import { verifyStore, type ChainProblemCode } from '../audit/verify.js';
 import type { AuditRecord } from '../audit/chain.js';
 import { requirePermission } from './authorize.js';
 import { guarded, type Ctx } from './context.js';
+import { orgScope } from './org-scope.js';
 import type { Actor, ScopedAuditFilter } from './plane.js';
 
 /** Audit events of the actor's org, newest first by default (audit.read). */
 export function listAuditEvents(ctx: Ctx, actor: Actor, filter: ScopedAuditFilter = {}): Promise<AuditRecord[]> {
   return guarded(ctx, actor, 'audit.list', async () => {
     await requirePermission(ctx, ctx.db, actor, 'audit.read', { projectId: filter.projectId ?? null });
-    let q = ctx.db.selectFrom('audit_event').selectAll().where('org_id', '=', actor.orgId);
+    let q = orgScope(ctx.db, actor.orgId).select('audit_event').selectAll();
     if (filter.projectId) q = q.where('project_id', '=', filter.projectId);
     if (filter.type) q = q.where('type', '=', filter.type);
     if (filter.actor) q = q.where('actor', '=', filter.actor);
@@ -58,15 +59,16 @@ export async function verifyAuditForOrg(log: AuditLog, orgId: string): Promise<O
   const started = performance.now();
   const full = await verifyStore(log, { maxProblems: 10_000 });
   const problemSeqs = [...new Set(full.problems.map((p) => p.seq))];
+  const tenant = orgScope(log.store.db, orgId);
   const own = new Set<number>();
   for (let i = 0; i < problemSeqs.length; i += 500) {
-    const rows = await log.store.db.selectFrom('audit_event').select('seq').where('org_id', '=', orgId).where('seq', 'in', problemSeqs.slice(i, i + 500)).execute();
+    const rows = await tenant.select('audit_event').select('seq').where('seq', 'in', problemSeqs.slice(i, i + 500)).execute();
     for (const r of rows) own.add(Number(r.seq));
   }
   const problems = full.problems
     .filter((p) => own.has(p.seq))
     .map((p) => ({ seq: p.seq, code: p.code, message: `event ${p.seq}: ${OWN_PROBLEM[p.code] ?? 'it failed verification'}` }));
-  const count = await log.store.db.selectFrom('audit_event').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  const count = await tenant.select('audit_event').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   return {
     ok: full.ok,
     scope: 'org',

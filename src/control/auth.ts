@@ -10,10 +10,11 @@
  */
 import { FerryError } from '../errors.js';
 import { nowIso, type Ctx } from './context.js';
+import { acrossOrgs, orgScope } from './org-scope.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Actor, SessionGrant } from './plane.js';
-import type { StoreDb } from './db.js';
-import type { AppUserRow, LoginThrottleRow } from './schema.js';
+import type { StoreDb } from '../store/db.js';
+import type { AppUserRow, LoginThrottleRow } from '../store/schema.js';
 import { constantTimeEqual, newId, newSecret, sha256Hex } from './secrets.js';
 import { loadGrants } from './users.js';
 
@@ -60,7 +61,7 @@ async function findUser(ctx: Ctx, org: unknown, username: unknown): Promise<{ or
   const name = text(username, 200);
   const orgRow = slug === null ? undefined : await ctx.db.selectFrom('org').select('id').where('slug', '=', slug).executeTakeFirst();
   if (!orgRow || name === null) return { orgId: orgRow?.id ?? null, user: undefined };
-  return { orgId: orgRow.id, user: await ctx.db.selectFrom('app_user').selectAll().where('org_id', '=', orgRow.id).where('username', '=', name).executeTakeFirst() };
+  return { orgId: orgRow.id, user: await orgScope(ctx.db, orgRow.id).select('app_user').selectAll().where('username', '=', name).executeTakeFirst() };
 }
 
 /** Back-off after the `lockouts`-th pause: the base doubled per repeat, capped. */
@@ -82,10 +83,11 @@ async function recordFailure(ctx: Ctx, trx: StoreDb, user: AppUserRow, address: 
     locked_until: pause ? new Date(now.getTime() + ms).toISOString() : null,
     last_failure_at: now.toISOString(),
   };
-  if (pair) await trx.updateTable('login_throttle').set(row).where('user_id', '=', user.id).where('address_hash', '=', address).execute();
-  else await trx.insertInto('login_throttle').values({ user_id: user.id, address_hash: address, org_id: user.org_id, ...row }).execute();
+  const tenant = orgScope(trx, user.org_id);
+  if (pair) await tenant.update('login_throttle').set(row).where('user_id', '=', user.id).where('address_hash', '=', address).execute();
+  else await tenant.insert('login_throttle', { user_id: user.id, address_hash: address, ...row }).execute();
   // The account-wide count is informational (shown to admins); it never locks the account.
-  await trx.updateTable('app_user').set({ failed_logins: Number(user.failed_logins) + 1 }).where('id', '=', user.id).execute();
+  await tenant.update('app_user').set({ failed_logins: Number(user.failed_logins) + 1 }).where('id', '=', user.id).execute();
   await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'bad_password' } });
   if (pause) await ctx.audit.appendIn(trx, { ...base, type: 'user:login_backoff', payload: { userId: user.id, failedAttempts: failures, lockouts, seconds: Math.ceil(ms / 1000) } });
 }
@@ -104,8 +106,9 @@ export async function login(ctx: Ctx, org: string, username: string, password: s
     const base = { actor: user.id, orgId: user.org_id };
     // Serialises concurrent attempts on one account so no failure is lost (PostgreSQL; SQLite's writes are serial).
     await ctx.store.lock(trx, `login:${user.id}`);
-    const current = await trx.selectFrom('app_user').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-    const pair = await trx.selectFrom('login_throttle').selectAll().where('user_id', '=', user.id).where('address_hash', '=', pairKey).executeTakeFirst();
+    const tenant = orgScope(trx, user.org_id);
+    const current = await tenant.select('app_user').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    const pair = await tenant.select('login_throttle').selectAll().where('user_id', '=', user.id).where('address_hash', '=', pairKey).executeTakeFirst();
     if (current.locked_at !== null) {
       await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'locked' } });
       return null;
@@ -118,13 +121,12 @@ export async function login(ctx: Ctx, org: string, username: string, password: s
       await recordFailure(ctx, trx, current, pairKey, pair);
       return null;
     }
-    await trx.updateTable('app_user').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
-    if (pair) await trx.deleteFrom('login_throttle').where('user_id', '=', user.id).where('address_hash', '=', pairKey).execute();
+    await tenant.update('app_user').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
+    if (pair) await tenant.delete('login_throttle').where('user_id', '=', user.id).where('address_hash', '=', pairKey).execute();
     const token = newSecret(SESSION_PREFIX);
     const now = ctx.clock();
     const session = {
       id: newId('ses'),
-      org_id: user.org_id,
       user_id: user.id,
       token_hash: sha256Hex(token),
       created_at: now.toISOString(),
@@ -132,7 +134,7 @@ export async function login(ctx: Ctx, org: string, username: string, password: s
       expires_at: new Date(now.getTime() + ctx.config.sessionTtlMs).toISOString(),
       revoked_at: null,
     };
-    await trx.insertInto('user_session').values(session).execute();
+    await tenant.insert('user_session', session).execute();
     await ctx.audit.appendIn(trx, { ...base, type: 'user:login', payload: { userId: user.id, method: 'password' } });
     return { token, sessionId: session.id, expiresAt: session.expires_at };
   });
@@ -146,29 +148,30 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Actor> {
   const hash = sha256Hex(token);
   const now = ctx.clock();
   if (token.startsWith(`${SESSION_PREFIX}_`)) {
-    const s = await ctx.db.selectFrom('user_session').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    // The token is all there is to go on: its hash finds the session, and with it the org.
+    const s = await acrossOrgs(ctx.db).select('user_session').selectAll().where('token_hash', '=', hash).executeTakeFirst();
     if (!s || !constantTimeEqual(s.token_hash, hash)) throw authError('invalid_token', 'the session token is not valid; log in again');
     if (s.revoked_at !== null) throw authError('session_revoked', 'this session was ended (logout or session reset); log in again');
     if (now.getTime() >= Date.parse(s.expires_at)) throw authError('session_expired', 'this session has expired; log in again');
     if (now.getTime() - Date.parse(s.last_seen_at) >= ctx.config.idleTimeoutMs) throw authError('session_idle', 'this session expired after a period of inactivity; log in again');
-    const user = await activeUser(ctx, s.user_id);
-    await ctx.db.updateTable('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', s.id).execute();
+    const user = await activeUser(ctx, s.org_id, s.user_id);
+    await orgScope(ctx.db, s.org_id).update('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', s.id).execute();
     return actorOf(ctx, user);
   }
   if (token.startsWith(`${API_TOKEN_PREFIX}_`)) {
-    const t = await ctx.db.selectFrom('api_token').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    const t = await acrossOrgs(ctx.db).select('api_token').selectAll().where('token_hash', '=', hash).executeTakeFirst();
     if (!t || !constantTimeEqual(t.token_hash, hash)) throw authError('invalid_token', 'the API token is not valid; create a new one with ferry admin token create');
     if (t.revoked_at !== null) throw authError('token_revoked', 'this API token was revoked; create a new one');
     if (t.expires_at !== null && now.getTime() >= Date.parse(t.expires_at)) throw authError('token_expired', 'this API token has expired; create a new one');
-    const user = await activeUser(ctx, t.user_id);
-    await ctx.db.updateTable('api_token').set({ last_used_at: now.toISOString() }).where('id', '=', t.id).execute();
+    const user = await activeUser(ctx, t.org_id, t.user_id);
+    await orgScope(ctx.db, t.org_id).update('api_token').set({ last_used_at: now.toISOString() }).where('id', '=', t.id).execute();
     return actorOf(ctx, user);
   }
   throw authError('invalid_token', 'the token is not a Ferry session or API token; log in again');
 }
 
-async function activeUser(ctx: Ctx, userId: string): Promise<AppUserRow> {
-  const user = await ctx.db.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+async function activeUser(ctx: Ctx, orgId: string, userId: string): Promise<AppUserRow> {
+  const user = await orgScope(ctx.db, orgId).select('app_user').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
   if (user.locked_at !== null) throw authError('locked', 'this account is locked; ask an org_admin to unlock it');
   return user;
 }
@@ -176,12 +179,13 @@ async function activeUser(ctx: Ctx, userId: string): Promise<AppUserRow> {
 /** Ends the session behind `token`; unknown or already-ended sessions are ignored. */
 export async function logout(ctx: Ctx, token: string): Promise<void> {
   if (typeof token !== 'string' || !token.startsWith(`${SESSION_PREFIX}_`)) return;
-  await ctx.db.updateTable('user_session').set({ revoked_at: nowIso(ctx) }).where('token_hash', '=', sha256Hex(token)).where('revoked_at', 'is', null).execute();
+  await acrossOrgs(ctx.db).update('user_session').set({ revoked_at: nowIso(ctx) }).where('token_hash', '=', sha256Hex(token)).where('revoked_at', 'is', null).execute();
 }
 
 /** The actor for a user id without credentials, for trusted local tooling and tests. */
 export async function actorFor(ctx: Ctx, userId: string): Promise<Actor> {
-  const user = await ctx.db.selectFrom('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
+  // Trusted tooling names a user by id alone, so the org is learnt from the row.
+  const user = await acrossOrgs(ctx.db).select('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!user) throw new FerryError('not_found', 'user.not_found', `user ${userId} not found`);
   return actorOf(ctx, user);
 }

@@ -3,11 +3,12 @@
  * (roles.ts) grants `permission` to, in this scope? Org-wide grants count everywhere in the
  * org; a project grant counts only in its project and never for org-level permissions.
  */
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { forbidden, notFound, type Ctx } from './context.js';
+import { orgScope } from './org-scope.js';
 import type { Actor, Scope } from './plane.js';
 import { PERMISSIONS, roleHas, type Permission } from './roles.js';
-import type { ProjectRow } from './schema.js';
+import type { ProjectRow } from '../store/schema.js';
 
 /** True when the actor's grants allow `permission` in `scope`. */
 export function can(actor: Actor, permission: Permission, scope: Scope = {}): boolean {
@@ -18,7 +19,7 @@ export function can(actor: Actor, permission: Permission, scope: Scope = {}): bo
 
 /** The project with `projectId` in the actor's org, or a not_found refusal. */
 export async function requireProject(db: StoreDb, actor: Actor, projectId: string): Promise<ProjectRow> {
-  const row = await db.selectFrom('project').selectAll().where('org_id', '=', actor.orgId).where('id', '=', projectId).executeTakeFirst();
+  const row = await orgScope(db, actor.orgId).select('project').selectAll().where('id', '=', projectId).executeTakeFirst();
   if (!row) throw notFound('project', projectId);
   return row;
 }

@@ -19,7 +19,7 @@ import { mysqlConfig } from '../connectors/mysql/config.js';
 import { pgConfig } from '../connectors/postgres/config.js';
 import { parseConnectorUrl, type ConnectorKind, type ParsedUrl } from '../connectors/url.js';
 import { FerryError } from '../errors.js';
-import type { StoreLocation } from './store-url.js';
+import type { StoreLocation } from '../store/store-url.js';
 
 /** The environment variable listing (path-delimited) the directories file connections may use. */
 export const CONNECTION_ROOTS_ENV = 'FERRY_CONNECTION_ROOTS';

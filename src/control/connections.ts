@@ -12,10 +12,11 @@ import { FerryError } from '../errors.js';
 import { requirePermission } from './authorize.js';
 import { type Canonical, type ConnectionPolicy, confineConnection, connectionError, overlaps } from './connection-guard.js';
 import { DeniedError, guarded, nowIso, type Ctx } from './context.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { parseInput, slugSchema, tierSchema } from './inputs.js';
+import { acrossOrgs, orgScope } from './org-scope.js';
 import type { Actor } from './plane.js';
-import type { ConnectionRow } from './schema.js';
+import type { ConnectionRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 export type ConnectionDirection = 'source' | 'target' | 'both';
@@ -86,9 +87,9 @@ export function absoluteRef(ref: string, cwd = process.cwd()): string {
   return m && m[2] ? `${m[1].toLowerCase()}:${path.resolve(cwd, m[2])}${m[3] ?? ''}` : ref;
 }
 
-/** Canonical identities of every connection registered for other orgs. */
+/** Canonical identities of every connection registered for other orgs (across orgs: confinement compares against them). */
 async function otherTenants(db: StoreDb, orgId: string): Promise<Canonical[]> {
-  const rows = await db.selectFrom('connection').select('canonical').where('org_id', '<>', orgId).execute();
+  const rows = await acrossOrgs(db).select('connection').select('canonical').where('org_id', '<>', orgId).execute();
   return rows.map((r) => JSON.parse(r.canonical) as Canonical);
 }
 
@@ -107,13 +108,14 @@ export async function registerConnection(ctx: Ctx, input: RegisterConnectionInpu
   const org = await ctx.db.selectFrom('org').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
   if (!org) throw new FerryError('not_found', 'org.not_found', `no org has the slug ${slug}; list them with ferry admin org list or create one with ferry admin init`);
   for (const p of projects ?? []) {
-    const found = await ctx.db.selectFrom('project').select('id').where('org_id', '=', org.id).where('id', '=', p).executeTakeFirst();
+    const found = await orgScope(ctx.db, org.id).select('project').select('id').where('id', '=', p).executeTakeFirst();
     if (!found) throw new FerryError('not_found', 'project.not_found', `project ${p} is not a project of ${slug}`);
   }
   const others = await otherTenants(ctx.db, org.id);
   const confined = await confineConnection(name, ref, policyFor(ctx, host), others);
   return ctx.store.writeTransaction(async (trx) => {
-    if (await trx.selectFrom('connection').select('id').where('org_id', '=', org.id).where('name', '=', name).executeTakeFirst()) {
+    const tenant = orgScope(trx, org.id);
+    if (await tenant.select('connection').select('id').where('name', '=', name).executeTakeFirst()) {
       throw new FerryError('conflict', 'connection.exists', `${slug} already has a connection named ${name}; remove it first (ferry admin connection remove) or choose another name`);
     }
     // Re-read inside the write lock: two registrations racing for the same data are serialised.
@@ -133,15 +135,15 @@ export async function registerConnection(ctx: Ctx, input: RegisterConnectionInpu
       created_by: operator,
       created_at: nowIso(ctx),
     };
-    await trx.insertInto('connection').values(row).execute();
+    await tenant.insert('connection', row).execute();
     await ctx.audit.appendIn(trx, { type: 'connection:registered', actor: operator, orgId: org.id, payload: { connectionId: row.id, name, direction, kind: confined.kind, projects, tiers } });
     return { ...toInfo(row), id: row.id, org: slug, ref, createdBy: operator, createdAt: row.created_at };
   });
 }
 
-/** Every registered connection, or one org's (operator only). */
+/** Every registered connection, or one org's (operator only: across orgs). */
 export async function listOperatorConnections(ctx: Ctx, orgSlug?: string): Promise<OperatorConnection[]> {
-  let q = ctx.db.selectFrom('connection').innerJoin('org', 'org.id', 'connection.org_id').selectAll('connection').select('org.slug as org_slug');
+  let q = acrossOrgs(ctx.db).select('connection').innerJoin('org', 'org.id', 'connection.org_id').selectAll('connection').select('org.slug as org_slug');
   if (orgSlug !== undefined) q = q.where('org.slug', '=', parseInput(slugSchema, orgSlug, 'org'));
   const rows = await q.orderBy('org.slug').orderBy('connection.name').execute();
   return rows.map((r) => ({ ...toInfo(r), id: r.id, org: r.org_slug, ref: r.url_ref, createdBy: r.created_by, createdAt: r.created_at }));
@@ -152,11 +154,13 @@ export async function removeConnection(ctx: Ctx, orgSlug: string, name: string, 
   const slug = parseInput(slugSchema, orgSlug, 'org');
   const n = parseInput(connectionNameSchema, name, 'name');
   await ctx.store.writeTransaction(async (trx) => {
-    const row = await trx.selectFrom('connection').innerJoin('org', 'org.id', 'connection.org_id').select(['connection.id', 'connection.org_id']).where('org.slug', '=', slug).where('connection.name', '=', n).executeTakeFirst();
-    if (!row) throw new FerryError('not_found', 'connection.not_found', `${slug} has no connection named ${n}; list them with ferry admin connection list`);
-    await trx.deleteFrom('connection').where('id', '=', row.id).execute();
-    await trx.updateTable('release_tier').set({ target_connection: null }).where('org_id', '=', row.org_id).where('target_connection', '=', n).execute();
-    await ctx.audit.appendIn(trx, { type: 'connection:removed', actor: operator, orgId: row.org_id, payload: { connectionId: row.id, name: n } });
+    const org = await trx.selectFrom('org').select('id').where('slug', '=', slug).executeTakeFirst();
+    const tenant = org ? orgScope(trx, org.id) : undefined;
+    const row = tenant ? await tenant.select('connection').select('id').where('name', '=', n).executeTakeFirst() : undefined;
+    if (!tenant || !row) throw new FerryError('not_found', 'connection.not_found', `${slug} has no connection named ${n}; list them with ferry admin connection list`);
+    await tenant.delete('connection').where('id', '=', row.id).execute();
+    await tenant.update('release_tier').set({ target_connection: null }).where('target_connection', '=', n).execute();
+    await ctx.audit.appendIn(trx, { type: 'connection:removed', actor: operator, orgId: tenant.orgId, payload: { connectionId: row.id, name: n } });
   });
 }
 
@@ -171,7 +175,7 @@ function allows(row: ConnectionRow, projectId: string, use: ConnectionUse, tier:
 export function listConnections(ctx: Ctx, actor: Actor, projectId: string): Promise<ConnectionInfo[]> {
   return guarded(ctx, actor, 'connection.list', async () => {
     await requirePermission(ctx, ctx.db, actor, 'contract.read', { projectId });
-    const rows = await ctx.db.selectFrom('connection').selectAll().where('org_id', '=', actor.orgId).orderBy('name').execute();
+    const rows = await orgScope(ctx.db, actor.orgId).select('connection').selectAll().orderBy('name').execute();
     return rows.filter((r) => allows(r, projectId, 'source', null) || allows(r, projectId, 'target', null)).map(toInfo);
   });
 }
@@ -182,7 +186,7 @@ export function listConnections(ctx: Ctx, actor: Actor, projectId: string): Prom
  */
 export async function requireConnection(db: StoreDb, actor: Actor, projectId: string, name: string, use: ConnectionUse, tier: Tier | null): Promise<ConnectionRow> {
   const parsed = connectionNameSchema.safeParse(name);
-  const row = parsed.success ? await db.selectFrom('connection').selectAll().where('org_id', '=', actor.orgId).where('name', '=', parsed.data).executeTakeFirst() : undefined;
+  const row = parsed.success ? await orgScope(db, actor.orgId).select('connection').selectAll().where('name', '=', parsed.data).executeTakeFirst() : undefined;
   if (!row || !allows(row, projectId, use, tier)) {
     const shown = parsed.success ? parsed.data : '(an invalid name)';
     throw new DeniedError(

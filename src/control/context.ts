@@ -6,7 +6,7 @@
  */
 import type { AuditLog } from '../audit/log.js';
 import { FerryError } from '../errors.js';
-import type { Store, StoreDb } from './db.js';
+import type { Store, StoreDb } from '../store/db.js';
 import type { Actor, ControlPlaneConfig } from './plane.js';
 
 export interface Ctx {

@@ -7,16 +7,17 @@
 import { FerryError } from '../errors.js';
 import { requirePermission } from './authorize.js';
 import { DeniedError, guarded, type Ctx } from './context.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
+import { orgScope } from './org-scope.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Actor, OperatorUserInput, RevokedCounts, User } from './plane.js';
 import { toUser } from './rows.js';
-import type { AppUserRow } from './schema.js';
+import type { AppUserRow } from '../store/schema.js';
 import { sha256Hex } from './secrets.js';
 import { acceptablePassword, clearLockIn, loadGrants, requireUser, revokeSessionsIn, revokeTokensIn } from './users.js';
 
 async function userOf(trx: StoreDb, row: AppUserRow): Promise<User> {
-  const fresh = await trx.selectFrom('app_user').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  const fresh = await orgScope(trx, row.org_id).select('app_user').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   return toUser(fresh, await loadGrants(trx, fresh.org_id, fresh.id));
 }
 
@@ -29,8 +30,8 @@ export function changePassword(ctx: Ctx, actor: Actor, input: { currentPassword:
       if (typeof input.currentPassword !== 'string' || !(await verifyPassword(input.currentPassword, row.password_hash))) {
         throw new DeniedError('forbidden', 'user.wrong_password', 'the current password is wrong; type it again (forgotten it? ask an org_admin to reset it)', { resource: 'user', resourceId: actor.userId });
       }
-      await trx.updateTable('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', actor.userId).where('org_id', '=', actor.orgId).execute();
-      const sessions = await revokeSessionsIn(ctx, trx, actor.userId, keepSessionToken === undefined ? undefined : sha256Hex(keepSessionToken));
+      await orgScope(trx, actor.orgId).update('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', actor.userId).execute();
+      const sessions = await revokeSessionsIn(ctx, trx, actor.orgId, actor.userId, keepSessionToken === undefined ? undefined : sha256Hex(keepSessionToken));
       await ctx.audit.appendIn(trx, { type: 'user:password_changed', actor: actor.userId, orgId: actor.orgId, payload: { userId: actor.userId, sessions } });
       return { sessions, tokens: 0 };
     }),
@@ -53,9 +54,9 @@ export function resetPassword(ctx: Ctx, actor: Actor, userId: string, newPasswor
 
 async function setPasswordIn(ctx: Ctx, trx: StoreDb, row: AppUserRow, newPassword: unknown, by: string): Promise<User> {
   const password = await acceptablePassword(ctx, trx, row.org_id, row.username, newPassword, 'newPassword');
-  await trx.updateTable('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', row.id).execute();
-  const sessions = await revokeSessionsIn(ctx, trx, row.id);
-  const tokens = await revokeTokensIn(ctx, trx, row.id);
+  await orgScope(trx, row.org_id).update('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', row.id).execute();
+  const sessions = await revokeSessionsIn(ctx, trx, row.org_id, row.id);
+  const tokens = await revokeTokensIn(ctx, trx, row.org_id, row.id);
   await ctx.audit.appendIn(trx, { type: 'user:password_reset', actor: by, orgId: row.org_id, payload: { userId: row.id, sessions, tokens } });
   return userOf(trx, row);
 }
@@ -65,7 +66,7 @@ async function operatorTarget(trx: StoreDb, input: OperatorUserInput): Promise<A
   const org = typeof input.org === 'string' ? await trx.selectFrom('org').select('id').where('slug', '=', input.org.trim().toLowerCase()).executeTakeFirst() : undefined;
   if (!org) throw new FerryError('not_found', 'org.not_found', 'no org has that slug; list orgs with direct store access or check --org');
   const user = typeof input.user === 'string'
-    ? await trx.selectFrom('app_user').selectAll().where('org_id', '=', org.id).where((eb) => eb.or([eb('id', '=', input.user), eb('username', '=', input.user.trim())])).executeTakeFirst()
+    ? await orgScope(trx, org.id).select('app_user').selectAll().where((eb) => eb.or([eb('id', '=', input.user), eb('username', '=', input.user.trim())])).executeTakeFirst()
     : undefined;
   if (!user) throw new FerryError('not_found', 'user.not_found', 'no user with that id or login name in this org; check the name and --org');
   return user;

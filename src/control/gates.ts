@@ -5,7 +5,8 @@
  * missing condition is listed, never just the first.
  */
 import type { Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
+import { orgScope } from './org-scope.js';
 import type { MissingCondition, ReleaseApproval } from './plane.js';
 import { loadTierConfig, tierBelow } from './release-policy.js';
 import { toReleaseApproval } from './rows.js';
@@ -13,10 +14,9 @@ import { versionByDigest } from './versions.js';
 
 /** Approvals recorded for a digest in a tier, oldest first. */
 export async function approvalsFor(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<ReleaseApproval[]> {
-  const rows = await db
-    .selectFrom('release_approval')
+  const rows = await orgScope(db, orgId)
+    .select('release_approval')
     .selectAll()
-    .where('org_id', '=', orgId)
     .where('project_id', '=', projectId)
     .where('digest', '=', digest)
     .where('tier', '=', tier)
@@ -28,10 +28,9 @@ export async function approvalsFor(db: StoreDb, orgId: string, projectId: string
 
 /** True when `digest` has a succeeded, non-dry run recorded in `tier`. */
 export async function passedIn(db: StoreDb, orgId: string, projectId: string, digest: string, tier: Tier): Promise<boolean> {
-  const row = await db
-    .selectFrom('run_record')
+  const row = await orgScope(db, orgId)
+    .select('run_record')
     .select('run_id')
-    .where('org_id', '=', orgId)
     .where('project_id', '=', projectId)
     .where('digest', '=', digest)
     .where('tier', '=', tier)

@@ -14,7 +14,7 @@
  * map to HTTP 401, every other 'forbidden' to 403), 'usage' (bad input), 'conflict'
  * (duplicate name, already approved, gate conditions unmet), 'contract' (invalid contract text).
  */
-import type { Store } from './db.js';
+import type { Store } from '../store/db.js';
 import type { AuditLog } from '../audit/log.js';
 import type { AuditRecord } from '../audit/chain.js';
 import type { ContractDiff } from '../contract/diff.js';

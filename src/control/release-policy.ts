@@ -3,8 +3,9 @@
  * the defaults the clinical safety case expects when a project has not configured a tier.
  */
 import { TIERS, type Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import type { ApprovalPolicy, TierConfig } from './plane.js';
+import { orgScope } from './org-scope.js';
 import type { Permission, Role } from './roles.js';
 
 export const DEFAULT_POLICIES: Record<Tier, ApprovalPolicy> = {
@@ -27,7 +28,7 @@ export function tierBelow(tier: Tier): Tier | null {
 
 /** Every tier's configuration for a project (already tenant-checked), defaults filled in. */
 export async function loadTierConfigs(db: StoreDb, orgId: string, projectId: string): Promise<TierConfig[]> {
-  const rows = await db.selectFrom('release_tier').selectAll().where('org_id', '=', orgId).where('project_id', '=', projectId).execute();
+  const rows = await orgScope(db, orgId).select('release_tier').selectAll().where('project_id', '=', projectId).execute();
   const byTier = new Map(rows.map((r) => [r.tier, r]));
   return TIERS.map((tier) => {
     const r = byTier.get(tier);

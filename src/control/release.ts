@@ -6,12 +6,13 @@
  */
 import { FerryError, issue } from '../errors.js';
 import { TIERS, type Tier } from '../contract/model.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { approvalsFor, describeMissing, independentOf, missingConditions } from './gates.js';
 import { requireConnection } from './connections.js';
 import { digestSchema, parseInput, roleSchema, runIdSchema, textSchema, tierSchema } from './inputs.js';
+import { orgScope } from './org-scope.js';
 import type { Actor, CanRunResult, Promotion, RecordRunInput, ReleaseApproval, ReleaseStatus, RunRecord, TierConfig, TierConfigInput, TierStatus } from './plane.js';
 import { APPROVE_PERMISSION, RUN_PERMISSION, loadTierConfig, loadTierConfigs, tierBelow } from './release-policy.js';
 import { roleHas, type Role } from './roles.js';
@@ -66,7 +67,6 @@ export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: T
       const row = {
         project_id: projectId,
         tier: t,
-        org_id: actor.orgId,
         target_connection: connection,
         required_roles: JSON.stringify(requiredRoles),
         min_approvers: minApprovers,
@@ -76,10 +76,9 @@ export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: T
         policy_updated_by: policyChanged ? actor.userId : current.policyChangedBy,
         policy_updated_at: policyChanged ? now : current.policyChangedAt,
       };
-      const { project_id: _p, tier: _t, org_id: _o, ...update } = row;
-      await trx
-        .insertInto('release_tier')
-        .values(row)
+      const { project_id: _p, tier: _t, ...update } = row;
+      await orgScope(trx, actor.orgId)
+        .insert('release_tier', row)
         .onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet(update))
         .execute();
       await ctx.audit.appendIn(trx, {
@@ -119,13 +118,13 @@ export function recordRun(ctx: Ctx, actor: Actor, projectId: string, input: Reco
       const r = parseInput(recordRunSchema, input, 'run');
       await requirePermission(ctx, trx, actor, RUN_PERMISSION[r.tier], { projectId });
       const row = { project_id: projectId, run_id: r.runId, org_id: actor.orgId, digest: r.digest, tier: r.tier, status: r.status, gate_decision: r.gateDecision, dry_run: r.dryRun ? 1 : 0, actor_id: actor.userId, recorded_at: nowIso(ctx) };
-      const existing = await trx.selectFrom('run_record').select(['digest', 'tier']).where('project_id', '=', projectId).where('run_id', '=', r.runId).executeTakeFirst();
+      const tenant = orgScope(trx, actor.orgId);
+      const existing = await tenant.select('run_record').select(['digest', 'tier']).where('project_id', '=', projectId).where('run_id', '=', r.runId).executeTakeFirst();
       if (existing && (existing.digest !== r.digest || existing.tier !== r.tier)) {
         throw new FerryError('conflict', 'run.mismatch', `run ${r.runId} was recorded for another digest or tier; a resumed run keeps its digest and tier`);
       }
-      await trx
-        .insertInto('run_record')
-        .values(row)
+      await tenant
+        .insert('run_record', row)
         .onConflict((oc) => oc.columns(['project_id', 'run_id']).doUpdateSet({ status: row.status, gate_decision: row.gate_decision, dry_run: row.dry_run, actor_id: row.actor_id, recorded_at: row.recorded_at }))
         .execute();
       await ctx.audit.appendIn(trx, { type: 'run:recorded', actor: actor.userId, orgId: actor.orgId, projectId, payload: { runId: r.runId, contractDigest: r.digest, tier: r.tier, status: r.status, gateDecision: r.gateDecision, dryRun: r.dryRun } });
@@ -138,7 +137,7 @@ export function recordRun(ctx: Ctx, actor: Actor, projectId: string, input: Reco
 export function listRuns(ctx: Ctx, actor: Actor, projectId: string, filter: { digest?: string; tier?: Tier } = {}): Promise<RunRecord[]> {
   return guarded(ctx, actor, 'run.list', async () => {
     await requirePermission(ctx, ctx.db, actor, 'run.read', { projectId });
-    let q = ctx.db.selectFrom('run_record').selectAll().where('org_id', '=', actor.orgId).where('project_id', '=', projectId);
+    let q = orgScope(ctx.db, actor.orgId).select('run_record').selectAll().where('project_id', '=', projectId);
     if (filter.digest) q = q.where('digest', '=', filter.digest);
     if (filter.tier) q = q.where('tier', '=', filter.tier);
     return (await q.orderBy('recorded_at', 'desc').orderBy('run_id').execute()).map(toRun);
@@ -149,14 +148,14 @@ export function listRuns(ctx: Ctx, actor: Actor, projectId: string, filter: { di
 export function getRun(ctx: Ctx, actor: Actor, projectId: string, runId: string): Promise<RunRecord> {
   return guarded(ctx, actor, 'run.get', async () => {
     await requirePermission(ctx, ctx.db, actor, 'run.read', { projectId });
-    const row = await ctx.db.selectFrom('run_record').selectAll().where('org_id', '=', actor.orgId).where('project_id', '=', projectId).where('run_id', '=', runId).executeTakeFirst();
+    const row = await orgScope(ctx.db, actor.orgId).select('run_record').selectAll().where('project_id', '=', projectId).where('run_id', '=', runId).executeTakeFirst();
     if (!row) throw notFound('run', runId);
     return toRun(row);
   });
 }
 
 async function latestPromotion(db: StoreDb, orgId: string, projectId: string, tier: Tier, digest?: string): Promise<Promotion | null> {
-  let q = db.selectFrom('promotion').selectAll().where('org_id', '=', orgId).where('project_id', '=', projectId).where('tier', '=', tier);
+  let q = orgScope(db, orgId).select('promotion').selectAll().where('project_id', '=', projectId).where('tier', '=', tier);
   if (digest) q = q.where('digest', '=', digest);
   const row = await q.orderBy('promoted_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row ? toPromotion(row) : null;
@@ -167,7 +166,8 @@ export function releaseStatus(ctx: Ctx, actor: Actor, projectId: string, digest?
   return guarded(ctx, actor, 'release.status', async () => {
     await requirePermission(ctx, ctx.db, actor, 'release.read', { projectId });
     const asked = digest === undefined ? undefined : parseInput(digestSchema, digest, 'digest');
-    const latest = await ctx.db.selectFrom('contract_version').select('digest').where('org_id', '=', actor.orgId).where('project_id', '=', projectId).orderBy('number', 'desc').limit(1).executeTakeFirst();
+    const tenant = orgScope(ctx.db, actor.orgId);
+    const latest = await tenant.select('contract_version').select('digest').where('project_id', '=', projectId).orderBy('number', 'desc').limit(1).executeTakeFirst();
     const configs = await loadTierConfigs(ctx.db, actor.orgId, projectId);
     const tiers: TierStatus[] = [];
     for (const config of configs) {
@@ -177,7 +177,7 @@ export function releaseStatus(ctx: Ctx, actor: Actor, projectId: string, digest?
         tiers.push({ tier: config.tier, connection: config.connection, policy: config.policy, policyChangedBy: config.policyChangedBy, policyChangedAt: config.policyChangedAt, digest: null, promotion: null, approvals: [], missing: [], lastRun: null });
         continue;
       }
-      const run = await ctx.db.selectFrom('run_record').selectAll().where('org_id', '=', actor.orgId).where('project_id', '=', projectId).where('digest', '=', d).where('tier', '=', config.tier).orderBy('recorded_at', 'desc').limit(1).executeTakeFirst();
+      const run = await tenant.select('run_record').selectAll().where('project_id', '=', projectId).where('digest', '=', d).where('tier', '=', config.tier).orderBy('recorded_at', 'desc').limit(1).executeTakeFirst();
       tiers.push({
         tier: config.tier,
         connection: config.connection,
@@ -226,8 +226,8 @@ export function approveRelease(ctx: Ctx, actor: Actor, projectId: string, digest
         (given.length < policy.minApprovers && policy.requiredRoles.every((r) => covered.has(r)) ? anyHeld() : undefined) ??
         (floorUnmet ? anyHeld() : undefined);
       if (!role) throw new FerryError('conflict', 'release.nothing_to_approve', `no approval you can give is still needed for ${t}: the roles you hold are already covered or not required by the policy`);
-      const row = { id: newId('apr'), org_id: actor.orgId, project_id: projectId, digest: d, tier: t, approver_id: actor.userId, role, comment: text, approved_at: nowIso(ctx) };
-      await trx.insertInto('release_approval').values(row).execute();
+      const row = { id: newId('apr'), project_id: projectId, digest: d, tier: t, approver_id: actor.userId, role, comment: text, approved_at: nowIso(ctx) };
+      await orgScope(trx, actor.orgId).insert('release_approval', row).execute();
       await ctx.audit.appendIn(trx, { type: 'release:approved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { contractDigest: d, tier: t, role } });
       return { digest: d, tier: t, approverId: actor.userId, role, comment: text, approvedAt: row.approved_at };
     }),
@@ -251,7 +251,7 @@ export async function promote(ctx: Ctx, actor: Actor, projectId: string, digest:
         return { missing, tier: t };
       }
       const row = { id: newId('prm'), org_id: actor.orgId, project_id: projectId, digest: d, tier: t, promoted_by: actor.userId, promoted_at: nowIso(ctx) };
-      await trx.insertInto('promotion').values(row).execute();
+      await orgScope(trx, actor.orgId).insert('promotion', row).execute();
       await ctx.audit.appendIn(trx, { type: 'release:promoted', actor: actor.userId, orgId: actor.orgId, projectId, payload: { contractDigest: d, fromTier: from, toTier: t } });
       return { promotion: toPromotion(row) };
     }),

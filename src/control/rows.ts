@@ -28,7 +28,7 @@ import type {
   RunRecordRow,
   VersionApprovalRow,
   WorkspaceRow,
-} from './schema.js';
+} from '../store/schema.js';
 
 /** Org row → Org. */
 export const toOrg = (r: OrgRow): Org => ({ id: r.id, slug: r.slug, name: r.name, createdAt: r.created_at });

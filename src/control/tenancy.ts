@@ -7,10 +7,11 @@ import { FerryError } from '../errors.js';
 import { can, requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { nameSchema, parseInput, slugSchema } from './inputs.js';
+import { orgScope } from './org-scope.js';
 import type { Actor, InitOrgInput, Org, Project, User, Workspace } from './plane.js';
 import { toOrg, toProject, toUser, toWorkspace } from './rows.js';
-import type { StoreDb } from './db.js';
-import type { ProjectRow, WorkspaceRow } from './schema.js';
+import type { StoreDb } from '../store/db.js';
+import type { ProjectRow, WorkspaceRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 import { insertGrant, insertUser, loadGrants } from './users.js';
 
@@ -45,14 +46,14 @@ export function getOrg(ctx: Ctx, actor: Actor): Promise<Org> {
 }
 
 async function requireWorkspace(db: StoreDb, actor: Actor, workspaceId: string): Promise<WorkspaceRow> {
-  const row = await db.selectFrom('workspace').selectAll().where('org_id', '=', actor.orgId).where('id', '=', workspaceId).executeTakeFirst();
+  const row = await orgScope(db, actor.orgId).select('workspace').selectAll().where('id', '=', workspaceId).executeTakeFirst();
   if (!row) throw notFound('workspace', workspaceId);
   return row;
 }
 
 /** Projects of the actor's org (or of one workspace) the actor may read: org-wide grants see all, project grants their project. */
 async function readableProjects(db: StoreDb, actor: Actor, workspaceId?: string): Promise<ProjectRow[]> {
-  let q = db.selectFrom('project').selectAll().where('org_id', '=', actor.orgId);
+  let q = orgScope(db, actor.orgId).select('project').selectAll();
   if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
   const rows = await q.orderBy('name').execute();
   return rows.filter((r) => can(actor, 'org.read', { projectId: r.id }));
@@ -76,11 +77,12 @@ export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string })
     ctx.store.writeTransaction(async (trx) => {
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
-      if (await trx.selectFrom('workspace').select('id').where('org_id', '=', actor.orgId).where('name', '=', name).executeTakeFirst()) {
+      const tenant = orgScope(trx, actor.orgId);
+      if (await tenant.select('workspace').select('id').where('name', '=', name).executeTakeFirst()) {
         throw new FerryError('conflict', 'workspace.exists', 'a workspace with this name already exists in this org; choose another name');
       }
       const row = { id: newId('ws'), org_id: actor.orgId, name, created_at: nowIso(ctx) };
-      await trx.insertInto('workspace').values(row).execute();
+      await tenant.insert('workspace', row).execute();
       await ctx.audit.appendIn(trx, { type: 'workspace:created', actor: actor.userId, orgId: actor.orgId, payload: { workspaceId: row.id } });
       return toWorkspace(row);
     }),
@@ -91,7 +93,7 @@ export function createWorkspace(ctx: Ctx, actor: Actor, input: { name: string })
 export function listWorkspaces(ctx: Ctx, actor: Actor): Promise<Workspace[]> {
   return guarded(ctx, actor, 'workspace.list', async () => {
     if (actor.grants.length === 0) throw forbidden('org.read', 'org', actor.orgId);
-    let q = ctx.db.selectFrom('workspace').selectAll().where('org_id', '=', actor.orgId);
+    let q = orgScope(ctx.db, actor.orgId).select('workspace').selectAll();
     if (!can(actor, 'org.read')) {
       const ids = [...new Set((await readableProjects(ctx.db, actor)).map((p) => p.workspace_id))];
       if (ids.length === 0) return [];
@@ -116,11 +118,12 @@ export function createProject(ctx: Ctx, actor: Actor, workspaceId: string, input
       await requireWorkspace(trx, actor, workspaceId);
       await requirePermission(ctx, trx, actor, 'workspace.manage');
       const name = parseInput(nameSchema, input.name, 'name');
-      if (await trx.selectFrom('project').select('id').where('org_id', '=', actor.orgId).where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst()) {
+      const tenant = orgScope(trx, actor.orgId);
+      if (await tenant.select('project').select('id').where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst()) {
         throw new FerryError('conflict', 'project.exists', 'a project with this name already exists in this workspace; choose another name');
       }
       const row = { id: newId('prj'), org_id: actor.orgId, workspace_id: workspaceId, name, created_at: nowIso(ctx) };
-      await trx.insertInto('project').values(row).execute();
+      await tenant.insert('project', row).execute();
       await ctx.audit.appendIn(trx, { type: 'project:created', actor: actor.userId, orgId: actor.orgId, projectId: row.id, payload: { projectId: row.id, workspaceId } });
       return toProject(row);
     }),

@@ -8,6 +8,7 @@ import { requirePermission } from './authorize.js';
 import { guarded, notFound, nowIso, type Ctx } from './context.js';
 import { isoSchema, nameSchema, parseInput } from './inputs.js';
 import { API_TOKEN_PREFIX } from './auth.js';
+import { orgScope } from './org-scope.js';
 import type { Actor, ApiTokenInfo, NewApiToken } from './plane.js';
 import { toTokenInfo } from './rows.js';
 import { newId, newSecret, sha256Hex } from './secrets.js';
@@ -25,7 +26,7 @@ export function createToken(ctx: Ctx, actor: Actor, input: { name: string; expir
       }
       const token = newSecret(API_TOKEN_PREFIX);
       const row = { id: newId('tok'), org_id: actor.orgId, user_id: actor.userId, name, token_hash: sha256Hex(token), created_at: nowIso(ctx), expires_at: expiresAt, revoked_at: null, last_used_at: null };
-      await trx.insertInto('api_token').values(row).execute();
+      await orgScope(trx, actor.orgId).insert('api_token', row).execute();
       await ctx.audit.appendIn(trx, { type: 'token:created', actor: actor.userId, orgId: actor.orgId, payload: { userId: actor.userId, tokenId: row.id } });
       return { token, info: toTokenInfo(row) };
     }),
@@ -37,7 +38,7 @@ export function listTokens(ctx: Ctx, actor: Actor, userId: string = actor.userId
   return guarded(ctx, actor, 'token.list', async () => {
     await requireUser(ctx.db, actor, userId);
     if (userId !== actor.userId) await requirePermission(ctx, ctx.db, actor, 'user.read');
-    const rows = await ctx.db.selectFrom('api_token').selectAll().where('org_id', '=', actor.orgId).where('user_id', '=', userId).orderBy('created_at').execute();
+    const rows = await orgScope(ctx.db, actor.orgId).select('api_token').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
     return rows.map(toTokenInfo);
   });
 }
@@ -46,14 +47,15 @@ export function listTokens(ctx: Ctx, actor: Actor, userId: string = actor.userId
 export function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<ApiTokenInfo> {
   return guarded(ctx, actor, 'token.revoke', () =>
     ctx.store.writeTransaction(async (trx) => {
-      const row = await trx.selectFrom('api_token').selectAll().where('org_id', '=', actor.orgId).where('id', '=', tokenId).executeTakeFirst();
+      const tenant = orgScope(trx, actor.orgId);
+      const row = await tenant.select('api_token').selectAll().where('id', '=', tokenId).executeTakeFirst();
       if (!row) throw notFound('token', tokenId);
       if (row.user_id !== actor.userId) await requirePermission(ctx, trx, actor, 'user.manage');
       if (row.revoked_at === null) {
-        await trx.updateTable('api_token').set({ revoked_at: nowIso(ctx) }).where('id', '=', tokenId).where('org_id', '=', actor.orgId).execute();
+        await tenant.update('api_token').set({ revoked_at: nowIso(ctx) }).where('id', '=', tokenId).execute();
         await ctx.audit.appendIn(trx, { type: 'token:revoked', actor: actor.userId, orgId: actor.orgId, payload: { userId: row.user_id, tokenId } });
       }
-      return toTokenInfo(await trx.selectFrom('api_token').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow());
+      return toTokenInfo(await tenant.select('api_token').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow());
     }),
   );
 }

@@ -4,27 +4,28 @@
  * Login names are unique within an org only, so a taken name never reveals another tenant.
  */
 import { FerryError } from '../errors.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { DeniedError, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { nameSchema, parseInput, roleSchema, usernameSchema } from './inputs.js';
+import { orgScope } from './org-scope.js';
 import { hashPassword } from './password.js';
 import { checkNewPassword } from './password-policy.js';
 import type { Actor, Grant, NewUser, RevokedCounts, User } from './plane.js';
 import type { Role } from './roles.js';
 import { toGrant, toUser } from './rows.js';
-import type { AppUserRow } from './schema.js';
+import type { AppUserRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 /** The grants a user holds in `orgId`. */
 export async function loadGrants(db: StoreDb, orgId: string, userId: string): Promise<Grant[]> {
-  const rows = await db.selectFrom('role_grant').select(['role', 'project_id']).where('org_id', '=', orgId).where('user_id', '=', userId).orderBy('role').orderBy('scope').execute();
+  const rows = await orgScope(db, orgId).select('role_grant').select(['role', 'project_id']).where('user_id', '=', userId).orderBy('role').orderBy('scope').execute();
   return rows.map(toGrant);
 }
 
 /** The user with `userId` in the actor's org, or a not_found refusal. */
 export async function requireUser(db: StoreDb, actor: Actor, userId: string): Promise<AppUserRow> {
-  const row = await db.selectFrom('app_user').selectAll().where('org_id', '=', actor.orgId).where('id', '=', userId).executeTakeFirst();
+  const row = await orgScope(db, actor.orgId).select('app_user').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!row) throw notFound('user', userId);
   return row;
 }
@@ -44,7 +45,8 @@ export async function insertUser(ctx: Ctx, trx: StoreDb, orgId: string, input: N
   const username = parseInput(usernameSchema, input.username, 'username');
   const displayName = parseInput(nameSchema, input.displayName ?? username, 'displayName');
   const password = await acceptablePassword(ctx, trx, orgId, username, input.password);
-  const taken = await trx.selectFrom('app_user').select('id').where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+  const tenant = orgScope(trx, orgId);
+  const taken = await tenant.select('app_user').select('id').where('username', '=', username).executeTakeFirst();
   if (taken) throw new FerryError('conflict', 'user.exists', `a user with this login name already exists in this org; choose another login name`);
   const row: AppUserRow = {
     id: newId('usr'),
@@ -57,45 +59,47 @@ export async function insertUser(ctx: Ctx, trx: StoreDb, orgId: string, input: N
     locked_reason: null,
     created_at: nowIso(ctx),
   };
-  await trx.insertInto('app_user').values(row).execute();
+  await tenant.insert('app_user', row).execute();
   return row;
 }
 
 /** Inserts a grant (no-op when it exists) inside the caller's transaction. */
 export async function insertGrant(ctx: Ctx, trx: StoreDb, orgId: string, userId: string, role: Role, projectId: string | null, by: string): Promise<boolean> {
   const scope = projectId ?? '*';
-  const exists = await trx.selectFrom('role_grant').select('role').where('user_id', '=', userId).where('role', '=', role).where('scope', '=', scope).executeTakeFirst();
+  const tenant = orgScope(trx, orgId);
+  const exists = await tenant.select('role_grant').select('role').where('user_id', '=', userId).where('role', '=', role).where('scope', '=', scope).executeTakeFirst();
   if (exists) return false;
-  await trx.insertInto('role_grant').values({ user_id: userId, role, scope, org_id: orgId, project_id: projectId, granted_by: by, granted_at: nowIso(ctx) }).execute();
+  await tenant.insert('role_grant', { user_id: userId, role, scope, project_id: projectId, granted_by: by, granted_at: nowIso(ctx) }).execute();
   return true;
 }
 
-/** Revokes every live session of a user (but the one whose token hashes to `keepHash`) inside the caller's transaction; returns how many. */
-export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, userId: string, keepHash?: string): Promise<number> {
-  let q = trx.updateTable('user_session').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+/** Revokes every live session of a user of `orgId` (but the one whose token hashes to `keepHash`) inside the caller's transaction; returns how many. */
+export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, orgId: string, userId: string, keepHash?: string): Promise<number> {
+  let q = orgScope(trx, orgId).update('user_session').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null);
   if (keepHash !== undefined) q = q.where('token_hash', '!=', keepHash);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
-/** Revokes every live API token of a user inside the caller's transaction; returns how many. */
-export async function revokeTokensIn(ctx: Ctx, trx: StoreDb, userId: string): Promise<number> {
-  const r = await trx.updateTable('api_token').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+/** Revokes every live API token of a user of `orgId` inside the caller's transaction; returns how many. */
+export async function revokeTokensIn(ctx: Ctx, trx: StoreDb, orgId: string, userId: string): Promise<number> {
+  const r = await orgScope(trx, orgId).update('api_token').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
 /** Ends all of a user's sessions and API tokens, audited with the counts (actor: who did it). */
 export async function revokeAllIn(ctx: Ctx, trx: StoreDb, actor: string, orgId: string, userId: string): Promise<RevokedCounts> {
-  const sessions = await revokeSessionsIn(ctx, trx, userId);
-  const tokens = await revokeTokensIn(ctx, trx, userId);
+  const sessions = await revokeSessionsIn(ctx, trx, orgId, userId);
+  const tokens = await revokeTokensIn(ctx, trx, orgId, userId);
   if (sessions + tokens > 0) await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor, orgId, payload: { userId, sessions, tokens } });
   return { sessions, tokens };
 }
 
 /** Clears an account's lock, failed-login count and every address's back-off. */
 export async function clearLockIn(trx: StoreDb, orgId: string, userId: string): Promise<void> {
-  await trx.updateTable('app_user').set({ locked_at: null, locked_reason: null, failed_logins: 0 }).where('id', '=', userId).where('org_id', '=', orgId).execute();
-  await trx.deleteFrom('login_throttle').where('user_id', '=', userId).execute();
+  const tenant = orgScope(trx, orgId);
+  await tenant.update('app_user').set({ locked_at: null, locked_reason: null, failed_logins: 0 }).where('id', '=', userId).execute();
+  await tenant.delete('login_throttle').where('user_id', '=', userId).execute();
 }
 
 async function withGrants(db: StoreDb, row: AppUserRow): Promise<User> {
@@ -118,7 +122,7 @@ export function createUser(ctx: Ctx, actor: Actor, input: NewUser): Promise<User
 export function listUsers(ctx: Ctx, actor: Actor): Promise<User[]> {
   return guarded(ctx, actor, 'user.list', async () => {
     await requirePermission(ctx, ctx.db, actor, 'user.read');
-    const rows = await ctx.db.selectFrom('app_user').selectAll().where('org_id', '=', actor.orgId).orderBy('username').execute();
+    const rows = await orgScope(ctx.db, actor.orgId).select('app_user').selectAll().orderBy('username').execute();
     return Promise.all(rows.map((r) => withGrants(ctx.db, r)));
   });
 }
@@ -139,7 +143,7 @@ export function lockUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> 
       const row = await requireUser(trx, actor, userId);
       await requirePermission(ctx, trx, actor, 'user.manage');
       if (row.locked_at === null) {
-        await trx.updateTable('app_user').set({ locked_at: nowIso(ctx), locked_reason: 'admin' }).where('id', '=', userId).where('org_id', '=', actor.orgId).execute();
+        await orgScope(trx, actor.orgId).update('app_user').set({ locked_at: nowIso(ctx), locked_reason: 'admin' }).where('id', '=', userId).execute();
         await ctx.audit.appendIn(trx, { type: 'user:locked', actor: actor.userId, orgId: actor.orgId, payload: { userId, reason: 'admin', failedAttempts: Number(row.failed_logins) } });
       }
       await revokeAllIn(ctx, trx, actor.userId, actor.orgId, userId);
@@ -167,8 +171,8 @@ export function resetSessions(ctx: Ctx, actor: Actor, userId: string, options: {
     ctx.store.writeTransaction(async (trx) => {
       await requireUser(trx, actor, userId);
       await requirePermission(ctx, trx, actor, 'user.manage');
-      const sessions = await revokeSessionsIn(ctx, trx, userId);
-      const tokens = options.tokens === true ? await revokeTokensIn(ctx, trx, userId) : 0;
+      const sessions = await revokeSessionsIn(ctx, trx, actor.orgId, userId);
+      const tokens = options.tokens === true ? await revokeTokensIn(ctx, trx, actor.orgId, userId) : 0;
       await ctx.audit.appendIn(trx, { type: 'user:sessions_revoked', actor: actor.userId, orgId: actor.orgId, payload: options.tokens === true ? { userId, sessions, tokens } : { userId, sessions } });
       return { sessions, tokens };
     }),
@@ -204,13 +208,14 @@ export function revokeRole(ctx: Ctx, actor: Actor, userId: string, role: Role, p
       if (projectId !== null) await requireProject(trx, actor, projectId);
       await requirePermission(ctx, trx, actor, 'role.manage');
       const scope = projectId ?? '*';
+      const tenant = orgScope(trx, actor.orgId);
       if (r === 'org_admin' && scope === '*') {
-        const admins = await trx.selectFrom('role_grant').select('user_id').where('org_id', '=', actor.orgId).where('role', '=', 'org_admin').where('scope', '=', '*').execute();
+        const admins = await tenant.select('role_grant').select('user_id').where('role', '=', 'org_admin').where('scope', '=', '*').execute();
         if (admins.length === 1 && admins[0].user_id === userId) {
           throw new FerryError('conflict', 'role.last_admin', 'this is the org\'s last org_admin grant; grant org_admin to someone else first so the org stays manageable');
         }
       }
-      const del = await trx.deleteFrom('role_grant').where('org_id', '=', actor.orgId).where('user_id', '=', userId).where('role', '=', r).where('scope', '=', scope).executeTakeFirst();
+      const del = await tenant.delete('role_grant').where('user_id', '=', userId).where('role', '=', r).where('scope', '=', scope).executeTakeFirst();
       if (Number(del.numDeletedRows) > 0) {
         await ctx.audit.appendIn(trx, { type: 'role:revoked', actor: actor.userId, orgId: actor.orgId, projectId, payload: { userId, role: r, scope: projectId ?? 'org' } });
       }

@@ -7,37 +7,39 @@
 import { FerryError } from '../errors.js';
 import { contractDigest } from '../contract/canonical.js';
 import { diffContracts, type ContractDiff } from '../contract/diff.js';
-import type { StoreDb } from './db.js';
+import type { StoreDb } from '../store/db.js';
 import { requirePermission, requireProject } from './authorize.js';
 import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { loadContractTexts } from './contract-texts.js';
 import { parseInput, textSchema } from './inputs.js';
+import { orgScope, type OrgScope } from './org-scope.js';
 import type { Actor, ContractVersion, ContractVersionSummary, SubmitVersionInput, SubmitVersionResult } from './plane.js';
 import { toVersion, toVersionSummary } from './rows.js';
-import type { ContractVersionRow } from './schema.js';
+import type { ContractVersionRow } from '../store/schema.js';
 import { newId } from './secrets.js';
 
 /** The version with `versionId` in the actor's org, with its approval, or a not_found refusal. */
 export async function requireVersion(db: StoreDb, actor: Actor, versionId: string): Promise<ContractVersion> {
-  const row = await db.selectFrom('contract_version').selectAll().where('org_id', '=', actor.orgId).where('id', '=', versionId).executeTakeFirst();
+  const tenant = orgScope(db, actor.orgId);
+  const row = await tenant.select('contract_version').selectAll().where('id', '=', versionId).executeTakeFirst();
   if (!row) throw notFound('contract_version', versionId);
-  return toVersion(row, await approvalOf(db, row.id));
+  return toVersion(row, await approvalOf(tenant, row.id));
 }
 
 /** The version of `digest` in a project (already tenant-checked), or undefined. */
 export async function versionByDigest(db: StoreDb, orgId: string, projectId: string, digest: string): Promise<ContractVersionSummary | undefined> {
-  const row = await db
-    .selectFrom('contract_version')
+  const tenant = orgScope(db, orgId);
+  const row = await tenant
+    .select('contract_version')
     .select(['id', 'org_id', 'project_id', 'number', 'digest', 'contract_name', 'contract_version', 'author_id', 'created_at', 'message'])
-    .where('org_id', '=', orgId)
     .where('project_id', '=', projectId)
     .where('digest', '=', digest)
     .executeTakeFirst();
-  return row ? toVersionSummary(row, await approvalOf(db, row.id)) : undefined;
+  return row ? toVersionSummary(row, await approvalOf(tenant, row.id)) : undefined;
 }
 
-function approvalOf(db: StoreDb, versionId: string) {
-  return db.selectFrom('version_approval').selectAll().where('version_id', '=', versionId).executeTakeFirst();
+function approvalOf(tenant: OrgScope, versionId: string) {
+  return tenant.select('version_approval').selectAll().where('version_id', '=', versionId).executeTakeFirst();
 }
 
 /** Validates and stores a contract version (contract.submit); identical digests dedup. */
@@ -52,9 +54,10 @@ export function submitVersion(ctx: Ctx, actor: Actor, projectId: string, input: 
       await requireProject(trx, actor, projectId);
       // Serialise submissions per project so version numbers stay gap-free and dedup is exact.
       await ctx.store.lock(trx, `project:${projectId}:versions`);
-      const existing = await trx.selectFrom('contract_version').selectAll().where('project_id', '=', projectId).where('digest', '=', digest).executeTakeFirst();
-      if (existing) return { version: toVersion(existing, await approvalOf(trx, existing.id)), created: false };
-      const last = await trx.selectFrom('contract_version').select(['number', 'digest']).where('project_id', '=', projectId).orderBy('number', 'desc').limit(1).executeTakeFirst();
+      const tenant = orgScope(trx, actor.orgId);
+      const existing = await tenant.select('contract_version').selectAll().where('project_id', '=', projectId).where('digest', '=', digest).executeTakeFirst();
+      if (existing) return { version: toVersion(existing, await approvalOf(tenant, existing.id)), created: false };
+      const last = await tenant.select('contract_version').select(['number', 'digest']).where('project_id', '=', projectId).orderBy('number', 'desc').limit(1).executeTakeFirst();
       const row: ContractVersionRow = {
         id: newId('ver'),
         org_id: actor.orgId,
@@ -69,7 +72,7 @@ export function submitVersion(ctx: Ctx, actor: Actor, projectId: string, input: 
         yaml: input.yaml,
         crosswalks: JSON.stringify(crosswalks),
       };
-      await trx.insertInto('contract_version').values(row).execute();
+      await tenant.insert('contract_version', row).execute();
       await ctx.audit.appendIn(trx, {
         type: 'contract:versioned',
         actor: actor.userId,
@@ -86,14 +89,14 @@ export function submitVersion(ctx: Ctx, actor: Actor, projectId: string, input: 
 export function listVersions(ctx: Ctx, actor: Actor, projectId: string): Promise<ContractVersionSummary[]> {
   return guarded(ctx, actor, 'version.list', async () => {
     await requirePermission(ctx, ctx.db, actor, 'contract.read', { projectId });
-    const rows = await ctx.db
-      .selectFrom('contract_version')
+    const tenant = orgScope(ctx.db, actor.orgId);
+    const rows = await tenant
+      .select('contract_version')
       .select(['id', 'org_id', 'project_id', 'number', 'digest', 'contract_name', 'contract_version', 'author_id', 'created_at', 'message'])
-      .where('org_id', '=', actor.orgId)
       .where('project_id', '=', projectId)
       .orderBy('number', 'desc')
       .execute();
-    const approvals = await ctx.db.selectFrom('version_approval').selectAll().where('org_id', '=', actor.orgId).where('project_id', '=', projectId).execute();
+    const approvals = await tenant.select('version_approval').selectAll().where('project_id', '=', projectId).execute();
     const byVersion = new Map(approvals.map((a) => [a.version_id, a]));
     return rows.map((r) => toVersionSummary(r, byVersion.get(r.id)));
   });
@@ -131,8 +134,8 @@ export function approveVersion(ctx: Ctx, actor: Actor, versionId: string, commen
       }
       const text = parseInput(textSchema, comment ?? '', 'comment');
       if (v.approval) throw new FerryError('conflict', 'version.already_approved', `version ${v.number} was already approved on ${v.approval.approvedAt}; approved versions never change`);
-      const approval = { version_id: v.id, org_id: actor.orgId, project_id: v.projectId, approver_id: actor.userId, approved_at: nowIso(ctx), comment: text };
-      await trx.insertInto('version_approval').values(approval).execute();
+      const approval = { version_id: v.id, project_id: v.projectId, approver_id: actor.userId, approved_at: nowIso(ctx), comment: text };
+      await orgScope(trx, actor.orgId).insert('version_approval', approval).execute();
       await ctx.audit.appendIn(trx, {
         type: 'contract:approved',
         actor: actor.userId,

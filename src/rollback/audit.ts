@@ -6,7 +6,7 @@
  */
 import { AuditLog } from '../audit/log.js';
 import type { AuditRecord } from '../audit/chain.js';
-import type { Store } from '../control/db.js';
+import type { Store } from '../store/db.js';
 import type { RollbackReport } from './rollback.js';
 
 /** The tenant a rollback was made for. */

@@ -6,7 +6,7 @@ import { exportAudit } from '../../src/audit/export.js';
 import { verifyExport } from '../../src/audit/export-verify.js';
 import type { ExportManifest } from '../../src/audit/export-format.js';
 import type { AuditLog } from '../../src/audit/log.js';
-import type { Store } from '../../src/control/db.js';
+import type { Store } from '../../src/store/db.js';
 import { FerryError } from '../../src/errors.js';
 import { DIALECTS, storeFixture, type StoreFixture } from '../control/stores.js';
 import { tempDir } from '../helpers/tmp.js';

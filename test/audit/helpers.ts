@@ -1,6 +1,6 @@
 /** Audit test helpers: a controllable clock and a chain of varied events. */
 import { AuditLog, type AuditEventInput } from '../../src/audit/log.js';
-import type { Store } from '../../src/control/db.js';
+import type { Store } from '../../src/store/db.js';
 
 export const DIGEST = 'c'.repeat(64);
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { GENESIS_HASH, eventHash } from '../../src/audit/chain.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { verifyStore } from '../../src/audit/verify.js';
-import type { Store } from '../../src/control/db.js';
+import type { Store } from '../../src/store/db.js';
 import { runInstance } from '../control/instances.js';
 import { DIALECTS, rawSql, storeFixture, type StoreFixture } from '../control/stores.js';
 import { seedChain, steppingClock } from './helpers.js';

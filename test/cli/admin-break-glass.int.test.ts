@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { openStore } from '../../src/control/db.js';
+import { openStore } from '../../src/store/db.js';
 import { createControlPlane } from '../../src/control/service.js';
-import { parseStoreUrl } from '../../src/control/store-url.js';
+import { parseStoreUrl } from '../../src/store/store-url.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const PASSWORD = 'a long enough passphrase';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/errors.js';
 import type { Actor, ControlPlane } from '../../src/control/plane.js';
 import { PERMISSION_NAMES, ROLES, roleHas, type Permission } from '../../src/control/roles.js';
-import type { Store } from '../../src/control/db.js';
+import type { Store } from '../../src/store/db.js';
 import { DIALECTS, rawSql, storeFixture, type StoreFixture } from './stores.js';
 import { buildWorld, extraUser, fixtureContract, PASSWORD, type World } from './world.js';
 

@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { openStore, type Store, type StoreDialect } from '../../src/control/db.js';
-import { parseStoreUrl } from '../../src/control/store-url.js';
+import { openStore, type Store, type StoreDialect } from '../../src/store/db.js';
+import { parseStoreUrl } from '../../src/store/store-url.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Store } from '../../src/control/db.js';
+import type { Store } from '../../src/store/db.js';
 import { createControlPlane } from '../../src/control/service.js';
 import type { Actor, ControlPlane, Project, Workspace } from '../../src/control/plane.js';
 import { ROLES, type Role } from '../../src/control/roles.js';

@@ -11,7 +11,7 @@ import { migrate } from '../../src/run/migrate.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { AuditLog } from '../../src/audit/log.js';
-import { openConfiguredStore } from '../../src/control/db.js';
+import { openConfiguredStore } from '../../src/audit/open-store.js';
 import { rollbackRun } from '../../src/rollback/rollback.js';
 import { lookupLineage } from '../../src/lineage/query.js';
 import { openSource } from '../../src/connectors/registry.js';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { openConfiguredStore } from '../../src/control/db.js';
+import { openConfiguredStore } from '../../src/audit/open-store.js';
 import { AUDIT_TIME_FORMS, parseAuditTime } from '../../src/audit/time.js';
 import { EXIT_CODES, FerryError } from '../../src/errors.js';
 import { seedChain } from '../audit/helpers.js';

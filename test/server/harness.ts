@@ -4,7 +4,7 @@
  * session token per role and tenant and a small JSON client. Only ever 127.0.0.1.
  */
 import { ROLES, type Role } from '../../src/control/roles.js';
-import type { StoreDialect } from '../../src/control/db.js';
+import type { StoreDialect } from '../../src/store/db.js';
 import { createApp, type App, type AppConfig } from '../../src/server/app.js';
 import { readSse, type SseResponse } from '../../src/server/probe/sse-client.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ContractVersion } from '../../src/control/plane.js';
 import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
 import type { Tier } from '../../src/contract/model.js';
-import type { StoreDialect } from '../../src/control/db.js';
+import type { StoreDialect } from '../../src/store/db.js';
 import { probeUpload } from '../../src/server/probe/probe.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { StoreFixture } from '../control/stores.js';

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { startServe } from '../../src/cli/serve.js';
-import { openStore } from '../../src/control/db.js';
-import { parseStoreUrl } from '../../src/control/store-url.js';
+import { openStore } from '../../src/store/db.js';
+import { parseStoreUrl } from '../../src/store/store-url.js';
 import { createControlPlane } from '../../src/control/service.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,6 +1,6 @@
 /** Liveness, readiness and the OpenAPI document: public, cheap, never touching tenant data. */
 import { z } from 'zod';
-import { MIGRATIONS } from '../../control/migrations/index.js';
+import { MIGRATIONS } from '../../store/migrations/index.js';
 import { FerryError, issue } from '../../errors.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';

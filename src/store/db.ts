@@ -11,9 +11,8 @@ import pg from 'pg';
 import { FerryError } from '../errors.js';
 import { runMigrations, type MigrationResult } from './migrations/runner.js';
 import type { ControlDatabase } from './schema.js';
-import { resolveStoreLocation, type StoreLocation, type StoreUrlInput } from './store-url.js';
+import type { StoreLocation } from './store-url.js';
 import { storeFileGuard, storeReplacedError } from './store-guard.js';
-import { auditKeyFromEnv } from '../audit/key.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 export type StoreDb = Kysely<ControlDatabase>;
@@ -65,35 +64,6 @@ export interface OpenOptions {
   migrate?: boolean;
   /** The audit anchor; default `<file>.audit-anchor` beside a SQLite store, none for PostgreSQL. `null`: none. */
   anchor?: AnchorLocation | null;
-}
-
-/** Environment variable naming the audit anchor file. */
-export const AUDIT_ANCHOR_ENV = 'FERRY_AUDIT_ANCHOR';
-
-/** Help for the `--audit-anchor` option of the commands that write or verify the chain. */
-export const ANCHOR_HELP = `audit anchor file, checkpoint of the chain head kept outside the store (default $${AUDIT_ANCHOR_ENV}, else STORE.audit-anchor beside a SQLite store, .ferry/audit-anchor-ID for PostgreSQL)`;
-
-/**
- * Opens the store named by `--store`, FERRY_DATABASE_URL or the default `.ferry/ferry.db`, with
- * its audit anchor at `anchorFile` > FERRY_AUDIT_ANCHOR > the default for its dialect, signed
- * under FERRY_AUDIT_KEY when set.
- */
-export function openConfiguredStore(input: StoreUrlInput & { anchorFile?: string }, options: OpenOptions = {}): Promise<Store> {
-  const location = resolveStoreLocation(input);
-  const file = input.anchorFile ?? input.env[AUDIT_ANCHOR_ENV];
-  const anchor = options.anchor !== undefined ? options.anchor : { file: file ? path.resolve(input.cwd, file) : defaultAnchorFile(location, input.cwd), key: auditKeyFromEnv(input.env) };
-  return openStore(location, { ...options, anchor });
-}
-
-/**
- * Beside a SQLite store, `<file>.audit-anchor`. For PostgreSQL, `.ferry/audit-anchor-<id>`
- * under the working directory, `<id>` naming the server, database and schema (so two stores
- * never share one); run the server and the CLI from the same directory or set FERRY_AUDIT_ANCHOR.
- */
-export function defaultAnchorFile(location: StoreLocation, cwd: string): string {
-  if (location.dialect === 'sqlite') return `${location.file}.audit-anchor`;
-  const id = createHash('sha256').update(`${location.display}#${location.pg.schema}`).digest('hex').slice(0, 16);
-  return path.resolve(cwd, '.ferry', `audit-anchor-${id}`);
 }
 
 /** Opens the store at `location` and brings its schema up to date. */

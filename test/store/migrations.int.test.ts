@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/control/db.js';
-import { MIGRATIONS } from '../../src/control/migrations/index.js';
-import { migrationChecksum, type Migration } from '../../src/control/migrations/migration.js';
-import { runMigrations } from '../../src/control/migrations/runner.js';
-import { parseStoreUrl } from '../../src/control/store-url.js';
+import { openStore } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { migrationChecksum, type Migration } from '../../src/store/migrations/migration.js';
+import { runMigrations } from '../../src/store/migrations/runner.js';
+import { parseStoreUrl } from '../../src/store/store-url.js';
 import { FerryError } from '../../src/errors.js';
-import { runInstance } from './instances.js';
-import { DIALECTS, rawSql, storeFixture, type StoreFixture } from './stores.js';
+import { runInstance } from '../control/instances.js';
+import { DIALECTS, rawSql, storeFixture, type StoreFixture } from '../control/stores.js';
 
 describe('the migration list', () => {
   it('is numbered in increasing order without repeats', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { resolveStoreLocation } from '../../src/control/store-url.js';
+import { resolveStoreLocation } from '../../src/store/store-url.js';
 import { FerryError } from '../../src/errors.js';
 
 const cwd = '/srv/ferry';
