@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ROLES } from '../control/roles.js';
 import { TIERS } from '../contract/model.js';
+import { qualitySchema, reconciliationSummarySchema } from './report-schemas.js';
 
 export const roleSchema = z.enum(ROLES);
 export const tierSchema = z.enum(TIERS);
@@ -215,8 +216,9 @@ export const runReportSchema = z
       }),
     ),
     quarantineReasons: z.array(reasonSchema),
-    quality: z.record(z.string(), json).optional().describe('KPIs, gates and findings (docs/quality.md): counts, codes and row keys only'),
-    reconciliation: z.record(z.string(), json).optional().describe('end-of-run reconciliation (docs/reconciliation.md): counts, checksums and row keys only'),
+    quality: qualitySchema.optional().describe('present once the run got past preflight'),
+    lineage: z.boolean().optional().describe('true when per-source-row lineage was written to the target (docs/lineage.md)'),
+    reconciliation: reconciliationSummarySchema.optional().describe('absent for dry runs, failed runs and runs without reconciliation'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .meta({ id: 'RunReport' });
@@ -258,3 +260,90 @@ export const rollbackReportSchema = z
     totals: z.object({ deleted: z.number(), restored: z.number() }),
   })
   .meta({ id: 'RollbackReport', description: 'as `ferry rollback --json` prints it (docs/lineage.md#rollback)' });
+
+export const runSummarySchema = z
+  .object({
+    runId: z.string(),
+    tier: tierSchema,
+    digest: z.string(),
+    dryRun: z.boolean(),
+    status: z.string(),
+    startedBy: z.string(),
+    finishedAt: z.string().nullable(),
+    gateDecision: z.string().nullable(),
+    live: z.boolean().describe('true while this server holds the run (queued, running or recently finished)'),
+  })
+  .meta({ id: 'RunSummary' });
+
+export const sourceEntrySchema = z
+  .object({
+    ref: z.string().describe('the source reference to send as `source`'),
+    label: z.string(),
+    kind: z.enum(['probe', 'connection', 'upload', 'synth']),
+  })
+  .meta({ id: 'SourceEntry' });
+
+export const uploadEntrySchema = z
+  .object({
+    id: z.string().describe('upl_…'),
+    source: z.string().describe('the source reference to send as `source`: upload:upl_…'),
+    tables: z.array(z.string()),
+    format: z.enum(['csv', 'ndjson']),
+    bytes: z.number().describe('bytes the stored files take'),
+    createdAt: z.string(),
+    createdBy: z.string().describe('user id of the uploader'),
+    expiresAt: z.string().describe('when the retention sweep removes it'),
+  })
+  .meta({ id: 'UploadEntry' });
+
+const amountSchema = z.object({ uploads: z.number(), bytes: z.number() });
+
+export const uploadsSchema = z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' });
+
+export const suggestionSchema = z.object({
+  target: z.string(),
+  source: z.string().nullable(),
+  confidence: z.number(),
+  reason: z.string(),
+  transforms: z.array(z.unknown()),
+});
+
+export const fieldRowSchema = z
+  .object({
+    table: z.string(),
+    field: z.string(),
+    type: z.string(),
+    nullable: z.boolean(),
+    sourceTable: z.string().describe("the mapping's source table; empty when the target table has no mapping"),
+    source: z.array(z.string()).describe('source columns (`COL` or `ALIAS.COL`, first non-blank when several), or `constant …`; empty when unmapped'),
+    steps: z.array(z.string()).describe('transform steps in words'),
+    crosswalk: z.string().nullable(),
+    rules: z.array(z.string()).describe('field rules in words'),
+    rationale: z.string().describe('empty for unmapped columns'),
+    status: z.enum(['accepted', 'suggested', 'rejected', 'unmapped']).describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
+  })
+  .meta({ id: 'TargetField' });
+
+export const lineageSchema = z
+  .object({
+    format: z.literal('ferry.lineage/v1'),
+    target: z.string().describe("the name of the tier's target connection"),
+    query: z.object({ by: z.enum(['target', 'source']), table: z.string(), key: z.string() }),
+    entries: z.array(
+      z.object({
+        runId: z.string().describe("the engine's run id (a run's progress.engineRunId)"),
+        runStatus: z.string(),
+        contractDigest: z.string(),
+        crosswalks: z.array(z.object({ name: z.string(), version: z.string().nullable(), digest: z.string() })),
+        sourceTable: z.string(),
+        sourceKey: z.string(),
+        targetTable: z.string(),
+        outcome: z.enum(['loaded', 'quarantined', 'excluded']),
+        targetKey: z.string().nullable(),
+        reasonCode: z.string().nullable(),
+        fields: z.array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) })).optional(),
+        contractMatches: z.boolean().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });

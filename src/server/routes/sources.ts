@@ -10,7 +10,7 @@ import { FerryError } from '../../errors.js';
 import { resolveSource, sourceFailure, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam } from '../schemas.js';
+import { idParam, sourceEntrySchema } from '../schemas.js';
 import { SYNTH_PATIENTS } from '../synth-source.js';
 import { listUploads, removeUpload, storeUpload, UPLOAD_BODY_LIMIT, UPLOAD_MAX_FILES } from '../uploads.js';
 
@@ -23,14 +23,6 @@ export const SYNTH_HINT = 'synth:42:200';
 const COUNT_BUDGET_MS = 5_000;
 
 const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
-
-export const sourceEntrySchema = z
-  .object({
-    ref: z.string().describe('the source reference to send as `source`'),
-    label: z.string(),
-    kind: z.enum(['probe', 'connection', 'upload', 'synth']),
-  })
-  .meta({ id: 'SourceEntry' });
 
 /** Tables of the source at `url` with column counts and, within a time budget, row counts. */
 export async function describeTables(url: string): Promise<Array<z.input<typeof sourceTableSchema>>> {
