@@ -40,6 +40,14 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 
+const permissionsSchema = z.array(z.string()).describe('permissions the caller holds in this scope');
+
+export const loginSchema = z.object({ token: z.string(), sessionId: z.string(), expiresAt: z.string(), actor: actorSchema });
+
+export const meSchema = z.object({ actor: actorSchema, permissions: permissionsSchema });
+
+export const projectPermissionsSchema = z.object({ projectId: z.string(), permissions: permissionsSchema });
+
 export const tokenInfoSchema = z
   .object({
     id: z.string(),
@@ -51,6 +59,8 @@ export const tokenInfoSchema = z
     lastUsedAt: z.string().nullable(),
   })
   .meta({ id: 'ApiToken' });
+
+export const tokenCreatedSchema = z.object({ token: z.string(), info: tokenInfoSchema });
 
 const approvalSchema = z.object({ approverId: z.string(), approvedAt: z.string(), comment: z.string() });
 
@@ -68,6 +78,8 @@ export const versionSummarySchema = z
     approval: approvalSchema.nullable(),
   })
   .meta({ id: 'ContractVersionSummary' });
+
+export const versionCreatedSchema = z.object({ created: z.boolean(), version: versionSummarySchema });
 
 export const versionSchema = versionSummarySchema
   .extend({ yaml: z.string(), crosswalks: z.record(z.string(), z.string()).describe('crosswalk file path → CSV text') })
@@ -249,6 +261,11 @@ export const verifySchema = z
   })
   .meta({ id: 'AuditVerifyResult' });
 
+export const auditExportSchema = z.object({
+  manifest: z.record(z.string(), z.unknown()),
+  files: z.array(z.object({ name: z.string(), text: z.string() })),
+});
+
 export const rollbackReportSchema = z
   .object({
     format: z.literal('ferry.rollback/v1'),
@@ -283,6 +300,14 @@ export const sourceEntrySchema = z
   })
   .meta({ id: 'SourceEntry' });
 
+export const sourcesSchema = z.object({ sources: z.array(sourceEntrySchema) });
+
+export const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
+
+export const sourceTestSchema = z.union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]).meta({ id: 'SourceTest' });
+
+export const uploadedSourceSchema = z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' });
+
 export const uploadEntrySchema = z
   .object({
     id: z.string().describe('upl_…'),
@@ -299,6 +324,8 @@ export const uploadEntrySchema = z
 const amountSchema = z.object({ uploads: z.number(), bytes: z.number() });
 
 export const uploadsSchema = z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' });
+
+export const uploadDeletedSchema = z.object({ deleted: z.string().describe('the id of the upload removed') });
 
 export const suggestionSchema = z.object({
   target: z.string(),
@@ -323,6 +350,10 @@ export const fieldRowSchema = z
     status: z.enum(['accepted', 'suggested', 'rejected', 'unmapped']).describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
   })
   .meta({ id: 'TargetField' });
+
+export const targetFieldsSchema = z.object({ fields: z.array(fieldRowSchema) });
+
+export const suggestionsSchema = z.object({ suggestions: z.array(suggestionSchema), contractYaml: z.string() }).meta({ id: 'Suggestions' });
 
 export const lineageSchema = z
   .object({

@@ -26,14 +26,20 @@ type Holds<T extends true> = T;
 export type ConstantsMatchServer = Holds<Same<typeof ROLES, typeof SERVER_ROLES>> & Holds<Same<typeof TIERS, typeof SERVER_TIERS>>;
 
 export type Actor = Out<typeof S.actorSchema>;
+export type SignedIn = Out<typeof S.loginSchema>;
+export type Me = Out<typeof S.meSchema>;
+export type ProjectPermissions = Out<typeof S.projectPermissionsSchema>;
 export type Org = Out<typeof S.orgSchema>;
 export type Workspace = Out<typeof S.workspaceSchema>;
 export type Project = Out<typeof S.projectSchema>;
 export type User = Out<typeof S.userSchema>;
 export type TokenInfo = Out<typeof S.tokenInfoSchema>;
+export type TokenCreated = Out<typeof S.tokenCreatedSchema>;
 export type VersionSummary = Out<typeof S.versionSummarySchema>;
+export type VersionCreated = Out<typeof S.versionCreatedSchema>;
 export type Diff = Out<typeof S.diffSchema>;
 export type FieldRow = Out<typeof S.fieldRowSchema>;
+export type TargetFields = Out<typeof S.targetFieldsSchema>;
 
 export type Progress = Out<typeof S.progressSchema>;
 export type TableProgress = Progress['tables'][number];
@@ -41,15 +47,23 @@ export type RunView = Out<typeof S.runViewSchema>;
 export type RunSummary = Out<typeof S.runSummarySchema>;
 export type RunReport = Out<typeof S.runReportSchema>;
 export type RollbackReport = Out<typeof S.rollbackReportSchema>;
-export type ReleaseTier = Out<typeof S.releaseStatusSchema>['tiers'][number];
+export type ReleaseStatus = Out<typeof S.releaseStatusSchema>;
+export type ReleaseTier = ReleaseStatus['tiers'][number];
 
 export type AuditEvent = Out<typeof S.auditEventSchema>;
 /** The chain as the caller's org may see it: nothing about other orgs' events. */
 export type VerifyResult = Out<typeof S.verifySchema>;
+export type AuditExport = Out<typeof S.auditExportSchema>;
 
 export type SourceRef = Out<typeof S.sourceEntrySchema>;
+export type Sources = Out<typeof S.sourcesSchema>;
+export type SourceTable = Out<typeof S.sourceTableSchema>;
+export type SourceTest = Out<typeof S.sourceTestSchema>;
+export type UploadedSource = Out<typeof S.uploadedSourceSchema>;
 /** The project's uploads (GET …/uploads). */
 export type Uploads = Out<typeof S.uploadsSchema>;
+export type UploadDeleted = Out<typeof S.uploadDeletedSchema>;
 export type Profile = Out<typeof R.profileSchema>;
 export type Suggestion = Out<typeof S.suggestionSchema>;
+export type Suggestions = Out<typeof S.suggestionsSchema>;
 export type Lineage = Out<typeof S.lineageSchema>;

@@ -8,7 +8,7 @@ import type { Actor } from '../../control/plane.js';
 import { FerryError } from '../../errors.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam, uploadEntrySchema, uploadsSchema } from '../schemas.js';
+import { idParam, uploadDeletedSchema, uploadEntrySchema, uploadsSchema } from '../schemas.js';
 import { listUploads, projectUsage, readMeta, removeUpload, uploadBytes, type UploadMeta } from '../uploads.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -66,7 +66,7 @@ export function uploadRoutes(deps: ServerDeps) {
       permission: 'contract.submit',
       scope: 'project',
       params: uploadParams,
-      response: z.object({ deleted: z.string().describe('the id of the upload removed') }),
+      response: uploadDeletedSchema,
       handler: async ({ auth, params }) => {
         const meta = await readMeta(deps.dataDir, params.projectId, params.uploadId);
         if (!meta) return notFound(deps, auth, params.projectId, params.uploadId, 'upload.delete');

@@ -20,7 +20,7 @@ import { resolveSource, sourceRefSchema, withSourceErrors } from '../connections
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { profileSchema } from '../report-schemas.js';
-import { fieldRowSchema, idParam, suggestionSchema } from '../schemas.js';
+import { fieldRowSchema, idParam, suggestionsSchema, targetFieldsSchema } from '../schemas.js';
 import { loadVersion } from './crosswalks.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -95,7 +95,7 @@ export function workbenchRoutes(deps: ServerDeps) {
           .default('draft')
           .describe('metadata.name of the draft contract'),
       }),
-      response: z.object({ suggestions: z.array(suggestionSchema), contractYaml: z.string() }).meta({ id: 'Suggestions' }),
+      response: suggestionsSchema,
       handler: async ({ auth, params, body, signal }) => {
         const ddl = parseDdl(body.targetDdl, 'targetDdl');
         if (ddl.length === 0) throw new FerryError('usage', 'suggest.no_tables', 'targetDdl holds no CREATE TABLE statement; give the target schema as PostgreSQL DDL');
@@ -117,7 +117,7 @@ export function workbenchRoutes(deps: ServerDeps) {
       permission: 'contract.read',
       scope: 'project',
       params: versionParams,
-      response: z.object({ fields: z.array(fieldRowSchema) }),
+      response: targetFieldsSchema,
       handler: async ({ auth, params }) => {
         const { contract } = await loadVersion(deps, auth, params.projectId, params.versionId, 'contract.fields');
         const fields: Array<z.input<typeof fieldRowSchema>> = [];

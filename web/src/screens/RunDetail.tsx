@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, apiText, followRun } from '../api';
 import { runPermission, useProject } from '../session';
-import type { Progress, RunReport, RunView, TableProgress } from '../types';
+import type { Progress, RollbackReport, RunReport, RunView, TableProgress } from '../types';
 import { asApiError, Bar, ConfirmDialog, download, duration, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { statusTone } from './Runs';
 
@@ -280,18 +280,12 @@ function Reconciliation({ report }: { report: RunReport }) {
   );
 }
 
-interface RollbackResult {
-  executed: boolean;
-  tables: Array<{ table: string; deleted: number; restored: number }>;
-  totals: { deleted: number; restored: number };
-}
-
 function Rollback({ run }: { run: RunView }) {
   const { project, can } = useProject();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const rollback = useAction(() => api<RollbackResult>('POST', `/projects/${project.id}/runs/${run.runId}/rollback`, { confirm: typed }));
-  const [done, setDone] = useState<RollbackResult | null>(null);
+  const rollback = useAction(() => api<RollbackReport>('POST', `/projects/${project.id}/runs/${run.runId}/rollback`, { confirm: typed }));
+  const [done, setDone] = useState<RollbackReport | null>(null);
   if (!can(runPermission(run.tier))) return null;
   return (
     <section className="card" aria-labelledby="rollback-h">
