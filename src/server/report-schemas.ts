@@ -2,7 +2,7 @@
  * Response schemas for the evidence the library produces and the API passes on: the source
  * profile (src/profile/types.ts), and the run report's quality section (src/quality/report-types.ts)
  * and reconciliation summary (src/engine/reconcile-step.ts). They declare every field of those
- * shapes, because the transport drops what a schema leaves out; test/web/api-types.test.ts holds
+ * shapes, because the transport drops what a schema leaves out; test/server/report-schemas.test.ts holds
  * them equal to the library's types, so a new field there fails the typecheck instead of
  * vanishing from the API.
  */
