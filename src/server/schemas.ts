@@ -170,15 +170,26 @@ const tableProgressSchema = countsSchema.extend({
   etaSeconds: z.number().nullable(),
 });
 
+const progressTotalsSchema = countsSchema.extend({ total: z.number().nullable() });
+
 export const progressSchema = z
   .object({
     tables: z.array(tableProgressSchema),
-    totals: countsSchema.extend({ total: z.number().nullable() }),
+    totals: progressTotalsSchema,
     rowsPerSecond: z.number().nullable(),
     etaSeconds: z.number().nullable(),
     engineRunId: z.string().nullable().describe("the engine's run id in the target's bookkeeping (resume, rollback)"),
   })
   .meta({ id: 'RunProgress' });
+
+/** The data of each live event on `GET …/runs/{runId}/events` between `snapshot` and `end` (which carry the run). */
+export const runEventDataSchema = z.object({
+  event: z.looseObject({ type: z.string().describe('the engine event type, also the SSE event name'), runId: z.string() }).describe("the engine's run event, with the API's run id"),
+  table: tableProgressSchema.nullable().describe("the event's table after it, or null for run-wide events"),
+  totals: progressTotalsSchema,
+  rowsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+});
 
 export const runViewSchema = z
   .object({

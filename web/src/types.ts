@@ -42,8 +42,9 @@ export type FieldRow = Out<typeof S.fieldRowSchema>;
 export type TargetFields = Out<typeof S.targetFieldsSchema>;
 
 export type Progress = Out<typeof S.progressSchema>;
-export type TableProgress = Progress['tables'][number];
 export type RunView = Out<typeof S.runViewSchema>;
+/** A live run event's data (the `snapshot` and `end` events carry a RunView instead). */
+export type RunEventData = Out<typeof S.runEventDataSchema>;
 export type RunSummary = Out<typeof S.runSummarySchema>;
 export type RunReport = Out<typeof S.runReportSchema>;
 export type RollbackReport = Out<typeof S.rollbackReportSchema>;

@@ -16,7 +16,7 @@ import { resolveSource, resolveTarget, sourceRefSchema, withTargetErrors, type R
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
-import { idParam, rollbackReportSchema, runRecordSchema, runReportSchema, runSummarySchema, runViewSchema, tierSchema } from '../schemas.js';
+import { idParam, rollbackReportSchema, runEventDataSchema, runRecordSchema, runReportSchema, runSummarySchema, runViewSchema, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
 import { loadVersion } from './crosswalks.js';
 import { inProject } from './scope.js';
@@ -226,7 +226,7 @@ export function runRoutes(deps: ServerDeps) {
       scope: 'project',
       params: runParams,
       produces: 'sse',
-      response: z.object({ event: z.record(z.string(), z.unknown()), table: z.record(z.string(), z.unknown()).nullable(), totals: z.record(z.string(), z.number().nullable()), rowsPerSecond: z.number().nullable(), etaSeconds: z.number().nullable() }),
+      response: runEventDataSchema,
       handler: async ({ auth, params, signal }) => {
         const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.events');
         if (worker.get(params.runId)) return worker.events(params.runId, signal);
