@@ -1,8 +1,9 @@
 /**
- * Response schemas for the control plane's objects, as the API shows them. They list exactly
- * the fields a client may see: the transport parses every JSON response through its route's
- * schema, which drops anything undeclared (password hashes, token hashes, secret values).
- * Each carries an OpenAPI component id via `.meta({ id })`.
+ * Response schemas of the API, as it shows its objects. They list exactly the fields a client
+ * may see: the transport parses every JSON response through its route's schema, which drops
+ * anything undeclared (password hashes, token hashes, secret values). Named ones carry an
+ * OpenAPI component id via `.meta({ id })`. The web UI's API types are their output types
+ * (web/src/types.ts), so this module and what it imports must type-check without Node's types.
  */
 import { z } from 'zod';
 import { ROLES } from '../control/roles.js';
