@@ -1,12 +1,14 @@
 /**
- * Response schemas for the control plane's objects, as the API shows them. They list exactly
- * the fields a client may see: the transport parses every JSON response through its route's
- * schema, which drops anything undeclared (password hashes, token hashes, secret values).
- * Each carries an OpenAPI component id via `.meta({ id })`.
+ * Response schemas of the API, as it shows its objects. They list exactly the fields a client
+ * may see: the transport parses every JSON response through its route's schema, which drops
+ * anything undeclared (password hashes, token hashes, secret values). Named ones carry an
+ * OpenAPI component id via `.meta({ id })`. The web UI's API types are their output types
+ * (web/src/types.ts), so this module and what it imports must type-check without Node's types.
  */
 import { z } from 'zod';
 import { ROLES } from '../control/roles.js';
 import { TIERS } from '../contract/model.js';
+import { qualitySchema, reconciliationSummarySchema } from './report-schemas.js';
 
 export const roleSchema = z.enum(ROLES);
 export const tierSchema = z.enum(TIERS);
@@ -39,6 +41,14 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 
+const permissionsSchema = z.array(z.string()).describe('permissions the caller holds in this scope');
+
+export const loginSchema = z.object({ token: z.string(), sessionId: z.string(), expiresAt: z.string(), actor: actorSchema });
+
+export const meSchema = z.object({ actor: actorSchema, permissions: permissionsSchema });
+
+export const projectPermissionsSchema = z.object({ projectId: z.string(), permissions: permissionsSchema });
+
 export const tokenInfoSchema = z
   .object({
     id: z.string(),
@@ -50,6 +60,8 @@ export const tokenInfoSchema = z
     lastUsedAt: z.string().nullable(),
   })
   .meta({ id: 'ApiToken' });
+
+export const tokenCreatedSchema = z.object({ token: z.string(), info: tokenInfoSchema });
 
 const approvalSchema = z.object({ approverId: z.string(), approvedAt: z.string(), comment: z.string() });
 
@@ -67,6 +79,8 @@ export const versionSummarySchema = z
     approval: approvalSchema.nullable(),
   })
   .meta({ id: 'ContractVersionSummary' });
+
+export const versionCreatedSchema = z.object({ created: z.boolean(), version: versionSummarySchema });
 
 export const versionSchema = versionSummarySchema
   .extend({ yaml: z.string(), crosswalks: z.record(z.string(), z.string()).describe('crosswalk file path → CSV text') })
@@ -157,15 +171,26 @@ const tableProgressSchema = countsSchema.extend({
   etaSeconds: z.number().nullable(),
 });
 
+const progressTotalsSchema = countsSchema.extend({ total: z.number().nullable() });
+
 export const progressSchema = z
   .object({
     tables: z.array(tableProgressSchema),
-    totals: countsSchema.extend({ total: z.number().nullable() }),
+    totals: progressTotalsSchema,
     rowsPerSecond: z.number().nullable(),
     etaSeconds: z.number().nullable(),
     engineRunId: z.string().nullable().describe("the engine's run id in the target's bookkeeping (resume, rollback)"),
   })
   .meta({ id: 'RunProgress' });
+
+/** The data of each live event on `GET …/runs/{runId}/events` between `snapshot` and `end` (which carry the run). */
+export const runEventDataSchema = z.object({
+  event: z.looseObject({ type: z.string().describe('the engine event type, also the SSE event name'), runId: z.string() }).describe("the engine's run event, with the API's run id"),
+  table: tableProgressSchema.nullable().describe("the event's table after it, or null for run-wide events"),
+  totals: progressTotalsSchema,
+  rowsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+});
 
 export const runViewSchema = z
   .object({
@@ -215,8 +240,9 @@ export const runReportSchema = z
       }),
     ),
     quarantineReasons: z.array(reasonSchema),
-    quality: z.record(z.string(), json).optional().describe('KPIs, gates and findings (docs/quality.md): counts, codes and row keys only'),
-    reconciliation: z.record(z.string(), json).optional().describe('end-of-run reconciliation (docs/reconciliation.md): counts, checksums and row keys only'),
+    quality: qualitySchema.optional().describe('present once the run got past preflight'),
+    lineage: z.boolean().optional().describe('true when per-source-row lineage was written to the target (docs/lineage.md)'),
+    reconciliation: reconciliationSummarySchema.optional().describe('absent for dry runs, failed runs and runs without reconciliation'),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .meta({ id: 'RunReport' });
@@ -247,6 +273,11 @@ export const verifySchema = z
   })
   .meta({ id: 'AuditVerifyResult' });
 
+export const auditExportSchema = z.object({
+  manifest: z.record(z.string(), z.unknown()),
+  files: z.array(z.object({ name: z.string(), text: z.string() })),
+});
+
 export const rollbackReportSchema = z
   .object({
     format: z.literal('ferry.rollback/v1'),
@@ -258,3 +289,104 @@ export const rollbackReportSchema = z
     totals: z.object({ deleted: z.number(), restored: z.number() }),
   })
   .meta({ id: 'RollbackReport', description: 'as `ferry rollback --json` prints it (docs/lineage.md#rollback)' });
+
+export const runSummarySchema = z
+  .object({
+    runId: z.string(),
+    tier: tierSchema,
+    digest: z.string(),
+    dryRun: z.boolean(),
+    status: z.string(),
+    startedBy: z.string(),
+    finishedAt: z.string().nullable(),
+    gateDecision: z.string().nullable(),
+    live: z.boolean().describe('true while this server holds the run (queued, running or recently finished)'),
+  })
+  .meta({ id: 'RunSummary' });
+
+export const sourceEntrySchema = z
+  .object({
+    ref: z.string().describe('the source reference to send as `source`'),
+    label: z.string(),
+    kind: z.enum(['probe', 'connection', 'upload', 'synth']),
+  })
+  .meta({ id: 'SourceEntry' });
+
+export const sourcesSchema = z.object({ sources: z.array(sourceEntrySchema) });
+
+export const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
+
+export const sourceTestSchema = z.union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]).meta({ id: 'SourceTest' });
+
+export const uploadedSourceSchema = z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' });
+
+export const uploadEntrySchema = z
+  .object({
+    id: z.string().describe('upl_…'),
+    source: z.string().describe('the source reference to send as `source`: upload:upl_…'),
+    tables: z.array(z.string()),
+    format: z.enum(['csv', 'ndjson']),
+    bytes: z.number().describe('bytes the stored files take'),
+    createdAt: z.string(),
+    createdBy: z.string().describe('user id of the uploader'),
+    expiresAt: z.string().describe('when the retention sweep removes it'),
+  })
+  .meta({ id: 'UploadEntry' });
+
+const amountSchema = z.object({ uploads: z.number(), bytes: z.number() });
+
+export const uploadsSchema = z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' });
+
+export const uploadDeletedSchema = z.object({ deleted: z.string().describe('the id of the upload removed') });
+
+export const suggestionSchema = z.object({
+  target: z.string(),
+  source: z.string().nullable(),
+  confidence: z.number(),
+  reason: z.string(),
+  transforms: z.array(z.unknown()),
+});
+
+export const fieldRowSchema = z
+  .object({
+    table: z.string(),
+    field: z.string(),
+    type: z.string(),
+    nullable: z.boolean(),
+    sourceTable: z.string().describe("the mapping's source table; empty when the target table has no mapping"),
+    source: z.array(z.string()).describe('source columns (`COL` or `ALIAS.COL`, first non-blank when several), or `constant …`; empty when unmapped'),
+    steps: z.array(z.string()).describe('transform steps in words'),
+    crosswalk: z.string().nullable(),
+    rules: z.array(z.string()).describe('field rules in words'),
+    rationale: z.string().describe('empty for unmapped columns'),
+    status: z.enum(['accepted', 'suggested', 'rejected', 'unmapped']).describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
+  })
+  .meta({ id: 'TargetField' });
+
+export const targetFieldsSchema = z.object({ fields: z.array(fieldRowSchema) });
+
+export const suggestionsSchema = z.object({ suggestions: z.array(suggestionSchema), contractYaml: z.string() }).meta({ id: 'Suggestions' });
+
+export const lineageSchema = z
+  .object({
+    format: z.literal('ferry.lineage/v1'),
+    target: z.string().describe("the name of the tier's target connection"),
+    query: z.object({ by: z.enum(['target', 'source']), table: z.string(), key: z.string() }),
+    entries: z.array(
+      z.object({
+        runId: z.string().describe("the engine's run id (a run's progress.engineRunId)"),
+        runStatus: z.string(),
+        contractDigest: z.string(),
+        crosswalks: z.array(z.object({ name: z.string(), version: z.string().nullable(), digest: z.string() })),
+        sourceTable: z.string(),
+        sourceKey: z.string(),
+        targetTable: z.string(),
+        outcome: z.enum(['loaded', 'quarantined', 'excluded']),
+        targetKey: z.string().nullable(),
+        reasonCode: z.string().nullable(),
+        fields: z.array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) })).optional(),
+        contractMatches: z.boolean().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });

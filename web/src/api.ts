@@ -5,16 +5,13 @@
  * EventSource cannot send an Authorization header.
  */
 
+import type { ErrorBody } from '../../src/server/errors.js';
 import { SseFrames } from '../../src/server/sse-frames';
 
 const TOKEN_KEY = 'ferry.token';
 
-export interface Issue {
-  severity?: string;
-  code: string;
-  path: string;
-  message: string;
-}
+/** One finding of a refused request (a contract's validation issues, say), as the API's error body carries it. */
+export type Issue = NonNullable<ErrorBody['error']['issues']>[number];
 
 /** An error answered by the API (or a network failure, status 0). */
 export class ApiError extends Error {
@@ -70,7 +67,8 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 async function failure(res: Response): Promise<ApiError> {
-  let body: { error?: { code?: string; message?: string; issues?: Issue[]; requestId?: string } } = {};
+  // Partial: a proxy or gateway may answer in its own JSON shape.
+  let body: { error?: Partial<ErrorBody['error']> } = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {

@@ -3,7 +3,7 @@ import { StrictMode, useContext, useEffect, useMemo, useState, type ReactNode } 
 import { createRoot } from 'react-dom/client';
 import { api, getToken, setToken, whenUnauthorised } from './api';
 import { ProjectContext, SessionContext, type ProjectScope, type Session } from './session';
-import type { Actor, Org, Project } from './types';
+import type { Me, Org, Project, ProjectPermissions } from './types';
 import { Loading, useLoad, useRoute } from './ui';
 import { Login } from './screens/Login';
 import { Picker } from './screens/Picker';
@@ -43,7 +43,7 @@ function App() {
 }
 
 function SignedIn({ onSignOut }: { onSignOut: () => void }) {
-  const me = useLoad(() => Promise.all([api<{ actor: Actor; permissions: string[] }>('GET', '/auth/me'), api<Org>('GET', '/org')]), []);
+  const me = useLoad(() => Promise.all([api<Me>('GET', '/auth/me'), api<Org>('GET', '/org')]), []);
   const session = useMemo<Session | null>(() => {
     if (!me.data) return null;
     const [m] = me.data;
@@ -121,7 +121,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
 
 function ProjectShell({ projectId, rest, query }: { projectId: string; rest: string[]; query: URLSearchParams }) {
   const loaded = useLoad(
-    () => Promise.all([api<Project>('GET', `/projects/${projectId}`), api<{ permissions: string[] }>('GET', `/projects/${projectId}/permissions`)]),
+    () => Promise.all([api<Project>('GET', `/projects/${projectId}`), api<ProjectPermissions>('GET', `/projects/${projectId}/permissions`)]),
     [projectId],
   );
   const scope = useMemo<ProjectScope | null>(() => {

@@ -9,7 +9,7 @@ import { verifyAuditForOrg } from '../../control/audit-scope.js';
 import { AUDIT_TIME_FORMS, parseAuditTime } from '../../audit/time.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { auditEventSchema, idParam, verifySchema } from '../schemas.js';
+import { auditEventSchema, auditExportSchema, idParam, verifySchema } from '../schemas.js';
 
 // Checked in the handler (parseAuditTime) so garbage is refused as `audit.bad_time`, naming the parameter.
 const time = z.string().min(1).max(40).describe(`${AUDIT_TIME_FORMS}; anything else is refused with 400 audit.bad_time`);
@@ -69,10 +69,7 @@ export function auditRoutes(deps: ServerDeps) {
       scope: 'project',
       params: z.object({ projectId: idParam }),
       body: z.object({ from: time, to: time }),
-      response: z.object({
-        manifest: z.record(z.string(), z.unknown()),
-        files: z.array(z.object({ name: z.string(), text: z.string() })),
-      }),
+      response: auditExportSchema,
       handler: async ({ auth, params, body }) => {
         const from = parseAuditTime(body.from, 'from');
         const to = parseAuditTime(body.to, 'to');

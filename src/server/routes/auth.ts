@@ -4,12 +4,10 @@ import { PERMISSION_NAMES, type Permission } from '../../control/roles.js';
 import { bearerToken } from '../auth.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { actorSchema, idParam, okSchema } from '../schemas.js';
+import { idParam, loginSchema, meSchema, okSchema, projectPermissionsSchema } from '../schemas.js';
 
 /** The rate-limit key for an account: its org and login name. */
 const accountKey = (org: string, username: string) => `${org.trim().toLowerCase()}/${username.trim()}`;
-
-const permissionsSchema = z.array(z.string()).describe('permissions the caller holds in this scope');
 
 /** Auth routes. */
 export function authRoutes(deps: ServerDeps) {
@@ -31,7 +29,7 @@ export function authRoutes(deps: ServerDeps) {
         username: z.string().min(1).max(200),
         password: z.string().min(1).max(1024),
       }),
-      response: z.object({ token: z.string(), sessionId: z.string(), expiresAt: z.string(), actor: actorSchema }),
+      response: loginSchema,
       handler: async ({ body, ip }) => {
         deps.loginGuard(ip, accountKey(body.org, body.username));
         const s = await plane.login(body.org, body.username, body.password, ip);
@@ -81,7 +79,7 @@ export function authRoutes(deps: ServerDeps) {
       access: 'authenticated',
       permission: null,
       scope: 'none',
-      response: z.object({ actor: actorSchema, permissions: permissionsSchema }),
+      response: meSchema,
       handler: async ({ auth }) => ({ actor: auth, permissions: held(auth, null) }),
     }),
     defineRoute({
@@ -94,7 +92,7 @@ export function authRoutes(deps: ServerDeps) {
       permission: 'org.read',
       scope: 'project',
       params: z.object({ projectId: idParam }),
-      response: z.object({ projectId: z.string(), permissions: permissionsSchema }),
+      response: projectPermissionsSchema,
       handler: async ({ auth, params }) => {
         return { projectId: params.projectId, permissions: held(auth, params.projectId) };
       },

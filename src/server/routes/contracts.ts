@@ -4,7 +4,7 @@ import type { Actor } from '../../control/plane.js';
 import { FerryError } from '../../errors.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { diffSchema, idParam, versionSchema, versionSummarySchema } from '../schemas.js';
+import { diffSchema, idParam, versionCreatedSchema, versionSchema, versionSummarySchema } from '../schemas.js';
 import { inProject } from './scope.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -51,7 +51,7 @@ export function contractRoutes(deps: ServerDeps) {
         message: z.string().min(1).max(10_000),
       }),
       status: 201,
-      response: z.object({ created: z.boolean(), version: versionSummarySchema }),
+      response: versionCreatedSchema,
       handler: async ({ auth, params, body }) => {
         return plane.submitVersion(auth, params.projectId, body);
       },

@@ -5,32 +5,8 @@ import { FerryError } from '../../errors.js';
 import { resolveTarget, withTargetErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam, tierSchema } from '../schemas.js';
+import { idParam, lineageSchema, tierSchema } from '../schemas.js';
 import { loadVersion } from './crosswalks.js';
-
-export const lineageSchema = z
-  .object({
-    format: z.literal('ferry.lineage/v1'),
-    target: z.string().describe("the name of the tier's target connection"),
-    query: z.object({ by: z.enum(['target', 'source']), table: z.string(), key: z.string() }),
-    entries: z.array(
-      z.object({
-        runId: z.string().describe("the engine's run id (a run's progress.engineRunId)"),
-        runStatus: z.string(),
-        contractDigest: z.string(),
-        crosswalks: z.array(z.object({ name: z.string(), version: z.string().nullable(), digest: z.string() })),
-        sourceTable: z.string(),
-        sourceKey: z.string(),
-        targetTable: z.string(),
-        outcome: z.enum(['loaded', 'quarantined', 'excluded']),
-        targetKey: z.string().nullable(),
-        reasonCode: z.string().nullable(),
-        fields: z.array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) })).optional(),
-        contractMatches: z.boolean().optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });
 
 /** Lineage routes. */
 export function lineageRoutes(deps: ServerDeps) {

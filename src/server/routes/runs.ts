@@ -16,27 +16,13 @@ import { resolveSource, resolveTarget, sourceRefSchema, withTargetErrors, type R
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
-import { idParam, rollbackReportSchema, runRecordSchema, runReportSchema, runViewSchema, tierSchema } from '../schemas.js';
+import { idParam, rollbackReportSchema, runEventDataSchema, runRecordSchema, runReportSchema, runSummarySchema, runViewSchema, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
 import { loadVersion } from './crosswalks.js';
 import { inProject } from './scope.js';
 
 const projectParams = z.object({ projectId: idParam });
 const runParams = z.object({ projectId: idParam, runId: idParam });
-
-export const runSummarySchema = z
-  .object({
-    runId: z.string(),
-    tier: tierSchema,
-    digest: z.string(),
-    dryRun: z.boolean(),
-    status: z.string(),
-    startedBy: z.string(),
-    finishedAt: z.string().nullable(),
-    gateDecision: z.string().nullable(),
-    live: z.boolean().describe('true while this server holds the run (queued, running or recently finished)'),
-  })
-  .meta({ id: 'RunSummary' });
 
 /** The run `runId` of `projectId` as this server knows it: live in the worker, or stored when finished. */
 async function findRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<{ view: RunJobView; report: RunReport | null } | null> {
@@ -213,7 +199,7 @@ export function runRoutes(deps: ServerDeps) {
       scope: 'project',
       params: runParams,
       response: runReportSchema,
-      handler: async ({ auth, params }) => (await finishedReport(deps, auth, params.projectId, params.runId, 'run.report')) as z.input<typeof runReportSchema>,
+      handler: async ({ auth, params }) => finishedReport(deps, auth, params.projectId, params.runId, 'run.report'),
     }),
     defineRoute({
       method: 'GET',
@@ -240,7 +226,7 @@ export function runRoutes(deps: ServerDeps) {
       scope: 'project',
       params: runParams,
       produces: 'sse',
-      response: z.object({ event: z.record(z.string(), z.unknown()), table: z.record(z.string(), z.unknown()).nullable(), totals: z.record(z.string(), z.number().nullable()), rowsPerSecond: z.number().nullable(), etaSeconds: z.number().nullable() }),
+      response: runEventDataSchema,
       handler: async ({ auth, params, signal }) => {
         const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.events');
         if (worker.get(params.runId)) return worker.events(params.runId, signal);

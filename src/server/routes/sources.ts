@@ -10,7 +10,7 @@ import { FerryError } from '../../errors.js';
 import { resolveSource, sourceFailure, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam } from '../schemas.js';
+import { idParam, sourcesSchema, sourceTableSchema, sourceTestSchema, uploadedSourceSchema } from '../schemas.js';
 import { SYNTH_PATIENTS } from '../synth-source.js';
 import { listUploads, removeUpload, storeUpload, UPLOAD_BODY_LIMIT, UPLOAD_MAX_FILES } from '../uploads.js';
 
@@ -21,16 +21,6 @@ export const SYNTH_HINT = 'synth:42:200';
 
 /** Row counts stop after this long: a source with huge tables is still described, without them. */
 const COUNT_BUDGET_MS = 5_000;
-
-const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
-
-export const sourceEntrySchema = z
-  .object({
-    ref: z.string().describe('the source reference to send as `source`'),
-    label: z.string(),
-    kind: z.enum(['probe', 'connection', 'upload', 'synth']),
-  })
-  .meta({ id: 'SourceEntry' });
 
 /** Tables of the source at `url` with column counts and, within a time budget, row counts. */
 export async function describeTables(url: string): Promise<Array<z.input<typeof sourceTableSchema>>> {
@@ -69,7 +59,7 @@ export function sourceRoutes(deps: ServerDeps) {
       permission: 'contract.read',
       scope: 'project',
       params: projectParams,
-      response: z.object({ sources: z.array(sourceEntrySchema) }),
+      response: sourcesSchema,
       handler: async ({ auth, params }) => {
         const uploads = await listUploads(deps.dataDir, params.projectId);
         const connections = (await plane.listConnections(auth, params.projectId)).filter((c) => c.direction !== 'target');
@@ -99,7 +89,7 @@ export function sourceRoutes(deps: ServerDeps) {
       scope: 'project',
       params: projectParams,
       body: z.object({ source: sourceRefSchema }),
-      response: z.union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]).meta({ id: 'SourceTest' }),
+      response: sourceTestSchema,
       handler: async ({ auth, params, body }) => {
         try {
           return { ok: true as const, tables: await inspect(deps, auth, params.projectId, body.source) };
@@ -131,7 +121,7 @@ export function sourceRoutes(deps: ServerDeps) {
       }),
       bodyLimit: UPLOAD_BODY_LIMIT,
       status: 201,
-      response: z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' }),
+      response: uploadedSourceSchema,
       handler: async ({ auth, params, body }) => {
         const meta = await storeUpload(deps.dataDir, deps.uploads.quota, auth, params.projectId, body.files);
         const source = `upload:${meta.id}`;

@@ -8,29 +8,12 @@ import type { Actor } from '../../control/plane.js';
 import { FerryError } from '../../errors.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam } from '../schemas.js';
+import { idParam, uploadDeletedSchema, uploadEntrySchema, uploadsSchema } from '../schemas.js';
 import { listUploads, projectUsage, readMeta, removeUpload, uploadBytes, type UploadMeta } from '../uploads.js';
 
 const projectParams = z.object({ projectId: idParam });
 const uploadParams = z.object({ projectId: idParam, uploadId: idParam });
 const DAY_MS = 86_400_000;
-
-export const uploadEntrySchema = z
-  .object({
-    id: z.string().describe('upl_…'),
-    source: z.string().describe('the source reference to send as `source`: upload:upl_…'),
-    tables: z.array(z.string()),
-    format: z.enum(['csv', 'ndjson']),
-    bytes: z.number().describe('bytes the stored files take'),
-    createdAt: z.string(),
-    createdBy: z.string().describe('user id of the uploader'),
-    expiresAt: z.string().describe('when the retention sweep removes it'),
-  })
-  .meta({ id: 'UploadEntry' });
-
-const amountSchema = z.object({ uploads: z.number(), bytes: z.number() });
-
-export const uploadsSchema = z.object({ uploads: z.array(uploadEntrySchema), usage: amountSchema, quota: amountSchema, retentionDays: z.number() }).meta({ id: 'Uploads' });
 
 /** The 404 an unknown id and another project's id both get; the attempt is audit-logged. */
 async function notFound(deps: ServerDeps, actor: Actor, projectId: string, id: string, action: string): Promise<never> {
@@ -83,7 +66,7 @@ export function uploadRoutes(deps: ServerDeps) {
       permission: 'contract.submit',
       scope: 'project',
       params: uploadParams,
-      response: z.object({ deleted: z.string().describe('the id of the upload removed') }),
+      response: uploadDeletedSchema,
       handler: async ({ auth, params }) => {
         const meta = await readMeta(deps.dataDir, params.projectId, params.uploadId);
         if (!meta) return notFound(deps, auth, params.projectId, params.uploadId, 'upload.delete');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam, roleSchema, tokenInfoSchema, userSchema } from '../schemas.js';
+import { idParam, roleSchema, tokenCreatedSchema, tokenInfoSchema, userSchema } from '../schemas.js';
 
 const userParams = z.object({ userId: idParam });
 const grantBody = z.object({ role: roleSchema, projectId: idParam.nullable().default(null).describe('null for an org-wide grant') });
@@ -178,7 +178,7 @@ export function userRoutes({ plane }: ServerDeps) {
       scope: 'none',
       body: z.object({ name: z.string().min(1).max(200), expiresAt: z.iso.datetime({ offset: true }).nullable().optional() }),
       status: 201,
-      response: z.object({ token: z.string(), info: tokenInfoSchema }),
+      response: tokenCreatedSchema,
       handler: ({ auth, body }) => plane.createToken(auth, body),
     }),
     defineRoute({

@@ -19,7 +19,8 @@ import type { SourceProfile } from '../../profile/types.js';
 import { resolveSource, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam } from '../schemas.js';
+import { profileSchema } from '../report-schemas.js';
+import { fieldRowSchema, idParam, suggestionsSchema, targetFieldsSchema } from '../schemas.js';
 import { loadVersion } from './crosswalks.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -33,32 +34,6 @@ const profileInput = {
   tables: z.array(z.string().min(1).max(200)).max(500).optional().describe('tables to profile (default all)'),
   sample: z.number().int().min(1).max(1_000_000).optional().describe('rows per table sampled for pattern classes and inferred types (default 10,000)'),
 };
-
-const profileSchema = z.record(z.string(), z.unknown()).meta({ id: 'SourceProfile', description: 'as `ferry profile --json` prints it (docs/profiling.md), with `source` set to the source reference' });
-
-export const suggestionSchema = z.object({
-  target: z.string(),
-  source: z.string().nullable(),
-  confidence: z.number(),
-  reason: z.string(),
-  transforms: z.array(z.unknown()),
-});
-
-export const fieldRowSchema = z
-  .object({
-    table: z.string(),
-    field: z.string(),
-    type: z.string(),
-    nullable: z.boolean(),
-    sourceTable: z.string().describe("the mapping's source table; empty when the target table has no mapping"),
-    source: z.array(z.string()).describe('source columns (`COL` or `ALIAS.COL`, first non-blank when several), or `constant …`; empty when unmapped'),
-    steps: z.array(z.string()).describe('transform steps in words'),
-    crosswalk: z.string().nullable(),
-    rules: z.array(z.string()).describe('field rules in words'),
-    rationale: z.string().describe('empty for unmapped columns'),
-    status: z.enum(['accepted', 'suggested', 'rejected', 'unmapped']).describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
-  })
-  .meta({ id: 'TargetField' });
 
 /** Profiles the source behind `ref` for the project; the profile names the reference, never the URL. */
 async function profileRef(deps: ServerDeps, actor: Actor, projectId: string, ref: string, o: { tables?: string[]; sample?: number }, signal: AbortSignal): Promise<SourceProfile> {
@@ -97,7 +72,7 @@ export function workbenchRoutes(deps: ServerDeps) {
       body: z.object(profileInput),
       response: profileSchema,
       handler: async ({ auth, params, body, signal }) => {
-        return (await profileRef(deps, auth, params.projectId, body.source, body, signal)) as unknown as Record<string, unknown>;
+        return profileRef(deps, auth, params.projectId, body.source, body, signal);
       },
     }),
     defineRoute({
@@ -120,7 +95,7 @@ export function workbenchRoutes(deps: ServerDeps) {
           .default('draft')
           .describe('metadata.name of the draft contract'),
       }),
-      response: z.object({ suggestions: z.array(suggestionSchema), contractYaml: z.string() }).meta({ id: 'Suggestions' }),
+      response: suggestionsSchema,
       handler: async ({ auth, params, body, signal }) => {
         const ddl = parseDdl(body.targetDdl, 'targetDdl');
         if (ddl.length === 0) throw new FerryError('usage', 'suggest.no_tables', 'targetDdl holds no CREATE TABLE statement; give the target schema as PostgreSQL DDL');
@@ -142,7 +117,7 @@ export function workbenchRoutes(deps: ServerDeps) {
       permission: 'contract.read',
       scope: 'project',
       params: versionParams,
-      response: z.object({ fields: z.array(fieldRowSchema) }),
+      response: targetFieldsSchema,
       handler: async ({ auth, params }) => {
         const { contract } = await loadVersion(deps, auth, params.projectId, params.versionId, 'contract.fields');
         const fields: Array<z.input<typeof fieldRowSchema>> = [];

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
-import { ROLES, type Project, type Role, type TokenInfo, type User } from '../types';
+import { ROLES, type Project, type Role, type TokenCreated, type TokenInfo, type User } from '../types';
 import { ErrorText, Field, Loading, useAction, useLoad, when } from '../ui';
 
 export function Admin() {
@@ -215,7 +215,7 @@ function Tokens() {
   const tokens = useLoad(() => api<TokenInfo[]>('GET', '/tokens'), []);
   const [name, setName] = useState('');
   const [shown, setShown] = useState<string | null>(null);
-  const create = useAction(() => api<{ token: string; info: TokenInfo }>('POST', '/tokens', { name }));
+  const create = useAction(() => api<TokenCreated>('POST', '/tokens', { name }));
   const revoke = useAction(async (id: string) => {
     await api('POST', `/tokens/${id}/revoke`);
     tokens.reload();

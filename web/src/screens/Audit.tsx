@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, qs } from '../api';
 import { useProject, useSession } from '../session';
-import type { AuditEvent, User, VerifyResult } from '../types';
+import type { AuditEvent, AuditExport, User, VerifyResult } from '../types';
 import { download, ErrorText, Field, Loading, useAction, useLoad, when } from '../ui';
 
 interface Filters {
@@ -156,7 +156,7 @@ function ExportAudit() {
   const { project } = useProject();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const exp = useAction(() => api<{ manifest: Record<string, unknown>; files: Array<{ name: string; text: string }> }>('POST', `/projects/${project.id}/audit/export`, { from: iso(from) ?? '', to: iso(to) ?? '' }));
+  const exp = useAction(() => api<AuditExport>('POST', `/projects/${project.id}/audit/export`, { from: iso(from) ?? '', to: iso(to) ?? '' }));
   const [files, setFiles] = useState<Array<{ name: string; text: string }> | null>(null);
   return (
     <section className="card" aria-labelledby="export-h">

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import type { SignedIn } from '../types';
 import { ErrorText, Field, useAction } from '../ui';
 
 const ORG_KEY = 'ferry.org';
@@ -13,7 +14,7 @@ export function Login({ onSignedIn }: { onSignedIn: (token: string, username: st
   const [org, setOrg] = useState(() => localStorage.getItem(ORG_KEY) ?? '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const login = useAction((o: string, u: string, p: string) => api<{ token: string }>('POST', '/auth/login', { org: o, username: u, password: p }));
+  const login = useAction((o: string, u: string, p: string) => api<SignedIn>('POST', '/auth/login', { org: o, username: u, password: p }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await login.run(org.trim(), username, password);

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { useProject, useSession } from '../session';
-import type { ReleaseTier, Tier, VersionSummary } from '../types';
+import type { ReleaseStatus, ReleaseTier, Tier, VersionSummary } from '../types';
 import { ErrorText, Field, Loading, useAction, useLoad, when } from '../ui';
 import { conditionText } from './conditions';
 import { statusTone } from './Runs';
@@ -15,7 +15,7 @@ const TIER_NAMES: Record<Tier, string> = { pre_production: 'Pre-production', sta
 export function Release() {
   const { project } = useProject();
   const data = useLoad(
-    () => Promise.all([api<{ tiers: ReleaseTier[] }>('GET', `/projects/${project.id}/release`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]),
+    () => Promise.all([api<ReleaseStatus>('GET', `/projects/${project.id}/release`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]),
     [project.id],
   );
   if (!data.data) return <Loading what="the release board" error={data.error} />;

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, apiText, followRun } from '../api';
 import { runPermission, useProject } from '../session';
-import type { Progress, RunReport, RunView, TableProgress } from '../types';
+import type { Progress, RollbackReport, RunEventData, RunReport, RunView } from '../types';
 import { asApiError, Bar, ConfirmDialog, download, duration, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { statusTone } from './Runs';
 
@@ -30,7 +30,7 @@ export function RunDetail({ runId }: { runId: string }) {
           return;
         }
         // A live event carries the table's figures after it and the run's totals.
-        setRun((r) => (r ? applyEvent(r, m.data) : r));
+        setRun((r) => (r ? applyEvent(r, m.data as RunEventData) : r));
       },
       abort.signal,
     ).catch((err: unknown) => setStreamError(asApiError(err)));
@@ -55,7 +55,7 @@ export function RunDetail({ runId }: { runId: string }) {
   );
 }
 
-function applyEvent(run: RunView, data: { table?: TableProgress | null; totals?: Progress['totals']; rowsPerSecond?: number | null; etaSeconds?: number | null; event?: { type?: string } }): RunView {
+function applyEvent(run: RunView, data: RunEventData): RunView {
   const tables = [...run.progress.tables];
   if (data.table) {
     const at = tables.findIndex((t) => t.table === data.table!.table);
@@ -63,7 +63,7 @@ function applyEvent(run: RunView, data: { table?: TableProgress | null; totals?:
     else tables.push(data.table);
   }
   const status = run.status === 'queued' ? 'running' : run.status;
-  return { ...run, status, progress: { ...run.progress, tables, totals: data.totals ?? run.progress.totals, rowsPerSecond: data.rowsPerSecond ?? run.progress.rowsPerSecond, etaSeconds: data.etaSeconds ?? run.progress.etaSeconds } };
+  return { ...run, status, progress: { ...run.progress, tables, totals: data.totals, rowsPerSecond: data.rowsPerSecond ?? run.progress.rowsPerSecond, etaSeconds: data.etaSeconds ?? run.progress.etaSeconds } };
 }
 
 function LiveProgress({ progress, live }: { progress: Progress; live: boolean }) {
@@ -280,18 +280,12 @@ function Reconciliation({ report }: { report: RunReport }) {
   );
 }
 
-interface RollbackResult {
-  executed: boolean;
-  tables: Array<{ table: string; deleted: number; restored: number }>;
-  totals: { deleted: number; restored: number };
-}
-
 function Rollback({ run }: { run: RunView }) {
   const { project, can } = useProject();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const rollback = useAction(() => api<RollbackResult>('POST', `/projects/${project.id}/runs/${run.runId}/rollback`, { confirm: typed }));
-  const [done, setDone] = useState<RollbackResult | null>(null);
+  const rollback = useAction(() => api<RollbackReport>('POST', `/projects/${project.id}/runs/${run.runId}/rollback`, { confirm: typed }));
+  const [done, setDone] = useState<RollbackReport | null>(null);
   if (!can(runPermission(run.tier))) return null;
   return (
     <section className="card" aria-labelledby="rollback-h">

@@ -2,13 +2,13 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { runPermission, useProject } from '../session';
-import { TIERS, type RunSummary, type RunView, type SourceRef, type Tier, type VersionSummary } from '../types';
+import { TIERS, type RunSummary, type RunView, type Sources, type Tier, type VersionSummary } from '../types';
 import { ErrorText, Field, go, Loading, useAction, useLoad, when } from '../ui';
 import { conditionText } from './conditions';
 
 /** The project's source references (GET …/sources). */
 export function useSources(projectId: string) {
-  return useLoad(() => api<{ sources: SourceRef[] }>('GET', `/projects/${projectId}/sources`).then((r) => r.sources), [projectId]);
+  return useLoad(() => api<Sources>('GET', `/projects/${projectId}/sources`).then((r) => r.sources), [projectId]);
 }
 
 export function Runs() {

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useProject, useSession } from '../session';
-import type { VersionSummary } from '../types';
+import type { VersionCreated, VersionSummary } from '../types';
 import { ErrorText, Field, Loading, useAction, useLoad, when } from '../ui';
 
 export function Versions() {
@@ -106,7 +106,7 @@ function SubmitVersion({ onSubmitted }: { onSubmitted: () => void }) {
   const [crosswalks, setCrosswalks] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
   const [done, setDone] = useState<string | null>(null);
-  const submit = useAction(() => api<{ created: boolean; version: VersionSummary }>('POST', `/projects/${project.id}/contract-versions`, { yaml: yaml?.text ?? '', crosswalks, message }));
+  const submit = useAction(() => api<VersionCreated>('POST', `/projects/${project.id}/contract-versions`, { yaml: yaml?.text ?? '', crosswalks, message }));
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await submit.run();

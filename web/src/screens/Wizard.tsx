@@ -8,11 +8,10 @@ import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, t
 import { api, ApiError, followRun } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
-import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type Suggestion, type Uploads, type VersionSummary } from '../types';
+import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type SourceTable, type SourceTest, type Suggestion, type Suggestions, type UploadDeleted, type UploadedSource, type Uploads, type VersionCreated, type VersionSummary } from '../types';
 import { asApiError, Bar, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { useSources } from './Runs';
 
-type TestResult = { ok: true; tables: Array<{ name: string; columns: number; rows?: number }> } | { ok: false; code: string; message: string };
 
 const STEPS = ['Source', 'Profile', 'Mappings', 'Crosswalks', 'Thresholds', 'Dry run'] as const;
 
@@ -27,7 +26,7 @@ export function Wizard() {
   const [step, setStep] = useState(0);
   const [source, setSource] = useState<string | null>(null);
   const [profile, setProfile] = useState<Profile | null>(null);
-  const [suggested, setSuggested] = useState<{ suggestions: Suggestion[]; contractYaml: string } | null>(null);
+  const [suggested, setSuggested] = useState<Suggestions | null>(null);
   const [reviews, setReviews] = useState<Record<string, FieldReview>>({});
   const [codes, setCodes] = useState<Record<string, CrosswalkDraft>>({});
   const [thresholds, setThresholds] = useState<Thresholds>(DEFAULT_THRESHOLDS);
@@ -95,8 +94,8 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
   const sources = useSources(projectId);
   const uploads = useLoad(() => api<Uploads>('GET', `/projects/${projectId}/uploads`), [projectId]);
   const [ref, setRef] = useState('');
-  const [result, setResult] = useState<TestResult | null>(null);
-  const test = useAction((r: string) => api<TestResult>('POST', `/projects/${projectId}/sources/test`, { source: r }));
+  const [result, setResult] = useState<SourceTest | null>(null);
+  const test = useAction((r: string) => api<SourceTest>('POST', `/projects/${projectId}/sources/test`, { source: r }));
   const chosen = ref || sources.data?.[0]?.ref || '';
   const runTest = async (e: FormEvent) => {
     e.preventDefault();
@@ -157,7 +156,7 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
   );
 }
 
-function TablesFound({ tables }: { tables: Array<{ name: string; columns: number; rows?: number }> }) {
+function TablesFound({ tables }: { tables: SourceTable[] }) {
   return (
     <div role="status" className="ok" data-testid="source-ok">
       <p>
@@ -168,12 +167,12 @@ function TablesFound({ tables }: { tables: Array<{ name: string; columns: number
   );
 }
 
-function Upload({ projectId, onUploaded }: { projectId: string; onUploaded: (source: string, tables: Array<{ name: string; columns: number; rows?: number }>) => void }) {
+function Upload({ projectId, onUploaded }: { projectId: string; onUploaded: (source: string, tables: SourceTable[]) => void }) {
   const [files, setFiles] = useState<File[]>([]);
   const [over, setOver] = useState(false);
   const upload = useAction(async () => {
     const payload = await Promise.all(files.map(async (f) => ({ name: f.name, content: await f.text() })));
-    return api<{ source: string; tables: Array<{ name: string; columns: number; rows?: number }> }>('POST', `/projects/${projectId}/uploads`, { files: payload });
+    return api<UploadedSource>('POST', `/projects/${projectId}/uploads`, { files: payload });
   });
   const add = (list: FileList | null) => setFiles((prev) => [...prev.filter((p) => !Array.from(list ?? []).some((f) => f.name === p.name)), ...Array.from(list ?? [])]);
   const onDrop = (e: DragEvent) => {
@@ -219,7 +218,7 @@ function mib(bytes: number): string {
 /** The project's uploads with their size and expiry; each can be deleted to free the quota. */
 function UploadList({ projectId, uploads, onDeleted }: { projectId: string; uploads: { data: Uploads | null; error: ApiError | null }; onDeleted: (ref: string) => void }) {
   const { can } = useProject();
-  const remove = useAction((id: string) => api<{ deleted: string }>('DELETE', `/projects/${projectId}/uploads/${id}`));
+  const remove = useAction((id: string) => api<UploadDeleted>('DELETE', `/projects/${projectId}/uploads/${id}`));
   if (!uploads.data) return uploads.error ? <ErrorText error={uploads.error} /> : null;
   const { usage, quota, retentionDays } = uploads.data;
   return (
@@ -340,9 +339,9 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
 
 // ---------------------------------------------------------------- 3. mappings
 
-function MappingStep({ projectId, source, profile, suggested, onSuggested, reviews, onReviews, next }: { projectId: string; source: string; profile: Profile; suggested: { suggestions: Suggestion[]; contractYaml: string } | null; onSuggested: (s: { suggestions: Suggestion[]; contractYaml: string }) => void; reviews: Record<string, FieldReview>; onReviews: (r: Record<string, FieldReview>) => void; next: () => void }) {
+function MappingStep({ projectId, source, profile, suggested, onSuggested, reviews, onReviews, next }: { projectId: string; source: string; profile: Profile; suggested: Suggestions | null; onSuggested: (s: Suggestions) => void; reviews: Record<string, FieldReview>; onReviews: (r: Record<string, FieldReview>) => void; next: () => void }) {
   const [ddl, setDdl] = useState('');
-  const suggest = useAction(() => api<{ suggestions: Suggestion[]; contractYaml: string }>('POST', `/projects/${projectId}/suggest`, { source, targetDdl: ddl }));
+  const suggest = useAction(() => api<Suggestions>('POST', `/projects/${projectId}/suggest`, { source, targetDdl: ddl }));
   const sourceOf = useMemo(() => (suggested ? mappingSources(suggested.contractYaml) : {}), [suggested]);
   const columnsOf = (table: string) => profile.tables.find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
   const set = (target: string, patch: Partial<FieldReview>) => onReviews({ ...reviews, [target]: { ...reviews[target], ...patch } });
@@ -578,7 +577,7 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
   const missingRationale = Object.entries(reviews).filter(([, r]) => !r.rationale.trim()).map(([t]) => t);
   const go = useAction(async () => {
     const contract = applyReview(draft, { name, version, fields: reviews, crosswalks: codes, thresholds });
-    const stored = await api<{ created: boolean; version: VersionSummary }>('POST', `/projects/${projectId}/contract-versions`, { yaml: contract.yaml, crosswalks: contract.crosswalks, message });
+    const stored = await api<VersionCreated>('POST', `/projects/${projectId}/contract-versions`, { yaml: contract.yaml, crosswalks: contract.crosswalks, message });
     setSubmitted(stored.version);
     const started = await api<RunView>('POST', `/projects/${projectId}/runs`, { versionId: stored.version.id, tier: 'pre_production', source: synth, dryRun: true });
     setRun(started);

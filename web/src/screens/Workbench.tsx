@@ -6,7 +6,7 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { api, apiImmutable } from '../api';
 import { useProject } from '../session';
-import type { FieldRow, VersionSummary } from '../types';
+import type { FieldRow, TargetFields, VersionSummary } from '../types';
 import { Field, Loading, useLoad, VirtualTable, type Column } from '../ui';
 
 const COLUMNS: Column<FieldRow>[] = [
@@ -23,7 +23,7 @@ export function Workbench({ versionId }: { versionId: string }) {
   const { project } = useProject();
   const data = useLoad(
     () =>
-      Promise.all([apiImmutable<{ fields: FieldRow[] }>(`/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]).then((r) => {
+      Promise.all([apiImmutable<TargetFields>(`/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]).then((r) => {
         performance.mark('ferry:workbench-loaded');
         return r;
       }),
