@@ -39,12 +39,15 @@ export type TenantTable = (typeof TENANT_TABLES)[number];
 export type OrgReadable = TenantTable | 'audit_event';
 
 type Db = ControlDatabase;
+// Kysely's own spelling of "nothing selected yet".
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type NoSelection = {};
 
 /** Query builders for one org's rows. */
 export interface OrgScope {
   readonly orgId: string;
   /** `select … from <table> where <table>.org_id = <org>`; add columns and further conditions. */
-  select<T extends OrgReadable>(table: T): SelectQueryBuilder<Db, T, {}>;
+  select<T extends OrgReadable>(table: T): SelectQueryBuilder<Db, T, NoSelection>;
   /** `update <table> … where <table>.org_id = <org>`; add `set` and further conditions. */
   update<T extends TenantTable>(table: T): UpdateQueryBuilder<Db, T, T, UpdateResult>;
   /** `delete from <table> where <table>.org_id = <org>`; add further conditions. */
@@ -58,7 +61,7 @@ export function orgScope(db: StoreDb, orgId: string): OrgScope {
   const own = (table: string) => sql.ref<string>(`${table}.org_id`);
   return {
     orgId,
-    select: <T extends OrgReadable>(table: T) => (db.selectFrom(table as OrgReadable) as unknown as SelectQueryBuilder<Db, T, {}>).where(own(table), '=', orgId),
+    select: <T extends OrgReadable>(table: T) => (db.selectFrom(table as OrgReadable) as unknown as SelectQueryBuilder<Db, T, NoSelection>).where(own(table), '=', orgId),
     update: <T extends TenantTable>(table: T) => (db.updateTable(table as TenantTable) as unknown as UpdateQueryBuilder<Db, T, T, UpdateResult>).where(own(table), '=', orgId),
     delete: <T extends TenantTable>(table: T) => (db.deleteFrom(table as TenantTable) as unknown as DeleteQueryBuilder<Db, T, DeleteResult>).where(own(table), '=', orgId),
     insert: <T extends TenantTable>(table: T, row: Omit<Insertable<Db[T]>, 'org_id'>) =>
@@ -68,14 +71,14 @@ export function orgScope(db: StoreDb, orgId: string): OrgScope {
 
 /** Unscoped builders for tenant tables: only for the cross-org queries listed in this module's doc comment. */
 export interface AcrossOrgs {
-  select<T extends TenantTable>(table: T): SelectQueryBuilder<Db, T, {}>;
+  select<T extends TenantTable>(table: T): SelectQueryBuilder<Db, T, NoSelection>;
   update<T extends TenantTable>(table: T): UpdateQueryBuilder<Db, T, T, UpdateResult>;
 }
 
 /** Every org's rows: each call site is a reviewed exception (see test/control/org-scope.test.ts). */
 export function acrossOrgs(db: StoreDb): AcrossOrgs {
   return {
-    select: <T extends TenantTable>(table: T) => db.selectFrom(table as TenantTable) as unknown as SelectQueryBuilder<Db, T, {}>,
+    select: <T extends TenantTable>(table: T) => db.selectFrom(table as TenantTable) as unknown as SelectQueryBuilder<Db, T, NoSelection>,
     update: <T extends TenantTable>(table: T) => db.updateTable(table as TenantTable) as unknown as UpdateQueryBuilder<Db, T, T, UpdateResult>,
   };
 }

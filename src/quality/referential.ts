@@ -6,7 +6,7 @@
  * arriving out of order) child values wait, deduplicated, and are resolved at the end of the run.
  */
 import type { ForeignKeyInfo, TargetTableDef, Value } from '../connectors/connector.js';
-import { Examples } from './examples.js';
+import { type Examples } from './examples.js';
 import type { ReferenceCheck } from '../engine/quality-report.js';
 import { valueKey, type KeyValue } from './value-key.js';
 

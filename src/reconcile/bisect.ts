@@ -8,7 +8,7 @@
  * d × (fanout × leafSize) × log_fanout(n / leafSize) after it, and memory stays at one leaf.
  */
 import { keyCols, type ExpectedTable } from './expected.js';
-import { Candidates } from './candidates.js';
+import { type Candidates } from './candidates.js';
 import { mod64, packHashes } from './hash.js';
 import type { Scratch } from './scratch.js';
 import type { Bound, ColumnAggregate, KeyRange, RangeAggregate, TargetSide } from './side.js';

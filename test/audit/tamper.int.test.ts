@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventHash } from '../../src/audit/chain.js';
-import { AuditLog, toRow } from '../../src/audit/log.js';
+import { type AuditLog, toRow } from '../../src/audit/log.js';
 import { verifyStore } from '../../src/audit/verify.js';
 import type { Store } from '../../src/store/db.js';
 import { DIALECTS, dropAppendOnlyTriggers, rawSql, storeFixture, type StoreFixture } from '../control/stores.js';

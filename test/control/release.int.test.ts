@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/errors.js';
+import { type FerryError } from '../../src/errors.js';
 import type { Actor } from '../../src/control/plane.js';
 import { DIALECTS, storeFixture, type StoreFixture } from './stores.js';
 import { buildWorld, extraUser, fixtureContract, type World } from './world.js';

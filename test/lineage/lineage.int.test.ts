@@ -4,7 +4,6 @@
  * was quarantined or excluded. `--no-lineage` and dry runs write none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { migrate } from '../../src/run/migrate.js';

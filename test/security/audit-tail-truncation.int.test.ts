@@ -18,7 +18,7 @@ import { exportAudit } from '../../src/audit/export.js';
 import { verifyExport } from '../../src/audit/export-verify.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
-import { EXIT_CODES, FerryError } from '../../src/errors.js';
+import { EXIT_CODES, type FerryError } from '../../src/errors.js';
 import { DIALECTS, dropAppendOnlyTriggers, rawSql, storeFixture, type StoreFixture } from '../control/stores.js';
 import { sampleEvent, steppingClock } from '../audit/helpers.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -351,7 +351,7 @@ function requestsFor(doc: Schema, principal: string, token: string | null, seed:
     }
     if (op.body) {
       // The body as a whole: not an object at all.
-      for (const v of pick(bodyValues(), k++, every * 2)) add('body', v, pathOf('', null) + queryOf(null, null), v.value);
+      for (const v of pick(bodyValues(), k, every * 2)) add('body', v, pathOf('', null) + queryOf(null, null), v.value);
     }
   }
   return jobs;

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { RETENTION_ACTOR, sweepExpiredUploads } from '../../src/server/upload-retention.js';
-import { DEFAULT_UPLOAD_POLICY } from '../../src/server/uploads.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;

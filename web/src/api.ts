@@ -115,7 +115,7 @@ export function qs(q: Record<string, string | number | undefined | null>): strin
 
 export interface SseMessage {
   event: string;
-  data: any;
+  data: unknown;
 }
 
 /**

@@ -1,7 +1,6 @@
 /** Lineage lookup: where a target row came from, or what became of a legacy row, in a tier's target. */
 import { z } from 'zod';
 import { lookupLineage } from '../../lineage/query.js';
-import { FerryError } from '../../errors.js';
 import { resolveTarget, withTargetErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
@@ -10,7 +9,6 @@ import { loadVersion } from './crosswalks.js';
 
 /** Lineage routes. */
 export function lineageRoutes(deps: ServerDeps) {
-  const { plane } = deps;
   return [
     defineRoute({
       method: 'GET',

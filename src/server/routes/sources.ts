@@ -10,7 +10,7 @@ import { FerryError } from '../../errors.js';
 import { resolveSource, sourceFailure, sourceRefSchema, withSourceErrors } from '../connections.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam, sourcesSchema, sourceTableSchema, sourceTestSchema, uploadedSourceSchema } from '../schemas.js';
+import { idParam, sourcesSchema, type sourceTableSchema, sourceTestSchema, uploadedSourceSchema } from '../schemas.js';
 import { SYNTH_PATIENTS } from '../synth-source.js';
 import { listUploads, removeUpload, storeUpload, UPLOAD_BODY_LIMIT, UPLOAD_MAX_FILES } from '../uploads.js';
 

@@ -8,7 +8,7 @@ import type { Actor } from '../../control/plane.js';
 import { FerryError } from '../../errors.js';
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
-import { idParam, uploadDeletedSchema, uploadEntrySchema, uploadsSchema } from '../schemas.js';
+import { idParam, uploadDeletedSchema, type uploadEntrySchema, uploadsSchema } from '../schemas.js';
 import { listUploads, projectUsage, readMeta, removeUpload, uploadBytes, type UploadMeta } from '../uploads.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -43,7 +43,7 @@ export function uploadRoutes(deps: ServerDeps) {
       scope: 'project',
       params: projectParams,
       response: uploadsSchema,
-      handler: async ({ auth, params }) => {
+      handler: async ({ params }) => {
         const policy = deps.uploads;
         const uploads = await listUploads(deps.dataDir, params.projectId);
         const entries = await Promise.all(uploads.map(async (u) => entry(u, await uploadBytes(deps.dataDir, params.projectId, u.id), policy.retentionDays)));

@@ -20,7 +20,7 @@ import { resolveSource, sourceRefSchema, withSourceErrors } from '../connections
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { profileSchema } from '../report-schemas.js';
-import { fieldRowSchema, idParam, suggestionsSchema, targetFieldsSchema } from '../schemas.js';
+import { type fieldRowSchema, idParam, suggestionsSchema, targetFieldsSchema } from '../schemas.js';
 import { loadVersion } from './crosswalks.js';
 
 const projectParams = z.object({ projectId: idParam });
@@ -57,7 +57,6 @@ function sourceOf(f: FieldMapping): string[] {
 
 /** Workbench routes. */
 export function workbenchRoutes(deps: ServerDeps) {
-  const { plane } = deps;
   return [
     defineRoute({
       method: 'POST',

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, t
 import { api, ApiError, followRun } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
-import { TIERS, type Profile, type RunReport, type RunView, type SourceRef, type SourceTable, type SourceTest, type Suggestion, type Suggestions, type UploadDeleted, type UploadedSource, type Uploads, type VersionCreated, type VersionSummary } from '../types';
+import { TIERS, type Profile, type RunReport, type RunEventData, type RunView, type SourceRef, type SourceTable, type SourceTest, type Suggestion, type Suggestions, type UploadDeleted, type UploadedSource, type Uploads, type VersionCreated, type VersionSummary } from '../types';
 import { asApiError, Bar, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { useSources } from './Runs';
 
@@ -144,7 +144,11 @@ function SourceStep({ projectId, source, onSource, next }: { projectId: string; 
         onDeleted={(ref) => {
           uploads.reload();
           sources.reload();
-          if (ref === source || ref === chosen) (onSource(null), setRef(''), setResult(null));
+          if (ref === source || ref === chosen) {
+            onSource(null);
+            setRef('');
+            setResult(null);
+          }
         }}
       />
       {source ? (
@@ -590,7 +594,10 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
       `/projects/${projectId}/runs/${run.runId}/events`,
       (m) => {
         if (m.event === 'snapshot' || m.event === 'end') setRun(m.data as RunView);
-        else if (m.data?.totals) setRun((r) => (r ? { ...r, status: 'running', progress: { ...r.progress, totals: m.data.totals, rowsPerSecond: m.data.rowsPerSecond } } : r));
+        else {
+          const data = m.data as RunEventData;
+          if (data?.totals) setRun((r) => (r ? { ...r, status: 'running', progress: { ...r.progress, totals: data.totals, rowsPerSecond: data.rowsPerSecond } } : r));
+        }
         if (m.event === 'end') api<RunReport>('GET', `/projects/${projectId}/runs/${run.runId}/report`).then(setReport, (e) => setFollowError(asApiError(e)));
       },
       abort.signal,
