@@ -24,7 +24,22 @@ import { buildDatasets } from './build.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
-export const SPLIT: Record<string, 'train' | 'held-out'> = { pas: 'train', camel: 'train', terse: 'train', synthea: 'train', nordic: 'train', fhir: 'train', millennium: 'train', clarity: 'train', ipm: 'train', openmrs: 'train', vendor5a: 'train', vendor5b: 'train', vendor6a: 'held-out', vendor6b: 'held-out' };
+export const SPLIT: Record<string, 'train' | 'held-out'> = {
+  pas: 'train',
+  camel: 'train',
+  terse: 'train',
+  synthea: 'train',
+  nordic: 'train',
+  fhir: 'train',
+  millennium: 'train',
+  clarity: 'train',
+  ipm: 'train',
+  openmrs: 'train',
+  vendor5a: 'train',
+  vendor5b: 'train',
+  vendor6a: 'held-out',
+  vendor6b: 'held-out',
+};
 
 type Truth = Record<string, string | null | Array<string | null>>;
 
@@ -85,7 +100,15 @@ export function formatScores(scores: SchemaScore[]): string {
     const g = scores.filter((s) => s.split === split);
     if (g.length === 0) continue;
     const sum = (f: (s: SchemaScore) => number) => g.reduce((n, s) => n + f(s), 0);
-    rows.push(`| **all ${split}** | ${split} | ${sum((s) => s.targets)} | **${pct(sum((s) => s.correct), sum((s) => s.targets))}** | **${pct(sum((s) => s.confidentCorrect), sum((s) => s.confident))}** (${sum((s) => s.confident)}) |`);
+    rows.push(
+      `| **all ${split}** | ${split} | ${sum((s) => s.targets)} | **${pct(
+        sum((s) => s.correct),
+        sum((s) => s.targets),
+      )}** | **${pct(
+        sum((s) => s.confidentCorrect),
+        sum((s) => s.confident),
+      )}** (${sum((s) => s.confident)}) |`,
+    );
   }
   return ['| schema | split | target columns | top-1 accuracy | precision at confidence ≥ 0.8 (suggestions) |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
 }

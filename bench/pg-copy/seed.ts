@@ -32,7 +32,9 @@ function* rows(n: number): Generator<string> {
 export async function seedSource(url: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query(`CREATE TABLE bench_patient (id bigint PRIMARY KEY, nhs_no text, surname text, forename text, dob text, sex text, postcode text, gp_code text, ethnic text, reg_date text, notes text)`);
+  await c.query(
+    `CREATE TABLE bench_patient (id bigint PRIMARY KEY, nhs_no text, surname text, forename text, dob text, sex text, postcode text, gp_code text, ethnic text, reg_date text, notes text)`,
+  );
   await pipeline(Readable.from(rows(n)), c.query(copyFrom('COPY bench_patient FROM STDIN')));
   await c.query('VACUUM ANALYZE bench_patient');
   await c.end();

@@ -52,7 +52,7 @@ export async function benchReconcile(rows: number): Promise<string> {
       '',
       '| step | wall time | peak RSS | result |',
       '| --- | --- | --- | --- |',
-      row("load (`ferry run --no-reconcile`)", load),
+      row('load (`ferry run --no-reconcile`)', load),
       row('reconcile, clean run', clean, clean.report),
       row('reconcile, 1 row changed + 1 deleted', tampered, tampered.report),
     ].join('\n');

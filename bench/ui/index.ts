@@ -66,7 +66,10 @@ export async function benchUi(): Promise<string> {
     const wide = await generateWide({ seed: 1, dir: path.join(work.dir, 'wide') });
     const yaml = await readFile(wide.contract, 'utf8');
     const projectId = h.world.a.project.id;
-    const submitted = await h.client.request('POST', `/projects/${projectId}/contract-versions`, { token: h.a.token.migration_analyst, body: { yaml, crosswalks: {}, message: 'wide contract for the UI benchmark' } });
+    const submitted = await h.client.request('POST', `/projects/${projectId}/contract-versions`, {
+      token: h.a.token.migration_analyst,
+      body: { yaml, crosswalks: {}, message: 'wide contract for the UI benchmark' },
+    });
     if (submitted.status !== 201) throw new Error(`submit refused: ${submitted.text.slice(0, 500)}`);
     const versionId = submitted.body.version.id as string;
     const url = `${h.url}/#/p/${projectId}/v/${versionId}`;

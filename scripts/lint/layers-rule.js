@@ -50,7 +50,7 @@ export const layersRule = {
     schema: [],
     messages: {
       upward: "{{from}}/ may not import from {{to}}/ ('{{spec}}'): {{to}}/ is above {{from}}/ in the layer order (docs/architecture.md). Move the shared code down, or pass it in from above.",
-      unknown: "src/{{folder}}/ is not in the layer order; add it to LAYERS in scripts/lint/layers-rule.js and to docs/architecture.md",
+      unknown: 'src/{{folder}}/ is not in the layer order; add it to LAYERS in scripts/lint/layers-rule.js and to docs/architecture.md',
     },
   },
   create(context) {

@@ -45,7 +45,11 @@ export async function checkAnchor(read: AnchorRead | null, ctx: AnchorContext): 
   const empty = { signature: null, seq: null, hash: null, time: null };
   if (!read) return { report: { status: 'unconfigured', ...empty }, problems: [], warnings: ctx.lastSeq > 0 ? ['no audit anchor is configured: a deleted tail of the chain cannot be detected'] : [] };
   if (read.state === 'missing') {
-    return { report: { status: 'missing', ...empty }, problems: [], warnings: ctx.lastSeq > 0 ? ['no audit anchor file exists yet: a deleted tail cannot be detected until the next append writes one'] : [] };
+    return {
+      report: { status: 'missing', ...empty },
+      problems: [],
+      warnings: ctx.lastSeq > 0 ? ['no audit anchor file exists yet: a deleted tail cannot be detected until the next append writes one'] : [],
+    };
   }
   if (read.state === 'malformed') {
     return {
@@ -63,15 +67,29 @@ export async function checkAnchorValue(a: Anchor, ctx: AnchorContext): Promise<A
   const warnings: string[] = [];
   const signature = signatureStatus(a, ctx.key);
   if (a.storeId !== ctx.storeId) problems.push({ seq: a.seq, code: 'audit.anchor_foreign', message: 'the audit anchor names another store: it was copied from elsewhere or the store was replaced' });
-  if (signature === 'invalid') problems.push({ seq: a.seq, code: 'audit.anchor_bad_signature', message: `the audit anchor's signature does not verify under ${AUDIT_KEY_ENV}: it was forged or altered` });
+  if (signature === 'invalid')
+    problems.push({ seq: a.seq, code: 'audit.anchor_bad_signature', message: `the audit anchor's signature does not verify under ${AUDIT_KEY_ENV}: it was forged or altered` });
   if (signature === 'unsigned' && ctx.key && ctx.unsignedWithKey === 'warning') warnings.push('the audit anchor in this export is unsigned: the store that wrote it had no FERRY_AUDIT_KEY');
-  else if (signature === 'unsigned' && ctx.key) problems.push({ seq: a.seq, code: 'audit.anchor_unsigned', message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced, or written before the key was set (verify, then remove it: docs/audit.md)` });
+  else if (signature === 'unsigned' && ctx.key)
+    problems.push({
+      seq: a.seq,
+      code: 'audit.anchor_unsigned',
+      message: `the audit anchor is unsigned although ${AUDIT_KEY_ENV} is set: it was replaced, or written before the key was set (verify, then remove it: docs/audit.md)`,
+    });
   if (signature === 'unsigned' && !ctx.key) warnings.push(`anchor unsigned: set ${AUDIT_KEY_ENV} so the anchor is signed and a forged one is detected`);
   if (signature === 'unchecked') warnings.push(`the audit anchor is signed but ${AUDIT_KEY_ENV} is not set here: its signature was not checked`);
   if (a.seq > ctx.lastSeq) {
-    problems.push({ seq: ctx.lastSeq + 1, code: 'audit.anchor_ahead', message: `the audit anchor recorded event ${a.seq} at ${a.time} but the chain ends at event ${ctx.lastSeq}: events ${ctx.lastSeq + 1}–${a.seq} were deleted` });
+    problems.push({
+      seq: ctx.lastSeq + 1,
+      code: 'audit.anchor_ahead',
+      message: `the audit anchor recorded event ${a.seq} at ${a.time} but the chain ends at event ${ctx.lastSeq}: events ${ctx.lastSeq + 1}–${a.seq} were deleted`,
+    });
   } else if (a.seq > 0 && (await ctx.hashAt(a.seq)) !== a.hash) {
-    problems.push({ seq: a.seq, code: 'audit.anchor_mismatch', message: `event ${a.seq} is not the event the audit anchor recorded at ${a.time}: the chain was rewritten, or its head rewound and extended` });
+    problems.push({
+      seq: a.seq,
+      code: 'audit.anchor_mismatch',
+      message: `event ${a.seq} is not the event the audit anchor recorded at ${a.time}: the chain was rewritten, or its head rewound and extended`,
+    });
   }
   return { report: { status: problems.length > 0 ? 'broken' : 'ok', signature, seq: a.seq, hash: a.hash, time: a.time }, problems, warnings };
 }

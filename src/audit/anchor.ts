@@ -76,7 +76,11 @@ export async function readAnchorFile(file: string): Promise<AnchorRead> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
-    throw new FerryError('connection', 'audit.anchor_unreadable', `the audit anchor file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check FERRY_AUDIT_ANCHOR and its permissions`);
+    throw new FerryError(
+      'connection',
+      'audit.anchor_unreadable',
+      `the audit anchor file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check FERRY_AUDIT_ANCHOR and its permissions`,
+    );
   }
   try {
     const parsed = anchorSchema.safeParse(JSON.parse(text));
@@ -169,7 +173,13 @@ export async function advanceAnchor(store: Store, clock: () => Date = () => new 
     } catch (err) {
       // The errno code only: a file system message would carry the path.
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new FerryError('connection', 'audit.anchor_unwritable', `the audit anchor file cannot be written (${code}); check FERRY_AUDIT_ANCHOR / --audit-anchor and that its directory is writable`, [], { cause: err });
+      throw new FerryError(
+        'connection',
+        'audit.anchor_unwritable',
+        `the audit anchor file cannot be written (${code}); check FERRY_AUDIT_ANCHOR / --audit-anchor and that its directory is writable`,
+        [],
+        { cause: err },
+      );
     }
   });
 }

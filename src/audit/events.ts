@@ -9,7 +9,11 @@ import { TIERS } from '../contract/model.js';
 import { FerryError, issue } from '../errors.js';
 
 /** Identifiers: run ids, table names, user ids, codes. Short, single-line, no free text. */
-const id = z.string().min(1).max(200).regex(/^[^\r\n]*$/, 'must be a single line');
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\r\n]*$/, 'must be a single line');
 const digest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase SHA-256 hex digest');
 const count = z.number().int().nonnegative();
 const iso = z.iso.datetime({ offset: true });

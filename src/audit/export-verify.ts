@@ -172,7 +172,8 @@ async function verifyTenantSlice(records: AuditRecord[], m: ExportManifest, fail
   for (const r of records) {
     if (r.seq <= prev) problems.push({ seq: r.seq, code: 'audit.out_of_order', message: `event ${r.seq} appears after event ${prev}: events are duplicated or out of order` });
     if (eventHash(r) !== r.hash) problems.push({ seq: r.seq, code: 'audit.hash_mismatch', message: `event ${r.seq}: its content no longer matches its hash: it was edited` });
-    if (m.range.project !== null && r.projectId !== m.range.project) fail('audit.foreign_event', `event ${r.seq} belongs to another project than the export's (${m.range.project})`, 'events.jsonl', r.seq);
+    if (m.range.project !== null && r.projectId !== m.range.project)
+      fail('audit.foreign_event', `event ${r.seq} belongs to another project than the export's (${m.range.project})`, 'events.jsonl', r.seq);
     prev = Math.max(prev, r.seq);
   }
   const firstRec = records[0];
@@ -253,7 +254,8 @@ function compareCsv(text: string, records: AuditRecord[], fail: (code: string, m
     const r = parseCsvRow(cells);
     const j = records[i];
     if (!r || eventHash(r) !== r.hash) fail('audit.csv_mismatch', `events.csv row ${i + 1}: its content does not match its hash`, 'events.csv', r?.seq ?? null);
-    else if (!j || j.seq !== r.seq || j.hash !== r.hash) fail('audit.csv_mismatch', `events.csv row ${i + 1} (event ${r.seq}) is not the same event as events.jsonl line ${i + 1}`, 'events.csv', r.seq);
+    else if (!j || j.seq !== r.seq || j.hash !== r.hash)
+      fail('audit.csv_mismatch', `events.csv row ${i + 1} (event ${r.seq}) is not the same event as events.jsonl line ${i + 1}`, 'events.csv', r.seq);
   });
 }
 

@@ -14,11 +14,7 @@ export function auditKeyFromEnv(env: NodeJS.ProcessEnv): Buffer | undefined {
   if (!raw) return undefined;
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : undefined;
   if (!key || key.length !== 32) {
-    throw new FerryError(
-      'usage',
-      'audit.bad_key',
-      `${AUDIT_KEY_ENV} must hold a 32-byte key as 64 hex digits or base64 (e.g. the output of \`openssl rand -base64 32\`); the value set is not one`,
-    );
+    throw new FerryError('usage', 'audit.bad_key', `${AUDIT_KEY_ENV} must hold a 32-byte key as 64 hex digits or base64 (e.g. the output of \`openssl rand -base64 32\`); the value set is not one`);
   }
   return key;
 }

@@ -40,7 +40,11 @@ export interface ChainHead {
   hash: string;
 }
 
-const actorSchema = z.string().min(1).max(200).regex(/^[^\r\n]*$/);
+const actorSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\r\n]*$/);
 
 export class AuditLog {
   constructor(

@@ -10,14 +10,7 @@ import { FerryError } from '../errors.js';
 import { readAnchorFile, storeIdOf } from './anchor.js';
 import { checkAnchor, type AnchorCheck, type AnchorProblemCode, type AnchorReport } from './anchor-check.js';
 
-export type ChainProblemCode =
-  | 'audit.hash_mismatch'
-  | 'audit.missing'
-  | 'audit.broken_link'
-  | 'audit.out_of_order'
-  | 'audit.corrupt_payload'
-  | 'audit.head_mismatch'
-  | AnchorProblemCode;
+export type ChainProblemCode = 'audit.hash_mismatch' | 'audit.missing' | 'audit.broken_link' | 'audit.out_of_order' | 'audit.corrupt_payload' | 'audit.head_mismatch' | AnchorProblemCode;
 
 export interface ChainProblem {
   seq: number;
@@ -44,10 +37,7 @@ export interface VerifyResult {
  * An event as read back; a marker for one whose stored payload could not be parsed; or, in a
  * project export, another project's event known only by its links (its hash is taken as given).
  */
-export type VerifiableEvent =
-  | AuditRecord
-  | { seq: number; corrupt: string; hash: string }
-  | { seq: number; prevHash: string; hash: string; linkOnly: true };
+export type VerifiableEvent = AuditRecord | { seq: number; corrupt: string; hash: string } | { seq: number; prevHash: string; hash: string; linkOnly: true };
 
 export interface VerifyOptions {
   /** Where the slice starts: seq of its first event and that event's expected prev_hash. Default: seq 1, genesis. */

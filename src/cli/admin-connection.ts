@@ -37,8 +37,7 @@ function tiers(values: string[] | undefined): Tier[] | null {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-const line = (c: OperatorConnection) =>
-  `${c.org}  ${c.name}  ${c.direction}  ${c.kind}  ${c.ref}  projects: ${c.projects?.join(',') ?? 'all'}  tiers: ${c.tiers?.join(',') ?? 'all'}`;
+const line = (c: OperatorConnection) => `${c.org}  ${c.name}  ${c.direction}  ${c.kind}  ${c.ref}  projects: ${c.projects?.join(',') ?? 'all'}  tiers: ${c.tiers?.join(',') ?? 'all'}`;
 
 export const register: Register = (program: Command, io: CliIO, setExit) => {
   const admin = program.commands.find((c) => c.name() === 'admin') ?? program.command('admin');
@@ -94,7 +93,7 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
 
   connection
     .command('remove')
-    .description("remove a connection; tiers that named it are left without a target")
+    .description('remove a connection; tiers that named it are left without a target')
     .argument('<name>')
     .requiredOption('--org <slug>', 'the org it belongs to')
     .option(storeOption, storeHelp)

@@ -106,27 +106,32 @@ export const register: Register = (program: Command, io, setExit) => {
       const r = `${c.sessions} session(s) ended${flags.tokens ? `, ${c.tokens} API token(s) revoked` : ''}`;
       setExit(show(io, flags, { result: r, ...c }, r));
     });
-  breakGlass(user.command('unlock').description('unlock a user and clear their failed logins and back-offs; direct store access, no login (break-glass)').argument('<user>', 'user id or login name'))
-    .action(async (target: string, flags: Common & { org: string }) => {
-      const s = await openPlane(io, flags.store);
-      try {
-        const u = await s.plane.operatorUnlock({ org: flags.org, user: target, operator: localActor(io.env) });
-        setExit(show(io, flags, u, userLine(u)));
-      } finally {
-        await s.close();
-      }
-    });
-  breakGlass(user.command('reset-password').description("set a user's password from $FERRY_NEW_PASSWORD, ending their sessions and API tokens; direct store access, no login (break-glass)").argument('<user>', 'user id or login name'))
-    .action(async (target: string, flags: Common & { org: string }) => {
-      const newPassword = secretFromEnv(io, 'FERRY_NEW_PASSWORD', "user's new password");
-      const s = await openPlane(io, flags.store);
-      try {
-        const u = await s.plane.operatorResetPassword({ org: flags.org, user: target, newPassword, operator: localActor(io.env) });
-        setExit(show(io, flags, u, `password reset: ${userLine(u)}`));
-      } finally {
-        await s.close();
-      }
-    });
+  breakGlass(
+    user.command('unlock').description('unlock a user and clear their failed logins and back-offs; direct store access, no login (break-glass)').argument('<user>', 'user id or login name'),
+  ).action(async (target: string, flags: Common & { org: string }) => {
+    const s = await openPlane(io, flags.store);
+    try {
+      const u = await s.plane.operatorUnlock({ org: flags.org, user: target, operator: localActor(io.env) });
+      setExit(show(io, flags, u, userLine(u)));
+    } finally {
+      await s.close();
+    }
+  });
+  breakGlass(
+    user
+      .command('reset-password')
+      .description("set a user's password from $FERRY_NEW_PASSWORD, ending their sessions and API tokens; direct store access, no login (break-glass)")
+      .argument('<user>', 'user id or login name'),
+  ).action(async (target: string, flags: Common & { org: string }) => {
+    const newPassword = secretFromEnv(io, 'FERRY_NEW_PASSWORD', "user's new password");
+    const s = await openPlane(io, flags.store);
+    try {
+      const u = await s.plane.operatorResetPassword({ org: flags.org, user: target, newPassword, operator: localActor(io.env) });
+      setExit(show(io, flags, u, `password reset: ${userLine(u)}`));
+    } finally {
+      await s.close();
+    }
+  });
   for (const name of ['grant', 'revoke'] as const) {
     withCommon(user.command(name).description(`${name} a role, org-wide or on --project`).argument('<userId>').argument('<role>', ROLES.join(' | ')))
       .option('--project <id>', 'the project (default: the whole org)')
@@ -152,7 +157,7 @@ export const register: Register = (program: Command, io, setExit) => {
       const t = await asCliUser(io, flags, (plane, actor) => plane.createToken(actor, { name, expiresAt: flags.expires ?? null }));
       setExit(show(io, flags, t, `${t.token}\n(token ${t.info.id}: copy it now, it is not stored and cannot be shown again)`));
     });
-  withCommon(token.command('revoke').description('revoke a token (yours, or anyone\'s in your org as org_admin)').argument('<tokenId>')).action(async (tokenId: string, flags: Common) => {
+  withCommon(token.command('revoke').description("revoke a token (yours, or anyone's in your org as org_admin)").argument('<tokenId>')).action(async (tokenId: string, flags: Common) => {
     const t = await asCliUser(io, flags, (plane, actor) => plane.revokeToken(actor, tokenId));
     setExit(show(io, flags, t, `revoked ${t.id} (${t.name})`));
   });

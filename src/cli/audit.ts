@@ -57,18 +57,26 @@ async function verifyCommand(flags: VerifyFlags, io: CliIO): Promise<number> {
     else io.out(formatExportVerify(r));
     return r.ok ? 0 : EXIT_CODES.conflict;
   }
-  return withLog(io, flags.store, async (log, store) => {
-    const r = await verifyStore(log);
-    if (flags.json) printJson(io, { store: store.display, ...r });
-    else io.out(formatVerify(r, `audit chain in ${store.display}`));
-    return r.ok ? 0 : EXIT_CODES.conflict;
-  }, flags.auditAnchor);
+  return withLog(
+    io,
+    flags.store,
+    async (log, store) => {
+      const r = await verifyStore(log);
+      if (flags.json) printJson(io, { store: store.display, ...r });
+      else io.out(formatVerify(r, `audit chain in ${store.display}`));
+      return r.ok ? 0 : EXIT_CODES.conflict;
+    },
+    flags.auditAnchor,
+  );
 }
 
 function formatExportVerify(r: ExportVerifyResult): string {
   if (r.ok) {
     const span = r.first && r.head ? `events ${r.first.seq}–${r.head.seq}, head ${r.head.hash}` : 'empty range';
-    return [`export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`, ...r.warnings.map((w) => `  warning: ${w}`)].join('\n');
+    return [
+      `export ${r.dir}: OK — ${r.events} event(s)${r.encrypted ? ' (decrypted and authenticated)' : ''}, files match the manifest, chain intact (${span})`,
+      ...r.warnings.map((w) => `  warning: ${w}`),
+    ].join('\n');
   }
   const where = r.firstBad !== null ? ` at event ${r.firstBad}` : '';
   const lines = [`export ${r.dir}: BROKEN${where} — ${r.problems.length} problem(s)`];
@@ -91,12 +99,7 @@ interface ExportFlags {
 async function exportCommand(flags: ExportFlags, io: CliIO): Promise<number> {
   const key = flags.encrypt ? requireAuditKey(io.env, '--encrypt') : undefined;
   const outDir = path.resolve(io.cwd, flags.out);
-  const manifest = await withLog(
-    io,
-    flags.store,
-    (log) => exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }),
-    flags.auditAnchor,
-  );
+  const manifest = await withLog(io, flags.store, (log) => exportAudit(log, { from: flags.from, to: flags.to, projectId: flags.project, outDir, key, actor: localActor(io.env) }), flags.auditAnchor);
   if (flags.json) printJson(io, manifest);
   else {
     const span = manifest.first && manifest.head ? `events ${manifest.first.seq}–${manifest.head.seq}` : 'no events in range';
@@ -160,7 +163,9 @@ export const register: Register = (program: Command, io, setExit) => {
 
   audit
     .command('verify')
-    .description(`recompute the hash chain and check it against the audit anchor; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted, reordered, or the tail cut`)
+    .description(
+      `recompute the hash chain and check it against the audit anchor; exit ${EXIT_CODES.conflict} naming the first bad event if anything was edited, deleted, inserted, reordered, or the tail cut`,
+    )
     .option('--store <url>', STORE_HELP)
     .option('--export <dir>', 'verify an export directory offline instead of the store (key from $FERRY_AUDIT_KEY when encrypted)')
     .option('--audit-anchor <file>', ANCHOR_HELP)

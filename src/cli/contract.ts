@@ -36,8 +36,7 @@ export async function loadContractArg(file: string, io: CliIO): Promise<LoadedCo
 /** Counts shown by `validate`; part of its JSON output. */
 export function contractCounts(loaded: LoadedContract) {
   const c = loaded.contract;
-  const columns = (tables: Record<string, { columns: Record<string, unknown> }>) =>
-    Object.values(tables).reduce((n, t) => n + Object.keys(t.columns).length, 0);
+  const columns = (tables: Record<string, { columns: Record<string, unknown> }>) => Object.values(tables).reduce((n, t) => n + Object.keys(t.columns).length, 0);
   return {
     source_tables: Object.keys(c.source.tables).length,
     source_columns: columns(c.source.tables),

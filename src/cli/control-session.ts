@@ -30,7 +30,11 @@ export async function cliActor(plane: ControlPlane, io: CliIO, userFlag: string 
   const org = orgFlag ?? io.env.FERRY_ORG;
   const password = io.env.FERRY_PASSWORD;
   if (!user || !password || !org) {
-    throw new FerryError('forbidden', 'auth.no_credentials', 'this command acts as a Ferry user: set FERRY_TOKEN to a personal API token, or give --user NAME (or FERRY_USER) and --org SLUG (or FERRY_ORG) with FERRY_PASSWORD in the environment');
+    throw new FerryError(
+      'forbidden',
+      'auth.no_credentials',
+      'this command acts as a Ferry user: set FERRY_TOKEN to a personal API token, or give --user NAME (or FERRY_USER) and --org SLUG (or FERRY_ORG) with FERRY_PASSWORD in the environment',
+    );
   }
   const session = await plane.login(org, user, password);
   return { actor: session.actor, logout: () => plane.logout(session.token) };

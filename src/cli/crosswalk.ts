@@ -90,9 +90,7 @@ export function formatCoverage(r: CoverageReport): string {
 
 async function diff(oldFile: string, newFile: string, flags: CaseFlags, io: CliIO): Promise<number> {
   const caseInsensitive = !flags.caseSensitive;
-  const [before, after] = await Promise.all(
-    [oldFile, newFile].map((f) => loadCrosswalkFile(resolve(io.cwd, f), { caseInsensitive, displayPath: f })),
-  );
+  const [before, after] = await Promise.all([oldFile, newFile].map((f) => loadCrosswalkFile(resolve(io.cwd, f), { caseInsensitive, displayPath: f })));
   const result = diffCrosswalks(before, after, { caseInsensitive });
   if (flags.json) printJson(io, { old: oldFile, new: newFile, ...result });
   else io.out(formatCrosswalkDiff(oldFile, newFile, result));
@@ -135,10 +133,7 @@ async function reference(name: string | undefined, flags: { json?: boolean }, io
 }
 
 async function check(file: string, flags: CaseFlags & { reference: string }, io: CliIO): Promise<number> {
-  const [entries, list] = await Promise.all([
-    loadCrosswalkFile(resolve(io.cwd, file), { caseInsensitive: !flags.caseSensitive, displayPath: file }),
-    loadReferenceList(flags.reference),
-  ]);
+  const [entries, list] = await Promise.all([loadCrosswalkFile(resolve(io.cwd, file), { caseInsensitive: !flags.caseSensitive, displayPath: file }), loadReferenceList(flags.reference)]);
   const result = checkCrosswalk(entries, list);
   if (flags.json) printJson(io, { file, ...result });
   else io.out(formatCheck(file, result));
@@ -151,8 +146,7 @@ export function formatCheck(file: string, r: CrosswalkCheck): string {
   const lines = [`${file} against ${r.reference} (${r.element}): ${count(r.entries)} entries`];
   for (const u of r.unknown_targets)
     lines.push(`error: target code ${quote(u.target_code)} (${u.target_display}) is not in ${r.reference}; used by source code${u.source_codes.length === 1 ? '' : 's'} ${u.source_codes.join(', ')}`);
-  for (const m of r.display_mismatches)
-    lines.push(`warning: ${m.source_code} → ${m.target_code}: display ${quote(m.target_display)} differs from the national ${quote(m.reference_display)}`);
+  for (const m of r.display_mismatches) lines.push(`warning: ${m.source_code} → ${m.target_code}: display ${quote(m.target_display)} differs from the national ${quote(m.reference_display)}`);
   if (r.unused_reference_codes.length > 0) lines.push(`note: national codes no entry maps onto: ${r.unused_reference_codes.map((c) => c.code).join(', ')}`);
   lines.push(
     r.ok

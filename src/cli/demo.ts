@@ -28,7 +28,9 @@ export async function runDemo(flags: { dir: string; patients: number; seed: numb
   const rows = Object.values(synth.tables).reduce((a, b) => a + b, 0);
   const defects = Object.values(synth.defects).reduce((a, b) => a + b, 0);
   if (!flags.json) {
-    io.out(`Generated a synthetic legacy PAS: ${synth.patients} patients, ${rows} rows in ${Object.keys(synth.tables).length} tables, ${defects} injected defects (manifest: ${path.relative(io.cwd, synth.manifest)})`);
+    io.out(
+      `Generated a synthetic legacy PAS: ${synth.patients} patients, ${rows} rows in ${Object.keys(synth.tables).length} tables, ${defects} injected defects (manifest: ${path.relative(io.cwd, synth.manifest)})`,
+    );
     io.out(`Running ${path.relative(io.cwd, EXAMPLE_CONTRACT)} into sqlite:${path.relative(io.cwd, targetFile)}\n`);
   }
   const progress = createProgress(io, Boolean(flags.json));
@@ -47,7 +49,9 @@ export async function runDemo(flags: { dir: string; patients: number; seed: numb
     printJson(io, report);
   } else {
     io.out(formatReport(report));
-    io.out(`\nReports: ${path.relative(io.cwd, path.join(dir, 'report.json'))} and ${path.relative(io.cwd, path.join(dir, 'report.html'))} (open it in a browser). Quarantined rows (keys and reasons only) are in the _ferry_quarantine table of the target.`);
+    io.out(
+      `\nReports: ${path.relative(io.cwd, path.join(dir, 'report.json'))} and ${path.relative(io.cwd, path.join(dir, 'report.html'))} (open it in a browser). Quarantined rows (keys and reasons only) are in the _ferry_quarantine table of the target.`,
+    );
   }
   // The demo injects defects on purpose, so a gate that catches them is the expected outcome,
   // not a failure of the demo: only a run that could not finish exits non-zero.

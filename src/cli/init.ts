@@ -23,8 +23,7 @@ export async function initProject(dir: string, flags: InitFlags, io: CliIO): Pro
   if (info && !flags.force && (await readdir(root)).length > 0)
     throw new FerryError('usage', 'init.not_empty', `${dir} is not empty; choose a new directory, or use --force to write the starter files into it (files with the same names are overwritten)`);
   const name = flags.name ?? contractName(basename(root));
-  if (!/^[A-Za-z_][A-Za-z0-9_$#]*$/.test(name))
-    throw new FerryError('usage', 'init.bad_name', `--name '${name}' is not an identifier; use letters, digits and underscores, not starting with a digit`);
+  if (!/^[A-Za-z_][A-Za-z0-9_$#]*$/.test(name)) throw new FerryError('usage', 'init.bad_name', `--name '${name}' is not an identifier; use letters, digits and underscores, not starting with a digit`);
 
   const written: string[] = [];
   for (const [path, content] of Object.entries(scaffoldFiles(name))) {

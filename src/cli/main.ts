@@ -126,4 +126,3 @@ export function reportError(err: unknown, io: CliIO): number {
   io.err(`ferry: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return EXIT_CODES.internal;
 }
-

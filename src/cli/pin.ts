@@ -39,7 +39,12 @@ async function pin(file: string, flags: PinFlags, io: CliIO): Promise<number> {
       await loadContractText(result.text, file, dirname(full));
     } catch (err) {
       if (!(err instanceof FerryError)) throw err;
-      throw new FerryError('contract', 'pin.breaks_contract', `${file}: pinning ${profile.source} would make the contract invalid, so nothing was written; the mappings read columns the source does not have — fix them or the source first`, err.issues);
+      throw new FerryError(
+        'contract',
+        'pin.breaks_contract',
+        `${file}: pinning ${profile.source} would make the contract invalid, so nothing was written; the mappings read columns the source does not have — fix them or the source first`,
+        err.issues,
+      );
     }
   }
   await writeFile(full, result.text);

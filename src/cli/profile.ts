@@ -16,7 +16,12 @@ import { profileOptions, type ProfileFlags } from './profile-options.js';
 /** Opens `url` and profiles it with the shared flags. */
 export async function profileUrl(url: string, flags: ProfileFlags): Promise<SourceProfile> {
   const options: ProfileOptions = {
-    tables: flags.tables ? flags.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
+    tables: flags.tables
+      ? flags.tables
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : undefined,
     sample: flags.sample,
     minFrequency: flags.minFrequency,
     seed: flags.seed,

@@ -60,7 +60,7 @@ async function reconcileCommand(runId: string, flags: ReconcileFlags, io: CliIO)
 export const register: Register = (program: Command, io, setExit) => {
   program
     .command('reconcile')
-    .description('prove a run: counts, per-column checksums, missing/extra/different rows by key, and the contract\'s business checks')
+    .description("prove a run: counts, per-column checksums, missing/extra/different rows by key, and the contract's business checks")
     .argument('<runId>', 'the run to reconcile (printed by `ferry run` and in its report)')
     .requiredOption('--contract <file>', 'the contract the run used')
     .option('--source <url>', 'source URL the run read (default $FERRY_SOURCE_URL)')

@@ -23,7 +23,7 @@ export async function cliReference(): Promise<string> {
   const out: string[] = [
     '# `ferry` command reference',
     '',
-    'Generated from the commands\' own `--help` by `npm run docs:cli`; a test fails when it is out of date.',
+    "Generated from the commands' own `--help` by `npm run docs:cli`; a test fails when it is out of date.",
     'Every command that reports something takes `--json`; the JSON shapes are documented with each feature',
     '(docs/run-report.md, docs/contract.md, docs/synth.md, …).',
     '',

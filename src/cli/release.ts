@@ -35,7 +35,9 @@ export function formatReleaseStatus(s: ReleaseStatus): string {
   const lines: string[] = [];
   for (const t of s.tiers) {
     lines.push(`${t.tier}: ${t.digest ? t.digest.slice(0, 12) : '(no contract version yet)'}${t.promotion ? ` promoted by ${t.promotion.promotedBy} at ${t.promotion.promotedAt}` : ''}`);
-    lines.push(`  target: ${t.connection ?? '(no connection chosen)'}; policy: ${t.policy.requiredRoles.join(' + ') || 'approved contract version'}${t.policy.minApprovers > 0 ? `, ${t.policy.minApprovers} distinct approver(s)` : ''}`);
+    lines.push(
+      `  target: ${t.connection ?? '(no connection chosen)'}; policy: ${t.policy.requiredRoles.join(' + ') || 'approved contract version'}${t.policy.minApprovers > 0 ? `, ${t.policy.minApprovers} distinct approver(s)` : ''}`,
+    );
     if (t.policyChangedBy) lines.push(`  policy last changed by ${t.policyChangedBy} at ${t.policyChangedAt}`);
     for (const a of t.approvals) lines.push(`  approved as ${a.role} by ${a.approverId} at ${a.approvedAt}`);
     if (t.lastRun) lines.push(`  last run ${t.lastRun.runId}: ${t.lastRun.status}${t.lastRun.dryRun ? ' (dry run)' : ''}`);
@@ -81,7 +83,7 @@ export const register: Register = (program: Command, io, setExit) => {
     });
 
   withCommon(release.command('status').description('per tier: digest, approvals given, conditions still missing'))
-    .option('--digest <sha256>', 'report on this digest in every tier (default: each tier\'s promoted digest, else the latest version)')
+    .option('--digest <sha256>', "report on this digest in every tier (default: each tier's promoted digest, else the latest version)")
     .action(async (flags: Common & { digest?: string }) => {
       const s = await asCliUser(io, flags, (plane, actor) => plane.releaseStatus(actor, flags.project, flags.digest));
       setExit(print(io, flags, s, formatReleaseStatus(s)));

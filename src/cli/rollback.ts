@@ -39,7 +39,7 @@ async function rollbackCommand(runId: string, flags: RollbackFlags, io: CliIO): 
 export const register: Register = (program: Command, io, setExit) => {
   program
     .command('rollback')
-    .description("undo a run: remove the rows it inserted and restore the rows it changed to their before-image")
+    .description('undo a run: remove the rows it inserted and restore the rows it changed to their before-image')
     .argument('<runId>', 'the run to undo (printed when it started, and in its report)')
     .option('--target <url>', 'the target the run wrote to (default $FERRY_TARGET_URL)')
     .option('--contract <file>', 'refuse unless the run was made with exactly this contract version')

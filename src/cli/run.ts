@@ -180,7 +180,10 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--json', 'print the JSON run report instead of the summary')
     .option('--no-reconcile', 'skip the end-of-run reconciliation of source against target (ferry reconcile RUN does it later)')
     .option('--no-lineage', 'do not record per-row lineage (source key → target key or reason) in the target')
-    .option('--project <id>', 'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
+    .option(
+      '--project <id>',
+      'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)',
+    )
     .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')
     .option('--org <slug>', "that user's org for --project (default $FERRY_ORG)")
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')

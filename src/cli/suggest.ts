@@ -47,12 +47,20 @@ async function suggest(flags: SuggestFlags, io: CliIO): Promise<number> {
   const width = Math.max(...result.suggestions.map((s) => s.target.length));
   for (const s of result.suggestions) io.out(`${s.target.padEnd(width)}  ${(s.source ?? '(none)').padEnd(28)} ${s.confidence.toFixed(2)}  ${s.reason}`);
   const mapped = result.suggestions.filter((s) => s.source !== null).length;
-  io.out(`\n${mapped} of ${result.suggestions.length} target columns have a suggested source; ${result.suggestions.filter((s) => s.source !== null && s.confidence >= 0.8).length} at confidence ≥ 0.8`);
+  io.out(
+    `\n${mapped} of ${result.suggestions.length} target columns have a suggested source; ${result.suggestions.filter((s) => s.source !== null && s.confidence >= 0.8).length} at confidence ≥ 0.8`,
+  );
   if (flags.contract) io.out(`wrote draft contract ${flags.contract} (every field status: suggested)`);
   return 0;
 }
 
-async function writeDraft(flags: SuggestFlags, profile: Parameters<typeof draftContractText>[0], ddl: Parameters<typeof draftContractText>[1], result: Parameters<typeof draftContractText>[2], io: CliIO): Promise<void> {
+async function writeDraft(
+  flags: SuggestFlags,
+  profile: Parameters<typeof draftContractText>[0],
+  ddl: Parameters<typeof draftContractText>[1],
+  result: Parameters<typeof draftContractText>[2],
+  io: CliIO,
+): Promise<void> {
   const out = resolve(io.cwd, flags.contract!);
   if (!flags.force && (await exists(out))) throw new FerryError('usage', 'suggest.contract_exists', `${flags.contract} already exists; choose another file or pass --force to overwrite it`);
   const name = flags.name ?? identifierFrom(basename(flags.targetDdl).replace(/\.[^.]*$/, ''));

@@ -63,7 +63,10 @@ async function synth(flags: SynthFlags, io: CliIO): Promise<number> {
     const dir = flags.out.replace(/^csv:/i, '');
     const s = await generateWide({ seed, dir: path.resolve(io.cwd, dir), tables: integer('--tables', flags.tables, 1), fields: integer('--fields', flags.fields, 1) });
     if (flags.json) printJson(io, s);
-    else io.out(`ferry synth --wide: ${s.sourceTables} source tables / ${s.sourceFields} fields (${s.rows} rows) and a draft contract of ${s.targetTables} target tables / ${s.targetFields} fields → ${s.contract}`);
+    else
+      io.out(
+        `ferry synth --wide: ${s.sourceTables} source tables / ${s.sourceFields} fields (${s.rows} rows) and a draft contract of ${s.targetTables} target tables / ${s.targetFields} fields → ${s.contract}`,
+      );
     return 0;
   }
   const patients = integer('--patients', flags.patients, 1);
@@ -73,11 +76,7 @@ async function synth(flags: SynthFlags, io: CliIO): Promise<number> {
   const bar = progressBar(io, patients);
   let summary: SynthSummary;
   try {
-    summary = await generateTo(
-      resolved,
-      { seed, patients, rates, manifest: flags.manifest && path.resolve(io.cwd, flags.manifest), onProgress: (done) => bar.update(done) },
-      io.cwd,
-    );
+    summary = await generateTo(resolved, { seed, patients, rates, manifest: flags.manifest && path.resolve(io.cwd, flags.manifest), onProgress: (done) => bar.update(done) }, io.cwd);
   } finally {
     bar.stop();
   }

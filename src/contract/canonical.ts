@@ -25,7 +25,9 @@ export function canonicalForm(loaded: Pick<LoadedContract, 'contract' | 'crosswa
 
 /** SHA-256 hex of the canonical form serialised with sorted keys. */
 export function contractDigest(loaded: Pick<LoadedContract, 'contract' | 'crosswalks'>): string {
-  return createHash('sha256').update(canonicalJson(canonicalForm(loaded))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(canonicalForm(loaded)))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted recursively and undefined members dropped; array order is kept. */
@@ -50,8 +52,7 @@ export function normaliseContract(contract: Contract): Json {
   const mappings: Record<string, unknown> = {};
   for (const [name, m] of Object.entries(contract.mappings)) {
     const fields: Record<string, unknown> = {};
-    for (const [f, field] of Object.entries(m.fields))
-      fields[f] = { ...field, steps: field.steps.map(normaliseStep), rules: field.rules.map(normaliseRule) };
+    for (const [f, field] of Object.entries(m.fields)) fields[f] = { ...field, steps: field.steps.map(normaliseStep), rules: field.rules.map(normaliseRule) };
     mappings[name] = { ...m, fields };
   }
   return sortKeys({ ...contract, mappings }) as Json;

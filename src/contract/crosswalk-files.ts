@@ -11,12 +11,7 @@ import type { Contract, CrosswalkEntry } from './model.js';
 import { formatPath, type Positions } from './positions.js';
 
 /** Reads every declared crosswalk; problems are returned as issues, never thrown. */
-export async function loadDeclaredCrosswalks(
-  contract: Contract,
-  file: string,
-  baseDir: string,
-  positions: Positions,
-): Promise<{ crosswalks: Record<string, CrosswalkEntry[]>; issues: Issue[] }> {
+export async function loadDeclaredCrosswalks(contract: Contract, file: string, baseDir: string, positions: Positions): Promise<{ crosswalks: Record<string, CrosswalkEntry[]>; issues: Issue[] }> {
   const crosswalks: Record<string, CrosswalkEntry[]> = {};
   const issues: Issue[] = [];
   for (const [name, ref] of Object.entries(contract.crosswalks)) {

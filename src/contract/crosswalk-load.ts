@@ -69,11 +69,9 @@ export function parseCrosswalk(bytes: Buffer, options: CrosswalkLoadOptions = {}
   const header = records[0].record;
   const headerLine = startLine(records[0]);
   for (const name of REQUIRED_HEADERS)
-    if (!header.includes(name))
-      issues.push(issue('crosswalk.missing_header', name, `missing required column '${name}'; found columns ${header.join(', ')}`, at(headerLine)));
+    if (!header.includes(name)) issues.push(issue('crosswalk.missing_header', name, `missing required column '${name}'; found columns ${header.join(', ')}`, at(headerLine)));
   header.forEach((name, i) => {
-    if (!KNOWN_HEADERS.includes(name))
-      issues.push(issue('crosswalk.unknown_header', name, `unknown column '${name}'; expected ${KNOWN_HEADERS.join(', ')}`, at(headerLine, i + 1)));
+    if (!KNOWN_HEADERS.includes(name)) issues.push(issue('crosswalk.unknown_header', name, `unknown column '${name}'; expected ${KNOWN_HEADERS.join(', ')}`, at(headerLine, i + 1)));
     else if (header.indexOf(name) !== i) issues.push(issue('crosswalk.duplicate_header', name, `column '${name}' appears twice`, at(headerLine)));
   });
   if (issues.length > 0) return fail(issues);
@@ -105,9 +103,7 @@ export function parseCrosswalk(bytes: Buffer, options: CrosswalkLoadOptions = {}
       const first = seen.get(key);
       if (first) {
         const how = first.code === entry.source_code ? '' : ` ('${first.code}' when compared ignoring case)`;
-        issues.push(
-          issue('crosswalk.duplicate_code', 'source_code', `duplicate source code '${entry.source_code}'${how}; first defined on line ${first.line}`, at(line)),
-        );
+        issues.push(issue('crosswalk.duplicate_code', 'source_code', `duplicate source code '${entry.source_code}'${how}; first defined on line ${first.line}`, at(line)));
       } else seen.set(key, { code: entry.source_code, line });
     }
     entries.push(entry);

@@ -102,10 +102,25 @@ export function compileDateFormat(pattern: string): DateFormat {
     if (pMi !== ABSENT && digits2(text, pMi) > 59) return null;
     if (pS !== ABSENT && digits2(text, pS) > 59) return null;
     return String.fromCharCode(
-      y0, y1, y2, y3, 45, m0, m1, 45, d0, d1, 84,
-      text.charCodeAt(pH), text.charCodeAt(pH + 1), 58,
-      pMi === ABSENT ? 48 : text.charCodeAt(pMi), pMi === ABSENT ? 48 : text.charCodeAt(pMi + 1), 58,
-      pS === ABSENT ? 48 : text.charCodeAt(pS), pS === ABSENT ? 48 : text.charCodeAt(pS + 1),
+      y0,
+      y1,
+      y2,
+      y3,
+      45,
+      m0,
+      m1,
+      45,
+      d0,
+      d1,
+      84,
+      text.charCodeAt(pH),
+      text.charCodeAt(pH + 1),
+      58,
+      pMi === ABSENT ? 48 : text.charCodeAt(pMi),
+      pMi === ABSENT ? 48 : text.charCodeAt(pMi + 1),
+      58,
+      pS === ABSENT ? 48 : text.charCodeAt(pS),
+      pS === ABSENT ? 48 : text.charCodeAt(pS + 1),
     );
   }
 

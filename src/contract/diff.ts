@@ -9,18 +9,7 @@ import type { Contract, CrosswalkEntry, FieldMapping, LoadedContract, Mapping, T
 export type DiffOp = 'added' | 'removed' | 'changed';
 
 export type DiffSubject =
-  | 'metadata'
-  | 'source_table'
-  | 'source_column'
-  | 'target_table'
-  | 'target_column'
-  | 'crosswalk'
-  | 'crosswalk_entry'
-  | 'mapping'
-  | 'field'
-  | 'row_rule'
-  | 'threshold'
-  | 'quality';
+  'metadata' | 'source_table' | 'source_column' | 'target_table' | 'target_column' | 'crosswalk' | 'crosswalk_entry' | 'mapping' | 'field' | 'row_rule' | 'threshold' | 'quality';
 
 /** One difference. `path` locates the thing; `property` names what changed on it. */
 export interface DiffChange {

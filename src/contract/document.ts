@@ -89,7 +89,10 @@ function buildDocument(loaded: LoadedContract, generatedAt: Date): Block[] {
         [
           'Scope',
           `${plural(Object.keys(c.source.tables).length, 'source table')} → ${plural(Object.keys(c.target.tables).length, 'target table')}, ` +
-            `${plural(Object.values(c.mappings).reduce((n, m) => n + Object.keys(m.fields).length, 0), 'mapped field')}, ${plural(Object.keys(c.crosswalks).length, 'code list')}`,
+            `${plural(
+              Object.values(c.mappings).reduce((n, m) => n + Object.keys(m.fields).length, 0),
+              'mapped field',
+            )}, ${plural(Object.keys(c.crosswalks).length, 'code list')}`,
         ],
       ],
     },
@@ -307,7 +310,9 @@ function tierName(tier: string): string {
 function describeJoin(source: string) {
   return (j: Mapping['joins'][number]): string => {
     const alias = j.alias ?? j.table;
-    const on = Object.entries(j.on).map(([local, remote]) => `${source}.${local} = ${alias}.${remote}`).join(' and ');
+    const on = Object.entries(j.on)
+      .map(([local, remote]) => `${source}.${local} = ${alias}.${remote}`)
+      .join(' and ');
     return `${j.table}${alias === j.table ? '' : ` as ${alias}`} on ${on} (left join: no match reads as empty)`;
   };
 }
@@ -412,7 +417,9 @@ export function describeStep(step: Step): string {
     }
     case 'map': {
       const a = STEP_ARGS.map.parse(args);
-      const pairs = Object.entries(a.values).map(([k, v]) => `${literal(k)} → ${literal(v)}`).join(', ');
+      const pairs = Object.entries(a.values)
+        .map(([k, v]) => `${literal(k)} → ${literal(v)}`)
+        .join(', ');
       return `map ${pairs}${a.default === undefined ? '; anything else quarantines the row' : `; anything else → ${literal(a.default)}`}`;
     }
     case 'crosswalk':
@@ -538,7 +545,9 @@ function mdText(s: string): string {
 
 // At the start of a paragraph `- `, `+ `, `= ` and `1. ` would start a list or underline a heading.
 function mdParagraph(s: string): string {
-  return mdText(s).replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return mdText(s)
+    .replace(/^([-+=])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 function mdCell(c: Cell): string {

@@ -15,8 +15,7 @@ export function contractJsonSchema(): Record<string, unknown> {
     $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema',
     $id: CONTRACT_SCHEMA_ID,
     title: 'Ferry migration contract (ferry: 1)',
-    description:
-      'A Ferry migration contract: pinned source schema, target schema, mappings with transform steps, rules and rationale, crosswalks and quality thresholds. See docs/contract.md.',
+    description: 'A Ferry migration contract: pinned source schema, target schema, mappings with transform steps, rules and rationale, crosswalks and quality thresholds. See docs/contract.md.',
     ...rest,
   };
 }

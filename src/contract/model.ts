@@ -85,7 +85,10 @@ export const STEP_ARGS = {
   regex_replace: z.strictObject({
     pattern: z.string().min(1),
     replacement: z.string(),
-    flags: z.string().regex(/^[gimsu]*$/, 'regular expression flags from g, i, m, s, u').default('g'),
+    flags: z
+      .string()
+      .regex(/^[gimsu]*$/, 'regular expression flags from g, i, m, s, u')
+      .default('g'),
   }),
   map: z.strictObject({
     values: z.record(z.string(), scalar),
@@ -127,34 +130,30 @@ export const RULE_ARGS = {
   loinc: z.strictObject({}),
   date: z.strictObject({
     not_future: z.boolean().default(true),
-    min: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD').default('1880-01-01'),
+    min: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD')
+      .default('1880-01-01'),
   }),
   type: z.strictObject({ type: logicalType }),
   length: z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().positive().optional() }),
   enum: z.strictObject({ values: z.array(scalar).min(1) }),
   range: z.strictObject({ min: z.number().optional(), max: z.number().optional() }),
-  regex: z.strictObject({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).default('') }),
+  regex: z.strictObject({
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .default(''),
+  }),
 } as const;
 
 export type RuleName = keyof typeof RULE_ARGS;
 export const RULE_NAMES = Object.keys(RULE_ARGS) as RuleName[];
-export const BARE_RULES = [
-  'required',
-  'nhs_number',
-  'postcode',
-  'ods_code',
-  'snomed_ct',
-  'dmd',
-  'icd10',
-  'opcs4',
-  'loinc',
-  'date',
-] as const satisfies readonly RuleName[];
+export const BARE_RULES = ['required', 'nhs_number', 'postcode', 'ods_code', 'snomed_ct', 'dmd', 'icd10', 'opcs4', 'loinc', 'date'] as const satisfies readonly RuleName[];
 
 const severity = z.enum(['error', 'warning']);
-const ruleObjects = RULE_NAMES.map((name) =>
-  z.strictObject({ [name]: RULE_ARGS[name], severity: severity.optional() }),
-);
+const ruleObjects = RULE_NAMES.map((name) => z.strictObject({ [name]: RULE_ARGS[name], severity: severity.optional() }));
 export const ruleSchema = z.union([z.enum(BARE_RULES), ...ruleObjects]);
 
 /** Cross-field rules evaluated on a row's target values after its fields are transformed. */
@@ -191,10 +190,7 @@ export const rowRuleSchema = z.union([
       value: identifier,
       /** Field holding the unit; when given, a range with a unit only applies to results in that unit. */
       unit: identifier.optional(),
-      ranges: z.record(
-        z.string().min(1),
-        z.strictObject({ min: z.number(), max: z.number(), unit: z.string().optional() }),
-      ),
+      ranges: z.record(z.string().min(1), z.strictObject({ min: z.number(), max: z.number(), unit: z.string().optional() })),
     }),
     severity: severity.default('error'),
     description: z.string().optional(),
@@ -288,14 +284,7 @@ export const crosswalkRefSchema = z.strictObject({
   case_insensitive: z.boolean().default(true),
 });
 
-export const KPI_NAMES = [
-  'completeness',
-  'validity',
-  'referential_integrity',
-  'code_coverage',
-  'uniqueness',
-  'reconciliation',
-] as const;
+export const KPI_NAMES = ['completeness', 'validity', 'referential_integrity', 'code_coverage', 'uniqueness', 'reconciliation'] as const;
 export const TIERS = ['pre_production', 'staging', 'production'] as const;
 
 export const thresholdSchema = z.strictObject({

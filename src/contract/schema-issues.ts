@@ -26,13 +26,7 @@ interface Context {
 }
 
 /** Explains zod's issues for the raw contract `raw` validated against `schema`. */
-export function explainSchemaIssues(
-  zodIssues: readonly ZodIssue[],
-  raw: unknown,
-  schema: AnySchema,
-  positions: Positions,
-  file: string,
-): Issue[] {
+export function explainSchemaIssues(zodIssues: readonly ZodIssue[], raw: unknown, schema: AnySchema, positions: Positions, file: string): Issue[] {
   const ctx: Context = { schema, value: raw, prefix: [], label: '', positions, file };
   // zod sometimes reports a step's argument errors directly (when only one union branch got
   // far), sometimes as a union failure; re-check each failing step or rule once, from the raw
@@ -103,18 +97,9 @@ function explain(zi: ZodIssue, ctx: Context): Issue[] {
 }
 
 /** Generic unions: report against the branch whose type matched, or list the accepted types. */
-function explainUnion(
-  zi: Extract<ZodIssue, { code: 'invalid_union' }>,
-  rel: PathSegment[],
-  found: unknown,
-  abs: PathSegment[],
-  ctx: Context,
-  emit: (code: string, message: string) => Issue,
-): Issue[] {
+function explainUnion(zi: Extract<ZodIssue, { code: 'invalid_union' }>, rel: PathSegment[], found: unknown, abs: PathSegment[], ctx: Context, emit: (code: string, message: string) => Issue): Issue[] {
   const rootMismatch = (e: ZodIssue) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value');
-  const candidates = zi.errors
-    .map((errors, index) => ({ errors, index }))
-    .filter((b) => b.errors.length > 0 && !b.errors.some(rootMismatch));
+  const candidates = zi.errors.map((errors, index) => ({ errors, index })).filter((b) => b.errors.length > 0 && !b.errors.some(rootMismatch));
   if (candidates.length === 0) {
     const expected = new Set<string>();
     for (const errors of zi.errors)
@@ -163,59 +148,26 @@ interface Registry {
 function explainNamed(found: unknown, abs: PathSegment[], ctx: Context, reg: Registry): Issue[] {
   const at = (path: PathSegment[], anchor: Anchor = 'value') => ({ file: ctx.file, ...ctx.positions.at(path, anchor) });
   const unknown = (name: string, path: PathSegment[], anchor: Anchor) =>
-    issue(
-      `contract.unknown_${reg.short}`,
-      formatPath(path),
-      `unknown ${reg.kind} '${name}'; expected one of ${reg.names.join(', ')}${didYouMean(name, reg.names)}`,
-      at(path, anchor),
-    );
+    issue(`contract.unknown_${reg.short}`, formatPath(path), `unknown ${reg.kind} '${name}'; expected one of ${reg.names.join(', ')}${didYouMean(name, reg.names)}`, at(path, anchor));
   if (typeof found === 'string') {
     if (!reg.names.includes(found)) return [unknown(found, abs, 'value')];
-    return [
-      issue(
-        `contract.invalid_${reg.short}`,
-        formatPath(abs),
-        `${reg.short} '${found}' needs arguments; expected a map such as { ${found}: { … } }; found the bare name`,
-        at(abs),
-      ),
-    ];
+    return [issue(`contract.invalid_${reg.short}`, formatPath(abs), `${reg.short} '${found}' needs arguments; expected a map such as { ${found}: { … } }; found the bare name`, at(abs))];
   }
   if (!isPlainObject(found)) {
-    return [
-      issue(
-        `contract.invalid_${reg.short}`,
-        formatPath(abs),
-        `expected a ${reg.short} name or a one-key map { name: arguments }; found ${describe(found)}`,
-        at(abs),
-      ),
-    ];
+    return [issue(`contract.invalid_${reg.short}`, formatPath(abs), `expected a ${reg.short} name or a one-key map { name: arguments }; found ${describe(found)}`, at(abs))];
   }
   const out: Issue[] = [];
   const names = Object.keys(found).filter((k) => !reg.extraKeys.includes(k));
   if (names.length !== 1) {
     const what = names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
-    return [
-      issue(
-        `contract.invalid_${reg.short}`,
-        formatPath(abs),
-        `expected exactly one ${reg.short} name as the map's key; found ${what}`,
-        at(abs),
-      ),
-    ];
+    return [issue(`contract.invalid_${reg.short}`, formatPath(abs), `expected exactly one ${reg.short} name as the map's key; found ${what}`, at(abs))];
   }
   const name = names[0];
   if (!reg.names.includes(name)) return [unknown(name, [...abs, name], 'key')];
   if ('severity' in found && reg.extraKeys.includes('severity')) {
     const sev = found.severity;
     if (sev !== 'error' && sev !== 'warning')
-      out.push(
-        issue(
-          'contract.invalid_value',
-          formatPath([...abs, 'severity']),
-          `${reg.short} '${name}': expected one of error, warning; found ${describe(sev)}`,
-          at([...abs, 'severity']),
-        ),
-      );
+      out.push(issue('contract.invalid_value', formatPath([...abs, 'severity']), `${reg.short} '${name}': expected one of error, warning; found ${describe(sev)}`, at([...abs, 'severity'])));
   }
   const schema = reg.args[name];
   const result = (schema as z.ZodType).safeParse(found[name]);
@@ -320,8 +272,7 @@ function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
   let s = schema;
   for (let guard = 0; s && guard < 10; guard++) {
     const def = defOf(s);
-    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') && def.innerType)
-      s = def.innerType;
+    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) s = def.innerType;
     else if (def.type === 'pipe' && def.in) s = def.in;
     else break;
   }

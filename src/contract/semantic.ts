@@ -19,8 +19,7 @@ interface Columns {
 /** Returns every cross-reference problem in `contract`, located in `file` via `positions`. */
 export function checkSemantics(contract: Contract, positions: Positions, file: string): Issue[] {
   const issues: Issue[] = [];
-  const report: Report = (code, path, message, anchor = 'value') =>
-    issues.push(issue(`contract.${code}`, formatPath(path), message, { file, ...positions.at(path, anchor) }));
+  const report: Report = (code, path, message, anchor = 'value') => issues.push(issue(`contract.${code}`, formatPath(path), message, { file, ...positions.at(path, anchor) }));
 
   checkTables(contract, 'source', report);
   checkTables(contract, 'target', report);
@@ -44,13 +43,21 @@ function checkTables(contract: Contract, side: 'source' | 'target', report: Repo
       });
       const ref = tables[fk.references.table];
       if (!ref) {
-        report('foreign_key_unresolved', [...at, 'references', 'table'], `foreign key references ${side} table '${fk.references.table}', which is not declared${didYouMean(fk.references.table, Object.keys(tables))}`);
+        report(
+          'foreign_key_unresolved',
+          [...at, 'references', 'table'],
+          `foreign key references ${side} table '${fk.references.table}', which is not declared${didYouMean(fk.references.table, Object.keys(tables))}`,
+        );
         return;
       }
       const refCols = Object.keys(ref.columns);
       fk.references.columns.forEach((col, j) => {
         if (!refCols.includes(col))
-          report('foreign_key_unresolved', [...at, 'references', 'columns', j], `foreign key references column '${col}', which is not a column of ${side} table ${fk.references.table}${didYouMean(col, refCols)}`);
+          report(
+            'foreign_key_unresolved',
+            [...at, 'references', 'columns', j],
+            `foreign key references column '${col}', which is not a column of ${side} table ${fk.references.table}${didYouMean(col, refCols)}`,
+          );
       });
       if (fk.columns.length !== fk.references.columns.length)
         report('foreign_key_unresolved', at, `expected as many referenced columns as foreign key columns; found ${fk.columns.length} and ${fk.references.columns.length}`);
@@ -111,7 +118,8 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
     const list = f.op === 'in' || f.op === 'not_in';
     const none = f.op === 'is_null' || f.op === 'not_null';
     if (none && f.value !== undefined) report('filter_value_invalid', [...at, 'value'], `operator ${f.op} takes no value; found one`);
-    else if (list && !Array.isArray(f.value)) report('filter_value_invalid', f.value === undefined ? at : [...at, 'value'], `operator ${f.op} expects a list of values; found ${f.value === undefined ? 'none' : 'a single value'}`);
+    else if (list && !Array.isArray(f.value))
+      report('filter_value_invalid', f.value === undefined ? at : [...at, 'value'], `operator ${f.op} expects a list of values; found ${f.value === undefined ? 'none' : 'a single value'}`);
     else if (!list && !none && (f.value === undefined || Array.isArray(f.value)))
       report('filter_value_invalid', f.value === undefined ? at : [...at, 'value'], `operator ${f.op} expects a single value; found ${f.value === undefined ? 'none' : 'a list'}`);
   });
@@ -123,10 +131,8 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
 
   for (const [fieldName, field] of Object.entries(m.fields)) {
     const at: PathSegment[] = [...base, 'fields', fieldName];
-    if (target && !targetCols.includes(fieldName))
-      report('field_not_in_target', at, `field '${fieldName}' is not a column of target table ${name}${didYouMean(fieldName, targetCols)}`, 'key');
-    if (field.from !== undefined && field.value !== undefined)
-      report('field_source_ambiguous', [...at, 'value'], 'expected either `from` or `value`; found both');
+    if (target && !targetCols.includes(fieldName)) report('field_not_in_target', at, `field '${fieldName}' is not a column of target table ${name}${didYouMean(fieldName, targetCols)}`, 'key');
+    if (field.from !== undefined && field.value !== undefined) report('field_source_ambiguous', [...at, 'value'], 'expected either `from` or `value`; found both');
     if (typeof field.from === 'string') resolve('from_unresolved', field.from, [...at, 'from']);
     else field.from?.forEach((ref, i) => resolve('from_unresolved', ref, [...at, 'from', i]));
     if (field.crosswalk !== undefined) checkCrosswalkName(contract, field.crosswalk, [...at, 'crosswalk'], report);
@@ -134,8 +140,7 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
       const { name: stepName, args } = stepParts(step);
       const stepAt: PathSegment[] = [...at, 'steps', i, stepName];
       const a = args as Record<string, unknown>;
-      if (stepName === 'concat' || stepName === 'coalesce')
-        (a.columns as string[]).forEach((ref, j) => resolve('step_column_unresolved', ref, [...stepAt, 'columns', j]));
+      if (stepName === 'concat' || stepName === 'coalesce') (a.columns as string[]).forEach((ref, j) => resolve('step_column_unresolved', ref, [...stepAt, 'columns', j]));
       else if (stepName === 'crosswalk') checkCrosswalkName(contract, args as string, stepAt, report);
       else if (stepName === 'lookup') checkLookup(contract, a as { table: string; key: string; value: string }, stepAt, report);
       else if (stepName === 'regex_replace') checkRegex(a.pattern as string, a.flags as string, [...stepAt, 'pattern'], report);
@@ -178,8 +183,7 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
               [rule.age.at, [...at, 'age', 'at']],
             ];
     for (const [ref, path] of refs)
-      if (ref !== undefined && !fields.includes(ref))
-        report('row_rule_field_unmapped', path, `row rule '${rule.name}' uses field '${ref}', which this mapping does not map${didYouMean(ref, fields)}`);
+      if (ref !== undefined && !fields.includes(ref)) report('row_rule_field_unmapped', path, `row rule '${rule.name}' uses field '${ref}', which this mapping does not map${didYouMean(ref, fields)}`);
   });
 }
 
@@ -197,8 +201,7 @@ function checkLookup(contract: Contract, a: { table: string; key: string; value:
   }
   const cols = Object.keys(table.columns);
   for (const which of ['key', 'value'] as const)
-    if (!cols.includes(a[which]))
-      report('lookup_unresolved', [...path, which], `lookup ${which} '${a[which]}' is not a column of source table ${a.table}${didYouMean(a[which], cols)}`);
+    if (!cols.includes(a[which])) report('lookup_unresolved', [...path, which], `lookup ${which} '${a[which]}' is not a column of source table ${a.table}${didYouMean(a[which], cols)}`);
 }
 
 function checkRegex(pattern: string, flags: string, path: PathSegment[], report: Report): void {
@@ -222,8 +225,7 @@ function checkThresholds(contract: Contract, report: Report): void {
   const targets = Object.keys(contract.target.tables);
   contract.quality.thresholds.forEach((t, i) => {
     const at: PathSegment[] = ['quality', 'thresholds', i];
-    if (t.table !== undefined && !targets.includes(t.table))
-      report('threshold_table_unknown', [...at, 'table'], `threshold table '${t.table}' is not a target table${didYouMean(t.table, targets)}`);
+    if (t.table !== undefined && !targets.includes(t.table)) report('threshold_table_unknown', [...at, 'table'], `threshold table '${t.table}' is not a target table${didYouMean(t.table, targets)}`);
     if (t.warn_below !== undefined && t.warn_below < t.fail_below)
       report('threshold_order', [...at, 'warn_below'], `expected warn_below (${t.warn_below}) to be at least fail_below (${t.fail_below}); a warning must come before a failure`);
   });

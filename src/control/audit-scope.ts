@@ -62,13 +62,18 @@ export async function verifyAuditForOrg(log: AuditLog, orgId: string): Promise<O
   const tenant = orgScope(log.store.db, orgId);
   const own = new Set<number>();
   for (let i = 0; i < problemSeqs.length; i += 500) {
-    const rows = await tenant.select('audit_event').select('seq').where('seq', 'in', problemSeqs.slice(i, i + 500)).execute();
+    const rows = await tenant
+      .select('audit_event')
+      .select('seq')
+      .where('seq', 'in', problemSeqs.slice(i, i + 500))
+      .execute();
     for (const r of rows) own.add(Number(r.seq));
   }
-  const problems = full.problems
-    .filter((p) => own.has(p.seq))
-    .map((p) => ({ seq: p.seq, code: p.code, message: `event ${p.seq}: ${OWN_PROBLEM[p.code] ?? 'it failed verification'}` }));
-  const count = await tenant.select('audit_event').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const problems = full.problems.filter((p) => own.has(p.seq)).map((p) => ({ seq: p.seq, code: p.code, message: `event ${p.seq}: ${OWN_PROBLEM[p.code] ?? 'it failed verification'}` }));
+  const count = await tenant
+    .select('audit_event')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     ok: full.ok,
     scope: 'org',

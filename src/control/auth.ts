@@ -22,7 +22,8 @@ export const SESSION_PREFIX = 'fs';
 export const API_TOKEN_PREFIX = 'fpat';
 
 /** The one answer to every failed login, so it reveals neither which names exist nor which accounts are locked. */
-export const INVALID_CREDENTIALS = 'the organisation, user name or password is wrong, or sign-in from here is paused after repeated failures; check them and try again in a few minutes, or ask an org_admin';
+export const INVALID_CREDENTIALS =
+  'the organisation, user name or password is wrong, or sign-in from here is paused after repeated failures; check them and try again in a few minutes, or ask an org_admin';
 
 /** Stands in for the client address when the caller has none (the CLI, in-process tooling). */
 const LOCAL_ADDRESS = 'local';
@@ -87,7 +88,11 @@ async function recordFailure(ctx: Ctx, trx: StoreDb, user: AppUserRow, address: 
   if (pair) await tenant.update('login_throttle').set(row).where('user_id', '=', user.id).where('address_hash', '=', address).execute();
   else await tenant.insert('login_throttle', { user_id: user.id, address_hash: address, ...row }).execute();
   // The account-wide count is informational (shown to admins); it never locks the account.
-  await tenant.update('app_user').set({ failed_logins: Number(user.failed_logins) + 1 }).where('id', '=', user.id).execute();
+  await tenant
+    .update('app_user')
+    .set({ failed_logins: Number(user.failed_logins) + 1 })
+    .where('id', '=', user.id)
+    .execute();
   await ctx.audit.appendIn(trx, { ...base, type: 'user:login_failed', payload: { userId: user.id, reason: 'bad_password' } });
   if (pause) await ctx.audit.appendIn(trx, { ...base, type: 'user:login_backoff', payload: { userId: user.id, failedAttempts: failures, lockouts, seconds: Math.ceil(ms / 1000) } });
 }
@@ -179,7 +184,12 @@ async function activeUser(ctx: Ctx, orgId: string, userId: string): Promise<AppU
 /** Ends the session behind `token`; unknown or already-ended sessions are ignored. */
 export async function logout(ctx: Ctx, token: string): Promise<void> {
   if (typeof token !== 'string' || !token.startsWith(`${SESSION_PREFIX}_`)) return;
-  await acrossOrgs(ctx.db).update('user_session').set({ revoked_at: nowIso(ctx) }).where('token_hash', '=', sha256Hex(token)).where('revoked_at', 'is', null).execute();
+  await acrossOrgs(ctx.db)
+    .update('user_session')
+    .set({ revoked_at: nowIso(ctx) })
+    .where('token_hash', '=', sha256Hex(token))
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** The actor for a user id without credentials, for trusted local tooling and tests. */

@@ -45,7 +45,10 @@ export function notFound(resource: string, id: string | null): DeniedError {
 
 /** The error for a permission the actor lacks inside its own org. */
 export function forbidden(permission: string, resource: string, id: string | null, why?: string): DeniedError {
-  return new DeniedError('forbidden', 'access.forbidden', why ?? `you lack the permission ${permission} here; ask an org_admin for a role that grants it (see docs/control-plane.md)`, { resource, resourceId: id });
+  return new DeniedError('forbidden', 'access.forbidden', why ?? `you lack the permission ${permission} here; ask an org_admin for a role that grants it (see docs/control-plane.md)`, {
+    resource,
+    resourceId: id,
+  });
 }
 
 /** Runs `fn`; if it is refused, records `access:denied` for `action` and rethrows. */

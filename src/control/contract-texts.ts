@@ -24,7 +24,8 @@ export async function loadContractTexts(yaml: string, crosswalks: Record<string,
   const files = new Map<string, string>();
   for (const [p, text] of Object.entries(crosswalks)) {
     const n = normaliseCrosswalkPath(p);
-    if (n === null || typeof text !== 'string') throw new FerryError('usage', 'version.bad_crosswalk_path', `crosswalk path ${JSON.stringify(p)} must be a relative path inside the contract's directory, mapped to the CSV text`);
+    if (n === null || typeof text !== 'string')
+      throw new FerryError('usage', 'version.bad_crosswalk_path', `crosswalk path ${JSON.stringify(p)} must be a relative path inside the contract's directory, mapped to the CSV text`);
     files.set(n, text);
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-version-'));

@@ -28,9 +28,16 @@ export function changePassword(ctx: Ctx, actor: Actor, input: { currentPassword:
       const row = await requireUser(trx, actor, actor.userId);
       const password = await acceptablePassword(ctx, trx, actor.orgId, row.username, input.newPassword, 'newPassword');
       if (typeof input.currentPassword !== 'string' || !(await verifyPassword(input.currentPassword, row.password_hash))) {
-        throw new DeniedError('forbidden', 'user.wrong_password', 'the current password is wrong; type it again (forgotten it? ask an org_admin to reset it)', { resource: 'user', resourceId: actor.userId });
+        throw new DeniedError('forbidden', 'user.wrong_password', 'the current password is wrong; type it again (forgotten it? ask an org_admin to reset it)', {
+          resource: 'user',
+          resourceId: actor.userId,
+        });
       }
-      await orgScope(trx, actor.orgId).update('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', actor.userId).execute();
+      await orgScope(trx, actor.orgId)
+        .update('app_user')
+        .set({ password_hash: await hashPassword(password, ctx.config.scrypt) })
+        .where('id', '=', actor.userId)
+        .execute();
       const sessions = await revokeSessionsIn(ctx, trx, actor.orgId, actor.userId, keepSessionToken === undefined ? undefined : sha256Hex(keepSessionToken));
       await ctx.audit.appendIn(trx, { type: 'user:password_changed', actor: actor.userId, orgId: actor.orgId, payload: { userId: actor.userId, sessions } });
       return { sessions, tokens: 0 };
@@ -54,7 +61,11 @@ export function resetPassword(ctx: Ctx, actor: Actor, userId: string, newPasswor
 
 async function setPasswordIn(ctx: Ctx, trx: StoreDb, row: AppUserRow, newPassword: unknown, by: string): Promise<User> {
   const password = await acceptablePassword(ctx, trx, row.org_id, row.username, newPassword, 'newPassword');
-  await orgScope(trx, row.org_id).update('app_user').set({ password_hash: await hashPassword(password, ctx.config.scrypt) }).where('id', '=', row.id).execute();
+  await orgScope(trx, row.org_id)
+    .update('app_user')
+    .set({ password_hash: await hashPassword(password, ctx.config.scrypt) })
+    .where('id', '=', row.id)
+    .execute();
   const sessions = await revokeSessionsIn(ctx, trx, row.org_id, row.id);
   const tokens = await revokeTokensIn(ctx, trx, row.org_id, row.id);
   await ctx.audit.appendIn(trx, { type: 'user:password_reset', actor: by, orgId: row.org_id, payload: { userId: row.id, sessions, tokens } });
@@ -65,9 +76,14 @@ async function setPasswordIn(ctx: Ctx, trx: StoreDb, row: AppUserRow, newPasswor
 async function operatorTarget(trx: StoreDb, input: OperatorUserInput): Promise<AppUserRow> {
   const org = typeof input.org === 'string' ? await trx.selectFrom('org').select('id').where('slug', '=', input.org.trim().toLowerCase()).executeTakeFirst() : undefined;
   if (!org) throw new FerryError('not_found', 'org.not_found', 'no org has that slug; list orgs with direct store access or check --org');
-  const user = typeof input.user === 'string'
-    ? await orgScope(trx, org.id).select('app_user').selectAll().where((eb) => eb.or([eb('id', '=', input.user), eb('username', '=', input.user.trim())])).executeTakeFirst()
-    : undefined;
+  const user =
+    typeof input.user === 'string'
+      ? await orgScope(trx, org.id)
+          .select('app_user')
+          .selectAll()
+          .where((eb) => eb.or([eb('id', '=', input.user), eb('username', '=', input.user.trim())]))
+          .executeTakeFirst()
+      : undefined;
   if (!user) throw new FerryError('not_found', 'user.not_found', 'no user with that id or login name in this org; check the name and --org');
   return user;
 }

@@ -8,7 +8,17 @@
  * callers test/control/org-scope.test.ts lists one by one. Global tables (`org`, the audit
  * head, store identity, migrations) are queried directly.
  */
-import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type InsertQueryBuilder, type InsertResult, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import {
+  sql,
+  type DeleteQueryBuilder,
+  type DeleteResult,
+  type Insertable,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type SelectQueryBuilder,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from 'kysely';
 import type { StoreDb } from '../store/db.js';
 import type { ControlDatabase } from '../store/schema.js';
 

@@ -32,7 +32,12 @@ let common: Set<string> | undefined;
 
 /** The common-password list, read from disk the first time it is needed. */
 export function commonPasswords(): Set<string> {
-  common ??= new Set(readFileSync(COMMON_PASSWORDS_FILE, 'utf8').split('\n').map((l) => l.trim().toLowerCase()).filter((l) => l.length > 0));
+  common ??= new Set(
+    readFileSync(COMMON_PASSWORDS_FILE, 'utf8')
+      .split('\n')
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l.length > 0),
+  );
   return common;
 }
 
@@ -106,7 +111,9 @@ function explain(rule: PasswordRule, ctx: PasswordPolicyContext): string {
  */
 export function checkNewPassword(password: unknown, ctx: PasswordPolicyContext, field = 'password'): string {
   if (typeof password !== 'string') {
-    throw new FerryError('usage', 'auth.weak_password', `${field} must be a string of ${ctx.minLength} to ${MAX_PASSWORD_LENGTH} characters`, [issue('auth.password_too_short', field, 'not a string')]);
+    throw new FerryError('usage', 'auth.weak_password', `${field} must be a string of ${ctx.minLength} to ${MAX_PASSWORD_LENGTH} characters`, [
+      issue('auth.password_too_short', field, 'not a string'),
+    ]);
   }
   const rule = passwordProblem(password, ctx);
   if (rule !== null) {

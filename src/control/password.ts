@@ -43,7 +43,7 @@ async function verifyExact(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, len, saltText, keyText] = parts;
   const params = { N: Number(n), r: Number(r), p: Number(p), keyLength: Number(len) };
   if (parts.length !== 7 || scheme !== 'scrypt' || !Object.values(params).every((v) => Number.isInteger(v) && v > 0)) {
-    throw new FerryError('internal', 'auth.bad_hash', 'a stored password hash is malformed; reset that user\'s password');
+    throw new FerryError('internal', 'auth.bad_hash', "a stored password hash is malformed; reset that user's password");
   }
   const expected = Buffer.from(keyText, 'base64url');
   const actual = await scrypt(password, Buffer.from(saltText, 'base64url'), params.keyLength, options(params));

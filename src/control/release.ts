@@ -97,11 +97,13 @@ export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: T
 function checkPolicy(tier: Tier, roles: Role[], minApprovers: number, excludeAuthor: boolean): void {
   const permission = APPROVE_PERMISSION[tier];
   const problems = [];
-  if (permission === null && (roles.length > 0 || minApprovers > 0)) problems.push(issue('release.bad_policy', 'policy', 'pre_production takes no release approvals; its gate is the approved contract version'));
+  if (permission === null && (roles.length > 0 || minApprovers > 0))
+    problems.push(issue('release.bad_policy', 'policy', 'pre_production takes no release approvals; its gate is the approved contract version'));
   if (permission !== null) {
     for (const r of roles) if (!roleHas(r, permission)) problems.push(issue('release.bad_policy', 'policy.requiredRoles', `${r} cannot approve ${tier} (it lacks ${permission})`));
     if (new Set(roles).size !== roles.length) problems.push(issue('release.bad_policy', 'policy.requiredRoles', 'each role may be listed once'));
-    if (minApprovers < roles.length) problems.push(issue('release.bad_policy', 'policy.minApprovers', `minApprovers must be at least the number of required roles (${roles.length}), since each role needs a different person`));
+    if (minApprovers < roles.length)
+      problems.push(issue('release.bad_policy', 'policy.minApprovers', `minApprovers must be at least the number of required roles (${roles.length}), since each role needs a different person`));
   }
   if (tier === 'production') {
     if (minApprovers < 1) problems.push(issue('release.bad_policy', 'policy.minApprovers', 'production always needs at least one approver (separation of duties)'));
@@ -117,7 +119,18 @@ export function recordRun(ctx: Ctx, actor: Actor, projectId: string, input: Reco
       await requireProject(trx, actor, projectId);
       const r = parseInput(recordRunSchema, input, 'run');
       await requirePermission(ctx, trx, actor, RUN_PERMISSION[r.tier], { projectId });
-      const row = { project_id: projectId, run_id: r.runId, org_id: actor.orgId, digest: r.digest, tier: r.tier, status: r.status, gate_decision: r.gateDecision, dry_run: r.dryRun ? 1 : 0, actor_id: actor.userId, recorded_at: nowIso(ctx) };
+      const row = {
+        project_id: projectId,
+        run_id: r.runId,
+        org_id: actor.orgId,
+        digest: r.digest,
+        tier: r.tier,
+        status: r.status,
+        gate_decision: r.gateDecision,
+        dry_run: r.dryRun ? 1 : 0,
+        actor_id: actor.userId,
+        recorded_at: nowIso(ctx),
+      };
       const tenant = orgScope(trx, actor.orgId);
       const existing = await tenant.select('run_record').select(['digest', 'tier']).where('project_id', '=', projectId).where('run_id', '=', r.runId).executeTakeFirst();
       if (existing && (existing.digest !== r.digest || existing.tier !== r.tier)) {
@@ -125,9 +138,17 @@ export function recordRun(ctx: Ctx, actor: Actor, projectId: string, input: Reco
       }
       await tenant
         .insert('run_record', row)
-        .onConflict((oc) => oc.columns(['project_id', 'run_id']).doUpdateSet({ status: row.status, gate_decision: row.gate_decision, dry_run: row.dry_run, actor_id: row.actor_id, recorded_at: row.recorded_at }))
+        .onConflict((oc) =>
+          oc.columns(['project_id', 'run_id']).doUpdateSet({ status: row.status, gate_decision: row.gate_decision, dry_run: row.dry_run, actor_id: row.actor_id, recorded_at: row.recorded_at }),
+        )
         .execute();
-      await ctx.audit.appendIn(trx, { type: 'run:recorded', actor: actor.userId, orgId: actor.orgId, projectId, payload: { runId: r.runId, contractDigest: r.digest, tier: r.tier, status: r.status, gateDecision: r.gateDecision, dryRun: r.dryRun } });
+      await ctx.audit.appendIn(trx, {
+        type: 'run:recorded',
+        actor: actor.userId,
+        orgId: actor.orgId,
+        projectId,
+        payload: { runId: r.runId, contractDigest: r.digest, tier: r.tier, status: r.status, gateDecision: r.gateDecision, dryRun: r.dryRun },
+      });
       return toRun(row);
     }),
   );
@@ -174,10 +195,29 @@ export function releaseStatus(ctx: Ctx, actor: Actor, projectId: string, digest?
       const promoted = asked ? null : await latestPromotion(ctx.db, actor.orgId, projectId, config.tier);
       const d = asked ?? promoted?.digest ?? latest?.digest ?? null;
       if (d === null) {
-        tiers.push({ tier: config.tier, connection: config.connection, policy: config.policy, policyChangedBy: config.policyChangedBy, policyChangedAt: config.policyChangedAt, digest: null, promotion: null, approvals: [], missing: [], lastRun: null });
+        tiers.push({
+          tier: config.tier,
+          connection: config.connection,
+          policy: config.policy,
+          policyChangedBy: config.policyChangedBy,
+          policyChangedAt: config.policyChangedAt,
+          digest: null,
+          promotion: null,
+          approvals: [],
+          missing: [],
+          lastRun: null,
+        });
         continue;
       }
-      const run = await tenant.select('run_record').selectAll().where('project_id', '=', projectId).where('digest', '=', d).where('tier', '=', config.tier).orderBy('recorded_at', 'desc').limit(1).executeTakeFirst();
+      const run = await tenant
+        .select('run_record')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('digest', '=', d)
+        .where('tier', '=', config.tier)
+        .orderBy('recorded_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       tiers.push({
         tier: config.tier,
         connection: config.connection,
@@ -203,7 +243,8 @@ export function approveRelease(ctx: Ctx, actor: Actor, projectId: string, digest
       const t = parseInput(tierSchema, tier, 'tier');
       const d = parseInput(digestSchema, digest, 'digest');
       const permission = APPROVE_PERMISSION[t];
-      if (permission === null) throw new FerryError('usage', 'release.no_approval_tier', 'pre_production takes no release approval: its gate is the approved contract version (approve the version instead)');
+      if (permission === null)
+        throw new FerryError('usage', 'release.no_approval_tier', 'pre_production takes no release approval: its gate is the approved contract version (approve the version instead)');
       await requirePermission(ctx, trx, actor, permission, { projectId });
       const text = parseInput(textSchema, comment ?? '', 'comment');
       const version = await versionByDigest(trx, actor.orgId, projectId, d);
@@ -213,19 +254,27 @@ export function approveRelease(ctx: Ctx, actor: Actor, projectId: string, digest
       if ((policy.excludeAuthor || t === 'production') && version.authorId === actor.userId) {
         throw forbidden(permission, 'contract_version', version.id, `you authored this contract version, so you cannot approve it for ${t}; another person holding the required role must approve`);
       }
-      if (!version.approval) throw new FerryError('conflict', 'release.version_not_approved', `contract version ${version.number} is not approved yet; an integration_lead must approve the version before it can be approved for ${t}`);
+      if (!version.approval)
+        throw new FerryError(
+          'conflict',
+          'release.version_not_approved',
+          `contract version ${version.number} is not approved yet; an integration_lead must approve the version before it can be approved for ${t}`,
+        );
       const given = await approvalsFor(trx, actor.orgId, projectId, d, t);
-      if (given.some((a) => a.approverId === actor.userId)) throw new FerryError('conflict', 'release.already_approved', `you already approved this digest for ${t}; approvals must come from different people`);
+      if (given.some((a) => a.approverId === actor.userId))
+        throw new FerryError('conflict', 'release.already_approved', `you already approved this digest for ${t}; approvals must come from different people`);
       const held = new Set(actor.grants.filter((g) => g.projectId === null || g.projectId === projectId).map((g) => g.role));
       const covered = new Set(given.map((a) => a.role));
       const anyHeld = () => [...held].find((r) => roleHas(r, permission));
       // Production's floor: an approval from someone independent of the author and of the policy's last editor.
-      const floorUnmet = t === 'production' && independentOf(actor.userId, version.authorId, config.policyChangedBy) && !given.some((a) => independentOf(a.approverId, version.authorId, config.policyChangedBy));
+      const floorUnmet =
+        t === 'production' && independentOf(actor.userId, version.authorId, config.policyChangedBy) && !given.some((a) => independentOf(a.approverId, version.authorId, config.policyChangedBy));
       const role =
         policy.requiredRoles.find((r) => held.has(r) && !covered.has(r)) ??
         (given.length < policy.minApprovers && policy.requiredRoles.every((r) => covered.has(r)) ? anyHeld() : undefined) ??
         (floorUnmet ? anyHeld() : undefined);
-      if (!role) throw new FerryError('conflict', 'release.nothing_to_approve', `no approval you can give is still needed for ${t}: the roles you hold are already covered or not required by the policy`);
+      if (!role)
+        throw new FerryError('conflict', 'release.nothing_to_approve', `no approval you can give is still needed for ${t}: the roles you hold are already covered or not required by the policy`);
       const row = { id: newId('apr'), project_id: projectId, digest: d, tier: t, approver_id: actor.userId, role, comment: text, approved_at: nowIso(ctx) };
       await orgScope(trx, actor.orgId).insert('release_approval', row).execute();
       await ctx.audit.appendIn(trx, { type: 'release:approved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { contractDigest: d, tier: t, role } });
@@ -242,7 +291,8 @@ export async function promote(ctx: Ctx, actor: Actor, projectId: string, digest:
       const t = parseInput(tierSchema, tier, 'tier');
       const d = parseInput(digestSchema, digest, 'digest');
       const from = tierBelow(t);
-      if (from === null) throw new FerryError('usage', 'release.bad_promotion', `nothing is promoted into ${t}: a digest runs there once its contract version is approved; promote into ${TIERS.slice(1).join(' or ')}`);
+      if (from === null)
+        throw new FerryError('usage', 'release.bad_promotion', `nothing is promoted into ${t}: a digest runs there once its contract version is approved; promote into ${TIERS.slice(1).join(' or ')}`);
       await requirePermission(ctx, trx, actor, 'release.promote', { projectId });
       const missing = await missingConditions(trx, actor.orgId, projectId, d, t);
       if (missing.length > 0) {

@@ -48,9 +48,10 @@ export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 
 /** The matrix as plain data: permission → roles that hold it. */
-export const PERMISSION_MATRIX: Readonly<Record<Permission, readonly Role[]>> = Object.fromEntries(
-  PERMISSION_NAMES.map((p) => [p, PERMISSIONS[p].roles]),
-) as unknown as Record<Permission, readonly Role[]>;
+export const PERMISSION_MATRIX: Readonly<Record<Permission, readonly Role[]>> = Object.fromEntries(PERMISSION_NAMES.map((p) => [p, PERMISSIONS[p].roles])) as unknown as Record<
+  Permission,
+  readonly Role[]
+>;
 
 /** Roles that hold `permission`. */
 export function rolesFor(permission: Permission): readonly Role[] {

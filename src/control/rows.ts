@@ -1,20 +1,7 @@
 /** Store rows → the plane's public shapes. */
 import type { Tier } from '../contract/model.js';
 import type { RunStatus } from '../engine/report.js';
-import type {
-  ApiTokenInfo,
-  ContractVersion,
-  ContractVersionSummary,
-  GateDecisionValue,
-  Grant,
-  Org,
-  Project,
-  Promotion,
-  ReleaseApproval,
-  RunRecord,
-  User,
-  Workspace,
-} from './plane.js';
+import type { ApiTokenInfo, ContractVersion, ContractVersionSummary, GateDecisionValue, Grant, Org, Project, Promotion, ReleaseApproval, RunRecord, User, Workspace } from './plane.js';
 import type { Role } from './roles.js';
 import type {
   ApiTokenRow,

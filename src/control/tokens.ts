@@ -25,7 +25,17 @@ export function createToken(ctx: Ctx, actor: Actor, input: { name: string; expir
         throw new FerryError('usage', 'token.expired_on_creation', 'expiresAt is in the past; give a future date-time or none for a token that lasts until revoked');
       }
       const token = newSecret(API_TOKEN_PREFIX);
-      const row = { id: newId('tok'), org_id: actor.orgId, user_id: actor.userId, name, token_hash: sha256Hex(token), created_at: nowIso(ctx), expires_at: expiresAt, revoked_at: null, last_used_at: null };
+      const row = {
+        id: newId('tok'),
+        org_id: actor.orgId,
+        user_id: actor.userId,
+        name,
+        token_hash: sha256Hex(token),
+        created_at: nowIso(ctx),
+        expires_at: expiresAt,
+        revoked_at: null,
+        last_used_at: null,
+      };
       await orgScope(trx, actor.orgId).insert('api_token', row).execute();
       await ctx.audit.appendIn(trx, { type: 'token:created', actor: actor.userId, orgId: actor.orgId, payload: { userId: actor.userId, tokenId: row.id } });
       return { token, info: toTokenInfo(row) };
@@ -52,7 +62,11 @@ export function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<Ap
       if (!row) throw notFound('token', tokenId);
       if (row.user_id !== actor.userId) await requirePermission(ctx, trx, actor, 'user.manage');
       if (row.revoked_at === null) {
-        await tenant.update('api_token').set({ revoked_at: nowIso(ctx) }).where('id', '=', tokenId).execute();
+        await tenant
+          .update('api_token')
+          .set({ revoked_at: nowIso(ctx) })
+          .where('id', '=', tokenId)
+          .execute();
         await ctx.audit.appendIn(trx, { type: 'token:revoked', actor: actor.userId, orgId: actor.orgId, payload: { userId: row.user_id, tokenId } });
       }
       return toTokenInfo(await tenant.select('api_token').selectAll().where('id', '=', tokenId).executeTakeFirstOrThrow());

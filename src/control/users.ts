@@ -75,7 +75,11 @@ export async function insertGrant(ctx: Ctx, trx: StoreDb, orgId: string, userId:
 
 /** Revokes every live session of a user of `orgId` (but the one whose token hashes to `keepHash`) inside the caller's transaction; returns how many. */
 export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, orgId: string, userId: string, keepHash?: string): Promise<number> {
-  let q = orgScope(trx, orgId).update('user_session').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let q = orgScope(trx, orgId)
+    .update('user_session')
+    .set({ revoked_at: nowIso(ctx) })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (keepHash !== undefined) q = q.where('token_hash', '!=', keepHash);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
@@ -83,7 +87,12 @@ export async function revokeSessionsIn(ctx: Ctx, trx: StoreDb, orgId: string, us
 
 /** Revokes every live API token of a user of `orgId` inside the caller's transaction; returns how many. */
 export async function revokeTokensIn(ctx: Ctx, trx: StoreDb, orgId: string, userId: string): Promise<number> {
-  const r = await orgScope(trx, orgId).update('api_token').set({ revoked_at: nowIso(ctx) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const r = await orgScope(trx, orgId)
+    .update('api_token')
+    .set({ revoked_at: nowIso(ctx) })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -143,7 +152,11 @@ export function lockUser(ctx: Ctx, actor: Actor, userId: string): Promise<User> 
       const row = await requireUser(trx, actor, userId);
       await requirePermission(ctx, trx, actor, 'user.manage');
       if (row.locked_at === null) {
-        await orgScope(trx, actor.orgId).update('app_user').set({ locked_at: nowIso(ctx), locked_reason: 'admin' }).where('id', '=', userId).execute();
+        await orgScope(trx, actor.orgId)
+          .update('app_user')
+          .set({ locked_at: nowIso(ctx), locked_reason: 'admin' })
+          .where('id', '=', userId)
+          .execute();
         await ctx.audit.appendIn(trx, { type: 'user:locked', actor: actor.userId, orgId: actor.orgId, payload: { userId, reason: 'admin', failedAttempts: Number(row.failed_logins) } });
       }
       await revokeAllIn(ctx, trx, actor.userId, actor.orgId, userId);
@@ -212,7 +225,7 @@ export function revokeRole(ctx: Ctx, actor: Actor, userId: string, role: Role, p
       if (r === 'org_admin' && scope === '*') {
         const admins = await tenant.select('role_grant').select('user_id').where('role', '=', 'org_admin').where('scope', '=', '*').execute();
         if (admins.length === 1 && admins[0].user_id === userId) {
-          throw new FerryError('conflict', 'role.last_admin', 'this is the org\'s last org_admin grant; grant org_admin to someone else first so the org stays manageable');
+          throw new FerryError('conflict', 'role.last_admin', "this is the org's last org_admin grant; grant org_admin to someone else first so the org stays manageable");
         }
       }
       const del = await tenant.delete('role_grant').where('user_id', '=', userId).where('role', '=', r).where('scope', '=', scope).executeTakeFirst();

@@ -17,14 +17,7 @@ export interface LoadedJoin {
 }
 
 /** Loads a joined table keyed on its `on` columns; the first row for a key wins. */
-export async function loadJoin(
-  source: Source,
-  contract: Contract,
-  join: Mapping['joins'][number],
-  index: Map<string, number>,
-  sliceRows: number,
-  signal?: AbortSignal,
-): Promise<LoadedJoin> {
+export async function loadJoin(source: Source, contract: Contract, join: Mapping['joins'][number], index: Map<string, number>, sliceRows: number, signal?: AbortSignal): Promise<LoadedJoin> {
   const def = contract.source.tables[join.table];
   if (!def) throw new FerryError('contract', 'contract.unknown_source_table', `join table ${join.table} is not pinned in the contract's source schema`);
   const columns = Object.keys(def.columns);

@@ -63,11 +63,7 @@ function dependents(contract: Contract, root: string): Map<string, Fk[]> {
 }
 
 /** Selects the pilot subset by streaming only key and foreign-key columns. */
-export async function selectPilot(
-  contract: Contract,
-  source: Source,
-  options: { patients: number; table?: string; sliceRows: number; signal?: AbortSignal },
-): Promise<PilotSelection> {
+export async function selectPilot(contract: Contract, source: Source, options: { patients: number; table?: string; sliceRows: number; signal?: AbortSignal }): Promise<PilotSelection> {
   const root = pilotRoot(contract, options.table);
   const tables = contract.source.tables;
   const children = dependents(contract, root);

@@ -39,12 +39,7 @@ export function planLoad(contract: Contract): PlannedTable[] {
 }
 
 /** Runs `work` for each planned table, at most `concurrency` at once, never before its parents finish. */
-export async function runPlanned(
-  plan: PlannedTable[],
-  concurrency: number,
-  work: (table: string) => Promise<void>,
-  signal?: AbortSignal,
-): Promise<void> {
+export async function runPlanned(plan: PlannedTable[], concurrency: number, work: (table: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
   const done = new Set<string>();
   const started = new Set<string>();
   const running = new Map<string, Promise<void>>();

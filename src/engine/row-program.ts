@@ -115,7 +115,10 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
       if (at === undefined) throw new FerryError('contract', 'contract.unknown_target_column', `mapping ${o.table} maps field ${name}, which is not a column of target table ${o.table}`);
       return { name, at, program: compileField(name, f, ctx), conform: compileConformer(o.def.columns[at], producesIsoDate(f)), checks: compileFieldRules(name, f.rules, { today: o.today }) };
     });
-  const unmapped = o.def.columns.map((c, at) => ({ c, at })).filter(({ c }) => !mappedNames.has(c.name)).map(({ c }) => compileConformer(c));
+  const unmapped = o.def.columns
+    .map((c, at) => ({ c, at }))
+    .filter(({ c }) => !mappedNames.has(c.name))
+    .map(({ c }) => compileConformer(c));
   const rowChecks: RowCheck[] = mapping.row_rules.map((r) =>
     compileRowRule(
       r,

@@ -20,7 +20,6 @@ import { REPORT_FORMAT, type EngineReport, type ReasonEntry, type RunStatus, typ
 import { runTable, type ReasonCount, type TableResult } from './table-job.js';
 import { mappedTargetDefs } from './target-defs.js';
 
-
 /**
  * Source rows per commit unit unless told otherwise. Every unit costs a transaction, a few
  * round trips and its checkpoint: 50,000-row units loaded the 1M-row benchmark about 15% faster
@@ -100,11 +99,16 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
       const existing = await target.getRun(o.resume);
       if (!existing) throw new FerryError('not_found', 'run.unknown', `run ${o.resume} is not recorded in the target ${target.displayUrl}; check the run id`);
       if (existing.contractDigest !== o.digest) {
-        throw new FerryError('conflict', 'run.digest_mismatch', `run ${o.resume} was started with contract ${existing.contractDigest.slice(0, 12)}…, not ${o.digest.slice(0, 12)}…; resume it with the same contract or start a new run`);
+        throw new FerryError(
+          'conflict',
+          'run.digest_mismatch',
+          `run ${o.resume} was started with contract ${existing.contractDigest.slice(0, 12)}…, not ${o.digest.slice(0, 12)}…; resume it with the same contract or start a new run`,
+        );
       }
       if (existing.status === 'succeeded') throw new FerryError('conflict', 'run.already_finished', `run ${o.resume} already finished successfully; there is nothing to resume`);
       // Resuming would measure only the rows after the resume and could turn a failed gate into a pass.
-      if (existing.status === 'failed_gate') throw new FerryError('conflict', 'run.gate_failed', `run ${o.resume} finished with a failed quality gate; fix the contract or the source data and start a new run`);
+      if (existing.status === 'failed_gate')
+        throw new FerryError('conflict', 'run.gate_failed', `run ${o.resume} finished with a failed quality gate; fix the contract or the source data and start a new run`);
       if (existing.status === 'rolled_back') throw new FerryError('conflict', 'run.rolled_back', `run ${o.resume} was rolled back; start a new run instead of resuming it`);
       await target.beginRun({ ...existing, status: 'running' });
       checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));

@@ -3,7 +3,18 @@
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
  */
-import { binaryBytes, SLICE_BYTES, type Checkpoint, type CommitUnit, type LineageRow, type QuarantineRecord, type Source, type Target, type TargetTableDef, type Value } from '../connectors/connector.js';
+import {
+  binaryBytes,
+  SLICE_BYTES,
+  type Checkpoint,
+  type CommitUnit,
+  type LineageRow,
+  type QuarantineRecord,
+  type Source,
+  type Target,
+  type TargetTableDef,
+  type Value,
+} from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';

@@ -15,6 +15,8 @@ export function crosswalkVersions(loaded: Pick<LoadedContract, 'contract' | 'cro
     .map((name) => ({
       name,
       version: loaded.contract.crosswalks[name].version ?? null,
-      digest: createHash('sha256').update(canonicalJson(sortEntries(loaded.crosswalks[name] ?? []))).digest('hex'),
+      digest: createHash('sha256')
+        .update(canonicalJson(sortEntries(loaded.crosswalks[name] ?? [])))
+        .digest('hex'),
     }));
 }

@@ -93,7 +93,11 @@ export function formatLineage(r: LineageReport): string {
   lines.push(`${q.by === 'target' ? 'target' : 'source'} row ${q.table}:${q.key} — ${r.entries.length} record(s)`);
   for (const e of r.entries) {
     const what =
-      e.outcome === 'loaded' ? `loaded into ${e.targetTable}:${e.targetKey ?? '(no key)'}` : e.outcome === 'quarantined' ? `quarantined for ${e.targetTable} (${e.reasonCode})` : `excluded from ${e.targetTable} (${e.reasonCode})`;
+      e.outcome === 'loaded'
+        ? `loaded into ${e.targetTable}:${e.targetKey ?? '(no key)'}`
+        : e.outcome === 'quarantined'
+          ? `quarantined for ${e.targetTable} (${e.reasonCode})`
+          : `excluded from ${e.targetTable} (${e.reasonCode})`;
     lines.push(`run ${e.runId} [${e.runStatus}]: source ${e.sourceTable}:${e.sourceKey} ${what}`);
     lines.push(`  contract ${e.contractDigest.slice(0, 12)}…${e.contractMatches === undefined ? '' : e.contractMatches ? ' (the given contract)' : ' (not the given contract version)'}`);
     for (const c of e.crosswalks) lines.push(`  crosswalk ${c.name} ${c.version ?? '(no version)'} ${c.digest.slice(0, 12)}…`);

@@ -82,7 +82,10 @@ function tokenize(text: string, file: string): Token[] {
       let j = i + 1;
       let s = '';
       for (;;) {
-        if (j >= n) throw new FerryError('contract', 'ddl.unterminated', `${file}:${line}: unterminated ${c === '"' ? 'quoted identifier' : 'string'}`, [issue('ddl.unterminated', '', 'close the quote', { file, line })]);
+        if (j >= n)
+          throw new FerryError('contract', 'ddl.unterminated', `${file}:${line}: unterminated ${c === '"' ? 'quoted identifier' : 'string'}`, [
+            issue('ddl.unterminated', '', 'close the quote', { file, line }),
+          ]);
         if (text[j] === c && text[j + 1] === c) {
           s += c;
           j += 2;
@@ -222,7 +225,13 @@ class Parser {
       } else break;
     }
     if (words.length === 0) this.fail(`column ${name} has no type`);
-    const sqlType = this.t.slice(typeStart, this.i).map((x) => x.text).join(' ').replace(/ \( /g, '(').replace(/ \)/g, ')').replace(/ , /g, ',');
+    const sqlType = this.t
+      .slice(typeStart, this.i)
+      .map((x) => x.text)
+      .join(' ')
+      .replace(/ \( /g, '(')
+      .replace(/ \)/g, ')')
+      .replace(/ , /g, ',');
     const col: DdlColumn = { name, sqlType, nullable: true, ...logicalType(words, args) };
     // Column constraints up to the next top-level comma.
     while (this.i < this.t.length && !this.peekPunct(',') && !this.peekPunct(')')) {

@@ -67,8 +67,7 @@ export function valueFit(t: TargetColumnShape, p: ColumnProfile, coded = false):
     // Not one value of a kind that looks the same everywhere: it is some other column (an address is
     // no email address). Postcodes and national numbers differ by country, so those keep a floor.
     fit = f === 0 && UNMISTAKABLE.has(expected) ? 0 : Math.min(fit, 0.2 + 0.8 * f);
-  }
-  else if (p.dominant_pattern && SPECIFIC.has(p.dominant_pattern) && t.type === 'text') fit *= 0.6;
+  } else if (p.dominant_pattern && SPECIFIC.has(p.dominant_pattern) && t.type === 'text') fit *= 0.6;
   else if (p.dominant_pattern === 'uuid' && !t.identifier) fit *= 0.3;
   // One value in every row (ENCNTR_TYPE_CD, a constant class code) says nothing about any row:
   // a column whose values vary is the likelier source of a per-row fact.

@@ -36,7 +36,7 @@ export function candidateKeys(t: TableFacts): CandidateKey[] {
   const found: Array<{ key: CandidateKey; rank: number }> = [];
   t.stats.forEach((s, i) => {
     const name = t.columns[i].name;
-    if (s.nulls + s.empties > 0 || !KEYABLE_TYPES.has(t.profiles[i].inferred_type) && t.profiles[i].dominant_pattern !== 'code') return;
+    if (s.nulls + s.empties > 0 || (!KEYABLE_TYPES.has(t.profiles[i].inferred_type) && t.profiles[i].dominant_pattern !== 'code')) return;
     if (t.declaredPrimaryKey.length === 1 && t.declaredPrimaryKey[0] === name) return;
     let unique: boolean;
     let estimated = false;
@@ -96,7 +96,14 @@ export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, str
         const pi = parent.columns.findIndex((c) => c.name === fk.references.columns[0]);
         if (ci >= 0 && pi >= 0) measured = inclusion(t.stats[ci], parent.stats[pi]);
       }
-      list.push({ columns: [...fk.columns], references: { table: fk.references.table, columns: [...fk.references.columns] }, declared: true, containment: measured ? round(measured.fraction) : null, estimated: measured ? !measured.exact : false, strength: 'declared' });
+      list.push({
+        columns: [...fk.columns],
+        references: { table: fk.references.table, columns: [...fk.references.columns] },
+        declared: true,
+        containment: measured ? round(measured.fraction) : null,
+        estimated: measured ? !measured.exact : false,
+        strength: 'declared',
+      });
     }
     const ownKey = keys.get(t.name);
     t.columns.forEach((col, ci) => {
@@ -119,7 +126,17 @@ export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, str
         const score = affinity * 2 + m.fraction + coverage * 0.5;
         if (best && best.score >= score) continue;
         const strength = m.fraction >= STRONG_CONTAINMENT && affinity > 0 ? 'strong' : 'weak';
-        best = { score, fk: { columns: [col.name], references: { table: parent.table.name, columns: [parent.table.columns[parent.index].name] }, declared: false, containment: round(m.fraction), estimated: !m.exact, strength } };
+        best = {
+          score,
+          fk: {
+            columns: [col.name],
+            references: { table: parent.table.name, columns: [parent.table.columns[parent.index].name] },
+            declared: false,
+            containment: round(m.fraction),
+            estimated: !m.exact,
+            strength,
+          },
+        };
       }
       if (best) list.push(best.fk);
     });

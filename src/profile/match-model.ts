@@ -74,7 +74,12 @@ export function sourceModel(profile: SourceProfile): SourceTableModel[] {
     return t;
   });
   const byName = new Map(tables.map((t) => [t.name, t]));
-  for (const t of tables) for (const c of t.columns) if (c.references) { const parent = byName.get(c.references.table); if (parent) parent.inbound++; }
+  for (const t of tables)
+    for (const c of t.columns)
+      if (c.references) {
+        const parent = byName.get(c.references.table);
+        if (parent) parent.inbound++;
+      }
   return tables;
 }
 
@@ -210,7 +215,13 @@ export function targetModel(tables: DdlTable[]): TargetTableModel[] {
       context: new Set(resolveConcepts(analysis)),
       columns: table.columns.map((column) => {
         const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column.name);
-        return { table: table.name, column, analysis: analyseName(column.name), isKey: table.primaryKey.length === 1 && table.primaryKey[0] === column.name, references: fk ? fk.references.table : null };
+        return {
+          table: table.name,
+          column,
+          analysis: analyseName(column.name),
+          isKey: table.primaryKey.length === 1 && table.primaryKey[0] === column.name,
+          references: fk ? fk.references.table : null,
+        };
       }),
     };
   });
@@ -223,7 +234,12 @@ export function targetModel(tables: DdlTable[]): TargetTableModel[] {
  */
 export function oneBasedNames(names: readonly string[]): Map<string, string> {
   const stem = (n: string) => /^(.*?[A-Za-z])[_]?(\d+)$/.exec(n);
-  const zeroStems = new Set(names.map(stem).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) === 0).map((m) => m[1]));
+  const zeroStems = new Set(
+    names
+      .map(stem)
+      .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) === 0)
+      .map((m) => m[1]),
+  );
   const out = new Map<string, string>();
   for (const n of names) {
     const m = stem(n);

@@ -102,7 +102,14 @@ function isSubsequence(short: string, long: string): boolean {
 }
 
 // Plural and past-tense endings and what the dictionary form ends with instead (allergies → allergy).
-const ENDINGS: ReadonlyArray<[string, string]> = [['ies', 'y'], ['s', ''], ['es', ''], ['ied', 'y'], ['ed', ''], ['d', '']];
+const ENDINGS: ReadonlyArray<[string, string]> = [
+  ['ies', 'y'],
+  ['s', ''],
+  ['es', ''],
+  ['ied', 'y'],
+  ['ed', ''],
+  ['d', ''],
+];
 
 /**
  * Cuts an unknown unseparated word into dictionary pieces (fewest pieces, then longest pieces),

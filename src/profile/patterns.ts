@@ -44,15 +44,7 @@ const DATE_LAYOUTS = ['yyyy-mm-dd', 'dd/mm/yyyy', 'mm/dd/yyyy', 'dd-mm-yyyy', 'm
  * then with a time of day (`HH:MI:SS` or `HH:MI`, as legacy systems write instants), plus the
  * compact and two-digit-year layouts. Dates alone come first, so a tie goes to the date.
  */
-export const DATE_FORMATS: readonly string[] = [
-  ...DATE_LAYOUTS,
-  'yyyymmdd',
-  'dd/mm/yy',
-  'mm/dd/yy',
-  'dd-mm-yy',
-  ...DATE_LAYOUTS.flatMap((d) => [`${d} HH:MI:SS`, `${d} HH:MI`]),
-  'yyyymmddHHMISS',
-];
+export const DATE_FORMATS: readonly string[] = [...DATE_LAYOUTS, 'yyyymmdd', 'dd/mm/yy', 'mm/dd/yy', 'dd-mm-yy', ...DATE_LAYOUTS.flatMap((d) => [`${d} HH:MI:SS`, `${d} HH:MI`]), 'yyyymmddHHMISS'];
 
 const COMPILED: Array<{ pattern: string; format: DateFormat }> = DATE_FORMATS.map((pattern) => ({ pattern, format: compileDateFormat(pattern) }));
 

@@ -21,7 +21,12 @@ export interface PinResult {
 export function pinIntoYaml(yamlText: string, tables: Record<string, PinnedTable>, file = 'contract.yaml'): PinResult {
   const doc = parseDocument(yamlText, { keepSourceTokens: false });
   if (doc.errors.length > 0) {
-    throw new FerryError('contract', 'contract.yaml_syntax', `${file}: is not valid YAML; fix it before pinning`, doc.errors.map((e) => issue('contract.yaml_syntax', '', e.message, { file, line: e.linePos?.[0].line, column: e.linePos?.[0].col })));
+    throw new FerryError(
+      'contract',
+      'contract.yaml_syntax',
+      `${file}: is not valid YAML; fix it before pinning`,
+      doc.errors.map((e) => issue('contract.yaml_syntax', '', e.message, { file, line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
+    );
   }
   if (!isMap(doc.contents)) throw new FerryError('contract', 'contract.invalid', `${file}: expected a contract (a YAML map) at the top level`);
   const existing = doc.getIn(['source', 'tables']);
@@ -51,5 +56,10 @@ function keepDescriptions(table: PinnedTable, old: OldTable | undefined): Pinned
       return [name, typeof d === 'string' ? { ...col, description: d } : col];
     }),
   );
-  return { ...(typeof old.description === 'string' ? { description: old.description } : table.description ? { description: table.description } : {}), ...table, ...(typeof old.description === 'string' ? { description: old.description } : {}), columns };
+  return {
+    ...(typeof old.description === 'string' ? { description: old.description } : table.description ? { description: table.description } : {}),
+    ...table,
+    ...(typeof old.description === 'string' ? { description: old.description } : {}),
+    columns,
+  };
 }

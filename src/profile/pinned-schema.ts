@@ -54,6 +54,7 @@ function pinColumn(c: ColumnProfile, typed: boolean, inKey: boolean): { type: Lo
   let type: LogicalType = 'text';
   if (c.inferred_type === 'integer' || c.inferred_type === 'decimal' || c.inferred_type === 'boolean') type = c.inferred_type;
   else if ((c.inferred_type === 'date' || c.inferred_type === 'timestamp') && layout && ISO_LAYOUTS.has(layout)) type = c.inferred_type;
-  const description = (c.inferred_type === 'date' || c.inferred_type === 'timestamp') && type === 'text' && layout ? `${c.inferred_type === 'date' ? 'dates' : 'date-times'} as text (${layout})` : undefined;
+  const description =
+    (c.inferred_type === 'date' || c.inferred_type === 'timestamp') && type === 'text' && layout ? `${c.inferred_type === 'date' ? 'dates' : 'date-times'} as text (${layout})` : undefined;
   return { type, nullable: !inKey, ...(description ? { description } : {}) };
 }

@@ -14,11 +14,15 @@ function ends(r: { min: string | number; max: string | number; min_is_bound: boo
   return `${r.min_is_bound ? BELOW : ''}${e(String(r.min))}${sep}${r.max_is_bound ? ABOVE : ''}${e(String(r.max))}`;
 }
 
-const BOUND_NOTE = (k: number) => `${BELOW} and ${ABOVE} mark a smallest or largest value (or length) shared by fewer than ${k} rows: it is not shown, and the ${k}th smallest or largest is shown instead; the true end lies beyond it.`;
+const BOUND_NOTE = (k: number) =>
+  `${BELOW} and ${ABOVE} mark a smallest or largest value (or length) shared by fewer than ${k} rows: it is not shown, and the ${k}th smallest or largest is shown instead; the true end lies beyond it.`;
 
 /** The profile as terminal text: one block per table, one line per column. */
 export function formatProfileText(p: SourceProfile): string {
-  const lines: string[] = [`profile of ${p.source} (sample ${p.options.sample} rows per table, values seen fewer than ${p.options.min_frequency} times hidden; ${EST} marks estimates)`, BOUND_NOTE(p.options.min_frequency)];
+  const lines: string[] = [
+    `profile of ${p.source} (sample ${p.options.sample} rows per table, values seen fewer than ${p.options.min_frequency} times hidden; ${EST} marks estimates)`,
+    BOUND_NOTE(p.options.min_frequency),
+  ];
   for (const t of p.tables) {
     lines.push('', `${t.name}: ${t.rows} rows${t.sample_estimated ? `, patterns from a ${t.sampled}-row sample` : ''}`);
     lines.push(`  keys: ${keysText(t)}`);
@@ -39,12 +43,19 @@ function fkText(f: TableProfile['foreign_keys'][number]): string {
 
 function columnText(c: ColumnProfile): string {
   const parts = [`${c.declared_type}→${c.inferred_type}`];
-  if (c.dominant_pattern) parts.push(c.date_format ? `${c.dominant_pattern} ${c.date_format.format}${c.date_format.ambiguous_with.length ? ` (or ${c.date_format.ambiguous_with.join(', ')})` : ''}` : c.dominant_pattern);
+  if (c.dominant_pattern)
+    parts.push(c.date_format ? `${c.dominant_pattern} ${c.date_format.format}${c.date_format.ambiguous_with.length ? ` (or ${c.date_format.ambiguous_with.join(', ')})` : ''}` : c.dominant_pattern);
   parts.push(`null ${pct(c.null_rate)}`, `empty ${pct(c.empty_rate)}`, `distinct ${c.distinct.estimated ? EST : ''}${c.distinct.count}`);
   if (c.length) parts.push(`len ${ends(c.length, '-')}`);
   if (c.padded) parts.push(`${c.padded} padded`);
   if (c.range) parts.push(`range ${c.range.estimated ? EST : ''}${ends(c.range, '..')}`);
-  if (c.top_values.length) parts.push(`top ${c.top_values.slice(0, 5).map((v) => `${JSON.stringify(v.value)}×${c.top_values_exact ? '' : '≥'}${v.count}`).join(' ')}`);
+  if (c.top_values.length)
+    parts.push(
+      `top ${c.top_values
+        .slice(0, 5)
+        .map((v) => `${JSON.stringify(v.value)}×${c.top_values_exact ? '' : '≥'}${v.count}`)
+        .join(' ')}`,
+    );
   return parts.join(' · ');
 }
 

@@ -126,7 +126,13 @@ export function suggestMappings(profile: SourceProfile, ddl: DdlTable[]): Sugges
  * A target table referring to another (the address on the patient row) may share its source, and
  * so may two kinds of one thing (a table of all encounters for admissions and appointments).
  */
-function oneTableEach(targets: TargetTableModel[], choice: Map<string, { source: SourceTableModel | null; score: number }>, fits: Map<string, TableFit[]>, master: SourceTableModel | undefined, hints: Map<string, Set<SourceTableModel>>): Map<string, { source: SourceTableModel | null; score: number }> {
+function oneTableEach(
+  targets: TargetTableModel[],
+  choice: Map<string, { source: SourceTableModel | null; score: number }>,
+  fits: Map<string, TableFit[]>,
+  master: SourceTableModel | undefined,
+  hints: Map<string, Set<SourceTableModel>>,
+): Map<string, { source: SourceTableModel | null; score: number }> {
   const refersTo = (a: TargetTableModel, b: TargetTableModel) => a.columns.some((c) => c.references === b.table.name);
   // Two kinds of one thing (admissions and appointments are both encounters) may share a table of all encounters.
   const sameKind = (a: TargetTableModel, b: TargetTableModel) => [...a.context].some((c) => b.context.has(c) && !GENERIC_CONCEPTS.has(c));
@@ -141,7 +147,15 @@ function oneTableEach(targets: TargetTableModel[], choice: Map<string, { source:
     const held = kept.filter((k) => !related(k, t)).map((k) => out.get(k.table.name)!);
     const taken = new Set(held.filter((h) => h.source && h.score - fitOf(h.source) > SHARED_TABLE_MARGIN).map((h) => h.source!));
     if (out.get(t.table.name)!.source && taken.has(out.get(t.table.name)!.source!)) {
-      out.set(t.table.name, chooseTable(fits.get(t.table.name)!.filter((f) => !taken.has(f.source)), master, hints.get(t.table.name), parentSources(t, out, master)));
+      out.set(
+        t.table.name,
+        chooseTable(
+          fits.get(t.table.name)!.filter((f) => !taken.has(f.source)),
+          master,
+          hints.get(t.table.name),
+          parentSources(t, out, master),
+        ),
+      );
     }
     kept.push(t);
   }
@@ -238,7 +252,12 @@ function tableFits(t: TargetTableModel, sources: SourceTableModel[], master: Sou
   return out;
 }
 
-function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, referred?: Set<SourceTableModel>, parents?: Set<string>): { source: SourceTableModel | null; score: number; note?: string } {
+function chooseTable(
+  fits: TableFit[],
+  master: SourceTableModel | undefined,
+  referred?: Set<SourceTableModel>,
+  parents?: Set<string>,
+): { source: SourceTableModel | null; score: number; note?: string } {
   let best: { source: SourceTableModel | null; score: number } = { source: null, score: 0 };
   // Columns that agree only on generic words (id, start, code) and table context say nothing
   // about what the table holds; the foreign keys of the child tables' sources do.
@@ -278,11 +297,20 @@ function chooseTable(fits: TableFit[], master: SourceTableModel | undefined, ref
  */
 function typicalFit(plain: Map<SourceTableModel, number>, best: SourceTableModel): number {
   const linked = (s: SourceTableModel) => entityReferences(s).includes(best.name) || entityReferences(best).includes(s.name);
-  const others = [...plain].filter(([s]) => s !== best && !linked(s)).map(([, v]) => v).sort((a, b) => a - b);
+  const others = [...plain]
+    .filter(([s]) => s !== best && !linked(s))
+    .map(([, v]) => v)
+    .sort((a, b) => a - b);
   return others.length < MIN_TYPICAL_TABLES ? -Infinity : others[Math.floor(others.length / 2)];
 }
 
-function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Candidate[] {
+function candidates(
+  t: TargetTableModel,
+  col: TargetColumnModel,
+  source: SourceTableModel,
+  byName: Map<string, SourceTableModel>,
+  choice: Map<string, { source: SourceTableModel | null }>,
+): Candidate[] {
   const out: Candidate[] = [];
   const pool: Array<{ c: SourceColumn; parent: boolean }> = source.columns.map((c) => ({ c, parent: false }));
   for (const c of source.columns) {
@@ -322,9 +350,13 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
       const unknown = new Set(c.analysis.slots.filter((x) => x.unknown).map((x) => x.word));
       const known = own.filter((x) => !unknown.has(x));
       // Named by nothing but its table and such words (dtmOperation in tblOperations once the type prefix is dropped), it is a bare date.
-      if (onlyDate && known.length < own.length || onlyDate && own.length === 0) name = Math.max(name, roleSimilarity(shape(col), known.length > 0 ? known : ['date'], c.profile, true));
+      if ((onlyDate && known.length < own.length) || (onlyDate && own.length === 0)) name = Math.max(name, roleSimilarity(shape(col), known.length > 0 ? known : ['date'], c.profile, true));
       // Letters segmentation left over (the HE of HEORG) are no word that could make it another code.
-      name = Math.max(name, roleSimilarity(shape(col), own, c.profile, onlyDate), patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown && x.word.length > 2) }, c.profile, holders));
+      name = Math.max(
+        name,
+        roleSimilarity(shape(col), own, c.profile, onlyDate),
+        patternSimilarity(shape(col), { concepts: own, unknownWords: c.analysis.slots.some((x) => x.unknown && x.word.length > 2) }, c.profile, holders),
+      );
       if (c === sole || c === localCodes || c === localId) name = Math.max(name, ROLE_SIMILARITY);
       // Generic attribute-value columns (qualifier_source_value) say what they hold only by their values.
       if (field && heldField(c) === field) name = Math.max(name, VALUE_FIELD_SIMILARITY);
@@ -340,7 +372,8 @@ function candidates(t: TargetTableModel, col: TargetColumnModel, source: SourceT
     // No column of the table holds the standard codes the target asks for (LOINC, SNOMED CT): they
     // are held as local code values (concept ids, reference-value ids) a crosswalk translates, so an
     // identifier of a coded thing with numbers for values fits as local codes do.
-    if (coded && holders === 0 && !c.isKey && !c.references && c.profile.inferred_type === 'integer' && resolveConcepts(c.analysis).some((x) => x === 'code' || x === 'id')) fit = Math.max(fit, LOCAL_CODE_FIT);
+    if (coded && holders === 0 && !c.isKey && !c.references && c.profile.inferred_type === 'integer' && resolveConcepts(c.analysis).some((x) => x === 'code' || x === 'id'))
+      fit = Math.max(fit, LOCAL_CODE_FIT);
     const { value: structure, note } = structureScore(t, col, c, source, choice);
     let score = W_NAME * name + W_VALUES * fit + W_STRUCTURE * structure;
     // Between two full name matches, the one spelt like the target beats the one a synonym made (COUNTY over STATE).
@@ -490,7 +523,13 @@ function soleRoleColumn(t: TargetTableModel, col: TargetColumnModel, source: Sou
   return holders.length === 1 ? holders[0] : null;
 }
 
-function structureScore(t: TargetTableModel, col: TargetColumnModel, c: SourceColumn, source: SourceTableModel, choice: Map<string, { source: SourceTableModel | null }>): { value: number; note: string | null } {
+function structureScore(
+  t: TargetTableModel,
+  col: TargetColumnModel,
+  c: SourceColumn,
+  source: SourceTableModel,
+  choice: Map<string, { source: SourceTableModel | null }>,
+): { value: number; note: string | null } {
   const ownTable = c.table === source;
   // A target table loaded from the same source table as a table it refers to (addresses held on
   // the patient row): the source key identifies the parent, so it is the reference, not this table's key.
@@ -528,7 +567,13 @@ function assign(t: TargetTableModel, source: SourceTableModel, byName: Map<strin
   return picked;
 }
 
-function bestRejected(t: TargetTableModel, col: TargetColumnModel, source: SourceTableModel, byName: Map<string, SourceTableModel>, choice: Map<string, { source: SourceTableModel | null }>): Candidate | null {
+function bestRejected(
+  t: TargetTableModel,
+  col: TargetColumnModel,
+  source: SourceTableModel,
+  byName: Map<string, SourceTableModel>,
+  choice: Map<string, { source: SourceTableModel | null }>,
+): Candidate | null {
   const all = candidates(t, col, source, byName, choice).sort((a, b) => b.score - a.score);
   return all[0] ?? null;
 }
@@ -544,14 +589,32 @@ function describe(
   const target = `${t.table.name}.${col.column.name}`;
   const base = { target, targetTable: t.table.name, targetColumn: col.column.name, mappingSource: chosen.source?.name ?? null };
   if (!chosen.source) {
-    return { ...base, source: null, confidence: round2(1 - chosen.score), reason: `no source table resembles ${t.table.name} (${chosen.note ?? `best table score ${round2(chosen.score)}`})`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
+    return {
+      ...base,
+      source: null,
+      confidence: round2(1 - chosen.score),
+      reason: `no source table resembles ${t.table.name} (${chosen.note ?? `best table score ${round2(chosen.score)}`})`,
+      transforms: [],
+      join: null,
+      sourceColumn: null,
+      crosswalk: null,
+    };
   }
   if (!c) {
     const why = rejected
       ? `best candidate ${rejected.source.table.name}.${rejected.source.name} scored ${round2(rejected.score)} (name ${round2(rejected.name)}, values ${round2(rejected.fit)})${[...picked.values()].some((p) => p.source === rejected.source) ? ' and is already used by another column' : ''}`
       : 'the source table has no columns';
     const best = rejected ? rejected.score : 0;
-    return { ...base, source: null, confidence: round2(clamp(1 - best / MIN_SCORE / 1.6)), reason: `no source column fits in ${chosen.source.name}: ${why}`, transforms: [], join: null, sourceColumn: null, crosswalk: null };
+    return {
+      ...base,
+      source: null,
+      confidence: round2(clamp(1 - best / MIN_SCORE / 1.6)),
+      reason: `no source column fits in ${chosen.source.name}: ${why}`,
+      transforms: [],
+      join: null,
+      sourceColumn: null,
+      crosswalk: null,
+    };
   }
   const s = c.source;
   const concepts = resolveConcepts(col.analysis);
@@ -588,7 +651,12 @@ function reasonText(col: TargetColumnModel, c: Candidate, notes: string[], join:
   parts.push(`name: ${s.name} ~ ${col.column.name}${via.length ? ` via ${via.join(', ')}` : shared.length ? ` (${shared.join(', ')})` : ' (weak)'}`);
   parts.push(`values: ${valuesText(col, s)}`);
   if (c.structureNote) parts.push(`keys: ${c.structureNote}`);
-  if (join) parts.push(`joined from ${join.table} on ${Object.entries(join.on).map(([a, b]) => `${a} = ${b}`).join(', ')}`);
+  if (join)
+    parts.push(
+      `joined from ${join.table} on ${Object.entries(join.on)
+        .map(([a, b]) => `${a} = ${b}`)
+        .join(', ')}`,
+    );
   if (notes.length) parts.push(notes.join('; '));
   return parts.join('; ');
 }

@@ -12,7 +12,25 @@ import { ISO_TIMESTAMP } from './patterns.js';
 import type { ColumnProfile } from './types.js';
 
 // Target concepts that name a coded attribute: a short local code there needs translating.
-const CODED = new Set(['sex', 'ethnicity', 'marital', 'method', 'status', 'outcome', 'specialty', 'priority', 'category', 'type', 'relationship', 'severity', 'route', 'frequency', 'attendance', 'religion', 'source']);
+const CODED = new Set([
+  'sex',
+  'ethnicity',
+  'marital',
+  'method',
+  'status',
+  'outcome',
+  'specialty',
+  'priority',
+  'category',
+  'type',
+  'relationship',
+  'severity',
+  'route',
+  'frequency',
+  'attendance',
+  'religion',
+  'source',
+]);
 const MAX_CROSSWALK_CODES = 60;
 
 /** A transform step as a contract writes it (defaults left out). */

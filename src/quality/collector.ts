@@ -61,7 +61,10 @@ class TableState {
         .filter(([, f]) => f.status !== 'rejected' && f.rules.some((r) => ruleParts(r).name === 'required'))
         .map(([name]) => name),
     );
-    this.required = def.columns.map((c, at) => ({ name: c.name, at, req: !c.nullable || fieldRequired.has(c.name) })).filter((c) => c.req).map(({ name, at }) => ({ name, at }));
+    this.required = def.columns
+      .map((c, at) => ({ name: c.name, at, req: !c.nullable || fieldRequired.has(c.name) }))
+      .filter((c) => c.req)
+      .map(({ name, at }) => ({ name, at }));
     this.uniqueness = new TableUniqueness(def, mapping, sourceTable, exampleLimit);
     const ex = (): Examples => new Examples(exampleLimit, table, sourceTable);
     this.ex = { completeness: ex(), validity: ex(), code_coverage: ex() };
@@ -99,7 +102,7 @@ class TableState {
     this.evaluated += rows;
     let incomplete = 0;
     // A row's records are contiguous and share its source key.
-    for (let i = 0; i < records.length; ) {
+    for (let i = 0; i < records.length;) {
       const key = records[i].sourceKey;
       let missing = false;
       let unmappedCode = false;

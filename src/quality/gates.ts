@@ -42,10 +42,7 @@ export function evaluateGates(o: GateInput): Gate[] {
   return applyThresholds(o.thresholds, o.tier, names).map(({ threshold: t, table }) => {
     const kpi = table === null ? o.overall[t.kpi] : (byTable.get(table)?.[t.kpi] ?? { value: null, status: 'not_applicable' as const, numerator: 0, denominator: 0 });
     const decision = decide(kpi, t);
-    const exampleKeys =
-      decision === 'fail' || decision === 'warn'
-        ? firstKeys(table === null ? names.map((n) => o.examples(n, t.kpi)) : [o.examples(table, t.kpi)], o.exampleLimit)
-        : [];
+    const exampleKeys = decision === 'fail' || decision === 'warn' ? firstKeys(table === null ? names.map((n) => o.examples(n, t.kpi)) : [o.examples(table, t.kpi)], o.exampleLimit) : [];
     return {
       kpi: t.kpi,
       table,

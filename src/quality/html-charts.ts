@@ -71,7 +71,9 @@ export function kpiChart(title: string, bars: readonly ChartBar[]): string {
     ] as const) {
       if (t === null) continue;
       const tx = x(t).toFixed(1);
-      parts.push(`<line x1="${tx}" y1="${y + 1}" x2="${tx}" y2="${y + 23}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="${name === 'fail below' ? '0' : '4 2'}"><title>${esc(`${name} ${percent(t)}`)}</title></line>`);
+      parts.push(
+        `<line x1="${tx}" y1="${y + 1}" x2="${tx}" y2="${y + 23}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="${name === 'fail below' ? '0' : '4 2'}"><title>${esc(`${name} ${percent(t)}`)}</title></line>`,
+      );
     }
     parts.push(`<text x="${labelW + plotW + 8}" y="${y + 16}" class="vl">${esc(percent(b.value))}</text>`);
   });

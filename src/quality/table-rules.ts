@@ -24,7 +24,8 @@ function indexer(def: TargetTableDef, rule: string): (field: string) => number {
   const at = new Map(def.columns.map((c, i) => [c.name, i]));
   return (field) => {
     const i = at.get(field);
-    if (i === undefined) throw new FerryError('contract', 'contract.unknown_target_column', `table rule ${rule} of ${def.name} names ${field}, which is not a column of ${def.name}; fix the rule's field list`);
+    if (i === undefined)
+      throw new FerryError('contract', 'contract.unknown_target_column', `table rule ${rule} of ${def.name} names ${field}, which is not a column of ${def.name}; fix the rule's field list`);
     return i;
   };
 }
@@ -39,7 +40,11 @@ class RenderedKeys {
   }
 }
 
-function duplicatePatient(def: TargetTableDef, name: string, spec: { nhs_number: string; family_name: string; given_name?: string; date_of_birth: string; postcode?: string }): (row: readonly Value[]) => boolean {
+function duplicatePatient(
+  def: TargetTableDef,
+  name: string,
+  spec: { nhs_number: string; family_name: string; given_name?: string; date_of_birth: string; postcode?: string },
+): (row: readonly Value[]) => boolean {
   const at = indexer(def, name);
   const nhs = at(spec.nhs_number);
   const parts: Array<[number, (v: Value) => string | undefined]> = [

@@ -53,7 +53,9 @@ export function valueKey(indexes: readonly number[]): (row: readonly Value[]) =>
 /** Case- and space-insensitive form of a text value, for matching people and substances. */
 export function normalText(v: Value | undefined): string | undefined {
   if (isMissing(v)) return undefined;
-  let s = part(v as Value).trim().toLowerCase();
+  let s = part(v as Value)
+    .trim()
+    .toLowerCase();
   // Most values hold no run of spaces: skip the regular expression for them.
   if (/\s\s|[\t\r\n]/.test(s)) s = s.replace(/\s+/g, ' ');
   return s === '' ? undefined : s;

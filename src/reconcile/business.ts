@@ -102,14 +102,7 @@ async function aggregateSide(
 }
 
 /** Runs one business check on both sides. */
-export async function runBusinessCheck(
-  check: ReconciliationCheck,
-  contract: Contract,
-  source: Source,
-  target: Source,
-  sliceRows: number,
-  signal?: AbortSignal,
-): Promise<BusinessCheckResult> {
+export async function runBusinessCheck(check: ReconciliationCheck, contract: Contract, source: Source, target: Source, sliceRows: number, signal?: AbortSignal): Promise<BusinessCheckResult> {
   const targetTable = contract.target.tables[check.target.table];
   const targetTypes = targetTable ? Object.fromEntries(Object.entries(targetTable.columns).map(([n, c]) => [n, c.type])) : undefined;
   const s = await aggregateSide(source, check.source, 'source', undefined, sliceRows, signal);

@@ -45,9 +45,7 @@ export class Candidates {
     const db = this.scratch.db;
     db.exec(`CREATE INDEX ${this.name}_k ON ${this.name} (kt, kind)`);
     const pairs = db
-      .prepare(
-        `SELECT m.rowid, e.rowid, m.kt, m.sk, m.erh, e.trh, m.ech, e.tch FROM ${this.name} m JOIN ${this.name} e ON e.kt = m.kt AND e.kind = 'extra' WHERE m.kind = 'missing'`,
-      )
+      .prepare(`SELECT m.rowid, e.rowid, m.kt, m.sk, m.erh, e.trh, m.ech, e.tch FROM ${this.name} m JOIN ${this.name} e ON e.kt = m.kt AND e.kind = 'extra' WHERE m.kind = 'missing'`)
       .raw(true)
       .all() as Array<[bigint, bigint, string, string | null, string, string, Buffer, Buffer]>;
     const used = new Set<bigint>();
@@ -92,13 +90,11 @@ export class Candidates {
   /** Count, examples naming the differing columns, and differing rows per column. */
   different(columnNames: readonly string[], max: number): { category: RowCategory<DifferentRow>; byColumn: Record<string, number> } {
     const byColumn: Record<string, number> = {};
-    const differing = (c: Candidate): string[] =>
-      columnNames.filter((_, i) => c.ech && c.tch && !c.ech.subarray(i * 8, i * 8 + 8).equals(c.tch.subarray(i * 8, i * 8 + 8)));
+    const differing = (c: Candidate): string[] => columnNames.filter((_, i) => c.ech && c.tch && !c.ech.subarray(i * 8, i * 8 + 8).equals(c.tch.subarray(i * 8, i * 8 + 8)));
     for (const c of this.each('different')) for (const name of differing(c)) byColumn[name] = (byColumn[name] ?? 0) + 1;
-    const rows = this.scratch.db
-      .prepare(`SELECT kind, kt, sk, erh, trh, ech, tch FROM ${this.name} WHERE kind = 'different' ORDER BY kt LIMIT ?`)
-      .raw(true)
-      .all(max) as Array<[CandidateKind, string, string | null, string | null, string | null, Buffer | null, Buffer | null]>;
+    const rows = this.scratch.db.prepare(`SELECT kind, kt, sk, erh, trh, ech, tch FROM ${this.name} WHERE kind = 'different' ORDER BY kt LIMIT ?`).raw(true).all(max) as Array<
+      [CandidateKind, string, string | null, string | null, string | null, Buffer | null, Buffer | null]
+    >;
     const examples = rows.map(([kind, kt, sk, erh, trh, ech, tch]) => {
       const cols = differing({ kind, kt, sk, erh, trh, ech, tch });
       return sk === null ? { targetKey: kt, columns: cols } : { targetKey: kt, sourceKey: sk, columns: cols };

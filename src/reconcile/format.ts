@@ -31,7 +31,9 @@ export function formatReconciliation(r: ReconciliationReport): string {
     if (t.rows.missing.count) lines.push(`  ${t.table}: missing ${t.rows.missing.count}, e.g. ${keys(t.rows.missing.examples)}`);
     if (t.rows.extra.count) lines.push(`  ${t.table}: extra ${t.rows.extra.count}, e.g. ${keys(t.rows.extra.examples)}`);
     if (t.rows.different.count) {
-      const cols = Object.entries(t.rows.differentByColumn).map(([c, n]) => `${c} ${n}`).join(', ');
+      const cols = Object.entries(t.rows.differentByColumn)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ');
       lines.push(`  ${t.table}: different ${t.rows.different.count} (${cols}), e.g. ${keys(t.rows.different.examples)}`);
     }
   }

@@ -270,7 +270,12 @@ function tableMismatches(t: TableReconciliation): Mismatch[] {
   for (const flag of t.flags) {
     if (flag === 'columns.checksum') {
       for (const c of t.columns.filter((x) => !x.match)) {
-        out.push({ kind: 'columns', table: t.table, code: 'columns.checksum', message: `${t.table}.${c.name}: checksum ${c.expected.checksum}/${c.expected.nonNull} expected, ${c.target.checksum}/${c.target.nonNull} in the target` });
+        out.push({
+          kind: 'columns',
+          table: t.table,
+          code: 'columns.checksum',
+          message: `${t.table}.${c.name}: checksum ${c.expected.checksum}/${c.expected.nonNull} expected, ${c.target.checksum}/${c.target.nonNull} in the target`,
+        });
       }
       continue;
     }

@@ -90,7 +90,10 @@ export class SqlSide implements TargetSide {
       const rows = await this.exec(`SELECT ${select} FROM ${this.tableSql} WHERE ${where} ORDER BY ${order} LIMIT ${PAGE}`, params);
       if (rows.length === 0) return;
       yield rows.map((r) => ({
-        kt: r.slice(nk, 2 * nk).map(String).join('|'),
+        kt: r
+          .slice(nk, 2 * nk)
+          .map(String)
+          .join('|'),
         rh: String(r[2 * nk]),
         ch: r.slice(2 * nk + 1).map((h) => (h === null ? null : String(h))),
       }));

@@ -79,7 +79,11 @@ export async function openSqlTarget(targetUrl: string): Promise<SqlTarget | unde
       dialect: sqliteDialect,
       exec: async (sql, values) => {
         try {
-          return db.prepare(sql).raw(true).safeIntegers(true).all(...values) as unknown[][];
+          return db
+            .prepare(sql)
+            .raw(true)
+            .safeIntegers(true)
+            .all(...values) as unknown[][];
         } catch (err) {
           throw failed(url.display, (err as Error).message);
         }

@@ -72,8 +72,16 @@ export class StreamSide implements TargetSide {
   }
 
   async aggregate(range: KeyRange): Promise<RangeAggregate> {
-    const w = rangeWhere(this.keys, range, () => '?', (v) => v);
-    const row = this.scratch.db.prepare(`SELECT count(*), sum(rhi), sum(rlo) FROM ${this.name} WHERE ${w.sql}`).raw(true).get(...w.params) as unknown[];
+    const w = rangeWhere(
+      this.keys,
+      range,
+      () => '?',
+      (v) => v,
+    );
+    const row = this.scratch.db
+      .prepare(`SELECT count(*), sum(rhi), sum(rlo) FROM ${this.name} WHERE ${w.sql}`)
+      .raw(true)
+      .get(...w.params) as unknown[];
     return { count: Number(row[0]), sum: (sumOf(row[1]) << 32n) + sumOf(row[2]) };
   }
 
@@ -81,10 +89,20 @@ export class StreamSide implements TargetSide {
     const order = [...this.keys, 'rowid'];
     let after: Bound | undefined;
     for (;;) {
-      const w = rangeWhere(this.keys, range, () => '?', (v) => v);
+      const w = rangeWhere(
+        this.keys,
+        range,
+        () => '?',
+        (v) => v,
+      );
       let where = w.sql;
       if (after) {
-        const more = rangeWhere(order, { lower: after }, () => '?', (v) => v);
+        const more = rangeWhere(
+          order,
+          { lower: after },
+          () => '?',
+          (v) => v,
+        );
         where += ` AND ${more.sql}`;
         w.params.push(...more.params);
       }
@@ -98,7 +116,13 @@ export class StreamSide implements TargetSide {
         const ch = r[n + 3] as Buffer;
         return {
           kt: String(r[n]),
-          rh: Number(r[n + 1]).toString(16).padStart(8, '0') + Number(r[n + 2]).toString(16).padStart(8, '0'),
+          rh:
+            Number(r[n + 1])
+              .toString(16)
+              .padStart(8, '0') +
+            Number(r[n + 2])
+              .toString(16)
+              .padStart(8, '0'),
           ch: Array.from({ length: ch.length / 8 }, (_, i) => unpackHash(ch, i)),
         };
       });

@@ -59,11 +59,7 @@ export function fitsLogicalType(value: Value, type: LogicalType): boolean {
     case 'text':
       return !Buffer.isBuffer(value);
     case 'integer':
-      return (
-        typeof value === 'bigint' ||
-        (typeof value === 'number' && Number.isInteger(value)) ||
-        (typeof value === 'string' && INTEGER.test(value))
-      );
+      return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && INTEGER.test(value));
     case 'decimal':
       return numericValue(value) !== null;
     case 'date':

@@ -23,9 +23,7 @@ export function compileFieldRules(fieldName: string, rules: Rule[], options: { t
     const path = `${fieldName}.rules[${i}]`;
     const key = typeof rule === 'string' ? rule : Object.keys(rule).find((k) => k !== 'severity');
     if (key === undefined || !Object.hasOwn(FIELD_RULES, key)) {
-      throw new FerryError('contract', 'contract.unknown_rule', `${path}: there is no rule named ${String(key)}`, [
-        issue('contract.unknown_rule', path, `use one of: ${RULE_NAMES.join(', ')}`),
-      ]);
+      throw new FerryError('contract', 'contract.unknown_rule', `${path}: there is no rule named ${String(key)}`, [issue('contract.unknown_rule', path, `use one of: ${RULE_NAMES.join(', ')}`)]);
     }
     const { name, args, severity } = ruleParts(rule);
     const factory = FIELD_RULES[name] as (args: unknown, ctx: RuleContext) => ValueCheck;

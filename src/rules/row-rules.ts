@@ -123,9 +123,7 @@ function compileLabRange(spec: LabRange, name: string, indexOf: (field: string) 
   const ui = spec.unit === undefined ? -1 : resolve(indexOf, spec.unit, name);
   // Units are compared ignoring case and spacing: laboratory systems write "mmol/l" as often as
   // the UCUM "mmol/L", and an exact match would silently skip the check for every such result.
-  const ranges = new Map(
-    Object.entries(spec.ranges).map(([code, r]) => [code.trim().toUpperCase(), { ...r, unit: r.unit === undefined ? undefined : unitKey(r.unit) }]),
-  );
+  const ranges = new Map(Object.entries(spec.ranges).map(([code, r]) => [code.trim().toUpperCase(), { ...r, unit: r.unit === undefined ? undefined : unitKey(r.unit) }]));
   const fail = failureFor(`${spec.value}: ${name}`, reasonCode, severity);
   const outside = fail(`${spec.value} is outside the physiological range configured for its ${spec.code}`);
   const notNumber = fail(`${spec.value} is not a number, so its range cannot be checked`);

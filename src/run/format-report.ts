@@ -21,7 +21,9 @@ export function formatReport(r: RunReport): string {
     if (t.quarantineReasons.length > 5) lines.push(`${''.padEnd(w)}    … ${t.quarantineReasons.length - 5} more reason(s) in the JSON report`);
   }
   const tt = r.totals;
-  lines.push(`${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`);
+  lines.push(
+    `${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`,
+  );
   if (r.reconciliation) {
     const rc = r.reconciliation;
     const bad = rc.tables.filter((t) => t.status !== 'match').map((t) => `${t.table} (missing ${t.missing}, extra ${t.extra}, different ${t.different})`);

@@ -62,7 +62,8 @@ footer{color:#777;font-size:12px;margin-top:28px}
 export const REPORT_META_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 function badge(decision: string): string {
-  const colour = (DECISION_COLOURS as Record<string, string>)[decision] ?? (decision === 'succeeded' ? DECISION_COLOURS.pass : decision === 'cancelled' ? DECISION_COLOURS.not_applicable : DECISION_COLOURS.fail);
+  const colour =
+    (DECISION_COLOURS as Record<string, string>)[decision] ?? (decision === 'succeeded' ? DECISION_COLOURS.pass : decision === 'cancelled' ? DECISION_COLOURS.not_applicable : DECISION_COLOURS.fail);
   return `<span class="badge" style="background:${colour}">${esc(decision.replace('_', ' '))}</span>`;
 }
 
@@ -104,17 +105,20 @@ function failingGates(q: QualityReport): string {
   const rows = gates
     .sort((a, b) => (a.decision === b.decision ? 0 : a.decision === 'fail' ? -1 : 1))
     .map(
-      (g) => `<tr class="${g.decision}"><td>${badge(g.decision)}</td><td>${esc(KPI_LABELS[g.kpi])}</td><td>${esc(g.table ?? 'overall')}</td><td class="n">${esc(percent(g.value))}</td><td class="n">${n(g.numerator)} / ${n(g.denominator)}</td><td class="n">${esc(percent(g.threshold.failBelow))}</td><td class="n">${esc(g.threshold.warnBelow === null ? '—' : percent(g.threshold.warnBelow))}</td><td>${keyList(g.exampleKeys)}</td></tr>`,
+      (g) =>
+        `<tr class="${g.decision}"><td>${badge(g.decision)}</td><td>${esc(KPI_LABELS[g.kpi])}</td><td>${esc(g.table ?? 'overall')}</td><td class="n">${esc(percent(g.value))}</td><td class="n">${n(g.numerator)} / ${n(g.denominator)}</td><td class="n">${esc(percent(g.threshold.failBelow))}</td><td class="n">${esc(g.threshold.warnBelow === null ? '—' : percent(g.threshold.warnBelow))}</td><td>${keyList(g.exampleKeys)}</td></tr>`,
     );
   const checkRows = checks.map(
-    (c) => `<tr class="${c.decision}"><td>${badge(c.decision)}</td><td>check ${esc(c.name)}</td><td>—</td><td class="n">${n(c.count)} row(s)</td><td></td><td></td><td></td><td>${keyList(c.exampleKeys)}</td></tr>`,
+    (c) =>
+      `<tr class="${c.decision}"><td>${badge(c.decision)}</td><td>check ${esc(c.name)}</td><td>—</td><td class="n">${n(c.count)} row(s)</td><td></td><td></td><td></td><td>${keyList(c.exampleKeys)}</td></tr>`,
   );
   return `<table><tr><th>decision</th><th>KPI</th><th>table</th><th>measured</th><th>rows</th><th>fail below</th><th>warn below</th><th>example source keys (up to ${q.exampleKeyLimit})</th></tr>${[...rows, ...checkRows].join('')}</table>`;
 }
 
 function countsTable(r: RunReport): string {
   const rows = r.tables.map(
-    (t) => `<tr><td>${esc(t.table)}</td><td>${esc(t.source)}</td><td class="n">${n(t.read)}</td><td class="n">${n(t.loaded)}</td><td class="n">${n(t.quarantined)}</td><td class="n">${n(t.excluded)}</td><td>${t.balanced ? 'yes' : '<b>NO</b>'}</td></tr>`,
+    (t) =>
+      `<tr><td>${esc(t.table)}</td><td>${esc(t.source)}</td><td class="n">${n(t.read)}</td><td class="n">${n(t.loaded)}</td><td class="n">${n(t.quarantined)}</td><td class="n">${n(t.excluded)}</td><td>${t.balanced ? 'yes' : '<b>NO</b>'}</td></tr>`,
   );
   const tt = r.totals;
   rows.push(`<tr><th>total</th><th></th><th class="n">${n(tt.read)}</th><th class="n">${n(tt.loaded)}</th><th class="n">${n(tt.quarantined)}</th><th class="n">${n(tt.excluded)}</th><th></th></tr>`);
@@ -124,7 +128,9 @@ function countsTable(r: RunReport): string {
 function kpiCell(q: QualityReport, kpi: KpiName, table: string | null, value: number | null): string {
   const g = gateFor(q, kpi, table);
   const colour = g ? DECISION_COLOURS[g.decision] : '#212121';
-  const thr = g ? `<span class="thr">fail &lt; ${esc(percent(g.threshold.failBelow))}${g.threshold.warnBelow !== null ? ` · warn &lt; ${esc(percent(g.threshold.warnBelow))}` : ''}</span>` : '<span class="thr">no threshold</span>';
+  const thr = g
+    ? `<span class="thr">fail &lt; ${esc(percent(g.threshold.failBelow))}${g.threshold.warnBelow !== null ? ` · warn &lt; ${esc(percent(g.threshold.warnBelow))}` : ''}</span>`
+    : '<span class="thr">no threshold</span>';
   const cls = g && (g.decision === 'fail' || g.decision === 'warn') ? ` class="k ${g.decision}"` : ' class="k"';
   return `<td${cls}><span class="cell" style="color:${colour}">${esc(percent(value))}</span>${thr}</td>`;
 }
@@ -140,7 +146,8 @@ function kpiTable(q: QualityReport): string {
 function gatesTable(q: QualityReport): string {
   if (q.gates.length === 0) return '<p class="muted">The contract sets no quality thresholds for this tier.</p>';
   const rows = q.gates.map(
-    (g) => `<tr><td>${esc(KPI_LABELS[g.kpi])}</td><td>${esc(g.table ?? 'overall')}</td><td class="n">${esc(percent(g.value))}</td><td class="n">${esc(percent(g.threshold.failBelow))}</td><td class="n">${esc(g.threshold.warnBelow === null ? '—' : percent(g.threshold.warnBelow))}</td><td>${esc(g.threshold.table === null ? 'global' : 'table')}${g.threshold.tiers ? ` · ${esc(g.threshold.tiers.join(', '))}` : ' · all tiers'}</td><td>${badge(g.decision)}</td></tr>`,
+    (g) =>
+      `<tr><td>${esc(KPI_LABELS[g.kpi])}</td><td>${esc(g.table ?? 'overall')}</td><td class="n">${esc(percent(g.value))}</td><td class="n">${esc(percent(g.threshold.failBelow))}</td><td class="n">${esc(g.threshold.warnBelow === null ? '—' : percent(g.threshold.warnBelow))}</td><td>${esc(g.threshold.table === null ? 'global' : 'table')}${g.threshold.tiers ? ` · ${esc(g.threshold.tiers.join(', '))}` : ' · all tiers'}</td><td>${badge(g.decision)}</td></tr>`,
   );
   return `<table><tr><th>KPI</th><th>figure</th><th>measured</th><th>fail below</th><th>warn below</th><th>threshold</th><th>decision</th></tr>${rows.join('')}</table>`;
 }
@@ -170,7 +177,8 @@ function reasons(r: RunReport): string {
   const byTable = new Map<string, string[]>();
   for (const t of r.tables) for (const q of t.quarantineReasons) byTable.set(`${q.reasonCode}\u0000${q.rule}`, [...(byTable.get(`${q.reasonCode}\u0000${q.rule}`) ?? []), t.table]);
   const rows = top.map(
-    (q) => `<tr><td class="n">${n(q.count)}</td><td>${countBar(q.count, max, DECISION_COLOURS.fail)}</td><td><code>${esc(q.reasonCode)}</code></td><td>${esc(q.rule)}</td><td>${esc((byTable.get(`${q.reasonCode}\u0000${q.rule}`) ?? []).join(', '))}</td></tr>`,
+    (q) =>
+      `<tr><td class="n">${n(q.count)}</td><td>${countBar(q.count, max, DECISION_COLOURS.fail)}</td><td><code>${esc(q.reasonCode)}</code></td><td>${esc(q.rule)}</td><td>${esc((byTable.get(`${q.reasonCode}\u0000${q.rule}`) ?? []).join(', '))}</td></tr>`,
   );
   const more = r.quarantineReasons.length > top.length ? `<p class="muted">${r.quarantineReasons.length - top.length} more reason(s) in the JSON report.</p>` : '';
   return `<table><tr><th>rows</th><th></th><th>reason code</th><th>field and rule</th><th>tables</th></tr>${rows.join('')}</table>${more}`;
@@ -179,26 +187,42 @@ function reasons(r: RunReport): string {
 function unmapped(q: QualityReport): string {
   const withGaps = q.crosswalks.filter((c) => c.unmapped.length > 0 || c.unmappedOther > 0);
   const all = q.crosswalks.map(
-    (c) => `<tr><td>${esc(c.crosswalk)}</td><td>${esc(c.table ?? '—')}</td><td class="n">${n(c.seen)}</td><td class="n">${n(c.mapped)}</td><td class="n">${esc(percent(c.coverage.value))}</td><td class="n">${n(c.unmapped.length)}${c.unmappedOther > 0 ? '+' : ''}</td></tr>`,
+    (c) =>
+      `<tr><td>${esc(c.crosswalk)}</td><td>${esc(c.table ?? '—')}</td><td class="n">${n(c.seen)}</td><td class="n">${n(c.mapped)}</td><td class="n">${esc(percent(c.coverage.value))}</td><td class="n">${n(c.unmapped.length)}${c.unmappedOther > 0 ? '+' : ''}</td></tr>`,
   );
-  const overview = q.crosswalks.length === 0 ? '<p class="muted">No crosswalk saw a code in this run.</p>' : `<table><tr><th>crosswalk</th><th>table</th><th>codes seen</th><th>translated</th><th>coverage</th><th>distinct unmapped</th></tr>${all.join('')}</table>`;
+  const overview =
+    q.crosswalks.length === 0
+      ? '<p class="muted">No crosswalk saw a code in this run.</p>'
+      : `<table><tr><th>crosswalk</th><th>table</th><th>codes seen</th><th>translated</th><th>coverage</th><th>distinct unmapped</th></tr>${all.join('')}</table>`;
   const details = withGaps.map((c) => {
     const top = c.unmapped.slice(0, 10);
     const max = top[0]?.rows ?? 0;
     const rows = top.map((u) => `<tr><td><code>${esc(u.code)}</code></td><td class="n">${n(u.rows)}</td><td>${countBar(u.rows, max, DECISION_COLOURS.warn)}</td></tr>`);
     const rest = c.unmapped.length - top.length;
-    const tail = rest > 0 || c.unmappedOther > 0 ? `<p class="muted">${rest > 0 ? `${rest} more code(s)` : ''}${c.unmappedOther > 0 ? ` · ${n(c.unmappedOther)} row(s) with further codes not itemised` : ''}</p>` : '';
+    const tail =
+      rest > 0 || c.unmappedOther > 0
+        ? `<p class="muted">${rest > 0 ? `${rest} more code(s)` : ''}${c.unmappedOther > 0 ? ` · ${n(c.unmappedOther)} row(s) with further codes not itemised` : ''}</p>`
+        : '';
     return `<h3>${esc(c.crosswalk)} · ${esc(c.table ?? '—')}</h3><table><tr><th>unmapped source code</th><th>rows</th><th></th></tr>${rows.join('')}</table>${tail}`;
   });
   return overview + details.join('');
 }
 
 function findings(q: QualityReport): string {
-  const checks = q.checks.length === 0 ? '<p class="muted">The contract defines no cross-table checks.</p>' : `<table><tr><th>check</th><th>kind</th><th>severity</th><th>rows</th><th>decision</th><th>example source keys</th></tr>${q.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td>${esc(c.severity)}</td><td class="n">${n(c.count)}</td><td>${badge(c.decision)}</td><td>${keyList(c.exampleKeys)}</td></tr>`).join('')}</table>`;
+  const checks =
+    q.checks.length === 0
+      ? '<p class="muted">The contract defines no cross-table checks.</p>'
+      : `<table><tr><th>check</th><th>kind</th><th>severity</th><th>rows</th><th>decision</th><th>example source keys</th></tr>${q.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td>${esc(c.severity)}</td><td class="n">${n(c.count)}</td><td>${badge(c.decision)}</td><td>${keyList(c.exampleKeys)}</td></tr>`).join('')}</table>`;
   const rules = `<table><tr><th>table</th><th>rule</th><th>kind</th><th>fields</th><th>severity</th><th>repeated rows</th><th>example source keys</th></tr>${q.tableRules.map((t) => `<tr${t.failures > 0 ? ' class="warn"' : ''}><td>${esc(t.table)}</td><td>${esc(t.rule)}</td><td>${esc(t.kind)}</td><td>${esc(t.fields.join(', '))}</td><td>${esc(t.severity)}</td><td class="n">${n(t.failures)}</td><td>${keyList(t.exampleKeys)}</td></tr>`).join('')}</table>`;
-  const refs = q.references.length === 0 ? '<p class="muted">No target foreign keys.</p>' : `<table><tr><th>table</th><th>columns</th><th>references</th><th>rows with a key</th><th>resolved</th><th>status</th></tr>${q.references.map((f) => `<tr${f.rows > f.resolved ? ' class="fail"' : ''}><td>${esc(f.table)}</td><td>${esc(f.columns.join(', '))}</td><td>${esc(`${f.references.table}(${f.references.columns.join(', ')})`)}</td><td class="n">${n(f.rows)}</td><td class="n">${n(f.resolved)}</td><td>${esc(f.status)}${f.reason ? ` <span class="muted">— ${esc(f.reason)}</span>` : ''}</td></tr>`).join('')}</table>`;
+  const refs =
+    q.references.length === 0
+      ? '<p class="muted">No target foreign keys.</p>'
+      : `<table><tr><th>table</th><th>columns</th><th>references</th><th>rows with a key</th><th>resolved</th><th>status</th></tr>${q.references.map((f) => `<tr${f.rows > f.resolved ? ' class="fail"' : ''}><td>${esc(f.table)}</td><td>${esc(f.columns.join(', '))}</td><td>${esc(`${f.references.table}(${f.references.columns.join(', ')})`)}</td><td class="n">${n(f.rows)}</td><td class="n">${n(f.resolved)}</td><td>${esc(f.status)}${f.reason ? ` <span class="muted">— ${esc(f.reason)}</span>` : ''}</td></tr>`).join('')}</table>`;
   const missing = q.tables.filter((t) => t.missingByField.length > 0);
-  const miss = missing.length === 0 ? '<p class="muted">No required field was missing.</p>' : `<table><tr><th>table</th><th>required field</th><th>rows missing it</th></tr>${missing.flatMap((t) => t.missingByField.map((m) => `<tr><td>${esc(t.table)}</td><td>${esc(m.field)}</td><td class="n">${n(m.rows)}</td></tr>`)).join('')}</table>`;
+  const miss =
+    missing.length === 0
+      ? '<p class="muted">No required field was missing.</p>'
+      : `<table><tr><th>table</th><th>required field</th><th>rows missing it</th></tr>${missing.flatMap((t) => t.missingByField.map((m) => `<tr><td>${esc(t.table)}</td><td>${esc(m.field)}</td><td class="n">${n(m.rows)}</td></tr>`)).join('')}</table>`;
   return `<h3>Cross-table checks</h3>${checks}<h3>Uniqueness rules</h3>${rules}<h3>Referential integrity</h3>${refs}<h3>Missing required fields</h3>${miss}`;
 }
 
@@ -212,11 +236,17 @@ function reconciliation(r: RunReport): string {
     return `<tr class="${t.status === 'match' ? 'pass' : 'fail'}"><td>${badge(t.status === 'match' ? 'pass' : 'fail')}</td><td>${esc(t.table)}</td><td class="n">${n(c.sourceRows)}</td><td class="n">${n(c.loaded)}</td><td class="n">${n(c.expected)}</td><td class="n">${n(c.targetRows)}</td><td class="n">${n(c.matched)}</td><td class="n">${n(c.missing)}</td><td class="n">${n(c.extra)}</td><td class="n">${n(c.different)}</td><td>${esc(cols.join(', ') || '—')}</td><td>${esc(keys.join(', ') || '—')}</td></tr>`;
   });
   const table = `<table><tr><th>status</th><th>table</th><th>source rows</th><th>loaded</th><th>expected</th><th>in target</th><th>matched</th><th>missing</th><th>extra</th><th>different</th><th>columns differing</th><th>example target keys</th></tr>${rows.join('')}</table>`;
-  const business = rc.business.length === 0
-    ? '<p class="muted">The contract declares no business reconciliation checks.</p>'
-    : `<table><tr><th>check</th><th>group</th><th>source</th><th>target</th><th>difference</th><th>result</th></tr>${rc.business
-        .flatMap((b) => b.groups.map((g) => `<tr class="${g.pass ? 'pass' : 'fail'}"><td>${esc(b.name)}</td><td>${esc(g.group === undefined ? '—' : (g.group ?? 'NULL'))}</td><td class="n">${esc(g.source)}</td><td class="n">${esc(g.target)}</td><td class="n">${esc(g.difference)}</td><td>${badge(g.pass ? 'pass' : 'fail')}</td></tr>`))
-        .join('')}</table>`;
+  const business =
+    rc.business.length === 0
+      ? '<p class="muted">The contract declares no business reconciliation checks.</p>'
+      : `<table><tr><th>check</th><th>group</th><th>source</th><th>target</th><th>difference</th><th>result</th></tr>${rc.business
+          .flatMap((b) =>
+            b.groups.map(
+              (g) =>
+                `<tr class="${g.pass ? 'pass' : 'fail'}"><td>${esc(b.name)}</td><td>${esc(g.group === undefined ? '—' : (g.group ?? 'NULL'))}</td><td class="n">${esc(g.source)}</td><td class="n">${esc(g.target)}</td><td class="n">${esc(g.difference)}</td><td>${badge(g.pass ? 'pass' : 'fail')}</td></tr>`,
+            ),
+          )
+          .join('')}</table>`;
   return `<p>Source against target: <b>${esc(rc.status)}</b> (${esc((rc.elapsedMs / 1000).toFixed(2))} s). Expected rows are derived from the source through the contract; rows are compared by checksum bisection over key ranges.</p>${table}<h3>Business checks, side by side</h3>${business}`;
 }
 

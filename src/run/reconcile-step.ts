@@ -28,7 +28,15 @@ export async function reconcileAfterRun(report: EngineReport, o: ReconcileStepOp
   const summary: RunReconciliationSummary = {
     status: rec.status,
     elapsedMs: rec.elapsedMs,
-    tables: rec.tables.map((t) => ({ table: t.table, status: t.status, expected: t.counts.expected, matched: t.counts.matched, missing: t.counts.missing, extra: t.counts.extra, different: t.counts.different })),
+    tables: rec.tables.map((t) => ({
+      table: t.table,
+      status: t.status,
+      expected: t.counts.expected,
+      matched: t.counts.matched,
+      missing: t.counts.missing,
+      extra: t.counts.extra,
+      different: t.counts.different,
+    })),
     business: rec.business.map((b) => ({ name: b.name, pass: b.pass })),
     report: rec,
   };

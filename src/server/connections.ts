@@ -32,7 +32,8 @@ export const sourceRefSchema = z
     const synth = SYNTH_REF.exec(ref);
     if (synth) {
       const patients = Number(synth[2]);
-      if (patients < SYNTH_PATIENTS.min || patients > SYNTH_PATIENTS.max) ctx.addIssue({ code: 'custom', message: `synthetic data takes ${SYNTH_PATIENTS.min} to ${SYNTH_PATIENTS.max} patients (synth:SEED:PATIENTS)` });
+      if (patients < SYNTH_PATIENTS.min || patients > SYNTH_PATIENTS.max)
+        ctx.addIssue({ code: 'custom', message: `synthetic data takes ${SYNTH_PATIENTS.min} to ${SYNTH_PATIENTS.max} patients (synth:SEED:PATIENTS)` });
       return;
     }
     const named = CONNECTION_REF.exec(ref);
@@ -87,8 +88,16 @@ export async function resolveTarget(deps: ServerDeps, actor: Actor, projectId: s
 const CAUSES: Array<{ codes: string[]; code: string; reason: string }> = [
   { codes: ['ECONNREFUSED'], code: 'source.connection_refused', reason: 'connection refused (check that the database is running and the connection points at it)' },
   { codes: ['ENOTFOUND', 'EAI_AGAIN'], code: 'source.host_unknown', reason: 'the host name does not resolve (check the host in the connection)' },
-  { codes: ['ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH'], code: 'source.unreachable', reason: 'the server did not answer (check the network path and any firewall between this server and the database)' },
-  { codes: ['28P01', '28000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR'], code: 'source.auth_failed', reason: 'the database refused the credentials (check the user and the password the connection supplies)' },
+  {
+    codes: ['ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH'],
+    code: 'source.unreachable',
+    reason: 'the server did not answer (check the network path and any firewall between this server and the database)',
+  },
+  {
+    codes: ['28P01', '28000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR'],
+    code: 'source.auth_failed',
+    reason: 'the database refused the credentials (check the user and the password the connection supplies)',
+  },
   { codes: ['3D000', 'ER_BAD_DB_ERROR'], code: 'source.database_missing', reason: 'the database named in the connection does not exist' },
   { codes: ['ENOENT', 'ENOTDIR', 'EACCES'], code: 'source.files_missing', reason: 'its files are missing or unreadable (check the directory the connection names)' },
 ];

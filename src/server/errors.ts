@@ -50,7 +50,8 @@ export const ERROR_STATUS_DOCS: Record<string, string> = {
   '403': 'Authenticated but not allowed (`forbidden`)',
   '404': 'No such object in your organisation (also for other tenants’ ids)',
   '409': 'Conflict: already exists, already approved, release gate not met (`issues` lists the missing conditions)',
-  '503': 'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only), or its file was removed or replaced under the server (`store.replaced`, every write)',
+  '503':
+    'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only), or its file was removed or replaced under the server (`store.replaced`, every write)',
   '429': 'Too many requests (`rate_limit.*`); retry after the `Retry-After` seconds',
 };
 

@@ -64,7 +64,11 @@ function successContent<A>(r: AnyRoute<A>, components: Components): JsonSchema {
     case 'html':
       return { 'text/html': { schema: { type: 'string' } } };
     case 'sse':
-      return { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events; each `data:` line is JSON matching the schema below', 'x-event-data': schemaOf(r.response, 'output', components) } } };
+      return {
+        'text/event-stream': {
+          schema: { type: 'string', description: 'Server-Sent Events; each `data:` line is JSON matching the schema below', 'x-event-data': schemaOf(r.response, 'output', components) },
+        },
+      };
     default:
       return { 'application/json': { schema: schemaOf(r.response, 'output', components) } };
   }

@@ -122,7 +122,15 @@ export const qualitySchema = z
       }),
     ),
     tableRules: z.array(
-      z.object({ table: z.string(), rule: z.string(), kind: z.enum(['key', 'unique', 'duplicate_patient']), fields: z.array(z.string()), severity: severitySchema, failures: z.number(), exampleKeys: z.array(exampleKeySchema) }),
+      z.object({
+        table: z.string(),
+        rule: z.string(),
+        kind: z.enum(['key', 'unique', 'duplicate_patient']),
+        fields: z.array(z.string()),
+        severity: severitySchema,
+        failures: z.number(),
+        exampleKeys: z.array(exampleKeySchema),
+      }),
     ),
     checks: z.array(z.object({ name: z.string(), kind: z.literal('allergy_conflict'), severity: severitySchema, count: z.number(), decision: decisionSchema, exampleKeys: z.array(exampleKeySchema) })),
   })

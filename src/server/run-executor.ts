@@ -112,7 +112,10 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
       await o.runs.save({ view, report });
       // A run cancelled while queued never reached governedRun, which records every run it starts.
       if (view.startedAt === null) {
-        await recordRelease({ plane: o.plane, actor: context.actor, projectId: view.projectId }, { runId: view.runId, digest: view.digest, tier: view.tier, dryRun: view.dryRun, status: 'cancelled', report: null });
+        await recordRelease(
+          { plane: o.plane, actor: context.actor, projectId: view.projectId },
+          { runId: view.runId, digest: view.digest, tier: view.tier, dryRun: view.dryRun, status: 'cancelled', report: null },
+        );
       }
     },
   });

@@ -117,7 +117,10 @@ export class RunWorker<C = unknown> {
 
   /** Runs of a project this server holds (queued, running and recently finished), newest first. */
   list(projectId: string): RunJobView[] {
-    return [...this.jobs.values()].filter((j) => j.view.projectId === projectId).map((j) => this.view(j)).reverse();
+    return [...this.jobs.values()]
+      .filter((j) => j.view.projectId === projectId)
+      .map((j) => this.view(j))
+      .reverse();
   }
 
   /** Cancels a queued or running run; a finished one is left as it is. */

@@ -12,7 +12,11 @@ import { qualitySchema, reconciliationSummarySchema } from './report-schemas.js'
 
 export const roleSchema = z.enum(ROLES);
 export const tierSchema = z.enum(TIERS);
-export const idParam = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'must be an id such as prj_…');
+export const idParam = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be an id such as prj_…');
 export const digestSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase SHA-256 hex digest');
 
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
@@ -82,9 +86,7 @@ export const versionSummarySchema = z
 
 export const versionCreatedSchema = z.object({ created: z.boolean(), version: versionSummarySchema });
 
-export const versionSchema = versionSummarySchema
-  .extend({ yaml: z.string(), crosswalks: z.record(z.string(), z.string()).describe('crosswalk file path → CSV text') })
-  .meta({ id: 'ContractVersion' });
+export const versionSchema = versionSummarySchema.extend({ yaml: z.string(), crosswalks: z.record(z.string(), z.string()).describe('crosswalk file path → CSV text') }).meta({ id: 'ContractVersion' });
 
 const json: z.ZodType<unknown> = z.unknown();
 
@@ -152,7 +154,7 @@ export const releaseStatusSchema = z
         promotion: z
           .object({ digest: z.string(), tier: tierSchema, promotedBy: z.string(), promotedAt: z.string() })
           .nullable()
-          .describe("the latest promotion of this digest into the tier (who, when); null when it was not promoted (pre_production never is)"),
+          .describe('the latest promotion of this digest into the tier (who, when); null when it was not promoted (pre_production never is)'),
         approvals: z.array(releaseApprovalSchema),
         missing: z.array(z.string()).describe('stable condition codes: version_submitted, version_approved, passed:<tier>, approval:<role>, approvers:<n>'),
         lastRun: runRecordSchema.nullable(),
@@ -314,9 +316,15 @@ export const sourceEntrySchema = z
 
 export const sourcesSchema = z.object({ sources: z.array(sourceEntrySchema) });
 
-export const sourceTableSchema = z.object({ name: z.string(), columns: z.number().describe('column count'), rows: z.number().optional().describe('row count, left out when counting would take too long') });
+export const sourceTableSchema = z.object({
+  name: z.string(),
+  columns: z.number().describe('column count'),
+  rows: z.number().optional().describe('row count, left out when counting would take too long'),
+});
 
-export const sourceTestSchema = z.union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })]).meta({ id: 'SourceTest' });
+export const sourceTestSchema = z
+  .union([z.object({ ok: z.literal(true), tables: z.array(sourceTableSchema) }), z.object({ ok: z.literal(false), code: z.string(), message: z.string() })])
+  .meta({ id: 'SourceTest' });
 
 export const uploadedSourceSchema = z.object({ source: z.string().describe('upload:upl_…'), tables: z.array(sourceTableSchema) }).meta({ id: 'Upload' });
 
@@ -359,7 +367,9 @@ export const fieldRowSchema = z
     crosswalk: z.string().nullable(),
     rules: z.array(z.string()).describe('field rules in words'),
     rationale: z.string().describe('empty for unmapped columns'),
-    status: z.enum(['accepted', 'suggested', 'rejected', 'unmapped']).describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
+    status: z
+      .enum(['accepted', 'suggested', 'rejected', 'unmapped'])
+      .describe('the field mapping’s status (a contract field without one is `accepted`, the contract default); `unmapped` for target columns no mapping fills'),
   })
   .meta({ id: 'TargetField' });
 
@@ -384,7 +394,9 @@ export const lineageSchema = z
         outcome: z.enum(['loaded', 'quarantined', 'excluded']),
         targetKey: z.string().nullable(),
         reasonCode: z.string().nullable(),
-        fields: z.array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) })).optional(),
+        fields: z
+          .array(z.object({ field: z.string(), from: z.array(z.string()), constant: z.boolean(), steps: z.array(z.string()), crosswalk: z.string().nullable(), rules: z.array(z.string()) }))
+          .optional(),
         contractMatches: z.boolean().optional(),
       }),
     ),

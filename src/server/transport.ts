@@ -130,7 +130,17 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
     reply.raw.once('close', () => {
       state.controller.abort();
       const { code } = state;
-      hooks.log({ requestId: request.id, method: request.method, path: pathOf(request.url), route: state.route?.path ?? null, status: reply.raw.statusCode, ms: Math.round(performance.now() - state.started), userId: state.userId, ip: ipOf(request), ...(code ? { code } : {}) });
+      hooks.log({
+        requestId: request.id,
+        method: request.method,
+        path: pathOf(request.url),
+        route: state.route?.path ?? null,
+        status: reply.raw.statusCode,
+        ms: Math.round(performance.now() - state.started),
+        userId: state.userId,
+        ip: ipOf(request),
+        ...(code ? { code } : {}),
+      });
     });
     return state;
   }
@@ -240,7 +250,10 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
         });
         switch (produces) {
           case 'html':
-            return reply.code(status).headers(REPORT_HTML_HEADERS).send(result as string);
+            return reply
+              .code(status)
+              .headers(REPORT_HTML_HEADERS)
+              .send(result as string);
           case 'sse':
             openStreams.add(state.controller);
             try {
@@ -262,7 +275,12 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
 
 /** `GET /` (the UI's index page) and `GET /assets/*` (its files); neither path is part of the API. */
 function serveWebUi(app: FastifyInstance, dir: string): void {
-  app.get('/', async (_request, reply) => reply.code(200).headers(UI_HTML_HEADERS).send(await indexPage(dir)));
+  app.get('/', async (_request, reply) =>
+    reply
+      .code(200)
+      .headers(UI_HTML_HEADERS)
+      .send(await indexPage(dir)),
+  );
   app.get('/assets/*', async (request, reply) => {
     const rel = (request.params as Record<string, string>)['*'] ?? '';
     const asset = await readAsset(dir, rel);

@@ -79,7 +79,10 @@ export interface UploadFile {
 
 /** `PAT MAST (2).csv` → `PAT_MAST_2`: a table identifier from a file name, whatever the client sent. */
 export function tableIdentifier(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+  const base = fileName
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.[^.]*$/, '');
   const id = base
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '')
@@ -93,7 +96,11 @@ function formatOf(name: string): { format: UploadFormat; json: boolean } {
   if (ext === 'csv') return { format: 'csv', json: false };
   if (ext === 'ndjson' || ext === 'jsonl') return { format: 'ndjson', json: false };
   if (ext === 'json') return { format: 'ndjson', json: true };
-  throw new FerryError('usage', 'upload.bad_extension', `${JSON.stringify(name.slice(0, 100))} is neither .csv, .ndjson nor .json; upload CSV files with a header row, or JSON (an array of objects, or one object per line)`);
+  throw new FerryError(
+    'usage',
+    'upload.bad_extension',
+    `${JSON.stringify(name.slice(0, 100))} is neither .csv, .ndjson nor .json; upload CSV files with a header row, or JSON (an array of objects, or one object per line)`,
+  );
 }
 
 /** A JSON array of objects as NDJSON text; the error names the file and position, never a value. */
@@ -134,7 +141,12 @@ function checkCsv(name: string, content: string): string {
 /** The files of one upload, checked and converted: one format, distinct table names, within the size cap. */
 export function prepareUpload(files: UploadFile[]): { format: UploadFormat; tables: Array<{ table: string; text: string }> } {
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content, 'utf8'), 0);
-  if (bytes > UPLOAD_MAX_BYTES) throw new FerryError('usage', 'upload.too_large', `the files total ${bytes} bytes, more than the ${UPLOAD_MAX_BYTES} an upload may hold; split them across uploads or ask the operator for a database source`);
+  if (bytes > UPLOAD_MAX_BYTES)
+    throw new FerryError(
+      'usage',
+      'upload.too_large',
+      `the files total ${bytes} bytes, more than the ${UPLOAD_MAX_BYTES} an upload may hold; split them across uploads or ask the operator for a database source`,
+    );
   const kinds = files.map((f) => ({ ...f, ...formatOf(f.name) }));
   const formats = new Set(kinds.map((k) => k.format));
   if (formats.size > 1) throw new FerryError('usage', 'upload.mixed_formats', 'an upload holds either CSV files or JSON files, not both; upload them separately');
@@ -204,9 +216,7 @@ function checkQuota(projectId: string, used: UploadUsage, adding: number, quota:
   const fitsCount = used.uploads + 1 <= quota.uploads;
   const fitsBytes = used.bytes + adding <= quota.bytes;
   if (fitsCount && fitsBytes) return;
-  const why = fitsCount
-    ? `this upload (${mib(adding)}) would take it over its ${mib(quota.bytes)} quota`
-    : `it may keep at most ${quota.uploads} upload(s)`;
+  const why = fitsCount ? `this upload (${mib(adding)}) would take it over its ${mib(quota.bytes)} quota` : `it may keep at most ${quota.uploads} upload(s)`;
   throw new FerryError(
     'conflict',
     'upload.quota_exceeded',

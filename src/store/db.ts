@@ -103,7 +103,11 @@ class CommitHooks {
         await hook();
       } catch (err) {
         // Not the message: a driver or file system message can carry a path or a value.
-        this.report(err instanceof FerryError ? err : new FerryError('internal', 'store.after_commit_failed', `a step after a committed write failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`, [], { cause: err }));
+        this.report(
+          err instanceof FerryError
+            ? err
+            : new FerryError('internal', 'store.after_commit_failed', `a step after a committed write failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`, [], { cause: err }),
+        );
       }
     }
   }
@@ -132,7 +136,13 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
   } catch (err) {
-    throw new FerryError('connection', 'store.open_failed', `cannot open the control store ${location.display}: ${(err as Error).message}; check the path is writable or choose another with --store / FERRY_DATABASE_URL`, [], { cause: err });
+    throw new FerryError(
+      'connection',
+      'store.open_failed',
+      `cannot open the control store ${location.display}: ${(err as Error).message}; check the path is writable or choose another with --store / FERRY_DATABASE_URL`,
+      [],
+      { cause: err },
+    );
   }
   // Writes outside writeTransaction (a session's last-seen time) are refused too, statement by statement.
   const db = new Kysely<ControlDatabase>({ dialect: new SqliteDialect({ database }), plugins: [writeGuard(() => fault())] });
@@ -235,7 +245,13 @@ async function openPostgres(location: Extract<StoreLocation, { dialect: 'postgre
     c.release();
   } catch (err) {
     await pool.end();
-    throw new FerryError('connection', 'store.connect_failed', `cannot reach the control store at ${where}: ${(err as Error).message}; check FERRY_DATABASE_URL / --store and that PostgreSQL is running`, [], { cause: err });
+    throw new FerryError(
+      'connection',
+      'store.connect_failed',
+      `cannot reach the control store at ${where}: ${(err as Error).message}; check FERRY_DATABASE_URL / --store and that PostgreSQL is running`,
+      [],
+      { cause: err },
+    );
   }
   const db = new Kysely<ControlDatabase>({ dialect: new PostgresDialect({ pool }) });
   const hooks = new CommitHooks();

@@ -13,9 +13,7 @@ import { sqliteConfig } from '../connectors/sqlite/config.js';
 /** The embedded default, relative to the working directory. */
 export const DEFAULT_STORE_FILE = path.join('.ferry', 'ferry.db');
 
-export type StoreLocation =
-  | { dialect: 'sqlite'; file: string; busyTimeout: number; display: string }
-  | { dialect: 'postgres'; pg: PgConfig; display: string };
+export type StoreLocation = { dialect: 'sqlite'; file: string; busyTimeout: number; display: string } | { dialect: 'postgres'; pg: PgConfig; display: string };
 
 export interface StoreUrlInput {
   /** `--store` flag value, if given. */
@@ -48,9 +46,5 @@ export function parseStoreUrl(spec: string, cwd: string, env: NodeJS.ProcessEnv 
     const pg = pgConfig(parsed);
     return { dialect: 'postgres', pg, display: parsed.display };
   }
-  throw new FerryError(
-    'usage',
-    'store.bad_url',
-    `"${redact(spec)}" is not a control store URL; expected sqlite:FILE or postgres://USER@HOST:PORT/DB (set it with --store or FERRY_DATABASE_URL)`,
-  );
+  throw new FerryError('usage', 'store.bad_url', `"${redact(spec)}" is not a control store URL; expected sqlite:FILE or postgres://USER@HOST:PORT/DB (set it with --store or FERRY_DATABASE_URL)`);
 }

@@ -4,9 +4,20 @@
  * forward from a referral or admission and never pass the person's `end`.
  */
 import {
-  ADMISSION_METHODS, APPOINTMENT_OUTCOMES, APPOINTMENT_STATUSES, ATTENDED_STATUSES, CLINIC_PREFIXES,
-  DISCHARGE_DIED, DISCHARGE_METHODS, ICD10_CODES, OPCS4_CODES, REFERRAL_PRIORITIES, REFERRAL_SOURCES,
-  SPECIALTIES, WARDS, type Specialty,
+  ADMISSION_METHODS,
+  APPOINTMENT_OUTCOMES,
+  APPOINTMENT_STATUSES,
+  ATTENDED_STATUSES,
+  CLINIC_PREFIXES,
+  DISCHARGE_DIED,
+  DISCHARGE_METHODS,
+  ICD10_CODES,
+  OPCS4_CODES,
+  REFERRAL_PRIORITIES,
+  REFERRAL_SOURCES,
+  SPECIALTIES,
+  WARDS,
+  type Specialty,
 } from './codes.js';
 import { columnIndex, pad, T, type Cell, type GenContext } from './context.js';
 import { ddmmyyyy } from './dates.js';
@@ -59,15 +70,7 @@ export function emitReferrals(ctx: GenContext, p: Person): void {
     const refId = ctx.id(T.REF);
     // The RTT clock starts when the referral is received, occasionally logged a few days late.
     const rtt = Math.min(p.end, refDt + (rng.chance(0.2) ? 1 + rng.int(5) : 0));
-    const row: Cell[] = [
-      refId,
-      p.id,
-      ddmmyyyy(refDt),
-      ddmmyyyy(rtt),
-      pad(spec, 6),
-      pad(rng.weighted(SOURCE.codes, SOURCE.cum), 4),
-      pad(rng.weighted(PRIORITY.codes, PRIORITY.cum), 3),
-    ];
+    const row: Cell[] = [refId, p.id, ddmmyyyy(refDt), ddmmyyyy(rtt), pad(spec, 6), pad(rng.weighted(SOURCE.codes, SOURCE.cum), 4), pad(rng.weighted(PRIORITY.codes, PRIORITY.cum), 3)];
     ctx.newRow();
     injectMixedDate(ctx, T.REF, row, refId, RF.REF_DT, 'REF_DT', refDt);
     injectOrphan(ctx, T.REF, row, refId, RF.REF_PATID, 'REF_PATID');
@@ -113,16 +116,7 @@ function emitWaitingListEntry(ctx: GenContext, p: Person, refId: number, spec: s
   const status = r < 0.6 ? 'W' : r < 0.85 ? 'A' : 'R';
   const removed = status === 'W' ? null : Math.min(p.end, added + 14 + rng.int(300));
   const proc = rng.pick(OPCS4_CODES).code;
-  ctx.rows.row(T.WL_ENTRY, [
-    ctx.id(T.WL_ENTRY),
-    p.id,
-    refId,
-    ddmmyyyy(added),
-    pad(spec, 6),
-    proc,
-    status,
-    removed === null ? '' : ddmmyyyy(removed),
-  ]);
+  ctx.rows.row(T.WL_ENTRY, [ctx.id(T.WL_ENTRY), p.id, refId, ddmmyyyy(added), pad(spec, 6), proc, status, removed === null ? '' : ddmmyyyy(removed)]);
 }
 
 const SPELL_COUNT = cumulate([62, 24, 9, 5]);
@@ -162,16 +156,7 @@ function emitSpell(ctx: GenContext, p: Person, adm: number, disch: number, died:
   if ((method === 'MA' || method === 'MP') && !(p.female && age >= 16 && age <= 50)) method = 'AE';
   const spec = specialty(rng, p, age);
   const spellId = ctx.id(T.IP_SPELL);
-  const row: Cell[] = [
-    spellId,
-    p.id,
-    ddmmyyyy(adm),
-    hhmm(rng, 0, 24),
-    method,
-    pad(spec, 6),
-    ddmmyyyy(disch),
-    died ? DISCHARGE_DIED : rng.weighted(DISCH.codes, DISCH.cum),
-  ];
+  const row: Cell[] = [spellId, p.id, ddmmyyyy(adm), hhmm(rng, 0, 24), method, pad(spec, 6), ddmmyyyy(disch), died ? DISCHARGE_DIED : rng.weighted(DISCH.codes, DISCH.cum)];
   ctx.newRow();
   const d = ctx.drng;
   // Claiming ADM_DT too keeps it in the PAS's own format, so the contradiction stays unambiguous.

@@ -20,14 +20,7 @@ export function emitAllergies(ctx: GenContext, p: Person): void {
   const count = rng.chance(0.25) ? 2 : 1;
   for (let i = 0; i < count; i++) {
     const a = ALLERGENS[(first + i * 5) % ALLERGENS.length];
-    ctx.rows.row(T.ALLERGY, [
-      ctx.id(T.ALLERGY),
-      p.id,
-      a.sctid,
-      a.term.toUpperCase(),
-      pad(rng.pick(ALLERGY_SEVERITIES), 4),
-      ddmmyyyy(dayInWindow(ctx, p)),
-    ]);
+    ctx.rows.row(T.ALLERGY, [ctx.id(T.ALLERGY), p.id, a.sctid, a.term.toUpperCase(), pad(rng.pick(ALLERGY_SEVERITIES), 4), ddmmyyyy(dayInWindow(ctx, p))]);
   }
 }
 
@@ -39,14 +32,7 @@ export function emitAlerts(ctx: GenContext, p: Person): void {
   const start = dayInWindow(ctx, p);
   if ((alert.minAge ?? 0) > ageAt(p, start)) return;
   const ends = rng.chance(0.2);
-  ctx.rows.row(T.ALERT, [
-    ctx.id(T.ALERT),
-    p.id,
-    alert.sctid,
-    alert.term,
-    ddmmyyyy(start),
-    ends ? ddmmyyyy(start + rng.int(p.end - start + 1)) : '',
-  ]);
+  ctx.rows.row(T.ALERT, [ctx.id(T.ALERT), p.id, alert.sctid, alert.term, ddmmyyyy(start), ends ? ddmmyyyy(start + rng.int(p.end - start + 1)) : '']);
 }
 
 /** Emits zero to three medication orders, more for older patients. */
@@ -58,17 +44,7 @@ export function emitMedications(ctx: GenContext, p: Person): void {
     const m = MEDICINES[k];
     const start = dayInWindow(ctx, p);
     const stopped = rng.chance(0.5);
-    ctx.rows.row(T.MEDS, [
-      ctx.id(T.MEDS),
-      p.id,
-      MEDICINE_IDS[k],
-      m.name,
-      m.dose,
-      pad(m.route, 3),
-      pad(m.freq, 3),
-      ddmmyyyy(start),
-      stopped ? ddmmyyyy(start + rng.int(p.end - start + 1)) : '',
-    ]);
+    ctx.rows.row(T.MEDS, [ctx.id(T.MEDS), p.id, MEDICINE_IDS[k], m.name, m.dose, pad(m.route, 3), pad(m.freq, 3), ddmmyyyy(start), stopped ? ddmmyyyy(start + rng.int(p.end - start + 1)) : '']);
   }
 }
 
@@ -85,17 +61,7 @@ export function emitLabResults(ctx: GenContext, p: Person): void {
     const hi = normal ? t.refHigh : t.max;
     const value = Math.max(t.min, Math.min(t.max, lo + rng.float() * (hi - lo)));
     const id = ctx.id(T.LAB);
-    const row: Cell[] = [
-      id,
-      p.id,
-      t.loinc,
-      t.name,
-      value.toFixed(t.decimals),
-      t.units,
-      String(t.refLow),
-      String(t.refHigh),
-      ddmmyyyy(dayInWindow(ctx, p)),
-    ];
+    const row: Cell[] = [id, p.id, t.loinc, t.name, value.toFixed(t.decimals), t.units, String(t.refLow), String(t.refHigh), ddmmyyyy(dayInWindow(ctx, p))];
     ctx.newRow();
     if (ctx.hit('lab_value_out_of_range') && ctx.claim(LB.LAB_VALUE)) {
       // A sign error or a units slip of three orders of magnitude: impossible for any analyte.

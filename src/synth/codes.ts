@@ -15,39 +15,103 @@ export interface LocalCode {
 const codes = (pairs: Array<[string, number]>): LocalCode[] => pairs.map(([code, weight]) => ({ code, weight }));
 
 /** PAT_SEX: M/F/I (indeterminate)/U (unknown). */
-export const SEX_CODES = codes([['M', 49], ['F', 50], ['I', 0.2], ['U', 0.8]]);
+export const SEX_CODES = codes([
+  ['M', 49],
+  ['F', 50],
+  ['I', 0.2],
+  ['U', 0.8],
+]);
 
 /** PAT_ETHNIC: two-letter local codes, roughly England's census mix. */
 export const ETHNIC_CODES = codes([
-  ['WB', 72], ['WI', 1], ['WO', 6], ['MC', 1], ['MA', 0.5], ['MW', 1], ['MO', 1],
-  ['AI', 3], ['AP', 2.5], ['AB', 1], ['AO', 1.5], ['BC', 1], ['BA', 2.5], ['BO', 0.5],
-  ['CH', 0.7], ['OT', 1.5], ['NS', 2], ['NK', 1.3],
+  ['WB', 72],
+  ['WI', 1],
+  ['WO', 6],
+  ['MC', 1],
+  ['MA', 0.5],
+  ['MW', 1],
+  ['MO', 1],
+  ['AI', 3],
+  ['AP', 2.5],
+  ['AB', 1],
+  ['AO', 1.5],
+  ['BC', 1],
+  ['BA', 2.5],
+  ['BO', 0.5],
+  ['CH', 0.7],
+  ['OT', 1.5],
+  ['NS', 2],
+  ['NK', 1.3],
 ]);
 
 /** PAT_MARITAL: local codes including the PAS's own "child" code for under-16s. */
-export const MARITAL_CODES = codes([['SI', 35], ['MA', 40], ['CP', 1], ['DI', 9], ['WI', 7], ['SE', 3], ['ND', 3], ['NK', 2]]);
+export const MARITAL_CODES = codes([
+  ['SI', 35],
+  ['MA', 40],
+  ['CP', 1],
+  ['DI', 9],
+  ['WI', 7],
+  ['SE', 3],
+  ['ND', 3],
+  ['NK', 2],
+]);
 export const MARITAL_CHILD = 'CH';
 
 /** ADM_METH: local admission methods, elective and emergency. */
 export const ADMISSION_METHODS = codes([
-  ['WL', 30], ['BK', 12], ['PL', 4], ['AE', 35], ['GP', 7], ['BB', 1], ['CC', 4], ['EO', 3], ['TR', 2], ['MA', 1], ['MP', 1],
+  ['WL', 30],
+  ['BK', 12],
+  ['PL', 4],
+  ['AE', 35],
+  ['GP', 7],
+  ['BB', 1],
+  ['CC', 4],
+  ['EO', 3],
+  ['TR', 2],
+  ['MA', 1],
+  ['MP', 1],
 ]);
 
 /** DISCH_METH: local discharge methods; `DD` (died) is only used for deaths in hospital. */
-export const DISCHARGE_METHODS = codes([['CA', 95], ['SD', 4], ['MH', 1]]);
+export const DISCHARGE_METHODS = codes([
+  ['CA', 95],
+  ['SD', 4],
+  ['MH', 1],
+]);
 export const DISCHARGE_DIED = 'DD';
 
 /** APPT_STATUS: attended, late, did not attend, cancelled. */
-export const APPOINTMENT_STATUSES = codes([['ATT', 78], ['LAT', 4], ['LNS', 1], ['DNA', 8], ['CNP', 5], ['CNH', 4]]);
+export const APPOINTMENT_STATUSES = codes([
+  ['ATT', 78],
+  ['LAT', 4],
+  ['LNS', 1],
+  ['DNA', 8],
+  ['CNP', 5],
+  ['CNH', 4],
+]);
 export const ATTENDED_STATUSES = new Set(['ATT', 'LAT']);
 
 /** APPT_OUTCOME: outcome of an attended appointment. */
-export const APPOINTMENT_OUTCOMES = codes([['DIS', 35], ['FUP', 50], ['TBA', 15]]);
+export const APPOINTMENT_OUTCOMES = codes([
+  ['DIS', 35],
+  ['FUP', 50],
+  ['TBA', 15],
+]);
 
 /** REF_SRC: referral sources. */
-export const REFERRAL_SOURCES = codes([['GP', 70], ['AE', 10], ['CON', 12], ['SELF', 3], ['OTH', 5]]);
+export const REFERRAL_SOURCES = codes([
+  ['GP', 70],
+  ['AE', 10],
+  ['CON', 12],
+  ['SELF', 3],
+  ['OTH', 5],
+]);
 /** REF_PRIORITY: routine, urgent, two-week wait (suspected cancer). */
-export const REFERRAL_PRIORITIES = codes([['R', 70], ['U', 22], ['2WW', 8]]);
+export const REFERRAL_PRIORITIES = codes([
+  ['R', 70],
+  ['U', 22],
+  ['2WW', 8],
+]);
 
 /** Local specialty codes and who they see. */
 export interface Specialty {
@@ -58,11 +122,20 @@ export interface Specialty {
   sex?: 'F';
 }
 export const SPECIALTIES: Specialty[] = [
-  { code: 'GSURG', weight: 12 }, { code: 'URO', weight: 5, minAge: 16 }, { code: 'TO', weight: 12 },
-  { code: 'ENT', weight: 6 }, { code: 'OPHTH', weight: 8 }, { code: 'GMED', weight: 12, minAge: 16 },
-  { code: 'GASTRO', weight: 6, minAge: 16 }, { code: 'CARD', weight: 8, minAge: 16 }, { code: 'DERM', weight: 6 },
-  { code: 'RESP', weight: 6, minAge: 16 }, { code: 'NEURO', weight: 4 }, { code: 'PAED', weight: 8, maxAge: 15 },
-  { code: 'GERI', weight: 6, minAge: 70 }, { code: 'GYN', weight: 5, minAge: 16, sex: 'F' },
+  { code: 'GSURG', weight: 12 },
+  { code: 'URO', weight: 5, minAge: 16 },
+  { code: 'TO', weight: 12 },
+  { code: 'ENT', weight: 6 },
+  { code: 'OPHTH', weight: 8 },
+  { code: 'GMED', weight: 12, minAge: 16 },
+  { code: 'GASTRO', weight: 6, minAge: 16 },
+  { code: 'CARD', weight: 8, minAge: 16 },
+  { code: 'DERM', weight: 6 },
+  { code: 'RESP', weight: 6, minAge: 16 },
+  { code: 'NEURO', weight: 4 },
+  { code: 'PAED', weight: 8, maxAge: 15 },
+  { code: 'GERI', weight: 6, minAge: 70 },
+  { code: 'GYN', weight: 5, minAge: 16, sex: 'F' },
 ];
 
 /** NOK_REL: next-of-kin relationship. */
@@ -74,28 +147,57 @@ export const ALIAS_TYPES = ['PREV', 'MAID', 'AKA'] as const;
 
 /** ICD-10 (NHS 4-character form) diagnosis codes, with who may carry them. */
 export const ICD10_CODES: Array<{ code: string; minAge?: number; sex?: 'F' }> = [
-  { code: 'J459' }, { code: 'E119', minAge: 18 }, { code: 'I219', minAge: 30 }, { code: 'J189' }, { code: 'N390' },
-  { code: 'K358' }, { code: 'S720', minAge: 50 }, { code: 'I489', minAge: 40 }, { code: 'C509', minAge: 25, sex: 'F' },
-  { code: 'R074' }, { code: 'J441', minAge: 40 }, { code: 'I639', minAge: 40 }, { code: 'K802', minAge: 18 },
-  { code: 'M179', minAge: 45 }, { code: 'M169', minAge: 45 }, { code: 'H251', minAge: 50 }, { code: 'L039' },
-  { code: 'F059', minAge: 65 }, { code: 'N179' }, { code: 'E871' }, { code: 'K590' },
+  { code: 'J459' },
+  { code: 'E119', minAge: 18 },
+  { code: 'I219', minAge: 30 },
+  { code: 'J189' },
+  { code: 'N390' },
+  { code: 'K358' },
+  { code: 'S720', minAge: 50 },
+  { code: 'I489', minAge: 40 },
+  { code: 'C509', minAge: 25, sex: 'F' },
+  { code: 'R074' },
+  { code: 'J441', minAge: 40 },
+  { code: 'I639', minAge: 40 },
+  { code: 'K802', minAge: 18 },
+  { code: 'M179', minAge: 45 },
+  { code: 'M169', minAge: 45 },
+  { code: 'H251', minAge: 50 },
+  { code: 'L039' },
+  { code: 'F059', minAge: 65 },
+  { code: 'N179' },
+  { code: 'E871' },
+  { code: 'K590' },
 ];
 
 /** OPCS-4 procedure codes. */
 export const OPCS4_CODES: Array<{ code: string; minAge?: number }> = [
-  { code: 'W371', minAge: 45 }, { code: 'W401', minAge: 45 }, { code: 'H011' }, { code: 'J183', minAge: 18 },
-  { code: 'C712', minAge: 50 }, { code: 'G451' }, { code: 'H229', minAge: 18 }, { code: 'X403', minAge: 18 },
+  { code: 'W371', minAge: 45 },
+  { code: 'W401', minAge: 45 },
+  { code: 'H011' },
+  { code: 'J183', minAge: 18 },
+  { code: 'C712', minAge: 50 },
+  { code: 'G451' },
+  { code: 'H229', minAge: 18 },
+  { code: 'X403', minAge: 18 },
 ];
 
 /** SNOMED CT substances recorded as allergy causative agents. */
 export const ALLERGENS: Array<{ sctid: string; term: string }> = [
-  { sctid: '372687004', term: 'Amoxicillin' }, { sctid: '387458008', term: 'Aspirin' },
-  { sctid: '387207008', term: 'Ibuprofen' }, { sctid: '387494007', term: 'Codeine' },
-  { sctid: '373529000', term: 'Morphine' }, { sctid: '762952008', term: 'Peanut' },
-  { sctid: '102263004', term: 'Eggs (edible)' }, { sctid: '3718001', term: "Cow's milk" },
-  { sctid: '735029006', term: 'Shellfish' }, { sctid: '735971005', term: 'Fish' },
-  { sctid: '111088007', term: 'Latex' }, { sctid: '288328004', term: 'Bee venom' },
-  { sctid: '256277009', term: 'Grass pollen' }, { sctid: '260147004', term: 'House dust mite' },
+  { sctid: '372687004', term: 'Amoxicillin' },
+  { sctid: '387458008', term: 'Aspirin' },
+  { sctid: '387207008', term: 'Ibuprofen' },
+  { sctid: '387494007', term: 'Codeine' },
+  { sctid: '373529000', term: 'Morphine' },
+  { sctid: '762952008', term: 'Peanut' },
+  { sctid: '102263004', term: 'Eggs (edible)' },
+  { sctid: '3718001', term: "Cow's milk" },
+  { sctid: '735029006', term: 'Shellfish' },
+  { sctid: '735971005', term: 'Fish' },
+  { sctid: '111088007', term: 'Latex' },
+  { sctid: '288328004', term: 'Bee venom' },
+  { sctid: '256277009', term: 'Grass pollen' },
+  { sctid: '260147004', term: 'House dust mite' },
 ];
 /** ALG_SEVERITY local codes. */
 export const ALLERGY_SEVERITIES = ['MILD', 'MOD', 'SEV'];

@@ -33,16 +33,7 @@ export function emitPatient(ctx: GenContext, p: Person): { surname: string; fore
   const forename = rng.pick(names);
   const middle = rng.chance(0.4) ? rng.pick(names) : '';
   const marital = age < 16 ? MARITAL_CHILD : rng.weighted(MARITAL, MARITAL_W);
-  const title =
-    age < 16
-      ? TITLES.child[p.female ? 1 : 0]
-      : rng.chance(0.02)
-        ? TITLES.doctor
-        : p.female
-          ? marital === 'MA' || marital === 'WI'
-            ? 'MRS'
-            : rng.pick(['MS', 'MISS'])
-          : 'MR';
+  const title = age < 16 ? TITLES.child[p.female ? 1 : 0] : rng.chance(0.02) ? TITLES.doctor : p.female ? (marital === 'MA' || marital === 'WI' ? 'MRS' : rng.pick(['MS', 'MISS'])) : 'MR';
   const nhs = ctx.nhsNumbers.next();
   const row: Cell[] = [
     p.id,
@@ -251,14 +242,7 @@ export function emitGpRegistrations(ctx: GenContext, p: Person): void {
     const last = i === count - 1;
     const to = last ? null : from + rng.int(Math.max(1, p.end - from));
     const practice = rng.pick(ctx.pools.practices);
-    ctx.rows.row(T.GP_REG, [
-      ctx.id(T.GP_REG),
-      p.id,
-      practice.code,
-      rng.pick(practice.gps),
-      ddmmyyyy(from),
-      to === null ? '' : ddmmyyyy(to),
-    ]);
+    ctx.rows.row(T.GP_REG, [ctx.id(T.GP_REG), p.id, practice.code, rng.pick(practice.gps), ddmmyyyy(from), to === null ? '' : ddmmyyyy(to)]);
     if (to !== null) from = to;
   }
 }

@@ -30,7 +30,12 @@ const YEAR = 365.25;
 const SEXES = SEX_CODES.map((c) => c.code);
 const SEX_WEIGHTS = cumulate(SEX_CODES.map((c) => c.weight));
 // Age bands roughly matching a hospital's registered population: [min, max, weight].
-const AGE_BANDS: Array<[number, number]> = [[0, 15], [16, 39], [40, 64], [65, 99]];
+const AGE_BANDS: Array<[number, number]> = [
+  [0, 15],
+  [16, 39],
+  [40, 64],
+  [65, 99],
+];
 const AGE_WEIGHTS = cumulate([18, 28, 30, 24]);
 
 /** Draws a person for patient `index` (PAT_ID = index + 1). */

@@ -92,13 +92,7 @@ export const LEGACY_TABLES: LegacyTable[] = [
     description: 'Next of kin',
     primaryKey: ['NOK_ID'],
     foreignKeys: [fk('NOK_PATID', 'PAT_MAST', 'PAT_ID')],
-    columns: [
-      id('NOK_ID', 'Next-of-kin id'),
-      ref('NOK_PATID', 'Patient'),
-      text('NOK_NAME', 'Full name'),
-      code('NOK_REL', 8, 'Relationship, local code'),
-      text('NOK_TEL', 'Telephone'),
-    ],
+    columns: [id('NOK_ID', 'Next-of-kin id'), ref('NOK_PATID', 'Patient'), text('NOK_NAME', 'Full name'), code('NOK_REL', 8, 'Relationship, local code'), text('NOK_TEL', 'Telephone')],
   },
   {
     name: 'GP_REG',
@@ -182,13 +176,7 @@ export const LEGACY_TABLES: LegacyTable[] = [
     description: 'Ward stays within a spell',
     primaryKey: ['WSTAY_ID'],
     foreignKeys: [fk('WSTAY_SPELLID', 'IP_SPELL', 'SPELL_ID')],
-    columns: [
-      id('WSTAY_ID', 'Ward stay id'),
-      ref('WSTAY_SPELLID', 'Spell'),
-      code('WARD_CODE', 6, 'Ward code'),
-      date('WSTAY_START', 'Start of stay'),
-      date('WSTAY_END', 'End of stay'),
-    ],
+    columns: [id('WSTAY_ID', 'Ward stay id'), ref('WSTAY_SPELLID', 'Spell'), code('WARD_CODE', 6, 'Ward code'), date('WSTAY_START', 'Start of stay'), date('WSTAY_END', 'End of stay')],
   },
   {
     name: 'DIAG',
@@ -280,8 +268,7 @@ export const LEGACY_TABLES: LegacyTable[] = [
 ];
 
 export type LegacyTableName =
-  | 'PAT_MAST' | 'PAT_ALIAS' | 'PAT_ADDR' | 'PAT_NOK' | 'GP_REG' | 'REF' | 'OP_APPT' | 'WL_ENTRY'
-  | 'IP_SPELL' | 'IP_WARD' | 'DIAG' | 'PROC' | 'ALLERGY' | 'ALERT' | 'MEDS' | 'LAB';
+  'PAT_MAST' | 'PAT_ALIAS' | 'PAT_ADDR' | 'PAT_NOK' | 'GP_REG' | 'REF' | 'OP_APPT' | 'WL_ENTRY' | 'IP_SPELL' | 'IP_WARD' | 'DIAG' | 'PROC' | 'ALLERGY' | 'ALERT' | 'MEDS' | 'LAB';
 
 /** Looks a legacy table up by name. */
 export function legacyTable(name: LegacyTableName): LegacyTable {

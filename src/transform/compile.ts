@@ -83,17 +83,7 @@ import { formatDateStep, parseDateStep } from './date-steps.js';
 import { StepFailure, type TransformFailure } from './failure.js';
 import { toDecimalStep, toIntegerStep } from './number-steps.js';
 import { isBlank } from './text-value.js';
-import {
-  concatStep,
-  lowerStep,
-  padStep,
-  regexReplaceStep,
-  splitStep,
-  substringStep,
-  titleStep,
-  trimStep,
-  upperStep,
-} from './text-steps.js';
+import { concatStep, lowerStep, padStep, regexReplaceStep, splitStep, substringStep, titleStep, trimStep, upperStep } from './text-steps.js';
 
 export type { CompileContext, CrosswalkObserver } from './context.js';
 export { isFailure, type TransformFailure } from './failure.js';

@@ -90,10 +90,7 @@ export function roundDecimal(text: string, scale: number): string | null {
   // the text is already canonical apart from missing trailing zeros.
   const fracLength = fracEnd - fracStart;
   const hasPoint = fracStart !== intEnd;
-  if (
-    exponent === 0 && sign !== 43 && !negative && intEnd > intStart && fracLength <= scale &&
-    (intEnd - intStart === 1 || text.charCodeAt(intStart) !== 48) && (scale > 0 || !hasPoint)
-  ) {
+  if (exponent === 0 && sign !== 43 && !negative && intEnd > intStart && fracLength <= scale && (intEnd - intStart === 1 || text.charCodeAt(intStart) !== 48) && (scale > 0 || !hasPoint)) {
     const body = start === 0 && end === text.length ? text : text.slice(start, end);
     if (scale === 0) return body;
     return hasPoint ? body + ZEROS[scale - fracLength] : body + '.' + ZEROS[scale];

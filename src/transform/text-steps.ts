@@ -66,7 +66,7 @@ export function titleCase(s: string): string {
   let out = '';
   let copied = 0;
   let inWord = false;
-  for (let i = 0; i < lower.length; ) {
+  for (let i = 0; i < lower.length;) {
     const c = lower.charCodeAt(i);
     if (c < 128) {
       const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);

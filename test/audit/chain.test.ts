@@ -48,6 +48,10 @@ describe('the audit hash recipe', () => {
   it('keeps non-ASCII text as UTF-8, so the hash is the same on every platform', () => {
     const e = { ...EXAMPLE, actor: 'os:zoë' };
     expect(canonicalEvent(e)).toContain('"actor":"os:zoë"');
-    expect(eventHash(e)).toBe(createHash('sha256').update(Buffer.from(canonicalEvent(e), 'utf8')).digest('hex'));
+    expect(eventHash(e)).toBe(
+      createHash('sha256')
+        .update(Buffer.from(canonicalEvent(e), 'utf8'))
+        .digest('hex'),
+    );
   });
 });

@@ -17,7 +17,9 @@ function thrown(fn: () => unknown): FerryError {
 describe('audit event payloads', () => {
   it('uses noun:verb keys for every event type', () => {
     for (const t of AUDIT_EVENT_TYPES) expect(t).toMatch(/^[a-z]+:[a-z_]+$/);
-    expect(AUDIT_EVENT_TYPES).toEqual(expect.arrayContaining(['contract:versioned', 'run:started', 'batch:loaded', 'gate:failed', 'release:approved', 'run:rolled_back', 'user:locked', 'audit:exported', 'upload:created']));
+    expect(AUDIT_EVENT_TYPES).toEqual(
+      expect.arrayContaining(['contract:versioned', 'run:started', 'batch:loaded', 'gate:failed', 'release:approved', 'run:rolled_back', 'user:locked', 'audit:exported', 'upload:created']),
+    );
     expect(Object.keys(auditPayloadSchemas)).toEqual(AUDIT_EVENT_TYPES);
   });
 
@@ -55,7 +57,11 @@ describe('audit event payloads', () => {
   });
 
   it('records an upload by id, table ids and file count, refusing file names or contents', () => {
-    expect(parsePayload('upload:created', { uploadId: 'upl_0123456789abcdef01234567', tables: ['PAT_MAST', 'WARD'], files: 2 })).toEqual({ uploadId: 'upl_0123456789abcdef01234567', tables: ['PAT_MAST', 'WARD'], files: 2 });
+    expect(parsePayload('upload:created', { uploadId: 'upl_0123456789abcdef01234567', tables: ['PAT_MAST', 'WARD'], files: 2 })).toEqual({
+      uploadId: 'upl_0123456789abcdef01234567',
+      tables: ['PAT_MAST', 'WARD'],
+      files: 2,
+    });
     const err = thrown(() => parsePayload('upload:created', { uploadId: 'upl_1', tables: ['PAT_MAST'], files: 1, fileNames: ['dir/PAT MAST.csv'] }));
     expect(err.message).toContain('fileNames');
     expect(err.message).not.toContain('PAT MAST.csv');

@@ -63,7 +63,7 @@ describe.each(DIALECTS)('audit export on %s', (dialect) => {
     expect(csv[0]).toBe('seq,time,actor,org_id,project_id,type,payload,prev_hash,hash');
     expect(csv).toHaveLength(7);
     // The export itself is audited.
-    expect((await log.get(13))).toMatchObject({ type: 'audit:exported', actor: 'auditor', payload: { events: 6, firstSeq: 3, lastSeq: 8, encrypted: false } });
+    expect(await log.get(13)).toMatchObject({ type: 'audit:exported', actor: 'auditor', payload: { events: 6, firstSeq: 3, lastSeq: 8, encrypted: false } });
     expect(await verifyExport(out.dir, undefined)).toMatchObject({ ok: true, events: 6, problems: [] });
   });
 
@@ -86,7 +86,12 @@ describe.each(DIALECTS)('audit export on %s', (dialect) => {
 
   it('detects an event removed from the export, and a CSV that disagrees with the JSONL', async () => {
     await exportAudit(log, { ...RANGE, outDir: out.dir, actor: 'auditor' });
-    await forge(out.dir, 'events.jsonl', (t) => t.split('\n').filter((l) => !l.includes('"seq":6,')).join('\n'));
+    await forge(out.dir, 'events.jsonl', (t) =>
+      t
+        .split('\n')
+        .filter((l) => !l.includes('"seq":6,'))
+        .join('\n'),
+    );
     await forge(out.dir, 'events.csv', (t) => t.replace('os:alice', 'os:carol'));
     const r = await verifyExport(out.dir, undefined);
     expect(r.firstBad).toBe(3);
@@ -135,7 +140,12 @@ describe.each(DIALECTS)('audit export on %s', (dialect) => {
     expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([7]);
     expect((await readFile(path.join(out.dir, 'chain.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(6);
     expect(await verifyExport(out.dir, undefined)).toMatchObject({ ok: true });
-    await forge(out.dir, 'chain.jsonl', (t) => t.split('\n').filter((l) => !l.includes('"seq":5}')).join('\n'));
+    await forge(out.dir, 'chain.jsonl', (t) =>
+      t
+        .split('\n')
+        .filter((l) => !l.includes('"seq":5}'))
+        .join('\n'),
+    );
     const r = await verifyExport(out.dir, undefined);
     expect(r).toMatchObject({ ok: false, firstBad: 5 });
   });

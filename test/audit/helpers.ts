@@ -19,7 +19,8 @@ export function sampleEvent(i: number): AuditEventInput {
   const actor = i % 2 === 0 ? 'os:alice' : 'os:bob';
   const projectId = i % 3 === 0 ? 'p-west' : 'p-east';
   if (i % 4 === 0) return { type: 'run:started', actor, projectId, payload: { runId: `run-${i}`, contractDigest: DIGEST, tier: 'pre_production', tables: ['patient'], resumed: false, dryRun: false } };
-  if (i % 4 === 1) return { type: 'batch:loaded', actor, projectId, payload: { runId: `run-${i - 1}`, table: 'patient', batchRows: 100, counts: { read: 100, loaded: 97, quarantined: 3, excluded: 0 } } };
+  if (i % 4 === 1)
+    return { type: 'batch:loaded', actor, projectId, payload: { runId: `run-${i - 1}`, table: 'patient', batchRows: 100, counts: { read: 100, loaded: 97, quarantined: 3, excluded: 0 } } };
   if (i % 4 === 2) return { type: 'release:approved', actor, projectId, payload: { contractDigest: DIGEST, tier: 'staging', role: 'integration_lead' } };
   return { type: 'user:login', actor, payload: { userId: actor, method: 'password' } };
 }

@@ -39,7 +39,7 @@ describe.each(DIALECTS)('the audit log on %s', (dialect) => {
     expect(await log.list()).toHaveLength(2);
   });
 
-  it('commits an event together with the caller\'s transaction, or not at all', async () => {
+  it("commits an event together with the caller's transaction, or not at all", async () => {
     const log = new AuditLog(store);
     await expect(
       store.writeTransaction(async (trx) => {

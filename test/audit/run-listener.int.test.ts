@@ -27,11 +27,23 @@ describe('the run audit listener', () => {
     const contractFile = await writeFixture(dir, 20);
     const log = new AuditLog(store);
     const audit = auditRunListener(log, { actor: 'os:analyst', projectId: 'p-1', tier: 'pre_production' });
-    const report = await migrate({ contractFile, sourceUrl: `csv:${dir}/source`, targetUrl: `sqlite:${path.join(dir, 'target.db')}`, batchSize: 8, onEvent: audit.listener, today: () => '2026-11-25' });
+    const report = await migrate({
+      contractFile,
+      sourceUrl: `csv:${dir}/source`,
+      targetUrl: `sqlite:${path.join(dir, 'target.db')}`,
+      batchSize: 8,
+      onEvent: audit.listener,
+      today: () => '2026-11-25',
+    });
     await audit.flush();
 
     const events = await log.list({ order: 'asc' });
-    expect(events[0]).toMatchObject({ type: 'run:started', actor: 'os:analyst', projectId: 'p-1', payload: { runId: report.runId, contractDigest: report.contract.digest, tier: 'pre_production', dryRun: false } });
+    expect(events[0]).toMatchObject({
+      type: 'run:started',
+      actor: 'os:analyst',
+      projectId: 'p-1',
+      payload: { runId: report.runId, contractDigest: report.contract.digest, tier: 'pre_production', dryRun: false },
+    });
     expect(events.at(-1)).toMatchObject({ type: 'run:finished', payload: { runId: report.runId, status: report.status, totals: report.totals } });
     const finished = events.filter((e) => e.type === 'table:finished').map((e) => (e.payload as { table: string }).table);
     expect(finished.sort()).toEqual(report.tables.map((t) => t.table).sort());

@@ -71,8 +71,20 @@ describe.each(DIALECTS)('audit verify detects tampering on %s', (dialect) => {
 
   it('names a forged event appended with a correct hash but a prev_hash that skips the real predecessor', async () => {
     const e7 = (await log.get(7))!;
-    const forged = { seq: 11, time: '2025-03-01T01:00:00.000Z', actor: 'os:mallory', orgId: null, projectId: 'p-east', type: 'release:approved', payload: { contractDigest: 'd'.repeat(64), tier: 'production', role: 'clinical_safety_officer' }, prevHash: e7.hash };
-    await store.db.insertInto('audit_event').values(toRow({ ...forged, hash: eventHash(forged) })).execute();
+    const forged = {
+      seq: 11,
+      time: '2025-03-01T01:00:00.000Z',
+      actor: 'os:mallory',
+      orgId: null,
+      projectId: 'p-east',
+      type: 'release:approved',
+      payload: { contractDigest: 'd'.repeat(64), tier: 'production', role: 'clinical_safety_officer' },
+      prevHash: e7.hash,
+    };
+    await store.db
+      .insertInto('audit_event')
+      .values(toRow({ ...forged, hash: eventHash(forged) }))
+      .execute();
     const r = await verifyStore(log);
     expect(r.firstBad).toBe(11);
     expect(r.problems.map((p) => p.code)).toContain('audit.broken_link');
@@ -85,13 +97,21 @@ describe.each(DIALECTS)('audit verify detects tampering on %s', (dialect) => {
     await rawSql(store, `UPDATE "audit_event" SET "seq" = "seq" - 999 WHERE "seq" > 1000`);
     const e3 = (await log.get(3))!;
     const forged = { seq: 4, time: e3.time, actor: 'os:mallory', orgId: null, projectId: null, type: 'user:unlocked', payload: { userId: 'u-mallory' }, prevHash: e3.hash };
-    await store.db.insertInto('audit_event').values(toRow({ ...forged, hash: eventHash(forged) })).execute();
+    await store.db
+      .insertInto('audit_event')
+      .values(toRow({ ...forged, hash: eventHash(forged) }))
+      .execute();
     const last = (await log.get(11))!;
     await rawSql(store, `UPDATE "audit_head" SET "seq" = 11, "hash" = '${last.hash}'`);
     const r = await verifyStore(log);
     // The forged event itself links correctly; the original event 4, now at 5, cannot.
     expect(r.firstBad).toBe(5);
-    expect(r.problems.map((p) => [p.seq, p.code])).toEqual(expect.arrayContaining([[5, 'audit.broken_link'], [5, 'audit.hash_mismatch']]));
+    expect(r.problems.map((p) => [p.seq, p.code])).toEqual(
+      expect.arrayContaining([
+        [5, 'audit.broken_link'],
+        [5, 'audit.hash_mismatch'],
+      ]),
+    );
   });
 
   it('names the first of two events whose sequence numbers were swapped', async () => {
@@ -100,7 +120,12 @@ describe.each(DIALECTS)('audit verify detects tampering on %s', (dialect) => {
     await rawSql(store, `UPDATE "audit_event" SET "seq" = 7 WHERE "seq" = 1003`);
     const r = await verifyStore(log);
     expect(r).toMatchObject({ ok: false, firstBad: 3 });
-    expect(r.problems.filter((p) => p.seq === 3).map((p) => p.code).sort()).toEqual(['audit.broken_link', 'audit.hash_mismatch']);
+    expect(
+      r.problems
+        .filter((p) => p.seq === 3)
+        .map((p) => p.code)
+        .sort(),
+    ).toEqual(['audit.broken_link', 'audit.hash_mismatch']);
     expect(r.problems.some((p) => p.seq === 7)).toBe(true);
   });
 });

@@ -16,9 +16,7 @@ const fixtures = fileURLToPath(new URL('../fixtures/contracts/', import.meta.url
 async function ferry(argv: string[], cwd = fixtures) {
   const io = memoryIO({ cwd });
   let code = 0;
-  const program = new Command('ferry')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  const program = new Command('ferry').exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   register(program, io, (c) => {
     code = c;
   });
@@ -34,9 +32,7 @@ describe('ferry contract validate', () => {
   it('prints a one-line summary with counts and the digest', async () => {
     const r = await ferry(['contract', 'validate', 'valid/contract.yaml']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(
-      /^ok valid\/contract\.yaml: legacy_pas_small 1\.0\.0: 2 source tables, 1 target table, 1 mapping, 8 fields, 1 crosswalk \(4 codes\); digest [0-9a-f]{64}\n$/,
-    );
+    expect(r.stdout).toMatch(/^ok valid\/contract\.yaml: legacy_pas_small 1\.0\.0: 2 source tables, 1 target table, 1 mapping, 8 fields, 1 crosswalk \(4 codes\); digest [0-9a-f]{64}\n$/);
     expect(r.stderr).toBe('');
   });
 
@@ -123,7 +119,7 @@ describe('ferry contract diff', () => {
   it('fails like validate when either contract is invalid', async () => {
     const r = await ferry(['contract', 'diff', 'valid/contract.yaml', 'invalid/bad-enum.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("invalid/bad-enum.yaml:19:22: source.tables.PATIENT.columns.DOB.type: expected one of text");
+    expect(r.stderr).toContain('invalid/bad-enum.yaml:19:22: source.tables.PATIENT.columns.DOB.type: expected one of text');
   });
 });
 

@@ -24,7 +24,18 @@ describe('ferry admin and ferry release with the run gate', () => {
   }
   // The org by flag, not FERRY_ORG: every command that signs in takes --org.
   const as = (user: string) => ['--user', user, '--org', 'trust-a'];
-  const runArgs = (tier: string, project: string, target: string) => ['run', 'contract.yaml', '--source', `csv:${dir}/source`, '--target', `sqlite:${path.join(dir, target)}`, '--tier', tier, '--project', project];
+  const runArgs = (tier: string, project: string, target: string) => [
+    'run',
+    'contract.yaml',
+    '--source',
+    `csv:${dir}/source`,
+    '--target',
+    `sqlite:${path.join(dir, target)}`,
+    '--tier',
+    tier,
+    '--project',
+    project,
+  ];
 
   it('bootstraps an org, refuses an ungated run before connecting, and lets the digest move up once its gates pass', async () => {
     const init = await ferry(['admin', 'init', '--org', 'trust-a', '--admin', 'boss', '--json'], { FERRY_ADMIN_PASSWORD: PASSWORD });
@@ -32,7 +43,10 @@ describe('ferry admin and ferry release with the run gate', () => {
     expect(init.json().admin.grants).toEqual([{ role: 'org_admin', projectId: null }]);
     const ws = (await ferry(['admin', 'workspace', 'migration', ...as('boss'), '--json'])).json();
     const project = (await ferry(['admin', 'project', ws.id, 'pas', ...as('boss'), '--json'])).json().id as string;
-    for (const [user, role] of [['ana', 'migration_analyst'], ['lee', 'integration_lead']]) {
+    for (const [user, role] of [
+      ['ana', 'migration_analyst'],
+      ['lee', 'integration_lead'],
+    ]) {
       const added = await ferry(['admin', 'user', 'add', user, '--role', role, ...as('boss')], { FERRY_NEW_USER_PASSWORD: PASSWORD });
       expect(added.code, added.err).toBe(0);
     }

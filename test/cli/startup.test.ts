@@ -37,7 +37,7 @@ describe('lazy command loading', () => {
     expect(groupNames.filter((g) => !used.has(g))).toEqual([]);
   });
 
-  it('loading only a command\'s own groups gives it the same subcommands, options and help as the full program', async () => {
+  it("loading only a command's own groups gives it the same subcommands, options and help as the full program", async () => {
     const fullTree = helpTree(await buildProgram(memoryIO(), () => undefined));
     for (const command of Object.keys(commandTable)) {
       const only = await buildProgram(memoryIO(), () => undefined, groupsFor([command, '--help']));
@@ -64,7 +64,7 @@ describe('lazy command loading', () => {
   it('still suggests the right command for a typo', async () => {
     const io = memoryIO();
     expect(await main(['contarct'], io)).toBe(2);
-    expect(io.stderr).toContain("Did you mean contract?");
+    expect(io.stderr).toContain('Did you mean contract?');
   });
 });
 

@@ -41,8 +41,13 @@ describe('ferry suggest', () => {
     const out = JSON.parse(io.stdout);
     expect(Object.keys(out)).toEqual(['suggestions']);
     expect(out.suggestions.map((s: { target: string }) => s.target)).toEqual([
-      'patient.patient_id', 'patient.date_of_birth', 'patient.person_stated_gender', 'patient.shoe_size',
-      'gp_registration.registration_id', 'gp_registration.patient_id', 'gp_registration.practice_code',
+      'patient.patient_id',
+      'patient.date_of_birth',
+      'patient.person_stated_gender',
+      'patient.shoe_size',
+      'gp_registration.registration_id',
+      'gp_registration.patient_id',
+      'gp_registration.practice_code',
     ]);
     for (const s of out.suggestions) expect(Object.keys(s)).toEqual(['target', 'source', 'confidence', 'reason', 'transforms']);
     expect(out.suggestions[1]).toMatchObject({ source: 'PAT_MAST.PAT_DOB', transforms: [{ parse_date: { formats: ['dd/mm/yyyy'] } }] });

@@ -45,15 +45,13 @@ describe('parseCrosswalk', () => {
   });
 
   it('counts lines from where a record starts when a quoted cell spans lines', () => {
-    expect(problems('source_code,target_code,target_display\n"A","1","Multi\nline"\nA,2,Again\n')).toEqual([
-      "sex.csv:4:1: source_code: duplicate source code 'A'; first defined on line 2",
-    ]);
+    expect(problems('source_code,target_code,target_display\n"A","1","Multi\nline"\nA,2,Again\n')).toEqual(["sex.csv:4:1: source_code: duplicate source code 'A'; first defined on line 2"]);
   });
 
   it('reports missing and unknown headers', () => {
     expect(problems('source_code,target,target_display\nM,1,Male\n')).toEqual([
       "sex.csv:1:1: target_code: missing required column 'target_code'; found columns source_code, target, target_display",
-      'sex.csv:1:2: target: unknown column \'target\'; expected source_code, target_code, target_display, equivalence, note',
+      "sex.csv:1:2: target: unknown column 'target'; expected source_code, target_code, target_display, equivalence, note",
     ]);
   });
 

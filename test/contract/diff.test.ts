@@ -15,10 +15,7 @@ describe('diffContracts', () => {
   });
 
   it('reports a field whose crosswalk changed, with from and to', async () => {
-    const v2 = variant(
-      ['crosswalk: sex\n', 'crosswalk: sex_v2\n'],
-      ['crosswalks:\n  sex:\n', 'crosswalks:\n  sex_v2:\n    file: crosswalks/sex.csv\n  sex:\n'],
-    );
+    const v2 = variant(['crosswalk: sex\n', 'crosswalk: sex_v2\n'], ['crosswalks:\n  sex:\n', 'crosswalks:\n  sex_v2:\n    file: crosswalks/sex.csv\n  sex:\n']);
     const diff = diffContracts(await loadText(VALID_TEXT), await loadText(v2));
     expect(diff.identical).toBe(false);
     expect(diff.changes).toContainEqual({ op: 'changed', subject: 'field', path: 'patient.sex_code', property: 'crosswalk', before: 'sex', after: 'sex_v2' });

@@ -77,7 +77,9 @@ describe('documentContract (Markdown)', () => {
   });
 
   it('states each business reconciliation check with both figures and the tolerance', async () => {
-    const text = (await readFile(validFile, 'utf8')) + `
+    const text =
+      (await readFile(validFile, 'utf8')) +
+      `
 reconciliation:
   - name: open_referrals
     description: Patients with an open referral

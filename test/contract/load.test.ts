@@ -35,11 +35,7 @@ describe('loadContract', () => {
 describe('contract issues point at the exact line and column', () => {
   const cases: Array<[string, string, string]> = [
     ['wrong-type', 'contract.invalid_type', "wrong-type.yaml:34:43: target.tables.patient.columns.nhs_number.length: expected a number; found 'ten'"],
-    [
-      'bad-enum',
-      'contract.invalid_value',
-      "bad-enum.yaml:19:22: source.tables.PATIENT.columns.DOB.type: expected one of text, integer, decimal, date, timestamp, boolean, binary; found 'string'",
-    ],
+    ['bad-enum', 'contract.invalid_value', "bad-enum.yaml:19:22: source.tables.PATIENT.columns.DOB.type: expected one of text, integer, decimal, date, timestamp, boolean, binary; found 'string'"],
     [
       'unknown-key',
       'contract.unknown_key',
@@ -50,27 +46,15 @@ describe('contract issues point at the exact line and column', () => {
       'contract.unknown_step',
       "unknown-step.yaml:69:23: mappings.patient.fields.family_name.steps[1]: unknown transform step 'uper'; expected one of trim, upper, lower, title, null_if, default, parse_date, format_date, to_integer, to_decimal, substring, pad, concat, split, regex_replace, map, crosswalk, coalesce, lookup (did you mean 'upper'?)",
     ],
-    [
-      'bad-step-args',
-      'contract.invalid_type',
-      "bad-step-args.yaml:89:36: mappings.patient.fields.birth_date.steps[0].parse_date.formats: step 'parse_date': expected a list; found 'dd/mm/yyyy'",
-    ],
+    ['bad-step-args', 'contract.invalid_type', "bad-step-args.yaml:89:36: mappings.patient.fields.birth_date.steps[0].parse_date.formats: step 'parse_date': expected a list; found 'dd/mm/yyyy'"],
     ['missing-rationale', 'contract.missing_key', "missing-rationale.yaml:73:9: mappings.patient.fields.given_name.rationale: missing required key 'rationale': expected text"],
-    [
-      'unresolved-column',
-      'contract.from_unresolved',
-      "unresolved-column.yaml:87:15: mappings.patient.fields.birth_date.from: 'DOB_X' is not a column of source table PATIENT (did you mean 'DOB'?)",
-    ],
+    ['unresolved-column', 'contract.from_unresolved', "unresolved-column.yaml:87:15: mappings.patient.fields.birth_date.from: 'DOB_X' is not a column of source table PATIENT (did you mean 'DOB'?)"],
     [
       'undeclared-crosswalk',
       'contract.crosswalk_undeclared',
       "undeclared-crosswalk.yaml:84:20: mappings.patient.fields.sex_code.crosswalk: crosswalk 'sex_v2' is not declared under crosswalks; expected one of sex",
     ],
-    [
-      'missing-crosswalk-file',
-      'contract.crosswalk_file_missing',
-      "missing-crosswalk-file.yaml:44:11: crosswalks.sex.file: crosswalk file 'crosswalks/missing.csv' not found",
-    ],
+    ['missing-crosswalk-file', 'contract.crosswalk_file_missing', "missing-crosswalk-file.yaml:44:11: crosswalks.sex.file: crosswalk file 'crosswalks/missing.csv' not found"],
     ['yaml-syntax', 'contract.yaml_syntax', 'yaml-syntax.yaml:7:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented'],
     ['duplicate-key', 'contract.yaml_duplicate_key', "duplicate-key.yaml:7:3: duplicate key 'version'; each key may appear only once in a map"],
     ['custom-tag', 'contract.yaml_tag', "custom-tag.yaml:6:10: custom YAML tag '!env' is not allowed"],

@@ -5,7 +5,10 @@ import { issuesOf, loadText, variant } from './fixtures.js';
 const cases: Array<{ name: string; edits: Array<[string, string]>; code: string; path: string; message: string | RegExp }> = [
   {
     name: 'a mapping that names no target table',
-    edits: [['mappings:\n  patient:', 'mappings:\n  patients:'], ['table: patient, fail', 'table: patient, fail']],
+    edits: [
+      ['mappings:\n  patient:', 'mappings:\n  patients:'],
+      ['table: patient, fail', 'table: patient, fail'],
+    ],
     code: 'contract.mapping_target_unknown',
     path: 'mappings.patients',
     message: "mapping 'patients' does not name a target table; expected one of patient (did you mean 'patient'?)",
@@ -19,7 +22,10 @@ const cases: Array<{ name: string; edits: Array<[string, string]>; code: string;
   },
   {
     name: 'a join on an undeclared table',
-    edits: [['- table: GP\n', '- table: GPS\n'], ['from: GP.PRACTICE', 'from: GPS.PRACTICE']],
+    edits: [
+      ['- table: GP\n', '- table: GPS\n'],
+      ['from: GP.PRACTICE', 'from: GPS.PRACTICE'],
+    ],
     code: 'contract.join_table_unknown',
     path: 'mappings.patient.joins[0].table',
     message: "joined table 'GPS' is not declared in source.tables (did you mean 'GP'?)",

@@ -73,7 +73,11 @@ describe.each(DIALECTS)('users, sessions and tokens on %s', (dialect) => {
 
   it('caps the back-off, and an unlock by an org_admin clears it', async () => {
     const { a, clock } = w;
-    const strict = (await import('../../src/control/service.js')).createControlPlane({ store: w.store, clock: () => clock.now, config: { maxFailedLogins: 2, loginBackoffMs: 1000, loginBackoffMaxMs: 3000, scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
+    const strict = (await import('../../src/control/service.js')).createControlPlane({
+      store: w.store,
+      clock: () => clock.now,
+      config: { maxFailedLogins: 2, loginBackoffMs: 1000, loginBackoffMaxMs: 3000, scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } },
+    });
     for (let round = 0; round < 4; round++) {
       await codeOf(loginAs(strict, a, 'auditor', 'nope nope nope'));
       await codeOf(loginAs(strict, a, 'auditor', 'nope nope nope'));
@@ -92,13 +96,15 @@ describe.each(DIALECTS)('users, sessions and tokens on %s', (dialect) => {
   it('answers an unknown org, an unknown user, a wrong password and a locked account alike, and audits the true reason', async () => {
     const { plane, a, b } = w;
     await plane.lockUser(a.admin, a.as.viewer.userId);
-    const answers = await Promise.all([
-      plane.login('no-such-org', a.usernames.viewer, PASSWORD),
-      plane.login(a.slug, 'nobody-at-all', PASSWORD),
-      plane.login(b.slug, a.usernames.viewer, PASSWORD),
-      loginAs(plane, a, 'auditor', 'wrong password!'),
-      loginAs(plane, a, 'viewer'),
-    ].map((p) => p.catch((e: FerryError) => ({ kind: e.kind, code: e.code, message: e.message, issues: e.issues }))));
+    const answers = await Promise.all(
+      [
+        plane.login('no-such-org', a.usernames.viewer, PASSWORD),
+        plane.login(a.slug, 'nobody-at-all', PASSWORD),
+        plane.login(b.slug, a.usernames.viewer, PASSWORD),
+        loginAs(plane, a, 'auditor', 'wrong password!'),
+        loginAs(plane, a, 'viewer'),
+      ].map((p) => p.catch((e: FerryError) => ({ kind: e.kind, code: e.code, message: e.message, issues: e.issues }))),
+    );
     expect(new Set(answers.map((x) => JSON.stringify(x))).size).toBe(1);
     expect(answers[0]).toMatchObject({ code: 'auth.invalid_credentials' });
     const failed = await plane.audit.list({ type: 'user:login_failed' });

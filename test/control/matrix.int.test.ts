@@ -21,7 +21,21 @@ interface Ctx {
   n: () => number;
 }
 
-const TABLES = ['org', 'workspace', 'project', 'app_user', 'role_grant', 'user_session', 'api_token', 'contract_version', 'version_approval', 'release_tier', 'release_approval', 'run_record', 'promotion'];
+const TABLES = [
+  'org',
+  'workspace',
+  'project',
+  'app_user',
+  'role_grant',
+  'user_session',
+  'api_token',
+  'contract_version',
+  'version_approval',
+  'release_tier',
+  'release_approval',
+  'run_record',
+  'promotion',
+];
 
 async function snapshot(store: Store): Promise<string> {
   const parts: unknown[] = [];

@@ -14,26 +14,61 @@ const NOW = '2026-01-01T00:00:00.000Z';
 async function seedOrg(store: Store, key: 'a' | 'b'): Promise<void> {
   const db = store.db;
   const org = `org_${key}`;
-  await db.insertInto('org').values({ id: org, slug: `trust-${key}`, name: `Trust ${key}`, created_at: NOW }).execute();
-  await db.insertInto('workspace').values({ id: `ws_${key}`, org_id: org, name: 'Main', created_at: NOW }).execute();
-  await db.insertInto('project').values({ id: `prj_${key}`, org_id: org, workspace_id: `ws_${key}`, name: 'PAS', created_at: NOW }).execute();
+  await db
+    .insertInto('org')
+    .values({ id: org, slug: `trust-${key}`, name: `Trust ${key}`, created_at: NOW })
+    .execute();
+  await db
+    .insertInto('workspace')
+    .values({ id: `ws_${key}`, org_id: org, name: 'Main', created_at: NOW })
+    .execute();
+  await db
+    .insertInto('project')
+    .values({ id: `prj_${key}`, org_id: org, workspace_id: `ws_${key}`, name: 'PAS', created_at: NOW })
+    .execute();
   await db
     .insertInto('app_user')
     .values({ id: `usr_${key}`, org_id: org, username: 'lee', display_name: 'Lee', password_hash: 'x', failed_logins: 0, locked_at: null, locked_reason: null, created_at: NOW })
     .execute();
-  await db.insertInto('role_grant').values({ user_id: `usr_${key}`, role: 'viewer', scope: '*', org_id: org, project_id: null, granted_by: 'operator', granted_at: NOW }).execute();
+  await db
+    .insertInto('role_grant')
+    .values({ user_id: `usr_${key}`, role: 'viewer', scope: '*', org_id: org, project_id: null, granted_by: 'operator', granted_at: NOW })
+    .execute();
   await db
     .insertInto('api_token')
     .values({ id: `tok_${key}`, org_id: org, user_id: `usr_${key}`, name: 'ci', token_hash: `hash_${key}`, created_at: NOW, expires_at: null, revoked_at: null, last_used_at: null })
     .execute();
   await db
     .insertInto('connection')
-    .values({ id: `con_${key}`, org_id: org, name: 'warehouse', direction: 'target', kind: 'sqlite', url_ref: `sqlite:${key}.db`, projects: null, tiers: null, canonical: '{}', created_by: 'operator', created_at: NOW })
+    .values({
+      id: `con_${key}`,
+      org_id: org,
+      name: 'warehouse',
+      direction: 'target',
+      kind: 'sqlite',
+      url_ref: `sqlite:${key}.db`,
+      projects: null,
+      tiers: null,
+      canonical: '{}',
+      created_by: 'operator',
+      created_at: NOW,
+    })
     .execute();
   // Same key in both orgs apart from the project: (project_id, run_id) is the primary key.
   await db
     .insertInto('run_record')
-    .values({ project_id: `prj_${key}`, run_id: 'run-1', org_id: org, digest: 'd', tier: 'pre_production', status: 'succeeded', gate_decision: 'pass', dry_run: 0, actor_id: `usr_${key}`, recorded_at: NOW })
+    .values({
+      project_id: `prj_${key}`,
+      run_id: 'run-1',
+      org_id: org,
+      digest: 'd',
+      tier: 'pre_production',
+      status: 'succeeded',
+      gate_decision: 'pass',
+      dry_run: 0,
+      actor_id: `usr_${key}`,
+      recorded_at: NOW,
+    })
     .execute();
 }
 
@@ -46,7 +81,10 @@ describe.each(DIALECTS)('OrgScope on %s', (dialect) => {
     store = await fx.open(fx.freshUrl());
     await seedOrg(store, 'a');
     await seedOrg(store, 'b');
-    await rawSql(store, `INSERT INTO "audit_event" ("seq", "time", "actor", "org_id", "project_id", "type", "run_id", "payload", "prev_hash", "hash") VALUES (1, '${NOW}', 'x', 'org_a', NULL, 't', NULL, '{}', 'p', 'h1'), (2, '${NOW}', 'x', 'org_b', NULL, 't', NULL, '{}', 'h1', 'h2'), (3, '${NOW}', 'x', NULL, NULL, 't', NULL, '{}', 'h2', 'h3')`);
+    await rawSql(
+      store,
+      `INSERT INTO "audit_event" ("seq", "time", "actor", "org_id", "project_id", "type", "run_id", "payload", "prev_hash", "hash") VALUES (1, '${NOW}', 'x', 'org_a', NULL, 't', NULL, '{}', 'p', 'h1'), (2, '${NOW}', 'x', 'org_b', NULL, 't', NULL, '{}', 'h1', 'h2'), (3, '${NOW}', 'x', NULL, NULL, 't', NULL, '{}', 'h2', 'h3')`,
+    );
   });
   afterAll(async () => {
     await store?.close();
@@ -66,7 +104,10 @@ describe.each(DIALECTS)('OrgScope on %s', (dialect) => {
     expect((await a.select('run_record').select('project_id').where('run_id', '=', 'run-1').execute()).map((r) => r.project_id)).toEqual(['prj_a']);
     for (const table of TENANT_TABLES) {
       const rows = await a.select(table).selectAll().execute();
-      expect(rows.every((r) => r.org_id === 'org_a'), table).toBe(true);
+      expect(
+        rows.every((r) => r.org_id === 'org_a'),
+        table,
+      ).toBe(true);
     }
     expect((await a.select('audit_event').select('seq').execute()).map((r) => Number(r.seq))).toEqual([1]);
   });
@@ -93,9 +134,26 @@ describe.each(DIALECTS)('OrgScope on %s', (dialect) => {
 
   it('scopes upserts: the insert half carries the org', async () => {
     const b = orgScope(store.db, 'org_b');
-    const row = { project_id: 'prj_b', tier: 'staging', target_connection: null, required_roles: '[]', min_approvers: 1, exclude_author: 1, updated_by: 'usr_b', updated_at: NOW, policy_updated_by: null, policy_updated_at: null };
-    await b.insert('release_tier', row).onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet({ min_approvers: 2 })).execute();
-    await b.insert('release_tier', row).onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet({ min_approvers: 2 })).execute();
+    const row = {
+      project_id: 'prj_b',
+      tier: 'staging',
+      target_connection: null,
+      required_roles: '[]',
+      min_approvers: 1,
+      exclude_author: 1,
+      updated_by: 'usr_b',
+      updated_at: NOW,
+      policy_updated_by: null,
+      policy_updated_at: null,
+    };
+    await b
+      .insert('release_tier', row)
+      .onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet({ min_approvers: 2 }))
+      .execute();
+    await b
+      .insert('release_tier', row)
+      .onConflict((oc) => oc.columns(['project_id', 'tier']).doUpdateSet({ min_approvers: 2 }))
+      .execute();
     expect(await store.db.selectFrom('release_tier').select(['org_id', 'min_approvers']).execute()).toEqual([{ org_id: 'org_b', min_approvers: 2 }]);
   });
 

@@ -60,15 +60,21 @@ const CONTROL_GUARDED = new Set<string>([...TENANT_TABLES, 'audit_event']);
 
 describe('tenant scoping lives in one place', () => {
   it('the scanners catch what they look for', () => {
-    const sample = ["db.selectFrom('project').selectAll()", "trx.updateTable('app_user as u')", 'db.deleteFrom(table)', "q.innerJoin('role_grant', 'a', 'b')", "db.selectFrom('org')", ".where('org_id', '=', x)", ".where('connection.org_id', '<>', x)"].join('\n');
+    const sample = [
+      "db.selectFrom('project').selectAll()",
+      "trx.updateTable('app_user as u')",
+      'db.deleteFrom(table)',
+      "q.innerJoin('role_grant', 'a', 'b')",
+      "db.selectFrom('org')",
+      ".where('org_id', '=', x)",
+      ".where('connection.org_id', '<>', x)",
+    ].join('\n');
     expect(directTenantQueries('sample.ts', sample, TENANT).map((f) => f.line)).toEqual([1, 2, 3, 4]);
     expect(handOrgFilters('sample.ts', sample).map((f) => f.line)).toEqual([6, 7]);
   });
 
   it('no code outside org-scope.ts builds a query on a tenant table', () => {
-    const found = files
-      .filter((f) => f.rel !== SCOPE_FILE)
-      .flatMap((f) => directTenantQueries(f.rel, f.text, f.rel.startsWith('control/') ? CONTROL_GUARDED : TENANT));
+    const found = files.filter((f) => f.rel !== SCOPE_FILE).flatMap((f) => directTenantQueries(f.rel, f.text, f.rel.startsWith('control/') ? CONTROL_GUARDED : TENANT));
     expect(found).toEqual([]);
   });
 

@@ -118,7 +118,13 @@ describe.each(DIALECTS)('release gates on %s', (dialect) => {
       const cfg = await plane.configureTier(a.admin, project, 'staging', { connection: 'staging-db' });
       expect(cfg).toMatchObject({ tier: 'staging', connection: 'staging-db', policy: { requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, policyChangedBy: null });
       // Another org's connection, a connection not allowed in this tier, and anything URL- or path-like resolve like an unknown name.
-      for (const [tier, bad] of [['staging', 'b-staging'], ['production', 'staging-db'], ['staging', 'env:FERRY_TARGET'], ['staging', 'file:/etc/passwd'], ['staging', 'postgres://user:secret@db/x']] as const) {
+      for (const [tier, bad] of [
+        ['staging', 'b-staging'],
+        ['production', 'staging-db'],
+        ['staging', 'env:FERRY_TARGET'],
+        ['staging', 'file:/etc/passwd'],
+        ['staging', 'postgres://user:secret@db/x'],
+      ] as const) {
         const e = await plane.configureTier(a.admin, project, tier, { connection: bad }).catch((x: unknown) => x);
         expect((e as FerryError).code).toBe('connection.not_found');
         expect((e as FerryError).message).not.toContain('secret@');
@@ -138,8 +144,18 @@ describe.each(DIALECTS)('release gates on %s', (dialect) => {
       // Every change is on record with the settings before and after (names only).
       const changes = await plane.listAuditEvents(a.as.auditor, { projectId: project, type: 'release:configured', order: 'asc' });
       expect(changes.map((e) => e.payload)).toEqual([
-        { tier: 'staging', before: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, policyChanged: false },
-        { tier: 'staging', before: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true }, after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 2, excludeAuthor: true }, policyChanged: true },
+        {
+          tier: 'staging',
+          before: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
+          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
+          policyChanged: false,
+        },
+        {
+          tier: 'staging',
+          before: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
+          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 2, excludeAuthor: true },
+          policyChanged: true,
+        },
       ]);
     } finally {
       await files.cleanup();

@@ -64,7 +64,7 @@ describe.each(DIALECTS)('tenant isolation on %s', (dialect) => {
     ['authorize', (p, x, w) => p.authorize(x, 'contract.read', { projectId: w.a.project.id })],
   ];
 
-  it.each(attempts)('%s with another org\'s ids is not found, audit-logged, and changes nothing', async (_name, attempt) => {
+  it.each(attempts)("%s with another org's ids is not found, audit-logged, and changes nothing", async (_name, attempt) => {
     const before = await w.plane.audit.head();
     const err = await attempt(w.plane, intruder, w).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FerryError);
@@ -75,7 +75,7 @@ describe.each(DIALECTS)('tenant isolation on %s', (dialect) => {
     expect(added[0]).toMatchObject({ actor: intruder.userId, orgId: w.b.orgId, payload: { reason: 'not_found' } });
   });
 
-  it('filters the org\'s audit events by actor, never reaching into another org', async () => {
+  it("filters the org's audit events by actor, never reaching into another org", async () => {
     const { plane, a } = w;
     const analyst = a.as.migration_analyst.userId;
     const mine = await plane.listAuditEvents(a.as.auditor, { actor: analyst, limit: 10_000 });
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('tenant isolation on %s', (dialect) => {
     expect((await plane.listAuditEvents(intruder, { actor: intruder.userId })).length).toBeGreaterThan(0);
   });
 
-  it('lists never include another org\'s objects', async () => {
+  it("lists never include another org's objects", async () => {
     const { plane, a } = w;
     expect((await plane.listProjects(intruder)).map((p) => p.id)).toEqual([w.b.project.id]);
     expect((await plane.listWorkspaces(intruder)).map((x) => x.id)).toEqual([w.b.workspace.id]);

@@ -18,13 +18,13 @@ beforeAll(async () => {
   await cp(validDir, join(dir, 'contract'), { recursive: true });
   await mkdir(join(dir, 'source'));
   const sexes = ['M', 'F', 'f', 'X', 'X', 'Y'];
-  await writeFile(
-    join(dir, 'source', 'PATIENT.csv'),
-    ['PAT_ID,NHS_NO,SURNAME,FORENAME,SEX,DOB,GP_CODE,STATUS', ...sexes.map((s, i) => `${i + 1},,A,B,${s},,G1,`)].join('\n'),
-  );
+  await writeFile(join(dir, 'source', 'PATIENT.csv'), ['PAT_ID,NHS_NO,SURNAME,FORENAME,SEX,DOB,GP_CODE,STATUS', ...sexes.map((s, i) => `${i + 1},,A,B,${s},,G1,`)].join('\n'));
   await writeFile(join(dir, 'source', 'GP.csv'), 'GP_CODE,PRACTICE\nG1,A81001\n');
   await writeFile(join(dir, 'old.csv'), 'source_code,target_code,target_display,equivalence\nM,1,Male,equivalent\nF,2,Female,equivalent\nU,0,Not known,equivalent\n');
-  await writeFile(join(dir, 'new.csv'), 'source_code,target_code,target_display,equivalence\nm,1,Male,equivalent\nF,2,Female,wider\nU,X,Not Known (not recorded),equivalent\nI,9,Indeterminate,equivalent\n');
+  await writeFile(
+    join(dir, 'new.csv'),
+    'source_code,target_code,target_display,equivalence\nm,1,Male,equivalent\nF,2,Female,wider\nU,X,Not Known (not recorded),equivalent\nI,9,Indeterminate,equivalent\n',
+  );
 });
 afterAll(() => cleanup());
 

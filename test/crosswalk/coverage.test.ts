@@ -25,10 +25,7 @@ async function writeCsv(table: string, lines: string[]): Promise<void> {
 
 // PATIENT rows of the valid fixture; only SEX and STATUS matter to the `sex` crosswalk.
 async function patients(rows: Array<[sex: string, status?: string]>): Promise<void> {
-  await writeCsv('PATIENT', [
-    'PAT_ID,NHS_NO,SURNAME,FORENAME,SEX,DOB,GP_CODE,STATUS',
-    ...rows.map(([sex, status], i) => `${i + 1},,SMITH,ANN,${sex},01/01/1970,G1,${status ?? 'ACTIVE'}`),
-  ]);
+  await writeCsv('PATIENT', ['PAT_ID,NHS_NO,SURNAME,FORENAME,SEX,DOB,GP_CODE,STATUS', ...rows.map(([sex, status], i) => `${i + 1},,SMITH,ANN,${sex},01/01/1970,G1,${status ?? 'ACTIVE'}`)]);
   await writeCsv('GP', ['GP_CODE,PRACTICE', 'G1,A81001']);
 }
 

@@ -96,7 +96,10 @@ describe('database connectors end to end', () => {
     const pgRows = (await c.query('SELECT patient_id::text, nhs_number, family_name, date_of_birth::text AS dob, sex, gp_practice FROM patient ORDER BY patient_id')).rows;
     await c.end();
     const m = await mysql.createConnection(my.url);
-    const [myRows] = await m.query({ sql: 'SELECT CAST(patient_id AS CHAR) AS patient_id, nhs_number, family_name, CAST(date_of_birth AS CHAR) AS dob, sex, gp_practice FROM patient ORDER BY patient_id', rowsAsArray: false });
+    const [myRows] = await m.query({
+      sql: 'SELECT CAST(patient_id AS CHAR) AS patient_id, nhs_number, family_name, CAST(date_of_birth AS CHAR) AS dob, sex, gp_practice FROM patient ORDER BY patient_id',
+      rowsAsArray: false,
+    });
     await m.end();
     expect(myRows).toEqual(pgRows);
     expect(pgRows).toHaveLength(26);

@@ -108,7 +108,5 @@ async function runAndCheck(dir: string, sourceUrl: string, targetUrl: string): P
   expect(notes.map((r) => [Number(r.note_id), r.code, r.body])).toEqual(Array.from({ length: ROWS }, (_, k) => [k + 1, codes[(k + 1) % 3].toUpperCase(), body(k + 1)]));
   const labels = await query<{ note_id: string; label: string; body: string }>(targetUrl, 'SELECT note_id, label, body FROM note_label ORDER BY note_id');
   const LABEL: Record<string, string> = { a: 'first\tcolumn', b: 'back\\slash', c: 'two\nlines' };
-  expect(labels.map((r) => [Number(r.note_id), r.label, r.body])).toEqual(
-    Array.from({ length: ROWS }, (_, k) => [k + 1, LABEL[codes[(k + 1) % 3]], `${body(k + 1)}\r ${codes[(k + 1) % 3]} `]),
-  );
+  expect(labels.map((r) => [Number(r.note_id), r.label, r.body])).toEqual(Array.from({ length: ROWS }, (_, k) => [k + 1, LABEL[codes[(k + 1) % 3]], `${body(k + 1)}\r ${codes[(k + 1) % 3]} `]));
 }

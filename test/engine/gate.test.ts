@@ -27,7 +27,19 @@ function recordingGate(decision: QualityReport['decision']) {
     tableDone: (table) => void seen.done.push(table),
     result: (counts) => {
       seen.counts = [...counts];
-      return { decision, tier: 'pre_production', scope: 'run', exampleKeyLimit: 0, overall: {} as QualityReport['overall'], tables: [], gates: [], crosswalks: [], references: [], tableRules: [], checks: [] };
+      return {
+        decision,
+        tier: 'pre_production',
+        scope: 'run',
+        exampleKeyLimit: 0,
+        overall: {} as QualityReport['overall'],
+        tables: [],
+        gates: [],
+        crosswalks: [],
+        references: [],
+        tableRules: [],
+        checks: [],
+      };
     },
     failure: () => 'the recording gate said no',
   };

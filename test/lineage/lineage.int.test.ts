@@ -53,7 +53,14 @@ describe.each(databaseKinds(() => dir))('lineage on $kind', ({ create }) => {
       reasonCode: null,
     });
     expect(e.crosswalks).toEqual([{ name: 'sex', version: null, digest: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
-    expect(e.fields.find((f: { field: string }) => f.field === 'nhs_number')).toEqual({ field: 'nhs_number', from: ['NHSNO'], constant: false, steps: ['trim'], crosswalk: null, rules: ['required', 'nhs_number'] });
+    expect(e.fields.find((f: { field: string }) => f.field === 'nhs_number')).toEqual({
+      field: 'nhs_number',
+      from: ['NHSNO'],
+      constant: false,
+      steps: ['trim'],
+      crosswalk: null,
+      rules: ['required', 'nhs_number'],
+    });
 
     const bad = await lookupLineage({ targetUrl: db.url, query: { by: 'source', table: 'PAT', key: '3' } });
     expect(bad.entries.map((x) => [x.outcome, x.reasonCode, x.targetKey])).toEqual([['quarantined', 'rule.nhs_number', null]]);

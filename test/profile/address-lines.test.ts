@@ -15,7 +15,7 @@ describe('address lines by position', () => {
     expect(addressLineNumber(concepts('town'))).toBeNull();
   });
 
-  it('reads the lines past the target\'s as its places, in order', () => {
+  it("reads the lines past the target's as its places, in order", () => {
     expect(addressPositionSimilarity(['town'], 2, places, concepts('LINE3'))).toBe(ROLE_SIMILARITY);
     expect(addressPositionSimilarity(['county'], 2, places, concepts('LINE4'))).toBe(ROLE_SIMILARITY);
     expect(addressPositionSimilarity(['county'], 2, places, concepts('LINE3'))).toBe(0);

@@ -15,8 +15,14 @@ const sim = (a: string, b: string) => nameSimilarity(analyseName(a), none, analy
 
 function numbers(distinct: number, maxLength: number, rows = 100): ColumnProfile {
   return {
-    inferred_type: 'integer', dominant_pattern: 'integer', patterns: [{ class: 'integer', fraction: 1 }], nulls: 0, empties: 0,
-    distinct: { count: distinct, estimated: false }, length: { min: 1, max: maxLength }, top_values: [{ value: '1', count: Math.ceil(rows / distinct) }],
+    inferred_type: 'integer',
+    dominant_pattern: 'integer',
+    patterns: [{ class: 'integer', fraction: 1 }],
+    nulls: 0,
+    empties: 0,
+    distinct: { count: distinct, estimated: false },
+    length: { min: 1, max: maxLength },
+    top_values: [{ value: '1', count: Math.ceil(rows / distinct) }],
   } as unknown as ColumnProfile;
 }
 
@@ -84,24 +90,33 @@ let cleanup: () => Promise<void>;
 const find = (target: string) => result.suggestions.find((s) => s.target === target)!;
 
 beforeAll(async () => {
-  const person = ['PERSON_ID,BIRTH_DT_TM,ACTIVE_STATUS_CD', ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00,${i % 9 === 0 ? 189 : 188}`)];
-  const appointments = ['SCH_APPT_ID,PERSON_ID,BEG_DT_TM,SCH_STATE_CD', ...Array.from({ length: 120 }, (_, i) => `${80000000 + i},${20000000 + (i % 60)},2024-0${1 + (i % 9)}-1${i % 10} 09:30:00,${[4536, 4537, 4540][i % 3]}`)];
+  const person = [
+    'PERSON_ID,BIRTH_DT_TM,ACTIVE_STATUS_CD',
+    ...Array.from({ length: 60 }, (_, i) => `${20000000 + i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8} 00:00:00,${i % 9 === 0 ? 189 : 188}`),
+  ];
+  const appointments = [
+    'SCH_APPT_ID,PERSON_ID,BEG_DT_TM,SCH_STATE_CD',
+    ...Array.from({ length: 120 }, (_, i) => `${80000000 + i},${20000000 + (i % 60)},2024-0${1 + (i % 9)}-1${i % 10} 09:30:00,${[4536, 4537, 4540][i % 3]}`),
+  ];
   const procedures = ['PX_REC_ID,REF_BILL_CODE', ...Array.from({ length: 80 }, (_, i) => `${500 + i},${['W40.1', 'H01.1', 'K40.1', 'Q07.4'][i % 4]}`)];
-  const encounter = ['ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD', ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`)];
+  const encounter = [
+    'ENCNTR_ID,PERSON_ID,ENCNTR_TYPE_CD,ADMIT_TYPE_CD',
+    ...Array.from({ length: 150 }, (_, i) => `${60000000 + i},${20000000 + (i % 60)},309308,${[3101, 3102, 3107, 3110, 3115][i % 5]}`),
+  ];
   ({ result, cleanup } = await suggestForCsvExport({ PERSON: person, ENCOUNTER: encounter, SCH_APPT: appointments, HSP_PX_LIST: procedures }, DDL));
 });
 afterAll(() => cleanup());
 
-describe('the status or code of the table\'s subject', () => {
-  it('takes the appointment table\'s only status column for the attendance status, whatever it calls the status', () => {
+describe("the status or code of the table's subject", () => {
+  it("takes the appointment table's only status column for the attendance status, whatever it calls the status", () => {
     expect(find('outpatient_appointment.attendance_status').source).toBe('SCH_APPT.SCH_STATE_CD');
   });
 
-  it('takes the procedure table\'s only code column for the procedure code, whatever else its name says', () => {
+  it("takes the procedure table's only code column for the procedure code, whatever else its name says", () => {
     expect(find('procedure.opcs4_code').source).toBe('HSP_PX_LIST.REF_BILL_CODE');
   });
 
-  it('does not take a patient\'s record status for the status of something else', () => {
+  it("does not take a patient's record status for the status of something else", () => {
     expect(find('patient.marital_status').source).toBeNull();
   });
 });

@@ -14,10 +14,21 @@ const source = (r: SuggestResult, target: string) => r.suggestions.find((s) => s
 beforeAll(async () => {
   const day = (i: number, d = 0) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${(i + d) % 10}`;
   // Each date twice, as a date and as a date-time: the spare date-time is no expected date.
-  const a = await suggestForCsvExport({ admissions: ['admission_id,admit_date,discharge_date,admit_datetime,discharge_datetime', ...Array.from({ length: 80 }, (_, i) => `${1 + i},${day(i)},${day(i, 2)},${day(i)} 10:00:00,${day(i, 2)} 12:00:00`)] }, DDL);
+  const a = await suggestForCsvExport(
+    {
+      admissions: [
+        'admission_id,admit_date,discharge_date,admit_datetime,discharge_datetime',
+        ...Array.from({ length: 80 }, (_, i) => `${1 + i},${day(i)},${day(i, 2)},${day(i)} 10:00:00,${day(i, 2)} 12:00:00`),
+      ],
+    },
+    DDL,
+  );
   actualOnly = a.result;
   cleanups.push(a.cleanup);
-  const b = await suggestForCsvExport({ admissions: ['admission_id,admit_date,discharge_date,exp_discharge_date', ...Array.from({ length: 80 }, (_, i) => `${1 + i},${day(i)},${day(i, 2)},${day(i, 3)}`)] }, DDL);
+  const b = await suggestForCsvExport(
+    { admissions: ['admission_id,admit_date,discharge_date,exp_discharge_date', ...Array.from({ length: 80 }, (_, i) => `${1 + i},${day(i)},${day(i, 2)},${day(i, 3)}`)] },
+    DDL,
+  );
   withExpected = b.result;
   cleanups.push(b.cleanup);
 });

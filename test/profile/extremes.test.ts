@@ -17,7 +17,10 @@ describe('kAnonymousExtremes', () => {
   it('replaces an end held by fewer than K values with the K-th value and flags it', () => {
     expect(kAnonymousExtremes([50, 51, 52, 53, 54, 55, 1, 99], 3)).toEqual({ min: 51, max: 54, min_is_bound: true, max_is_bound: true });
     expect(kAnonymousExtremes(['1899-03-17', '1950-01-01', '1950-01-01', '1960-05-05', '1960-05-05'], 2)).toEqual({
-      min: '1950-01-01', max: '1960-05-05', min_is_bound: true, max_is_bound: false,
+      min: '1950-01-01',
+      max: '1960-05-05',
+      min_is_bound: true,
+      max_is_bound: false,
     });
   });
 

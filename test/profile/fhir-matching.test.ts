@@ -145,7 +145,10 @@ beforeAll(async () => {
   const day = (i: number) => `20${String(10 + (i % 14))}-0${1 + (i % 9)}-1${i % 10}`;
   const patients = ['id,birthDate', ...Array.from({ length: 60 }, (_, i) => `${uuid(1, i)},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)];
   const encounters = ['id,subject_reference,zqvx_wobble,period_end', ...Array.from({ length: 150 }, (_, i) => `${uuid(2, i)},${uuid(1, i % 60)},${day(i)},${day(i).slice(0, 8)}2${i % 8}`)];
-  const addresses = ['id,patient_reference,line_0,line_1', ...Array.from({ length: 80 }, (_, i) => `${uuid(3, i)},${uuid(1, i % 60)},${i + 1} High Street,${['Upper Town', 'Lower End', '', 'Westside'][i % 4]}`)];
+  const addresses = [
+    'id,patient_reference,line_0,line_1',
+    ...Array.from({ length: 80 }, (_, i) => `${uuid(3, i)},${uuid(1, i % 60)},${i + 1} High Street,${['Upper Town', 'Lower End', '', 'Westside'][i % 4]}`),
+  ];
   await writeFile(path.join(dir, 'Patient.csv'), patients.join('\n') + '\n');
   await writeFile(path.join(dir, 'Encounter.csv'), encounters.join('\n') + '\n');
   await writeFile(path.join(dir, 'Patient_address.csv'), addresses.join('\n') + '\n');

@@ -24,7 +24,10 @@ beforeAll(async () => {
   ({ result, cleanup } = await suggestForCsvExport(files, DDL));
   // A research extract's convention: the source system's identifier kept as the subject's source value.
   const extract: Record<string, string[]> = {
-    subject: ['subject_id,subject_source_value,birth_date', ...Array.from({ length: 80 }, (_, i) => `${3000 + i},K${String(700000 + i * 13).padStart(7, '0')},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
+    subject: [
+      'subject_id,subject_source_value,birth_date',
+      ...Array.from({ length: 80 }, (_, i) => `${3000 + i},K${String(700000 + i * 13).padStart(7, '0')},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`),
+    ],
   };
   ({ result: sourceValue, cleanup: cleanupSourceValue } = await suggestForCsvExport(extract, DDL));
 });
@@ -34,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('the hospital number', () => {
-  it('is the patient table\'s own text identifier besides its key, not its UUID', () => {
+  it("is the patient table's own text identifier besides its key, not its UUID", () => {
     expect(source('patient.hospital_number')).toBe('CLIENT.QRS_IDENT');
   });
   it('is the identifier the source system gave the patient, kept as its source value', () => {

@@ -89,7 +89,10 @@ beforeAll(async () => {
   const dir = path.join(t.dir, 'export');
   await mkdir(dir);
   const day = (i: number) => `20${String(10 + (i % 14))}-0${1 + (i % 9)}-1${i % 10}`;
-  const patients = ['Id,BIRTHDATE,ADDRESS,CITY', ...Array.from({ length: 60 }, (_, i) => `${uuid(1, i)},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8},${i + 1} High Street,${['Leeds', 'York', 'Hull', 'Bradford'][i % 4]}`)];
+  const patients = [
+    'Id,BIRTHDATE,ADDRESS,CITY',
+    ...Array.from({ length: 60 }, (_, i) => `${uuid(1, i)},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8},${i + 1} High Street,${['Leeds', 'York', 'Hull', 'Bradford'][i % 4]}`),
+  ];
   const encounters = ['Id,START,STOP,PATIENT', ...Array.from({ length: 150 }, (_, i) => `${uuid(2, i)},${day(i)},${day(i).slice(0, 8)}2${i % 8},${uuid(1, i % 60)}`)];
   const observations = ['DATE,PATIENT,CODE,VALUE', ...Array.from({ length: 200 }, (_, i) => `${day(i)},${uuid(1, i % 60)},${LOINC[i % 4]},${(i % 37) + 0.5}`)];
   await writeFile(path.join(dir, 'patients.csv'), patients.join('\n') + '\n');

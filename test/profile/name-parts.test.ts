@@ -17,7 +17,10 @@ beforeAll(async () => {
   const surnames = ['SMITH', 'JONES', 'TAYLOR', 'BROWN', 'WILLIAMS', 'WILSON', 'DAVIES', 'EVANS'];
   const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`;
   const files: Record<string, string[]> = {
-    Clients: ['ClientKey,NamePrefix,Surname,FullName,BirthDay', ...Array.from({ length: 80 }, (_, i) => `${1 + i},${titles[i % 5]},${surnames[i % 8]},"${surnames[i % 8]},Person ${i}",19${50 + (i % 40)}-0${1 + (i % 9)}-2${i % 8}`)],
+    Clients: [
+      'ClientKey,NamePrefix,Surname,FullName,BirthDay',
+      ...Array.from({ length: 80 }, (_, i) => `${1 + i},${titles[i % 5]},${surnames[i % 8]},"${surnames[i % 8]},Person ${i}",19${50 + (i % 40)}-0${1 + (i % 9)}-2${i % 8}`),
+    ],
     ClientAddresses: ['ClientKey,Postcode,EffectiveDay,ExpirationDay', ...Array.from({ length: 80 }, (_, i) => `${1 + i},LS${1 + (i % 9)} ${i % 9}AB,${day(i)},${i % 3 === 0 ? day(i + 5) : ''}`)],
   };
   ({ result, cleanup } = await suggestForCsvExport(files, DDL));

@@ -15,7 +15,10 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`;
-  const events = (name: string, n: number) => [`${name}_id,subject_id,${name}_start_date,${name}_end_date,${name}_concept_id,${name}_source_value`, ...Array.from({ length: n }, (_, i) => `${1000 + i},${1 + (i % 60)},${day(i)},${day(i + 3)},${4000 + (i % 7)},${['AB', 'CD', 'EF'][i % 3]}`)];
+  const events = (name: string, n: number) => [
+    `${name}_id,subject_id,${name}_start_date,${name}_end_date,${name}_concept_id,${name}_source_value`,
+    ...Array.from({ length: n }, (_, i) => `${1000 + i},${1 + (i % 60)},${day(i)},${day(i + 3)},${4000 + (i % 7)},${['AB', 'CD', 'EF'][i % 3]}`),
+  ];
   const files: Record<string, string[]> = {
     subject: ['subject_id,birth_date', ...Array.from({ length: 60 }, (_, i) => `${1 + i},19${50 + (i % 40)}-0${1 + (i % 9)}-2${i % 8}`)],
     admission_stay: events('admission_stay', 90),

@@ -15,7 +15,10 @@ const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`;
 const files: Record<string, string[]> = {
   Spells: ['SpellRef,AdmitDate', ...Array.from({ length: 80 }, (_, i) => `S${String(1200001 + i).padStart(10, '0')},${day(i)}`)],
   // No key of its own: the spell's identifier and a line number.
-  SpellDiagnoses: ['SpellRef,DiagSeq,DiagCode', ...Array.from({ length: 150 }, (_, i) => `S${String(1200001 + (i % 75)).padStart(10, '0')},${1 + Math.floor(i / 75)},${['I48.9', 'E11.9', 'J18.9'][i % 3]}`)],
+  SpellDiagnoses: [
+    'SpellRef,DiagSeq,DiagCode',
+    ...Array.from({ length: 150 }, (_, i) => `S${String(1200001 + (i % 75)).padStart(10, '0')},${1 + Math.floor(i / 75)},${['I48.9', 'E11.9', 'J18.9'][i % 3]}`),
+  ],
 };
 
 let profile: SourceProfile;

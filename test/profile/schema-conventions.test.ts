@@ -74,14 +74,30 @@ describe('words a schema teaches', () => {
   const table = (name: string, key: string, columns: Array<[string, string]>) => ({ name, candidate_keys: [{ columns: [key] }], columns: columns.map(([n, t]) => ({ name: n, inferred_type: t })) });
   const profile = {
     tables: [
-      table('PERSON', 'PERSN_RRN', [['PERSN_RRN', 'integer'], ['BIRTH_DTS', 'date'], ['DEATH_DTS', 'date']]),
-      table('STAY', 'HSTAY_RRN', [['HSTAY_RRN', 'integer'], ['ADMIT_DTS', 'timestamp'], ['CREATED_DATE', 'timestamp']]),
-      table('SLOT', 'CSLOT_RRN', [['CSLOT_RRN', 'integer'], ['SLOT_DTS', 'date']]),
+      table('PERSON', 'PERSN_RRN', [
+        ['PERSN_RRN', 'integer'],
+        ['BIRTH_DTS', 'date'],
+        ['DEATH_DTS', 'date'],
+      ]),
+      table('STAY', 'HSTAY_RRN', [
+        ['HSTAY_RRN', 'integer'],
+        ['ADMIT_DTS', 'timestamp'],
+        ['CREATED_DATE', 'timestamp'],
+      ]),
+      table('SLOT', 'CSLOT_RRN', [
+        ['CSLOT_RRN', 'integer'],
+        ['SLOT_DTS', 'date'],
+      ]),
     ],
   } as unknown as SourceProfile;
 
   it('reads the word most keys end with as an identifier and the word most dates end with as a date', () => {
-    expect(schemaWords(profile)).toEqual(new Map([['rrn', ['id']], ['dts', ['date']]]));
+    expect(schemaWords(profile)).toEqual(
+      new Map([
+        ['rrn', ['id']],
+        ['dts', ['date']],
+      ]),
+    );
   });
 
   it('learns nothing from a suffix fewer than three columns share', () => {

@@ -16,7 +16,10 @@ beforeAll(async () => {
   const day = (i: number) => `20${10 + (i % 12)}-0${1 + (i % 9)}-1${i % 10}`;
   const files: Record<string, string[]> = {
     Spells: ['SpellNo,AdmitDate', ...Array.from({ length: 80 }, (_, i) => `${700 + i},${day(i)}`)],
-    SpellDiagnoses: ['SpellNo,DiagSeqID,DiagTypeID,DiagCode', ...Array.from({ length: 150 }, (_, i) => `${700 + (i % 75)},${1 + Math.floor(i / 75)},${i < 75 ? 'PRIN' : 'SEC'},${['I48.9', 'E11.9', 'J18.9'][i % 3]}`)],
+    SpellDiagnoses: [
+      'SpellNo,DiagSeqID,DiagTypeID,DiagCode',
+      ...Array.from({ length: 150 }, (_, i) => `${700 + (i % 75)},${1 + Math.floor(i / 75)},${i < 75 ? 'PRIN' : 'SEC'},${['I48.9', 'E11.9', 'J18.9'][i % 3]}`),
+    ],
   };
   ({ result, cleanup } = await suggestForCsvExport(files, DDL));
 });

@@ -57,9 +57,18 @@ afterAll(() => cleanup());
 describe('suggestMappings', () => {
   it('gives one suggestion per target column, in DDL order', () => {
     expect(result.suggestions.map((s) => s.target)).toEqual([
-      'patient.patient_id', 'patient.nhs_number', 'patient.family_name', 'patient.date_of_birth', 'patient.person_stated_gender', 'patient.favourite_colour',
-      'patient_address.address_id', 'patient_address.patient_id', 'patient_address.postcode',
-      'diagnosis.diagnosis_id', 'diagnosis.patient_id', 'diagnosis.icd10_code',
+      'patient.patient_id',
+      'patient.nhs_number',
+      'patient.family_name',
+      'patient.date_of_birth',
+      'patient.person_stated_gender',
+      'patient.favourite_colour',
+      'patient_address.address_id',
+      'patient_address.patient_id',
+      'patient_address.postcode',
+      'diagnosis.diagnosis_id',
+      'diagnosis.patient_id',
+      'diagnosis.icd10_code',
     ]);
     for (const s of result.suggestions) {
       expect(Object.keys(s)).toEqual(expect.arrayContaining(['target', 'source', 'confidence', 'reason', 'transforms']));
@@ -162,12 +171,23 @@ describe('pinIntoYaml', () => {
 });
 
 describe('proposed transforms for date-times', () => {
-  const profile = (format: string) => ({ declared_type: 'text', padded: 0, date_format: { format, fraction: 1, ambiguous_with: [] }, inferred_type: 'timestamp', dominant_pattern: 'date', distinct: { count: 100 } }) as unknown as ColumnProfile;
+  const profile = (format: string) =>
+    ({
+      declared_type: 'text',
+      padded: 0,
+      date_format: { format, fraction: 1, ambiguous_with: [] },
+      inferred_type: 'timestamp',
+      dominant_pattern: 'date',
+      distinct: { count: 100 },
+    }) as unknown as ColumnProfile;
   const dateTarget = { name: 'date_of_birth', type: 'date' } as unknown as DdlColumn;
   const timestampTarget = { name: 'admitted_at', type: 'timestamp' } as unknown as DdlColumn;
 
   it('gives a date column the date part of a date-time, so the time does not fail the column', () => {
-    expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('yyyy-mm-dd HH:MI:SS')).steps).toEqual([{ parse_date: { formats: ['yyyy-mm-dd HH:MI:SS'] } }, { substring: { start: 0, length: 10 } }]);
+    expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('yyyy-mm-dd HH:MI:SS')).steps).toEqual([
+      { parse_date: { formats: ['yyyy-mm-dd HH:MI:SS'] } },
+      { substring: { start: 0, length: 10 } },
+    ]);
     expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('iso8601')).steps).toEqual([{ substring: { start: 0, length: 10 } }]);
     expect(proposeTransforms('patient', dateTarget, ['date', 'birth'], profile('dd/mm/yyyy')).steps).toEqual([{ parse_date: { formats: ['dd/mm/yyyy'] } }]);
   });

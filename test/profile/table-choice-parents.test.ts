@@ -47,9 +47,15 @@ beforeAll(async () => {
     PERSON: ['PERSON_ID,BIRTH_DATE', ...Array.from({ length: 80 }, (_, i) => `${i + 1},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8}`)],
     VISIT: ['VISIT_ID,PERSON_ID,DATE_STARTED,DATE_STOPPED', ...Array.from({ length: 100 }, (_, i) => `${1000 + i},${1 + (i % 80)},${day(i)},${day(i, 2)}`)],
     // The encounters within a visit: named like the target's admissions, but each refers to its visit.
-    ENCOUNTER: ['ENCOUNTER_ID,VISIT_ID,PERSON_ID,ENCOUNTER_DATETIME,ENCOUNTER_END_DATETIME', ...Array.from({ length: 160 }, (_, i) => `${5000 + i},${1000 + (i % 100)},${1 + ((i % 100) % 80)},${day(i)} 10:00:00,${day(i, 1)} 11:00:00`)],
+    ENCOUNTER: [
+      'ENCOUNTER_ID,VISIT_ID,PERSON_ID,ENCOUNTER_DATETIME,ENCOUNTER_END_DATETIME',
+      ...Array.from({ length: 160 }, (_, i) => `${5000 + i},${1000 + (i % 100)},${1 + ((i % 100) % 80)},${day(i)} 10:00:00,${day(i, 1)} 11:00:00`),
+    ],
     // Diagnoses only; this extract has no procedures.
-    VISIT_DIAGNOSIS: ['DIAGNOSIS_ID,VISIT_ID,DIAGNOSIS_CODE,DIAGNOSIS_SEQUENCE,DIAGNOSIS_DATE', ...Array.from({ length: 150 }, (_, i) => `${9000 + i},${1000 + (i % 100)},${icd[i % 5]},${1 + (i % 3)},${day(i)}`)],
+    VISIT_DIAGNOSIS: [
+      'DIAGNOSIS_ID,VISIT_ID,DIAGNOSIS_CODE,DIAGNOSIS_SEQUENCE,DIAGNOSIS_DATE',
+      ...Array.from({ length: 150 }, (_, i) => `${9000 + i},${1000 + (i % 100)},${icd[i % 5]},${1 + (i % 3)},${day(i)}`),
+    ],
   };
   for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
   const src = await openSource(`csv:${dir}`);
@@ -67,7 +73,13 @@ beforeAll(async () => {
   await mkdir(codingDir);
   const codes = ['I10', 'W401', 'E119', 'H011', 'J189', 'K401'];
   await writeFile(path.join(codingDir, 'SPELL.csv'), ['SPELL_ID,ADMIT_DATE', ...Array.from({ length: 60 }, (_, i) => `${300 + i},${day(i)}`)].join('\n') + '\n');
-  await writeFile(path.join(codingDir, 'CLINICAL_CODING.csv'), ['CODING_ID,SPELL_ID,CODE_TYPE,CODE,CODE_SEQUENCE,CODED_DATE', ...Array.from({ length: 180 }, (_, i) => `${4000 + i},${300 + (i % 60)},${i % 2 === 0 ? 'D' : 'P'},${codes[i % 6]},${1 + (i % 4)},${day(i)}`)].join('\n') + '\n');
+  await writeFile(
+    path.join(codingDir, 'CLINICAL_CODING.csv'),
+    [
+      'CODING_ID,SPELL_ID,CODE_TYPE,CODE,CODE_SEQUENCE,CODED_DATE',
+      ...Array.from({ length: 180 }, (_, i) => `${4000 + i},${300 + (i % 60)},${i % 2 === 0 ? 'D' : 'P'},${codes[i % 6]},${1 + (i % 4)},${day(i)}`),
+    ].join('\n') + '\n',
+  );
   const src3 = await openSource(`csv:${codingDir}`);
   try {
     coding = suggestMappings(await profileSource(src3, { sample: 500 }), parseDdl(CODING));
@@ -88,7 +100,7 @@ describe('table choice between a parent and its child', () => {
     expect(table('admission', admissionsOnly)).toBe('VISIT');
   });
 
-  it('is not put off a table by its reference to the patient master, which the procedures\' source also refers to', () => {
+  it("is not put off a table by its reference to the patient master, which the procedures' source also refers to", () => {
     expect(table('procedure', withProcedures)).toBe('THEATRE_PROCEDURE');
     expect(table('admission', withProcedures)).toBe('VISIT');
   });

@@ -34,7 +34,10 @@ beforeAll(async () => {
     DX_LIST: ['DX_ID,KRN_STX_ID,LINE,DX_CODE', ...Array.from({ length: 140 }, (_, i) => `${40 + i},${90000 + (i % 100)},${1 + (i % 3)},${ICD10[i % 6]}`)],
     NAME_ALIAS: ['ALIAS_LINE_ID,PATIENT_ID,OTHER_NAME', ...Array.from({ length: 50 }, (_, i) => `${1 + i},${1000 + i},Name${i}`)],
     // The procedures under opaque names and local codes, beside a medication orders table whose names fit as well.
-    QX_LIST: ['QX_REC_ID,KRN_STX_ID,LINE,BILL_REF,QX_DATE', ...Array.from({ length: 90 }, (_, i) => `${600 + i},${90000 + (i % 100)},${1 + (i % 2)},${['W401', 'H011', 'K401', 'Q074'][i % 4]}X,${day(i)}`)],
+    QX_LIST: [
+      'QX_REC_ID,KRN_STX_ID,LINE,BILL_REF,QX_DATE',
+      ...Array.from({ length: 90 }, (_, i) => `${600 + i},${90000 + (i % 100)},${1 + (i % 2)},${['W401', 'H011', 'K401', 'Q074'][i % 4]}X,${day(i)}`),
+    ],
     ORDER_MED: ['ORDER_MED_ID,PAT_ID,ORDER_LINE,DOSE,START_DATE', ...Array.from({ length: 120 }, (_, i) => `${800 + i},${1000 + (i % 60)},${1 + (i % 4)},${5 * (1 + (i % 4))} mg,${day(i)}`)],
   };
   ({ result, cleanup } = await suggestForCsvExport(files, DDL));
@@ -54,11 +57,11 @@ describe('table choice beyond names', () => {
     expect(tableOf('gp_registration')).toBe('PAT_QQX');
   });
 
-  it('takes the table referring to the source of the target\'s parent', () => {
+  it("takes the table referring to the source of the target's parent", () => {
     expect(tableOf('procedure')).toBe('QX_LIST');
   });
 
-  it('takes the table the child table\'s source refers to', () => {
+  it("takes the table the child table's source refers to", () => {
     expect(tableOf('diagnosis')).toBe('DX_LIST');
     expect(tableOf('admission')).toBe('KRN_STX');
   });

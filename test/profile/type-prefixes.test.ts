@@ -32,8 +32,14 @@ beforeAll(async () => {
   const towns = ['Leeds', 'York', 'Hull', 'Wakefield', 'Harrogate'];
   const files: Record<string, string[]> = {
     tblPatients: ['lngPatientKey,strSurname,dtmBorn,dtmCreated', ...Array.from({ length: 80 }, (_, i) => `${1 + i},SMITH${i},19${50 + (i % 49)}-0${1 + (i % 9)}-2${i % 8},${day(i + 3)}`)],
-    tblAddresses: ['lngAddressKey,lngPatientKey,strAddr1,strAddr2,strAddr3,strAddr4,strPostcode,dtmCreated', ...Array.from({ length: 90 }, (_, i) => `${200 + i},${1 + (i % 80)},${i + 1} High Street,Flat ${i % 7},${towns[i % 5]},West Yorkshire,LS${1 + (i % 9)} ${i % 9}AB,${day(i + 3)}`)],
-    tblOperations: ['lngOperationKey,lngPatientKey,strOPCS,dtmOperation,dtmCreated', ...Array.from({ length: 70 }, (_, i) => `${500 + i},${1 + (i % 80)},${['W401', 'H011', 'K401', 'Q071'][i % 4]},${day(i)},${day(i + 3)}`)],
+    tblAddresses: [
+      'lngAddressKey,lngPatientKey,strAddr1,strAddr2,strAddr3,strAddr4,strPostcode,dtmCreated',
+      ...Array.from({ length: 90 }, (_, i) => `${200 + i},${1 + (i % 80)},${i + 1} High Street,Flat ${i % 7},${towns[i % 5]},West Yorkshire,LS${1 + (i % 9)} ${i % 9}AB,${day(i + 3)}`),
+    ],
+    tblOperations: [
+      'lngOperationKey,lngPatientKey,strOPCS,dtmOperation,dtmCreated',
+      ...Array.from({ length: 70 }, (_, i) => `${500 + i},${1 + (i % 80)},${['W401', 'H011', 'K401', 'Q071'][i % 4]},${day(i)},${day(i + 3)}`),
+    ],
   };
   for (const [name, lines] of Object.entries(files)) await writeFile(path.join(dir, `${name}.csv`), lines.join('\n') + '\n');
   const src = await openSource(`csv:${dir}`);
@@ -57,7 +63,7 @@ describe('type prefixes', () => {
     expect(resolveConcepts(analyseName('str', undefined, learned))).toEqual(['line']);
   });
 
-  it('leave the names matched as usual: numbered address lines past the target\'s, a date named by its table', () => {
+  it("leave the names matched as usual: numbered address lines past the target's, a date named by its table", () => {
     expect(source('patient.family_name')).toBe('tblPatients.strSurname');
     expect(source('patient_address.town')).toBe('tblAddresses.strAddr3');
     expect(source('patient_address.county')).toBe('tblAddresses.strAddr4');

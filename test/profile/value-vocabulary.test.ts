@@ -36,7 +36,7 @@ afterAll(() => cleanup());
 const source = (target: string) => result.suggestions.find((s) => s.target === target)?.source;
 
 describe('evidence from values', () => {
-  it('reads local codes as abbreviations of a field\'s words', () => {
+  it("reads local codes as abbreviations of a field's words", () => {
     expect(abbreviates('GSURG', 'general surgery')).toBe(true);
     expect(abbreviates('2WW', '2 week wait')).toBe(true);
     expect(abbreviates('SEV', 'severe')).toBe(true);

@@ -101,7 +101,7 @@ describe('general EPR vocabulary', () => {
 });
 
 describe('titles', () => {
-  it('reads the title of a thing as its name, and a person\'s title as the title', () => {
+  it("reads the title of a thing as its name, and a person's title as the title", () => {
     expect(resolveConcepts(analyseName('EVENT_TITLE_TEXT'), new Set(['test', 'name']))).toContain('name');
     expect(resolveConcepts(analyseName('NAME_TITLE'), new Set(['title']))).toEqual(['name', 'title']);
   });

@@ -22,12 +22,47 @@ describe('allergy conflicts', () => {
   it('flag a medication for a patient allergic to the same substance, ignoring case and spaces', () => {
     const loaded = contract('warning');
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    feed(c, outcome(loaded, 'allergy', [[1, 1, 'Penicillin'], [2, 2, 'latex']], ['A1', 'A2']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'allergy',
+        [
+          [1, 1, 'Penicillin'],
+          [2, 2, 'latex'],
+        ],
+        ['A1', 'A2'],
+      ),
+    );
     c.tableDone('allergy');
-    feed(c, outcome(loaded, 'medication', [[10, 1, '  PENICILLIN '], [11, 2, 'penicillin'], [12, 1, 'Paracetamol'], [13, 1, 'penicillin'], [14, null, 'latex']], ['M10', 'M11', 'M12', 'M13', 'M14']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [10, 1, '  PENICILLIN '],
+          [11, 2, 'penicillin'],
+          [12, 1, 'Paracetamol'],
+          [13, 1, 'penicillin'],
+          [14, null, 'latex'],
+        ],
+        ['M10', 'M11', 'M12', 'M13', 'M14'],
+      ),
+    );
     const q = c.result([counts('allergy', 2, 2, 0), counts('medication', 5, 5, 0)]);
     expect(q.checks).toEqual([
-      { name: 'allergic', kind: 'allergy_conflict', severity: 'warning', count: 2, decision: 'warn', exampleKeys: [{ table: 'medication', sourceTable: 'MED', sourceKey: 'M10' }, { table: 'medication', sourceTable: 'MED', sourceKey: 'M13' }] },
+      {
+        name: 'allergic',
+        kind: 'allergy_conflict',
+        severity: 'warning',
+        count: 2,
+        decision: 'warn',
+        exampleKeys: [
+          { table: 'medication', sourceTable: 'MED', sourceKey: 'M10' },
+          { table: 'medication', sourceTable: 'MED', sourceKey: 'M13' },
+        ],
+      },
     ]);
     expect(q.decision).toBe('warn');
   });
@@ -35,7 +70,18 @@ describe('allergy conflicts', () => {
   it('find conflicts when medications load before the allergies, and fail the gate at error severity', () => {
     const loaded = contract('error');
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    feed(c, outcome(loaded, 'medication', [[10, 1, 'penicillin'], [11, 1, 'penicillin']], ['M10', 'M11']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [10, 1, 'penicillin'],
+          [11, 1, 'penicillin'],
+        ],
+        ['M10', 'M11'],
+      ),
+    );
     c.tableDone('medication');
     feed(c, outcome(loaded, 'allergy', [[1, 1, 'Penicillin']], ['A1']));
     const q = c.result([counts('medication', 2, 2, 0), counts('allergy', 1, 1, 0)]);

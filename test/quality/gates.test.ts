@@ -87,7 +87,14 @@ describe('gate decisions', () => {
       ['address', 'pass'],
       ['empty', 'not_applicable'],
     ]);
-    expect(gates[1]).toMatchObject({ kpi: 'validity', value: 0.8, numerator: 8, denominator: 10, threshold: { failBelow: 0.9, warnBelow: 0.95, table: null, tiers: null }, exampleKeys: [key('3'), key('5')] });
+    expect(gates[1]).toMatchObject({
+      kpi: 'validity',
+      value: 0.8,
+      numerator: 8,
+      denominator: 10,
+      threshold: { failBelow: 0.9, warnBelow: 0.95, table: null, tiers: null },
+      exampleKeys: [key('3'), key('5')],
+    });
     expect(gates[0].exampleKeys).toEqual([key('3'), key('5')]);
     expect(gates[2].exampleKeys).toEqual([]);
   });

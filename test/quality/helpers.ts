@@ -83,7 +83,14 @@ export interface TestBatch {
 }
 
 /** A batch for `table` with loaded rows keyed by `keys`, quarantine records and the keys of rows that warned. */
-export function outcome(loaded: LoadedContract, table: string, rows: Value[][], keys: string[], quarantine: Array<Pick<QuarantineRecord, 'sourceKey' | 'rule' | 'reasonCode'>> = [], warnings: string[] = []): TestBatch {
+export function outcome(
+  loaded: LoadedContract,
+  table: string,
+  rows: Value[][],
+  keys: string[],
+  quarantine: Array<Pick<QuarantineRecord, 'sourceKey' | 'rule' | 'reasonCode'>> = [],
+  warnings: string[] = [],
+): TestBatch {
   const mapping = loaded.contract.mappings[table];
   return {
     rows,

@@ -89,7 +89,15 @@ describe('the collector', () => {
     expect(q.tables[0].kpis.code_coverage).toMatchObject({ numerator: 3, denominator: 6 });
     expect(q.overall.code_coverage).toMatchObject({ numerator: 4, denominator: 7 });
     const sex = q.crosswalks.find((x) => x.crosswalk === 'sex')!;
-    expect(sex).toMatchObject({ table: 'patient', seen: 6, mapped: 3, unmapped: [{ code: 'Q', rows: 2 }, { code: 'Z', rows: 1 }] });
+    expect(sex).toMatchObject({
+      table: 'patient',
+      seen: 6,
+      mapped: 3,
+      unmapped: [
+        { code: 'Q', rows: 2 },
+        { code: 'Z', rows: 1 },
+      ],
+    });
     expect(q.crosswalks.find((x) => x.crosswalk === 'ethnicity')?.table).toBeNull();
   });
 });

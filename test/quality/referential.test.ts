@@ -10,7 +10,20 @@ describe('referential integrity', () => {
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
     feed(c, outcome(loaded, 'patient', [pat(1), pat(2)], ['1', '2']));
     c.tableDone('patient');
-    feed(c, outcome(loaded, 'medication', [[10, 1, 'x'], [11, 3, 'x'], [12, null, 'x'], [13, 2, 'x']], ['M10', 'M11', 'M12', 'M13']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [10, 1, 'x'],
+          [11, 3, 'x'],
+          [12, null, 'x'],
+          [13, 2, 'x'],
+        ],
+        ['M10', 'M11', 'M12', 'M13'],
+      ),
+    );
     const q = c.result([counts('patient', 2, 2, 0), counts('medication', 4, 4, 0)]);
     // The row without a patient id is not a reference; the one to patient 3 does not resolve.
     expect(q.tables[1].kpis.referential_integrity).toMatchObject({ numerator: 2, denominator: 3 });
@@ -19,11 +32,45 @@ describe('referential integrity', () => {
 
   it('resolves at the end of the run when child batches arrive before the parent finished', () => {
     const c = createQualityCollector(loaded, { tier: 'pre_production', exampleKeys: 5 });
-    feed(c, outcome(loaded, 'medication', [[10, 1, 'x'], [11, 2, 'x']], ['M10', 'M11']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [10, 1, 'x'],
+          [11, 2, 'x'],
+        ],
+        ['M10', 'M11'],
+      ),
+    );
     feed(c, outcome(loaded, 'patient', [pat(1)], ['1']));
-    feed(c, outcome(loaded, 'medication', [[12, 2, 'x'], [13, 3, 'x'], [14, 1, 'x']], ['M12', 'M13', 'M14']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [12, 2, 'x'],
+          [13, 3, 'x'],
+          [14, 1, 'x'],
+        ],
+        ['M12', 'M13', 'M14'],
+      ),
+    );
     feed(c, outcome(loaded, 'patient', [pat(2)], ['2']));
-    feed(c, outcome(loaded, 'allergy', [[20, 9, 'x'], [21, 9, 'x']], ['A20', 'A21']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'allergy',
+        [
+          [20, 9, 'x'],
+          [21, 9, 'x'],
+        ],
+        ['A20', 'A21'],
+      ),
+    );
     const q = c.result([counts('patient', 2, 2, 0), counts('medication', 5, 5, 0), counts('allergy', 2, 2, 0)]);
     expect(q.tables.find((t) => t.table === 'medication')!.kpis.referential_integrity).toMatchObject({ numerator: 4, denominator: 5 });
     expect(q.tables.find((t) => t.table === 'allergy')!.kpis.referential_integrity).toMatchObject({ numerator: 0, denominator: 2 });
@@ -31,11 +78,20 @@ describe('referential integrity', () => {
   });
 
   it('names the first child row of each unresolved value as its example', () => {
-    const c = createQualityCollector(
-      baseContract({ quality: { thresholds: [{ kpi: 'referential_integrity', fail_below: 0.9 }], checks: [], example_keys: 10 } }),
-      { tier: 'pre_production' },
+    const c = createQualityCollector(baseContract({ quality: { thresholds: [{ kpi: 'referential_integrity', fail_below: 0.9 }], checks: [], example_keys: 10 } }), { tier: 'pre_production' });
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [10, 7, 'x'],
+          [11, 7, 'x'],
+          [12, 8, 'x'],
+        ],
+        ['M10', 'M11', 'M12'],
+      ),
     );
-    feed(c, outcome(loaded, 'medication', [[10, 7, 'x'], [11, 7, 'x'], [12, 8, 'x']], ['M10', 'M11', 'M12']));
     feed(c, outcome(loaded, 'patient', [pat(1)], ['1']));
     const q = c.result([counts('patient', 1, 1, 0), counts('medication', 3, 3, 0)]);
     const gate = q.gates.find((g) => g.table === 'medication')!;

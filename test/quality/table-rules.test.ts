@@ -9,8 +9,31 @@ describe('uniqueness', () => {
   it('counts later rows repeating the target key, not the first', () => {
     const loaded = baseContract();
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    feed(c, outcome(loaded, 'medication', [[1, 1, 'a'], [2, 1, 'b']], ['A', 'B']));
-    feed(c, outcome(loaded, 'medication', [[1, 1, 'c'], [3, 1, 'd'], [1, 1, 'e']], ['C', 'D', 'E']));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [1, 1, 'a'],
+          [2, 1, 'b'],
+        ],
+        ['A', 'B'],
+      ),
+    );
+    feed(
+      c,
+      outcome(
+        loaded,
+        'medication',
+        [
+          [1, 1, 'c'],
+          [3, 1, 'd'],
+          [1, 1, 'e'],
+        ],
+        ['C', 'D', 'E'],
+      ),
+    );
     const q = c.result([counts('medication', 5, 5, 0)]);
     expect(q.tables[0].kpis.uniqueness).toMatchObject({ numerator: 3, denominator: 5 });
     expect(q.tableRules.find((r) => r.table === 'medication' && r.kind === 'key')).toMatchObject({ failures: 2, fields: ['medication_id'], exampleKeys: [{ sourceKey: 'C' }, { sourceKey: 'E' }] });
@@ -19,7 +42,10 @@ describe('uniqueness', () => {
   it('checks each unique field set, ignoring rows with a missing part', () => {
     const loaded = baseContract({}, { table_rules: [{ name: 'one_nhs', unique: ['nhs_number'] }] });
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    feed(c, outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null), pat(3, '', 'C', 'c', null, null), pat(4, '', 'D', 'd', null, null)], ['1', '2', '3', '4']));
+    feed(
+      c,
+      outcome(loaded, 'patient', [pat(1, '111', 'A', 'a', null, null), pat(2, '111', 'B', 'b', null, null), pat(3, '', 'C', 'c', null, null), pat(4, '', 'D', 'd', null, null)], ['1', '2', '3', '4']),
+    );
     const q = c.result([counts('patient', 4, 4, 0)]);
     expect(q.tableRules.find((r) => r.rule === 'one_nhs')).toMatchObject({ kind: 'unique', failures: 1, exampleKeys: [{ sourceKey: '2', sourceTable: 'PAT' }] });
     expect(q.tables[0].kpis.uniqueness).toMatchObject({ numerator: 3, denominator: 4 });
@@ -36,13 +62,26 @@ describe('uniqueness', () => {
 });
 
 describe('duplicate patients', () => {
-  const loaded = baseContract({}, {
-    table_rules: [{ name: 'same_person', duplicate_patient: { nhs_number: 'nhs_number', family_name: 'family_name', given_name: 'given_name', date_of_birth: 'date_of_birth', postcode: 'postcode' } }],
-  });
+  const loaded = baseContract(
+    {},
+    {
+      table_rules: [
+        { name: 'same_person', duplicate_patient: { nhs_number: 'nhs_number', family_name: 'family_name', given_name: 'given_name', date_of_birth: 'date_of_birth', postcode: 'postcode' } },
+      ],
+    },
+  );
 
   function run(rows: Row[]) {
     const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    feed(c, outcome(loaded, 'patient', rows, rows.map((r) => `P${r[0]}`)));
+    feed(
+      c,
+      outcome(
+        loaded,
+        'patient',
+        rows,
+        rows.map((r) => `P${r[0]}`),
+      ),
+    );
     const q = c.result([counts('patient', rows.length, rows.length, 0)]);
     return q.tableRules.find((r) => r.rule === 'same_person')!;
   }

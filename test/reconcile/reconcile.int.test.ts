@@ -88,7 +88,20 @@ describe.each(Object.keys(targets))('reconciling a run into %s', (kind) => {
     expect(report.mismatches).toEqual([]);
     expect(report.status).toBe('match');
     const patient = tableOf(report, 'patient');
-    expect(patient.counts).toMatchObject({ sourceRows: 60, read: 60, loaded: 58, quarantined: 1, excluded: 1, expected: 58, targetRows: 58, present: 58, matched: 58, missing: 0, extra: 0, different: 0 });
+    expect(patient.counts).toMatchObject({
+      sourceRows: 60,
+      read: 60,
+      loaded: 58,
+      quarantined: 1,
+      excluded: 1,
+      expected: 58,
+      targetRows: 58,
+      present: 58,
+      matched: 58,
+      missing: 0,
+      extra: 0,
+      different: 0,
+    });
     expect(patient.counts.derived).toEqual({ read: 60, loaded: 58, quarantined: 1, excluded: 1 });
     expect(patient.columns.every((c) => c.match)).toBe(true);
     expect(patient.columns.find((c) => c.name === 'weight_kg')!.expected.nonNull).toBe(58 - 12);

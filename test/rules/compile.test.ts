@@ -23,7 +23,22 @@ describe('compileFieldRules', () => {
     const values = ['9434765918', 'SW1A 1AQQ', '22298007', '2160-1', 'J45.XX', 'W40.12', '2099-01-01', 'RX1A', '12'];
     const checks = compileFieldRules(
       'f',
-      rules('nhs_number', 'postcode', 'snomed_ct', 'dmd', 'loinc', 'icd10', 'opcs4', 'date', 'ods_code', { length: { min: 5 } }, { regex: { pattern: '^x' } }, { enum: { values: ['a'] } }, { range: { max: 1 } }, { type: { type: 'date' } }),
+      rules(
+        'nhs_number',
+        'postcode',
+        'snomed_ct',
+        'dmd',
+        'loinc',
+        'icd10',
+        'opcs4',
+        'date',
+        'ods_code',
+        { length: { min: 5 } },
+        { regex: { pattern: '^x' } },
+        { enum: { values: ['a'] } },
+        { range: { max: 1 } },
+        { type: { type: 'date' } },
+      ),
       { today },
     );
     for (const v of values) {
@@ -42,7 +57,22 @@ describe('compileFieldRules', () => {
   it('lets every rule but required pass missing values', () => {
     const checks = compileFieldRules(
       'x',
-      rules('nhs_number', 'postcode', 'ods_code', 'snomed_ct', 'dmd', 'icd10', 'opcs4', 'loinc', 'date', { type: { type: 'integer' } }, { length: { min: 2 } }, { enum: { values: ['a'] } }, { range: { min: 1 } }, { regex: { pattern: 'x' } }),
+      rules(
+        'nhs_number',
+        'postcode',
+        'ods_code',
+        'snomed_ct',
+        'dmd',
+        'icd10',
+        'opcs4',
+        'loinc',
+        'date',
+        { type: { type: 'integer' } },
+        { length: { min: 2 } },
+        { enum: { values: ['a'] } },
+        { range: { min: 1 } },
+        { regex: { pattern: 'x' } },
+      ),
       { today },
     );
     for (const blank of [null, '', '   ']) {

@@ -119,9 +119,7 @@ describe('shipped physiological range table (reference/lab-ranges.csv)', () => {
   });
 
   it('once copied into a contract, passes abnormal-but-possible results and fails impossible ones', async () => {
-    const ranges: Ranges = Object.fromEntries(
-      (await shipped()).map((r) => [r.loinc, { min: Number(r.min), max: Number(r.max), ...(r.unit ? { unit: r.unit } : {}) }]),
-    );
+    const ranges: Ranges = Object.fromEntries((await shipped()).map((r) => [r.loinc, { min: Number(r.min), max: Number(r.max), ...(r.unit ? { unit: r.unit } : {}) }]));
     const check = labRange(ranges);
     // Severe hypokalaemia and hyperkalaemia are clinically possible; 42 mmol/L is a keying error.
     expect(check(row('2823-3', 1.9, 'mmol/L'))).toBeNull();

@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isValidPostcode, normalisePostcode } from '../../src/rules/postcode.js';
 
 describe('isValidPostcode', () => {
-  it.each(['SW1A 1AA', 'EC1A 1BB', 'W1A 0AX', 'M1 1AE', 'B33 8TH', 'CR2 6XH', 'DN55 1PT', 'GIR 0AA', 'LS1 4AP'])(
-    'accepts %s',
-    (pc) => {
-      expect(isValidPostcode(pc)).toBe(true);
-    },
-  );
+  it.each(['SW1A 1AA', 'EC1A 1BB', 'W1A 0AX', 'M1 1AE', 'B33 8TH', 'CR2 6XH', 'DN55 1PT', 'GIR 0AA', 'LS1 4AP'])('accepts %s', (pc) => {
+    expect(isValidPostcode(pc)).toBe(true);
+  });
 
   it.each([
     ['Q1 1AA', 'Q never starts a postcode'],

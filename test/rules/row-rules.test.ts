@@ -47,13 +47,18 @@ describe('compare row rule', () => {
 
   it('refuses to compare a date with free text instead of guessing', () => {
     const check = compare('admitted', '<', 'discharged');
-    expect(check(row({ admitted: '2024-01-01', discharged: 'UNKNOWN' }))?.message).toBe(
-      'admitted and discharged cannot be compared: they are not both numbers, both dates or both text',
-    );
+    expect(check(row({ admitted: '2024-01-01', discharged: 'UNKNOWN' }))?.message).toBe('admitted and discharged cannot be compared: they are not both numbers, both dates or both text');
   });
 
   it('supports every operator', () => {
-    const cases: [string, boolean][] = [['<', false], ['<=', true], ['>', false], ['>=', true], ['=', true], ['!=', false]];
+    const cases: [string, boolean][] = [
+      ['<', false],
+      ['<=', true],
+      ['>', false],
+      ['>=', true],
+      ['=', true],
+      ['!=', false],
+    ];
     for (const [op, holds] of cases) {
       expect(compare('code', op, 'weight')(row({ code: 'A', weight: 'A' })) === null).toBe(holds);
     }

@@ -29,7 +29,10 @@ const CHILD = path.join(import.meta.dirname, 'fixtures', 'append-events.ts');
 /** Appends `n` events from a separate Node process. */
 function appendInChild(url: string, anchorFile: string, n: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, anchorFile, String(n)], { env: { ...process.env, FERRY_AUDIT_KEY: KEY.toString('hex') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, anchorFile, String(n)], {
+      env: { ...process.env, FERRY_AUDIT_KEY: KEY.toString('hex') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += String(d)));
     child.on('error', reject);

@@ -24,7 +24,10 @@ describe.each(DIALECTS)('audit verify and export for an org-scoped caller on %s'
   let aSeqs: number[];
 
   const count = async (orgId: string, projectId?: string) => {
-    let q = h.world.store.db.selectFrom('audit_event').select(sql<number>`count(*)`.as('n')).where('org_id', '=', orgId);
+    let q = h.world.store.db
+      .selectFrom('audit_event')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('org_id', '=', orgId);
     if (projectId) q = q.where('project_id', '=', projectId);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
@@ -60,7 +63,10 @@ describe.each(DIALECTS)('audit verify and export for an org-scoped caller on %s'
     const manifest = r.body.manifest;
     expect(manifest).toMatchObject({ scope: 'tenant', contiguous: false, storeHead: null, anchor: null });
     expect(r.body.files.map((f: { name: string }) => f.name).sort()).toEqual(['events.csv', 'events.jsonl', 'manifest.json']);
-    const lines = (r.body.files.find((f: { name: string }) => f.name === 'events.jsonl').text as string).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = (r.body.files.find((f: { name: string }) => f.name === 'events.jsonl').text as string)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(0);
     expect(manifest.events).toBe(lines.length);
     for (const l of lines) expect(l).toMatchObject({ org_id: b.orgId, project_id: b.project.id });

@@ -55,7 +55,14 @@ describe.each(DIALECTS)('the operator’s registrations are confined (%s store)'
     w.plane.registerConnection({ org, name, ref, direction }, { env, dataDir: data.dir });
 
   /** Everything a refusal must not say. */
-  const secrets = () => [files.dir, data.dir, ...(w.store.location.dialect === 'sqlite' ? [w.store.location.file] : [String(w.store.location.pg.client.database)]), '127.0.0.1', 'localhost', 'postgres://'];
+  const secrets = () => [
+    files.dir,
+    data.dir,
+    ...(w.store.location.dialect === 'sqlite' ? [w.store.location.file] : [String(w.store.location.pg.client.database)]),
+    '127.0.0.1',
+    'localhost',
+    'postgres://',
+  ];
 
   it('refuses the control store as a target or a source, under any spelling', async () => {
     const loc = w.store.location;
@@ -208,7 +215,10 @@ describe('tenants name connections, never URLs, references or paths (HTTP)', () 
     await mkdir(real, { recursive: true });
     const link = path.join(roots, 'moving');
     await symlink(real, link);
-    await s.world.plane.registerConnection({ org: s.world.a.slug, name: 'moving', ref: `sqlite:${path.join(link, 'target.db')}`, direction: 'target', tiers: ['pre_production'] }, { env: s.env, dataDir: s.dataDir });
+    await s.world.plane.registerConnection(
+      { org: s.world.a.slug, name: 'moving', ref: `sqlite:${path.join(link, 'target.db')}`, direction: 'target', tiers: ['pre_production'] },
+      { env: s.env, dataDir: s.dataDir },
+    );
     await s.client.request('PUT', `${tiers()}/pre_production`, { token: s.a.token.org_admin, body: { connection: 'moving' } });
     try {
       await rm(link);
@@ -230,7 +240,10 @@ describe('tenants name connections, never URLs, references or paths (HTTP)', () 
     const roots = s.env[CONNECTION_ROOTS_ENV] as string;
     // A file where the target expects a directory: opening the SQLite file fails with the path in the driver's message.
     await writeFile(path.join(roots, 'not-a-dir'), 'x');
-    await s.world.plane.registerConnection({ org: s.world.a.slug, name: 'broken', ref: `sqlite:${path.join(roots, 'not-a-dir', 'target.db')}`, direction: 'target' }, { env: s.env, dataDir: s.dataDir });
+    await s.world.plane.registerConnection(
+      { org: s.world.a.slug, name: 'broken', ref: `sqlite:${path.join(roots, 'not-a-dir', 'target.db')}`, direction: 'target' },
+      { env: s.env, dataDir: s.dataDir },
+    );
     await s.client.request('PUT', `${tiers()}/pre_production`, { token: s.a.token.org_admin, body: { connection: 'broken' } });
     try {
       const start = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'probe' } });

@@ -36,7 +36,10 @@ beforeAll(async () => {
   const A = h.world.a;
   const version = (await plane.submitVersion(A.as.migration_analyst, A.project.id, await probeUpload())).version;
   await plane.approveVersion(A.as.integration_lead, version.id, 'csp test');
-  const start = await h.client.request('POST', `/projects/${A.project.id}/runs`, { token: h.a.token.migration_analyst, body: { versionId: version.id, tier: 'pre_production', source: 'probe', dryRun: true } });
+  const start = await h.client.request('POST', `/projects/${A.project.id}/runs`, {
+    token: h.a.token.migration_analyst,
+    body: { versionId: version.id, tier: 'pre_production', source: 'probe', dryRun: true },
+  });
   expect(start.status).toBe(202);
   const done = await h.app.worker.waitFor(start.body.runId);
   expect(done?.status).toBe('succeeded');

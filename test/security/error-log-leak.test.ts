@@ -8,7 +8,7 @@ import { errorSummary } from '../../src/server/app.js';
 import { FerryError } from '../../src/errors.js';
 
 describe('errors in the server log', () => {
-  it('keep a FerryError\'s code and frames, not the message that may quote a resolved URL', () => {
+  it("keep a FerryError's code and frames, not the message that may quote a resolved URL", () => {
     const err = new FerryError('connection', 'connector.connect_failed', 'could not connect to PostgreSQL at db.trust.nhs.uk:5432/pas as reader: refused');
     const summary = errorSummary(err);
     expect(summary).toMatchObject({ message: 'FerryError connection connector.connect_failed', code: 'connector.connect_failed' });
@@ -16,7 +16,7 @@ describe('errors in the server log', () => {
     expect(JSON.stringify(summary)).not.toMatch(/db\.trust|reader|5432/);
   });
 
-  it('keep an unexpected error\'s message and stack (a bug to debug), and nothing of its fields', () => {
+  it("keep an unexpected error's message and stack (a bug to debug), and nothing of its fields", () => {
     const err = Object.assign(new TypeError('cannot read properties of undefined'), { connectionString: 'postgres://u:p@h/db' });
     const summary = errorSummary(err);
     expect(summary.message).toBe('cannot read properties of undefined');

@@ -21,7 +21,10 @@ describe('POST /projects/{projectId}/profile and /suggest', () => {
     expect(up.status).toBe(201);
     const profile = await h.client.request('POST', `${P}/profile`, { token, body: { source: up.body.source } });
     expect(profile.status).toBe(200);
-    const suggest = await h.client.request('POST', `${P}/suggest`, { token, body: { source: up.body.source, targetDdl: 'CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date, weight_kg numeric(5,1));' } });
+    const suggest = await h.client.request('POST', `${P}/suggest`, {
+      token,
+      body: { source: up.body.source, targetDdl: 'CREATE TABLE patient (patient_id integer PRIMARY KEY, date_of_birth date, weight_kg numeric(5,1));' },
+    });
     expect(suggest.status).toBe(200);
     for (const text of [profile.text, suggest.text]) {
       for (const secret of ['1899', '287.3']) expect(text).not.toContain(secret);

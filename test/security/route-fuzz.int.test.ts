@@ -112,7 +112,7 @@ function hostileValues(): { strings: Hostile[]; typed: Hostile[]; rawUrl: Hostil
     { label: 'empty-array', value: [] },
     { label: 'array', value: ['a', "' OR 1=1 --"] },
     { label: 'empty-object', value: {} },
-    { label: 'object-keyed-by-path', value: { [canaryPath]: 'x', '__proto__': { polluted: true } as Json } },
+    { label: 'object-keyed-by-path', value: { [canaryPath]: 'x', __proto__: { polluted: true } as Json } },
     { label: 'deep-object', value: deep(2000) },
   ];
   // Only in URLs: percent-escapes the client would otherwise encode, and raw segments.
@@ -370,13 +370,19 @@ beforeAll(async () => {
   const A = h.world.a;
   // The operator registered the canary database as a source and as the pre_production target:
   // every route that reaches a connection reaches one whose URL carries the canaries.
-  for (const [name, direction] of [['canary-src', 'source'], ['canary-target', 'target']] as const) {
+  for (const [name, direction] of [
+    ['canary-src', 'source'],
+    ['canary-target', 'target'],
+  ] as const) {
     await plane.registerConnection({ org: A.slug, name, ref: 'env:FERRY_SOURCE_CANARY', direction }, { env: { ...ENV }, dataDir: h.dataDir });
   }
   await plane.configureTier(A.admin, A.project.id, 'pre_production', { connection: 'canary-target' });
   const v1 = (await plane.submitVersion(A.as.migration_analyst, A.project.id, await probeUpload())).version;
   await plane.approveVersion(A.as.integration_lead, v1.id, 'fuzz baseline');
-  const start = await h.client.request('POST', `/projects/${A.project.id}/runs`, { token: h.a.token.migration_analyst, body: { versionId: v1.id, tier: 'pre_production', source: 'probe', dryRun: true } });
+  const start = await h.client.request('POST', `/projects/${A.project.id}/runs`, {
+    token: h.a.token.migration_analyst,
+    body: { versionId: v1.id, tier: 'pre_production', source: 'probe', dryRun: true },
+  });
   if (start.status !== 202) throw new Error(`baseline run refused: ${start.text}`);
   await h.app.worker.waitFor(start.body.runId);
   // Routes about one user (lock, roles, tokens) act on a user of its own, so the viewer keeps its grant and session.
@@ -428,13 +434,17 @@ describe('route fuzz from /openapi.json', () => {
     ['anonymous', null as string | null, 0],
     ['viewer', 'viewer', 1],
     ['org_admin', 'org_admin', 2],
-  ] as const)('as %s: no 5xx, no canary, no path echo', async (principal, role, seed) => {
-    const token = role === null ? null : h.a.token[role as 'viewer' | 'org_admin'];
-    const before = findings.length;
-    await pool(requestsFor(doc, principal, token, seed));
-    if (process.env.FERRY_FUZZ_REPORT) await writeFile(`${process.env.FERRY_FUZZ_REPORT}.${principal}.json`, JSON.stringify(findings.slice(before), null, 1));
-    expect(findings.slice(before)).toEqual([]);
-  }, 240_000);
+  ] as const)(
+    'as %s: no 5xx, no canary, no path echo',
+    async (principal, role, seed) => {
+      const token = role === null ? null : h.a.token[role as 'viewer' | 'org_admin'];
+      const before = findings.length;
+      await pool(requestsFor(doc, principal, token, seed));
+      if (process.env.FERRY_FUZZ_REPORT) await writeFile(`${process.env.FERRY_FUZZ_REPORT}.${principal}.json`, JSON.stringify(findings.slice(before), null, 1));
+      expect(findings.slice(before)).toEqual([]);
+    },
+    240_000,
+  );
 
   it('as org_admin: a secret reference or path stored by one route is never resolved into any answer', async () => {
     const admin = h.a.token.org_admin;
@@ -491,7 +501,10 @@ describe('route fuzz from /openapi.json', () => {
     const log = logLines.join('');
     expect(log.length).toBeGreaterThan(0);
     const leakedLines = logLines.filter((line) => Object.values(canary).some((value) => line.includes(value)));
-    expect(leakedLines.map((line) => line.slice(0, 600)), 'a canary value is in the server log').toEqual([]);
+    expect(
+      leakedLines.map((line) => line.slice(0, 600)),
+      'a canary value is in the server log',
+    ).toEqual([]);
     expect(findings).toEqual([]);
     expect(sentCount).toBeGreaterThan(500);
   }, 120_000);

@@ -17,7 +17,10 @@ describe('granting a role to oneself', () => {
   it('is refused with 403 user.self_grant over HTTP, leaves the grants unchanged, and is audit-logged', async () => {
     const A = h.world.a;
     const before = await h.world.plane.getUser(A.admin, A.admin.userId);
-    for (const body of [{ role: 'integration_lead', projectId: null }, { role: 'clinical_safety_officer', projectId: A.project.id }]) {
+    for (const body of [
+      { role: 'integration_lead', projectId: null },
+      { role: 'clinical_safety_officer', projectId: A.project.id },
+    ]) {
       const r = await h.client.request('POST', `/users/${A.admin.userId}/roles`, { token: h.a.token.org_admin, body });
       expect(r.status).toBe(403);
       expect(r.body.error.code).toBe('user.self_grant');

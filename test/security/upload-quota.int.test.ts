@@ -9,7 +9,11 @@ import type { Project } from '../../src/control/plane.js';
 import { DIALECTS } from '../control/stores.js';
 import { startHarness, type Harness } from '../server/harness.js';
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 const csv = (rows: number) => `ID,NAME\n${Array.from({ length: rows }, (_, i) => `${i},name${i}`).join('\n')}\n`;
 
 async function diskBytes(dir: string): Promise<number> {

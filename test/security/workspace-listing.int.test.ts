@@ -34,7 +34,10 @@ describe.each(DIALECTS)('workspace listing for project-scoped users on %s', (dia
     empty = await w.plane.createWorkspace(w.a.admin, { name: 'archive' });
     epr = await w.plane.createProject(w.a.admin, research.id, { name: 'epr' });
     scoped = await projectUser('a-scoped', [['viewer', w.a.project.id]]);
-    twoProjects = await projectUser('a-two', [['migration_analyst', w.a.project.id], ['viewer', epr.id]]);
+    twoProjects = await projectUser('a-two', [
+      ['migration_analyst', w.a.project.id],
+      ['viewer', epr.id],
+    ]);
   });
   afterAll(async () => {
     await w?.close();

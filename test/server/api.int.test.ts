@@ -38,7 +38,9 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
   it('lists every route of the table in the OpenAPI 3.1 document, with schemas and the error body', async () => {
     const doc = (await h.client.request('GET', '/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
-    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${path} ${op.operationId}`));
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${path} ${op.operationId}`),
+    );
     expect(operations.sort()).toEqual(h.app.routes.map((r) => `${r.method} ${r.path} ${r.operationId}`).sort());
     const submit = doc.paths['/projects/{projectId}/contract-versions'].post;
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['yaml', 'message']));
@@ -64,7 +66,7 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
     expect(after.body.error.code).toMatch(/^auth\./);
   });
 
-  it('changes your own password (keeping this session, ending the others) and lets an org_admin reset another user\'s, ending their sessions and tokens', async () => {
+  it("changes your own password (keeping this session, ending the others) and lets an org_admin reset another user's, ending their sessions and tokens", async () => {
     const { plane } = h.world;
     const A = h.world.a;
     const me = await extraUser(plane, A, `pw-self-${dialect}`, ['viewer']);
@@ -147,7 +149,10 @@ describe.each(DIALECTS)('HTTP API on a %s store', (dialect) => {
 
   it('logs requests by method, path and status without bodies, tokens or query strings', async () => {
     await h.client.request('GET', `/audit/events?type=user:login&limit=1`, { token: h.a.token.auditor });
-    const lines = logged.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = logged
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.some((l) => l.path === '/audit/events' && l.status === 200 && l.userId === h.world.a.as.auditor.userId)).toBe(true);
     expect(logged).not.toContain(PASSWORD);
     expect(logged).not.toContain('user:login');

@@ -31,7 +31,10 @@ async function victim(s: Scenario) {
 }
 
 async function slowRun(s: Scenario): Promise<{ runId: string; cleanup: () => Promise<void> }> {
-  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', source: 'connection:slow', dryRun: true } });
+  const r = await s.client.request('POST', `/projects/${s.projectId}/runs`, {
+    token: s.a.token.migration_analyst,
+    body: { versionId: s.v1.id, tier: 'pre_production', source: 'connection:slow', dryRun: true },
+  });
   if (r.status !== 202) throw new Error(`slow run refused: ${r.text}`);
   const runId = r.body.runId as string;
   return {

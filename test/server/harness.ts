@@ -69,7 +69,14 @@ export async function startHarness(dialect: StoreDialect, overrides: Partial<App
   const world = await buildWorld(fixture);
   const data = await tempDir('ferry-server-');
   const env: NodeJS.ProcessEnv = { ...(overrides.env ?? {}) };
-  const app = createApp({ plane: world.plane, dataDir: data.dir, logger: false, env, loginLimits: { perIp: { capacity: 1000, refillPerSecond: 100 }, perAccount: { capacity: 1000, refillPerSecond: 100 } }, ...overrides });
+  const app = createApp({
+    plane: world.plane,
+    dataDir: data.dir,
+    logger: false,
+    env,
+    loginLimits: { perIp: { capacity: 1000, refillPerSecond: 100 }, perAccount: { capacity: 1000, refillPerSecond: 100 } },
+    ...overrides,
+  });
   const { url } = await app.listen(0, '127.0.0.1');
   const a = await tokens(world, world.a);
   const b = await tokens(world, world.b);

@@ -21,7 +21,10 @@ const IGNORED_COLUMNS = new Set(['last_seen_at', 'last_used_at']);
 
 /** Everything a request could change: every control table's rows, and the runs this server holds. */
 async function snapshot(): Promise<string> {
-  const tables = (await s.world.store.db.introspection.getTables()).map((t) => t.name).filter((t) => !IGNORED_TABLES.has(t)).sort();
+  const tables = (await s.world.store.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((t) => !IGNORED_TABLES.has(t))
+    .sort();
   const out: Record<string, unknown> = { runs: s.app.worker.list(s.projectId).map((r) => r.runId) };
   for (const t of tables) {
     const rows = (await sql.raw<Record<string, unknown>>(`SELECT * FROM "${t}"`).execute(s.world.store.db)).rows;

@@ -11,4 +11,3 @@ export function requiredPermission<A>(route: AnyRoute<A>, call: Call): Permissio
   if (route.permission === 'release.approve_{tier}') return APPROVE_PERMISSION[call.tier!]!;
   return route.permission as Permission;
 }
-

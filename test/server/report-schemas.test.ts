@@ -48,7 +48,12 @@ describe('the API’s evidence schemas', () => {
 
   it('pass a real run report, with quality gates and reconciliation, through unchanged', async () => {
     await writeQualityFixture(dir.dir, { patients: 20, thresholds: '    - { kpi: validity, fail_below: 0.5 }', defects: { badNhs: [3], orphanMeds: [5001] } });
-    const report = await migrate({ contractFile: path.join(dir.dir, 'contract.yaml'), sourceUrl: `csv:${path.join(dir.dir, 'source')}`, targetUrl: `sqlite:${path.join(dir.dir, 'target.db')}`, tier: 'pre_production' });
+    const report = await migrate({
+      contractFile: path.join(dir.dir, 'contract.yaml'),
+      sourceUrl: `csv:${path.join(dir.dir, 'source')}`,
+      targetUrl: `sqlite:${path.join(dir.dir, 'target.db')}`,
+      tier: 'pre_production',
+    });
     expect(report.quality?.gates.length).toBeGreaterThan(0);
     expect(report.reconciliation?.tables.length).toBeGreaterThan(0);
     // JSON first: the API sends the report as JSON, and undefined fields do not survive that.

@@ -52,7 +52,12 @@ describe('POST /projects/{projectId}/runs/{runId}/rollback', () => {
     expect(personCount()).toBe(0);
     const audit = await s.client.request('GET', `/audit/events?projectId=${s.projectId}&type=run:rolled_back&runId=${runId}`, { token: s.a.token.auditor });
     expect(audit.body).toHaveLength(1);
-    expect(audit.body[0]).toMatchObject({ actor: s.world.a.as.integration_lead.userId, orgId: s.world.a.orgId, projectId: s.projectId, payload: { runId, tables: [{ table: 'person', deleted: 2, restored: 0 }] } });
+    expect(audit.body[0]).toMatchObject({
+      actor: s.world.a.as.integration_lead.userId,
+      orgId: s.world.a.orgId,
+      projectId: s.projectId,
+      payload: { runId, tables: [{ table: 'person', deleted: 2, restored: 0 }] },
+    });
     // One event in the whole chain (recorded once, through auditRollback), and in the tenant's listing.
     expect(await s.world.plane.audit.list({ type: 'run:rolled_back', runId })).toHaveLength(1);
     const listed = await s.world.plane.listAuditEvents(s.world.a.as.auditor, { type: 'run:rolled_back' });

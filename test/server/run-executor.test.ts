@@ -25,7 +25,14 @@ describe('the server run executor', () => {
     const saved: string[] = [];
     const runs = { save: async (r: { view: { runId: string } }) => void saved.push(r.view.runId) } as unknown as RunStore;
     const worker = createRunWorker({ plane, dataDir: dir, runs, concurrency: 1, onError: () => {} });
-    const context: RunContext = { actor: { userId: 'usr_1', orgId: 'org_1', grants: [] }, contract, sourceUrl: `csv:${dir}/source`, targetUrl: `sqlite:${dir}/target.db`, sourceRef: 'upload:pas', targetRef: 'staging-db' };
+    const context: RunContext = {
+      actor: { userId: 'usr_1', orgId: 'org_1', grants: [] },
+      contract,
+      sourceUrl: `csv:${dir}/source`,
+      targetUrl: `sqlite:${dir}/target.db`,
+      sourceRef: 'upload:pas',
+      targetRef: 'staging-db',
+    };
     const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
 
     const refused = worker.submit(spec, context);

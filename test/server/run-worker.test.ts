@@ -44,7 +44,12 @@ describe('RunWorker', () => {
     expect(peak).toBe(2);
     expect(order).toEqual(['a', 'b', 'c', 'e']);
     expect(settled.sort()).toEqual(['a:succeeded', 'b:cancelled', 'c:succeeded', 'd:cancelled', 'e:succeeded']);
-    expect(worker.list('prj_1').map((v) => v.status).sort()).toEqual(['cancelled', 'cancelled', 'succeeded', 'succeeded', 'succeeded']);
+    expect(
+      worker
+        .list('prj_1')
+        .map((v) => v.status)
+        .sort(),
+    ).toEqual(['cancelled', 'cancelled', 'succeeded', 'succeeded', 'succeeded']);
   });
 
   it('fans each engine event out to every subscriber with the figures after it, and ends the streams', async () => {

@@ -171,7 +171,12 @@ describe('POST /projects/{projectId}/uploads', () => {
   it('records upload:created with the caller’s org and project, by table ids and file count only', async () => {
     const r = await h.client.request('POST', `${P()}/uploads`, {
       token: h.a.token.migration_analyst,
-      body: { files: [{ name: 'private/Clinic list.csv', content: 'CLINIC,NHS_NO\nC1,9990000034\n' }, { name: 'WARD.csv', content: 'WARD\nA1\n' }] },
+      body: {
+        files: [
+          { name: 'private/Clinic list.csv', content: 'CLINIC,NHS_NO\nC1,9990000034\n' },
+          { name: 'WARD.csv', content: 'WARD\nA1\n' },
+        ],
+      },
     });
     expect(r.status).toBe(201);
     const uploadId = r.body.source.slice('upload:'.length);
@@ -190,26 +195,56 @@ describe('POST /projects/{projectId}/uploads', () => {
   });
 
   it('converts a JSON array of objects to NDJSON and accepts NDJSON as is', async () => {
-    const rows = [{ id: 1, code: 'A' }, { id: 2, code: 'B', extra: true }];
+    const rows = [
+      { id: 1, code: 'A' },
+      { id: 2, code: 'B', extra: true },
+    ];
     const r = await h.client.request('POST', `${P()}/uploads`, {
       token: h.a.token.migration_analyst,
-      body: { files: [{ name: 'codes.json', content: JSON.stringify(rows) }, { name: 'more.ndjson', content: '{"k":1}\n{"k":2}\n\n' }] },
+      body: {
+        files: [
+          { name: 'codes.json', content: JSON.stringify(rows) },
+          { name: 'more.ndjson', content: '{"k":1}\n{"k":2}\n\n' },
+        ],
+      },
     });
     expect(r.status).toBe(201);
-    expect(r.body.tables).toEqual(expect.arrayContaining([{ name: 'codes', columns: 3, rows: 2 }, { name: 'more', columns: 1, rows: 2 }]));
+    expect(r.body.tables).toEqual(
+      expect.arrayContaining([
+        { name: 'codes', columns: 3, rows: 2 },
+        { name: 'more', columns: 1, rows: 2 },
+      ]),
+    );
     const id = r.body.source.slice('upload:'.length);
     const text = await readFile(path.join(h.dataDir, 'uploads', h.world.a.project.id, id, 'codes.ndjson'), 'utf8');
-    expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(rows);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(rows);
   });
 
   it('refuses mixed formats, bad JSON, bad names, duplicate tables and unknown extensions with 400', async () => {
     const cases: Array<[unknown[], string]> = [
-      [[{ name: 'a.csv', content: 'X\n1\n' }, { name: 'b.json', content: '[]' }], 'upload.mixed_formats'],
+      [
+        [
+          { name: 'a.csv', content: 'X\n1\n' },
+          { name: 'b.json', content: '[]' },
+        ],
+        'upload.mixed_formats',
+      ],
       [[{ name: 'a.json', content: '{"not":"an array"}' }], 'upload.bad_json'],
       [[{ name: 'a.json', content: '[{"a":1}, 7]' }], 'upload.bad_json'],
       [[{ name: 'a.ndjson', content: '{"a":1}\nnot json\n' }], 'upload.bad_json'],
       [[{ name: '%%%.csv', content: 'X\n1\n' }], 'upload.bad_name'],
-      [[{ name: 'a b.csv', content: 'X\n1\n' }, { name: 'a_b.csv', content: 'X\n1\n' }], 'upload.duplicate_table'],
+      [
+        [
+          { name: 'a b.csv', content: 'X\n1\n' },
+          { name: 'a_b.csv', content: 'X\n1\n' },
+        ],
+        'upload.duplicate_table',
+      ],
       [[{ name: 'a.xlsx', content: 'X' }], 'upload.bad_extension'],
       [[{ name: 'a.csv', content: '\n1\n' }], 'upload.no_header'],
       [[], 'http.validation'],
@@ -282,7 +317,10 @@ describe('synth: references', () => {
     expect(report.body).toMatchObject({ source: 'synth:42:200', target: null });
     expect(report.text).not.toContain(h.dataDir);
     // Crosswalk coverage takes the same references, and names the source by its reference.
-    const coverage = await h.client.request('POST', `${P()}/contract-versions/${submitted.body.version.id}/crosswalk-coverage`, { token: h.a.token.migration_analyst, body: { source: 'synth:42:200' } });
+    const coverage = await h.client.request('POST', `${P()}/contract-versions/${submitted.body.version.id}/crosswalk-coverage`, {
+      token: h.a.token.migration_analyst,
+      body: { source: 'synth:42:200' },
+    });
     expect(coverage.status).toBe(200);
     expect(coverage.body.source).toBe('synth:42:200');
     expect(coverage.body.crosswalks.length).toBeGreaterThan(0);

@@ -72,7 +72,18 @@ describe('static web UI', () => {
   });
 
   it('never serves anything outside the assets directory', async () => {
-    for (const p of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/..%2fsecret.txt', '/assets/..%2f..%2foutside.txt', '/assets/%2e%2e%2f%2e%2e%2foutside.txt', '/assets/fonts/..%5c..%5csecret.txt', '/assets/', '/assets/fonts', '/secret.txt', '/index.html']) {
+    for (const p of [
+      '/assets/../secret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/assets/..%2fsecret.txt',
+      '/assets/..%2f..%2foutside.txt',
+      '/assets/%2e%2e%2f%2e%2e%2foutside.txt',
+      '/assets/fonts/..%5c..%5csecret.txt',
+      '/assets/',
+      '/assets/fonts',
+      '/secret.txt',
+      '/index.html',
+    ]) {
       const r = await rawGet(h.url, p);
       expect([p, r.status]).toEqual([p, 404]);
       expect(r.body).not.toContain('not an asset');
@@ -83,7 +94,8 @@ describe('static web UI', () => {
   it('resolves asset paths inside the assets directory only, whatever the transport decoded', async () => {
     const dist = path.join(web.dir, 'dist');
     expect(await readAsset(dist, 'app-1a2b.js')).not.toBeNull();
-    for (const rel of ['../secret.txt', 'fonts/../../secret.txt', '/etc/passwd', '..\\secret.txt', 'fonts', '', 'a\0b', `${'a/'.repeat(300)}x`]) expect([rel, await readAsset(dist, rel)]).toEqual([rel, null]);
+    for (const rel of ['../secret.txt', 'fonts/../../secret.txt', '/etc/passwd', '..\\secret.txt', 'fonts', '', 'a\0b', `${'a/'.repeat(300)}x`])
+      expect([rel, await readAsset(dist, rel)]).toEqual([rel, null]);
   });
 
   it('leaves the API path space alone', async () => {

@@ -41,7 +41,8 @@ describe('cross-tenant id guessing', () => {
         const before = await deniedCount();
         const r = await s.client.request(call.method, v.path, { token: s.b.token[role], body: v.body });
         const after = await deniedCount();
-        if (r.status !== 404 || after !== before + 1) failures.push(`${route.operationId} (${v.name}) as B's ${role}: ${r.status} ${r.body?.error?.code ?? ''}, ${after - before} access:denied event(s)`);
+        if (r.status !== 404 || after !== before + 1)
+          failures.push(`${route.operationId} (${v.name}) as B's ${role}: ${r.status} ${r.body?.error?.code ?? ''}, ${after - before} access:denied event(s)`);
       }
       await call.cleanup?.();
     }

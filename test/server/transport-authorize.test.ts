@@ -78,7 +78,12 @@ describe('the transport enforces each route’s declared permission', () => {
       if (r.scope === 'project') expect([r.operationId, [...shapeOf(r.params), ...shapeOf(r.query)].includes('projectId')]).toEqual([r.operationId, true]);
     }
     // A handler-checked route is the exception, and each one is named here so a new one is a decision.
-    expect(routes.filter((r) => r.authorizeIn === 'handler').map((r) => r.operationId).sort()).toEqual(['approveRelease', 'cancelRun', 'listUserTokens', 'rollbackRun']);
+    expect(
+      routes
+        .filter((r) => r.authorizeIn === 'handler')
+        .map((r) => r.operationId)
+        .sort(),
+    ).toEqual(['approveRelease', 'cancelRun', 'listUserTokens', 'rollbackRun']);
   });
 
   it('fills {tier} from the body when the path has none', () => {

@@ -15,7 +15,11 @@ const P = () => `/projects/${h.world.a.project.id}`;
 const file = (name: string, rows = 1) => ({ name, content: `ID,NAME\n${Array.from({ length: rows }, (_, i) => `${i},n${i}`).join('\n')}\n` });
 const upload = (files: Array<{ name: string; content: string }>) => h.client.request('POST', `${P()}/uploads`, { token: h.a.token.migration_analyst, body: { files } });
 const idOf = (r: { body: { source: string } }) => r.body.source.slice('upload:'.length);
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 async function onDisk(id: string): Promise<number> {
   const dir = path.join(h.dataDir, 'uploads', h.world.a.project.id, id);
   let n = 0;

@@ -33,7 +33,10 @@ beforeAll(async () => {
   await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
   await plane.grantRole(actor, probe.id, 'auditor', null);
   await store.close();
-  server = await startServe({ port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1', uploadMax: '1', uploadQuotaMb: '5', uploadRetentionDays: '7' }, memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }));
+  server = await startServe(
+    { port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1', uploadMax: '1', uploadQuotaMb: '5', uploadRetentionDays: '7' },
+    memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -56,10 +59,15 @@ describe('ferry verify-deployment', () => {
   });
 
   it('serves the upload policy given on its command line (ferry serve --upload-max, --upload-quota-mb, --upload-retention-days)', async () => {
-    const login = await fetch(`${server!.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org: 'ops', username: 'probe', password: PASSWORD }) });
+    const login = await fetch(`${server!.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org: 'ops', username: 'probe', password: PASSWORD }),
+    });
     const { token } = (await login.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const upload = () => fetch(`${server!.url}/projects/${projectId}/uploads`, { method: 'POST', headers, body: JSON.stringify({ files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO\n1,9990000018\n' }] }) });
+    const upload = () =>
+      fetch(`${server!.url}/projects/${projectId}/uploads`, { method: 'POST', headers, body: JSON.stringify({ files: [{ name: 'PERSON.csv', content: 'ID,NHS_NO\n1,9990000018\n' }] }) });
     expect((await upload()).status).toBe(201);
     const second = await upload();
     expect(second.status).toBe(409);

@@ -119,12 +119,27 @@ describe('GET /projects/{projectId}/contract-versions/{versionId}/fields', () =>
     const probe = await probeUpload();
     const yaml = probe.yaml
       .replace('family_name: { type: text, nullable: false }', 'family_name: { type: text, nullable: false }\n        birth_date: { type: date }')
-      .replace('rules: [required]\n        rationale: Exercises a transform and a required rule.', 'rules: [required]\n        rationale: Exercises a transform and a required rule.\n        status: suggested');
+      .replace(
+        'rules: [required]\n        rationale: Exercises a transform and a required rule.',
+        'rules: [required]\n        rationale: Exercises a transform and a required rule.\n        status: suggested',
+      );
     const v = await h.world.plane.submitVersion(h.world.a.as.migration_analyst, h.world.a.project.id, { yaml, crosswalks: {}, message: 'fields' });
     const r = await h.client.request('GET', `${P()}/contract-versions/${v.version.id}/fields`, { token: h.a.token.viewer });
     expect(r.status).toBe(200);
     expect(r.body.fields).toEqual([
-      { table: 'person', field: 'person_id', type: 'integer', nullable: false, sourceTable: 'PERSON', source: ['ID'], steps: [], crosswalk: null, rules: [], rationale: 'Probe key, kept so each probe row traces back to its source row.', status: 'accepted' },
+      {
+        table: 'person',
+        field: 'person_id',
+        type: 'integer',
+        nullable: false,
+        sourceTable: 'PERSON',
+        source: ['ID'],
+        steps: [],
+        crosswalk: null,
+        rules: [],
+        rationale: 'Probe key, kept so each probe row traces back to its source row.',
+        status: 'accepted',
+      },
       {
         table: 'person',
         field: 'nhs_number',
@@ -138,7 +153,19 @@ describe('GET /projects/{projectId}/contract-versions/{versionId}/fields', () =>
         rationale: 'Exercises a national-identifier rule; one probe row fails it on purpose.',
         status: 'accepted',
       },
-      { table: 'person', field: 'family_name', type: 'text', nullable: false, sourceTable: 'PERSON', source: ['SURNAME'], steps: ['trim', 'upper-case'], crosswalk: null, rules: ['required'], rationale: 'Exercises a transform and a required rule.', status: 'suggested' },
+      {
+        table: 'person',
+        field: 'family_name',
+        type: 'text',
+        nullable: false,
+        sourceTable: 'PERSON',
+        source: ['SURNAME'],
+        steps: ['trim', 'upper-case'],
+        crosswalk: null,
+        rules: ['required'],
+        rationale: 'Exercises a transform and a required rule.',
+        status: 'suggested',
+      },
       { table: 'person', field: 'birth_date', type: 'date', nullable: true, sourceTable: 'PERSON', source: [], steps: [], crosswalk: null, rules: [], rationale: '', status: 'unmapped' },
     ]);
   });

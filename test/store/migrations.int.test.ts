@@ -80,14 +80,18 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
     const broken: Migration = {
       id: Math.max(...MIGRATIONS.map((m) => m.id)) + 1,
       name: 'broken',
-      sql: { sqlite: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'], postgres: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'] },
+      sql: {
+        sqlite: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'],
+        postgres: ['CREATE TABLE "half_done" ("x" INTEGER)', 'CREATE TABLE "half_done" ("x" INTEGER)'],
+      },
     };
     try {
       await expect(runMigrations(store, [...MIGRATIONS, broken])).rejects.toThrow(/half_done/);
       // Nothing of the batch survived: not even the migrations that succeeded before it.
-      const tables = dialect === 'sqlite'
-        ? await rawSql(store, `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('half_done', 'audit_event')`)
-        : await rawSql(store, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('half_done', 'audit_event')`);
+      const tables =
+        dialect === 'sqlite'
+          ? await rawSql(store, `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('half_done', 'audit_event')`)
+          : await rawSql(store, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('half_done', 'audit_event')`);
       expect(tables).toEqual([]);
       expect(await runMigrations(store)).toHaveLength(MIGRATIONS.length);
     } finally {
@@ -104,7 +108,10 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
       await rawSql(store, `INSERT INTO "org" VALUES ('org_1', 'trust-a', 'Trust A', '${t}')`);
       await rawSql(store, `INSERT INTO "workspace" VALUES ('ws_1', 'org_1', 'w', '${t}')`);
       await rawSql(store, `INSERT INTO "project" VALUES ('prj_1', 'org_1', 'ws_1', 'p', '${t}')`);
-      await rawSql(store, `INSERT INTO "release_tier" ("project_id", "tier", "org_id", "target_ref", "required_roles", "min_approvers", "exclude_author", "updated_by", "updated_at") VALUES ('prj_1', 'staging', 'org_1', 'file:/etc/passwd', '["integration_lead"]', 1, 1, 'usr_admin', '${t}')`);
+      await rawSql(
+        store,
+        `INSERT INTO "release_tier" ("project_id", "tier", "org_id", "target_ref", "required_roles", "min_approvers", "exclude_author", "updated_by", "updated_at") VALUES ('prj_1', 'staging', 'org_1', 'file:/etc/passwd', '["integration_lead"]', 1, 1, 'usr_admin', '${t}')`,
+      );
       expect((await runMigrations(store)).map((m) => m.id)).toEqual(MIGRATIONS.slice(2).map((m) => m.id));
       const rows = await rawSql(store, `SELECT * FROM "release_tier"`);
       expect(rows).toHaveLength(1);
@@ -118,7 +125,10 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
   it('004 makes user names unique per org on a store populated by the old schema, keeping every row and reference', async () => {
     const store = await openStore(parseStoreUrl(fx.freshUrl(), process.cwd()), { migrate: false });
     try {
-      await runMigrations(store, MIGRATIONS.filter((m) => m.id <= 2));
+      await runMigrations(
+        store,
+        MIGRATIONS.filter((m) => m.id <= 2),
+      );
       const t = '2025-01-01T00:00:00.000Z';
       for (const statement of [
         `INSERT INTO "org" VALUES ('org_a', 'trust-a', 'A', '${t}'), ('org_b', 'trust-b', 'B', '${t}')`,
@@ -129,7 +139,8 @@ describe.each(DIALECTS)('control store migrations on %s', (dialect) => {
         `INSERT INTO "user_session" VALUES ('ses_1', 'org_a', 'usr_1', 'h1', '${t}', '${t}', '${t}', NULL)`,
         `INSERT INTO "api_token" VALUES ('tok_1', 'org_a', 'usr_1', 'ci', 'h2', '${t}', NULL, NULL, NULL)`,
         `INSERT INTO "contract_version" VALUES ('ver_1', 'org_a', 'prj_a', 1, '${'0'.repeat(64)}', 'c', '1', 'usr_1', '${t}', 'm', 'y', '{}')`,
-      ]) await rawSql(store, statement);
+      ])
+        await rawSql(store, statement);
       expect((await runMigrations(store)).map((m) => m.id)).toEqual(MIGRATIONS.filter((m) => m.id > 2).map((m) => m.id));
       const users = await rawSql(store, `SELECT "id", "org_id", "username", "failed_logins", "locked_reason" FROM "app_user"`);
       expect(users).toEqual([{ id: 'usr_1', org_id: 'org_a', username: 'alice', failed_logins: 2, locked_reason: 'admin' }]);

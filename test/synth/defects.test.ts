@@ -108,7 +108,9 @@ describe('injected defects', () => {
     await writeFile(profile, 'default: 0\nrates:\n  postcode_invalid: 0.5\n  lab_value_out_of_range: 0.2\n');
     const out = path.join(root, 'out');
     const summary = await generateToCsv({ seed: 3, patients: 200, dir: out, rates: await loadDefectProfile(profile) });
-    const kinds = Object.entries(summary.defects).filter(([, n]) => n > 0).map(([k]) => k);
+    const kinds = Object.entries(summary.defects)
+      .filter(([, n]) => n > 0)
+      .map(([k]) => k);
     expect(kinds.sort()).toEqual(['lab_value_out_of_range', 'postcode_invalid']);
     const addresses = summary.tables.PAT_ADDR;
     expect(summary.defects.postcode_invalid / addresses).toBeGreaterThan(0.35);

@@ -31,7 +31,11 @@ describe('synth determinism', () => {
     const dirty = path.join(root, 'dirty');
     await generateToCsv({ seed: 5, patients: 200, dir: dirty, rates: uniformRates(0.02) });
     const manifest = await readManifest(path.join(dirty, 'defects.json'));
-    for (const [table, key] of [['PAT_MAST', 'PAT_ID'], ['LAB', 'LAB_ID'], ['IP_SPELL', 'SPELL_ID']] as const) {
+    for (const [table, key] of [
+      ['PAT_MAST', 'PAT_ID'],
+      ['LAB', 'LAB_ID'],
+      ['IP_SPELL', 'SPELL_ID'],
+    ] as const) {
       const named = new Set(manifest.defects.filter((d) => d.table === table).map((d) => d.key));
       const clean = new Map((await readTable(path.join(root, 'clean'), table)).map((r) => [r[key], r]));
       const untouched = (await readTable(dirty, table)).filter((r) => !named.has(r[key]) && clean.has(r[key]));

@@ -5,8 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/contract/load.js';
 import { contractSchema, ruleParts, stepParts } from '../../src/contract/model.js';
 import {
-  ADMISSION_METHODS, APPOINTMENT_OUTCOMES, APPOINTMENT_STATUSES, DISCHARGE_DIED, DISCHARGE_METHODS, ETHNIC_CODES,
-  MARITAL_CHILD, MARITAL_CODES, SEX_CODES, SPECIALTIES,
+  ADMISSION_METHODS,
+  APPOINTMENT_OUTCOMES,
+  APPOINTMENT_STATUSES,
+  DISCHARGE_DIED,
+  DISCHARGE_METHODS,
+  ETHNIC_CODES,
+  MARITAL_CHILD,
+  MARITAL_CODES,
+  SEX_CODES,
+  SPECIALTIES,
 } from '../../src/synth/codes.js';
 import { toSourceTables } from '../../src/synth/schema.js';
 
@@ -52,12 +60,29 @@ describe('examples/legacy-pas contract', () => {
     expect(rules('patient', 'PAT_DOB')).toEqual(['required', 'date']);
     expect(contract.mappings.patient.row_rules.map((r) => r.name)).toContain('death_on_or_after_birth');
     expect(contract.mappings.admission.row_rules.map((r) => r.name)).toContain('discharge_on_or_after_admission');
-    for (const [m, c] of [['patient', 'PAT_SURNAME'], ['patient_address', 'ADDR_LINE1']]) expect(rules(m, c)).toContain('length');
+    for (const [m, c] of [
+      ['patient', 'PAT_SURNAME'],
+      ['patient_address', 'ADDR_LINE1'],
+    ])
+      expect(rules(m, c)).toContain('length');
     expect(rules('lab_result', 'LAB_VALUE')).toContain('range');
-    for (const [m, c] of [['referral', 'REF_PATID'], ['outpatient_appointment', 'APPT_PATID'], ['diagnosis', 'DIAG_SPELLID'], ['lab_result', 'LAB_PATID']]) {
-      expect(steps(m, c).some((s) => s.name === 'lookup' && (s.args as { required: boolean }).required), `${m}.${c}`).toBe(true);
+    for (const [m, c] of [
+      ['referral', 'REF_PATID'],
+      ['outpatient_appointment', 'APPT_PATID'],
+      ['diagnosis', 'DIAG_SPELLID'],
+      ['lab_result', 'LAB_PATID'],
+    ]) {
+      expect(
+        steps(m, c).some((s) => s.name === 'lookup' && (s.args as { required: boolean }).required),
+        `${m}.${c}`,
+      ).toBe(true);
     }
-    for (const [m, c] of [['patient', 'PAT_DOB'], ['referral', 'REF_DT'], ['admission', 'ADM_DT'], ['outpatient_appointment', 'APPT_DT']]) {
+    for (const [m, c] of [
+      ['patient', 'PAT_DOB'],
+      ['referral', 'REF_DT'],
+      ['admission', 'ADM_DT'],
+      ['outpatient_appointment', 'APPT_DT'],
+    ]) {
       const parse = steps(m, c).find((s) => s.name === 'parse_date')!;
       expect((parse.args as { formats: string[] }).formats, `${m}.${c}`).toEqual(['dd/mm/yyyy']);
     }
@@ -68,16 +93,37 @@ describe('examples/legacy-pas contract', () => {
     const sources = (name: string) => new Set(loaded.crosswalks[name].map((e) => e.source_code));
     const expectAll = (name: string, codes: string[]) => {
       const known = sources(name);
-      expect(codes.filter((c) => !known.has(c)), name).toEqual([]);
+      expect(
+        codes.filter((c) => !known.has(c)),
+        name,
+      ).toEqual([]);
     };
-    expectAll('person_stated_gender', SEX_CODES.map((c) => c.code));
-    expectAll('ethnic_category', ETHNIC_CODES.map((c) => c.code));
+    expectAll(
+      'person_stated_gender',
+      SEX_CODES.map((c) => c.code),
+    );
+    expectAll(
+      'ethnic_category',
+      ETHNIC_CODES.map((c) => c.code),
+    );
     expectAll('marital_status', [...MARITAL_CODES.map((c) => c.code), MARITAL_CHILD]);
-    expectAll('admission_method', ADMISSION_METHODS.map((c) => c.code));
+    expectAll(
+      'admission_method',
+      ADMISSION_METHODS.map((c) => c.code),
+    );
     expectAll('discharge_method', [...DISCHARGE_METHODS.map((c) => c.code), DISCHARGE_DIED]);
-    expectAll('attendance_status', APPOINTMENT_STATUSES.map((c) => c.code));
-    expectAll('outcome_of_attendance', APPOINTMENT_OUTCOMES.map((c) => c.code));
-    expectAll('treatment_function', SPECIALTIES.map((s) => s.code));
+    expectAll(
+      'attendance_status',
+      APPOINTMENT_STATUSES.map((c) => c.code),
+    );
+    expectAll(
+      'outcome_of_attendance',
+      APPOINTMENT_OUTCOMES.map((c) => c.code),
+    );
+    expectAll(
+      'treatment_function',
+      SPECIALTIES.map((s) => s.code),
+    );
     // The codes the unmapped-code defect writes must stay unknown to every crosswalk.
     for (const name of Object.keys(loaded.crosswalks)) for (const bad of ['Q', 'Z9', 'XX', 'QQ', 'QRY']) expect(sources(name).has(bad)).toBe(false);
   });

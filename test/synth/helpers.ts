@@ -26,7 +26,10 @@ export async function readTable(dir: string, table: string): Promise<Record<stri
 /** SHA-256 of every file in a directory, by file name. */
 export async function hashDir(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const f of (await readdir(dir)).sort()) out[f] = createHash('sha256').update(await readFile(path.join(dir, f))).digest('hex');
+  for (const f of (await readdir(dir)).sort())
+    out[f] = createHash('sha256')
+      .update(await readFile(path.join(dir, f)))
+      .digest('hex');
   return out;
 }
 

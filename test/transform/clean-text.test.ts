@@ -67,7 +67,7 @@ describe('keepsCleanText', () => {
   });
 
   it('agrees with the steps themselves: a kept field never turns clean input into text that needs escaping', () => {
-    const inputs: Value[] = ['  o\'brien-SMITH  ', '07/03/1984', '19840307', 'UNKNOWN', 'M', 'F', '', ' ', '0042', '12.345', 'naïve é ß İ 😀', '1984-03-07', 'a b c'];
+    const inputs: Value[] = ["  o'brien-SMITH  ", '07/03/1984', '19840307', 'UNKNOWN', 'M', 'F', '', ' ', '0042', '12.345', 'naïve é ß İ 😀', '1984-03-07', 'a b c'];
     const cctx = context({ crosswalks, crosswalkRefs: {} });
     for (const [name, step] of Object.entries(CLEAN_STEPS)) {
       if (!keeps({ from: 'A', steps: [step] })) continue;

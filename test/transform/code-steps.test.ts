@@ -175,12 +175,8 @@ describe('lookup', () => {
 
   it('returns null on a miss, or fails when required', () => {
     expect(run([{ lookup: { table: 'practice', key: 'id', value: 'ods' } }], '99', { ctx })).toBeNull();
-    expect(run([{ lookup: { table: 'practice', key: 'id', value: 'ods', required: true } }], '99', { ctx, name: 'gp' })).toMatchObject(
-      failure('gp.lookup', 'transform.lookup_missing'),
-    );
-    expect(run([{ lookup: { table: 'practice', key: 'id', value: 'ods', required: true } }], '', { ctx })).toMatchObject(
-      failure('f.lookup', 'transform.lookup_missing'),
-    );
+    expect(run([{ lookup: { table: 'practice', key: 'id', value: 'ods', required: true } }], '99', { ctx, name: 'gp' })).toMatchObject(failure('gp.lookup', 'transform.lookup_missing'));
+    expect(run([{ lookup: { table: 'practice', key: 'id', value: 'ods', required: true } }], '', { ctx })).toMatchObject(failure('f.lookup', 'transform.lookup_missing'));
   });
 
   it('treats a matched row with a null value as found', () => {

@@ -42,11 +42,7 @@ describe('composition', () => {
   const ctx = context({ crosswalks: { gender: entries({ M: '1', F: '2', X: '9' }) } });
 
   it('runs steps in order, then the crosswalk, then the default', () => {
-    const program = compileField(
-      'sex',
-      field({ from: 'A', steps: ['trim', { null_if: ['', 'UNKNOWN'] }, { substring: { start: 0, length: 1 } }], crosswalk: 'gender', default: '0' }),
-      ctx,
-    );
+    const program = compileField('sex', field({ from: 'A', steps: ['trim', { null_if: ['', 'UNKNOWN'] }, { substring: { start: 0, length: 1 } }], crosswalk: 'gender', default: '0' }), ctx);
     expect(program(row('  male '))).toBe('1');
     expect(program(row('Female'))).toBe('2');
     expect(program(row('UNKNOWN'))).toBe('0');
@@ -148,7 +144,11 @@ describe('lookupSpecs', () => {
         fields: {
           id: { from: 'ID', rationale: 'key' },
           gp: { from: 'GP', steps: [{ lookup: { table: 'PRACTICE', key: 'ID', value: 'ODS' } }], rationale: 'registered GP' },
-          gp2: { from: 'GP', steps: ['trim', { lookup: { table: 'PRACTICE', key: 'ID', value: 'ODS', required: true } }, { lookup: { table: 'PRACTICE', key: 'ID', value: 'NAME' } }], rationale: 'same lookup again' },
+          gp2: {
+            from: 'GP',
+            steps: ['trim', { lookup: { table: 'PRACTICE', key: 'ID', value: 'ODS', required: true } }, { lookup: { table: 'PRACTICE', key: 'ID', value: 'NAME' } }],
+            rationale: 'same lookup again',
+          },
           old: { from: 'GP', steps: [{ lookup: { table: 'OLD', key: 'ID', value: 'X' } }], rationale: 'rejected', status: 'rejected' },
         },
       },

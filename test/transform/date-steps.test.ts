@@ -29,9 +29,7 @@ describe('parse_date', () => {
 
   it('fails on dates that are not real, wrong widths, trailing junk and blanks', () => {
     for (const bad of ['31/02/2020', '29/02/2023', '7/3/1984', '07/03/1984 ', '19840307x', '', '   ', 'UNKNOWN']) {
-      expect(run(LEGACY, bad, { name: 'date_of_birth' }), JSON.stringify(bad)).toMatchObject(
-        failure('date_of_birth.parse_date', 'transform.parse_date'),
-      );
+      expect(run(LEGACY, bad, { name: 'date_of_birth' }), JSON.stringify(bad)).toMatchObject(failure('date_of_birth.parse_date', 'transform.parse_date'));
     }
   });
 

@@ -80,7 +80,9 @@ export async function a11y(page: Page): Promise<{ unnamed: string[]; h1: number;
 
 /** Whether the focused element shows a focus indicator (outline or box-shadow). */
 export async function focusVisible(page: Page): Promise<boolean> {
-  return (await page.evaluate(`(() => { const s = getComputedStyle(document.activeElement); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; })()`)) as boolean;
+  return (await page.evaluate(
+    `(() => { const s = getComputedStyle(document.activeElement); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; })()`,
+  )) as boolean;
 }
 
 /** Saves a screenshot of the page as docs/ui/NAME.png, only when FERRY_SCREENSHOTS is set. */

@@ -77,7 +77,11 @@ describe('applyReview', () => {
     expect(fields.person_stated_gender.crosswalk).toBe(crosswalk);
     expect(JSON.stringify(fields.person_stated_gender.steps)).not.toContain('map');
     // Only mapped codes are written; a code with a comma is quoted in the CSV.
-    expect(crosswalks[crosswalk].map((e) => [e.source_code, e.target_code])).toEqual([['M', '1'], ['F', '2'], ['X,Y', '9']]);
+    expect(crosswalks[crosswalk].map((e) => [e.source_code, e.target_code])).toEqual([
+      ['M', '1'],
+      ['F', '2'],
+      ['X,Y', '9'],
+    ]);
     expect(reviewed.crosswalks[`crosswalks/${crosswalk}.csv`]).toContain('"X,Y",9');
     expect(contract.quality.thresholds.map((t) => [t.kpi, t.fail_below, t.tiers])).toEqual([
       ['code_coverage', 0.9, ['pre_production']],

@@ -50,7 +50,12 @@ beforeAll(async () => {
   await mkdir(slow);
   await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
   const env = { [CONNECTION_ROOTS_ENV]: files.dir };
-  const [harness, b] = await Promise.all([startHarness('sqlite', { env, runBatchSize: 500 }), launch(), ensureBuilt(), generateToCsv({ seed: 42, patients: 60, rates: uniformRates(0.01), dir: path.join(files.dir, 'pas') })]);
+  const [harness, b] = await Promise.all([
+    startHarness('sqlite', { env, runBatchSize: 500 }),
+    launch(),
+    ensureBuilt(),
+    generateToCsv({ seed: 42, patients: 60, rates: uniformRates(0.01), dir: path.join(files.dir, 'pas') }),
+  ]);
   h = harness;
   browser = b;
   const { plane } = h.world;
@@ -297,7 +302,10 @@ describe('the web workbench in Chromium', () => {
     await page.getByRole('button', { name: `Approve v${number}` }).click();
     await page.getByLabel(`Sign-off comment for v${number}`).fill('Reviewed the mappings and crosswalk.');
     await page.getByRole('button', { name: `Sign off v${number}` }).click();
-    await page.getByRole('row', { name: new RegExp(`^v${number}`) }).getByText(/Approved/).waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(`^v${number}`) })
+      .getByText(/Approved/)
+      .waitFor();
     await shot(page, 'versions');
 
     await page.goto(`${P()}/release`);

@@ -159,11 +159,15 @@ export async function followRun(path: string, onMessage: (m: SseMessage) => void
   let failures = 0;
   while (!ended && !signal.aborted) {
     try {
-      await followEvents(path, (m) => {
-        failures = 0;
-        if (m.event === 'end') ended = true;
-        onMessage(m);
-      }, signal);
+      await followEvents(
+        path,
+        (m) => {
+          failures = 0;
+          if (m.event === 'end') ended = true;
+          onMessage(m);
+        },
+        signal,
+      );
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 0) throw err;
     }

@@ -44,7 +44,10 @@ export function mappingSources(draftYaml: string): Record<string, string> {
 }
 
 /** Applies the review to the draft; returns the contract YAML and the crosswalk files it names. */
-export function applyReview(draftYaml: string, o: { name: string; version: string; fields: Record<string, FieldReview>; crosswalks: Record<string, CrosswalkDraft>; thresholds: Thresholds }): ReviewedContract {
+export function applyReview(
+  draftYaml: string,
+  o: { name: string; version: string; fields: Record<string, FieldReview>; crosswalks: Record<string, CrosswalkDraft>; thresholds: Thresholds },
+): ReviewedContract {
   const doc = parseDocument(draftYaml);
   doc.setIn(['metadata', 'name'], o.name);
   doc.setIn(['metadata', 'version'], o.version);
@@ -74,7 +77,10 @@ export function applyReview(draftYaml: string, o: { name: string; version: strin
     const path = ['mappings', table, 'fields', field];
     if (!doc.hasIn(path) || o.fields[cw.target]?.decision === 'reject') continue;
     const file = `crosswalks/${name}.csv`;
-    files[file] = ['source_code,target_code,target_display,equivalence,note', ...rows.map(([from, to]) => [from, to.trim(), to.trim(), 'equivalent', 'mapped in the Ferry wizard'].map(csvCell).join(','))].join('\n') + '\n';
+    files[file] =
+      ['source_code,target_code,target_display,equivalence,note', ...rows.map(([from, to]) => [from, to.trim(), to.trim(), 'equivalent', 'mapped in the Ferry wizard'].map(csvCell).join(','))].join(
+        '\n',
+      ) + '\n';
     doc.setIn(['crosswalks', name], doc.createNode({ file, description: `Local codes of ${cw.target}, mapped in the wizard` }));
     const steps = (doc.getIn([...path, 'steps']) as { toJSON(): unknown[] } | undefined)?.toJSON() ?? [];
     const kept = steps.filter((s) => !(s && typeof s === 'object' && 'map' in s));

@@ -120,10 +120,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
 ];
 
 function ProjectShell({ projectId, rest, query }: { projectId: string; rest: string[]; query: URLSearchParams }) {
-  const loaded = useLoad(
-    () => Promise.all([api<Project>('GET', `/projects/${projectId}`), api<ProjectPermissions>('GET', `/projects/${projectId}/permissions`)]),
-    [projectId],
-  );
+  const loaded = useLoad(() => Promise.all([api<Project>('GET', `/projects/${projectId}`), api<ProjectPermissions>('GET', `/projects/${projectId}/permissions`)]), [projectId]);
   const scope = useMemo<ProjectScope | null>(() => {
     if (!loaded.data) return null;
     const permissions = new Set(loaded.data[1].permissions);
@@ -172,4 +169,3 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-

@@ -99,7 +99,17 @@ export function Loading({ what, error }: { what: string; error: ApiError | null 
 }
 
 /** A labelled form control whose error (if any) is shown right under it and announced. */
-export function Field({ label, hint, error, children }: { label: string; hint?: string; error?: string | null; children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
   const id = useId();
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
@@ -121,7 +131,23 @@ export function Field({ label, hint, error, children }: { label: string; hint?: 
 }
 
 /** A modal confirmation dialog (native <dialog>: focus is trapped and Escape closes it). */
-export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onClose, danger }: { open: boolean; title: string; children: ReactNode; confirmLabel: string; onConfirm: () => void; onClose: () => void; danger?: boolean }) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  danger,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onClose: () => void;
+  danger?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -154,7 +180,15 @@ export function Bar({ label, value, fail, warn, text }: { label: string; value: 
   return (
     <div className="bar-row">
       <span className="bar-label">{label}</span>
-      <div className={`bar bar-${state}`} role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct * 10) / 10} aria-valuetext={text ?? (value === null ? 'not applicable' : `${pct.toFixed(1)}%`)}>
+      <div
+        className={`bar bar-${state}`}
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(pct * 10) / 10}
+        aria-valuetext={text ?? (value === null ? 'not applicable' : `${pct.toFixed(1)}%`)}
+      >
         <div className="bar-fill" style={{ width: `${pct}%` }} />
         {fail != null ? <div className="bar-mark bar-mark-fail" style={{ left: `${fail * 100}%` }} title={`fail below ${(fail * 100).toFixed(1)}%`} /> : null}
         {warn != null ? <div className="bar-mark bar-mark-warn" style={{ left: `${warn * 100}%` }} title={`warn below ${(warn * 100).toFixed(1)}%`} /> : null}
@@ -194,7 +228,23 @@ export interface Column<T> {
  * roles with aria-rowcount/aria-rowindex tell assistive technology the real size. The scroll
  * area takes keyboard focus, so arrows and Page Up/Down scroll it.
  */
-export function VirtualTable<T>({ rows, columns, rowHeight = 40, height = 560, label, rowKey, onRendered }: { rows: T[]; columns: Column<T>[]; rowHeight?: number; height?: number; label: string; rowKey: (row: T) => string; onRendered?: () => void }) {
+export function VirtualTable<T>({
+  rows,
+  columns,
+  rowHeight = 40,
+  height = 560,
+  label,
+  rowKey,
+  onRendered,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowHeight?: number;
+  height?: number;
+  label: string;
+  rowKey: (row: T) => string;
+  onRendered?: () => void;
+}) {
   // The first row in view (not the pixel offset), so scrolling within a row renders nothing.
   const [topRow, setTopRow] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
@@ -221,7 +271,15 @@ export function VirtualTable<T>({ rows, columns, rowHeight = 40, height = 560, l
           ))}
         </div>
       </div>
-      <div className="vscroll" ref={scroller} tabIndex={0} aria-label={`${label}: scroll with the arrow keys`} style={{ height }} onScroll={(e) => setTopRow(Math.floor(e.currentTarget.scrollTop / rowHeight))} data-testid="vscroll">
+      <div
+        className="vscroll"
+        ref={scroller}
+        tabIndex={0}
+        aria-label={`${label}: scroll with the arrow keys`}
+        style={{ height }}
+        onScroll={(e) => setTopRow(Math.floor(e.currentTarget.scrollTop / rowHeight))}
+        data-testid="vscroll"
+      >
         <div role="rowgroup" style={{ height: rows.length * rowHeight, position: 'relative' }}>
           {rows.slice(first, last).map((row, i) => (
             <VirtualRow key={rowKey(row)} row={row} index={first + i} columns={columns as Column<unknown>[]} template={template} rowHeight={rowHeight} />

@@ -107,14 +107,19 @@ export async function verifyDeployment(o: VerifyDeploymentOptions): Promise<Veri
       if (view.status !== 'succeeded') throw new StepFailure(`run ${runId} ended ${view.status}${view.error ? ` (${view.error.code}: ${view.error.message})` : ''}`);
       const t = view.progress.totals;
       if (t.read !== PROBE_EXPECTED.read || t.loaded !== PROBE_EXPECTED.loaded || t.quarantined !== PROBE_EXPECTED.quarantined) {
-        throw new StepFailure(`run ${runId}: read ${t.read}, loaded ${t.loaded}, quarantined ${t.quarantined}; expected ${PROBE_EXPECTED.read}, ${PROBE_EXPECTED.loaded}, ${PROBE_EXPECTED.quarantined}`);
+        throw new StepFailure(
+          `run ${runId}: read ${t.read}, loaded ${t.loaded}, quarantined ${t.quarantined}; expected ${PROBE_EXPECTED.read}, ${PROBE_EXPECTED.loaded}, ${PROBE_EXPECTED.quarantined}`,
+        );
       }
       return `run ${runId}: read ${t.read}, loaded ${t.loaded}, quarantined ${t.quarantined}`;
     },
     audit_chain: async () => {
       const r = await call('POST', '/audit/verify', token!);
       expect(r, 200, 'POST /audit/verify');
-      if (!r.body.ok) throw new StepFailure(`the audit chain is BROKEN${r.body.brokenElsewhere ? ' outside this org' : ''} (${r.body.problems.length} damaged event(s) of this org); run ferry audit verify on the server`);
+      if (!r.body.ok)
+        throw new StepFailure(
+          `the audit chain is BROKEN${r.body.brokenElsewhere ? ' outside this org' : ''} (${r.body.problems.length} damaged event(s) of this org); run ferry audit verify on the server`,
+        );
       return `${r.body.orgEvents} event(s) of this org verified, chain intact`;
     },
   };

@@ -48,7 +48,8 @@ export function auditRoutes(deps: ServerDeps) {
       method: 'POST',
       path: '/audit/verify',
       operationId: 'verifyAudit',
-      summary: "Recompute the whole hash chain and check it against the audit anchor; reports whether it holds, the caller's org's event count and any damaged events of that org, nothing about other orgs",
+      summary:
+        "Recompute the whole hash chain and check it against the audit anchor; reports whether it holds, the caller's org's event count and any damaged events of that org, nothing about other orgs",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.read',
@@ -62,7 +63,8 @@ export function auditRoutes(deps: ServerDeps) {
       method: 'POST',
       path: '/projects/{projectId}/audit/export',
       operationId: 'exportAudit',
-      summary: "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md), the caller's org's events only (a tenant export: no store head, no chain of other orgs' events); the export itself is audit-logged",
+      summary:
+        "A project's audit events of a time range as JSONL + CSV with the hashed manifest (docs/audit.md), the caller's org's events only (a tenant export: no store head, no chain of other orgs' events); the export itself is audit-logged",
       tag: 'audit',
       access: 'authenticated',
       permission: 'audit.export',

@@ -12,14 +12,14 @@ const accountKey = (org: string, username: string) => `${org.trim().toLowerCase(
 /** Auth routes. */
 export function authRoutes(deps: ServerDeps) {
   const { plane } = deps;
-  const held = (actor: Parameters<typeof plane.can>[0], projectId: string | null): Permission[] =>
-    PERMISSION_NAMES.filter((p) => plane.can(actor, p, { projectId }));
+  const held = (actor: Parameters<typeof plane.can>[0], projectId: string | null): Permission[] => PERMISSION_NAMES.filter((p) => plane.can(actor, p, { projectId }));
   return [
     defineRoute({
       method: 'POST',
       path: '/auth/login',
       operationId: 'login',
-      summary: 'Sign in with org slug, username and password; returns a session token (shown once). Every failure answers 401 auth.invalid_credentials; rate-limited per address and per account from an address',
+      summary:
+        'Sign in with org slug, username and password; returns a session token (shown once). Every failure answers 401 auth.invalid_credentials; rate-limited per address and per account from an address',
       tag: 'auth',
       access: 'public',
       permission: null,

@@ -29,10 +29,15 @@ async function readiness(deps: ServerDeps): Promise<z.infer<typeof readySchema>>
   const missing = MIGRATIONS.filter((m) => !have.has(m.id));
   const unknown = applied.filter((id) => !known.has(id));
   if (missing.length > 0 || unknown.length > 0) {
-    throw new FerryError('connection', 'ready.migrations_pending', `the control store's schema is not current (${missing.length} pending, ${unknown.length} from a newer Ferry); restart the server to migrate, or upgrade it`, [
-      ...missing.map((m) => issue('ready.migration_pending', `migrations.${m.id}`, `${m.name} is not applied`)),
-      ...unknown.map((id) => issue('ready.migration_unknown', `migrations.${id}`, 'applied by a newer Ferry')),
-    ]);
+    throw new FerryError(
+      'connection',
+      'ready.migrations_pending',
+      `the control store's schema is not current (${missing.length} pending, ${unknown.length} from a newer Ferry); restart the server to migrate, or upgrade it`,
+      [
+        ...missing.map((m) => issue('ready.migration_pending', `migrations.${m.id}`, `${m.name} is not applied`)),
+        ...unknown.map((id) => issue('ready.migration_unknown', `migrations.${id}`, 'applied by a newer Ferry')),
+      ],
+    );
   }
   return { ready: true, store: { dialect: store.dialect, migrations: applied.length, latest: Math.max(0, ...applied) } };
 }

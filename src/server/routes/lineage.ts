@@ -30,7 +30,10 @@ export function lineageRoutes(deps: ServerDeps) {
       response: lineageSchema,
       handler: async ({ auth, params, query }) => {
         const contract = query.versionId ? await loadVersion(deps, auth, params.projectId, query.versionId, 'lineage.lookup') : undefined;
-        const target = await resolveTarget(deps, auth, params.projectId, query.tier, { code: 'lineage.no_target', message: `the ${query.tier} tier of this project has no target connection, so it has no lineage` });
+        const target = await resolveTarget(deps, auth, params.projectId, query.tier, {
+          code: 'lineage.no_target',
+          message: `the ${query.tier} tier of this project has no target connection, so it has no lineage`,
+        });
         const report = await withTargetErrors(() => lookupLineage({ targetUrl: target.url, query: { by: query.by, table: query.table, key: query.key }, contract }));
         // The target is named by its connection, never by the URL or path it resolved to.
         return { ...report, target: target.name };

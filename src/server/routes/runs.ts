@@ -104,8 +104,28 @@ export function runRoutes(deps: ServerDeps) {
         const liveIds = new Set(live.map((v) => v.runId));
         const records = (await plane.listRuns(auth, params.projectId, query)).filter((r) => !liveIds.has(r.runId));
         return [
-          ...live.map((v) => ({ runId: v.runId, tier: v.tier, digest: v.digest, dryRun: v.dryRun, status: v.status, startedBy: v.startedBy, finishedAt: v.finishedAt, gateDecision: null, live: true })),
-          ...records.map((r) => ({ runId: r.runId, tier: r.tier, digest: r.digest, dryRun: r.dryRun, status: r.status, startedBy: r.actorId, finishedAt: r.recordedAt, gateDecision: r.gateDecision, live: false })),
+          ...live.map((v) => ({
+            runId: v.runId,
+            tier: v.tier,
+            digest: v.digest,
+            dryRun: v.dryRun,
+            status: v.status,
+            startedBy: v.startedBy,
+            finishedAt: v.finishedAt,
+            gateDecision: null,
+            live: true,
+          })),
+          ...records.map((r) => ({
+            runId: r.runId,
+            tier: r.tier,
+            digest: r.digest,
+            dryRun: r.dryRun,
+            status: r.status,
+            startedBy: r.actorId,
+            finishedAt: r.recordedAt,
+            gateDecision: r.gateDecision,
+            live: false,
+          })),
         ];
       },
     }),
@@ -169,10 +189,12 @@ export function runRoutes(deps: ServerDeps) {
         const { view } = found;
         await plane.authorize(auth, RUN_PERMISSION[view.tier], { projectId: params.projectId });
         if (body.confirm !== params.runId) throw new FerryError('usage', 'rollback.not_confirmed', `confirm must repeat the run id ${params.runId} exactly; nothing was rolled back`);
-        if (view.status === 'queued' || view.status === 'running') throw new FerryError('conflict', 'run.not_finished', `run ${params.runId} is ${view.status}; cancel it or let it finish, then roll it back`);
+        if (view.status === 'queued' || view.status === 'running')
+          throw new FerryError('conflict', 'run.not_finished', `run ${params.runId} is ${view.status}; cancel it or let it finish, then roll it back`);
         if (view.dryRun) throw new FerryError('conflict', 'rollback.dry_run', `run ${params.runId} was a dry run and wrote nothing; there is nothing to roll back`);
         const engineRunId = view.progress.engineRunId;
-        if (!engineRunId) throw new FerryError('conflict', 'rollback.nothing_written', `run ${params.runId} ended (${view.error?.code ?? view.status}) before it started writing; there is nothing to roll back`);
+        if (!engineRunId)
+          throw new FerryError('conflict', 'rollback.nothing_written', `run ${params.runId} ended (${view.error?.code ?? view.status}) before it started writing; there is nothing to roll back`);
         const target = await resolveTarget(deps, auth, params.projectId, view.tier, {
           code: 'run.no_target',
           message: `the ${view.tier} tier of this project has no target connection any more; an org_admin restores it with PUT /projects/${params.projectId}/release/tiers/${view.tier}`,
@@ -256,6 +278,7 @@ async function finishedReport(deps: ServerDeps, actor: Actor, projectId: string,
   if (found.view.status === 'queued' || found.view.status === 'running') {
     throw new FerryError('conflict', 'run.not_finished', `run ${runId} is ${found.view.status}; its report exists once it ends (follow GET …/events)`);
   }
-  if (!found.report) throw new FerryError('not_found', 'run.no_report', `run ${runId} ended before the engine produced a report (${found.view.error?.code ?? found.view.status}); GET the run for the reason`);
+  if (!found.report)
+    throw new FerryError('not_found', 'run.no_report', `run ${runId} ended before the engine produced a report (${found.view.error?.code ?? found.view.status}); GET the run for the reason`);
   return found.report;
 }

@@ -53,7 +53,8 @@ export function sourceRoutes(deps: ServerDeps) {
       method: 'GET',
       path: '/projects/{projectId}/sources',
       operationId: 'listSources',
-      summary: 'Source references this project can use: `probe`, the source connections the operator registered for this org and project (`connection:NAME`, names only), the project’s uploads, and a synthetic data set (`synth:SEED:PATIENTS`)',
+      summary:
+        'Source references this project can use: `probe`, the source connections the operator registered for this org and project (`connection:NAME`, names only), the project’s uploads, and a synthetic data set (`synth:SEED:PATIENTS`)',
       tag: 'sources',
       access: 'authenticated',
       permission: 'contract.read',
@@ -95,7 +96,8 @@ export function sourceRoutes(deps: ServerDeps) {
           return { ok: true as const, tables: await inspect(deps, auth, params.projectId, body.source) };
         } catch (err) {
           // An unusable connection or an unreachable source is the answer to the test, not an error.
-          if (err instanceof FerryError && (err.kind === 'connection' || (err.code.startsWith('connection.') && err.code !== 'connection.not_found'))) return { ok: false as const, code: err.code, message: err.message };
+          if (err instanceof FerryError && (err.kind === 'connection' || (err.code.startsWith('connection.') && err.code !== 'connection.not_found')))
+            return { ok: false as const, code: err.code, message: err.message };
           if (err instanceof FerryError) throw err;
           const failure = sourceFailure(err);
           return { ok: false as const, code: failure.code, message: failure.message };
@@ -132,7 +134,11 @@ export function sourceRoutes(deps: ServerDeps) {
           // Files the connector cannot read are the upload's fault: keep nothing, say which check failed.
           await removeUpload(deps.dataDir, params.projectId, meta.id);
           const code = err instanceof FerryError ? err.code : 'source.failed';
-          throw new FerryError('usage', 'upload.unreadable', `the uploaded files could not be read as ${meta.format === 'csv' ? 'CSV' : 'JSON'} (${code}); check each file has one header row (CSV) or one object per row (JSON) and is UTF-8 text`);
+          throw new FerryError(
+            'usage',
+            'upload.unreadable',
+            `the uploaded files could not be read as ${meta.format === 'csv' ? 'CSV' : 'JSON'} (${code}); check each file has one header row (CSV) or one object per row (JSON) and is UTF-8 text`,
+          );
         }
         // Table ids and a count only: file names are the client's text and contents are patient data.
         // An upload the trail cannot record is not kept.

@@ -62,7 +62,8 @@ export function workbenchRoutes(deps: ServerDeps) {
       method: 'POST',
       path: '/projects/{projectId}/profile',
       operationId: 'profileSource',
-      summary: 'Profile a source: per table and column counts, types, null rates, distinct counts, patterns, candidate and foreign keys (the `ferry profile --json` shape); rare values are never listed',
+      summary:
+        'Profile a source: per table and column counts, types, null rates, distinct counts, patterns, candidate and foreign keys (the `ferry profile --json` shape); rare values are never listed',
       tag: 'workbench',
       access: 'authenticated',
       permission: 'contract.submit',
@@ -110,7 +111,8 @@ export function workbenchRoutes(deps: ServerDeps) {
       method: 'GET',
       path: '/projects/{projectId}/contract-versions/{versionId}/fields',
       operationId: 'listVersionFields',
-      summary: 'Every target field of a contract version as one flat table: type, source columns, steps, crosswalk, rules, rationale and status; unmapped target columns are listed with an empty source',
+      summary:
+        'Every target field of a contract version as one flat table: type, source columns, steps, crosswalk, rules, rationale and status; unmapped target columns are listed with an empty source',
       tag: 'contracts',
       access: 'authenticated',
       permission: 'contract.read',

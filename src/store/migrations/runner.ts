@@ -51,17 +51,34 @@ function checkApplied(applied: MigrationRow[], migrations: readonly Migration[],
     if (!m) {
       issues.push(issue('store.unknown_migration', `migrations.${a.id}`, `migration ${a.id} (${a.name}) was applied by a newer Ferry; upgrade Ferry to use this store`));
     } else if (migrationChecksum(m, dialect) !== a.checksum) {
-      issues.push(issue('store.migration_changed', `migrations.${a.id}`, `migration ${a.id} (${a.name}) differs from the one applied to this store (checksum ${a.checksum.slice(0, 12)}…); released migrations must never be edited: restore the original and add a new numbered migration`));
+      issues.push(
+        issue(
+          'store.migration_changed',
+          `migrations.${a.id}`,
+          `migration ${a.id} (${a.name}) differs from the one applied to this store (checksum ${a.checksum.slice(0, 12)}…); released migrations must never be edited: restore the original and add a new numbered migration`,
+        ),
+      );
     }
   }
   const maxApplied = Math.max(0, ...applied.map((a) => a.id));
   const appliedIds = new Set(applied.map((a) => a.id));
   for (const m of migrations) {
     if (m.id < maxApplied && !appliedIds.has(m.id)) {
-      issues.push(issue('store.migration_skipped', `migrations.${m.id}`, `migration ${m.id} (${m.name}) is pending but the later migration ${maxApplied} is applied; migrations are forward-only and must be numbered after the last released one`));
+      issues.push(
+        issue(
+          'store.migration_skipped',
+          `migrations.${m.id}`,
+          `migration ${m.id} (${m.name}) is pending but the later migration ${maxApplied} is applied; migrations are forward-only and must be numbered after the last released one`,
+        ),
+      );
     }
   }
   if (issues.length > 0) {
-    throw new FerryError('conflict', 'store.migrations_mismatch', `the control store's schema history does not match this version of Ferry (${issues.length} problem(s)); Ferry will not start against it`, issues);
+    throw new FerryError(
+      'conflict',
+      'store.migrations_mismatch',
+      `the control store's schema history does not match this version of Ferry (${issues.length} problem(s)); Ferry will not start against it`,
+      issues,
+    );
   }
 }

@@ -47,7 +47,21 @@ function Users({ manage, roles }: { manage: boolean; roles: boolean }) {
   );
 }
 
-function UserRow({ user, manage, roles, projects, projectName, reload }: { user: User; manage: boolean; roles: boolean; projects: Project[]; projectName: (id: string | null) => string; reload: () => void }) {
+function UserRow({
+  user,
+  manage,
+  roles,
+  projects,
+  projectName,
+  reload,
+}: {
+  user: User;
+  manage: boolean;
+  roles: boolean;
+  projects: Project[];
+  projectName: (id: string | null) => string;
+  reload: () => void;
+}) {
   const act = useAction(async (path: string, body?: unknown) => {
     await api('POST', `/users/${user.id}${path}`, body);
     reload();
@@ -160,7 +174,10 @@ function UserTokens({ user }: { user: User }) {
             <ul className="plain" aria-label={`API tokens of ${user.username}`}>
               {tokens.data.map((t) => (
                 <li key={t.id}>
-                  {t.name} <span className="hint">created {when(t.createdAt)}, last used {when(t.lastUsedAt)}</span>{' '}
+                  {t.name}{' '}
+                  <span className="hint">
+                    created {when(t.createdAt)}, last used {when(t.lastUsedAt)}
+                  </span>{' '}
                   {t.revokedAt ? (
                     <span className="tag tag-fail">revoked</span>
                   ) : (
@@ -199,8 +216,12 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
       }}
     >
       <h3 className="full">Add a user</h3>
-      <Field label="New username" error={issue('username')}>{(p) => <input {...p} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />}</Field>
-      <Field label="Initial password" hint="At least 12 characters; not a common password, nor containing the user name" error={issue('password')}>{(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
+      <Field label="New username" error={issue('username')}>
+        {(p) => <input {...p} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />}
+      </Field>
+      <Field label="Initial password" hint="At least 12 characters; not a common password, nor containing the user name" error={issue('password')}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+      </Field>
       <div className="field">
         <button type="submit" disabled={create.pending || !username || !password}>
           Add user
@@ -271,7 +292,9 @@ function Tokens() {
           }
         }}
       >
-        <Field label="Token name" error={create.error?.issues.find((i) => i.path === 'name')?.message}>{(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <Field label="Token name" error={create.error?.issues.find((i) => i.path === 'name')?.message}>
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
         <div className="field">
           <button type="submit" disabled={create.pending || !name}>
             Create token

@@ -29,7 +29,8 @@ export function Audit() {
   const [limit, setLimit] = useState(PAGE);
   const users = useLoad(() => (session.permissions.has('user.read') ? api<User[]>('GET', '/users') : Promise.resolve([] as User[])), []);
   const events = useLoad(
-    () => api<AuditEvent[]>('GET', `/audit/events${qs({ projectId: project.id, type: filters.type, actor: filters.actor, runId: filters.runId, from: iso(filters.from), to: iso(filters.to), limit })}`),
+    () =>
+      api<AuditEvent[]>('GET', `/audit/events${qs({ projectId: project.id, type: filters.type, actor: filters.actor, runId: filters.runId, from: iso(filters.from), to: iso(filters.to), limit })}`),
     [project.id, filters, limit],
   );
   const name = (id: string) => users.data?.find((u) => u.id === id)?.username ?? id;
@@ -45,7 +46,9 @@ export function Audit() {
       <h1>Audit explorer</h1>
       <VerifyChain />
       <form className="filters" onSubmit={apply} aria-label="Filter audit events">
-        <Field label="Event type" hint="e.g. run:started, release:approved" error={fieldError('type')}>{(p) => <input {...p} value={draft.type} onChange={set('type')} />}</Field>
+        <Field label="Event type" hint="e.g. run:started, release:approved" error={fieldError('type')}>
+          {(p) => <input {...p} value={draft.type} onChange={set('type')} />}
+        </Field>
         <Field label="Actor" error={fieldError('actor')}>
           {(p) =>
             users.data && users.data.length ? (
@@ -62,9 +65,15 @@ export function Audit() {
             )
           }
         </Field>
-        <Field label="Run id" error={fieldError('runId')}>{(p) => <input {...p} value={draft.runId} onChange={set('runId')} />}</Field>
-        <Field label="From" error={fieldError('from')}>{(p) => <input {...p} type="datetime-local" value={draft.from} onChange={set('from')} />}</Field>
-        <Field label="To" error={fieldError('to')}>{(p) => <input {...p} type="datetime-local" value={draft.to} onChange={set('to')} />}</Field>
+        <Field label="Run id" error={fieldError('runId')}>
+          {(p) => <input {...p} value={draft.runId} onChange={set('runId')} />}
+        </Field>
+        <Field label="From" error={fieldError('from')}>
+          {(p) => <input {...p} type="datetime-local" value={draft.from} onChange={set('from')} />}
+        </Field>
+        <Field label="To" error={fieldError('to')}>
+          {(p) => <input {...p} type="datetime-local" value={draft.to} onChange={set('to')} />}
+        </Field>
         <div className="field">
           <button type="submit">Apply filters</button>
         </div>
@@ -79,7 +88,9 @@ export function Audit() {
           <table className="data" data-testid="audit-events">
             <thead>
               <tr>
-                <th scope="col" className="n">Seq</th>
+                <th scope="col" className="n">
+                  Seq
+                </th>
                 <th scope="col">Time</th>
                 <th scope="col">Type</th>
                 <th scope="col">Actor</th>
@@ -169,8 +180,12 @@ function ExportAudit() {
           if (r) setFiles(r.files);
         }}
       >
-        <Field label="Export from" error={exp.error?.issues.find((i) => i.path === 'from')?.message}>{(p) => <input {...p} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />}</Field>
-        <Field label="Export to" error={exp.error?.issues.find((i) => i.path === 'to')?.message}>{(p) => <input {...p} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />}</Field>
+        <Field label="Export from" error={exp.error?.issues.find((i) => i.path === 'from')?.message}>
+          {(p) => <input {...p} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />}
+        </Field>
+        <Field label="Export to" error={exp.error?.issues.find((i) => i.path === 'to')?.message}>
+          {(p) => <input {...p} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />}
+        </Field>
         <div className="field">
           <button type="submit" disabled={exp.pending || !from || !to}>
             Export

@@ -33,11 +33,13 @@ export function DiffView({ versionId, from }: { versionId: string; from: string 
           {(p) => (
             <select {...p} value={from ?? ''} onChange={(e) => go(`/p/${project.id}/v/${versionId}/diff${qs({ from: e.target.value })}`)}>
               <option value="">The previous version</option>
-              {versions.data!.filter((v) => v.id !== versionId).map((v) => (
-                <option key={v.id} value={v.id}>
-                  v{v.number} {v.contractVersion}
-                </option>
-              ))}
+              {versions
+                .data!.filter((v) => v.id !== versionId)
+                .map((v) => (
+                  <option key={v.id} value={v.id}>
+                    v{v.number} {v.contractVersion}
+                  </option>
+                ))}
             </select>
           )}
         </Field>

@@ -42,8 +42,12 @@ export function LineageLookup() {
             </select>
           )}
         </Field>
-        <Field label={by === 'target' ? 'Target table' : 'Source table'} error={issue('table')}>{(p) => <input {...p} value={table} onChange={(e) => setTable(e.target.value)} />}</Field>
-        <Field label="Key" hint="Composite keys joined with |" error={issue('key')}>{(p) => <input {...p} value={key} onChange={(e) => setKey(e.target.value)} />}</Field>
+        <Field label={by === 'target' ? 'Target table' : 'Source table'} error={issue('table')}>
+          {(p) => <input {...p} value={table} onChange={(e) => setTable(e.target.value)} />}
+        </Field>
+        <Field label="Key" hint="Composite keys joined with |" error={issue('key')}>
+          {(p) => <input {...p} value={key} onChange={(e) => setKey(e.target.value)} />}
+        </Field>
         <Field label="Explain with contract version">
           {(p) => (
             <select {...p} value={versionId} onChange={(e) => setVersionId(e.target.value)}>

@@ -28,9 +28,13 @@ export function Login({ onSignedIn }: { onSignedIn: (token: string, username: st
       <h1>Sign in to Ferry</h1>
       <p className="hint">Contract-driven migration of hospital data. Use the account your Ferry administrator gave you.</p>
       <form onSubmit={submit} aria-describedby={login.error ? 'login-error' : undefined} noValidate>
-        <Field label="Organisation" hint="your organisation's short name, e.g. trust-a">{(p) => <input {...p} name="org" autoComplete="organization" required value={org} onChange={(e) => setOrg(e.target.value)} />}</Field>
+        <Field label="Organisation" hint="your organisation's short name, e.g. trust-a">
+          {(p) => <input {...p} name="org" autoComplete="organization" required value={org} onChange={(e) => setOrg(e.target.value)} />}
+        </Field>
         <Field label="Username">{(p) => <input {...p} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />}</Field>
-        <Field label="Password">{(p) => <input {...p} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
+        <Field label="Password">
+          {(p) => <input {...p} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
         <ErrorText error={login.error} id="login-error" />
         <button type="submit" disabled={login.pending || !org.trim() || !username || !password}>
           {login.pending ? 'Signing in…' : 'Sign in'}

@@ -57,7 +57,9 @@ function Create({ label, button, path, onCreated }: { label: string; button: str
   };
   return (
     <form className="filters" onSubmit={submit}>
-      <Field label={label} error={create.error?.issues.find((i) => i.path === 'name')?.message}>{(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+      <Field label={label} error={create.error?.issues.find((i) => i.path === 'name')?.message}>
+        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+      </Field>
       <div className="field">
         <button type="submit" disabled={create.pending || !name.trim()}>
           {button}

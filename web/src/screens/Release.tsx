@@ -14,10 +14,7 @@ const TIER_NAMES: Record<Tier, string> = { pre_production: 'Pre-production', sta
 
 export function Release() {
   const { project } = useProject();
-  const data = useLoad(
-    () => Promise.all([api<ReleaseStatus>('GET', `/projects/${project.id}/release`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]),
-    [project.id],
-  );
+  const data = useLoad(() => Promise.all([api<ReleaseStatus>('GET', `/projects/${project.id}/release`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]), [project.id]);
   if (!data.data) return <Loading what="the release board" error={data.error} />;
   const [status, versions] = data.data;
   return (
@@ -56,9 +53,26 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
           {tier.tier === 'production' ? ', one of them neither the author nor the last policy editor' : ''}
         </dd>
         <dt>Policy changed</dt>
-        <dd>{tier.policyChangedBy ? <>by {tier.policyChangedBy} on {when(tier.policyChangedAt!)}</> : 'never (the default policy)'}</dd>
+        <dd>
+          {tier.policyChangedBy ? (
+            <>
+              by {tier.policyChangedBy} on {when(tier.policyChangedAt!)}
+            </>
+          ) : (
+            'never (the default policy)'
+          )}
+        </dd>
         <dt>Last run</dt>
-        <dd>{tier.lastRun ? <><span className={`tag tag-${statusTone(tier.lastRun.status)}`}>{tier.lastRun.status}</span> {tier.lastRun.dryRun ? 'dry run ' : ''}{when(tier.lastRun.recordedAt)}</> : 'none'}</dd>
+        <dd>
+          {tier.lastRun ? (
+            <>
+              <span className={`tag tag-${statusTone(tier.lastRun.status)}`}>{tier.lastRun.status}</span> {tier.lastRun.dryRun ? 'dry run ' : ''}
+              {when(tier.lastRun.recordedAt)}
+            </>
+          ) : (
+            'none'
+          )}
+        </dd>
       </dl>
       <h3>Approvals given</h3>
       {tier.approvals.length === 0 ? (
@@ -67,7 +81,8 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
         <ul className="plain" data-testid="approvals">
           {tier.approvals.map((a) => (
             <li key={`${a.approverId}${a.approvedAt}`}>
-              <span className="tag tag-pass">{a.role.replace(/_/g, ' ')}</span> {a.approverId} on {when(a.approvedAt)}{a.comment ? `: “${a.comment}”` : ''}
+              <span className="tag tag-pass">{a.role.replace(/_/g, ' ')}</span> {a.approverId} on {when(a.approvedAt)}
+              {a.comment ? `: “${a.comment}”` : ''}
             </li>
           ))}
         </ul>
@@ -116,11 +131,15 @@ function TierActions({ tier, versions, reload }: { tier: ReleaseTier; versions: 
       {mayApprove && !author ? (
         <>
           <Field label="Approval comment">{(p) => <input {...p} value={comment} onChange={(e) => setComment(e.target.value)} />}</Field>
-          <button type="button" disabled={approve.pending} onClick={async () => {
+          <button
+            type="button"
+            disabled={approve.pending}
+            onClick={async () => {
               if ((await approve.run()) === undefined) return;
               setDone(`Approved ${versionLabel(versions, digest)} for ${TIER_NAMES[tier.tier].toLowerCase()}.`);
               reload();
-            }}>
+            }}
+          >
             Approve for {TIER_NAMES[tier.tier].toLowerCase()}
           </button>
           <ErrorText error={approve.error} />
@@ -133,11 +152,15 @@ function TierActions({ tier, versions, reload }: { tier: ReleaseTier; versions: 
       ) : null}
       {mayPromote ? (
         <>
-          <button type="button" disabled={promote.pending} onClick={async () => {
+          <button
+            type="button"
+            disabled={promote.pending}
+            onClick={async () => {
               if ((await promote.run()) === undefined) return;
               setDone(`Promoted ${versionLabel(versions, digest)} to ${TIER_NAMES[tier.tier].toLowerCase()}.`);
               reload();
-            }}>
+            }}
+          >
             Promote to {TIER_NAMES[tier.tier].toLowerCase()}
           </button>
           <ErrorText error={promote.error} />

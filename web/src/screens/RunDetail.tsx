@@ -41,7 +41,10 @@ export function RunDetail({ runId }: { runId: string }) {
   return (
     <>
       <h1>
-        Run {run.runId} <span className={`tag tag-${statusTone(run.status)}`} data-testid="run-status">{run.status}</span>
+        Run {run.runId}{' '}
+        <span className={`tag tag-${statusTone(run.status)}`} data-testid="run-status">
+          {run.status}
+        </span>
       </h1>
       <p className="hint">
         {run.dryRun ? 'Dry run' : 'Load'} in {run.tier}, started {when(run.startedAt ?? run.queuedAt)} by {run.startedBy}
@@ -63,7 +66,11 @@ function applyEvent(run: RunView, data: RunEventData): RunView {
     else tables.push(data.table);
   }
   const status = run.status === 'queued' ? 'running' : run.status;
-  return { ...run, status, progress: { ...run.progress, tables, totals: data.totals, rowsPerSecond: data.rowsPerSecond ?? run.progress.rowsPerSecond, etaSeconds: data.etaSeconds ?? run.progress.etaSeconds } };
+  return {
+    ...run,
+    status,
+    progress: { ...run.progress, tables, totals: data.totals, rowsPerSecond: data.rowsPerSecond ?? run.progress.rowsPerSecond, etaSeconds: data.etaSeconds ?? run.progress.etaSeconds },
+  };
 }
 
 function LiveProgress({ progress, live }: { progress: Progress; live: boolean }) {
@@ -74,7 +81,10 @@ function LiveProgress({ progress, live }: { progress: Progress; live: boolean })
       <dl className="stats">
         <div>
           <dt>Read</dt>
-          <dd data-testid="total-read">{num(t.read)}{t.total ? ` of ${num(t.total)}` : ''}</dd>
+          <dd data-testid="total-read">
+            {num(t.read)}
+            {t.total ? ` of ${num(t.total)}` : ''}
+          </dd>
         </div>
         <div>
           <dt>Loaded</dt>
@@ -137,10 +147,18 @@ function FinishedReport({ run }: { run: RunView }) {
             <tr>
               <th scope="col">Target table</th>
               <th scope="col">Source</th>
-              <th scope="col" className="n">Read</th>
-              <th scope="col" className="n">Loaded</th>
-              <th scope="col" className="n">Quarantined</th>
-              <th scope="col" className="n">Excluded</th>
+              <th scope="col" className="n">
+                Read
+              </th>
+              <th scope="col" className="n">
+                Loaded
+              </th>
+              <th scope="col" className="n">
+                Quarantined
+              </th>
+              <th scope="col" className="n">
+                Excluded
+              </th>
               <th scope="col">Top quarantine reasons</th>
             </tr>
           </thead>
@@ -153,7 +171,12 @@ function FinishedReport({ run }: { run: RunView }) {
                 <td className="n">{num(t.loaded)}</td>
                 <td className="n">{num(t.quarantined)}</td>
                 <td className="n">{num(t.excluded)}</td>
-                <td>{t.quarantineReasons.slice(0, 3).map((q) => `${q.reasonCode} (${num(q.count)})`).join(', ') || '–'}</td>
+                <td>
+                  {t.quarantineReasons
+                    .slice(0, 3)
+                    .map((q) => `${q.reasonCode} (${num(q.count)})`)
+                    .join(', ') || '–'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -181,7 +204,9 @@ function FinishedReport({ run }: { run: RunView }) {
                 <tr>
                   <th scope="col">Reason</th>
                   <th scope="col">Rule or step</th>
-                  <th scope="col" className="n">Rows</th>
+                  <th scope="col" className="n">
+                    Rows
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -199,15 +224,20 @@ function FinishedReport({ run }: { run: RunView }) {
           )}
         </section>
         <section className="card" aria-labelledby="kpi-h">
-          <h2 id="kpi-h">Quality KPIs {r.quality?.decision ? <span className={`tag tag-${r.quality.decision === 'pass' ? 'pass' : r.quality.decision === 'warn' ? 'warn' : 'fail'}`}>gate: {r.quality.decision}</span> : null}</h2>
+          <h2 id="kpi-h">
+            Quality KPIs{' '}
+            {r.quality?.decision ? <span className={`tag tag-${r.quality.decision === 'pass' ? 'pass' : r.quality.decision === 'warn' ? 'warn' : 'fail'}`}>gate: {r.quality.decision}</span> : null}
+          </h2>
           <p className="hint">Solid mark: fail threshold; dashed mark: warn threshold.</p>
           {Object.entries(r.quality?.overall ?? {}).map(([kpi, k]) => {
             const gate = gates.find((g) => g.kpi === kpi && g.table === null);
             return <Bar key={kpi} label={kpi.replace(/_/g, ' ')} value={k.value} fail={gate?.threshold.failBelow} warn={gate?.threshold.warnBelow} />;
           })}
-          {gates.filter((g) => g.table !== null && g.decision !== 'pass').map((g, i) => (
-            <Bar key={i} label={`${g.kpi.replace(/_/g, ' ')} (${g.table})`} value={g.value} fail={g.threshold.failBelow} warn={g.threshold.warnBelow} />
-          ))}
+          {gates
+            .filter((g) => g.table !== null && g.decision !== 'pass')
+            .map((g, i) => (
+              <Bar key={i} label={`${g.kpi.replace(/_/g, ' ')} (${g.table})`} value={g.value} fail={g.threshold.failBelow} warn={g.threshold.warnBelow} />
+            ))}
         </section>
       </div>
       <Reconciliation report={r} />
@@ -245,11 +275,21 @@ function Reconciliation({ report }: { report: RunReport }) {
             <thead>
               <tr>
                 <th scope="col">Table</th>
-                <th scope="col" className="n">Expected (source)</th>
-                <th scope="col" className="n">Matched (target)</th>
-                <th scope="col" className="n">Missing</th>
-                <th scope="col" className="n">Extra</th>
-                <th scope="col" className="n">Different</th>
+                <th scope="col" className="n">
+                  Expected (source)
+                </th>
+                <th scope="col" className="n">
+                  Matched (target)
+                </th>
+                <th scope="col" className="n">
+                  Missing
+                </th>
+                <th scope="col" className="n">
+                  Extra
+                </th>
+                <th scope="col" className="n">
+                  Different
+                </th>
               </tr>
             </thead>
             <tbody>

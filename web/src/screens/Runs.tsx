@@ -111,7 +111,11 @@ function StartRun({ tiers }: { tiers: Tier[] }) {
               </select>
             )}
           </Field>
-          <Field label="Source" hint="A source the server knows: an upload, synthetic data, or a connection the operator configured." error={start.error?.issues.find((i) => i.path === 'source')?.message}>
+          <Field
+            label="Source"
+            hint="A source the server knows: an upload, synthetic data, or a connection the operator configured."
+            error={start.error?.issues.find((i) => i.path === 'source')?.message}
+          >
             {(p) =>
               sources.data ? (
                 <select {...p} value={source || sources.data[0]?.ref || ''} onChange={(e) => setSource(e.target.value)}>

@@ -51,7 +51,16 @@ function VersionTable({ versions, reload }: { versions: VersionSummary[]; reload
               <span className="hint">by {v.authorId}</span>
             </td>
             <td>{v.message}</td>
-            <td>{v.approval ? <span className="tag tag-pass">Approved {when(v.approval.approvedAt)}{v.approval.comment ? `: ${v.approval.comment}` : ''}</span> : <span className="tag tag-warn">Awaiting sign-off</span>}</td>
+            <td>
+              {v.approval ? (
+                <span className="tag tag-pass">
+                  Approved {when(v.approval.approvedAt)}
+                  {v.approval.comment ? `: ${v.approval.comment}` : ''}
+                </span>
+              ) : (
+                <span className="tag tag-warn">Awaiting sign-off</span>
+              )}
+            </td>
             <td className="actions-cell">
               <a href={`#/p/${project.id}/v/${v.id}`}>Workbench</a>
               {v.number > 1 ? <a href={`#/p/${project.id}/v/${v.id}/diff`}>Diff</a> : null}
@@ -125,7 +134,17 @@ function SubmitVersion({ onSubmitted }: { onSubmitted: () => void }) {
       <h2 id="submit-h">Submit a new version</h2>
       <form onSubmit={onSubmit} noValidate>
         <Field label="Contract file (YAML)" error={fieldError('yaml')}>
-          {(p) => <input {...p} type="file" accept=".yaml,.yml" onChange={async (e) => { const f = e.target.files?.[0]; setYaml(f ? { name: f.name, text: await f.text() } : null); }} />}
+          {(p) => (
+            <input
+              {...p}
+              type="file"
+              accept=".yaml,.yml"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                setYaml(f ? { name: f.name, text: await f.text() } : null);
+              }}
+            />
+          )}
         </Field>
         <Field label="Crosswalk files (CSV)" hint="Name them as the contract does, e.g. crosswalks/sex.csv: the file names are prefixed with crosswalks/.">
           {(p) => (
@@ -142,9 +161,15 @@ function SubmitVersion({ onSubmitted }: { onSubmitted: () => void }) {
             />
           )}
         </Field>
-        <Field label="What changed" error={fieldError('message')}>{(p) => <textarea {...p} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />}</Field>
+        <Field label="What changed" error={fieldError('message')}>
+          {(p) => <textarea {...p} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />}
+        </Field>
         <ErrorText error={submit.error} />
-        {done ? <p role="status" className="ok">{done}</p> : null}
+        {done ? (
+          <p role="status" className="ok">
+            {done}
+          </p>
+        ) : null}
         <button type="submit" disabled={submit.pending || !yaml || !message}>
           Submit for review
         </button>

@@ -8,10 +8,25 @@ import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, t
 import { api, ApiError, followRun } from '../api';
 import { applyReview, KPIS, mappingSources, thresholdError, type CrosswalkDraft, type Decision, type FieldReview, type Thresholds } from '../contract-edit';
 import { useProject } from '../session';
-import { TIERS, type Profile, type RunReport, type RunEventData, type RunView, type SourceRef, type SourceTable, type SourceTest, type Suggestion, type Suggestions, type UploadDeleted, type UploadedSource, type Uploads, type VersionCreated, type VersionSummary } from '../types';
+import {
+  TIERS,
+  type Profile,
+  type RunReport,
+  type RunEventData,
+  type RunView,
+  type SourceRef,
+  type SourceTable,
+  type SourceTest,
+  type Suggestion,
+  type Suggestions,
+  type UploadDeleted,
+  type UploadedSource,
+  type Uploads,
+  type VersionCreated,
+  type VersionSummary,
+} from '../types';
 import { asApiError, Bar, ErrorText, Field, Loading, num, useAction, useLoad, when } from '../ui';
 import { useSources } from './Runs';
-
 
 const STEPS = ['Source', 'Profile', 'Mappings', 'Crosswalks', 'Thresholds', 'Dry run'] as const;
 
@@ -50,7 +65,18 @@ export function Wizard() {
       <h2 ref={heading} tabIndex={-1} className="step-title">
         Step {step + 1} of {STEPS.length}: {STEPS[step]}
       </h2>
-      {step === 0 ? <SourceStep projectId={project.id} source={source} onSource={(s) => { setSource(s); setProfile(null); setSuggested(null); }} next={() => setStep(1)} /> : null}
+      {step === 0 ? (
+        <SourceStep
+          projectId={project.id}
+          source={source}
+          onSource={(s) => {
+            setSource(s);
+            setProfile(null);
+            setSuggested(null);
+          }}
+          next={() => setStep(1)}
+        />
+      ) : null}
       {step === 1 && source ? <ProfileStep projectId={project.id} source={source} profile={profile} onProfile={setProfile} next={() => setStep(2)} /> : null}
       {step === 2 && source && profile ? (
         <MappingStep
@@ -164,7 +190,11 @@ function TablesFound({ tables }: { tables: SourceTable[] }) {
   return (
     <div role="status" className="ok" data-testid="source-ok">
       <p>
-        <strong>Connected.</strong> {tables.length} table(s): {tables.slice(0, 12).map((t) => `${t.name} (${t.columns} columns${t.rows !== undefined ? `, ${num(t.rows)} rows` : ''})`).join(', ')}
+        <strong>Connected.</strong> {tables.length} table(s):{' '}
+        {tables
+          .slice(0, 12)
+          .map((t) => `${t.name} (${t.columns} columns${t.rows !== undefined ? `, ${num(t.rows)} rows` : ''})`)
+          .join(', ')}
         {tables.length > 12 ? ', …' : ''}
       </p>
     </div>
@@ -237,7 +267,9 @@ function UploadList({ projectId, uploads, onDeleted }: { projectId: string; uplo
             <tr>
               <th scope="col">Upload</th>
               <th scope="col">Tables</th>
-              <th scope="col" className="n">Size</th>
+              <th scope="col" className="n">
+                Size
+              </th>
               <th scope="col">Uploaded</th>
               <th scope="col">Removed on</th>
               {can('contract.submit') ? <th scope="col">Delete</th> : null}
@@ -305,8 +337,12 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
                 <tr>
                   <th scope="col">Column</th>
                   <th scope="col">Inferred type</th>
-                  <th scope="col" className="n">Null rate</th>
-                  <th scope="col" className="n">Distinct</th>
+                  <th scope="col" className="n">
+                    Null rate
+                  </th>
+                  <th scope="col" className="n">
+                    Distinct
+                  </th>
                   <th scope="col">Pattern</th>
                 </tr>
               </thead>
@@ -329,9 +365,7 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
               </tbody>
             </table>
             {t.foreign_keys?.length ? (
-              <p className="hint">
-                References: {t.foreign_keys.map((f) => `${f.columns.join('+')} → ${f.references.table}.${f.references.columns.join('+')}`).join('; ')}
-              </p>
+              <p className="hint">References: {t.foreign_keys.map((f) => `${f.columns.join('+')} → ${f.references.table}.${f.references.columns.join('+')}`).join('; ')}</p>
             ) : null}
           </details>
         ))}
@@ -343,7 +377,25 @@ function ProfileStep({ projectId, source, profile, onProfile, next }: { projectI
 
 // ---------------------------------------------------------------- 3. mappings
 
-function MappingStep({ projectId, source, profile, suggested, onSuggested, reviews, onReviews, next }: { projectId: string; source: string; profile: Profile; suggested: Suggestions | null; onSuggested: (s: Suggestions) => void; reviews: Record<string, FieldReview>; onReviews: (r: Record<string, FieldReview>) => void; next: () => void }) {
+function MappingStep({
+  projectId,
+  source,
+  profile,
+  suggested,
+  onSuggested,
+  reviews,
+  onReviews,
+  next,
+}: {
+  projectId: string;
+  source: string;
+  profile: Profile;
+  suggested: Suggestions | null;
+  onSuggested: (s: Suggestions) => void;
+  reviews: Record<string, FieldReview>;
+  onReviews: (r: Record<string, FieldReview>) => void;
+  next: () => void;
+}) {
   const [ddl, setDdl] = useState('');
   const suggest = useAction(() => api<Suggestions>('POST', `/projects/${projectId}/suggest`, { source, targetDdl: ddl }));
   const sourceOf = useMemo(() => (suggested ? mappingSources(suggested.contractYaml) : {}), [suggested]);
@@ -363,7 +415,19 @@ function MappingStep({ projectId, source, profile, suggested, onSuggested, revie
         <Field label="Target schema (DDL)" hint="CREATE TABLE statements of the new system's load tables; paste them or choose a .sql file." error={ddlError}>
           {(p) => <textarea {...p} rows={6} className="mono" value={ddl} onChange={(e) => setDdl(e.target.value)} />}
         </Field>
-        <Field label="Or read the DDL from a file">{(p) => <input {...p} type="file" accept=".sql,.ddl,.txt" onChange={async (e) => { const f = e.target.files?.[0]; if (f) setDdl(await f.text()); }} />}</Field>
+        <Field label="Or read the DDL from a file">
+          {(p) => (
+            <input
+              {...p}
+              type="file"
+              accept=".sql,.ddl,.txt"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                if (f) setDdl(await f.text());
+              }}
+            />
+          )}
+        </Field>
         {!ddlError ? <ErrorText error={suggest.error} /> : null}
         <button type="submit" disabled={suggest.pending || !ddl.trim()}>
           {suggest.pending ? 'Suggesting…' : 'Suggest mappings'}
@@ -372,14 +436,17 @@ function MappingStep({ projectId, source, profile, suggested, onSuggested, revie
       {suggested ? (
         <>
           <p role="status">
-            {suggested.suggestions.length} target column(s): {suggested.suggestions.filter((s) => s.source).length} with a suggested source. Review each: accept it, change the source column, or reject it, and say why.
+            {suggested.suggestions.length} target column(s): {suggested.suggestions.filter((s) => s.source).length} with a suggested source. Review each: accept it, change the source column, or reject
+            it, and say why.
           </p>
           <table className="data review" data-testid="suggestions">
             <thead>
               <tr>
                 <th scope="col">Target</th>
                 <th scope="col">Suggested source</th>
-                <th scope="col" className="n">Confidence</th>
+                <th scope="col" className="n">
+                  Confidence
+                </th>
                 <th scope="col">Decision</th>
                 <th scope="col">Rationale</th>
               </tr>
@@ -428,7 +495,13 @@ function MappingStep({ projectId, source, profile, suggested, onSuggested, revie
                       <label className="sr-only" htmlFor={`why-${s.target}`}>
                         Rationale for {label}
                       </label>
-                      <textarea id={`why-${s.target}`} rows={2} value={r?.rationale ?? ''} onChange={(e) => set(s.target, { rationale: e.target.value })} aria-invalid={r && !r.rationale.trim() ? true : undefined} />
+                      <textarea
+                        id={`why-${s.target}`}
+                        rows={2}
+                        value={r?.rationale ?? ''}
+                        onChange={(e) => set(s.target, { rationale: e.target.value })}
+                        aria-invalid={r && !r.rationale.trim() ? true : undefined}
+                      />
                       {r && !r.rationale.trim() ? <p className="error-inline">A rationale is required: say why this mapping is right.</p> : null}
                     </td>
                   </tr>
@@ -468,11 +541,25 @@ function initialCrosswalks(suggestions: Suggestion[], profile: Profile): Record<
   return out;
 }
 
-function CrosswalkStep({ codes, onCodes, reviews, next }: { codes: Record<string, CrosswalkDraft>; onCodes: (c: Record<string, CrosswalkDraft>) => void; reviews: Record<string, FieldReview>; next: () => void }) {
+function CrosswalkStep({
+  codes,
+  onCodes,
+  reviews,
+  next,
+}: {
+  codes: Record<string, CrosswalkDraft>;
+  onCodes: (c: Record<string, CrosswalkDraft>) => void;
+  reviews: Record<string, FieldReview>;
+  next: () => void;
+}) {
   const names = Object.keys(codes).filter((n) => reviews[codes[n].target]?.decision !== 'reject');
   return (
     <>
-      {names.length === 0 ? <p>No field needs a crosswalk: no suggested source holds local codes.</p> : <p>Local codes the profile found, the most frequent first. Map each to the target code; a code left empty stays unmapped and its rows are quarantined.</p>}
+      {names.length === 0 ? (
+        <p>No field needs a crosswalk: no suggested source holds local codes.</p>
+      ) : (
+        <p>Local codes the profile found, the most frequent first. Map each to the target code; a code left empty stays unmapped and its rows are quarantined.</p>
+      )}
       {names.map((name) => {
         const cw = codes[name] as CrosswalkDraft & { rows?: Record<string, number> };
         const entries = Object.keys(cw.codes);
@@ -488,7 +575,9 @@ function CrosswalkStep({ codes, onCodes, reviews, next }: { codes: Record<string
                 <thead>
                   <tr>
                     <th scope="col">Legacy code</th>
-                    <th scope="col" className="n">Rows</th>
+                    <th scope="col" className="n">
+                      Rows
+                    </th>
                     <th scope="col">Target code</th>
                   </tr>
                 </thead>
@@ -503,7 +592,12 @@ function CrosswalkStep({ codes, onCodes, reviews, next }: { codes: Record<string
                         <label className="sr-only" htmlFor={`cw-${name}-${code}`}>
                           Target code for {code} in {name}
                         </label>
-                        <input id={`cw-${name}-${code}`} className="short" value={cw.codes[code]} onChange={(e) => onCodes({ ...codes, [name]: { ...cw, codes: { ...cw.codes, [code]: e.target.value } } })} />
+                        <input
+                          id={`cw-${name}-${code}`}
+                          className="short"
+                          value={cw.codes[code]}
+                          onChange={(e) => onCodes({ ...codes, [name]: { ...cw, codes: { ...cw.codes, [code]: e.target.value } } })}
+                        />
                       </td>
                     </tr>
                   ))}
@@ -548,7 +642,15 @@ function ThresholdStep({ thresholds, onThresholds, next }: { thresholds: Thresho
                     <label className="sr-only" htmlFor={id}>
                       {k.replace(/_/g, ' ')} fail threshold in {t}
                     </label>
-                    <input id={id} className="short" inputMode="decimal" value={thresholds[t][k] ?? ''} aria-invalid={err ? true : undefined} aria-describedby={err ? `${id}-e` : undefined} onChange={(e) => onThresholds({ ...thresholds, [t]: { ...thresholds[t], [k]: e.target.value } })} />
+                    <input
+                      id={id}
+                      className="short"
+                      inputMode="decimal"
+                      value={thresholds[t][k] ?? ''}
+                      aria-invalid={err ? true : undefined}
+                      aria-describedby={err ? `${id}-e` : undefined}
+                      onChange={(e) => onThresholds({ ...thresholds, [t]: { ...thresholds[t], [k]: e.target.value } })}
+                    />
                     {err ? (
                       <p className="error-inline" id={`${id}-e`}>
                         {err}
@@ -568,7 +670,19 @@ function ThresholdStep({ thresholds, onThresholds, next }: { thresholds: Thresho
 
 // ---------------------------------------------------------------- 6. submit and dry run
 
-function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectId: string; draft: string; reviews: Record<string, FieldReview>; codes: Record<string, CrosswalkDraft>; thresholds: Thresholds }) {
+function DryRunStep({
+  projectId,
+  draft,
+  reviews,
+  codes,
+  thresholds,
+}: {
+  projectId: string;
+  draft: string;
+  reviews: Record<string, FieldReview>;
+  codes: Record<string, CrosswalkDraft>;
+  thresholds: Thresholds;
+}) {
   const sources = useSources(projectId);
   const [name, setName] = useState('legacy_to_epr');
   const [version, setVersion] = useState('0.1.0');
@@ -578,7 +692,9 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
   const [run, setRun] = useState<RunView | null>(null);
   const [report, setReport] = useState<RunReport | null>(null);
   const [followError, setFollowError] = useState<ReturnType<typeof asApiError> | null>(null);
-  const missingRationale = Object.entries(reviews).filter(([, r]) => !r.rationale.trim()).map(([t]) => t);
+  const missingRationale = Object.entries(reviews)
+    .filter(([, r]) => !r.rationale.trim())
+    .map(([t]) => t);
   const go = useAction(async () => {
     const contract = applyReview(draft, { name, version, fields: reviews, crosswalks: codes, thresholds });
     const stored = await api<VersionCreated>('POST', `/projects/${projectId}/contract-versions`, { yaml: contract.yaml, crosswalks: contract.crosswalks, message });
@@ -616,7 +732,9 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
           go.run();
         }}
       >
-        <Field label="Contract name" error={contractErrors?.issues.find((i) => i.path.includes('metadata.name'))?.message}>{(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <Field label="Contract name" error={contractErrors?.issues.find((i) => i.path.includes('metadata.name'))?.message}>
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
         <Field label="Contract version">{(p) => <input {...p} value={version} onChange={(e) => setVersion(e.target.value)} />}</Field>
         <Field label="What this version is">{(p) => <input {...p} value={message} onChange={(e) => setMessage(e.target.value)} />}</Field>
         <Field label="Synthetic data to dry-run against" hint="synth:SEED:PATIENTS: the same seed always gives the same rows.">
@@ -643,7 +761,11 @@ function DryRunStep({ projectId, draft, reviews, codes, thresholds }: { projectI
           <h3 id="dry-h">
             Dry run {run.runId}: <span data-testid="dry-run-status">{run.status}</span>
           </h3>
-          <Bar label="Rows read" value={run.progress.totals.total ? run.progress.totals.read / run.progress.totals.total : run.status === 'succeeded' ? 1 : 0} text={`${num(run.progress.totals.read)} read`} />
+          <Bar
+            label="Rows read"
+            value={run.progress.totals.total ? run.progress.totals.read / run.progress.totals.total : run.status === 'succeeded' ? 1 : 0}
+            text={`${num(run.progress.totals.read)} read`}
+          />
           {run.error ? <ErrorText error={new ApiError(0, run.error.code, run.error.message)} /> : null}
           {report ? (
             <div data-testid="dry-run-result">

@@ -10,8 +10,28 @@ import type { FieldRow, TargetFields, VersionSummary } from '../types';
 import { Field, Loading, useLoad, VirtualTable, type Column } from '../ui';
 
 const COLUMNS: Column<FieldRow>[] = [
-  { key: 'target', header: 'Target field', width: 'minmax(12rem, 1.3fr)', render: (r) => <><strong>{r.table}.{r.field}</strong> <span className="hint">{r.type}{r.nullable ? '' : ', required'}</span></> },
-  { key: 'source', header: 'Source', width: 'minmax(10rem, 1.2fr)', render: (r) => (r.source.length ? <code>{(r.sourceTable ? `${r.sourceTable}: ` : '') + r.source.join(', ')}</code> : <span className="tag tag-fail">unmapped</span>) },
+  {
+    key: 'target',
+    header: 'Target field',
+    width: 'minmax(12rem, 1.3fr)',
+    render: (r) => (
+      <>
+        <strong>
+          {r.table}.{r.field}
+        </strong>{' '}
+        <span className="hint">
+          {r.type}
+          {r.nullable ? '' : ', required'}
+        </span>
+      </>
+    ),
+  },
+  {
+    key: 'source',
+    header: 'Source',
+    width: 'minmax(10rem, 1.2fr)',
+    render: (r) => (r.source.length ? <code>{(r.sourceTable ? `${r.sourceTable}: ` : '') + r.source.join(', ')}</code> : <span className="tag tag-fail">unmapped</span>),
+  },
   { key: 'steps', header: 'Transforms', width: 'minmax(8rem, 1fr)', render: (r) => r.steps.join(' → ') || '–' },
   { key: 'crosswalk', header: 'Crosswalk', width: 'minmax(6rem, 0.7fr)', render: (r) => r.crosswalk ?? '–' },
   { key: 'rules', header: 'Rules', width: 'minmax(6rem, 0.8fr)', render: (r) => r.rules.join(', ') || '–' },
@@ -23,10 +43,12 @@ export function Workbench({ versionId }: { versionId: string }) {
   const { project } = useProject();
   const data = useLoad(
     () =>
-      Promise.all([apiImmutable<TargetFields>(`/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]).then((r) => {
-        performance.mark('ferry:workbench-loaded');
-        return r;
-      }),
+      Promise.all([apiImmutable<TargetFields>(`/projects/${project.id}/contract-versions/${versionId}/fields`), api<VersionSummary[]>('GET', `/projects/${project.id}/contract-versions`)]).then(
+        (r) => {
+          performance.mark('ferry:workbench-loaded');
+          return r;
+        },
+      ),
     [project.id, versionId],
   );
   const [search, setSearch] = useState('');
@@ -38,7 +60,10 @@ export function Workbench({ versionId }: { versionId: string }) {
   const tables = useMemo(() => [...new Set(fields.map((f) => f.table))].sort(), [fields]);
   const statuses = useMemo(() => [...new Set(fields.map((f) => f.status))].sort(), [fields]);
   // Lower-cased search text per row, built once per version rather than on every keystroke.
-  const haystack = useMemo(() => fields.map((f) => [f.table, f.field, f.sourceTable ?? '', ...f.source, ...f.steps, f.crosswalk ?? '', ...f.rules, f.rationale ?? ''].join(' ').toLowerCase()), [fields]);
+  const haystack = useMemo(
+    () => fields.map((f) => [f.table, f.field, f.sourceTable ?? '', ...f.source, ...f.steps, f.crosswalk ?? '', ...f.rules, f.rationale ?? ''].join(' ').toLowerCase()),
+    [fields],
+  );
   const shown = useMemo(
     () => fields.filter((f, i) => (!table || f.table === table) && (!status || f.status === status) && (!unmappedOnly || f.status === 'unmapped') && (!query || haystack[i].includes(query))),
     [fields, haystack, table, status, unmappedOnly, query],
@@ -53,9 +78,7 @@ export function Workbench({ versionId }: { versionId: string }) {
   const version = data.data[1].find((v) => v.id === versionId);
   return (
     <>
-      <h1>
-        Mapping workbench{version ? `: v${version.number} ${version.contractName} ${version.contractVersion}` : ''}
-      </h1>
+      <h1>Mapping workbench{version ? `: v${version.number} ${version.contractName} ${version.contractVersion}` : ''}</h1>
       <p className="hint">
         {tables.length} target tables, {fields.length.toLocaleString('en-GB')} target fields.{' '}
         {version && version.number > 1 ? <a href={`#/p/${project.id}/v/${versionId}/diff`}>Compare with the previous version</a> : null}
