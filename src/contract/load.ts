@@ -10,9 +10,8 @@ import { loadDeclaredCrosswalks } from './crosswalk-files.js';
 import { contractSchema, type LoadedContract } from './model.js';
 import { explainSchemaIssues } from './schema-issues.js';
 import { checkSemantics } from './semantic.js';
-import { parseContractYaml } from './yaml.js';
 import { readPlainYaml } from './yaml-fast.js';
-import { lazyPositions } from './positions.js';
+import type { Positions } from './positions.js';
 
 /** Where a library call gets its contract: already loaded (the server's stored versions), or a YAML file. */
 export type ContractSource = { contract: LoadedContract; contractFile?: undefined } | { contractFile: string; contract?: undefined };
@@ -42,12 +41,14 @@ export async function loadContractText(text: string, file: string, baseDir: stri
   if (plain !== undefined) {
     const result = contractSchema.safeParse(plain);
     if (result.success) {
-      const positions = lazyPositions(() => parseContractYaml(text, file).positions);
+      // Issues found here are thrown away and found again, with their positions, by the full parse below.
+      const positions: Positions = { at: () => UNPLACED, offset: () => UNPLACED };
       const issues = checkSemantics(result.data, positions, file);
       const { crosswalks, issues: crosswalkIssues } = await loadDeclaredCrosswalks(result.data, file, baseDir, positions);
       if (issues.length === 0 && crosswalkIssues.length === 0) return { file, contract: result.data, crosswalks };
     }
   }
+  const { parseContractYaml } = await import('./yaml.js');
   const parsed = parseContractYaml(text, file);
   if (parsed.issues.length > 0) fail(file, parsed.issues);
 
@@ -61,6 +62,8 @@ export async function loadContractText(text: string, file: string, baseDir: stri
   if (issues.length > 0) fail(file, issues);
   return { file, contract, crosswalks };
 }
+
+const UNPLACED = { line: 1, column: 1 };
 
 function fail(file: string, issues: Issue[]): never {
   // Contract issues first in text order, then those inside crosswalk files, grouped by file.

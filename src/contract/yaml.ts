@@ -3,16 +3,16 @@
  * scalar/collection types are rejected, because contract text is data and must mean the same
  * thing to every reader.
  */
-import { LineCounter, isNode, parseDocument, visit, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { issue, type Issue } from '../errors.js';
-import { PositionIndex } from './positions.js';
+import type { Anchor, PathSegment, Position, Positions } from './positions.js';
 
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 export interface ParsedYaml {
   /** The document as plain JavaScript, or undefined when it has problems. */
   value: unknown;
-  positions: PositionIndex;
+  positions: Positions;
   issues: Issue[];
 }
 
@@ -64,4 +64,59 @@ function tagBefore(text: string, valueStart: number): { tag: string; offset: num
   while (start > 0 && !/[\s,[{]/.test(text[start - 1])) start--;
   const tag = text.slice(start, end);
   return tag.startsWith('!') ? { tag, offset: start } : undefined;
+}
+
+/** Finds positions of contract paths in one parsed YAML document. */
+export class PositionIndex implements Positions {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /**
+   * Position of the node at `path`. With anchor `key`, a map entry's key is returned instead of
+   * its value (unknown keys, bad record keys). A path that does not exist in the YAML (a missing
+   * key) resolves to the deepest ancestor that does, i.e. the map the key is missing from.
+   */
+  at(path: readonly PathSegment[], anchor: Anchor = 'value'): Position {
+    let node: unknown = this.doc.contents;
+    let best: unknown = node;
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+        if (!pair) break;
+        if (last && anchor === 'key') {
+          best = pair.key ?? pair.value;
+          break;
+        }
+        node = pair.value ?? pair.key;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        if (item === undefined) break;
+        node = item;
+      } else {
+        break;
+      }
+      best = node;
+    }
+    return this.offsetOf(best as Node | null | undefined);
+  }
+
+  /** Position of a raw character offset in the text. */
+  offset(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  private offsetOf(node: Node | null | undefined): Position {
+    const start = node?.range?.[0];
+    return start === undefined ? { line: 1, column: 1 } : this.offset(start);
+  }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
 }
