@@ -7,9 +7,9 @@
 import mysql from 'mysql2';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { RollbackOptions, RollbackTableResult, TargetTableDef, Value } from '../connector.js';
-import { decodeImage, encodeImage } from '../../rollback/image.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
-import { parseUndoKey, undoKeyRenderer } from '../../rollback/undo-key.js';
+import { decodeImage, encodeImage } from '../undo/image.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../undo/refusals.js';
+import { parseUndoKey, undoKeyRenderer } from '../undo/undo-key.js';
 import { insertStatements, type InsertShape } from './insert.js';
 import { ident, identList } from './quote.js';
 

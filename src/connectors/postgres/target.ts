@@ -23,7 +23,7 @@ import type {
   TargetTableDef,
   Value,
 } from '../connector.js';
-import { undoKeyRenderer } from '../../rollback/undo-key.js';
+import { undoKeyRenderer } from '../undo/undo-key.js';
 import { Bookkeeping } from './bookkeeping.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';

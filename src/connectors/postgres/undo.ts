@@ -17,7 +17,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { RollbackOptions, RollbackTableResult, TableInfo } from '../connector.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../undo/refusals.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
 import { introspectSchema } from './introspect.js';

@@ -5,9 +5,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { RollbackOptions, RollbackTableResult, TargetTableDef, Value } from '../connector.js';
-import { decodeImage, encodeImage } from '../../rollback/image.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
-import { parseUndoKey, undoKeyRenderer } from '../../rollback/undo-key.js';
+import { decodeImage, encodeImage } from '../undo/image.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../undo/refusals.js';
+import { parseUndoKey, undoKeyRenderer } from '../undo/undo-key.js';
 import { tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
 
