@@ -10,8 +10,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import type { Checkpoint, LineageBatch, LineageEntry, LineageQuery, RollbackOptions, RollbackTableResult, RunRecord } from './connector.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from './undo/refusals.js';
+import type { Checkpoint, LineageBatch, LineageEntry, LineageQuery, RollbackOptions, RollbackTableResult, RunRecord } from '../connector.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../undo/refusals.js';
 
 export const LINEAGE_FILE = '_ferry/lineage.csv';
 export const LINEAGE_HEADER = ['run_id', 'source_table', 'source_key', 'target_table', 'outcome', 'target_key', 'reason_code'];
