@@ -14,6 +14,7 @@
  *                       `ferry rollback` can cut or restore it (undo.ts)
  *   tables.json         the column names of each table ensureSchema prepared, so an empty
  *                       NDJSON file (which has no header) still introspects with its columns
+ *   migrations.ndjson   the ledger's version history (ledger-store.ts, ../ledger/migrations.ts)
  *
  * Why sizes: appending to several files cannot be atomic, so a unit is written data first,
  * quarantine second (both fsynced), and only then is its checkpoint line appended. A kill -9
@@ -45,6 +46,8 @@ import type {
   Value,
 } from '../connector.js';
 import { isLedgerName, LEDGER_PREFIX } from '../ledger-names.js';
+import { upgradeLedger } from '../ledger/versioning.js';
+import { fileLedgerStore } from './ledger-store.js';
 import { findDataFile } from './tables.js';
 import { FileUndo, LINEAGE_FILE, LINEAGE_HEADER, lineageCsv, readLineage } from './undo.js';
 
@@ -157,7 +160,7 @@ export class FileTarget implements Target {
     this.undo = new FileUndo(dir, displayUrl);
   }
 
-  /** Opens (creating if needed) the directory and repairs torn bookkeeping lines. */
+  /** Opens (creating if needed) the directory, repairs torn ledger lines and brings the ledger to this version. */
   static async open(dir: string, displayUrl: string, format: FileFormat): Promise<FileTarget> {
     try {
       await fs.mkdir(path.join(dir, LEDGER_PREFIX), { recursive: true });
@@ -167,6 +170,8 @@ export class FileTarget implements Target {
     const target = new FileTarget(displayUrl, dir, format);
     await dropTornLine(target.abs(CHECKPOINT_FILE));
     await dropTornLine(target.abs(RUNS_FILE));
+    // At open, not in ensureSchema: every use of the directory reads the ledger, so a newer one is refused at once.
+    await target.locked(() => upgradeLedger(fileLedgerStore(dir), displayUrl));
     return target;
   }
 

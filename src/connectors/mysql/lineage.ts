@@ -9,23 +9,6 @@ import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageQuery, RunRecord, Value } from '../connector.js';
 import { insertStatements, type InsertShape } from './insert.js';
 
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
-
-/** CREATE statements for `_ferry_run_ids`, `_ferry_lineage` and `_ferry_undo`. */
-export function lineageSql(): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS \`_ferry_run_ids\` (
-      run_no INT NOT NULL AUTO_INCREMENT PRIMARY KEY, run_id VARCHAR(255) NOT NULL UNIQUE, crosswalks LONGTEXT NOT NULL) ${TABLE_OPTIONS}`,
-    `CREATE TABLE IF NOT EXISTS \`_ferry_lineage\` (
-      run_no INT NOT NULL, source_table VARCHAR(255) NOT NULL, source_key TEXT NOT NULL, target_table VARCHAR(255) NOT NULL,
-      outcome CHAR(1) NOT NULL, target_key TEXT NULL, reason_code VARCHAR(255) NULL) ${TABLE_OPTIONS}`,
-    // 4 + 64×4 + 700×4 bytes: the widest primary key InnoDB allows (3,072 bytes) in utf8mb4.
-    `CREATE TABLE IF NOT EXISTS \`_ferry_undo\` (
-      run_no INT NOT NULL, table_name VARCHAR(64) NOT NULL, \`key\` VARCHAR(700) NOT NULL, before_image LONGTEXT NULL,
-      PRIMARY KEY (run_no, table_name, \`key\`)) ${TABLE_OPTIONS}`,
-  ];
-}
-
 const escape = (v: Value) => mysql.escape(v);
 const LINEAGE_SHAPE: InsertShape = {
   head: 'INSERT INTO `_ferry_lineage` (run_no, source_table, source_key, target_table, outcome, target_key, reason_code) VALUES ',

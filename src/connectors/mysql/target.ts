@@ -20,13 +20,15 @@ import type {
   Target,
   TargetTableDef,
 } from '../connector.js';
+import { upgradeLedger } from '../ledger/versioning.js';
 import * as book from './bookkeeping.js';
 import type { MysqlConfig } from './config.js';
-import { bookkeepingSql, createTableSql } from './ddl.js';
+import { createTableSql } from './ddl.js';
 import { connectionError, safeMysqlReason } from './errors.js';
 import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
-import { lineageSql, MysqlLineage } from './lineage.js';
+import { mysqlLedgerStore, withLedgerLock } from './ledger-store.js';
+import { MysqlLineage } from './lineage.js';
 import { MysqlUndo } from './undo.js';
 import { ident } from './quote.js';
 import { SESSION_SQL } from './session.js';
@@ -109,7 +111,7 @@ export class MysqlTarget implements Target {
     // MySQL DDL commits implicitly, so there is no transaction to wrap this in; IF NOT EXISTS
     // makes a rerun after a partial failure finish the job.
     await this.withConnection(async (c) => {
-      for (const sql of [...bookkeepingSql(), ...lineageSql()]) await c.query(sql);
+      await withLedgerLock(c, this.cfg.where, () => upgradeLedger(mysqlLedgerStore(c), this.cfg.where));
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(t));
     });
   }

@@ -23,15 +23,17 @@ import type {
   TargetTableDef,
   Value,
 } from '../connector.js';
+import { upgradeLedger } from '../ledger/versioning.js';
 import { undoKeyRenderer } from '../undo/undo-key.js';
 import { Bookkeeping } from './bookkeeping.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
 import { encodeConformedValue, encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
-import { bookkeepingSql, createTableSql } from './ddl.js';
+import { createTableSql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
-import { LineageLines, lineageSql, PgLineage } from './lineage.js';
+import { LineageLines, PgLineage } from './lineage.js';
+import { lockLedger, pgLedgerStore } from './ledger-store.js';
 import { PgBatchEncoder, PgEncodedBatch } from './batch-encoder.js';
 import { PgUndo } from './undo.js';
 import { ident, identList, qualified } from './quote.js';
@@ -147,7 +149,8 @@ export class PgTarget implements Target {
     await this.transaction(`creating the target schema "${this.cfg.schema}"`, async (c) => {
       const ns = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.cfg.schema]);
       if (ns.rowCount === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.cfg.schema)}`);
-      for (const sql of [...bookkeepingSql(this.cfg.schema), ...lineageSql(this.cfg.schema)]) await c.query(sql);
+      await lockLedger(c, this.cfg.schema);
+      await upgradeLedger(pgLedgerStore(c, this.cfg.schema), this.cfg.where);
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(this.cfg.schema, t));
     });
   }

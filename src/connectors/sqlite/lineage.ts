@@ -7,17 +7,6 @@
 import type Database from 'better-sqlite3';
 import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageQuery, RunRecord } from '../connector.js';
 
-/** Ferry's lineage and undo tables, the same names and columns as every database target. */
-export const LINEAGE_DDL = [
-  `CREATE TABLE IF NOT EXISTS _ferry_run_ids (run_no INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, crosswalks TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS _ferry_lineage (
-    run_no INTEGER NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL, target_table TEXT NOT NULL,
-    outcome TEXT NOT NULL, target_key TEXT, reason_code TEXT)`,
-  `CREATE TABLE IF NOT EXISTS _ferry_undo (
-    run_no INTEGER NOT NULL, table_name TEXT NOT NULL, key TEXT NOT NULL, before_image TEXT,
-    PRIMARY KEY (run_no, table_name, key)) WITHOUT ROWID`,
-];
-
 const OUTCOMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
 
 /** Lineage statements over one open database, with a cache of run numbers. */

@@ -28,9 +28,10 @@ import type {
 } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite } from './introspect.js';
-import { LINEAGE_DDL, SqliteLineage } from './lineage.js';
+import { upgradeSqliteLedger } from './ledger-store.js';
+import { SqliteLineage } from './lineage.js';
 import { SqliteUndo } from './undo.js';
-import { BOOKKEEPING_DDL, createTableSql, insertSql, q } from './sql.js';
+import { createTableSql, insertSql, q } from './sql.js';
 
 const QUARANTINE_PAGE = 1000;
 
@@ -59,7 +60,11 @@ function toDriver(v: Value): unknown {
   return v ?? null;
 }
 
-/** A `sqlite:FILE` target; construct through `openTarget` in index.ts. */
+function openFailed(file: string, err: unknown): FerryError {
+  return new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${file} for writing (${(err as Error).message}); check the path and its permissions`, [], { cause: err });
+}
+
+/** A `sqlite:FILE` target; open through `openTarget` in index.ts. */
 export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
@@ -67,7 +72,7 @@ export class SqliteTarget implements Target {
   private readonly lineageBook: SqliteLineage;
   private readonly undoBook: SqliteUndo;
 
-  constructor(
+  private constructor(
     readonly displayUrl: string,
     private readonly config: SqliteConfig,
   ) {
@@ -75,16 +80,28 @@ export class SqliteTarget implements Target {
       this.db = new Database(config.file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = OFF');
-      // Bookkeeping exists from the start, so checkpoints() and getRun() work before ensureSchema.
-      this.db.transaction(() => [...BOOKKEEPING_DDL, ...LINEAGE_DDL].forEach((ddl) => this.db.exec(ddl)))();
       this.db.pragma(`busy_timeout = ${config.busyTimeout}`);
       this.lineageBook = new SqliteLineage(this.db);
       this.undoBook = new SqliteUndo(this.db, config.file);
     } catch (err) {
-      throw new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${config.file} for writing (${(err as Error).message}); check the path and its permissions`, [], {
-        cause: err,
-      });
+      throw openFailed(config.file, err);
     }
+  }
+
+  /**
+   * Opens (creating if needed) the database and brings Ferry's ledger to this version, so
+   * checkpoints() and getRun() work before ensureSchema and a ledger from a newer Ferry is refused at once.
+   */
+  static async open(displayUrl: string, config: SqliteConfig): Promise<SqliteTarget> {
+    const target = new SqliteTarget(displayUrl, config);
+    try {
+      await upgradeSqliteLedger(target.db, config.file);
+    } catch (err) {
+      target.db.close();
+      if (err instanceof FerryError) throw err;
+      throw openFailed(config.file, err);
+    }
+    return target;
   }
 
   async introspect(): Promise<SchemaInfo> {
@@ -94,7 +111,6 @@ export class SqliteTarget implements Target {
   async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
     this.guard('prepare the schema', () =>
       this.db.transaction(() => {
-        for (const ddl of BOOKKEEPING_DDL) this.db.exec(ddl);
         for (const def of tables) {
           const existing = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(def.name) as Array<{ name: string }>).map((r) => r.name);
           if (existing.length === 0) {
