@@ -4,9 +4,10 @@
  * per database (GET_LOCK) does, and every ledger statement is re-runnable in case a migration
  * is cut short between its DDL and its history row.
  */
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { FerryError } from '../../errors.js';
 import type { LedgerStore } from '../ledger/versioning.js';
+import type { Stmt, StmtResult } from '../sql-ledger/statements.js';
 import { TABLE_OPTIONS } from './ddl.js';
 
 /** How long a second Ferry waits for another one's ledger migration before giving up. */
@@ -52,5 +53,13 @@ export function mysqlLedgerStore(c: PoolConnection): LedgerStore {
       for (const r of rows) layout.set(String(r.t), [...(layout.get(String(r.t)) ?? []), String(r.c)]);
       return layout;
     },
+  };
+}
+
+/** Runs the shared SQL ledger's statements on a connection (joining its transaction, if any). */
+export function mysqlExec(c: PoolConnection): (s: Stmt) => Promise<StmtResult> {
+  return async (s) => {
+    const [res] = await c.query(s.sql, s.params);
+    return Array.isArray(res) ? { rows: res as RowDataPacket[], changes: 0 } : { rows: [], changes: (res as ResultSetHeader).affectedRows };
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { LedgerStore } from '../ledger/versioning.js';
+import type { Stmt, StmtResult } from '../sql-ledger/statements.js';
 import { ident } from './quote.js';
 
 /** Takes the schema's ledger lock and aims unqualified names at it, until the transaction ends. */
@@ -37,5 +38,13 @@ export function pgLedgerStore(c: ClientBase, schema: string): LedgerStore {
       for (const r of res.rows) layout.set(r.t, [...(layout.get(r.t) ?? []), r.c]);
       return layout;
     },
+  };
+}
+
+/** Runs the shared SQL ledger's statements on a client (joining its transaction, if any). */
+export function pgExec(c: ClientBase): (s: Stmt) => Promise<StmtResult> {
+  return async (s) => {
+    const res = await c.query(s.sql, s.params);
+    return { rows: res.rows, changes: res.rowCount ?? 0 };
   };
 }

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { upgradeLedger, type LedgerStore } from '../ledger/versioning.js';
+import type { Stmt, StmtResult } from '../sql-ledger/statements.js';
 
 /** The LedgerStore of an open database; use inside a transaction. */
 export function sqliteLedgerStore(db: Database.Database): LedgerStore {
@@ -42,4 +43,14 @@ export async function upgradeSqliteLedger(db: Database.Database, where: string):
     if (db.inTransaction) db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/** Runs the shared SQL ledger's statements on a database, synchronously (so inside its transaction functions), preparing each text once. */
+export function sqliteExec(db: Database.Database): (s: Stmt) => StmtResult {
+  const prepared = new Map<string, Database.Statement>();
+  return (s) => {
+    let stmt = prepared.get(s.sql);
+    if (!stmt) prepared.set(s.sql, (stmt = db.prepare(s.sql)));
+    return stmt.reader ? { rows: stmt.all(...s.params) as StmtResult['rows'], changes: 0 } : { rows: [], changes: stmt.run(...s.params).changes };
+  };
 }
