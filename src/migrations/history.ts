@@ -44,6 +44,6 @@ export function describeProblem(p: HistoryProblem, subject: string): string {
     case 'changed':
       return `migration ${p.id} (${p.name}) differs from the one applied to ${subject} (checksum ${(p.recorded ?? '').slice(0, 12)}…); released migrations must never be edited: restore the original and add a new numbered migration`;
     case 'skipped':
-      return `migration ${p.id} (${p.name}) is pending but the later migration ${p.latestApplied} is applied to ${subject}; migrations are forward-only and must be numbered after the last released one`;
+      return `migration ${p.id} (${p.name}) is pending but the later migration ${p.latestApplied} is applied; migrations are forward-only and must be numbered after the last released one`;
   }
 }
