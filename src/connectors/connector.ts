@@ -130,6 +130,9 @@ export interface Checkpoint {
 /** Lineage outcome codes as stored: one character keeps the per-row record narrow. */
 export type LineageOutcome = 'L' | 'Q' | 'X';
 
+/** What each stored outcome code means, as LineageEntry spells it. */
+export const OUTCOME_NAMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
+
 /**
  * What became of one source row in a batch: source key, outcome (`L` loaded, `Q` quarantined,
  * `X` excluded), target key (loaded rows) and reason code (quarantined: the first failure's

@@ -9,13 +9,15 @@
  * first time it is asked a question.
  */
 import type { ClientBase } from 'pg';
-import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageOutcome, LineageQuery, RunRecord } from '../connector.js';
+import type { LineageBatch, LineageEntry, LineageOutcome, LineageQuery, RunRecord } from '../connector.js';
+import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
+import { LINEAGE_ENTRY_COLUMNS, SqlLineageLedger, toLineageEntry } from '../sql-ledger/lineage.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { pgExec } from './ledger-store.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
 import { canonicalInt } from '../canonical-int.js';
 import { qualified } from './quote.js';
-
-const OUTCOMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
 
 function field(v: string | null): string {
   return v === null ? '\\N' : escapeCopyText(v);
@@ -56,35 +58,24 @@ function* lineageCopyText(runNo: number, targetTable: string, batch: LineageBatc
 
 /** Lineage statements bound to one schema, with a cache of run numbers. */
 export class PgLineage {
-  private readonly runIds: string;
+  private readonly shared: SqlLineageLedger;
   private readonly lineage: string;
   private readonly ranges: string;
-  private readonly runs: string;
-  private readonly numbers = new Map<string, number>();
 
   constructor(schema: string) {
-    this.runIds = qualified(schema, '_ferry_run_ids');
+    this.shared = new SqlLineageLedger(postgresLedgerDialect((table) => qualified(schema, table)));
     this.lineage = qualified(schema, '_ferry_lineage');
     this.ranges = qualified(schema, '_ferry_lineage_ranges');
-    this.runs = qualified(schema, '_ferry_runs');
   }
 
   /** Gives the run its number (once; a resumed run keeps it) and records its crosswalk versions. */
-  async register(c: ClientBase, run: RunRecord): Promise<number> {
-    await c.query(`INSERT INTO ${this.runIds} (run_id, crosswalks) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, [run.runId, JSON.stringify(run.crosswalks ?? [])]);
-    return this.runNo(c, run.runId);
+  async register(c: ClientBase, run: RunRecord): Promise<void> {
+    await runOp(this.shared.register(run), pgExec(c));
   }
 
-  /** The run's number; undefined when the run was never registered. */
-  async runNo(c: ClientBase, runId: string): Promise<number> {
-    let n = this.numbers.get(runId);
-    if (n === undefined) {
-      const res = await c.query(`SELECT run_no FROM ${this.runIds} WHERE run_id = $1`, [runId]);
-      if (res.rows.length === 0) throw new Error(`run ${runId} has no run number`);
-      n = Number(res.rows[0].run_no);
-      this.numbers.set(runId, n);
-    }
-    return n;
+  /** The run's number; throws when the run was never registered. */
+  runNo(c: ClientBase, runId: string): Promise<number> {
+    return runOp(this.shared.runNo(runId), pgExec(c));
   }
 
   /** Appends one batch's lineage with one COPY, inside the caller's transaction. */
@@ -120,23 +111,11 @@ export class PgLineage {
             WHERE ${q.by === 'target' ? 'target_table' : 'source_table'} = $1 AND first_key <= $3 AND last_key >= $3`
         : '';
     const res = await c.query(
-      `SELECT i.run_id, i.crosswalks, r.status, r.contract_digest, l.source_table, l.source_key, l.target_table, l.outcome, l.target_key, l.reason_code
-         FROM (SELECT run_no, source_table, source_key, target_table, outcome, target_key, reason_code FROM ${this.lineage} l WHERE ${where} ${inRanges}) l
-         JOIN ${this.runIds} i ON i.run_no = l.run_no LEFT JOIN ${this.runs} r ON r.run_id = i.run_id
+      `SELECT ${LINEAGE_ENTRY_COLUMNS}
+         ${this.shared.joinRuns(`(SELECT run_no, source_table, source_key, target_table, outcome, target_key, reason_code FROM ${this.lineage} l WHERE ${where} ${inRanges})`)}
         ORDER BY l.run_no, l.target_table`,
       hasRanges ? [q.table, q.key, n] : [q.table, q.key],
     );
-    return res.rows.map((r) => ({
-      runId: r.run_id,
-      runStatus: r.status ?? 'unknown',
-      contractDigest: r.contract_digest ?? '',
-      crosswalks: JSON.parse(r.crosswalks) as CrosswalkVersion[],
-      sourceTable: r.source_table,
-      sourceKey: r.source_key,
-      targetTable: r.target_table,
-      outcome: OUTCOMES[r.outcome as keyof typeof OUTCOMES],
-      targetKey: r.target_key,
-      reasonCode: r.reason_code,
-    }));
+    return res.rows.map(toLineageEntry);
   }
 }

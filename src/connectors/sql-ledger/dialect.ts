@@ -13,6 +13,8 @@ export interface SqlLedgerDialect {
   forUpdate: string;
   /** Upsert clause for a conflict on `key`, setting `columns` to the new values. */
   upsert(key: readonly string[], columns: readonly string[]): string;
+  /** Clause that turns an INSERT hitting an existing `key` into a no-op. */
+  ignoreConflict(key: readonly string[]): string;
   /** A boolean as the driver binds it. */
   bool(v: boolean): unknown;
 }
@@ -24,6 +26,7 @@ export function postgresLedgerDialect(quote: (table: string) => string): SqlLedg
     param: (n) => `$${n}`,
     forUpdate: ' FOR UPDATE',
     upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+    ignoreConflict: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
     bool: (v) => v,
   };
 }
@@ -34,6 +37,7 @@ export const MYSQL_LEDGER_DIALECT: SqlLedgerDialect = {
   param: () => '?',
   forUpdate: ' FOR UPDATE',
   upsert: (_key, columns) => `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
+  ignoreConflict: (key) => `ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`,
   bool: (v) => (v ? 1 : 0),
 };
 
@@ -43,5 +47,6 @@ export const SQLITE_LEDGER_DIALECT: SqlLedgerDialect = {
   param: () => '?',
   forUpdate: '',
   upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  ignoreConflict: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
   bool: (v) => (v ? 1 : 0),
 };

@@ -68,9 +68,9 @@ export class SqliteTarget implements Target {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = OFF');
       this.db.pragma(`busy_timeout = ${config.busyTimeout}`);
-      this.lineageBook = new SqliteLineage(this.db);
-      this.undoBook = new SqliteUndo(this.db, config.file);
       this.exec = sqliteExec(this.db);
+      this.lineageBook = new SqliteLineage(this.db, this.exec);
+      this.undoBook = new SqliteUndo(this.db, config.file);
     } catch (err) {
       throw openFailed(config.file, err);
     }
