@@ -7,6 +7,8 @@
 export interface SqlLedgerDialect {
   /** A ledger table's name, quoted (and schema-qualified where the target has a schema). */
   table(name: string): string;
+  /** A column name, quoted. */
+  column(name: string): string;
   /** The placeholder of the `n`-th parameter, counting from 1. */
   param(n: number): string;
   /** The clause that locks a row read for update inside a transaction; empty where the transaction already excludes writers (SQLite). */
@@ -23,6 +25,7 @@ export interface SqlLedgerDialect {
 export function postgresLedgerDialect(quote: (table: string) => string): SqlLedgerDialect {
   return {
     table: quote,
+    column: (name) => `"${name.replace(/"/g, '""')}"`,
     param: (n) => `$${n}`,
     forUpdate: ' FOR UPDATE',
     upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
@@ -34,6 +37,7 @@ export function postgresLedgerDialect(quote: (table: string) => string): SqlLedg
 /** MySQL/MariaDB: `?` parameters, ON DUPLICATE KEY UPDATE, backtick-quoted tables. */
 export const MYSQL_LEDGER_DIALECT: SqlLedgerDialect = {
   table: (name) => `\`${name.replace(/`/g, '``')}\``,
+  column: (name) => `\`${name.replace(/`/g, '``')}\``,
   param: () => '?',
   forUpdate: ' FOR UPDATE',
   upsert: (_key, columns) => `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
@@ -44,6 +48,7 @@ export const MYSQL_LEDGER_DIALECT: SqlLedgerDialect = {
 /** SQLite: `?` parameters, ON CONFLICT … DO UPDATE; BEGIN IMMEDIATE already excludes other writers. */
 export const SQLITE_LEDGER_DIALECT: SqlLedgerDialect = {
   table: (name) => `"${name.replace(/"/g, '""')}"`,
+  column: (name) => `"${name.replace(/"/g, '""')}"`,
   param: () => '?',
   forUpdate: '',
   upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,

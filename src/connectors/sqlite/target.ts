@@ -70,7 +70,7 @@ export class SqliteTarget implements Target {
       this.db.pragma(`busy_timeout = ${config.busyTimeout}`);
       this.exec = sqliteExec(this.db);
       this.lineageBook = new SqliteLineage(this.db, this.exec);
-      this.undoBook = new SqliteUndo(this.db, config.file);
+      this.undoBook = new SqliteUndo(this.db, config.file, this.exec);
     } catch (err) {
       throw openFailed(config.file, err);
     }
