@@ -102,5 +102,21 @@ export function describeLedgerVersioning(kind: string, store: () => Promise<Ledg
       expect(err.code).toBe('target.ledger_newer');
       expect(err.message).toMatch(/newer Ferry.*upgrade Ferry/);
     });
+
+    it('refuses lineage and rollback on a ledger a newer Ferry migrated, without preparing it first', async () => {
+      await (await prepared(h)).close();
+      await h.addHistory(LATEST + 1, 'from the future');
+      const attempt = async (use: (t: Target) => Promise<unknown>) => {
+        const target = await h.open();
+        try {
+          await use(target);
+        } finally {
+          await target.close();
+        }
+      };
+      const codeOf = (e: unknown) => (e instanceof FerryError ? e.code : String(e));
+      expect(await attempt((t) => t.rollback!('any', { check: true })).then(() => 'accepted', codeOf)).toBe('target.ledger_newer');
+      expect(await attempt((t) => t.lineage!({ by: 'target', table: 'patient', key: '1' })).then(() => 'accepted', codeOf)).toBe('target.ledger_newer');
+    });
   });
 }

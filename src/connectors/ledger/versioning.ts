@@ -5,7 +5,7 @@
  */
 import { FerryError, issue } from '../../errors.js';
 import { applyMigrations, type MigrationAdapter } from '../../migrations/apply.js';
-import { describeProblem, type HistoryProblem } from '../../migrations/history.js';
+import { checkHistory, describeProblem, type HistoryProblem } from '../../migrations/history.js';
 import type { AppliedMigration } from '../../migrations/migration.js';
 import { LEDGER_MIGRATIONS, LEDGER_V1_LAYOUT, type LedgerDialect } from './migrations.js';
 
@@ -27,6 +27,16 @@ export async function upgradeLedger(store: LedgerStore, where: string): Promise<
   const applied = await store.readApplied();
   if (applied.length === 0) checkUnversioned(await store.ledgerLayout(), store.dialect, where);
   return applyMigrations(store, LEDGER_MIGRATIONS, (problems) => refusal(problems, where));
+}
+
+/**
+ * Refuses to read a ledger whose history this Ferry does not fit (a newer Ferry migrated it), for
+ * commands that use a ledger without preparing it (rollback, lineage); `applied` is empty when
+ * the target keeps no history yet.
+ */
+export function checkLedgerHistory(applied: readonly AppliedMigration[], dialect: LedgerDialect, where: string): void {
+  const problems = checkHistory(applied, LEDGER_MIGRATIONS, dialect);
+  if (problems.length > 0) throw refusal(problems, where);
 }
 
 /** Refuses an unversioned ledger whose tables are not version 1's; absent tables are fine (version 1 creates them). */

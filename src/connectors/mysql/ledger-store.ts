@@ -6,6 +6,7 @@
  */
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { FerryError } from '../../errors.js';
+import type { AppliedMigration } from '../../migrations/migration.js';
 import type { LedgerStore } from '../ledger/versioning.js';
 import type { Stmt, StmtResult } from '../sql-ledger/statements.js';
 import { TABLE_OPTIONS } from './ddl.js';
@@ -27,6 +28,14 @@ export async function withLedgerLock<T>(c: PoolConnection, where: string, fn: ()
   }
 }
 
+/** The ledger history of the connection's database as recorded, without creating anything; empty when it keeps none. */
+export async function readMysqlLedgerHistory(c: PoolConnection): Promise<AppliedMigration[]> {
+  const [present] = await c.query<RowDataPacket[]>("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '_ferry_migrations'");
+  if (present.length === 0) return [];
+  const [rows] = await c.query<RowDataPacket[]>('SELECT id, name, checksum FROM `_ferry_migrations` ORDER BY id');
+  return rows.map((r) => ({ id: Number(r.id), name: String(r.name), checksum: String(r.checksum) }));
+}
+
 /** The LedgerStore of the connection's database; use inside withLedgerLock. */
 export function mysqlLedgerStore(c: PoolConnection): LedgerStore {
   return {
@@ -35,8 +44,7 @@ export function mysqlLedgerStore(c: PoolConnection): LedgerStore {
       await c.query(
         `CREATE TABLE IF NOT EXISTS \`_ferry_migrations\` (id INT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, checksum VARCHAR(64) NOT NULL, applied_at VARCHAR(40) NOT NULL) ${TABLE_OPTIONS}`,
       );
-      const [rows] = await c.query<RowDataPacket[]>('SELECT id, name, checksum FROM `_ferry_migrations` ORDER BY id');
-      return rows.map((r) => ({ id: Number(r.id), name: String(r.name), checksum: String(r.checksum) }));
+      return readMysqlLedgerHistory(c);
     },
     async run(statement) {
       await c.query(statement);

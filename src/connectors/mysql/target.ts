@@ -20,7 +20,7 @@ import type {
   Target,
   TargetTableDef,
 } from '../connector.js';
-import { upgradeLedger } from '../ledger/versioning.js';
+import { checkLedgerHistory, upgradeLedger } from '../ledger/versioning.js';
 import { MYSQL_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
 import { SqlRunLedger } from '../sql-ledger/runs.js';
 import { runOp } from '../sql-ledger/statements.js';
@@ -30,7 +30,7 @@ import { createTableSql } from './ddl.js';
 import { connectionError, safeMysqlReason } from './errors.js';
 import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
-import { mysqlExec, mysqlLedgerStore, withLedgerLock } from './ledger-store.js';
+import { mysqlExec, mysqlLedgerStore, readMysqlLedgerHistory, withLedgerLock } from './ledger-store.js';
 import { MysqlLineage } from './lineage.js';
 import { MysqlUndo } from './undo.js';
 import { ident } from './quote.js';
@@ -178,10 +178,14 @@ export class MysqlTarget implements Target {
   }
 
   async lineage(query: LineageQuery): Promise<LineageEntry[]> {
-    return this.withConnection((c) => this.lineageBook.query(c, query));
+    return this.withConnection(async (c) => {
+      checkLedgerHistory(await readMysqlLedgerHistory(c), 'mysql', this.cfg.where);
+      return this.lineageBook.query(c, query);
+    });
   }
 
   async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    await this.withConnection(async (c) => checkLedgerHistory(await readMysqlLedgerHistory(c), 'mysql', this.cfg.where));
     if (!options.check) return this.transaction(`rolling back run ${runId}`, (c) => this.undoBook.rollback(c, runId, options));
     // A check leaves no trace: its transaction is rolled back, never committed.
     return this.withConnection(async (c) => {

@@ -4,14 +4,22 @@
  * ledger at once, and `search_path` points the unqualified migration statements at the schema.
  */
 import type { ClientBase } from 'pg';
+import type { AppliedMigration } from '../../migrations/migration.js';
 import type { LedgerStore } from '../ledger/versioning.js';
 import type { Stmt, StmtResult } from '../sql-ledger/statements.js';
-import { ident } from './quote.js';
+import { ident, qualified } from './quote.js';
 
 /** Takes the schema's ledger lock and aims unqualified names at it, until the transaction ends. */
 export async function lockLedger(c: ClientBase, schema: string): Promise<void> {
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ferry ledger ${schema}`]);
   await c.query(`SET LOCAL search_path TO ${ident(schema)}`);
+}
+
+/** The ledger history of `schema` as recorded, without creating anything; empty when it keeps none. */
+export async function readPgLedgerHistory(c: ClientBase, schema: string): Promise<AppliedMigration[]> {
+  const present = await c.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [qualified(schema, '_ferry_migrations')]);
+  if (!present.rows[0].ok) return [];
+  return (await c.query<AppliedMigration>(`SELECT id, name, checksum FROM ${qualified(schema, '_ferry_migrations')} ORDER BY id`)).rows;
 }
 
 /** The LedgerStore of `schema` on a client inside a transaction that holds lockLedger. */
@@ -20,7 +28,7 @@ export function pgLedgerStore(c: ClientBase, schema: string): LedgerStore {
     dialect: 'postgres',
     async readApplied() {
       await c.query('CREATE TABLE IF NOT EXISTS _ferry_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      return (await c.query<{ id: number; name: string; checksum: string }>('SELECT id, name, checksum FROM _ferry_migrations ORDER BY id')).rows;
+      return readPgLedgerHistory(c, schema);
     },
     async run(statement) {
       await c.query(statement);

@@ -23,7 +23,7 @@ import type {
   TargetTableDef,
   Value,
 } from '../connector.js';
-import { upgradeLedger } from '../ledger/versioning.js';
+import { checkLedgerHistory, upgradeLedger } from '../ledger/versioning.js';
 import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
 import { SqlRunLedger, type BeginOutcome } from '../sql-ledger/runs.js';
 import { runOp } from '../sql-ledger/statements.js';
@@ -35,7 +35,7 @@ import { createTableSql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
 import { LineageLines, PgLineage } from './lineage.js';
-import { lockLedger, pgExec, pgLedgerStore } from './ledger-store.js';
+import { lockLedger, pgExec, pgLedgerStore, readPgLedgerHistory } from './ledger-store.js';
 import { copyQuarantine, quarantineCopySql } from './quarantine.js';
 import { PgBatchEncoder, PgEncodedBatch } from './batch-encoder.js';
 import { PgUndo } from './undo.js';
@@ -251,11 +251,15 @@ export class PgTarget implements Target {
   }
 
   async lineage(query: LineageQuery): Promise<LineageEntry[]> {
-    return this.withClient((c) => this.lineageBook.query(c, query));
+    return this.withClient(async (c) => {
+      checkLedgerHistory(await readPgLedgerHistory(c, this.cfg.schema), 'postgres', this.cfg.where);
+      return this.lineageBook.query(c, query);
+    });
   }
 
   async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
     return this.withClient(async (c) => {
+      checkLedgerHistory(await readPgLedgerHistory(c, this.cfg.schema), 'postgres', this.cfg.where);
       await c.query('BEGIN');
       try {
         const results = await this.undoBook.rollback(c, runId, options);
