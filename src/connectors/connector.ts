@@ -130,6 +130,9 @@ export interface Checkpoint {
 /** Lineage outcome codes as stored: one character keeps the per-row record narrow. */
 export type LineageOutcome = 'L' | 'Q' | 'X';
 
+/** What each stored outcome code means, as LineageEntry spells it. */
+export const OUTCOME_NAMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
+
 /**
  * What became of one source row in a batch: source key, outcome (`L` loaded, `Q` quarantined,
  * `X` excluded), target key (loaded rows) and reason code (quarantined: the first failure's
@@ -244,31 +247,38 @@ export interface RollbackOptions {
   check?: boolean;
 }
 
-export interface Target {
+/**
+ * Writes a target's tables: creates them from the contract and moves a batch's rows (as arrays
+ * or pre-encoded by the target's BatchEncoder). It never commits on its own: a batch's rows
+ * commit in the same transaction as what the RunLedger records for them (see Target.commit).
+ */
+export interface TableWriter {
   readonly kind: string;
   readonly displayUrl: string;
   introspect(): Promise<SchemaInfo>;
-  /** Creates missing target tables (when `create`) and Ferry's bookkeeping tables. */
+  /** Creates missing target tables (when `create`) and brings Ferry's ledger to this version (connectors/ledger/). */
   ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void>;
-  /** Records a new run, or returns the existing record when resuming. */
-  beginRun(run: RunRecord): Promise<void>;
-  getRun(runId: string): Promise<RunRecord | undefined>;
-  finishRun(runId: string, status: RunRecord['status']): Promise<void>;
-  /**
-   * Called once per table before its first batch of a fresh (not resumed) run; truncates the
-   * table when mode is `truncate`, atomically with a zero checkpoint so a resume never
-   * truncates rows it already loaded. With `undo`, what a rollback needs before the table is
-   * touched (for `truncate`, the table's previous contents) is recorded in the same unit.
-   */
-  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options?: { undo?: boolean }): Promise<void>;
-  /** Writes rows, quarantine records and checkpoint in one atomic unit. */
-  commit(unit: CommitUnit): Promise<void>;
   /**
    * An encoder for the table's batches when this target can take them pre-encoded (called once
    * per table, before its first batch); undefined when rows must come as arrays (e.g. an upsert
    * that merges by key).
    */
   batchEncoder?(options: BatchEncoderOptions): Promise<BatchEncoder | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * Ferry's ledger inside a target: runs, checkpoints, quarantine, lineage and the undo log that
+ * rollback reads. SQL targets share one implementation of its run records (connectors/sql-ledger/);
+ * lineage and undo keep per-database fast paths.
+ */
+export interface RunLedger {
+  /** Records a new run, or returns the existing record when resuming. */
+  beginRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  finishRun(runId: string, status: RunRecord['status']): Promise<void>;
+  checkpoints(runId: string): Promise<Checkpoint[]>;
+  quarantine(runId: string): AsyncIterable<QuarantineRecord>;
   /** Lineage records matching the query, oldest run first. */
   lineage?(query: LineageQuery): Promise<LineageEntry[]>;
   /**
@@ -276,7 +286,20 @@ export interface Target {
    * it `rolled_back`; refuses (FerryError, nothing written) when it cannot do so exactly.
    */
   rollback?(runId: string, options?: RollbackOptions): Promise<RollbackTableResult[]>;
-  checkpoints(runId: string): Promise<Checkpoint[]>;
-  quarantine(runId: string): AsyncIterable<QuarantineRecord>;
-  close(): Promise<void>;
+}
+
+/**
+ * A TableWriter and its RunLedger as one facade, with the two operations that touch both in
+ * one transaction: the engine, lineage, reconcile, rollback and the server talk to this.
+ */
+export interface Target extends TableWriter, RunLedger {
+  /**
+   * Called once per table before its first batch of a fresh (not resumed) run; truncates the
+   * table when mode is `truncate`, atomically with a zero checkpoint so a resume never
+   * truncates rows it already loaded. With `undo`, what a rollback needs before the table is
+   * touched (for `truncate`, the table's previous contents) is recorded in the same unit.
+   */
+  startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options?: { undo?: boolean }): Promise<void>;
+  /** Writes rows, quarantine records, lineage, undo log and checkpoint in one atomic unit. */
+  commit(unit: CommitUnit): Promise<void>;
 }

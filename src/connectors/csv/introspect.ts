@@ -3,7 +3,7 @@
  * the header. CSV carries no types or keys, so every column is nullable text and keys are
  * empty; the contract's pinned source schema supplies the rest.
  */
-import { listTables, tableFile } from '../bookkeeping.js';
+import { listTables, tableFile } from '../file/tables.js';
 import type { SchemaInfo, TableInfo } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { csvHeader } from './reader.js';

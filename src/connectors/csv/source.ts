@@ -7,7 +7,7 @@
  * is what lets a resumed run continue where it stopped.
  */
 import { FerryError } from '../../errors.js';
-import { tableFile } from '../bookkeeping.js';
+import { tableFile } from '../file/tables.js';
 import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { introspectCsv } from './introspect.js';

@@ -1,10 +1,10 @@
 /**
  * CSV as a Target: each table is DIR/TABLE.csv with a header row, written in the URL's
  * encoding and dialect (value rules in encode.ts). Runs, checkpoints and quarantine live
- * under DIR/_ferry/ (see ../bookkeeping.ts); `upsert` is refused because a file has no key
+ * under DIR/_ferry/ (see ../file/target.ts); `upsert` is refused because a file has no key
  * index to upsert against.
  */
-import { FileTarget, type FileFormat } from '../bookkeeping.js';
+import { FileTarget, type FileFormat } from '../file/target.js';
 import type { TargetTableDef, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { csvLines, toBytes } from './encode.js';

@@ -1,11 +1,13 @@
 /**
- * DDL for MySQL/MariaDB targets: contract tables and Ferry's bookkeeping tables, InnoDB
- * (transactions are what make a batch atomic) and utf8mb4 (patient names need all of Unicode).
+ * DDL for the contract's tables in MySQL/MariaDB targets (Ferry's ledger tables come from
+ * ../ledger/migrations.ts): InnoDB (transactions are what make a batch atomic) and utf8mb4
+ * (patient names need all of Unicode).
  */
 import type { TargetColumnDef, TargetTableDef } from '../connector.js';
 import { ident, identList } from './quote.js';
 
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+/** Table options of every table Ferry creates. */
+export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
 // Above this a utf8mb4 VARCHAR no longer fits InnoDB's 65,535-byte row limit on its own.
 const MAX_VARCHAR = 16_383;
@@ -42,21 +44,4 @@ export function createTableSql(t: TargetTableDef): string {
   const cols = t.columns.map((c) => `${ident(c.name)} ${mysqlColumnType(c, keys.has(c.name))}${c.nullable ? ' NULL' : ' NOT NULL'}`);
   if (t.primaryKey.length) cols.push(`PRIMARY KEY (${identList(t.primaryKey)})`);
   return `CREATE TABLE IF NOT EXISTS ${ident(t.name)} (\n  ${cols.join(',\n  ')}\n) ${TABLE_OPTIONS}`;
-}
-
-/** CREATE statements for `_ferry_runs`, `_ferry_checkpoints` and `_ferry_quarantine` (keys are VARCHAR: MySQL cannot key TEXT). */
-export function bookkeepingSql(): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS \`_ferry_runs\` (
-      run_id VARCHAR(255) NOT NULL PRIMARY KEY, contract_digest TEXT NOT NULL, started_at TEXT NOT NULL,
-      finished_at TEXT NULL, status TEXT NOT NULL) ${TABLE_OPTIONS}`,
-    `CREATE TABLE IF NOT EXISTS \`_ferry_checkpoints\` (
-      run_id VARCHAR(255) NOT NULL, table_name VARCHAR(255) NOT NULL, row_offset BIGINT NOT NULL,
-      loaded BIGINT NOT NULL, quarantined BIGINT NOT NULL, excluded BIGINT NOT NULL,
-      done TINYINT(1) NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (run_id, table_name)) ${TABLE_OPTIONS}`,
-    `CREATE TABLE IF NOT EXISTS \`_ferry_quarantine\` (
-      id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, run_id VARCHAR(255) NOT NULL, source_table TEXT NOT NULL,
-      source_key TEXT NOT NULL, target_table TEXT NOT NULL, rule TEXT NOT NULL,
-      reason_code TEXT NOT NULL, message TEXT NOT NULL, KEY \`_ferry_quarantine_run\` (run_id, id)) ${TABLE_OPTIONS}`,
-  ];
 }

@@ -6,25 +6,12 @@
  */
 import mysql from 'mysql2';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageQuery, RunRecord, Value } from '../connector.js';
+import type { LineageBatch, LineageEntry, LineageQuery, RunRecord, Value } from '../connector.js';
+import { MYSQL_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { SqlLineageLedger } from '../sql-ledger/lineage.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { mysqlExec } from './ledger-store.js';
 import { insertStatements, type InsertShape } from './insert.js';
-
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
-
-/** CREATE statements for `_ferry_run_ids`, `_ferry_lineage` and `_ferry_undo`. */
-export function lineageSql(): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS \`_ferry_run_ids\` (
-      run_no INT NOT NULL AUTO_INCREMENT PRIMARY KEY, run_id VARCHAR(255) NOT NULL UNIQUE, crosswalks LONGTEXT NOT NULL) ${TABLE_OPTIONS}`,
-    `CREATE TABLE IF NOT EXISTS \`_ferry_lineage\` (
-      run_no INT NOT NULL, source_table VARCHAR(255) NOT NULL, source_key TEXT NOT NULL, target_table VARCHAR(255) NOT NULL,
-      outcome CHAR(1) NOT NULL, target_key TEXT NULL, reason_code VARCHAR(255) NULL) ${TABLE_OPTIONS}`,
-    // 4 + 64×4 + 700×4 bytes: the widest primary key InnoDB allows (3,072 bytes) in utf8mb4.
-    `CREATE TABLE IF NOT EXISTS \`_ferry_undo\` (
-      run_no INT NOT NULL, table_name VARCHAR(64) NOT NULL, \`key\` VARCHAR(700) NOT NULL, before_image LONGTEXT NULL,
-      PRIMARY KEY (run_no, table_name, \`key\`)) ${TABLE_OPTIONS}`,
-  ];
-}
 
 const escape = (v: Value) => mysql.escape(v);
 const LINEAGE_SHAPE: InsertShape = {
@@ -33,27 +20,18 @@ const LINEAGE_SHAPE: InsertShape = {
   escapers: Array(7).fill(escape),
 };
 
-const OUTCOMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
-
-/** Lineage statements with a cache of run numbers. */
+/** Lineage statements over the shared SQL ledger's run numbers. */
 export class MysqlLineage {
-  private readonly numbers = new Map<string, number>();
+  private readonly shared = new SqlLineageLedger(MYSQL_LEDGER_DIALECT);
 
   /** Gives the run its number (once; a resumed run keeps it) and records its crosswalk versions. */
   async register(c: PoolConnection, run: RunRecord): Promise<void> {
-    await c.query('INSERT INTO `_ferry_run_ids` (run_id, crosswalks) VALUES (?, ?) ON DUPLICATE KEY UPDATE run_id = run_id', [run.runId, JSON.stringify(run.crosswalks ?? [])]);
+    await runOp(this.shared.register(run), mysqlExec(c));
   }
 
   /** The run's number. */
-  async runNo(c: PoolConnection, runId: string): Promise<number> {
-    let n = this.numbers.get(runId);
-    if (n === undefined) {
-      const [rows] = await c.query<RowDataPacket[]>('SELECT run_no FROM `_ferry_run_ids` WHERE run_id = ?', [runId]);
-      if (rows.length === 0) throw new Error(`run ${runId} has no run number`);
-      n = Number(rows[0].run_no);
-      this.numbers.set(runId, n);
-    }
-    return n;
+  runNo(c: PoolConnection, runId: string): Promise<number> {
+    return runOp(this.shared.runNo(runId), mysqlExec(c));
   }
 
   /** Appends one batch's lineage with as few INSERTs as the packet limit allows, inside the caller's transaction. */
@@ -71,24 +49,6 @@ export class MysqlLineage {
     const have = new Set(present.map((r) => String(r.index_name ?? r.INDEX_NAME)));
     if (!have.has('_ferry_lineage_target')) await c.query('CREATE INDEX `_ferry_lineage_target` ON `_ferry_lineage` (target_table, target_key(191))');
     if (!have.has('_ferry_lineage_source')) await c.query('CREATE INDEX `_ferry_lineage_source` ON `_ferry_lineage` (source_table, source_key(191))');
-    const where = q.by === 'target' ? 'l.target_table = ? AND l.target_key = ?' : 'l.source_table = ? AND l.source_key = ?';
-    const [rows] = await c.query<RowDataPacket[]>(
-      `SELECT i.run_id, i.crosswalks, r.status, r.contract_digest, l.source_table, l.source_key, l.target_table, l.outcome, l.target_key, l.reason_code
-         FROM \`_ferry_lineage\` l JOIN \`_ferry_run_ids\` i ON i.run_no = l.run_no LEFT JOIN \`_ferry_runs\` r ON r.run_id = i.run_id
-        WHERE ${where} ORDER BY l.run_no, l.target_table`,
-      [q.table, q.key],
-    );
-    return rows.map((r) => ({
-      runId: r.run_id,
-      runStatus: r.status ?? 'unknown',
-      contractDigest: r.contract_digest ?? '',
-      crosswalks: JSON.parse(r.crosswalks) as CrosswalkVersion[],
-      sourceTable: r.source_table,
-      sourceKey: r.source_key,
-      targetTable: r.target_table,
-      outcome: OUTCOMES[r.outcome as keyof typeof OUTCOMES],
-      targetKey: r.target_key,
-      reasonCode: r.reason_code,
-    }));
+    return runOp(this.shared.query(q), mysqlExec(c));
   }
 }

@@ -20,13 +20,18 @@ import type {
   Target,
   TargetTableDef,
 } from '../connector.js';
-import * as book from './bookkeeping.js';
+import { checkLedgerHistory, upgradeLedger } from '../ledger/versioning.js';
+import { MYSQL_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { SqlRunLedger } from '../sql-ledger/runs.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { addQuarantine } from './quarantine.js';
 import type { MysqlConfig } from './config.js';
-import { bookkeepingSql, createTableSql } from './ddl.js';
+import { createTableSql } from './ddl.js';
 import { connectionError, safeMysqlReason } from './errors.js';
 import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
-import { lineageSql, MysqlLineage } from './lineage.js';
+import { mysqlExec, mysqlLedgerStore, readMysqlLedgerHistory, withLedgerLock } from './ledger-store.js';
+import { MysqlLineage } from './lineage.js';
 import { MysqlUndo } from './undo.js';
 import { ident } from './quote.js';
 import { SESSION_SQL } from './session.js';
@@ -39,6 +44,7 @@ export class MysqlTarget implements Target {
   readonly kind = 'mysql';
   readonly displayUrl: string;
   private readonly shapes = new WeakMap<TargetTableDef, { append: InsertShape; upsert: InsertShape }>();
+  private readonly ledger = new SqlRunLedger(MYSQL_LEDGER_DIALECT);
   private readonly lineageBook = new MysqlLineage();
   private readonly undoBook: MysqlUndo;
 
@@ -109,14 +115,14 @@ export class MysqlTarget implements Target {
     // MySQL DDL commits implicitly, so there is no transaction to wrap this in; IF NOT EXISTS
     // makes a rerun after a partial failure finish the job.
     await this.withConnection(async (c) => {
-      for (const sql of [...bookkeepingSql(), ...lineageSql()]) await c.query(sql);
+      await withLedgerLock(c, this.cfg.where, () => upgradeLedger(mysqlLedgerStore(c), this.cfg.where));
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(t));
     });
   }
 
   async beginRun(run: RunRecord): Promise<void> {
     const outcome = await this.transaction(`recording run ${run.runId}`, async (c) => {
-      const o = await book.beginRun(c, run);
+      const o = await runOp(this.ledger.beginRun(run), mysqlExec(c));
       if (o !== 'digest_mismatch') await this.lineageBook.register(c, run);
       return o;
     });
@@ -126,11 +132,11 @@ export class MysqlTarget implements Target {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.withConnection((c) => book.getRun(c, runId));
+    return this.withConnection((c) => runOp(this.ledger.getRun(runId), mysqlExec(c)));
   }
 
   async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    const found = await this.withConnection((c) => book.finishRun(c, runId, status));
+    const found = await this.withConnection((c) => runOp(this.ledger.finishRun(runId, status), mysqlExec(c)));
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 
@@ -140,7 +146,7 @@ export class MysqlTarget implements Target {
       // Not TRUNCATE: it is DDL, commits implicitly and cannot roll back, which would break
       // the promise that the emptying and the zero checkpoint happen together or not at all.
       if (mode === 'truncate') await c.query(`DELETE FROM ${ident(table.name)}`);
-      await book.saveCheckpoint(c, checkpoint);
+      await runOp(this.ledger.saveCheckpoint(checkpoint), mysqlExec(c));
     });
   }
 
@@ -151,20 +157,20 @@ export class MysqlTarget implements Target {
       if (unit.undo) await this.undoBook.capture(c, runNo, unit.table, unit.rows, unit.mode === 'upsert');
       for (const sql of insertStatements(shape, unit.rows, this.maxStatement)) await c.query(sql);
       if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage, this.maxStatement);
-      await book.addQuarantine(c, unit.quarantine, this.maxStatement);
-      await book.saveCheckpoint(c, unit.checkpoint);
+      await addQuarantine(c, unit.quarantine, this.maxStatement);
+      await runOp(this.ledger.saveCheckpoint(unit.checkpoint), mysqlExec(c));
     });
   }
 
   async checkpoints(runId: string): Promise<Checkpoint[]> {
-    return this.withConnection((c) => book.checkpoints(c, runId));
+    return this.withConnection((c) => runOp(this.ledger.checkpoints(runId), mysqlExec(c)));
   }
 
   async *quarantine(runId: string): AsyncIterable<QuarantineRecord> {
     // Keyset pages keep memory flat however many rows a run quarantined.
     let after = '0';
     for (;;) {
-      const page = await this.withConnection((c) => book.quarantinePage(c, runId, after, 5000));
+      const page = await this.withConnection((c) => runOp(this.ledger.quarantinePage(runId, after, 5000), mysqlExec(c)));
       yield* page.records;
       if (page.records.length < 5000) return;
       after = page.last;
@@ -172,10 +178,14 @@ export class MysqlTarget implements Target {
   }
 
   async lineage(query: LineageQuery): Promise<LineageEntry[]> {
-    return this.withConnection((c) => this.lineageBook.query(c, query));
+    return this.withConnection(async (c) => {
+      checkLedgerHistory(await readMysqlLedgerHistory(c), 'mysql', this.cfg.where);
+      return this.lineageBook.query(c, query);
+    });
   }
 
   async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
+    await this.withConnection(async (c) => checkLedgerHistory(await readMysqlLedgerHistory(c), 'mysql', this.cfg.where));
     if (!options.check) return this.transaction(`rolling back run ${runId}`, (c) => this.undoBook.rollback(c, runId, options));
     // A check leaves no trace: its transaction is rolled back, never committed.
     return this.withConnection(async (c) => {

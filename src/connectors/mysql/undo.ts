@@ -7,10 +7,14 @@
 import mysql from 'mysql2';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { RollbackOptions, RollbackTableResult, TargetTableDef, Value } from '../connector.js';
-import { decodeImage, encodeImage } from '../../rollback/image.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
-import { parseUndoKey, undoKeyRenderer } from '../../rollback/undo-key.js';
+import { decodeImage, encodeImage } from '../undo/image.js';
+import { MYSQL_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { SqlUndoLedger } from '../sql-ledger/undo.js';
+import { tableChanged } from '../undo/refusals.js';
+import { parseUndoKey, undoKeyRenderer } from '../undo/undo-key.js';
 import { insertStatements, type InsertShape } from './insert.js';
+import { mysqlExec } from './ledger-store.js';
 import { ident, identList } from './quote.js';
 
 const CHUNK = 1000;
@@ -31,6 +35,7 @@ function keyMatch(pk: readonly string[], count: number): string {
 /** Undo capture and replay for one database. */
 export class MysqlUndo {
   private readonly keyFns = new WeakMap<TargetTableDef, (row: readonly Value[]) => string>();
+  private readonly shared = new SqlUndoLedger(MYSQL_LEDGER_DIALECT, ' FOR UPDATE');
 
   constructor(
     private readonly where: string,
@@ -79,27 +84,10 @@ export class MysqlUndo {
 
   /** Rolls back a run inside the caller's transaction; with `check` only verifies and counts. */
   async rollback(c: PoolConnection, runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
-    const [run] = await c.query<RowDataPacket[]>('SELECT r.status, i.run_no FROM `_ferry_runs` r LEFT JOIN `_ferry_run_ids` i ON i.run_id = r.run_id WHERE r.run_id = ? FOR UPDATE', [runId]);
-    if (run.length === 0) throw unknownRun(runId, this.where);
-    refuseStatus(runId, run[0].status);
-    const runNo = run[0].run_no === null ? null : Number(run[0].run_no);
-    if (runNo === null) throw noUndo(runId);
-    const [later] = await c.query<RowDataPacket[]>(
-      `SELECT i.run_id, count(*) AS n FROM \`_ferry_undo\` a
-         JOIN \`_ferry_undo\` b ON b.table_name = a.table_name AND b.\`key\` = a.\`key\` AND b.run_no > a.run_no
-         JOIN \`_ferry_run_ids\` i ON i.run_no = b.run_no JOIN \`_ferry_runs\` r ON r.run_id = i.run_id
-        WHERE a.run_no = ? AND r.status <> 'rolled_back' GROUP BY i.run_no, i.run_id ORDER BY i.run_no`,
-      [runNo],
-    );
-    if (later.length > 0) throw laterRuns(runId, later.map((l) => ({ runId: l.run_id, rows: Number(l.n) })));
-    const [tableRows] = await c.query<RowDataPacket[]>('SELECT DISTINCT table_name FROM `_ferry_undo` WHERE run_no = ? ORDER BY table_name', [runNo]);
-    if (tableRows.length === 0) {
-      const [loaded] = await c.query<RowDataPacket[]>('SELECT coalesce(sum(loaded), 0) AS n FROM `_ferry_checkpoints` WHERE run_id = ?', [runId]);
-      if (Number(loaded[0].n) > 0) throw noUndo(runId);
-    }
+    const plan = await runOp(this.shared.plan(runId, this.where), mysqlExec(c));
     const results: RollbackTableResult[] = [];
-    for (const r of tableRows) results.push(await this.undoTable(c, runId, runNo, String(r.table_name), options.check ?? false));
-    if (!options.check) await c.query("UPDATE `_ferry_runs` SET status = 'rolled_back', finished_at = ? WHERE run_id = ?", [new Date().toISOString(), runId]);
+    for (const table of plan.tables) results.push(await this.undoTable(c, runId, plan.runNo, table, options.check ?? false));
+    if (!options.check) await runOp(this.shared.markRolledBack(runId), mysqlExec(c));
     return results;
   }
 

@@ -4,7 +4,7 @@
  * in order of first appearance; that takes a full pass over the file, which is the price of
  * never dropping a rare column. Columns are nullable text with no keys.
  */
-import { listTables, tableFile } from '../bookkeeping.js';
+import { listTables, tableFile } from '../file/tables.js';
 import type { SchemaInfo, TableInfo } from '../connector.js';
 import { ndjsonObjects } from './reader.js';
 

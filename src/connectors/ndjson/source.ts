@@ -8,7 +8,7 @@
  * misspelt column can never complete a table full of nulls.
  */
 import { FerryError } from '../../errors.js';
-import { tableFile } from '../bookkeeping.js';
+import { tableFile } from '../file/tables.js';
 import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
 import { EXT, introspectNdjson, ndjsonKeys } from './introspect.js';
 import { ndjsonObjects, toValue } from './reader.js';

@@ -3,9 +3,9 @@
  * column present (null included), so the file's keys always describe the table. Values:
  * integers as JSON numbers when they are safe integers, otherwise as strings (no precision is
  * lost); decimals, dates and timestamps as strings; booleans as booleans; binary as base64.
- * Bookkeeping and crash safety are shared with CSV (../bookkeeping.ts); `upsert` is refused.
+ * Bookkeeping and crash safety are shared with CSV (../file/target.ts); `upsert` is refused.
  */
-import { FileTarget, type FileFormat } from '../bookkeeping.js';
+import { FileTarget, type FileFormat } from '../file/target.js';
 import type { TargetTableDef, Value } from '../connector.js';
 import { EXT, introspectNdjson } from './introspect.js';
 import { ndjsonObjects } from './reader.js';

@@ -1,5 +1,6 @@
 /**
- * DDL for PostgreSQL targets: contract tables and Ferry's bookkeeping tables.
+ * DDL for the contract's tables in a PostgreSQL target (Ferry's own ledger tables are created by
+ * the versioned migrations in ../ledger/migrations.ts).
  */
 import type { TargetColumnDef, TargetTableDef } from '../connector.js';
 import { ident, identList, qualified } from './quote.js';
@@ -34,22 +35,4 @@ export function createTableSql(schema: string, t: TargetTableDef): string {
   const cols = t.columns.map((c) => `${ident(c.name)} ${pgColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`);
   if (t.primaryKey.length) cols.push(`PRIMARY KEY (${identList(t.primaryKey)})`);
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, t.name)} (\n  ${cols.join(',\n  ')}\n)`;
-}
-
-/** CREATE statements for `_ferry_runs`, `_ferry_checkpoints` and `_ferry_quarantine`. */
-export function bookkeepingSql(schema: string): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_runs')} (
-      run_id TEXT PRIMARY KEY, contract_digest TEXT NOT NULL, started_at TEXT NOT NULL,
-      finished_at TEXT, status TEXT NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_checkpoints')} (
-      run_id TEXT NOT NULL, table_name TEXT NOT NULL, row_offset BIGINT NOT NULL,
-      loaded BIGINT NOT NULL, quarantined BIGINT NOT NULL, excluded BIGINT NOT NULL,
-      done BOOLEAN NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (run_id, table_name))`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, '_ferry_quarantine')} (
-      id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, source_table TEXT NOT NULL,
-      source_key TEXT NOT NULL, target_table TEXT NOT NULL, rule TEXT NOT NULL,
-      reason_code TEXT NOT NULL, message TEXT NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS "_ferry_quarantine_run" ON ${qualified(schema, '_ferry_quarantine')} (run_id, id)`,
-  ];
 }

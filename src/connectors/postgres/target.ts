@@ -23,15 +23,20 @@ import type {
   TargetTableDef,
   Value,
 } from '../connector.js';
-import { undoKeyRenderer } from '../../rollback/undo-key.js';
-import { Bookkeeping } from './bookkeeping.js';
+import { checkLedgerHistory, upgradeLedger } from '../ledger/versioning.js';
+import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
+import { SqlRunLedger, type BeginOutcome } from '../sql-ledger/runs.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { undoKeyRenderer } from '../undo/undo-key.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
 import { encodeConformedValue, encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
-import { bookkeepingSql, createTableSql } from './ddl.js';
+import { createTableSql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
-import { LineageLines, lineageSql, PgLineage } from './lineage.js';
+import { LineageLines, PgLineage } from './lineage.js';
+import { lockLedger, pgExec, pgLedgerStore, readPgLedgerHistory } from './ledger-store.js';
+import { copyQuarantine, quarantineCopySql } from './quarantine.js';
 import { PgBatchEncoder, PgEncodedBatch } from './batch-encoder.js';
 import { PgUndo } from './undo.js';
 import { ident, identList, qualified } from './quote.js';
@@ -93,7 +98,8 @@ interface Prepared {
 export class PgTarget implements Target {
   readonly kind = 'postgres';
   readonly displayUrl: string;
-  private readonly book: Bookkeeping;
+  private readonly ledger: SqlRunLedger;
+  private readonly quarantineCopy: string;
   private readonly lineageBook: PgLineage;
   private readonly undoBook: PgUndo;
   /** Keyed by table name and column list, so the conflict flag survives re-built definitions. */
@@ -104,7 +110,8 @@ export class PgTarget implements Target {
     private readonly pool: pg.Pool,
   ) {
     this.displayUrl = cfg.display;
-    this.book = new Bookkeeping(cfg.schema);
+    this.ledger = new SqlRunLedger(postgresLedgerDialect((table) => qualified(cfg.schema, table)));
+    this.quarantineCopy = quarantineCopySql(cfg.schema);
     this.lineageBook = new PgLineage(cfg.schema);
     this.undoBook = new PgUndo(cfg.schema);
   }
@@ -147,24 +154,29 @@ export class PgTarget implements Target {
     await this.transaction(`creating the target schema "${this.cfg.schema}"`, async (c) => {
       const ns = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.cfg.schema]);
       if (ns.rowCount === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.cfg.schema)}`);
-      for (const sql of [...bookkeepingSql(this.cfg.schema), ...lineageSql(this.cfg.schema)]) await c.query(sql);
+      await lockLedger(c, this.cfg.schema);
+      await upgradeLedger(pgLedgerStore(c, this.cfg.schema), this.cfg.where);
       for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(this.cfg.schema, t));
     });
   }
 
   async beginRun(run: RunRecord): Promise<void> {
-    const ok = await this.withClient(async (c) => (await this.book.beginRun(c, run)) && (await this.lineageBook.register(c, run)) > 0);
-    if (!ok) {
+    let outcome = 'started' as BeginOutcome;
+    await this.transaction(`recording run ${run.runId}`, async (c) => {
+      outcome = await runOp(this.ledger.beginRun(run), pgExec(c));
+      if (outcome !== 'digest_mismatch') await this.lineageBook.register(c, run);
+    });
+    if (outcome === 'digest_mismatch') {
       throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
     }
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.withClient((c) => this.book.getRun(c, runId));
+    return this.withClient((c) => runOp(this.ledger.getRun(runId), pgExec(c)));
   }
 
   async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    const found = await this.withClient((c) => this.book.finishRun(c, runId, status));
+    const found = await this.withClient((c) => runOp(this.ledger.finishRun(runId, status), pgExec(c)));
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 
@@ -174,7 +186,7 @@ export class PgTarget implements Target {
         await this.undoBook.wholeTable(c, await this.lineageBook.runNo(c, checkpoint.runId), table.name, table.primaryKey);
       }
       if (mode === 'truncate') await c.query(this.prepare(table).truncate);
-      await this.book.saveCheckpoint(c, checkpoint);
+      await runOp(this.ledger.saveCheckpoint(checkpoint), pgExec(c));
     });
   }
 
@@ -203,8 +215,8 @@ export class PgTarget implements Target {
         if (encoded.undoRanges.length > 0) await this.undoBook.copyInsertedRanges(c, encoded.undoRanges);
         if (encoded.lineage.length > 0) await this.lineageBook.copy(c, encoded.lineage);
         if (encoded.lineageRanges.length > 0) await this.lineageBook.copyRanges(c, encoded.lineageRanges);
-        await this.book.addQuarantine(c, unit.quarantine);
-        await this.book.saveCheckpoint(c, unit.checkpoint);
+        await copyQuarantine(c, this.quarantineCopy, unit.quarantine);
+        await runOp(this.ledger.saveCheckpoint(unit.checkpoint), pgExec(c));
         return;
       }
       const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
@@ -218,20 +230,20 @@ export class PgTarget implements Target {
         }
       }
       if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage);
-      await this.book.addQuarantine(c, unit.quarantine);
-      await this.book.saveCheckpoint(c, unit.checkpoint);
+      await copyQuarantine(c, this.quarantineCopy, unit.quarantine);
+      await runOp(this.ledger.saveCheckpoint(unit.checkpoint), pgExec(c));
     }, false);
   }
 
   async checkpoints(runId: string): Promise<Checkpoint[]> {
-    return this.withClient((c) => this.book.checkpoints(c, runId));
+    return this.withClient((c) => runOp(this.ledger.checkpoints(runId), pgExec(c)));
   }
 
   async *quarantine(runId: string): AsyncIterable<QuarantineRecord> {
     // Keyset pages keep memory flat however many rows a run quarantined.
     let after = '0';
     for (;;) {
-      const page = await this.withClient((c) => this.book.quarantinePage(c, runId, after, 5000));
+      const page = await this.withClient((c) => runOp(this.ledger.quarantinePage(runId, after, 5000), pgExec(c)));
       yield* page.records;
       if (page.records.length < 5000) return;
       after = page.last;
@@ -239,11 +251,15 @@ export class PgTarget implements Target {
   }
 
   async lineage(query: LineageQuery): Promise<LineageEntry[]> {
-    return this.withClient((c) => this.lineageBook.query(c, query));
+    return this.withClient(async (c) => {
+      checkLedgerHistory(await readPgLedgerHistory(c, this.cfg.schema), 'postgres', this.cfg.where);
+      return this.lineageBook.query(c, query);
+    });
   }
 
   async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
     return this.withClient(async (c) => {
+      checkLedgerHistory(await readPgLedgerHistory(c, this.cfg.schema), 'postgres', this.cfg.where);
       await c.query('BEGIN');
       try {
         const results = await this.undoBook.rollback(c, runId, options);

@@ -17,10 +17,14 @@
  */
 import type { ClientBase } from 'pg';
 import type { RollbackOptions, RollbackTableResult, TableInfo } from '../connector.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
+import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
+import { runOp } from '../sql-ledger/statements.js';
+import { SqlUndoLedger } from '../sql-ledger/undo.js';
+import { tableChanged } from '../undo/refusals.js';
 import { copyIn } from './copy-in.js';
 import { escapeCopyText } from './copy-text.js';
 import { introspectSchema } from './introspect.js';
+import { pgExec } from './ledger-store.js';
 import { ident, identList, qualified } from './quote.js';
 
 /** CREATE for `_ferry_undo_inserted_ranges`: runs of consecutive integer keys a plain COPY inserted into a table keyed by one integer column. */
@@ -54,8 +58,7 @@ export class PgUndo {
   private readonly insertRanges: string;
   /** Every inserted key, the ranges expanded: a relation with run_no, table_name and key. */
   private readonly allInserts: string;
-  private readonly runIds: string;
-  private readonly runs: string;
+  private readonly shared: SqlUndoLedger;
 
   constructor(private readonly schema: string) {
     this.undo = qualified(schema, '_ferry_undo');
@@ -64,8 +67,11 @@ export class PgUndo {
     // Expanded with the undo key's own text form (undo-key.ts): a JSON array of one text part.
     this.allInserts = `(SELECT run_no, table_name, key FROM ${this.inserts}
       UNION ALL SELECT r.run_no, r.table_name, '["' || k || '"]' FROM ${this.insertRanges} r, generate_series(r.first_key, r.last_key) k)`;
-    this.runIds = qualified(schema, '_ferry_run_ids');
-    this.runs = qualified(schema, '_ferry_runs');
+    this.shared = new SqlUndoLedger(postgresLedgerDialect((table) => qualified(schema, table)), ' FOR UPDATE OF r', {
+      touched: `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.allInserts} i`,
+      tables: `SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION ALL SELECT table_name FROM ${this.inserts} WHERE run_no = $1
+        UNION ALL SELECT table_name FROM ${this.insertRanges} WHERE run_no = $1`,
+    });
   }
 
   /** Records keys a plain COPY just inserted (they did not exist, so there is no before-image), by COPY. */
@@ -118,31 +124,9 @@ export class PgUndo {
 
   /** Rolls back a run inside the caller's transaction; with `check` only verifies and counts. */
   async rollback(c: ClientBase, runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
-    const run = await c.query(`SELECT r.status, i.run_no FROM ${this.runs} r LEFT JOIN ${this.runIds} i ON i.run_id = r.run_id WHERE r.run_id = $1 FOR UPDATE OF r`, [runId]);
-    if (run.rows.length === 0) throw unknownRun(runId, `schema "${this.schema}"`);
-    refuseStatus(runId, run.rows[0].status);
-    const runNo = run.rows[0].run_no;
-    if (runNo === null) throw noUndo(runId);
-    // A schema last written by a Ferry without key ranges lacks the table the queries below read.
+    // A schema last written by a Ferry without key ranges lacks the table the plan reads.
     await c.query(insertedRangesSql(this.schema));
-    const touched = `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.allInserts} i`;
-    const later = await c.query(
-      `WITH t AS (${touched})
-       SELECT i.run_id, count(*)::int AS n FROM t a
-         JOIN t b ON b.table_name = a.table_name AND b.key = a.key AND b.run_no > a.run_no
-         JOIN ${this.runIds} i ON i.run_no = b.run_no JOIN ${this.runs} r ON r.run_id = i.run_id
-        WHERE a.run_no = $1 AND r.status <> 'rolled_back' GROUP BY i.run_id, i.run_no ORDER BY i.run_no`,
-      [runNo],
-    );
-    if (later.rows.length > 0) throw laterRuns(runId, later.rows.map((r) => ({ runId: r.run_id, rows: r.n })));
-    const tables = (
-      await c.query(
-        `SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION SELECT table_name FROM ${this.inserts} WHERE run_no = $1
-         UNION SELECT table_name FROM ${this.insertRanges} WHERE run_no = $1 ORDER BY table_name`,
-        [runNo],
-      )
-    ).rows.map((r) => r.table_name as string);
-    if (tables.length === 0) await refuseIfLoaded(c, qualified(this.schema, '_ferry_checkpoints'), runId);
+    const { runNo, tables } = await runOp(this.shared.plan(runId, `schema "${this.schema}"`), pgExec(c));
     const live = await introspectSchema(c, this.schema);
     const results: RollbackTableResult[] = [];
     for (const name of tables) {
@@ -150,7 +134,7 @@ export class PgUndo {
       if (!info || info.primaryKey.length === 0) throw tableChanged(runId, name);
       results.push(options.check ? await this.count(c, runNo, name) : await this.undoTable(c, runNo, info));
     }
-    if (!options.check) await c.query(`UPDATE ${this.runs} SET status = 'rolled_back', finished_at = $2 WHERE run_id = $1`, [runId, new Date().toISOString()]);
+    if (!options.check) await runOp(this.shared.markRolledBack(runId), pgExec(c));
     return results;
   }
 
@@ -195,9 +179,4 @@ export class PgUndo {
     );
     return { table: t.name, deleted: del.rowCount ?? 0, restored: ins.rowCount ?? 0 };
   }
-}
-
-async function refuseIfLoaded(c: ClientBase, checkpoints: string, runId: string): Promise<void> {
-  const res = await c.query(`SELECT coalesce(sum(loaded), 0)::int AS n FROM ${checkpoints} WHERE run_id = $1`, [runId]);
-  if (res.rows[0].n > 0) throw noUndo(runId);
 }

@@ -14,5 +14,5 @@ export async function openSource(url: ParsedUrl): Promise<Source> {
 
 /** Opens (creating if needed) a SQLite file for writing. */
 export async function openTarget(url: ParsedUrl): Promise<Target> {
-  return new SqliteTarget(url.display, sqliteConfig(url));
+  return SqliteTarget.open(url.display, sqliteConfig(url));
 }

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { isBookkeepingName } from '../bookkeeping.js';
+import { isLedgerName } from '../ledger-names.js';
 import type { ColumnInfo, ForeignKeyInfo, LogicalType, SchemaInfo, TableInfo } from '../connector.js';
 
 interface PragmaColumn {
@@ -38,12 +38,12 @@ export function logicalType(declared: string): LogicalType {
 /** Names of the user tables and views, sorted. */
 export function tableNames(db: Database.Database): string[] {
   const rows = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`).all() as Array<{ name: string }>;
-  return rows.map((r) => r.name).filter((n) => !isBookkeepingName(n));
+  return rows.map((r) => r.name).filter((n) => !isLedgerName(n));
 }
 
 /** Describes one table, or throws not_found naming the tables that exist. */
 export function tableInfo(db: Database.Database, table: string): TableInfo {
-  const cols = isBookkeepingName(table) ? [] : (db.prepare('SELECT name, type, "notnull", pk FROM pragma_table_info(?)').all(table) as PragmaColumn[]);
+  const cols = isLedgerName(table) ? [] : (db.prepare('SELECT name, type, "notnull", pk FROM pragma_table_info(?)').all(table) as PragmaColumn[]);
   if (cols.length === 0) {
     throw new FerryError('not_found', 'connector.table_missing', `no table ${table} in ${db.name}; tables there: ${tableNames(db).join(', ') || 'none'}`);
   }

@@ -5,42 +5,28 @@
  * `ferry lineage` question, not maintained during loads nobody has queried yet.
  */
 import type Database from 'better-sqlite3';
-import type { CrosswalkVersion, LineageBatch, LineageEntry, LineageQuery, RunRecord } from '../connector.js';
+import type { LineageBatch, LineageEntry, LineageQuery, RunRecord } from '../connector.js';
+import { SQLITE_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { SqlLineageLedger } from '../sql-ledger/lineage.js';
+import { runOpSync, type Stmt, type StmtResult } from '../sql-ledger/statements.js';
 
-/** Ferry's lineage and undo tables, the same names and columns as every database target. */
-export const LINEAGE_DDL = [
-  `CREATE TABLE IF NOT EXISTS _ferry_run_ids (run_no INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, crosswalks TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS _ferry_lineage (
-    run_no INTEGER NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL, target_table TEXT NOT NULL,
-    outcome TEXT NOT NULL, target_key TEXT, reason_code TEXT)`,
-  `CREATE TABLE IF NOT EXISTS _ferry_undo (
-    run_no INTEGER NOT NULL, table_name TEXT NOT NULL, key TEXT NOT NULL, before_image TEXT,
-    PRIMARY KEY (run_no, table_name, key)) WITHOUT ROWID`,
-];
-
-const OUTCOMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
-
-/** Lineage statements over one open database, with a cache of run numbers. */
+/** Lineage statements over one open database and the shared SQL ledger's run numbers. */
 export class SqliteLineage {
-  private readonly numbers = new Map<string, number>();
+  private readonly shared = new SqlLineageLedger(SQLITE_LEDGER_DIALECT);
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly exec: (s: Stmt) => StmtResult,
+  ) {}
 
   /** Gives the run its number (once; a resumed run keeps it) and records its crosswalk versions; call inside a transaction. */
   register(run: RunRecord): void {
-    this.db.prepare('INSERT INTO _ferry_run_ids (run_id, crosswalks) VALUES (?, ?) ON CONFLICT (run_id) DO NOTHING').run(run.runId, JSON.stringify(run.crosswalks ?? []));
+    runOpSync(this.shared.register(run), this.exec);
   }
 
   /** The run's number. */
   runNo(runId: string): number {
-    let n = this.numbers.get(runId);
-    if (n === undefined) {
-      const row = this.db.prepare('SELECT run_no FROM _ferry_run_ids WHERE run_id = ?').get(runId) as { run_no: number } | undefined;
-      if (!row) throw new Error(`run ${runId} has no run number`);
-      n = row.run_no;
-      this.numbers.set(runId, n);
-    }
-    return n;
+    return runOpSync(this.shared.runNo(runId), this.exec);
   }
 
   /** Appends one batch's lineage; call inside the batch's transaction. */
@@ -53,25 +39,6 @@ export class SqliteLineage {
   query(q: LineageQuery): LineageEntry[] {
     this.db.exec('CREATE INDEX IF NOT EXISTS _ferry_lineage_target ON _ferry_lineage (target_table, target_key)');
     this.db.exec('CREATE INDEX IF NOT EXISTS _ferry_lineage_source ON _ferry_lineage (source_table, source_key)');
-    const where = q.by === 'target' ? 'l.target_table = ? AND l.target_key = ?' : 'l.source_table = ? AND l.source_key = ?';
-    const rows = this.db
-      .prepare(
-        `SELECT i.run_id, i.crosswalks, r.status, r.contract_digest, l.source_table, l.source_key, l.target_table, l.outcome, l.target_key, l.reason_code
-           FROM _ferry_lineage l JOIN _ferry_run_ids i ON i.run_no = l.run_no LEFT JOIN _ferry_runs r ON r.run_id = i.run_id
-          WHERE ${where} ORDER BY l.run_no, l.target_table`,
-      )
-      .all(q.table, q.key) as Array<Record<string, string | null>>;
-    return rows.map((r) => ({
-      runId: r.run_id!,
-      runStatus: (r.status ?? 'unknown') as LineageEntry['runStatus'],
-      contractDigest: r.contract_digest ?? '',
-      crosswalks: JSON.parse(r.crosswalks!) as CrosswalkVersion[],
-      sourceTable: r.source_table!,
-      sourceKey: r.source_key!,
-      targetTable: r.target_table!,
-      outcome: OUTCOMES[r.outcome as keyof typeof OUTCOMES],
-      targetKey: r.target_key,
-      reasonCode: r.reason_code,
-    }));
+    return runOpSync(this.shared.query(q), this.exec);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * SQL text for SQLite: identifier quoting and the DDL Ferry creates. Identifiers are always
- * quoted, never interpolated bare, so a table named `order` or `a"b` is just a name.
+ * SQL text for SQLite: identifier quoting and the DDL of the contract's tables (Ferry's ledger
+ * tables come from ../ledger/migrations.ts). Identifiers are always quoted, never
+ * interpolated bare, so a table named `order` or `a"b` is just a name.
  */
 import type { LogicalType, TargetTableDef } from '../connector.js';
 
@@ -33,20 +34,6 @@ export function createTableSql(def: TargetTableDef): string {
   for (const fk of def.foreignKeys) parts.push(`FOREIGN KEY (${qList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${qList(fk.references.columns)})`);
   return `CREATE TABLE ${q(def.name)} (\n  ${parts.join(',\n  ')}\n)`;
 }
-
-/** Ferry's bookkeeping tables, the same names and columns as every database target. */
-export const BOOKKEEPING_DDL = [
-  `CREATE TABLE IF NOT EXISTS _ferry_runs (
-    run_id TEXT PRIMARY KEY, contract_digest TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS _ferry_checkpoints (
-    run_id TEXT NOT NULL, table_name TEXT NOT NULL, row_offset INTEGER NOT NULL, loaded INTEGER NOT NULL,
-    quarantined INTEGER NOT NULL, excluded INTEGER NOT NULL, done INTEGER NOT NULL, updated_at TEXT NOT NULL,
-    PRIMARY KEY (run_id, table_name))`,
-  `CREATE TABLE IF NOT EXISTS _ferry_quarantine (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL,
-    target_table TEXT NOT NULL, rule TEXT NOT NULL, reason_code TEXT NOT NULL, message TEXT NOT NULL)`,
-  `CREATE INDEX IF NOT EXISTS _ferry_quarantine_run ON _ferry_quarantine (run_id, id)`,
-];
 
 /** INSERT for rows of `def`; for upsert, later rows with the same key replace earlier ones. */
 export function insertSql(def: TargetTableDef, upsert: boolean): string {

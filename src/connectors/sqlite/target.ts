@@ -28,29 +28,15 @@ import type {
 } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite } from './introspect.js';
-import { LINEAGE_DDL, SqliteLineage } from './lineage.js';
+import { SQLITE_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { SqlRunLedger } from '../sql-ledger/runs.js';
+import { runOpSync, type Stmt, type StmtResult } from '../sql-ledger/statements.js';
+import { sqliteExec, upgradeSqliteLedger } from './ledger-store.js';
+import { SqliteLineage } from './lineage.js';
 import { SqliteUndo } from './undo.js';
-import { BOOKKEEPING_DDL, createTableSql, insertSql, q } from './sql.js';
+import { createTableSql, insertSql, q } from './sql.js';
 
 const QUARANTINE_PAGE = 1000;
-
-interface RunRow {
-  run_id: string;
-  contract_digest: string;
-  started_at: string;
-  finished_at: string | null;
-  status: RunRecord['status'];
-}
-
-interface CheckpointRow {
-  run_id: string;
-  table_name: string;
-  row_offset: number;
-  loaded: number;
-  quarantined: number;
-  excluded: number;
-  done: number;
-}
 
 /** better-sqlite3 binds no booleans; everything else a Value can be is bound as is. */
 function toDriver(v: Value): unknown {
@@ -59,15 +45,21 @@ function toDriver(v: Value): unknown {
   return v ?? null;
 }
 
-/** A `sqlite:FILE` target; construct through `openTarget` in index.ts. */
+function openFailed(file: string, err: unknown): FerryError {
+  return new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${file} for writing (${(err as Error).message}); check the path and its permissions`, [], { cause: err });
+}
+
+/** A `sqlite:FILE` target; open through `openTarget` in index.ts. */
 export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly inserts = new Map<string, Database.Statement>();
   private readonly lineageBook: SqliteLineage;
   private readonly undoBook: SqliteUndo;
+  private readonly ledger = new SqlRunLedger(SQLITE_LEDGER_DIALECT);
+  private readonly exec: (s: Stmt) => StmtResult;
 
-  constructor(
+  private constructor(
     readonly displayUrl: string,
     private readonly config: SqliteConfig,
   ) {
@@ -75,16 +67,29 @@ export class SqliteTarget implements Target {
       this.db = new Database(config.file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = OFF');
-      // Bookkeeping exists from the start, so checkpoints() and getRun() work before ensureSchema.
-      this.db.transaction(() => [...BOOKKEEPING_DDL, ...LINEAGE_DDL].forEach((ddl) => this.db.exec(ddl)))();
       this.db.pragma(`busy_timeout = ${config.busyTimeout}`);
-      this.lineageBook = new SqliteLineage(this.db);
-      this.undoBook = new SqliteUndo(this.db, config.file);
+      this.exec = sqliteExec(this.db);
+      this.lineageBook = new SqliteLineage(this.db, this.exec);
+      this.undoBook = new SqliteUndo(this.db, config.file, this.exec);
     } catch (err) {
-      throw new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${config.file} for writing (${(err as Error).message}); check the path and its permissions`, [], {
-        cause: err,
-      });
+      throw openFailed(config.file, err);
     }
+  }
+
+  /**
+   * Opens (creating if needed) the database and brings Ferry's ledger to this version, so
+   * checkpoints() and getRun() work before ensureSchema and a ledger from a newer Ferry is refused at once.
+   */
+  static async open(displayUrl: string, config: SqliteConfig): Promise<SqliteTarget> {
+    const target = new SqliteTarget(displayUrl, config);
+    try {
+      await upgradeSqliteLedger(target.db, config.file);
+    } catch (err) {
+      target.db.close();
+      if (err instanceof FerryError) throw err;
+      throw openFailed(config.file, err);
+    }
+    return target;
   }
 
   async introspect(): Promise<SchemaInfo> {
@@ -94,7 +99,6 @@ export class SqliteTarget implements Target {
   async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
     this.guard('prepare the schema', () =>
       this.db.transaction(() => {
-        for (const ddl of BOOKKEEPING_DDL) this.db.exec(ddl);
         for (const def of tables) {
           const existing = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(def.name) as Array<{ name: string }>).map((r) => r.name);
           if (existing.length === 0) {
@@ -119,31 +123,19 @@ export class SqliteTarget implements Target {
 
   async beginRun(run: RunRecord): Promise<void> {
     this.db.transaction(() => {
-      const existing = this.runRow(run.runId);
-      if (existing && existing.contract_digest !== run.contractDigest) {
-        throw new FerryError(
-          'conflict',
-          'run.digest_mismatch',
-          `run ${run.runId} was started with contract ${existing.contract_digest}, not ${run.contractDigest}; start a new run instead of resuming`,
-        );
+      if (runOpSync(this.ledger.beginRun(run), this.exec) === 'digest_mismatch') {
+        throw new FerryError('conflict', 'run.digest_mismatch', `run ${run.runId} was started with another contract than ${run.contractDigest}; start a new run instead of resuming`);
       }
-      if (existing) this.db.prepare(`UPDATE _ferry_runs SET status = 'running', finished_at = NULL WHERE run_id = ?`).run(run.runId);
-      else this.db.prepare('INSERT INTO _ferry_runs (run_id, contract_digest, started_at, finished_at, status) VALUES (?, ?, ?, NULL, ?)').run(run.runId, run.contractDigest, run.startedAt, 'running');
       this.lineageBook.register(run);
     })();
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = this.runRow(runId);
-    if (!row) return undefined;
-    const record: RunRecord = { runId, contractDigest: row.contract_digest, startedAt: row.started_at, status: row.status };
-    if (row.finished_at) record.finishedAt = row.finished_at;
-    return record;
+    return runOpSync(this.ledger.getRun(runId), this.exec);
   }
 
   async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    const { changes } = this.db.prepare('UPDATE _ferry_runs SET status = ?, finished_at = ? WHERE run_id = ?').run(status, new Date().toISOString(), runId);
-    if (changes === 0) throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
+    if (!runOpSync(this.ledger.finishRun(runId, status), this.exec)) throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
   }
 
   async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
@@ -151,7 +143,7 @@ export class SqliteTarget implements Target {
       this.db.transaction(() => {
         if (mode === 'truncate' && options.undo) this.undoBook.wholeTable(this.lineageBook.runNo(checkpoint.runId), table);
         if (mode === 'truncate') this.db.exec(`DELETE FROM ${q(table.name)}`);
-        this.saveCheckpoint(checkpoint);
+        runOpSync(this.ledger.saveCheckpoint(checkpoint), this.exec);
       })(),
     );
   }
@@ -177,31 +169,23 @@ export class SqliteTarget implements Target {
           );
           for (const r of unit.quarantine) ins.run(r.runId, r.sourceTable, r.sourceKey, r.targetTable, r.rule, r.reasonCode, r.message);
         }
-        this.saveCheckpoint(unit.checkpoint);
+        runOpSync(this.ledger.saveCheckpoint(unit.checkpoint), this.exec);
       })(),
     );
   }
 
   async checkpoints(runId: string): Promise<Checkpoint[]> {
-    const rows = this.db
-      .prepare('SELECT run_id, table_name, row_offset, loaded, quarantined, excluded, done FROM _ferry_checkpoints WHERE run_id = ? ORDER BY table_name')
-      .all(runId) as CheckpointRow[];
-    return rows.map((r) => ({ runId, table: r.table_name, offset: r.row_offset, loaded: r.loaded, quarantined: r.quarantined, excluded: r.excluded, done: r.done === 1 }));
+    return runOpSync(this.ledger.checkpoints(runId), this.exec);
   }
 
   async *quarantine(runId: string): AsyncIterable<QuarantineRecord> {
     // Paged by id rather than one open iterator, so commits can run while a report reads.
-    const page = this.db.prepare(
-      'SELECT id, source_table, source_key, target_table, rule, reason_code, message FROM _ferry_quarantine WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?',
-    );
-    let after = 0;
+    let after = '0';
     for (;;) {
-      const rows = page.all(runId, after, QUARANTINE_PAGE) as Array<Record<string, string> & { id: number }>;
-      for (const r of rows) {
-        yield { runId, sourceTable: r.source_table, sourceKey: r.source_key, targetTable: r.target_table, rule: r.rule, reasonCode: r.reason_code, message: r.message };
-      }
-      if (rows.length < QUARANTINE_PAGE) return;
-      after = rows[rows.length - 1].id;
+      const page = runOpSync(this.ledger.quarantinePage(runId, after, QUARANTINE_PAGE), this.exec);
+      yield* page.records;
+      if (page.records.length < QUARANTINE_PAGE) return;
+      after = page.last;
     }
   }
 
@@ -218,21 +202,6 @@ export class SqliteTarget implements Target {
   }
 
   // -------------------------------------------------------------------------------------------
-
-  private runRow(runId: string): RunRow | undefined {
-    return this.db.prepare('SELECT run_id, contract_digest, started_at, finished_at, status FROM _ferry_runs WHERE run_id = ?').get(runId) as RunRow | undefined;
-  }
-
-  private saveCheckpoint(c: Checkpoint): void {
-    this.db
-      .prepare(
-        `INSERT INTO _ferry_checkpoints (run_id, table_name, row_offset, loaded, quarantined, excluded, done, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, table_name) DO UPDATE SET row_offset = excluded.row_offset, loaded = excluded.loaded,
-           quarantined = excluded.quarantined, excluded = excluded.excluded, done = excluded.done, updated_at = excluded.updated_at`,
-      )
-      .run(c.runId, c.table, c.offset, c.loaded, c.quarantined, c.excluded, c.done ? 1 : 0, new Date().toISOString());
-  }
 
   private insertFor(def: TargetTableDef, upsert: boolean): Database.Statement {
     const sql = insertSql(def, upsert);

@@ -5,9 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { RollbackOptions, RollbackTableResult, TargetTableDef, Value } from '../connector.js';
-import { decodeImage, encodeImage } from '../../rollback/image.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../../rollback/refusals.js';
-import { parseUndoKey, undoKeyRenderer } from '../../rollback/undo-key.js';
+import { decodeImage, encodeImage } from '../undo/image.js';
+import { SQLITE_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
+import { runOpSync, type Stmt, type StmtResult } from '../sql-ledger/statements.js';
+import { SqlUndoLedger } from '../sql-ledger/undo.js';
+import { tableChanged } from '../undo/refusals.js';
+import { parseUndoKey, undoKeyRenderer } from '../undo/undo-key.js';
 import { tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
 
@@ -22,9 +25,12 @@ class CheckOnly extends Error {
 export class SqliteUndo {
   private readonly keyFns = new WeakMap<TargetTableDef, (row: readonly Value[]) => string>();
 
+  private readonly shared = new SqlUndoLedger(SQLITE_LEDGER_DIALECT, '');
+
   constructor(
     private readonly db: Database.Database,
     private readonly where: string,
+    private readonly exec: (s: Stmt) => StmtResult,
   ) {}
 
   /** Records the first touch of every key of `rows` before they are written; call inside the batch's transaction. */
@@ -59,29 +65,10 @@ export class SqliteUndo {
   rollback(runId: string, options: RollbackOptions = {}): RollbackTableResult[] {
     try {
       return this.db.transaction(() => {
-        const run = this.db.prepare('SELECT r.status, i.run_no FROM _ferry_runs r LEFT JOIN _ferry_run_ids i ON i.run_id = r.run_id WHERE r.run_id = ?').get(runId) as
-          | { status: string; run_no: number | null }
-          | undefined;
-        if (!run) throw unknownRun(runId, this.where);
-        refuseStatus(runId, run.status);
-        if (run.run_no === null) throw noUndo(runId);
-        const later = this.db
-          .prepare(
-            `SELECT i.run_id, count(*) AS n FROM _ferry_undo a
-               JOIN _ferry_undo b ON b.table_name = a.table_name AND b.key = a.key AND b.run_no > a.run_no
-               JOIN _ferry_run_ids i ON i.run_no = b.run_no JOIN _ferry_runs r ON r.run_id = i.run_id
-              WHERE a.run_no = ? AND r.status <> 'rolled_back' GROUP BY i.run_no ORDER BY i.run_no`,
-          )
-          .all(run.run_no) as Array<{ run_id: string; n: number }>;
-        if (later.length > 0) throw laterRuns(runId, later.map((l) => ({ runId: l.run_id, rows: l.n })));
-        const tables = (this.db.prepare('SELECT DISTINCT table_name FROM _ferry_undo WHERE run_no = ? ORDER BY table_name').all(run.run_no) as Array<{ table_name: string }>).map((r) => r.table_name);
-        if (tables.length === 0) {
-          const loaded = this.db.prepare('SELECT coalesce(sum(loaded), 0) AS n FROM _ferry_checkpoints WHERE run_id = ?').get(runId) as { n: number };
-          if (loaded.n > 0) throw noUndo(runId);
-        }
-        const results = tables.map((t) => this.undoTable(runId, run.run_no!, t, options.check ?? false));
+        const plan = runOpSync(this.shared.plan(runId, this.where), this.exec);
+        const results = plan.tables.map((t) => this.undoTable(runId, plan.runNo, t, options.check ?? false));
         if (options.check) throw new CheckOnly(results);
-        this.db.prepare(`UPDATE _ferry_runs SET status = 'rolled_back', finished_at = ? WHERE run_id = ?`).run(new Date().toISOString(), runId);
+        runOpSync(this.shared.markRolledBack(runId), this.exec);
         return results;
       })();
     } catch (err) {

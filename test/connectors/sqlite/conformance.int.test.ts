@@ -7,7 +7,7 @@ import { tempDb, writeLegacyDb } from './helpers.js';
 
 describeTargetConformance('sqlite', async () => {
   const { file, cleanup } = await tempDb('sqlite-target');
-  const target = new SqliteTarget(`sqlite:${file}`, { file, busyTimeout: 5000 });
+  const target = await SqliteTarget.open(`sqlite:${file}`, { file, busyTimeout: 5000 });
   const readBack = async (table: string, orderBy: string[]) => {
     const db = new Database(file, { readonly: true });
     try {

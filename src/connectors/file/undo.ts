@@ -10,14 +10,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import type { Checkpoint, LineageBatch, LineageEntry, LineageQuery, RollbackOptions, RollbackTableResult, RunRecord } from './connector.js';
-import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../rollback/refusals.js';
+import { OUTCOME_NAMES, type Checkpoint, type LineageBatch, type LineageEntry, type LineageQuery, type RollbackOptions, type RollbackTableResult, type RunRecord } from '../connector.js';
+import { laterRuns, noUndo, refuseStatus, tableChanged, unknownRun } from '../undo/refusals.js';
 
 export const LINEAGE_FILE = '_ferry/lineage.csv';
 export const LINEAGE_HEADER = ['run_id', 'source_table', 'source_key', 'target_table', 'outcome', 'target_key', 'reason_code'];
 const UNDO_FILE = '_ferry/undo.ndjson';
 const UNDO_DIR = '_ferry/undo';
-const OUTCOMES = { L: 'loaded', Q: 'quarantined', X: 'excluded' } as const;
 
 interface UndoLine {
   run_id: string;
@@ -52,7 +51,7 @@ export async function readLineage(file: string, committed: number, q: LineageQue
       sourceTable: r[1],
       sourceKey: r[2],
       targetTable: r[3],
-      outcome: OUTCOMES[r[4] as keyof typeof OUTCOMES],
+      outcome: OUTCOME_NAMES[r[4] as keyof typeof OUTCOME_NAMES],
       targetKey: r[5] === '' ? null : r[5],
       reasonCode: r[6] === '' ? null : r[6],
     });

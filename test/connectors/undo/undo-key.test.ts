@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetTableDef } from '../../src/connectors/connector.js';
-import { parseUndoKey, undoKeyRenderer } from '../../src/rollback/undo-key.js';
+import type { TargetTableDef } from '../../../src/connectors/connector.js';
+import { parseUndoKey, undoKeyRenderer } from '../../../src/connectors/undo/undo-key.js';
 
 const table = (columns: Array<[string, 'text' | 'integer']>, primaryKey: string[]): TargetTableDef => ({
   name: 't',

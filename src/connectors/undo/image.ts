@@ -4,7 +4,7 @@
  * bigints as text, so an image round-trips exactly through JSON. PostgreSQL builds its images
  * server-side with `to_jsonb`.
  */
-import type { Value } from '../connectors/connector.js';
+import type { Value } from '../connector.js';
 
 function encode(v: unknown): unknown {
   if (v === null || v === undefined) return null;

@@ -4,8 +4,8 @@
  * records and the text read back from the database for the same row are always equal: the
  * undo log's "first touch wins" de-duplication depends on it.
  */
-import type { TargetTableDef, Value } from '../connectors/connector.js';
-import { FerryError } from '../errors.js';
+import type { TargetTableDef, Value } from '../connector.js';
+import { FerryError } from '../../errors.js';
 
 /** Text JSON.stringify writes unchanged inside quotes: no quote, backslash, control character or lone surrogate. */
 const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;

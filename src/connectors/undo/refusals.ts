@@ -2,7 +2,7 @@
  * Why a run cannot be rolled back, in one place for every target kind: each message says
  * what to do instead.
  */
-import { FerryError } from '../errors.js';
+import { FerryError } from '../../errors.js';
 
 /** Refuses runs that cannot be rolled back because of their status. */
 export function refuseStatus(runId: string, status: string): void {

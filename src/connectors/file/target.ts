@@ -1,6 +1,6 @@
 /**
- * Ferry's run bookkeeping for file targets (csv:, ndjson:), shared so both kinds get the same
- * crash safety. Database targets keep the same facts in `_ferry_runs`, `_ferry_checkpoints`
+ * The file target (csv:, ndjson:): data files DIR/TABLE.ext written through a FileFormat, and
+ * Ferry's run ledger beside them, shared so both kinds get the same crash safety. Database targets keep the same facts in `_ferry_runs`, `_ferry_checkpoints`
  * and `_ferry_quarantine`; a file target keeps them under DIR/_ferry/:
  *
  *   runs.ndjson         one line per change of a run; the last line for a run id wins
@@ -11,9 +11,10 @@
  *                       reason_code: one line per source row, covered by the checkpoint sizes
  *   undo.ndjson         per run and table, the data file's size before the run first touched
  *                       it (and, for truncate, where its previous contents were copied), so
- *                       `ferry rollback` can cut or restore it (file-undo.ts)
+ *                       `ferry rollback` can cut or restore it (undo.ts)
  *   tables.json         the column names of each table ensureSchema prepared, so an empty
  *                       NDJSON file (which has no header) still introspects with its columns
+ *   migrations.ndjson   the ledger's version history (ledger-store.ts, ../ledger/migrations.ts)
  *
  * Why sizes: appending to several files cannot be atomic, so a unit is written data first,
  * quarantine second (both fsynced), and only then is its checkpoint line appended. A kill -9
@@ -27,7 +28,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import { FerryError } from '../errors.js';
+import { FerryError } from '../../errors.js';
 import type {
   Checkpoint,
   CommitUnit,
@@ -43,16 +44,12 @@ import type {
   Target,
   TargetTableDef,
   Value,
-} from './connector.js';
-import { FileUndo, LINEAGE_FILE, LINEAGE_HEADER, lineageCsv, readLineage } from './file-undo.js';
-
-/** Names starting with this prefix belong to Ferry and are never listed as user tables. */
-export const BOOKKEEPING_PREFIX = '_ferry';
-
-/** True for Ferry's own bookkeeping tables and files. */
-export function isBookkeepingName(name: string): boolean {
-  return name.toLowerCase().startsWith(BOOKKEEPING_PREFIX);
-}
+} from '../connector.js';
+import { isLedgerName, LEDGER_PREFIX } from '../ledger-names.js';
+import { upgradeLedger } from '../ledger/versioning.js';
+import { fileLedgerStore } from './ledger-store.js';
+import { findDataFile } from './tables.js';
+import { FileUndo, LINEAGE_FILE, LINEAGE_HEADER, lineageCsv, readLineage } from './undo.js';
 
 /** How one file kind lays out a table: the only part csv and ndjson do differently. */
 export interface FileFormat {
@@ -69,10 +66,10 @@ export interface FileFormat {
   introspect(dir: string): Promise<SchemaInfo>;
 }
 
-const QUARANTINE_FILE = `${BOOKKEEPING_PREFIX}/quarantine.csv`;
-const CHECKPOINT_FILE = `${BOOKKEEPING_PREFIX}/checkpoints.ndjson`;
-const RUNS_FILE = `${BOOKKEEPING_PREFIX}/runs.ndjson`;
-const TABLES_FILE = `${BOOKKEEPING_PREFIX}/tables.json`;
+const QUARANTINE_FILE = `${LEDGER_PREFIX}/quarantine.csv`;
+const CHECKPOINT_FILE = `${LEDGER_PREFIX}/checkpoints.ndjson`;
+const RUNS_FILE = `${LEDGER_PREFIX}/runs.ndjson`;
+const TABLES_FILE = `${LEDGER_PREFIX}/tables.json`;
 const QUARANTINE_HEADER = ['run_id', 'source_table', 'source_key', 'target_table', 'rule', 'reason_code', 'message'];
 
 interface CheckpointLine {
@@ -95,37 +92,6 @@ interface RunLine {
   finished_at: string | null;
   status: RunRecord['status'];
   crosswalks?: CrosswalkVersion[];
-}
-
-/** Finds the data file of `table`, matching the extension case-insensitively. */
-export async function findDataFile(dir: string, table: string, extension: string): Promise<string | undefined> {
-  const entries = await fs.readdir(dir).catch(() => [] as string[]);
-  return entries.find((e) => e.length === table.length + extension.length && e.startsWith(table) && e.slice(table.length).toLowerCase() === extension);
-}
-
-/** Table names of the directory, sorted; Ferry's `_ferry*` files are never listed. */
-export async function listTables(dir: string, extension: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    throw new FerryError('connection', 'connector.dir_missing', `directory ${dir} does not exist or cannot be read; check the path in the URL`);
-  }
-  return entries
-    .filter((e) => e.length > extension.length && e.slice(-extension.length).toLowerCase() === extension)
-    .map((e) => e.slice(0, -extension.length))
-    .filter((t) => !isBookkeepingName(t))
-    .sort();
-}
-
-/** The absolute path of a table's file, or a not_found FerryError listing what exists. */
-export async function tableFile(dir: string, table: string, extension: string): Promise<string> {
-  const found = isBookkeepingName(table) ? undefined : await findDataFile(dir, table, extension);
-  if (!found) {
-    const known = await listTables(dir, extension);
-    throw new FerryError('not_found', 'connector.table_missing', `no table ${table} (file ${table}${extension}) in ${dir}; tables there: ${known.join(', ') || 'none'}`);
-  }
-  return path.join(dir, found);
 }
 
 /** Reads an NDJSON file line by line, skipping blank lines; a missing file reads as empty. */
@@ -194,16 +160,18 @@ export class FileTarget implements Target {
     this.undo = new FileUndo(dir, displayUrl);
   }
 
-  /** Opens (creating if needed) the directory and repairs torn bookkeeping lines. */
+  /** Opens (creating if needed) the directory, repairs torn ledger lines and brings the ledger to this version. */
   static async open(dir: string, displayUrl: string, format: FileFormat): Promise<FileTarget> {
     try {
-      await fs.mkdir(path.join(dir, BOOKKEEPING_PREFIX), { recursive: true });
+      await fs.mkdir(path.join(dir, LEDGER_PREFIX), { recursive: true });
     } catch (err) {
       throw new FerryError('connection', `${format.kind}.dir_unwritable`, `cannot create the target directory ${dir}: check the path and its permissions`, [], { cause: err });
     }
     const target = new FileTarget(displayUrl, dir, format);
     await dropTornLine(target.abs(CHECKPOINT_FILE));
     await dropTornLine(target.abs(RUNS_FILE));
+    // At open, not in ensureSchema: every use of the directory reads the ledger, so a newer one is refused at once.
+    await target.locked(() => upgradeLedger(fileLedgerStore(dir), displayUrl));
     return target;
   }
 
@@ -432,7 +400,7 @@ export class FileTarget implements Target {
   private async dataFile(table: string): Promise<string> {
     let file = this.dataFiles.get(table);
     if (!file) {
-      if (table.includes('/') || table.includes('\\') || isBookkeepingName(table)) {
+      if (table.includes('/') || table.includes('\\') || isLedgerName(table)) {
         throw new FerryError('contract', `${this.kind}.bad_table_name`, `table name ${table} cannot be a file name in ${this.dir}; rename the target table`);
       }
       file = (await findDataFile(this.dir, table, this.format.extension)) ?? `${table}${this.format.extension}`;
@@ -555,7 +523,7 @@ function quarantineFields(q: QuarantineRecord): string[] {
 
 /** Makes newly created files survive a power cut, not just their contents. */
 async function syncDir(dir: string): Promise<void> {
-  for (const d of [dir, path.join(dir, BOOKKEEPING_PREFIX)]) {
+  for (const d of [dir, path.join(dir, LEDGER_PREFIX)]) {
     const fh = await fs.open(d, 'r');
     try {
       await fh.sync();
