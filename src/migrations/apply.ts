@@ -21,11 +21,7 @@ export interface MigrationAdapter<D extends string> {
  * Checks the history and applies every pending migration in order; returns those it applied.
  * `refuse` turns the problems of a history that does not fit into the caller's own FerryError.
  */
-export async function applyMigrations<D extends string>(
-  adapter: MigrationAdapter<D>,
-  migrations: readonly Migration<D>[],
-  refuse: (problems: HistoryProblem[]) => Error,
-): Promise<AppliedMigration[]> {
+export async function applyMigrations<D extends string>(adapter: MigrationAdapter<D>, migrations: readonly Migration<D>[], refuse: (problems: HistoryProblem[]) => Error): Promise<AppliedMigration[]> {
   const applied = await adapter.readApplied();
   const problems = checkHistory(applied, migrations, adapter.dialect);
   if (problems.length > 0) throw refuse(problems);

@@ -41,7 +41,11 @@ export async function rollbackRun(o: RollbackRunOptions): Promise<RollbackReport
     const run = await target.getRun(o.runId);
     if (!run) throw new FerryError('not_found', 'rollback.run_unknown', `run ${o.runId} is not recorded in ${target.displayUrl}; check the run id and the --target URL`);
     if (digest !== undefined && run.contractDigest !== digest) {
-      throw new FerryError('conflict', 'rollback.contract_mismatch', `run ${o.runId} was made with contract ${run.contractDigest.slice(0, 12)}…, not the given one (${digest.slice(0, 12)}…); pass the contract version the run used, or leave out --contract`);
+      throw new FerryError(
+        'conflict',
+        'rollback.contract_mismatch',
+        `run ${o.runId} was made with contract ${run.contractDigest.slice(0, 12)}…, not the given one (${digest.slice(0, 12)}…); pass the contract version the run used, or leave out --contract`,
+      );
     }
     const tables = await target.rollback(o.runId, { check: !o.execute });
     const totals = tables.reduce((a, t) => ({ deleted: a.deleted + t.deleted, restored: a.restored + t.restored }), { deleted: 0, restored: 0 });
@@ -54,7 +58,8 @@ export async function rollbackRun(o: RollbackRunOptions): Promise<RollbackReport
 /** A plain-text summary for terminals. */
 export function formatRollback(r: RollbackReport): string {
   const lines = [r.executed ? `run ${r.runId} rolled back in ${r.target}` : `run ${r.runId} can be rolled back in ${r.target}; nothing was changed (add --yes to do it)`];
-  for (const t of r.tables) lines.push(`  ${t.table}: ${t.deleted} inserted row(s) ${r.executed ? 'removed' : 'to remove'}, ${t.restored} row(s) ${r.executed ? 'restored' : 'to restore'} to their before-image`);
+  for (const t of r.tables)
+    lines.push(`  ${t.table}: ${t.deleted} inserted row(s) ${r.executed ? 'removed' : 'to remove'}, ${t.restored} row(s) ${r.executed ? 'restored' : 'to restore'} to their before-image`);
   if (r.tables.length === 0) lines.push('  the run wrote no rows');
   return lines.join('\n');
 }

@@ -28,19 +28,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  Slice,
-  Checkpoint,
-  CommitUnit,
-  LoadMode,
-  LogicalType,
-  QuarantineRecord,
-  RunRecord,
-  Source,
-  Target,
-  TargetTableDef,
-  Value,
-} from '../../src/connectors/connector.js';
+import type { Slice, Checkpoint, CommitUnit, LoadMode, LogicalType, QuarantineRecord, RunRecord, Source, Target, TargetTableDef, Value } from '../../src/connectors/connector.js';
 import { FerryError } from '../../src/errors.js';
 
 /** A table to load into a source before the source suite runs: its definition and rows. */
@@ -272,10 +260,7 @@ export function describeTargetConformance(name: string, open: () => Promise<Targ
         ),
       );
       expect(await rowsOf(kinds)).toEqual(
-        normaliseRows(
-          [kindsRows[0], ['2', 'Bob v3', 'y', '2.00', '2002-02-02', null, false], kindsRows[2], ['4', 'Dee', null, null, null, null, null]],
-          types(kinds),
-        ),
+        normaliseRows([kindsRows[0], ['2', 'Bob v3', 'y', '2.00', '2002-02-02', null, false], kindsRows[2], ['4', 'Dee', null, null, null, null, null]], types(kinds)),
       );
     });
 
@@ -520,13 +505,22 @@ export function describeSourceConformance(name: string, open: (fixtures: TableFi
     it('honours the column subset and its order', async () => {
       const batches = await readAll(h.source, 'patient', { columns: ['family_name', 'id'], orderBy: ['id'], sliceRows: 100 });
       expect(batches[0].columns).toEqual(['family_name', 'id']);
-      expect(normaliseRows(batches[0].rows, ['text', 'integer'])).toEqual(normaliseRows(inReadOrder(patientRows).map((r) => [r[2], r[0]]), ['text', 'integer']));
+      expect(normaliseRows(batches[0].rows, ['text', 'integer'])).toEqual(
+        normaliseRows(
+          inReadOrder(patientRows).map((r) => [r[2], r[0]]),
+          ['text', 'integer'],
+        ),
+      );
     });
 
     it('skips leading rows in read order, as a resumed run does', async () => {
       const batches = await readAll(h.source, 'patient', { columns: ['id'], orderBy: ['id'], skip: 4, sliceRows: 3 });
       const ids = batches.flatMap((b) => b.rows.map((r) => normaliseValue(r[0], 'integer')));
-      expect(ids).toEqual(inReadOrder(patientRows).slice(4).map((r) => String(r[0])));
+      expect(ids).toEqual(
+        inReadOrder(patientRows)
+          .slice(4)
+          .map((r) => String(r[0])),
+      );
       expect(await readAll(h.source, 'patient', { orderBy: ['id'], skip: 100, sliceRows: 3 })).toEqual([]);
     });
 

@@ -64,7 +64,11 @@ export function fileLedgerStore(dir: string): LedgerStore {
             const { id, name, checksum } = JSON.parse(l) as { id: number; name: string; checksum: string };
             return { id, name, checksum };
           } catch {
-            throw new FerryError('conflict', 'target.ledger_mismatch', `${history} line ${i + 1} is not valid JSON; Ferry's ledger history was edited or damaged: restore it or use a fresh target directory`);
+            throw new FerryError(
+              'conflict',
+              'target.ledger_mismatch',
+              `${history} line ${i + 1} is not valid JSON; Ferry's ledger history was edited or damaged: restore it or use a fresh target directory`,
+            );
           }
         });
     },

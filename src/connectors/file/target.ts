@@ -354,7 +354,14 @@ export class FileTarget implements Target {
       const results = await this.undo.rollback(runId, runs, checkpoints, options);
       if (!options.check) {
         const run = runs.get(runId)!;
-        await this.appendLine(RUNS_FILE, { run_id: runId, contract_digest: run.contractDigest, started_at: run.startedAt, finished_at: new Date().toISOString(), status: 'rolled_back', crosswalks: run.crosswalks ?? [] } satisfies RunLine);
+        await this.appendLine(RUNS_FILE, {
+          run_id: runId,
+          contract_digest: run.contractDigest,
+          started_at: run.startedAt,
+          finished_at: new Date().toISOString(),
+          status: 'rolled_back',
+          crosswalks: run.crosswalks ?? [],
+        } satisfies RunLine);
       }
       return results;
     });

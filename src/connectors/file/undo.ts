@@ -91,7 +91,10 @@ export class FileUndo {
   async record(runId: string, table: string, file: string, truncate: boolean): Promise<void> {
     if ((await this.lines()).some((l) => l.run_id === runId && l.table_name === table)) return;
     const abs = path.join(this.dir, file);
-    const size = await fs.stat(abs).then((s) => s.size, () => 0);
+    const size = await fs.stat(abs).then(
+      (s) => s.size,
+      () => 0,
+    );
     let copy: string | null = null;
     if (truncate && size > 0) {
       copy = path.join(UNDO_DIR, runId, file);
@@ -121,11 +124,18 @@ export class FileUndo {
     const after = new Set(order.slice(order.indexOf(runId) + 1).filter((id) => runs.get(id)!.status !== 'rolled_back'));
     const files = new Set(mine.map((l) => l.file));
     const later = [...new Set(all.filter((l) => after.has(l.run_id) && files.has(l.file)).map((l) => l.run_id))];
-    if (later.length > 0) throw laterRuns(runId, later.map((id) => ({ runId: id })));
+    if (later.length > 0)
+      throw laterRuns(
+        runId,
+        later.map((id) => ({ runId: id })),
+      );
     const results: RollbackTableResult[] = [];
     for (const l of mine) {
       const abs = path.join(this.dir, l.file);
-      const size = await fs.stat(abs).then((s) => s.size, () => undefined);
+      const size = await fs.stat(abs).then(
+        (s) => s.size,
+        () => undefined,
+      );
       if (size === undefined || (l.copy === null && size < l.size)) throw tableChanged(runId, l.table_name);
       const deleted = checkpoints.find((c) => c.table === l.table_name)?.loaded ?? 0;
       const restored = l.copy ? await countRows(path.join(this.dir, l.copy)) : 0;

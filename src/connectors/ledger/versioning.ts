@@ -61,7 +61,17 @@ function refusal(problems: HistoryProblem[], where: string): FerryError {
   const issues = problems.map((p) => issue(`target.ledger_${p.kind}_migration`, `${LEDGER_HISTORY}.${p.id}`, describeProblem(p, subject)));
   if (problems.some((p) => p.kind === 'unknown')) {
     const newest = Math.max(...problems.map((p) => p.id));
-    return new FerryError('conflict', 'target.ledger_newer', `${where} was written by a newer Ferry (its ledger is at version ${newest}, this Ferry knows up to ${Math.max(...LEDGER_MIGRATIONS.map((m) => m.id))}); upgrade Ferry`, issues);
+    return new FerryError(
+      'conflict',
+      'target.ledger_newer',
+      `${where} was written by a newer Ferry (its ledger is at version ${newest}, this Ferry knows up to ${Math.max(...LEDGER_MIGRATIONS.map((m) => m.id))}); upgrade Ferry`,
+      issues,
+    );
   }
-  return new FerryError('conflict', 'target.ledger_mismatch', `the ledger history in ${where} does not match this version of Ferry (${problems.length} problem(s)): ${issues.map((i) => i.message).join('; ')}`, issues);
+  return new FerryError(
+    'conflict',
+    'target.ledger_mismatch',
+    `the ledger history in ${where} does not match this version of Ferry (${problems.length} problem(s)): ${issues.map((i) => i.message).join('; ')}`,
+    issues,
+  );
 }

@@ -43,9 +43,7 @@ export class MysqlLineage {
 
   /** Lineage records matching the query, oldest run first; builds the lookup indexes on first use. */
   async query(c: PoolConnection, q: LineageQuery): Promise<LineageEntry[]> {
-    const [present] = await c.query<RowDataPacket[]>(
-      "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '_ferry_lineage'",
-    );
+    const [present] = await c.query<RowDataPacket[]>("SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '_ferry_lineage'");
     const have = new Set(present.map((r) => String(r.index_name ?? r.INDEX_NAME)));
     if (!have.has('_ferry_lineage_target')) await c.query('CREATE INDEX `_ferry_lineage_target` ON `_ferry_lineage` (target_table, target_key(191))');
     if (!have.has('_ferry_lineage_source')) await c.query('CREATE INDEX `_ferry_lineage_source` ON `_ferry_lineage` (source_table, source_key(191))');

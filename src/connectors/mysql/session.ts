@@ -13,8 +13,7 @@ import { connectionError } from './errors.js';
  * backslashes and Ferry quotes identifiers with backticks. UTC so TIMESTAMP columns read and
  * write without a zone shift.
  */
-export const SESSION_SQL =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+export const SESSION_SQL = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
 
 /** Runs one statement on a callback-API connection. */
 export function run<T = unknown>(conn: Connection, sql: string, values?: unknown[]): Promise<T> {

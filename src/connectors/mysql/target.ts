@@ -89,9 +89,7 @@ export class MysqlTarget implements Target {
   }
 
   async introspect(): Promise<SchemaInfo> {
-    return this.withConnection((c) =>
-      introspectDatabase(async (sql, values) => (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][], this.cfg.database),
-    );
+    return this.withConnection((c) => introspectDatabase(async (sql, values) => (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][], this.cfg.database));
   }
 
   async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
@@ -101,16 +99,25 @@ export class MysqlTarget implements Target {
     for (const t of tables) {
       const live = byName.get(t.name);
       if (!live) {
-        if (!options.create) problems.push(issue('target.table_missing', `target.tables.${t.name}`, `table ${t.name} does not exist in ${this.cfg.where}; create it or let Ferry create it (create option)`));
+        if (!options.create)
+          problems.push(issue('target.table_missing', `target.tables.${t.name}`, `table ${t.name} does not exist in ${this.cfg.where}; create it or let Ferry create it (create option)`));
         continue;
       }
       const cols = new Set(live.columns.map((c) => c.name.toLowerCase()));
       for (const c of t.columns) {
-        if (!cols.has(c.name.toLowerCase())) problems.push(issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`));
+        if (!cols.has(c.name.toLowerCase()))
+          problems.push(
+            issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`),
+          );
       }
     }
     if (problems.length) {
-      throw new FerryError('drift', 'target.schema_mismatch', `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`, problems);
+      throw new FerryError(
+        'drift',
+        'target.schema_mismatch',
+        `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`,
+        problems,
+      );
     }
     // MySQL DDL commits implicitly, so there is no transaction to wrap this in; IF NOT EXISTS
     // makes a rerun after a partial failure finish the job.
@@ -127,7 +134,11 @@ export class MysqlTarget implements Target {
       return o;
     });
     if (outcome === 'digest_mismatch') {
-      throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
+      throw new FerryError(
+        'conflict',
+        'target.run_digest_mismatch',
+        `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`,
+      );
     }
   }
 

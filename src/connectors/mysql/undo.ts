@@ -76,10 +76,10 @@ export class MysqlUndo {
     // rewritten to the "," batches record.
     const key = `REPLACE(JSON_ARRAY(${def.primaryKey.map((k) => `CAST(${ident(k)} AS CHAR)`).join(', ')}), '", "', '","')`;
     const image = `JSON_OBJECT(${cols.map((r) => `${mysql.escape(String(r.name))}, ${binary(String(r.type)) ? `JSON_OBJECT('$hex', LOWER(HEX(${ident(String(r.name))})))` : `CAST(${ident(String(r.name))} AS CHAR)`}`).join(', ')})`;
-    await c.query(`INSERT INTO \`_ferry_undo\` (run_no, table_name, \`key\`, before_image) SELECT ?, ?, ${key}, ${image} FROM ${ident(def.name)} ON DUPLICATE KEY UPDATE run_no = \`_ferry_undo\`.run_no`, [
-      runNo,
-      def.name,
-    ]);
+    await c.query(
+      `INSERT INTO \`_ferry_undo\` (run_no, table_name, \`key\`, before_image) SELECT ?, ?, ${key}, ${image} FROM ${ident(def.name)} ON DUPLICATE KEY UPDATE run_no = \`_ferry_undo\`.run_no`,
+      [runNo, def.name],
+    );
   }
 
   /** Rolls back a run inside the caller's transaction; with `check` only verifies and counts. */

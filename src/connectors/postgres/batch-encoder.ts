@@ -9,7 +9,7 @@ import type { BatchEncoder, LineageOutcome, TargetTableDef, Value } from '../con
 import { CopyChunks, escapeCopyText, type FieldEncoder } from './copy-text.js';
 import { canonicalInt } from '../canonical-int.js';
 import { KeyRangeLines } from './key-ranges.js';
-import { LineageLines } from './lineage.js';
+import { type LineageLines } from './lineage.js';
 import { insertedKeyPrefix } from './undo.js';
 
 /** One batch's COPY text: the target rows, the inserted keys and key ranges (undo), and the lineage records and ranges. */

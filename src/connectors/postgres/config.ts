@@ -28,7 +28,11 @@ export function pgConfig(url: ParsedUrl): PgConfig {
   const parsed = optionsSchema.safeParse(Object.fromEntries(url.params));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
-      issue('connector.bad_option', `url.${i.path.join('.')}`, i.code === 'unrecognized_keys' ? `unknown option(s) ${i.keys.join(', ')}; PostgreSQL URLs accept schema, sslmode and application_name` : i.message),
+      issue(
+        'connector.bad_option',
+        `url.${i.path.join('.')}`,
+        i.code === 'unrecognized_keys' ? `unknown option(s) ${i.keys.join(', ')}; PostgreSQL URLs accept schema, sslmode and application_name` : i.message,
+      ),
     );
     throw new FerryError('usage', 'connector.bad_option', `${url.display} has invalid options: ${issues.map((i) => i.message).join('; ')}`, issues);
   }

@@ -17,7 +17,9 @@ interface PgErrorLike {
 /** The driver's reason with any quoted row value removed. */
 export function safePgReason(err: unknown): string {
   const e = (err ?? {}) as PgErrorLike;
-  let reason = String(e.message ?? err).replace(/: ".*"$/s, '').replace(/\s+at character \d+$/, '');
+  let reason = String(e.message ?? err)
+    .replace(/: ".*"$/s, '')
+    .replace(/\s+at character \d+$/, '');
   const at = e.where ? /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(e.where) : null;
   if (at) reason += ` (COPY line ${at[1]}${at[2] ? `, column ${at[2]}` : ''})`;
   if (e.code) reason += ` [SQLSTATE ${e.code}]`;

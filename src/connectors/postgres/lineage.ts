@@ -105,11 +105,10 @@ export class PgLineage {
     const n = canonicalInt(q.key);
     // Lineage tables written before ranges existed have none (the next run creates the table).
     const hasRanges = n === n && (await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [this.ranges])).rows[0].ok;
-    const inRanges =
-      hasRanges
-        ? `UNION ALL SELECT run_no, source_table, $2, target_table, 'L', $2, NULL FROM ${this.ranges}
+    const inRanges = hasRanges
+      ? `UNION ALL SELECT run_no, source_table, $2, target_table, 'L', $2, NULL FROM ${this.ranges}
             WHERE ${q.by === 'target' ? 'target_table' : 'source_table'} = $1 AND first_key <= $3 AND last_key >= $3`
-        : '';
+      : '';
     const res = await c.query(
       `SELECT ${LINEAGE_ENTRY_COLUMNS}
          ${this.shared.joinRuns(`(SELECT run_no, source_table, source_key, target_table, outcome, target_key, reason_code FROM ${this.lineage} l WHERE ${where} ${inRanges})`)}

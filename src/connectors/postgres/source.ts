@@ -93,7 +93,11 @@ export class PgSource implements Source {
     let pending: Value[][] = [];
     // Indices in pending of rows that held an escape; every other row is clean (Slice.clean).
     let escaped: number[] = [];
-    const sliceOf = (from: number, to: number): Slice => ({ columns: names, rows: from === 0 && to === pending.length ? pending : pending.slice(from, to), clean: !escaped.some((i) => i >= from && i < to) });
+    const sliceOf = (from: number, to: number): Slice => ({
+      columns: names,
+      rows: from === 0 && to === pending.length ? pending : pending.slice(from, to),
+      clean: !escaped.some((i) => i >= from && i < to),
+    });
     // Bytes of COPY text behind the pending rows: a batch of large bytea values ends early.
     let bytes = 0;
     const sliceBytes = options.sliceBytes ?? SLICE_BYTES;

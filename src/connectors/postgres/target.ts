@@ -140,16 +140,31 @@ export class PgTarget implements Target {
     for (const t of tables) {
       const live = byName.get(t.name);
       if (!live) {
-        if (!options.create) problems.push(issue('target.table_missing', `target.tables.${t.name}`, `table ${t.name} does not exist in schema "${this.cfg.schema}" of ${this.cfg.where}; create it or let Ferry create it (create option)`));
+        if (!options.create)
+          problems.push(
+            issue(
+              'target.table_missing',
+              `target.tables.${t.name}`,
+              `table ${t.name} does not exist in schema "${this.cfg.schema}" of ${this.cfg.where}; create it or let Ferry create it (create option)`,
+            ),
+          );
         continue;
       }
       const cols = new Set(live.columns.map((c) => c.name));
       for (const c of t.columns) {
-        if (!cols.has(c.name)) problems.push(issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`));
+        if (!cols.has(c.name))
+          problems.push(
+            issue('target.column_missing', `target.tables.${t.name}.columns.${c.name}`, `column ${t.name}.${c.name} is in the contract but not in the target table; add it or fix the target schema`),
+          );
       }
     }
     if (problems.length) {
-      throw new FerryError('drift', 'target.schema_mismatch', `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`, problems);
+      throw new FerryError(
+        'drift',
+        'target.schema_mismatch',
+        `the target ${this.cfg.where} does not match the contract's target schema (${problems.length} problem(s)): ${problems.map((p) => p.message).join('; ')}`,
+        problems,
+      );
     }
     await this.transaction(`creating the target schema "${this.cfg.schema}"`, async (c) => {
       const ns = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.cfg.schema]);
@@ -167,7 +182,11 @@ export class PgTarget implements Target {
       if (outcome !== 'digest_mismatch') await this.lineageBook.register(c, run);
     });
     if (outcome === 'digest_mismatch') {
-      throw new FerryError('conflict', 'target.run_digest_mismatch', `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`);
+      throw new FerryError(
+        'conflict',
+        'target.run_digest_mismatch',
+        `run ${run.runId} was started in ${this.cfg.where} with a different contract digest; resume it with the contract version it started with, or start a new run`,
+      );
     }
   }
 
@@ -208,31 +227,35 @@ export class PgTarget implements Target {
     const p = this.prepare(unit.table);
     const encoded = unit.encoded;
     if (encoded && !(encoded instanceof PgEncodedBatch)) throw new FerryError('internal', 'target.foreign_batch', 'a batch encoded for another target was committed to PostgreSQL');
-    await this.transaction(`committing ${encoded?.rows ?? unit.rows.length} row(s) to ${unit.table.name}`, async (c) => {
-      if (encoded) {
-        if (encoded.data.length > 0) await copyIn(c, p.copy, encoded.data);
-        if (encoded.undoKeys.length > 0) await this.undoBook.copyInserted(c, encoded.undoKeys);
-        if (encoded.undoRanges.length > 0) await this.undoBook.copyInsertedRanges(c, encoded.undoRanges);
-        if (encoded.lineage.length > 0) await this.lineageBook.copy(c, encoded.lineage);
-        if (encoded.lineageRanges.length > 0) await this.lineageBook.copyRanges(c, encoded.lineageRanges);
+    await this.transaction(
+      `committing ${encoded?.rows ?? unit.rows.length} row(s) to ${unit.table.name}`,
+      async (c) => {
+        if (encoded) {
+          if (encoded.data.length > 0) await copyIn(c, p.copy, encoded.data);
+          if (encoded.undoKeys.length > 0) await this.undoBook.copyInserted(c, encoded.undoKeys);
+          if (encoded.undoRanges.length > 0) await this.undoBook.copyInsertedRanges(c, encoded.undoRanges);
+          if (encoded.lineage.length > 0) await this.lineageBook.copy(c, encoded.lineage);
+          if (encoded.lineageRanges.length > 0) await this.lineageBook.copyRanges(c, encoded.lineageRanges);
+          await copyQuarantine(c, this.quarantineCopy, unit.quarantine);
+          await runOp(this.ledger.saveCheckpoint(unit.checkpoint), pgExec(c));
+          return;
+        }
+        const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
+        const undo = unit.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined;
+        if (unit.rows.length > 0) {
+          if (unit.mode === 'upsert' && unit.table.primaryKey.length > 0) await this.upsert(c, p, unit, undo);
+          else {
+            await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
+            if (undo && unit.mode === 'truncate') await this.undoBook.reinserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
+            else if (undo) await this.undoBook.inserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
+          }
+        }
+        if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage);
         await copyQuarantine(c, this.quarantineCopy, unit.quarantine);
         await runOp(this.ledger.saveCheckpoint(unit.checkpoint), pgExec(c));
-        return;
-      }
-      const runNo = unit.undo || unit.lineage ? await this.lineageBook.runNo(c, unit.runId) : 0;
-      const undo = unit.undo && p.undoKey ? { runNo, key: p.undoKey } : undefined;
-      if (unit.rows.length > 0) {
-        if (unit.mode === 'upsert' && unit.table.primaryKey.length > 0) await this.upsert(c, p, unit, undo);
-        else {
-          await copyIn(c, p.copy, encodeCopyRows(unit.rows, p.encoders));
-          if (undo && unit.mode === 'truncate') await this.undoBook.reinserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
-          else if (undo) await this.undoBook.inserted(c, runNo, unit.table.name, unit.rows.map(undo.key));
-        }
-      }
-      if (unit.lineage) await this.lineageBook.write(c, runNo, unit.table.name, unit.lineage);
-      await copyQuarantine(c, this.quarantineCopy, unit.quarantine);
-      await runOp(this.ledger.saveCheckpoint(unit.checkpoint), pgExec(c));
-    }, false);
+      },
+      false,
+    );
   }
 
   async checkpoints(runId: string): Promise<Checkpoint[]> {
@@ -301,7 +324,14 @@ export class PgTarget implements Target {
     await c.query(p.upsert.createStage);
     const rows = lastPerKey(unit.table, unit.rows);
     if (undo) {
-      await copyIn(c, p.upsert.copyStageKeyed, encodeCopyRows(rows.map((r) => [...r, undo.key(r)]), [...p.encoders, encodeCopyValue]));
+      await copyIn(
+        c,
+        p.upsert.copyStageKeyed,
+        encodeCopyRows(
+          rows.map((r) => [...r, undo.key(r)]),
+          [...p.encoders, encodeCopyValue],
+        ),
+      );
       await this.undoBook.staged(c, undo.runNo, unit.table.name, unit.table.primaryKey);
     } else {
       await copyIn(c, p.upsert.copyStage, encodeCopyRows(rows, p.encoders));

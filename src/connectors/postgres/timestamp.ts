@@ -34,7 +34,6 @@ export function utcTimestamp(value: string, sep: 'T' | ' ' = 'T'): string {
   }
   const utc = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5] - offsetMinutes, +(m[6] ?? 0)));
   return (
-    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}` +
-    `${sep}${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${m[7] ?? ''}`
+    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}` + `${sep}${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${m[7] ?? ''}`
   );
 }

@@ -67,11 +67,15 @@ export class PgUndo {
     // Expanded with the undo key's own text form (undo-key.ts): a JSON array of one text part.
     this.allInserts = `(SELECT run_no, table_name, key FROM ${this.inserts}
       UNION ALL SELECT r.run_no, r.table_name, '["' || k || '"]' FROM ${this.insertRanges} r, generate_series(r.first_key, r.last_key) k)`;
-    this.shared = new SqlUndoLedger(postgresLedgerDialect((table) => qualified(schema, table)), ' FOR UPDATE OF r', {
-      touched: `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.allInserts} i`,
-      tables: `SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION ALL SELECT table_name FROM ${this.inserts} WHERE run_no = $1
+    this.shared = new SqlUndoLedger(
+      postgresLedgerDialect((table) => qualified(schema, table)),
+      ' FOR UPDATE OF r',
+      {
+        touched: `SELECT run_no, table_name, key FROM ${this.undo} UNION ALL SELECT run_no, table_name, key FROM ${this.allInserts} i`,
+        tables: `SELECT table_name FROM ${this.undo} WHERE run_no = $1 UNION ALL SELECT table_name FROM ${this.inserts} WHERE run_no = $1
         UNION ALL SELECT table_name FROM ${this.insertRanges} WHERE run_no = $1`,
-    });
+      },
+    );
   }
 
   /** Records keys a plain COPY just inserted (they did not exist, so there is no before-image), by COPY. */

@@ -74,10 +74,7 @@ export class SqlRunLedger {
 
   /** Every checkpoint of a run, by table name. */
   *checkpoints(runId: string): LedgerOp<Checkpoint[]> {
-    const { rows } = yield this.stmt(
-      `SELECT table_name, row_offset, loaded, quarantined, excluded, done FROM ${this.checkpointTable} WHERE run_id = ${this.d.param(1)} ORDER BY table_name`,
-      [runId],
-    );
+    const { rows } = yield this.stmt(`SELECT table_name, row_offset, loaded, quarantined, excluded, done FROM ${this.checkpointTable} WHERE run_id = ${this.d.param(1)} ORDER BY table_name`, [runId]);
     return rows.map((r) => ({
       runId,
       table: String(r.table_name),

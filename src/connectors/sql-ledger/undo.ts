@@ -59,7 +59,11 @@ export class SqlUndoLedger {
              WHERE a.run_no = ${p(1)} AND r.status <> 'rolled_back' GROUP BY i.run_no, i.run_id ORDER BY i.run_no`,
       params: [runNo],
     }).rows;
-    if (later.length > 0) throw laterRuns(runId, later.map((l) => ({ runId: String(l.run_id), rows: Number(l.n) })));
+    if (later.length > 0)
+      throw laterRuns(
+        runId,
+        later.map((l) => ({ runId: String(l.run_id), rows: Number(l.n) })),
+      );
     const tables = (yield { sql: `SELECT DISTINCT table_name FROM (${this.relations.tables}) t ORDER BY table_name`, params: [runNo] }).rows.map((r) => String(r.table_name));
     if (tables.length === 0) {
       // No undo entries: fine for a run that loaded nothing, a refusal for one that predates the undo log.

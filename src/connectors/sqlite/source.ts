@@ -71,7 +71,11 @@ export class SqliteSource implements Source {
     const binaryAt = columns.flatMap((c, i) => (types.get(c) === 'binary' ? [i] : []));
     const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
     let bytes = 0;
-    const iterator = db.prepare(sql).raw(true).safeIntegers(true).iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
+    const iterator = db
+      .prepare(sql)
+      .raw(true)
+      .safeIntegers(true)
+      .iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
     try {
       for (const row of iterator) {
         rows.push(fromDriver(row));

@@ -110,11 +110,7 @@ export class SqliteTarget implements Target {
           }
           const missing = def.columns.map((c) => c.name).filter((c) => !existing.includes(c));
           if (missing.length) {
-            throw new FerryError(
-              'conflict',
-              'sqlite.columns_missing',
-              `target table ${def.name} exists without column(s) ${missing.join(', ')}; add them or drop the table so Ferry can create it`,
-            );
+            throw new FerryError('conflict', 'sqlite.columns_missing', `target table ${def.name} exists without column(s) ${missing.join(', ')}; add them or drop the table so Ferry can create it`);
           }
         }
       })(),
@@ -135,7 +131,8 @@ export class SqliteTarget implements Target {
   }
 
   async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    if (!runOpSync(this.ledger.finishRun(runId, status), this.exec)) throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
+    if (!runOpSync(this.ledger.finishRun(runId, status), this.exec))
+      throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
   }
 
   async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
@@ -164,9 +161,7 @@ export class SqliteTarget implements Target {
           insert.run(row.map(toDriver));
         }
         if (unit.quarantine.length) {
-          const ins = this.db.prepare(
-            'INSERT INTO _ferry_quarantine (run_id, source_table, source_key, target_table, rule, reason_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          );
+          const ins = this.db.prepare('INSERT INTO _ferry_quarantine (run_id, source_table, source_key, target_table, rule, reason_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
           for (const r of unit.quarantine) ins.run(r.runId, r.sourceTable, r.sourceKey, r.targetTable, r.rule, r.reasonCode, r.message);
         }
         runOpSync(this.ledger.saveCheckpoint(unit.checkpoint), this.exec);

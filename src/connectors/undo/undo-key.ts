@@ -20,7 +20,11 @@ function part(v: Value, integer: boolean): string {
 /** Positions of the primary-key columns in `def.columns`; throws when the table has no key. */
 export function keyIndexes(def: TargetTableDef): number[] {
   if (def.primaryKey.length === 0) {
-    throw new FerryError('contract', 'rollback.no_primary_key', `table ${def.name} has no primary key, so Ferry cannot identify the rows a run wrote to undo them; declare a primary key in the contract's target schema`);
+    throw new FerryError(
+      'contract',
+      'rollback.no_primary_key',
+      `table ${def.name} has no primary key, so Ferry cannot identify the rows a run wrote to undo them; declare a primary key in the contract's target schema`,
+    );
   }
   return def.primaryKey.map((k) => def.columns.findIndex((c) => c.name === k));
 }

@@ -1,18 +1,13 @@
 /**
- * A numbered, forward-only schema change. Each dialect gets its own statements so types and
- * triggers can be native; the checksum covers exactly the statements that ran.
+ * A control-store migration: the shared forward-only migration shape (src/migrations/) over the
+ * store's two dialects, so types and triggers can be native.
  */
-import { createHash } from 'node:crypto';
+import { migrationChecksum as checksumOf, type Migration as AnyMigration } from '../../migrations/migration.js';
 import type { StoreDialect } from '../db.js';
 
-export interface Migration {
-  /** 1, 2, 3, … with no gaps: the order they apply in. */
-  id: number;
-  name: string;
-  sql: Record<StoreDialect, readonly string[]>;
-}
+export type Migration = AnyMigration<StoreDialect>;
 
 /** SHA-256 of a migration's statements for one dialect, recorded when it is applied. */
 export function migrationChecksum(m: Migration, dialect: StoreDialect): string {
-  return createHash('sha256').update(m.sql[dialect].join(';\n')).digest('hex');
+  return checksumOf(m, dialect);
 }

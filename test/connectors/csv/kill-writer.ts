@@ -28,7 +28,14 @@ async function main(url: string): Promise<void> {
   for (;;) {
     const rows = Array.from({ length: 50 }, (_, i) => [offset + i + 1, `note ${offset + i + 1} ${'x'.repeat(200)}`]);
     offset += rows.length;
-    await target.commit({ runId, table: KILL_TABLE, mode: 'append', rows, quarantine: [], checkpoint: { runId, table: KILL_TABLE.name, offset, loaded: offset, quarantined: 0, excluded: 0, done: false } });
+    await target.commit({
+      runId,
+      table: KILL_TABLE,
+      mode: 'append',
+      rows,
+      quarantine: [],
+      checkpoint: { runId, table: KILL_TABLE.name, offset, loaded: offset, quarantined: 0, excluded: 0, done: false },
+    });
   }
 }
 

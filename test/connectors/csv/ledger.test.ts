@@ -15,7 +15,10 @@ describeLedgerVersioning('csv', async () => {
     async writeLegacy() {
       await fs.mkdir(path.join(dir, '_ferry'));
       // What Ferry wrote before the ledger was versioned: runs (without crosswalks, as the oldest did) and the CSV headers.
-      await fs.writeFile(ledger('runs.ndjson'), `${JSON.stringify({ run_id: 'old', contract_digest: 'd', started_at: '2026-01-01T00:00:00Z', finished_at: '2026-01-01T00:01:00Z', status: 'succeeded' })}\n`);
+      await fs.writeFile(
+        ledger('runs.ndjson'),
+        `${JSON.stringify({ run_id: 'old', contract_digest: 'd', started_at: '2026-01-01T00:00:00Z', finished_at: '2026-01-01T00:01:00Z', status: 'succeeded' })}\n`,
+      );
       await fs.writeFile(ledger('quarantine.csv'), 'run_id,source_table,source_key,target_table,rule,reason_code,message\n');
       await fs.writeFile(ledger('lineage.csv'), 'run_id,source_table,source_key,target_table,outcome,target_key,reason_code\n');
     },

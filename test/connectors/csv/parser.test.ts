@@ -14,7 +14,7 @@ const EXPECTED: CsvRecord[] = [
   ['id', 'name', 'note'],
   ['1', 'Smith, Jo', 'said "hi"\nnext line'],
   ['2', null, ''],
-  ['3', 'O\'Brien 12\'37.8"N', 'x'],
+  ['3', "O'Brien 12'37.8\"N", 'x'],
   ['4', 'last', null],
   ['5', '', 'end'],
 ];
@@ -29,7 +29,10 @@ describe('CsvParser', () => {
   });
 
   it('honours another delimiter and quote character', () => {
-    expect(parseAll("a;b\n'x;y';'it''s'\n", 3, ';', "'")).toEqual([['a', 'b'], ['x;y', "it's"]]);
+    expect(parseAll("a;b\n'x;y';'it''s'\n", 3, ';', "'")).toEqual([
+      ['a', 'b'],
+      ['x;y', "it's"],
+    ]);
   });
 
   it('reports a record with the wrong number of fields at its line', () => {

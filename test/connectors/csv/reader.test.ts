@@ -43,7 +43,14 @@ describe('csv reader on legacy exports', () => {
   it('decodes windows-1252 bytes (Ó, é, ’) with encoding=windows-1252', async () => {
     const { dir, cleanup } = await tempDir('ferry-csv-1252-');
     try {
-      const bytes = Buffer.concat([Buffer.from('id;name\r\n1;'), Buffer.from([0xd3]), Buffer.from(' Briain;\r\n'.replace(';', '')), Buffer.from('2;Ren'), Buffer.from([0xe9, 0x20, 0x64, 0x92]), Buffer.from('Arcy\r\n')]);
+      const bytes = Buffer.concat([
+        Buffer.from('id;name\r\n1;'),
+        Buffer.from([0xd3]),
+        Buffer.from(' Briain;\r\n'.replace(';', '')),
+        Buffer.from('2;Ren'),
+        Buffer.from([0xe9, 0x20, 0x64, 0x92]),
+        Buffer.from('Arcy\r\n'),
+      ]);
       await fs.writeFile(path.join(dir, 'patients.csv'), bytes);
       expect(await readTable(dir, 'patients', { encoding: 'windows-1252', delimiter: ';', quote: '"' })).toEqual([
         { id: '1', name: 'Ó Briain' },

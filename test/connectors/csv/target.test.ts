@@ -44,7 +44,16 @@ describe('csv target', () => {
       await target.ensureSchema([ward], { create: true });
       await target.beginRun(run);
       await target.startTable(ward, 'append', cp(0));
-      await target.commit(unit([['W1', null], ['W2', ''], ['W3', 'North, "Old" wing']], 3));
+      await target.commit(
+        unit(
+          [
+            ['W1', null],
+            ['W2', ''],
+            ['W3', 'North, "Old" wing'],
+          ],
+          3,
+        ),
+      );
       await target.close();
       expect(await fs.readFile(path.join(dir, 'ward.csv'), 'utf8')).toBe('code,name\nW1,\nW2,""\nW3,"North, ""Old"" wing"\n');
     } finally {

@@ -16,7 +16,9 @@ describeSourceConformance('mysql', async (fixtures) => {
   for (const def of defs) {
     for (const [i, fk] of def.foreignKeys.entries()) {
       const cols = (names: string[]) => names.map((c) => `\`${c}\``).join(', ');
-      await db.admin.query(`ALTER TABLE \`${def.name}\` ADD CONSTRAINT \`fk_${def.name}_${i}\` FOREIGN KEY (${cols(fk.columns)}) REFERENCES \`${fk.references.table}\` (${cols(fk.references.columns)})`);
+      await db.admin.query(
+        `ALTER TABLE \`${def.name}\` ADD CONSTRAINT \`fk_${def.name}_${i}\` FOREIGN KEY (${cols(fk.columns)}) REFERENCES \`${fk.references.table}\` (${cols(fk.references.columns)})`,
+      );
     }
   }
   await target.beginRun({ runId: 'fixtures', contractDigest: 'x', startedAt: new Date().toISOString(), status: 'running' });

@@ -35,7 +35,15 @@ describe('MySQL multi-row inserts', () => {
   });
 
   it('gives a row larger than the budget a statement of its own', () => {
-    const statements = insertStatements(insertShape(table, false), [[1, 'x', null, null, null], [2, 'y'.repeat(5000), null, null, null], [3, 'z', null, null, null]], 1000);
+    const statements = insertStatements(
+      insertShape(table, false),
+      [
+        [1, 'x', null, null, null],
+        [2, 'y'.repeat(5000), null, null, null],
+        [3, 'z', null, null, null],
+      ],
+      1000,
+    );
     expect(statements).toHaveLength(3);
   });
 });

@@ -87,8 +87,22 @@ describe('MySQL source reads', () => {
       const doc = batch.rows[0][14] as string;
       expect(JSON.parse(doc)).toEqual({ a: 1 });
       expect([...batch.rows[0].slice(0, 14), ...batch.rows[0].slice(15)]).toEqual([
-        '1', '9990000011', '-5', '4000000000', '1', '5', '72.5', '0.1', '2024-01-31', '2024-03-01 09:30:00.125', '2024-06-01 11:00:00',
-        Buffer.from([0, 255, 10]), Buffer.from([1, 2]), 'tab\there\nnew line \\ é 😀', 'in', 'W1',
+        '1',
+        '9990000011',
+        '-5',
+        '4000000000',
+        '1',
+        '5',
+        '72.5',
+        '0.1',
+        '2024-01-31',
+        '2024-03-01 09:30:00.125',
+        '2024-06-01 11:00:00',
+        Buffer.from([0, 255, 10]),
+        Buffer.from([1, 2]),
+        'tab\there\nnew line \\ é 😀',
+        'in',
+        'W1',
       ]);
       expect(batch.rows[1]).toEqual(['2', '9990000022', null, null, '0', null, null, null, null, null, null, null, null, '', null, null, null]);
     }));

@@ -47,7 +47,10 @@ afterEach(async () => {
 
 describe('MySQL target schema', () => {
   it('creates InnoDB utf8mb4 tables with the documented column types and no foreign keys', async () => {
-    const [cols] = await db.admin.query({ sql: "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'patient' ORDER BY ORDINAL_POSITION", rowsAsArray: true });
+    const [cols] = await db.admin.query({
+      sql: "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'patient' ORDER BY ORDINAL_POSITION",
+      rowsAsArray: true,
+    });
     expect(cols).toEqual([
       ['nhs_number', 'varchar(255)', 'NO'],
       ['name', 'longtext', 'YES'],
@@ -82,7 +85,10 @@ describe('MySQL target commits', () => {
     const committing = target.commit(unit(patient, 'append', rows, rows.length)).catch((e: unknown) => e);
     let killed = false;
     for (let i = 0; i < 400 && !killed; i++) {
-      const [victims] = await db.admin.query({ sql: "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND INFO LIKE 'INSERT INTO `patient`%'", rowsAsArray: true });
+      const [victims] = await db.admin.query({
+        sql: "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND INFO LIKE 'INSERT INTO `patient`%'",
+        rowsAsArray: true,
+      });
       for (const [id] of victims as number[][]) {
         await db.admin.query(`KILL CONNECTION ${Number(id)}`);
         killed = true;
@@ -98,7 +104,18 @@ describe('MySQL target commits', () => {
   });
 
   it('keeps keys that differ only in case apart and lets the last duplicate in a batch win', async () => {
-    await target.commit(unit(patient, 'upsert', [['abc', 'lower', null, '1.5', 3, null, true, null], ['ABC', 'upper', null, null, null, null, null, null], ['abc', 'last', null, '2.25', 4, null, false, null]], 3));
+    await target.commit(
+      unit(
+        patient,
+        'upsert',
+        [
+          ['abc', 'lower', null, '1.5', 3, null, true, null],
+          ['ABC', 'upper', null, null, null, null, null, null],
+          ['abc', 'last', null, '2.25', 4, null, false, null],
+        ],
+        3,
+      ),
+    );
     expect(await db.rows('patient', ['nhs_number'])).toEqual([
       ['ABC', 'upper', null, null, null, null, null, null],
       ['abc', 'last', null, '2.2500000000', '4', null, 0, null],
@@ -106,7 +123,17 @@ describe('MySQL target commits', () => {
   });
 
   it('stores zoned timestamps as UTC and keeps microseconds', async () => {
-    await target.commit(unit(patient, 'append', [['1', null, null, null, null, '2024-06-01T12:00:00.123456+01:00', null, null], ['2', null, null, null, null, '2024-06-01T12:00:00', null, null]], 2));
+    await target.commit(
+      unit(
+        patient,
+        'append',
+        [
+          ['1', null, null, null, null, '2024-06-01T12:00:00.123456+01:00', null, null],
+          ['2', null, null, null, null, '2024-06-01T12:00:00', null, null],
+        ],
+        2,
+      ),
+    );
     expect((await db.rows('patient', ['nhs_number'])).map((r) => r[5])).toEqual(['2024-06-01 11:00:00.123456', '2024-06-01 12:00:00.000000']);
   });
 

@@ -14,9 +14,13 @@ afterAll(async () => {
 describe('copyIn', () => {
   it('loads chunks given in memory and chunks produced lazily alike', async () => {
     await copyIn(db.admin, 'COPY copy_in_t FROM STDIN', [Buffer.from('1\ta\n2\tb\n'), '3\tc\n']);
-    await copyIn(db.admin, 'COPY copy_in_t FROM STDIN', (function* () {
-      for (let i = 4; i <= 20_000; i++) yield `${i}\tx${i}\n`;
-    })());
+    await copyIn(
+      db.admin,
+      'COPY copy_in_t FROM STDIN',
+      (function* () {
+        for (let i = 4; i <= 20_000; i++) yield `${i}\tx${i}\n`;
+      })(),
+    );
     expect((await db.admin.query('SELECT count(*)::int AS n, max(s) AS s FROM copy_in_t WHERE n <= 3')).rows[0]).toEqual({ n: 3, s: 'c' });
     expect((await db.admin.query('SELECT count(*)::int AS n FROM copy_in_t')).rows[0].n).toBe(20_000);
   });
@@ -28,10 +32,14 @@ describe('copyIn', () => {
   });
 
   it('abandons the COPY when producing the data fails, instead of leaving the server waiting', async () => {
-    const error = await copyIn(db.admin, 'COPY copy_in_t FROM STDIN', (function* () {
-      yield '30001\tok\n';
-      throw new Error('encoder broke');
-    })()).catch((e: unknown) => e);
+    const error = await copyIn(
+      db.admin,
+      'COPY copy_in_t FROM STDIN',
+      (function* () {
+        yield '30001\tok\n';
+        throw new Error('encoder broke');
+      })(),
+    ).catch((e: unknown) => e);
     expect((error as Error).message).toBe('encoder broke');
     expect((await db.admin.query('SELECT count(*)::int AS n FROM copy_in_t WHERE n = 30001')).rows[0].n).toBe(0);
   });

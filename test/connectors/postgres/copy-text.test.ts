@@ -61,7 +61,13 @@ describe('COPY text decoding', () => {
       const bytes = Buffer.from(text);
       if (split === 0) decoder.push(bytes, out, escaped);
       else for (let i = 0; i < bytes.length; i += split) decoder.push(bytes.subarray(i, i + split), out, escaped);
-      expect(out).toEqual([['a', 'b'], [null, 'plain'], ['c\\d', 'x'], [null, null], ['e', 'f\ng']]);
+      expect(out).toEqual([
+        ['a', 'b'],
+        [null, 'plain'],
+        ['c\\d', 'x'],
+        [null, null],
+        ['e', 'f\ng'],
+      ]);
       // NULL markers are not escapes; a doubled backslash and an escaped newline are.
       expect(escaped).toEqual([2, 4]);
     }

@@ -97,8 +97,20 @@ describe('PostgreSQL source reads', () => {
     try {
       const [batch] = await all(source.read('Patient', { orderBy: ['id'], sliceRows: 10 }));
       expect(batch.rows[0]).toEqual([
-        '1', '9990000011', '42', '7', '72.5', '0.1', '2024-01-31', '2024-03-01 09:30:00.125', '2024-06-01 11:00:00+00', 't',
-        Buffer.from([0, 255, 10]), 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'tab\there\nnew line \\ é 😀', 'W1',
+        '1',
+        '9990000011',
+        '42',
+        '7',
+        '72.5',
+        '0.1',
+        '2024-01-31',
+        '2024-03-01 09:30:00.125',
+        '2024-06-01 11:00:00+00',
+        't',
+        Buffer.from([0, 255, 10]),
+        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+        'tab\there\nnew line \\ é 😀',
+        'W1',
       ]);
       expect(batch.rows[1]).toEqual(['2', '9990000022', null, null, null, null, null, null, null, 'f', null, null, '', null]);
     } finally {

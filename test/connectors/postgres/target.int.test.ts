@@ -112,7 +112,17 @@ describe('PostgreSQL target commits', () => {
   it('stores zoned timestamps as UTC wall-clock time', async () => {
     const { target, schema } = await fresh();
     try {
-      await target.commit(unit(parent, 'append', [[1, '9990000011', null, null, '2024-06-01T12:00:00.5+01:00', null], [2, '9990000022', null, null, '2024-06-01T12:00:00', null]], 2));
+      await target.commit(
+        unit(
+          parent,
+          'append',
+          [
+            [1, '9990000011', null, null, '2024-06-01T12:00:00.5+01:00', null],
+            [2, '9990000022', null, null, '2024-06-01T12:00:00', null],
+          ],
+          2,
+        ),
+      );
       expect((await db.rows(schema, 'patient', ['id'])).map((r) => r[4])).toEqual(['2024-06-01 11:00:00.5', '2024-06-01 12:00:00']);
     } finally {
       await target.close();
@@ -123,7 +133,15 @@ describe('PostgreSQL target commits', () => {
     const { target, schema } = await fresh();
     try {
       await target.commit(unit(parent, 'append', [[1, '9990000011', null, null, null, null]], 1));
-      const bad = unit(parent, 'upsert', [[2, '9990000022', null, null, null, null], [3, 'SECRET-NHS-0000', null, null, null, null]], 3);
+      const bad = unit(
+        parent,
+        'upsert',
+        [
+          [2, '9990000022', null, null, null, null],
+          [3, 'SECRET-NHS-0000', null, null, null, null],
+        ],
+        3,
+      );
       bad.quarantine = [{ runId: 'r1', sourceTable: 'p', sourceKey: '9', targetTable: 'patient', rule: 'r', reasonCode: 'c', message: 'm' }];
       const error = await target.commit(bad).catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'run', code: 'target.commit_failed' });
@@ -170,8 +188,20 @@ describe('PostgreSQL target commits', () => {
         return { ...unit(parent, 'append', [], offset), encoded: encoder.take() };
       };
       // Enough rows that the server fails while data is still arriving.
-      await target.commit(batch(Array.from({ length: 50_000 }, (_, i) => i), 50_000));
-      const error = await target.commit(batch(Array.from({ length: 50_000 }, (_, i) => 60_000 - i), 100_000)).catch((e: unknown) => e);
+      await target.commit(
+        batch(
+          Array.from({ length: 50_000 }, (_, i) => i),
+          50_000,
+        ),
+      );
+      const error = await target
+        .commit(
+          batch(
+            Array.from({ length: 50_000 }, (_, i) => 60_000 - i),
+            100_000,
+          ),
+        )
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'run', code: 'target.commit_failed' });
       expect((error as Error).message).toMatch(/rolled back.*duplicate key.*23505/);
       expect((await target.checkpoints('r1')).map((c) => c.offset)).toEqual([50_000]);

@@ -22,7 +22,10 @@ const def: TargetTableDef = {
 };
 
 function unit(runId: string, undo: boolean): CommitUnit {
-  const rows = [[1n, 'a'], [2n, 'b']];
+  const rows = [
+    [1n, 'a'],
+    [2n, 'b'],
+  ];
   return { runId, table: def, mode: 'append', rows, quarantine: [], undo, checkpoint: { runId, table: 'patient', offset: 2, loaded: 2, quarantined: 0, excluded: 0, done: true } };
 }
 
@@ -33,7 +36,10 @@ async function load(target: Target, runId: string, undo: boolean): Promise<void>
 }
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return err instanceof FerryError ? err.code : String(err);
 }
 

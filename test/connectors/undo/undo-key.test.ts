@@ -20,6 +20,16 @@ describe('undo keys', () => {
 
   it('normalises integer key text so 007 and 7 are one key', () => {
     expect(undoKeyRenderer(table([['id', 'integer']], ['id']))(['007'])).toBe('["7"]');
-    expect(undoKeyRenderer(table([['a', 'integer'], ['b', 'text']], ['a', 'b']))(['+3', 'x'])).toBe('["3","x"]');
+    expect(
+      undoKeyRenderer(
+        table(
+          [
+            ['a', 'integer'],
+            ['b', 'text'],
+          ],
+          ['a', 'b'],
+        ),
+      )(['+3', 'x']),
+    ).toBe('["3","x"]');
   });
 });
