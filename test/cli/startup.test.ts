@@ -92,6 +92,15 @@ describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
     expect(missing.status).toBe(EXIT_CODES.not_found);
   });
 
+  it('imports zod from its one-file bundle, never from the package (scripts/vendor-cli-deps.ts)', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    expect(existsSync(path.join(ROOT, 'dist/vendor/zod.js'))).toBe(true);
+    const compiled = (await readdir(path.join(ROOT, 'dist'), { recursive: true })).filter((f) => f.endsWith('.js') && !f.startsWith('vendor'));
+    const texts = await Promise.all(compiled.map((f) => readFile(path.join(ROOT, 'dist', f), 'utf8')));
+    expect(compiled.filter((_, i) => /from ['"]zod['"]/.test(texts[i]))).toEqual([]);
+    expect(texts.filter((t) => t.includes('vendor/zod.js')).length).toBeGreaterThan(10);
+  });
+
   it('finds the files it reads next to its own code from dist/ as from src/', async () => {
     const probe = await fromDist<typeof import('../../src/server/probe/probe.js')>('server/probe/probe.ts');
     expect(existsSync(probe.PROBE_CONTRACT_FILE)).toBe(true);
