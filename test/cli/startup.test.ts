@@ -92,12 +92,12 @@ describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
     expect(missing.status).toBe(EXIT_CODES.not_found);
   });
 
-  it('imports zod from its one-file bundle, never from the package (scripts/vendor-cli-deps.ts)', async () => {
+  it('imports zod, commander and csv-parse from their one-file bundles, never from the packages (scripts/vendor-cli-deps.ts)', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
     expect(existsSync(path.join(ROOT, 'dist/vendor/zod.js'))).toBe(true);
     const compiled = (await readdir(path.join(ROOT, 'dist'), { recursive: true })).filter((f) => f.endsWith('.js') && !f.startsWith('vendor'));
     const texts = await Promise.all(compiled.map((f) => readFile(path.join(ROOT, 'dist', f), 'utf8')));
-    expect(compiled.filter((_, i) => /from ['"]zod['"]/.test(texts[i]))).toEqual([]);
+    expect(compiled.filter((_, i) => /from ['"](zod|commander|csv-parse\/sync)['"]/.test(texts[i]))).toEqual([]);
     expect(texts.filter((t) => t.includes('vendor/zod.js')).length).toBeGreaterThan(10);
   });
 
