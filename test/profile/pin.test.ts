@@ -32,7 +32,7 @@ source:
 mappings: {}
 `;
 
-const pinned: PinnedTable = { primary_key: ['PAT_ID'], columns: { PAT_ID: { type: 'integer' }, NHS_NO: { type: 'text' } } } as PinnedTable;
+const pinned: PinnedTable = { primary_key: ['PAT_ID'], columns: { PAT_ID: { type: 'integer' }, NHS_NO: { type: 'text' } } };
 
 describe('pinIntoYaml keeps the layout of what it does not change', () => {
   it('keeps a long description line and a folded paragraph byte for byte, and every other table as written', () => {
@@ -51,11 +51,11 @@ describe('pinIntoYaml keeps the layout of what it does not change', () => {
   });
 
   it('appends a new table after the last one at the same indentation, leaving the rest unchanged', () => {
-    const r = pinIntoYaml(CONTRACT, { WARD: { columns: { WARD_CODE: { type: 'text' } } } as PinnedTable });
+    const r = pinIntoYaml(CONTRACT, { WARD: { primary_key: [], columns: { WARD_CODE: { type: 'text' } } } });
     expect(r.added).toEqual(['WARD']);
     const at = CONTRACT.indexOf('mappings: {}');
     expect(r.text.slice(0, at)).toBe(CONTRACT.slice(0, at));
-    expect(r.text.slice(at)).toBe('    WARD:\n      columns:\n        WARD_CODE:\n          type: text\nmappings: {}\n');
+    expect(r.text.slice(at)).toBe('    WARD:\n      primary_key: []\n      columns:\n        WARD_CODE:\n          type: text\nmappings: {}\n');
     expect(r.kept).toEqual(['PAT_MAST', 'ADMISSION']);
   });
 });
