@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
+import { rate } from '../engine/throughput.js';
 import type { CliIO } from './io.js';
 
 export interface Progress {
@@ -33,15 +34,14 @@ function barProgress(): Progress {
   const listener = (e: RunEvent) => {
     if (e.type === 'run:started') width = Math.max(12, ...e.tables.map((t) => t.length));
     if (e.type === 'table:started') {
-      const bar = multi.create(e.total ?? 0, e.resumedFrom, { table: e.table.padEnd(width), rate: 0, quarantined: 0 });
+      const bar = multi.create(e.total ?? 0, e.resumedFrom, { table: e.table.padEnd(width), rate: '-', quarantined: 0 });
       bars.set(e.table, { bar, started: Date.now(), from: e.resumedFrom });
     }
     if (e.type === 'batch:loaded' || e.type === 'table:finished') {
       const b = bars.get(e.table);
       if (!b) return;
-      const secs = Math.max(0.001, (Date.now() - b.started) / 1000);
       if (e.type === 'table:finished' && b.bar.getTotal() === 0) b.bar.setTotal(e.counts.read);
-      b.bar.update(e.counts.read, { rate: Math.round((e.counts.read - b.from) / secs), quarantined: e.counts.quarantined });
+      b.bar.update(e.counts.read, { rate: rate(e.counts.read - b.from, Date.now() - b.started) ?? '-', quarantined: e.counts.quarantined });
     }
   };
   return { listener, stop: () => multi.stop() };
