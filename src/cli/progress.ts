@@ -1,6 +1,6 @@
 /**
  * Run progress for people: per-table bars on a terminal, plain timestamped lines otherwise
- * (CI logs, pipes). Listens to engine events; never sees row values.
+ * (CI logs, pipes), then the end-of-run reconciliation table by table. Listens to engine events; never sees row values.
  */
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
@@ -31,8 +31,27 @@ function barProgress(): Progress {
   );
   const bars = new Map<string, { bar: cliProgress.SingleBar; started: number; from: number }>();
   let width = 12;
+  let reconciling: { bar: cliProgress.SingleBar; tables: string[]; mismatched: number } | undefined;
   const listener = (e: RunEvent) => {
     if (e.type === 'run:started') width = Math.max(12, ...e.tables.map((t) => t.length));
+    if (e.type === 'reconcile:started') {
+      const next = e.tables[0] ?? '';
+      reconciling = {
+        tables: e.tables,
+        mismatched: 0,
+        bar: multi.create(
+          e.tables.length,
+          0,
+          { table: 'reconciling…'.padEnd(width), next, mismatched: 0 },
+          { format: ' {table} |{bar}| {value}/{total} tables | now {next} | mismatched {mismatched}' },
+        ),
+      };
+    }
+    if (e.type === 'reconcile:table' && reconciling) {
+      if (e.status === 'mismatch') reconciling.mismatched++;
+      reconciling.bar.update(e.done, { next: reconciling.tables[e.done] ?? 'business checks', mismatched: reconciling.mismatched });
+    }
+    if (e.type === 'reconcile:finished' && reconciling) reconciling.bar.update(reconciling.tables.length, { table: `reconciled: ${e.status}`.padEnd(width), next: '-' });
     if (e.type === 'table:started') {
       const bar = multi.create(e.total ?? 0, e.resumedFrom, { table: e.table.padEnd(width), rate: '-', quarantined: 0 });
       bars.set(e.table, { bar, started: Date.now(), from: e.resumedFrom });
@@ -73,6 +92,15 @@ function lineProgress(io: CliIO): Progress {
         break;
       case 'run:finished':
         io.err(`${ts} run ${e.runId} ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
+        break;
+      case 'reconcile:started':
+        io.err(`${ts} reconciling ${e.tables.length} table(s) against the source…`);
+        break;
+      case 'reconcile:table':
+        io.err(`${ts} reconciled ${e.table} (${e.done}/${e.total}): ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
+        break;
+      case 'reconcile:finished':
+        io.err(`${ts} reconciliation ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
         break;
     }
   };

@@ -67,6 +67,9 @@ export class RunProgress {
       }
       case 'run:finished':
         return;
+      default:
+        // Later stages (the reconciliation's `reconcile:` events) move no rows: the counts stand.
+        return;
     }
   }
 
