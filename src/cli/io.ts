@@ -10,8 +10,27 @@ export interface CliIO {
   cwd: string;
 }
 
-/** The process's own streams. */
+let pipeGuard = false;
+
+/**
+ * Ends the process quietly when whoever reads stdout or stderr goes away (`ferry … | head`):
+ * there is nobody left to tell, so an EPIPE is the normal end of the conversation, not a crash.
+ * Any other stream error is rethrown as before. Installed once, however often it is called.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
+
+/** The process's own streams, which end the process quietly once their reader closes. */
 export function processIO(): CliIO {
+  endQuietlyOnClosedPipe();
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, FerryError, formatIssue } from '../errors.js';
+import { loadDotEnv } from './dotenv.js';
 import { processIO, type CliIO } from './io.js';
 
 /** A command group adds its subcommands to the program. Actions return an exit code. */
@@ -94,9 +95,14 @@ export async function buildProgram(io: CliIO, setExit: (code: number) => void, o
   return program;
 }
 
-/** Runs the CLI with `argv` (without node and script), returning the exit code. */
+/** Runs the CLI with `argv` (without node and script), after reading `.env` from the working directory; returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
+  try {
+    loadDotEnv(io.cwd, io.env);
+  } catch (err) {
+    return reportError(err, io);
+  }
   const program = await buildProgram(
     io,
     (code) => {

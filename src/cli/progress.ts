@@ -1,9 +1,10 @@
 /**
  * Run progress for people: per-table bars on a terminal, plain timestamped lines otherwise
- * (CI logs, pipes). Listens to engine events; never sees row values.
+ * (CI logs, pipes), then the end-of-run reconciliation table by table. Listens to engine events; never sees row values.
  */
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
+import { rate } from '../engine/throughput.js';
 import type { CliIO } from './io.js';
 
 export interface Progress {
@@ -30,18 +31,36 @@ function barProgress(): Progress {
   );
   const bars = new Map<string, { bar: cliProgress.SingleBar; started: number; from: number }>();
   let width = 12;
+  let reconciling: { bar: cliProgress.SingleBar; tables: string[]; mismatched: number } | undefined;
   const listener = (e: RunEvent) => {
     if (e.type === 'run:started') width = Math.max(12, ...e.tables.map((t) => t.length));
+    if (e.type === 'reconcile:started') {
+      const next = e.tables[0] ?? '';
+      reconciling = {
+        tables: e.tables,
+        mismatched: 0,
+        bar: multi.create(
+          e.tables.length,
+          0,
+          { table: 'reconciling…'.padEnd(width), next, mismatched: 0 },
+          { format: ' {table} |{bar}| {value}/{total} tables | now {next} | mismatched {mismatched}' },
+        ),
+      };
+    }
+    if (e.type === 'reconcile:table' && reconciling) {
+      if (e.status === 'mismatch') reconciling.mismatched++;
+      reconciling.bar.update(e.done, { next: reconciling.tables[e.done] ?? 'business checks', mismatched: reconciling.mismatched });
+    }
+    if (e.type === 'reconcile:finished' && reconciling) reconciling.bar.update(reconciling.tables.length, { table: `reconciled: ${e.status}`.padEnd(width), next: '-' });
     if (e.type === 'table:started') {
-      const bar = multi.create(e.total ?? 0, e.resumedFrom, { table: e.table.padEnd(width), rate: 0, quarantined: 0 });
+      const bar = multi.create(e.total ?? 0, e.resumedFrom, { table: e.table.padEnd(width), rate: '-', quarantined: 0 });
       bars.set(e.table, { bar, started: Date.now(), from: e.resumedFrom });
     }
     if (e.type === 'batch:loaded' || e.type === 'table:finished') {
       const b = bars.get(e.table);
       if (!b) return;
-      const secs = Math.max(0.001, (Date.now() - b.started) / 1000);
       if (e.type === 'table:finished' && b.bar.getTotal() === 0) b.bar.setTotal(e.counts.read);
-      b.bar.update(e.counts.read, { rate: Math.round((e.counts.read - b.from) / secs), quarantined: e.counts.quarantined });
+      b.bar.update(e.counts.read, { rate: rate(e.counts.read - b.from, Date.now() - b.started) ?? '-', quarantined: e.counts.quarantined });
     }
   };
   return { listener, stop: () => multi.stop() };
@@ -73,6 +92,15 @@ function lineProgress(io: CliIO): Progress {
         break;
       case 'run:finished':
         io.err(`${ts} run ${e.runId} ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
+        break;
+      case 'reconcile:started':
+        io.err(`${ts} reconciling ${e.tables.length} table(s) against the source…`);
+        break;
+      case 'reconcile:table':
+        io.err(`${ts} reconciled ${e.table} (${e.done}/${e.total}): ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
+        break;
+      case 'reconcile:finished':
+        io.err(`${ts} reconciliation ${e.status} in ${(e.elapsedMs / 1000).toFixed(1)} s`);
         break;
     }
   };

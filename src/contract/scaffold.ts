@@ -205,8 +205,9 @@ A Ferry migration project.
 
        ferry contract schema --out contract.schema.json
 
-5. Copy \`.env.example\` to \`.env\`, fill in the connection details, and run against
-   synthetic or pre-production data first:
+5. Copy \`.env.example\` to \`.env\` and fill in the connection details. Ferry reads \`.env\`
+   from the directory you run it in (variables already set in your shell win); keep it out of
+   version control. Then run against synthetic or pre-production data first:
 
        ferry run contract.yaml --dry-run
 `;

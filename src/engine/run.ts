@@ -18,6 +18,7 @@ import { selectPilot, type PilotSelection } from './pilot.js';
 import { planLoad, runPlanned } from './plan.js';
 import { REPORT_FORMAT, type EngineReport, type ReasonEntry, type RunStatus, type TableReport } from './report.js';
 import { runTable, type ReasonCount, type TableResult } from './table-job.js';
+import { rate } from './throughput.js';
 import { mappedTargetDefs } from './target-defs.js';
 
 /**
@@ -193,7 +194,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
       excluded: r.excluded,
       balanced: r.read === r.loaded + r.quarantined + r.excluded,
       elapsedMs: r.elapsedMs,
-      rowsPerSecond: r.elapsedMs > 0 ? Math.round((r.read / r.elapsedMs) * 1000) : null,
+      rowsPerSecond: rate(r.readHere, r.elapsedMs),
       quarantineReasons: sortReasons(r.reasons),
       warnings: sortReasons(r.warnings),
     });
@@ -246,7 +247,10 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
     finishedAt: finishedAt.toISOString(),
     elapsedMs: finishedAt.getTime() - startedAt.getTime(),
     totals,
-    rowsPerSecond: finishedAt.getTime() > startedAt.getTime() ? Math.round((totals.read / (finishedAt.getTime() - startedAt.getTime())) * 1000) : null,
+    rowsPerSecond: rate(
+      [...results.values()].reduce((n, r) => n + r.readHere, 0),
+      finishedAt.getTime() - startedAt.getTime(),
+    ),
     tables,
     quarantineReasons: mergeReasons(tables.flatMap((t) => t.quarantineReasons)),
     ...(qualityReport ? { quality: qualityReport } : {}),

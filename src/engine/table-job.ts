@@ -65,6 +65,8 @@ export interface TableResult extends TableCounts {
   table: string;
   source: string;
   elapsedMs: number;
+  /** Source rows read by this process: `read` less the rows a resumed run had read before. */
+  readHere: number;
   /** Issues found on rows in this process (quarantine reasons are recounted from the target). */
   reasons: Map<string, ReasonCount>;
   warnings: Map<string, ReasonCount>;
@@ -154,7 +156,8 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   };
   const reasons = new Map<string, ReasonCount>();
   const warnings = new Map<string, ReasonCount>();
-  const result = (): TableResult => ({ table: o.table, source: mapping.source, ...counts, elapsedMs: Date.now() - started, reasons, warnings });
+  const readBefore = counts.read;
+  const result = (): TableResult => ({ table: o.table, source: mapping.source, ...counts, elapsedMs: Date.now() - started, readHere: counts.read - readBefore, reasons, warnings });
 
   if (o.resumeFrom?.done) return result();
   if (!o.resumeFrom && o.target) {

@@ -14,6 +14,7 @@ import type { Source, Target } from '../connectors/connector.js';
 import { openSource } from '../connectors/registry.js';
 import { parseConnectorUrl } from '../connectors/url.js';
 import type { LoadedContract } from '../contract/model.js';
+import type { RunEventListener } from '../engine/events.js';
 import { LookupCache } from '../engine/joins.js';
 import { selectPilot, type PilotSelection } from '../engine/pilot.js';
 import { planLoad } from '../engine/plan.js';
@@ -58,6 +59,8 @@ export interface ReconcileOptions {
   today?: () => string;
   now?: () => Date;
   signal?: AbortSignal;
+  /** Hears `reconcile:started`, one `reconcile:table` per table proved, and `reconcile:finished`. */
+  onEvent?: RunEventListener;
 }
 
 // Key types a database can range-compare in the same order as the scratch store.
@@ -100,7 +103,9 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
 
     const tables: TableReconciliation[] = [];
     let id = 0;
-    for (const { table } of planLoad(contract)) {
+    const plan = planLoad(contract);
+    o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
+    for (const { table } of plan) {
       o.signal?.throwIfAborted();
       const started = Date.now();
       const def = targetTableDef(contract, table);
@@ -211,6 +216,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         bisection: { method: side.method, ranges: found.ranges, leaves: found.leaves, rowsCompared: found.rowsCompared, leafSize, fanout },
         elapsedMs: Date.now() - started,
       });
+      const done = tables[tables.length - 1]!;
+      o.onEvent?.({ type: 'reconcile:table', runId: o.runId, table, status: done.status, done: tables.length, total: plan.length, elapsedMs: done.elapsedMs });
     }
 
     const business = [];
@@ -232,10 +239,12 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
       });
     }
     const finishedAt = now();
+    const status = mismatches.length ? 'mismatch' : 'match';
+    o.onEvent?.({ type: 'reconcile:finished', runId: o.runId, status, elapsedMs: finishedAt.getTime() - startedAt.getTime() });
     return {
       format: RECONCILIATION_FORMAT,
       runId: o.runId,
-      status: mismatches.length ? 'mismatch' : 'match',
+      status,
       contract: { name: contract.metadata.name, version: contract.metadata.version, digest: o.digest },
       run: { status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt ?? null },
       source: o.source.displayUrl,

@@ -1,9 +1,30 @@
 /**
- * The run report as plain text, for terminals and logs: per-table counts, the reconciliation
- * line and the quality gate lines.
+ * The run report as plain text, for terminals and logs: per-table counts, warnings, the
+ * reconciliation line and the quality gate lines. It never claims more than the run decided: a
+ * run that stopped early decided no gate, and a contract without gates for the tier passed none.
  */
-import { formatQuality } from '../quality/summary.js';
+import type { ReasonEntry } from '../engine/report.js';
+import { formatQuality, percent } from '../quality/summary.js';
 import type { RunReport } from './report.js';
+
+const total = (list: readonly ReasonEntry[]) => list.reduce((n, e) => n + e.count, 0);
+
+/** The quality section: the gate decision when there is one to state, else why there is none. */
+function qualityLines(r: RunReport): string[] {
+  const q = r.quality;
+  const stopped = r.status === 'failed' || r.status === 'cancelled';
+  if (!q) return stopped ? [`quality gates: not measured (the run ${r.status} before its rows were measured)`] : [];
+  const scope = q.scope === 'since_resume' ? ' (rows processed since the resume)' : '';
+  // Gate figures over a load that did not finish describe only the rows it got to.
+  if (stopped) return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished${scope}`, ...formatQuality(q).slice(1)];
+  if (q.gates.length === 0 && q.checks.length === 0) {
+    const lines = [`quality gates (${q.tier}): none declared in the contract for this tier — nothing was gated`];
+    const t = r.totals;
+    if (t.quarantined > 0) lines.push(`  ${t.quarantined} of ${t.read} rows read (${percent(t.quarantined / t.read)}) were quarantined and no gate judged that; declare quality.thresholds to gate it`);
+    return lines;
+  }
+  return formatQuality(q);
+}
 
 /** A plain-text summary per table, for terminals and logs. */
 export function formatReport(r: RunReport): string {
@@ -19,11 +40,18 @@ export function formatReport(r: RunReport): string {
     );
     for (const q of t.quarantineReasons.slice(0, 5)) lines.push(`${''.padEnd(w)}    ${String(q.count).padStart(7)} × ${q.reasonCode} (${q.rule})`);
     if (t.quarantineReasons.length > 5) lines.push(`${''.padEnd(w)}    … ${t.quarantineReasons.length - 5} more reason(s) in the JSON report`);
+    const warned = total(t.warnings);
+    if (warned > 0) {
+      const top = t.warnings.slice(0, 3).map((x) => `${x.count} × ${x.reasonCode} (${x.rule})`);
+      lines.push(`${''.padEnd(w)}    ${warned} warning(s), rows loaded: ${top.join(', ')}${t.warnings.length > 3 ? `, … ${t.warnings.length - 3} more` : ''}`);
+    }
   }
   const tt = r.totals;
   lines.push(
     `${'total'.padEnd(w)}  ${String(tt.read).padStart(9)}  ${String(tt.loaded).padStart(9)}  ${String(tt.quarantined).padStart(9)}  ${String(tt.excluded).padStart(9)}  ${r.rowsPerSecond ?? '-'}`,
   );
+  const warnings = r.tables.reduce((n, t) => n + total(t.warnings), 0);
+  if (warnings > 0) lines.push(`warnings: ${warnings} in total (warning-severity rules; those rows were loaded)`);
   if (r.reconciliation) {
     const rc = r.reconciliation;
     const bad = rc.tables.filter((t) => t.status !== 'match').map((t) => `${t.table} (missing ${t.missing}, extra ${t.extra}, different ${t.different})`);
@@ -33,7 +61,7 @@ export function formatReport(r: RunReport): string {
     );
   }
   lines.push(`elapsed ${(r.elapsedMs / 1000).toFixed(2)} s`);
-  if (r.quality) lines.push(...formatQuality(r.quality));
+  lines.push(...qualityLines(r));
   if (r.error) lines.push(`error ${r.error.code}: ${r.error.message}`);
   return lines.join('\n');
 }

@@ -40,7 +40,7 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
     const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate });
     // Reconcile what landed, unless the run did not finish its load (nothing to prove yet).
     if (o.reconcile !== false && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
-      return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal });
+      return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal, onEvent: o.onEvent });
     }
     return report;
   } finally {

@@ -9,6 +9,7 @@ import { decide, worst } from '../quality/gates.js';
 import { ratio } from '../quality/kpis.js';
 import { reconciliationKpiInputs } from '../reconcile/kpi.js';
 import { reconcileRun } from '../reconcile/reconcile.js';
+import type { RunEventListener } from '../engine/events.js';
 import type { EngineReport } from '../engine/report.js';
 import type { RunReconciliationSummary, RunReport } from './report.js';
 
@@ -20,11 +21,23 @@ export interface ReconcileStepOptions {
   targetUrl: string;
   pilot?: { patients: number; table?: string };
   signal?: AbortSignal;
+  /** Hears the reconciliation's progress events (engine/events.ts). */
+  onEvent?: RunEventListener;
 }
 
 /** Reconciles a finished run, folds the result into the report's quality gates, and returns the updated report. */
 export async function reconcileAfterRun(report: EngineReport, o: ReconcileStepOptions): Promise<RunReport> {
-  const rec = await reconcileRun({ loaded: o.loaded, digest: o.digest, runId: report.runId, source: o.source, target: o.target, targetUrl: o.targetUrl, pilot: o.pilot, signal: o.signal });
+  const rec = await reconcileRun({
+    loaded: o.loaded,
+    digest: o.digest,
+    runId: report.runId,
+    source: o.source,
+    target: o.target,
+    targetUrl: o.targetUrl,
+    pilot: o.pilot,
+    signal: o.signal,
+    onEvent: o.onEvent,
+  });
   const summary: RunReconciliationSummary = {
     status: rec.status,
     elapsedMs: rec.elapsedMs,

@@ -4,6 +4,7 @@
  * stream to any reader of the run.
  */
 import type { RunEvent, TableCounts } from '../engine/events.js';
+import { rate } from '../engine/throughput.js';
 
 export type TableState = 'pending' | 'running' | 'finished';
 
@@ -12,7 +13,7 @@ export interface TableProgress extends TableCounts {
   state: TableState;
   /** Source rows to read, when the engine counted them first; null otherwise. */
   total: number | null;
-  /** Rows read per second since the table started. */
+  /** Rows read per second since the table started; null before this run read any of its rows. */
   rowsPerSecond: number | null;
   /** Seconds until the table is read, from its total and throughput; null when unknown. */
   etaSeconds: number | null;
@@ -61,10 +62,13 @@ export class RunProgress {
       case 'table:finished': {
         const p = this.table(e.table);
         Object.assign(p, e.counts, { state: 'finished' as const, etaSeconds: 0 });
-        p.rowsPerSecond = e.elapsedMs > 0 ? Math.round(((p.read - p.baseRead) * 1000) / e.elapsedMs) : null;
+        p.rowsPerSecond = rate(p.read - p.baseRead, e.elapsedMs);
         return;
       }
       case 'run:finished':
+        return;
+      default:
+        // Later stages (the reconciliation's `reconcile:` events) move no rows: the counts stand.
         return;
     }
   }
@@ -81,23 +85,23 @@ export class RunProgress {
     const totals = { ...zero(), total: 0 as number | null };
     let remaining = 0;
     let remainingKnown = true;
+    let readHere = 0;
     const tables: TableProgress[] = [];
     for (const p of this.tables.values()) {
       if (p.state === 'running' && p.startedAt !== null) {
-        const secs = (t - p.startedAt) / 1000;
-        const done = p.read - p.baseRead;
-        p.rowsPerSecond = secs > 0 ? Math.round(done / secs) : null;
+        p.rowsPerSecond = rate(p.read - p.baseRead, t - p.startedAt);
         p.etaSeconds = p.total !== null && p.rowsPerSecond ? Math.max(0, Math.round((p.total - p.read) / p.rowsPerSecond)) : null;
       }
       for (const k of ['read', 'loaded', 'quarantined', 'excluded'] as const) totals[k] += p[k];
+      readHere += p.read - p.baseRead;
       if (p.total === null && p.state !== 'finished') remainingKnown = false;
       if (p.state !== 'finished') remaining += Math.max(0, (p.total ?? 0) - p.read);
       if (totals.total !== null) totals.total = p.total === null ? (p.state === 'finished' ? totals.total + p.read : null) : totals.total + p.total;
       const { startedAt: _s, baseRead: _b, ...pub } = p;
       tables.push(pub);
     }
-    const secs = this.startedAt === null ? 0 : (t - this.startedAt) / 1000;
-    const rowsPerSecond = secs > 0 ? Math.round(totals.read / secs) : null;
+    // Rows a resumed run had read before it stopped took no time here: they count in the totals, not the rate.
+    const rowsPerSecond = this.startedAt === null ? null : rate(readHere, t - this.startedAt);
     const etaSeconds = remainingKnown && rowsPerSecond ? Math.round(remaining / rowsPerSecond) : remainingKnown && remaining === 0 && this.startedAt !== null ? 0 : null;
     return { tables, totals, rowsPerSecond, etaSeconds, engineRunId: this.engineRunId };
   }

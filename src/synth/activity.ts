@@ -125,9 +125,11 @@ const SPELL_COUNTS = [0, 1, 2, 3];
 /** Emits inpatient spells, each inside its own slice of the activity window so none overlap. */
 export function emitSpells(ctx: GenContext, p: Person): void {
   const rng = ctx.rng;
-  const count = rng.weighted(SPELL_COUNTS, SPELL_COUNT);
-  if (count === 0) return;
   const span = p.end - p.winStart + 1;
+  // At most one spell per day of the window: a window shorter than the spells drawn (a newborn,
+  // a death soon after registration) would give empty slices whose end is before their start.
+  const count = Math.min(rng.weighted(SPELL_COUNTS, SPELL_COUNT), span);
+  if (count === 0) return;
   const slice = Math.floor(span / count);
   const diesInHospital = p.dod !== null && rng.chance(0.4);
   for (let i = 0; i < count; i++) {

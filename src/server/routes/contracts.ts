@@ -24,7 +24,7 @@ export function contractRoutes(deps: ServerDeps) {
       method: 'GET',
       path: '/projects/{projectId}/contract-versions',
       operationId: 'listVersions',
-      summary: "A project's contract versions, oldest first",
+      summary: "A project's contract versions, newest first (highest number first)",
       tag: 'contracts',
       access: 'authenticated',
       permission: 'contract.read',
