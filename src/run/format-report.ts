@@ -6,18 +6,20 @@
 import type { ReasonEntry } from '../engine/report.js';
 import { formatQuality, percent } from '../quality/summary.js';
 import type { RunReport } from './report.js';
+import { qualityVerdict } from './quality-verdict.js';
 
 const total = (list: readonly ReasonEntry[]) => list.reduce((n, e) => n + e.count, 0);
 
 /** The quality section: the gate decision when there is one to state, else why there is none. */
 function qualityLines(r: RunReport): string[] {
   const q = r.quality;
-  const stopped = r.status === 'failed' || r.status === 'cancelled';
-  if (!q) return stopped ? [`quality gates: not measured (the run ${r.status} before its rows were measured)`] : [];
+  const verdict = qualityVerdict(r);
+  if (verdict.kind === 'not_measured') return r.status === 'failed' || r.status === 'cancelled' ? [`quality gates: not measured (the run ${r.status} before its rows were measured)`] : [];
+  if (!q) return [];
   const scope = q.scope === 'since_resume' ? ' (rows processed since the resume)' : '';
   // Gate figures over a load that did not finish describe only the rows it got to.
-  if (stopped) return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished${scope}`, ...formatQuality(q).slice(1)];
-  if (q.gates.length === 0 && q.checks.length === 0) {
+  if (verdict.kind === 'not_decided') return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished${scope}`, ...formatQuality(q).slice(1)];
+  if (verdict.kind === 'none_declared') {
     const lines = [`quality gates (${q.tier}): none declared in the contract for this tier — nothing was gated`];
     const t = r.totals;
     if (t.quarantined > 0) lines.push(`  ${t.quarantined} of ${t.read} rows read (${percent(t.quarantined / t.read)}) were quarantined and no gate judged that; declare quality.thresholds to gate it`);

@@ -11,6 +11,7 @@ import { countBar, DECISION_COLOURS, kpiChart, type ChartBar } from '../quality/
 import { esc } from '../quality/html-escape.js';
 import type { ExampleKey, Gate, GateDecision, QualityReport } from '../engine/quality-report.js';
 import { percent } from '../quality/summary.js';
+import { qualityVerdict } from './quality-verdict.js';
 
 const KPI_LABELS: Record<KpiName, string> = {
   completeness: 'Completeness',
@@ -61,6 +62,14 @@ footer{color:#777;font-size:12px;margin-top:28px}
  */
 export const REPORT_META_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
+/** The quality claim the run supports (quality-verdict.ts): never a pass the gates did not make. */
+function verdictBadge(r: RunReport): string {
+  const v = qualityVerdict(r);
+  if (v.kind === 'decided') return badge(v.decision);
+  const text = v.kind === 'not_measured' ? 'not measured' : v.kind === 'not_decided' ? `not decided: the run ${r.status} before its load finished` : 'no gates declared for this tier';
+  return `<span class="muted">${esc(text)}</span>`;
+}
+
 function badge(decision: string): string {
   const colour =
     (DECISION_COLOURS as Record<string, string>)[decision] ?? (decision === 'succeeded' ? DECISION_COLOURS.pass : decision === 'cancelled' ? DECISION_COLOURS.not_applicable : DECISION_COLOURS.fail);
@@ -94,7 +103,7 @@ function summary(r: RunReport, q: QualityReport | undefined): string {
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(2)} s`],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${esc(v)}</b><span>${esc(k)}</span></div>`).join('')}</div>
-<p>Run status ${badge(r.status)} · quality decision ${q ? badge(q.decision) : '<span class="muted">not measured</span>'}${q ? ` in tier <b>${esc(q.tier)}</b>` : ''}${q?.scope === 'since_resume' ? ' · <b>resumed run</b>: KPIs cover rows processed since the resume' : ''}</p>
+<p>Run status ${badge(r.status)} · quality decision ${verdictBadge(r)}${q ? ` in tier <b>${esc(q.tier)}</b>` : ''}${q?.scope === 'since_resume' ? ' · <b>resumed run</b>: KPIs cover rows processed since the resume' : ''}</p>
 ${r.error ? `<p><b>${esc(r.error.code)}</b>: ${esc(r.error.message)}</p>` : ''}`;
 }
 

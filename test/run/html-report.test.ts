@@ -52,6 +52,17 @@ function report(): RunReport {
 }
 
 describe('the HTML quality report', () => {
+  it('claims no pass the gates did not make: none declared, or a run that stopped before its load finished', () => {
+    const r = report();
+    const quality = r.quality!;
+    const ungated = renderQualityHtml({ ...r, status: 'succeeded', error: undefined, quality: { ...quality, decision: 'pass', gates: [], checks: [] } });
+    expect(ungated).toContain('quality decision <span class="muted">no gates declared for this tier</span>');
+    const failed = renderQualityHtml({ ...r, status: 'failed', quality: { ...quality, decision: 'pass' } });
+    expect(failed).toContain('not decided: the run failed before its load finished');
+    expect(renderQualityHtml({ ...r, status: 'failed', quality: undefined })).toContain('quality decision <span class="muted">not measured</span>');
+    expect(renderQualityHtml(r)).toMatch(/quality decision <span class="badge"[^>]*>fail<\/span>/);
+  });
+
   it('escapes every code, key and URL it shows', () => {
     const html = renderQualityHtml(report());
     expect(html).not.toContain('<img');
