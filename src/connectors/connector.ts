@@ -62,6 +62,8 @@ export interface RowProblem {
   reasonCode: string;
   /** The column concerned, when one is. */
   column?: string;
+  /** For `source.encoding`: the encoding the undecodable bytes look like (`windows-1252`, `latin1`), when one fits. */
+  likelyEncoding?: string;
   /** Where and what, e.g. file, line, column and byte offset. */
   message: string;
 }

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { FerryError } from '../../errors.js';
-import { countEscapedBytes, firstEscapedByte, StrictDecoder, unescapeBytes } from '../file/decode.js';
+import { countEscapedBytes, firstEscapedByte, likelyEncoding, StrictDecoder, unescapeBytes } from '../file/decode.js';
 import type { CsvConfig } from './config.js';
 
 import { CsvParser, CsvSyntaxError, type CsvRecord } from './parser.js';
@@ -28,6 +28,8 @@ export interface RecordProblem {
   reasonCode: 'source.encoding' | 'source.malformed';
   /** The field concerned (0-based), for an encoding problem. */
   field?: number;
+  /** For an encoding problem: the encoding the bytes look like. */
+  likelyEncoding?: string;
   message: string;
 }
 
@@ -44,7 +46,6 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
   const parser = new CsvParser(config.delimiter, config.quote);
   const decoder = new StrictDecoder(config.encoding);
   const label = LABEL[config.encoding] ?? config.encoding;
-  const hint = config.encoding === 'utf8' ? '; a Windows export reads correctly with ?encoding=windows-1252' : '';
   const raw = createReadStream(file);
   const out: CsvRecord[] = [];
   const lines: number[] = [];
@@ -58,6 +59,8 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
         if (v === null || firstEscapedByte(v) < 0) continue;
         const offset = decoder.claim();
         for (let n = countEscapedBytes(v) - 1; n > 0; n--) decoder.claim();
+        const guess = likelyEncoding(v, config.encoding);
+        const hint = guess ? `; the bytes look like ${LABEL[guess]}: read the file with ?encoding=${guess}` : '';
         record[j] = unescapeBytes(v);
         const column = header ? (header[j] ?? `field ${j + 1}`) : `header field ${j + 1}`;
         const where = `${name} line ${line}, column ${column}: the byte at offset ${offset} of the file is not valid ${label}`;
@@ -67,7 +70,12 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
             { severity: 'error', code: 'csv.bad_bytes', path: name, message: `the byte at offset ${offset} is not valid ${label}`, file, line },
           ]);
         }
-        onProblem?.({ reasonCode: 'source.encoding', field: j, message: `${where}; the row is set aside rather than loaded with replaced characters${hint}` });
+        onProblem?.({
+          reasonCode: 'source.encoding',
+          field: j,
+          ...(guess ? { likelyEncoding: guess } : {}),
+          message: `${where}; the row is set aside rather than loaded with replaced characters${hint}`,
+        });
       }
     }
     if (!header) {

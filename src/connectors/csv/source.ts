@@ -40,17 +40,15 @@ export class CsvSource implements Source {
     let columns: string[] = [];
     let rows: Value[][] = [];
     let problems: RowProblem[] = [];
-    // The reader reports a record's problems just before yielding it; the first one that concerns a column read is the row's.
-    const seen: { problem?: RowProblem } = {};
+    // The reader reports a record's problems just before yielding it; those in a column read (or of the whole record) are the row's.
+    const pending: RowProblem[] = [];
     const onProblem = (p: RecordProblem): void => {
-      if (seen.problem || !pick) return;
+      if (!pick) return;
       const at = p.field === undefined ? -1 : pick.indexOf(p.field);
       if (p.field !== undefined && at < 0) return;
-      seen.problem = { row: -1, reasonCode: p.reasonCode, ...(at >= 0 ? { column: columns[at] } : {}), message: p.message };
+      pending.push({ row: -1, reasonCode: p.reasonCode, ...(at >= 0 ? { column: columns[at] } : {}), ...(p.likelyEncoding ? { likelyEncoding: p.likelyEncoding } : {}), message: p.message });
     };
     for await (const record of csvRecords(file, this.config, onProblem)) {
-      const problem = seen.problem;
-      seen.problem = undefined;
       if (!pick) {
         const header = checkHeader(file, record);
         columns = options.columns ?? header;
@@ -63,9 +61,13 @@ export class CsvSource implements Source {
       }
       if (toSkip > 0) {
         toSkip--;
+        pending.length = 0;
         continue;
       }
-      if (problem) problems.push({ ...problem, row: rows.length });
+      if (pending.length) {
+        for (const p of pending) problems.push({ ...p, row: rows.length });
+        pending.length = 0;
+      }
       rows.push(pick.map((i) => record[i]));
       if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();

@@ -148,6 +148,24 @@ function completeUpTo(buf: Buffer): number {
   return len;
 }
 
+/** Bytes Windows-1252 leaves undefined: a file holding them is not Windows-1252. */
+const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * The encoding the escaped bytes of `text` most likely come from, read as `declared`: a file
+ * that is not UTF-8 is nearly always a Windows export (’ is 0x92, Á 0xC1), and Latin-1 when it
+ * holds a byte Windows-1252 does not define.
+ */
+export function likelyEncoding(text: string, declared: string): 'windows-1252' | 'latin1' | undefined {
+  if (declared === 'latin1') return undefined;
+  if (declared === 'windows-1252') return 'latin1';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isEscapedByte(c) && UNDEFINED_IN_1252.has(c - ESCAPE_BASE)) return 'latin1';
+  }
+  return 'windows-1252';
+}
+
 /** `text` with every escaped byte shown as U+FFFD, for values that travel on (keys of quarantined rows). */
 export function unescapeBytes(text: string): string {
   let out = '';

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { FerryError } from '../../errors.js';
-import { countEscapedBytes, firstEscapedByte, StrictDecoder, unescapeBytes, type BadBytes } from '../file/decode.js';
+import { countEscapedBytes, firstEscapedByte, likelyEncoding, StrictDecoder, unescapeBytes, type BadBytes } from '../file/decode.js';
 import type { Value } from '../connector.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -14,6 +14,7 @@ export type JsonObject = Record<string, unknown>;
 export interface LineProblem {
   reasonCode: 'source.encoding';
   column: string;
+  likelyEncoding?: string;
   message: string;
 }
 
@@ -62,7 +63,14 @@ export async function* ndjsonObjects(file: string, options: NdjsonReadOptions = 
     if (keys.some((k) => firstEscapedByte(k) >= 0)) throw refuse(' (in a key)');
     const hit = keys.filter((k) => firstEscapedByte(typeof obj[k] === 'string' ? (obj[k] as string) : JSON.stringify(obj[k])) >= 0);
     if (options.onBadBytes === 'refuse') throw refuse(` (key ${hit[0]})`);
-    for (const k of hit) options.onProblem?.({ reasonCode: 'source.encoding', column: k, message: `${where} (key ${k}); the row is set aside rather than loaded with replaced characters. ${HINT}` });
+    const guess = likelyEncoding(text, 'utf8');
+    for (const k of hit)
+      options.onProblem?.({
+        reasonCode: 'source.encoding',
+        column: k,
+        ...(guess ? { likelyEncoding: guess } : {}),
+        message: `${where} (key ${k}); the row is set aside rather than loaded with replaced characters. ${HINT}`,
+      });
     return JSON.parse(unescapeBytes(text)) as JsonObject;
   };
   try {

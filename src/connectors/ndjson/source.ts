@@ -39,20 +39,22 @@ export class NdjsonSource implements Source {
     let toSkip = options.skip ?? 0;
     let rows: Value[][] = [];
     let problems: RowProblem[] = [];
-    // The reader reports a line's problems just before yielding it; the first in a column read is the row's.
-    const seen: { problem?: LineProblem } = {};
+    // The reader reports a line's problems just before yielding it; those in a column read are the row's.
+    const pending: LineProblem[] = [];
     const onProblem = (p: LineProblem): void => {
-      if (!seen.problem && columns.includes(p.column)) seen.problem = p;
+      if (columns.includes(p.column)) pending.push(p);
     };
     for await (const obj of ndjsonObjects(file, { onProblem })) {
-      const problem = seen.problem;
-      seen.problem = undefined;
       if (unseen.size) for (const c of unseen) if (c in obj) unseen.delete(c);
       if (toSkip > 0) {
         toSkip--;
+        pending.length = 0;
         continue;
       }
-      if (problem) problems.push({ row: rows.length, ...problem });
+      if (pending.length) {
+        for (const p of pending) problems.push({ row: rows.length, ...p });
+        pending.length = 0;
+      }
       rows.push(columns.map((c) => toValue(obj[c])));
       if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();
