@@ -172,6 +172,16 @@ describe.each(Object.keys(TARGETS))('source bytes into %s', (kind) => {
     });
   }, 60_000);
 
+  it('records a quarantined row whose key holds a NUL without failing its batch', async () => {
+    await withSource(b('ID,NAME,NOTE\n1,SMITH,ok\n2\u0000,JONES,ok\n3,BROWN,ok\n'), async (dir) => {
+      const t = await open(dir);
+      const report = await migrate({ contractFile: path.join(dir, 'contract.yaml'), sourceUrl: `csv:${dir}/source`, targetUrl: t.url });
+      expect(report.totals).toEqual({ read: 3, loaded: 2, quarantined: 1, excluded: 0 });
+      expect(report.reconciliation?.status).toBe('match');
+      expect((await t.rows('SELECT source_key, reason_code FROM _ferry_quarantine')).map((r) => [r.source_key, r.reason_code])).toEqual([['2\u2400', 'target.type']]);
+    });
+  }, 60_000);
+
   it('quarantines a ragged record at its true line and loads the rest', async () => {
     await withSource(b('ID,NAME,NOTE\n1,SMITH,"two\nlines"\n2,JONES\n3,BROWN,ok\n'), async (dir) => {
       const t = await open(dir);
