@@ -194,6 +194,18 @@ describe.each(Object.keys(TARGETS))('source bytes into %s', (kind) => {
   }, 60_000);
 });
 
+describe('quarantined source rows and the quality gate', () => {
+  it('count against validity, so a gate fails the run as it would for any quarantine', async () => {
+    await withSource(WIN1252, async (dir) => {
+      await writeFile(path.join(dir, 'contract.yaml'), `${CONTRACT}quality:\n  thresholds:\n    - { kpi: validity, fail_below: 0.9 }\n`);
+      const t = await TARGETS.sqlite(dir);
+      const report = await migrate({ contractFile: path.join(dir, 'contract.yaml'), sourceUrl: `csv:${dir}/source`, targetUrl: t.url });
+      expect(report.status).toBe('failed_gate');
+      expect(report.totals).toEqual({ read: 5, loaded: 3, quarantined: 2, excluded: 0 });
+    });
+  }, 60_000);
+});
+
 describe('what cannot be read safely', () => {
   it('refuses an unterminated quote at the line where it opens', async () => {
     await withSource(b('ID,NAME,NOTE\n1,SMITH,ok\n2,"JONES,ok\n3,BROWN,ok\n4,GREEN,ok\n'), async (dir) => {
