@@ -108,6 +108,38 @@ describe('csv reader on legacy exports', () => {
     }
   });
 
+  it('sets aside only rows whose read columns hold undecodable bytes, and refuses a header that holds one', async () => {
+    const { dir, cleanup } = await tempDir('ferry-csv-bytes-');
+    try {
+      // 0x9D is one of the five bytes Windows-1252 leaves undefined: not even that encoding reads it.
+      await fs.writeFile(path.join(dir, 't.csv'), Buffer.concat([Buffer.from('id,name,note\n1,A,x'), Buffer.from([0x9d]), Buffer.from('\n2,B,y\n')]));
+      const config = { ...utf8, encoding: 'windows-1252' };
+      const [withNote] = await readSlices(new CsvSource(`csv:${dir}`, dir, config), 't');
+      expect(withNote.problems).toEqual([
+        {
+          row: 0,
+          reasonCode: 'source.encoding',
+          column: 'note',
+          likelyEncoding: 'latin1',
+          message:
+            't.csv line 2, column note: the byte at offset 18 of the file is not valid Windows-1252; the row is set aside rather than loaded with replaced characters; the bytes look like Latin-1: read the file with ?encoding=latin1',
+        },
+      ]);
+      const source = new CsvSource(`csv:${dir}`, dir, config);
+      const slices: Slice[] = [];
+      for await (const s of source.read('t', { sliceRows: 10, columns: ['id', 'name'] })) slices.push(s);
+      expect(slices[0].problems).toBeUndefined();
+
+      await fs.writeFile(path.join(dir, 'h.csv'), Buffer.concat([Buffer.from('id,n'), Buffer.from([0xe9]), Buffer.from('\n1,2\n')]));
+      await expect(new CsvSource(`csv:${dir}`, dir, utf8).introspect()).rejects.toMatchObject({
+        code: 'csv.bad_bytes',
+        message: expect.stringContaining('h.csv line 1, column header field 2: the byte at offset 4 of the file is not valid UTF-8'),
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('refuses a quoted field that is never closed, without echoing it', async () => {
     const { dir, cleanup } = await tempDir('ferry-csv-quote-');
     try {
