@@ -217,8 +217,18 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     for (let r = 0; r < slice.rows.length; r++) {
       const src = slice.rows[r];
       if (problems !== undefined && problems[pi]?.row === r) {
-        // The source could not read this row faithfully: it is quarantined before any step runs.
+        // The source could not read this row faithfully: it is quarantined before any step runs
+        // (its filter cannot be trusted on replaced values), unless a pilot leaves it out by key.
         const key = program.sourceKey(src);
+        if (o.pilotKeys && !o.pilotKeys.has(key)) {
+          while (problems[pi]?.row === r) pi++;
+          unit.excluded++;
+          if (lineage) {
+            if (encoder) encoder.lineage(key, 'X', null, 'excluded.pilot');
+            else unit.lineage!.push([key, 'X', null, 'excluded.pilot']);
+          }
+          continue;
+        }
         for (; problems[pi]?.row === r; pi++) {
           const p = problems[pi];
           const rule = p.column ? `${p.column}: source` : 'source';

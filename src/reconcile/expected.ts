@@ -110,7 +110,8 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
       // A row the source could not read faithfully is quarantined by the engine before any step.
       if (problems !== undefined && problems[pi]?.row === r) {
         while (problems[pi]?.row === r) pi++;
-        derived.quarantined++;
+        if (o.pilotKeys && !o.pilotKeys.has(program.sourceKey(src))) derived.excluded++;
+        else derived.quarantined++;
         continue;
       }
       const status = program.evaluate(src);

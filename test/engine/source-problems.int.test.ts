@@ -206,6 +206,20 @@ describe('quarantined source rows and the quality gate', () => {
   }, 60_000);
 });
 
+describe('a pilot over a file with undecodable bytes', () => {
+  it('excludes unreadable rows outside the pilot like any other, and reconciliation agrees', async () => {
+    await withSource(WIN1252, async (dir) => {
+      const t = await TARGETS.sqlite(dir);
+      const report = await migrate({ contractFile: path.join(dir, 'contract.yaml'), sourceUrl: `csv:${dir}/source`, targetUrl: t.url, pilot: { patients: 2, table: 'PATIENT' } });
+      // The pilot's two patients hold one unreadable row; the other unreadable row is outside it.
+      expect(report.totals).toEqual({ read: 5, loaded: 1, quarantined: 1, excluded: 3 });
+      expect(report.reconciliation?.status).toBe('match');
+      const quarantined = await t.rows('SELECT source_key FROM _ferry_quarantine');
+      expect(quarantined.length).toBe(report.totals.quarantined);
+    });
+  }, 60_000);
+});
+
 describe('what cannot be read safely', () => {
   it('refuses an unterminated quote at the line where it opens', async () => {
     await withSource(b('ID,NAME,NOTE\n1,SMITH,ok\n2,"JONES,ok\n3,BROWN,ok\n4,GREEN,ok\n'), async (dir) => {
