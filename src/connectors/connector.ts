@@ -46,6 +46,26 @@ export interface Slice {
    * an escape has none); a target may then skip its escape scan (see transform/clean-text.ts).
    */
   clean?: boolean;
+  /** Rows the source could not read faithfully, in row order; each is quarantined, never loaded (see RowProblem). */
+  problems?: RowProblem[];
+}
+
+/**
+ * A source row that could not be read faithfully (undecodable bytes, a malformed record). The
+ * row stays in the slice, so it is counted and keyed, but the engine quarantines it. Carries
+ * positions only, never the value.
+ */
+export interface RowProblem {
+  /** Index of the row in the slice's `rows`. */
+  row: number;
+  /** `source.encoding` or `source.malformed`. */
+  reasonCode: string;
+  /** The column concerned, when one is. */
+  column?: string;
+  /** For `source.encoding`: the encoding the undecodable bytes look like (`windows-1252`, `latin1`), when one fits. */
+  likelyEncoding?: string;
+  /** Where and what, e.g. file, line, column and byte offset. */
+  message: string;
 }
 
 export interface ReadOptions {

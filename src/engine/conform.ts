@@ -41,7 +41,7 @@ export function compileConformer(column: TargetColumnDef, isoDates = false): Con
   if (column.type === 'text') {
     const max = column.length ?? Infinity;
     return (value) => {
-      if (typeof value === 'string' && value !== '' && value.length <= max) return value;
+      if (typeof value === 'string' && value !== '' && value.length <= max && value.indexOf('\u0000') < 0) return value;
       if (value === null || value === undefined || value === '') return missing;
       return typed(value);
     };
@@ -58,10 +58,14 @@ function typedConformer(column: TargetColumnDef): Conformer {
     case 'text': {
       const max = column.length;
       const wrong = fail('target.type', `${name} expects text but the mapping produced binary data`);
+      // PostgreSQL text cannot hold U+0000 and other targets would store it: refused here, for
+      // every target alike, so a NUL is one row's quarantine and never a failed batch.
+      const nul = fail('value.nul_byte', `${name} holds a NUL character (U+0000), which text columns cannot store; remove it at the source or with a regex_replace step`);
       return (v) => {
         // Strings first: nearly every value is one, and Buffer.isBuffer costs a prototype walk.
         const s = typeof v === 'string' ? v : Buffer.isBuffer(v) ? null : String(v);
         if (s === null) return wrong;
+        if (s.indexOf('\u0000') >= 0) return nul;
         if (max !== undefined && s.length > max) {
           const len = [...s].length;
           if (len > max) return fail('target.too_long', `${name} holds at most ${max} characters but the value has ${len}`);

@@ -61,7 +61,11 @@ export class LookupCache {
       if (this.maps.has(id)) continue;
       const map = new Map<string, Value>();
       for await (const slice of source.read(s.table, { columns: [s.key, s.value], sliceRows, signal })) {
-        for (const [k, v] of slice.rows) {
+        // A row the source could not read faithfully is left out: a value looked up in it is missing, never a replaced one.
+        const bad = slice.problems ? new Set(slice.problems.map((p) => p.row)) : undefined;
+        for (let r = 0; r < slice.rows.length; r++) {
+          if (bad?.has(r)) continue;
+          const [k, v] = slice.rows[r];
           if (k === null) continue;
           const key = Buffer.isBuffer(k) ? k.toString('hex') : String(k);
           if (!map.has(key)) map.set(key, v);

@@ -4,9 +4,13 @@
  */
 import type { Value } from '../connectors/connector.js';
 
-/** Renders one key part; binary keys are shown as hex so they stay printable. */
+/**
+ * Renders one key part; binary keys are shown as hex so they stay printable. A NUL shows as
+ * U+2400 (␀): PostgreSQL text cannot hold U+0000, and a quarantine record keyed by one would
+ * fail its whole batch.
+ */
 function part(v: Value): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return v.indexOf('\u0000') < 0 ? v : v.replaceAll('\u0000', '\u2400');
   if (v === null) return '';
   if (Buffer.isBuffer(v)) return v.toString('hex');
   return String(v);

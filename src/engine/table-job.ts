@@ -215,7 +215,36 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   for await (const slice of stream) {
     if (o.signal?.aborted) break;
     const clean = slice.clean === true && program.keepsClean;
-    for (const src of slice.rows) {
+    const problems = slice.problems;
+    let pi = 0;
+    for (let r = 0; r < slice.rows.length; r++) {
+      const src = slice.rows[r];
+      if (problems !== undefined && problems[pi]?.row === r) {
+        // The source could not read this row faithfully: it is quarantined before any step runs
+        // (its filter cannot be trusted on replaced values), unless a pilot leaves it out by key.
+        const key = program.sourceKey(src);
+        if (o.pilotKeys && !o.pilotKeys.has(key)) {
+          while (problems[pi]?.row === r) pi++;
+          unit.excluded++;
+          if (lineage) {
+            if (encoder) encoder.lineage(key, 'X', null, 'excluded.pilot');
+            else unit.lineage!.push([key, 'X', null, 'excluded.pilot']);
+          }
+          continue;
+        }
+        for (; problems[pi]?.row === r; pi++) {
+          const p = problems[pi];
+          const rule = p.column ? `${p.column}: source` : 'source';
+          tally(reasons, rule, p.reasonCode);
+          unit.quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule, reasonCode: p.reasonCode, message: p.message });
+        }
+        const reason = problems[pi - 1].reasonCode;
+        if (encoder) {
+          if (lineage) encoder.lineage(key, 'Q', null, reason);
+        } else if (unit.lineage) unit.lineage.push([key, 'Q', null, reason]);
+        unit.quarantined++;
+        continue;
+      }
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
         unit.excluded++;

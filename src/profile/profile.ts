@@ -12,7 +12,8 @@ import { ColumnStats, textOf } from './column-stats.js';
 import { candidateKeys, chosenKey, foreignKeyCandidates, type TableFacts } from './keys.js';
 import { detachedString } from '../transform/text-value.js';
 import { Reservoir } from './reservoir.js';
-import type { ProfileOptions, SourceProfile, TableProfile } from './types.js';
+import { SourceProblemTally } from './source-problems.js';
+import type { ProfileOptions, SourceProblem, SourceProfile, TableProfile } from './types.js';
 
 export const PROFILE_DEFAULTS = { sample: 10_000, minFrequency: 5, exactLimit: 10_000, seed: 1, sliceRows: 5_000, topN: 10 } as const;
 
@@ -24,10 +25,12 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
   const tables = pickTables(schema.tables, options.tables);
   const facts: TableFacts[] = [];
   const sampledRows = new Map<string, number>();
+  const problems = new Map<string, SourceProblem[]>();
   for (const info of tables) {
-    const { fact, sampled } = await scanTable(source, info, o);
+    const { fact, sampled, problems: found } = await scanTable(source, info, o);
     facts.push(fact);
     sampledRows.set(info.name, sampled);
+    if (found) problems.set(info.name, found);
   }
   const keys = new Map(facts.map((f) => [f.name, candidateKeys(f)]));
   const chosen = new Map(facts.map((f) => [f.name, chosenKey(keys.get(f.name)!)]));
@@ -41,6 +44,7 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
     columns: f.profiles,
     candidate_keys: keys.get(f.name)!,
     foreign_keys: fks.get(f.name) ?? [],
+    ...(problems.has(f.name) ? { source_problems: problems.get(f.name) } : {}),
   }));
   return {
     profile_version: 1,
@@ -52,13 +56,15 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
 
 type Resolved = ProfileOptions & { sample: number; minFrequency: number; exactLimit: number; seed: number; sliceRows: number; topN: number };
 
-async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<{ fact: TableFacts; sampled: number }> {
+async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<{ fact: TableFacts; sampled: number; problems?: SourceProblem[] }> {
   const names = info.columns.map((c) => c.name);
   const stats = info.columns.map(() => new ColumnStats(o.exactLimit, undefined, o.minFrequency));
   // One PRNG stream per table: adding a table to --tables does not change another table's sample.
   const reservoir = new Reservoir<Value[]>(o.sample, o.seed, hashName(info.name));
+  const problems = new SourceProblemTally();
   let rows = 0;
   for await (const slice of source.read(info.name, { columns: names, sliceRows: o.sliceRows, signal: o.signal })) {
+    if (slice.problems) problems.add(slice.problems);
     for (const row of slice.rows) {
       for (let i = 0; i < stats.length; i++) stats[i].add(row[i]);
       if (reservoir.wants()) reservoir.offer(row.map((v) => (typeof v === 'string' ? detachedString(v) : v)));
@@ -78,9 +84,11 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<
       topN: o.topN,
     }),
   );
+  const found = problems.result();
   return {
     fact: { name: info.name, rows, columns: info.columns, stats, profiles, declaredPrimaryKey: info.primaryKey, declaredForeignKeys: info.foreignKeys },
     sampled: sample.length,
+    ...(found.length ? { problems: found } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ export function formatProfileText(p: SourceProfile): string {
     lines.push('', `${t.name}: ${t.rows} rows${t.sample_estimated ? `, patterns from a ${t.sampled}-row sample` : ''}`);
     lines.push(`  keys: ${keysText(t)}`);
     if (t.foreign_keys.length) lines.push(`  foreign keys: ${t.foreign_keys.map(fkText).join('; ')}`);
+    for (const p of t.source_problems ?? []) lines.push(`  note: ${p.note}`);
     for (const c of t.columns) lines.push(`  ${c.name.padEnd(22)} ${columnText(c)}`);
   }
   return lines.join('\n');
@@ -84,8 +85,9 @@ export function formatProfileHtml(p: SourceProfile): string {
         })
         .join('\n');
       const fks = t.foreign_keys.map((f) => `<li>${e(fkText(f))}</li>`).join('');
+      const notes = (t.source_problems ?? []).map((p) => `<li>${e(p.note)}</li>`).join('');
       return `<section><h2>${e(t.name)} <small>${t.rows} rows${t.sample_estimated ? `; patterns from a ${t.sampled}-row sample (estimated)` : ''}</small></h2>
-<p>Candidate keys: ${e(keysText(t))}</p>${fks ? `<p>Foreign keys:</p><ul>${fks}</ul>` : ''}
+<p>Candidate keys: ${e(keysText(t))}</p>${fks ? `<p>Foreign keys:</p><ul>${fks}</ul>` : ''}${notes ? `<p>Read problems:</p><ul>${notes}</ul>` : ''}
 <table><thead><tr><th>column</th><th>type (declared → inferred)</th><th>pattern</th><th>null</th><th>empty</th><th>distinct</th><th>length</th><th>range</th><th>top values (≥ ${p.options.min_frequency})</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;

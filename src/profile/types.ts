@@ -45,6 +45,20 @@ export interface TableProfile {
   candidate_keys: CandidateKey[];
   /** Declared foreign keys and candidates found by value inclusion. */
   foreign_keys: ForeignKeyCandidate[];
+  /** Rows the source could not read faithfully (bytes not in the declared encoding, malformed records); absent when there were none. */
+  source_problems?: SourceProblem[];
+}
+
+/** Rows of one column (or whole records) the source could not read faithfully: a count and advice, never a value. */
+export interface SourceProblem {
+  /** Null for a whole record, e.g. a ragged CSV line. */
+  column: string | null;
+  /** `source.encoding` or `source.malformed`. */
+  reason_code: string;
+  rows: number;
+  /** The encoding the undecodable bytes look like (use it as `?encoding=`), when one fits. */
+  likely_encoding: string | null;
+  note: string;
 }
 
 export interface ColumnProfile {

@@ -5,7 +5,7 @@
  * dense position. Positions let bisection split the expected rows into equal ranges and read
  * each range's bounds in O(log n).
  */
-import type { Source, TargetTableDef, Value } from '../connectors/connector.js';
+import type { RowProblem, Source, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { LookupCache } from '../engine/joins.js';
 import { compileRowProgram, EXCLUDED, LOADED } from '../engine/row-program.js';
@@ -103,8 +103,17 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
   const hashes: (string | null)[] = new Array(width);
   const params: unknown[] = new Array(kc.length + 5);
 
-  const writeBatch = db.transaction((rows: Value[][]) => {
-    for (const src of rows) {
+  const writeBatch = db.transaction((rows: Value[][], problems: RowProblem[] | undefined) => {
+    let pi = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const src = rows[r];
+      // A row the source could not read faithfully is quarantined by the engine before any step.
+      if (problems !== undefined && problems[pi]?.row === r) {
+        while (problems[pi]?.row === r) pi++;
+        if (o.pilotKeys && !o.pilotKeys.has(program.sourceKey(src))) derived.excluded++;
+        else derived.quarantined++;
+        continue;
+      }
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
         derived.excluded++;
@@ -140,7 +149,7 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
 
   for await (const slice of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: o.sliceRows, signal: o.signal })) {
     derived.read += slice.rows.length;
-    writeBatch(slice.rows);
+    writeBatch(slice.rows, slice.problems);
   }
 
   db.exec(`CREATE TABLE ${name} (pos INTEGER PRIMARY KEY, ${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);

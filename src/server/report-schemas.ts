@@ -57,6 +57,10 @@ export const profileTableSchema = z.object({
       strength: z.enum(['declared', 'strong', 'weak']),
     }),
   ),
+  source_problems: z
+    .array(z.object({ column: z.string().nullable(), reason_code: z.string(), rows: z.number(), likely_encoding: z.string().nullable(), note: z.string() }))
+    .optional()
+    .describe('rows the source could not read faithfully (bytes not in the declared encoding, malformed records); absent when none'),
 });
 
 export const profileSchema = z

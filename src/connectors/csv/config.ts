@@ -5,6 +5,7 @@
 import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { FerryError, issue } from '../../errors.js';
+import { BAD_BYTES } from '../file/decode.js';
 import type { ParsedUrl } from '../url.js';
 
 const ENCODINGS: Record<string, string> = {
@@ -30,6 +31,8 @@ const optionsSchema = z.strictObject({
     .default('utf8'),
   delimiter: oneChar('delimiter').default(','),
   quote: oneChar('quote').default('"'),
+  /** Bytes the encoding cannot decode: quarantine their rows (the default) or refuse the file before loading. */
+  on_bad_bytes: z.enum(BAD_BYTES).optional(),
 });
 
 export type CsvConfig = z.infer<typeof optionsSchema>;
@@ -40,7 +43,11 @@ export function csvConfig(url: ParsedUrl): CsvConfig & { dir: string } {
   const parsed = optionsSchema.safeParse(Object.fromEntries(url.params));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
-      issue('connector.bad_option', `url.${i.path.join('.')}`, i.code === 'unrecognized_keys' ? `unknown option(s) ${i.keys.join(', ')}; csv: accepts encoding, delimiter and quote` : i.message),
+      issue(
+        'connector.bad_option',
+        `url.${i.path.join('.')}`,
+        i.code === 'unrecognized_keys' ? `unknown option(s) ${i.keys.join(', ')}; csv: accepts encoding, delimiter, quote and on_bad_bytes` : i.message,
+      ),
     );
     throw new FerryError('usage', 'connector.bad_option', `${url.display} has invalid options: ${issues.map((i) => i.message).join('; ')}`, issues);
   }

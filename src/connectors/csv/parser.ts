@@ -8,7 +8,8 @@
  * Semantics: fields separated by `delimiter`; a field starting with `quote` is quoted, with the
  * quote doubled inside it; a quote inside an unquoted field is a literal (legacy exports write
  * 12'37.8"N); records end at \n, \r\n or \r; blank lines are skipped; a leading byte order mark
- * is dropped. An empty unquoted field is null, a quoted empty field ''.
+ * is dropped. An empty unquoted field is null, a quoted empty field ''. Records may differ in
+ * width: the reader decides what a ragged record means (parser.ts only finds records).
  */
 
 export type CsvRecord = Array<string | null>;
@@ -26,7 +27,6 @@ export class CsvSyntaxError extends Error {
 export class CsvParser {
   private rest = '';
   private line = 1;
-  private width = -1;
   private started = false;
 
   constructor(
@@ -34,24 +34,24 @@ export class CsvParser {
     private readonly quote: string,
   ) {}
 
-  /** Parses what `chunk` completes, appending whole records to `out`. */
-  push(chunk: string, out: CsvRecord[]): void {
+  /** Parses what `chunk` completes, appending whole records to `out` and, when given, the line each starts at to `lines`. */
+  push(chunk: string, out: CsvRecord[], lines?: number[]): void {
     let text = this.rest + chunk;
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    this.rest = text.slice(this.parse(text, false, out));
+    this.rest = text.slice(this.parse(text, false, out, lines));
   }
 
   /** Parses the remainder at end of input. */
-  end(out: CsvRecord[]): void {
-    this.parse(this.rest, true, out);
+  end(out: CsvRecord[], lines?: number[]): void {
+    this.parse(this.rest, true, out, lines);
     this.rest = '';
   }
 
   /** Parses whole records from `text`; returns the offset where an incomplete record starts. */
-  private parse(text: string, final: boolean, out: CsvRecord[]): number {
+  private parse(text: string, final: boolean, out: CsvRecord[], lines: number[] | undefined): number {
     const len = text.length;
     const { delimiter, quote } = this;
     let pos = 0;
@@ -67,6 +67,7 @@ export class CsvParser {
       // Wait for more input when the line (or a \r that may be half of \r\n) ends the chunk.
       if ((eol < 0 || (text[eol] === '\r' && eol + 1 === len)) && !final) return pos;
       if (q !== -1 && q < pos) q = text.indexOf(quote, pos);
+      const startLine = this.line;
       let record: CsvRecord;
       let next: number;
       if (q < 0 || q >= lineEnd) {
@@ -88,8 +89,8 @@ export class CsvParser {
         record = r.record;
         next = r.next;
       }
-      this.check(record);
       out.push(record);
+      lines?.push(startLine);
       pos = next;
     }
     return pos;
@@ -110,7 +111,8 @@ export class CsvParser {
         for (;;) {
           const j = text.indexOf(quote, i);
           if (j < 0) {
-            if (final) throw new CsvSyntaxError('CSV_QUOTE_NOT_CLOSED', this.line + lines + countNewlines(text, seg, len));
+            // The line where the quote opens: everything after it was swallowed by the field.
+            if (final) throw new CsvSyntaxError('CSV_QUOTE_NOT_CLOSED', this.line + lines);
             return null;
           }
           const after = j + quote.length;
@@ -154,12 +156,6 @@ export class CsvParser {
   private finish(lines: number, next: number): number {
     this.line += lines + 1;
     return next;
-  }
-
-  // Every record must have as many fields as the first (the header).
-  private check(record: CsvRecord): void {
-    if (this.width < 0) this.width = record.length;
-    else if (record.length !== this.width) throw new CsvSyntaxError('CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', this.line - 1);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * Streams the records of one CSV file: bytes → iconv-lite decoding → Ferry's record parser
- * (parser.ts explains why not csv-parse), never the whole file in memory. An empty unquoted field reads as null and a quoted empty field `""` as '',
+ * Streams the records of one CSV file: bytes → strict decoding (file/decode.ts: no byte is
+ * ever replaced silently) → Ferry's record parser (parser.ts explains why not csv-parse),
+ * never the whole file in memory. An empty unquoted field reads as null and a quoted empty field `""` as '',
  * so the two stay distinguishable. Parse errors become FerryErrors naming the file and line
  * only: a parser's message could quote field contents, which may be patient data.
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
 import { FerryError } from '../../errors.js';
+import { countEscapedBytes, firstEscapedByte, likelyEncoding, StrictDecoder, unescapeBytes } from '../file/decode.js';
 import type { CsvConfig } from './config.js';
 
 import { CsvParser, CsvSyntaxError, type CsvRecord } from './parser.js';
@@ -15,7 +16,6 @@ import { CsvParser, CsvSyntaxError, type CsvRecord } from './parser.js';
 export type { CsvRecord };
 
 const EXPLAIN: Record<string, string> = {
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'has a different number of fields than the header',
   CSV_QUOTE_NOT_CLOSED: 'opens a quoted field that is never closed',
   CSV_INVALID_CLOSING_QUOTE: 'has characters after the closing quote of a field',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'has characters after the closing quote of a field',
@@ -23,20 +23,89 @@ const EXPLAIN: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'has a record too large to read',
 };
 
-/** Yields every record of `file`, the header first. */
-export async function* csvRecords(file: string, config: CsvConfig): AsyncGenerator<CsvRecord> {
+/** A record that could not be read faithfully: where and why, never its values. */
+export interface RecordProblem {
+  reasonCode: 'source.encoding' | 'source.malformed';
+  /** The field concerned (0-based), for an encoding problem. */
+  field?: number;
+  /** For an encoding problem: the encoding the bytes look like. */
+  likelyEncoding?: string;
+  message: string;
+}
+
+const LABEL: Record<string, string> = { utf8: 'UTF-8', 'windows-1252': 'Windows-1252', latin1: 'Latin-1' };
+
+/**
+ * Yields every record of `file`, the header first. A record holding bytes the encoding cannot
+ * decode, or with another number of fields than the header, is still yielded (as many fields
+ * as the header, undecodable bytes shown as U+FFFD) after `onProblem` has been told why, so the
+ * source can quarantine it; with `on_bad_bytes=refuse` undecodable bytes refuse the file.
+ */
+export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (p: RecordProblem) => void): AsyncGenerator<CsvRecord> {
+  const name = path.basename(file);
   const parser = new CsvParser(config.delimiter, config.quote);
+  const decoder = new StrictDecoder(config.encoding);
+  const label = LABEL[config.encoding] ?? config.encoding;
   const raw = createReadStream(file);
-  const decoded = raw.pipe(iconv.decodeStream(config.encoding));
   const out: CsvRecord[] = [];
-  try {
-    for await (const chunk of decoded as AsyncIterable<string>) {
-      parser.push(chunk, out);
-      for (const r of out) yield r;
-      out.length = 0;
+  const lines: number[] = [];
+  let header: string[] | undefined;
+
+  /** Claims the record's undecodable bytes and checks its width; the header's must be clean. */
+  const inspect = (record: CsvRecord, line: number): void => {
+    if (decoder.pending > 0) {
+      for (let j = 0; j < record.length; j++) {
+        const v = record[j];
+        if (v === null || firstEscapedByte(v) < 0) continue;
+        const offset = decoder.claim();
+        for (let n = countEscapedBytes(v) - 1; n > 0; n--) decoder.claim();
+        const guess = likelyEncoding(v, config.encoding);
+        const hint = guess ? `; the bytes look like ${LABEL[guess]}: read the file with ?encoding=${guess}` : '';
+        record[j] = unescapeBytes(v);
+        const column = header ? (header[j] ?? `field ${j + 1}`) : `header field ${j + 1}`;
+        const where = `${name} line ${line}, column ${column}: the byte at offset ${offset} of the file is not valid ${label}`;
+        if (!header || config.on_bad_bytes === 'refuse') {
+          const instead = header ? ', or ?on_bad_bytes=quarantine sets such rows aside' : ' (a header cannot be set aside)';
+          throw new FerryError('contract', 'csv.bad_bytes', `${where}; the file is refused before loading${hint}${instead}`, [
+            { severity: 'error', code: 'csv.bad_bytes', path: name, message: `the byte at offset ${offset} is not valid ${label}`, file, line },
+          ]);
+        }
+        onProblem?.({
+          reasonCode: 'source.encoding',
+          field: j,
+          ...(guess ? { likelyEncoding: guess } : {}),
+          message: `${where}; the row is set aside rather than loaded with replaced characters${hint}`,
+        });
+      }
     }
-    parser.end(out);
-    for (const r of out) yield r;
+    if (!header) {
+      header = record.map((h) => h ?? '');
+      return;
+    }
+    const width = header.length;
+    if (record.length !== width) {
+      onProblem?.({ reasonCode: 'source.malformed', message: `${name} line ${line} has ${record.length} field(s) where the header has ${width}` });
+      if (record.length > width) record.length = width;
+      else while (record.length < width) record.push(null);
+    }
+  };
+
+  try {
+    for await (const chunk of raw as AsyncIterable<Buffer>) {
+      parser.push(decoder.write(chunk), out, lines);
+      for (let i = 0; i < out.length; i++) {
+        inspect(out[i], lines[i]);
+        yield out[i];
+      }
+      out.length = 0;
+      lines.length = 0;
+    }
+    parser.push(decoder.end(), out, lines);
+    parser.end(out, lines);
+    for (let i = 0; i < out.length; i++) {
+      inspect(out[i], lines[i]);
+      yield out[i];
+    }
   } catch (err) {
     throw csvFileError(file, err);
   } finally {
@@ -76,7 +145,13 @@ export function checkHeader(file: string, header: CsvRecord): string[] {
   if (blank >= 0) {
     throw new FerryError('contract', 'csv.blank_header', `${path.basename(file)} header has no name for column ${blank + 1}; every column needs a name`);
   }
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new FerryError('contract', 'csv.duplicate_header', `${path.basename(file)} header names column ${dup} twice; column names must be unique`);
+  const second = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (second >= 0) {
+    // Refused, not quarantined: no row of the file could say which of the two columns it means.
+    const first = names.indexOf(names[second]);
+    throw new FerryError('contract', 'csv.duplicate_header', `${path.basename(file)} line 1 names column ${names[second]} twice (fields ${first + 1} and ${second + 1}); column names must be unique`, [
+      { severity: 'error', code: 'csv.duplicate_header', path: path.basename(file), message: `column ${names[second]} named twice`, file, line: 1 },
+    ]);
+  }
   return names;
 }

@@ -8,10 +8,10 @@
  */
 import { FerryError } from '../../errors.js';
 import { tableFile } from '../file/tables.js';
-import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import type { ReadOptions, RowProblem, SchemaInfo, Slice, Source, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { introspectCsv } from './introspect.js';
-import { checkHeader, csvRecords } from './reader.js';
+import { checkHeader, csvRecords, type RecordProblem } from './reader.js';
 
 const EXT = '.csv';
 
@@ -32,12 +32,23 @@ export class CsvSource implements Source {
   async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
     const file = await tableFile(this.dir, table, EXT);
+    // Refusing means refusing before the first row is loaded, so the whole file is checked first.
+    if (this.config.on_bad_bytes === 'refuse') for await (const _ of csvRecords(file, this.config)) options.signal?.throwIfAborted();
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     let toSkip = options.skip ?? 0;
     let pick: number[] | undefined;
     let columns: string[] = [];
     let rows: Value[][] = [];
-    for await (const record of csvRecords(file, this.config)) {
+    let problems: RowProblem[] = [];
+    // The reader reports a record's problems just before yielding it; those in a column read (or of the whole record) are the row's.
+    const pending: RowProblem[] = [];
+    const onProblem = (p: RecordProblem): void => {
+      if (!pick) return;
+      const at = p.field === undefined ? -1 : pick.indexOf(p.field);
+      if (p.field !== undefined && at < 0) return;
+      pending.push({ row: -1, reasonCode: p.reasonCode, ...(at >= 0 ? { column: columns[at] } : {}), ...(p.likelyEncoding ? { likelyEncoding: p.likelyEncoding } : {}), message: p.message });
+    };
+    for await (const record of csvRecords(file, this.config, onProblem)) {
       if (!pick) {
         const header = checkHeader(file, record);
         columns = options.columns ?? header;
@@ -50,17 +61,23 @@ export class CsvSource implements Source {
       }
       if (toSkip > 0) {
         toSkip--;
+        pending.length = 0;
         continue;
+      }
+      if (pending.length) {
+        for (const p of pending) problems.push({ ...p, row: rows.length });
+        pending.length = 0;
       }
       rows.push(pick.map((i) => record[i]));
       if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();
-        yield { columns, rows };
+        yield problems.length ? { columns, rows, problems } : { columns, rows };
         rows = [];
+        problems = [];
       }
     }
     options.signal?.throwIfAborted();
-    if (rows.length) yield { columns, rows };
+    if (rows.length) yield problems.length ? { columns, rows, problems } : { columns, rows };
   }
 
   async count(table: string): Promise<number> {

@@ -11,12 +11,12 @@ import { openNdjsonTarget } from './target.js';
 
 /** Opens an NDJSON directory for reading; it must exist. */
 export async function openSource(url: ParsedUrl): Promise<Source> {
-  const { dir } = ndjsonConfig(url);
+  const { dir, onBadBytes } = ndjsonConfig(url);
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) {
     throw new FerryError('connection', 'connector.dir_missing', `${url.display}: ${dir} is not a directory; ndjson: sources name a directory holding TABLE.ndjson files`);
   }
-  return new NdjsonSource(url.display, dir);
+  return new NdjsonSource(url.display, dir, onBadBytes);
 }
 
 /** Opens (creating if needed) an NDJSON directory for writing. */

@@ -9,9 +9,10 @@
  */
 import { FerryError } from '../../errors.js';
 import { tableFile } from '../file/tables.js';
-import type { Slice, ReadOptions, SchemaInfo, Source, Value } from '../connector.js';
+import type { ReadOptions, RowProblem, SchemaInfo, Slice, Source, Value } from '../connector.js';
+import type { BadBytes } from '../file/decode.js';
 import { EXT, introspectNdjson, ndjsonKeys } from './introspect.js';
-import { ndjsonObjects, toValue } from './reader.js';
+import { ndjsonObjects, toValue, type LineProblem } from './reader.js';
 
 /** An `ndjson:DIR` source; construct through `openSource` in index.ts. */
 export class NdjsonSource implements Source {
@@ -20,6 +21,7 @@ export class NdjsonSource implements Source {
   constructor(
     readonly displayUrl: string,
     private readonly dir: string,
+    private readonly onBadBytes: BadBytes = 'quarantine',
   ) {}
 
   introspect(): Promise<SchemaInfo> {
@@ -30,28 +32,42 @@ export class NdjsonSource implements Source {
     options.signal?.throwIfAborted();
     const file = await tableFile(this.dir, table, EXT);
     const columns = options.columns ?? (await ndjsonKeys(file));
+    // Refusing means refusing before the first row is loaded, so the whole file is checked first.
+    if (this.onBadBytes === 'refuse') for await (const _ of ndjsonObjects(file, { onBadBytes: 'refuse' })) options.signal?.throwIfAborted();
     const unseen = new Set(options.columns ? columns : []);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     let toSkip = options.skip ?? 0;
     let rows: Value[][] = [];
-    for await (const obj of ndjsonObjects(file)) {
+    let problems: RowProblem[] = [];
+    // The reader reports a line's problems just before yielding it; those in a column read are the row's.
+    const pending: LineProblem[] = [];
+    const onProblem = (p: LineProblem): void => {
+      if (columns.includes(p.column)) pending.push(p);
+    };
+    for await (const obj of ndjsonObjects(file, { onProblem })) {
       if (unseen.size) for (const c of unseen) if (c in obj) unseen.delete(c);
       if (toSkip > 0) {
         toSkip--;
+        pending.length = 0;
         continue;
+      }
+      if (pending.length) {
+        for (const p of pending) problems.push({ row: rows.length, ...p });
+        pending.length = 0;
       }
       rows.push(columns.map((c) => toValue(obj[c])));
       if (rows.length === sliceRows) {
         options.signal?.throwIfAborted();
-        yield { columns, rows };
+        yield problems.length ? { columns, rows, problems } : { columns, rows };
         rows = [];
+        problems = [];
       }
     }
     if (unseen.size) {
       throw new FerryError('not_found', 'connector.column_missing', `no line of ${table}${EXT} has the key(s) ${[...unseen].join(', ')}; check the column names against ferry's introspection`);
     }
     options.signal?.throwIfAborted();
-    if (rows.length) yield { columns, rows };
+    if (rows.length) yield problems.length ? { columns, rows, problems } : { columns, rows };
   }
 
   async count(table: string): Promise<number> {

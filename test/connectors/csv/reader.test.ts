@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Slice } from '../../../src/connectors/connector.js';
 import { CsvSource } from '../../../src/connectors/csv/source.js';
 import { FerryError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -12,6 +13,12 @@ const utf8 = { encoding: 'utf8', delimiter: ',', quote: '"' };
 // location_coordinates.json disagrees with its CSV upstream (a different phone number, and an
 // object instead of an array), so it cannot serve as an expectation.
 const cases = ['comma_in_quotes', 'empty', 'empty_crlf', 'escaped_quotes', 'json', 'newlines', 'newlines_crlf', 'quotes_and_newlines', 'simple', 'simple_crlf', 'utf8'];
+
+async function readSlices(source: CsvSource, table: string): Promise<Slice[]> {
+  const out: Slice[] = [];
+  for await (const s of source.read(table, { sliceRows: 2 })) out.push(s);
+  return out;
+}
 
 async function readTable(dir: string, table: string, config = utf8) {
   const source = new CsvSource(`csv:${dir}`, dir, config);
@@ -83,17 +90,51 @@ describe('csv reader on legacy exports', () => {
     }
   });
 
-  it('refuses a ragged row, naming the file and line but no values', async () => {
+  it('sets a ragged record aside with its true line, naming no values, and reads the rest', async () => {
     const { dir, cleanup } = await tempDir('ferry-csv-ragged-');
     try {
-      await fs.writeFile(path.join(dir, 'patient.csv'), 'id,nhs_number,name\n1,9990000011,Smith\n2,9990000022\n3,9990000033,Jones\n');
-      const err = await readRows(new CsvSource(`csv:${dir}`, dir, utf8), 'patient').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(FerryError);
-      const message = (err as FerryError).message;
-      expect(message).toContain('patient.csv line 3');
-      expect(message).not.toContain('9990000022');
-      expect((err as FerryError).issues[0]).toMatchObject({ line: 3, code: 'csv.csv_record_inconsistent_fields_length' });
-      await expect(new CsvSource(`csv:${dir}`, dir, utf8).count('patient')).rejects.toBeInstanceOf(FerryError);
+      await fs.writeFile(path.join(dir, 'patient.csv'), 'id,nhs_number,name\n1,9990000011,"Smith\nJr"\n2,9990000022\n3,9990000033,Jones\n');
+      const slices = await readSlices(new CsvSource(`csv:${dir}`, dir, utf8), 'patient');
+      expect(slices.flatMap((s) => s.rows)).toEqual([
+        ['1', '9990000011', 'Smith\nJr'],
+        ['2', '9990000022', null],
+        ['3', '9990000033', 'Jones'],
+      ]);
+      const problems = slices.flatMap((s) => s.problems ?? []);
+      expect(problems).toEqual([{ row: 1, reasonCode: 'source.malformed', message: 'patient.csv line 4 has 2 field(s) where the header has 3' }]);
+      expect(await new CsvSource(`csv:${dir}`, dir, utf8).count('patient')).toBe(3);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('sets aside only rows whose read columns hold undecodable bytes, and refuses a header that holds one', async () => {
+    const { dir, cleanup } = await tempDir('ferry-csv-bytes-');
+    try {
+      // 0x9D is one of the five bytes Windows-1252 leaves undefined: not even that encoding reads it.
+      await fs.writeFile(path.join(dir, 't.csv'), Buffer.concat([Buffer.from('id,name,note\n1,A,x'), Buffer.from([0x9d]), Buffer.from('\n2,B,y\n')]));
+      const config = { ...utf8, encoding: 'windows-1252' };
+      const [withNote] = await readSlices(new CsvSource(`csv:${dir}`, dir, config), 't');
+      expect(withNote.problems).toEqual([
+        {
+          row: 0,
+          reasonCode: 'source.encoding',
+          column: 'note',
+          likelyEncoding: 'latin1',
+          message:
+            't.csv line 2, column note: the byte at offset 18 of the file is not valid Windows-1252; the row is set aside rather than loaded with replaced characters; the bytes look like Latin-1: read the file with ?encoding=latin1',
+        },
+      ]);
+      const source = new CsvSource(`csv:${dir}`, dir, config);
+      const slices: Slice[] = [];
+      for await (const s of source.read('t', { sliceRows: 10, columns: ['id', 'name'] })) slices.push(s);
+      expect(slices[0].problems).toBeUndefined();
+
+      await fs.writeFile(path.join(dir, 'h.csv'), Buffer.concat([Buffer.from('id,n'), Buffer.from([0xe9]), Buffer.from('\n1,2\n')]));
+      await expect(new CsvSource(`csv:${dir}`, dir, utf8).introspect()).rejects.toMatchObject({
+        code: 'csv.bad_bytes',
+        message: expect.stringContaining('h.csv line 1, column header field 2: the byte at offset 4 of the file is not valid UTF-8'),
+      });
     } finally {
       await cleanup();
     }
@@ -105,7 +146,7 @@ describe('csv reader on legacy exports', () => {
       await fs.writeFile(path.join(dir, 't.csv'), 'a,b\n0,ok\n1,"Secret Name\n2,more\n');
       const err = (await readRows(new CsvSource(`csv:${dir}`, dir, utf8), 't').catch((e: unknown) => e)) as FerryError;
       expect(err).toBeInstanceOf(FerryError);
-      expect(err.message).toMatch(/t\.csv line \d+ opens a quoted field that is never closed/);
+      expect(err.message).toContain('t.csv line 3 opens a quoted field that is never closed');
       expect(err.message).not.toMatch(/Secret|Name/);
     } finally {
       await cleanup();
@@ -116,7 +157,10 @@ describe('csv reader on legacy exports', () => {
     const { dir, cleanup } = await tempDir('ferry-csv-dup-');
     try {
       await fs.writeFile(path.join(dir, 't.csv'), 'a,b,a\n1,2,3\n');
-      await expect(new CsvSource(`csv:${dir}`, dir, utf8).introspect()).rejects.toMatchObject({ code: 'csv.duplicate_header' });
+      await expect(new CsvSource(`csv:${dir}`, dir, utf8).introspect()).rejects.toMatchObject({
+        code: 'csv.duplicate_header',
+        message: expect.stringContaining('t.csv line 1 names column a twice (fields 1 and 3)'),
+      });
     } finally {
       await cleanup();
     }
