@@ -18,7 +18,7 @@ export function targetTableDef(contract: Contract, table: string): TargetTableDe
       scale: c.scale,
     })),
     primaryKey: t.primary_key,
-    foreignKeys: t.foreign_keys,
+    foreignKeys: t.foreign_keys.map((fk) => ({ columns: fk.columns, references: fk.references, enforced: fk.on_parent_quarantined === 'quarantine' })),
   };
 }
 

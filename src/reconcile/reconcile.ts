@@ -16,6 +16,7 @@ import { parseConnectorUrl } from '../connectors/url.js';
 import type { LoadedContract } from '../contract/model.js';
 import { LookupCache } from '../engine/joins.js';
 import { selectPilot, type PilotSelection } from '../engine/pilot.js';
+import { LoadedKeys } from '../engine/cascade.js';
 import { planLoad } from '../engine/plan.js';
 import { targetTableDef } from '../engine/target-defs.js';
 import { FerryError } from '../errors.js';
@@ -100,6 +101,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
 
     const tables: TableReconciliation[] = [];
     let id = 0;
+    // The run quarantined children of parents it did not load; the expected side follows them the same way (plan order: parents first).
+    const parentKeys = new LoadedKeys(contract);
     for (const { table } of planLoad(contract)) {
       o.signal?.throwIfAborted();
       const started = Date.now();
@@ -118,6 +121,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         pilotKeys: pilot?.included.get(mapping.source),
         today,
         signal: o.signal,
+        parentKeys,
       });
       const sideTable: SideTable = { name: table, columns: def.columns, keyIdx: keyIndexes(def) };
       const keyTypes = sideTable.keyIdx.map((i) => def.columns[i].type);
