@@ -150,6 +150,27 @@ describe('children follow a quarantined parent', () => {
     const b = await createPgDatabase();
     dbs.push(a, b);
     await checkCascade(a.url, b.url);
+    // The database enforces the cascading keys itself (checked at commit: the constraints are deferred)…
+    const c = new pg.Client({ connectionString: a.url });
+    await c.connect();
+    try {
+      const fks = await c.query(`SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`);
+      expect(fks.rows).toContainEqual({ child: 'referral', parent: 'patient' });
+      expect(fks.rows).toHaveLength(12);
+      await expect(c.query(`INSERT INTO referral SELECT referral_id + 1000000, -1, received_on, rtt_clock_start, treatment_function, referral_source, priority FROM referral LIMIT 1`)).rejects.toThrow(
+        /foreign key/,
+      );
+    } finally {
+      await c.end();
+    }
+    // …and never those whose children load anyway.
+    const l = new pg.Client({ connectionString: b.url });
+    await l.connect();
+    try {
+      expect((await l.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f'`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await l.end();
+    }
   }, 120_000);
 
   it('a run cancelled inside a child table and resumed ends exactly like an uninterrupted one', async () => {
