@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
 import { loadContract } from '../../src/contract/load.js';
@@ -19,7 +20,7 @@ import { migrate } from '../../src/run/migrate.js';
 import type { RunReport } from '../../src/run/report.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { uniformRates } from '../../src/synth/defects.js';
-import { createPgDatabase } from '../helpers/databases.js';
+import { createMysqlDatabase, createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CONTRACT_YAML, DEFAULT_DEFECTS, writeFixture } from './fixture.js';
 
@@ -60,6 +61,14 @@ async function query(url: string, sql: string): Promise<Row[]> {
       return db.prepare(sql).all() as Row[];
     } finally {
       db.close();
+    }
+  }
+  if (url.startsWith('mysql:')) {
+    const m = await mysql.createConnection(url);
+    try {
+      return (await m.query(sql.replace(/"/g, '`')))[0] as Row[];
+    } finally {
+      await m.end();
     }
   }
   const c = new pg.Client({ connectionString: url });
@@ -170,6 +179,23 @@ describe('children follow a quarantined parent', () => {
       expect((await l.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f'`)).rows).toEqual([{ n: 0 }]);
     } finally {
       await l.end();
+    }
+  }, 120_000);
+
+  it('MariaDB: no orphan in the target, every cascaded row accounted for, and the database refuses one', async () => {
+    const a = await createMysqlDatabase();
+    const b = await createMysqlDatabase();
+    dbs.push(a, b);
+    await checkCascade(a.url, b.url);
+    const m = await mysql.createConnection(a.url);
+    try {
+      const [fks] = await m.query('SELECT count(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()');
+      expect(Number((fks as Row[])[0].n)).toBe(12);
+      await expect(m.query('INSERT INTO referral SELECT referral_id + 1000000, -1, received_on, rtt_clock_start, treatment_function, referral_source, priority FROM referral LIMIT 1')).rejects.toThrow(
+        /foreign key/i,
+      );
+    } finally {
+      await m.end();
     }
   }, 120_000);
 
