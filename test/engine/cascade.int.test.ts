@@ -249,16 +249,23 @@ describe('release and the load choice (engine fixture)', () => {
     expect(String(q1[0].message)).toContain('patient');
     expect(String(q1[0].message)).not.toMatch(/\b3\b/);
 
+    const lineageOf = (runId: string) =>
+      query(
+        `sqlite:${target}`,
+        `SELECT l.source_key, l.outcome, l.reason_code FROM _ferry_lineage l JOIN _ferry_run_ids r ON r.run_no = l.run_no WHERE r.run_id = '${runId}' AND l.target_table = 'address' AND l.source_key IN ('30', '31') ORDER BY l.source_key`,
+      );
+    expect(await lineageOf(first.runId)).toEqual([
+      { source_key: '30', outcome: 'Q', reason_code: 'parent.quarantined' },
+      { source_key: '31', outcome: 'Q', reason_code: 'parent.quarantined' },
+    ]);
+
     // The legacy record is fixed; the next run loads the patient and releases its addresses.
     await writeFixture(fixture, 12, { ...DEFAULT_DEFECTS, badNhs: [] });
     const second = await migrate({ contractFile, sourceUrl: `csv:${fixture}/source`, targetUrl: `sqlite:${target}` });
     expect(second.status).toBe('succeeded');
     const q2 = await query(`sqlite:${target}`, `SELECT source_key FROM _ferry_quarantine WHERE run_id = '${second.runId}' AND source_key IN ('30', '31')`);
     expect(q2).toEqual([]);
-    const lineage = await query(
-      `sqlite:${target}`,
-      `SELECT l.source_key, l.outcome, l.reason_code FROM _ferry_lineage l JOIN _ferry_run_ids r ON r.run_no = l.run_no WHERE r.run_id = '${second.runId}' AND l.target_table = 'address' AND l.source_key IN ('30', '31') ORDER BY l.source_key`,
-    );
+    const lineage = await lineageOf(second.runId);
     expect(lineage).toEqual([
       { source_key: '30', outcome: 'L', reason_code: null },
       { source_key: '31', outcome: 'L', reason_code: null },
