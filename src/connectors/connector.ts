@@ -23,6 +23,11 @@ export interface ColumnInfo {
 export interface ForeignKeyInfo {
   columns: string[];
   references: { table: string; columns: string[] };
+  /**
+   * Target keys only: false when the contract loads rows whose parent was not loaded
+   * (`on_parent_quarantined: load`), so the target must not enforce the key as a constraint.
+   */
+  enforced?: boolean;
 }
 
 export interface TableInfo {

@@ -23,6 +23,16 @@ export const foreignKeySchema = z.strictObject({
   references: z.strictObject({ table: identifier, columns: z.array(identifier).min(1) }),
 });
 
+/**
+ * A target foreign key. `on_parent_quarantined` says what happens to a row whose parent row was
+ * not loaded in the run (quarantined, filtered out or absent): `quarantine` (the default) keeps it
+ * out of the target with reason `parent.quarantined`, so the target never holds an orphan and the
+ * database may enforce the constraint; `load` loads it anyway and the referential KPI counts it.
+ */
+export const targetForeignKeySchema = foreignKeySchema.extend({
+  on_parent_quarantined: z.enum(['quarantine', 'load']).default('quarantine'),
+});
+
 export const sourceColumnSchema = z.strictObject({
   type: logicalType,
   nullable: z.boolean().default(true),
@@ -49,7 +59,7 @@ export const targetTableSchema = z.strictObject({
   description: z.string().optional(),
   primary_key: z.array(identifier).min(1),
   columns: z.record(identifier, targetColumnSchema),
-  foreign_keys: z.array(foreignKeySchema).default([]),
+  foreign_keys: z.array(targetForeignKeySchema).default([]),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -70,6 +70,10 @@ target:
         birth_date: { type: date }
         postcode: { type: text, length: 8 }
         gp_practice_code: { type: text, length: 6 }
+    # A child table declares its parent, so it loads after it and its rows follow a quarantined
+    # parent (reason parent.quarantined) unless the key says on_parent_quarantined: load:
+    #   foreign_keys:
+    #     - { columns: [patient_id], references: { table: patient, columns: [patient_id] } }
 
 # Code dictionaries: CSV files next to this contract (source_code,target_code,target_display).
 # Their contents are part of the contract's digest.

@@ -9,6 +9,7 @@ import { FerryError } from '../errors.js';
 import { compileFieldRules, compileRowRule, type FieldCheck, type RowCheck } from '../rules/compile.js';
 import { compileField, isFailure, producesIsoDate, type CrosswalkObserver, type FieldProgram } from '../transform/compile.js';
 import { keepsCleanText } from '../transform/clean-text.js';
+import type { LoadedKeys } from './cascade.js';
 import { compileConformer, type Conformer } from './conform.js';
 import { compileFilter } from './filter.js';
 import { loadJoin, type LoadedJoin, type LookupCache } from './joins.js';
@@ -72,6 +73,11 @@ export interface RowProgramOptions {
   signal?: AbortSignal;
   /** Reuse one `out` array for every row: for callers that are done with a row before evaluating the next. */
   reuseOut?: boolean;
+  /**
+   * The run's loaded parent keys: rows whose parent was not loaded are quarantined
+   * (`parent.quarantined`), and this table's loaded keys are recorded for its children.
+   */
+  parentKeys?: LoadedKeys;
 }
 
 /** Compiles a mapping (loading its joined tables) into a row program. */
@@ -133,6 +139,8 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
   const filter = compileFilter(mapping.filter, indexOf);
   const sourceKey = keyRenderer(srcDef.primary_key.map(indexOf));
   const pilot = o.pilotKeys;
+  const followParents = o.parentKeys?.check(contract, o.def);
+  const recordKey = o.parentKeys?.recorder(o.def);
   const ncols = o.def.columns.length;
   const shared: Value[] | undefined = o.reuseOut ? new Array(ncols).fill(null) : undefined;
 
@@ -192,7 +200,12 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
           else program.warnings.push({ rule: r.rule, reasonCode: r.reasonCode });
         }
       }
+      if (issues === undefined && followParents) {
+        const orphan = followParents(out);
+        if (orphan) issues = [orphan];
+      }
       if (issues === undefined) {
+        recordKey?.(out);
         program.out = out;
         return LOADED;
       }

@@ -9,6 +9,7 @@ import type { LoadedContract } from '../contract/model.js';
 import { FerryError, issue, type Issue } from '../errors.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { crosswalkVersions } from '../lineage/crosswalks.js';
+import { LoadedKeys, replayParentKeys } from './cascade.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
 import type { RunGate } from './gate.js';
@@ -141,6 +142,22 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
         };
   const lookups = new LookupCache();
   await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
+  const parentKeys = new LoadedKeys(contract);
+  // After a crash the parents that already committed rows did so in an earlier process: their keys are re-derived, parents first.
+  for (const p of plan) {
+    if (!o.resume || o.signal?.aborted || !parentKeys.isParent(p.table) || (checkpoints.get(p.table)?.offset ?? 0) === 0) continue;
+    const source = contract.mappings[p.table].source;
+    await replayParentKeys(parentKeys, {
+      loaded: o.loaded,
+      def: defByName.get(p.table)!,
+      source: o.source,
+      lookups,
+      sliceRows: batchSize,
+      pilotKeys: pilot?.included.get(source),
+      today,
+      signal: o.signal,
+    });
+  }
 
   const results = new Map<string, TableResult>();
   let failure: unknown;
@@ -171,6 +188,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
           today,
           lineage: o.lineage ?? true,
           undo: o.undo ?? true,
+          parentKeys,
         });
         results.set(table, r);
         if (!o.signal?.aborted) gate?.tableDone(table);

@@ -18,6 +18,7 @@ import {
 import type { LoadedContract } from '../contract/model.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
+import type { LoadedKeys } from './cascade.js';
 import type { LookupCache } from './joins.js';
 import type { RunObserver } from './observer.js';
 import { compileRowProgram, EXCLUDED, LOADED } from './row-program.js';
@@ -53,6 +54,8 @@ export interface TableJobOptions {
   lineage?: boolean;
   /** Record the undo log so the run can be rolled back. */
   undo?: boolean;
+  /** The run's loaded parent keys (cascade.ts): children of a parent that did not load are quarantined. */
+  parentKeys?: LoadedKeys;
 }
 
 export interface ReasonCount {
@@ -147,6 +150,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     observer: o.observer,
     today: o.today,
     signal: o.signal,
+    parentKeys: o.parentKeys,
   });
   const counts: TableCounts = {
     read: o.resumeFrom?.offset ?? 0,

@@ -7,6 +7,7 @@
  */
 import type { RowProblem, Source, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
+import type { LoadedKeys } from '../engine/cascade.js';
 import type { LookupCache } from '../engine/joins.js';
 import { compileRowProgram, EXCLUDED, LOADED } from '../engine/row-program.js';
 import { detachedString } from '../transform/text-value.js';
@@ -44,6 +45,8 @@ export interface ExpectedOptions {
   pilotKeys?: Set<string>;
   today: () => string;
   signal?: AbortSignal;
+  /** The run's parent keys, so children of a parent that did not load are expected quarantined too. */
+  parentKeys?: LoadedKeys;
 }
 
 /** Distinct value hashes remembered per column: code lists and dates repeat, names rarely do. */
@@ -84,6 +87,7 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
     pilotKeys: o.pilotKeys,
     today: o.today,
     signal: o.signal,
+    parentKeys: o.parentKeys,
   });
   const db = o.scratch.db;
   const types = o.def.columns.map((c) => c.type);

@@ -17,6 +17,7 @@ import type { LoadedContract } from '../contract/model.js';
 import type { RunEventListener } from '../engine/events.js';
 import { LookupCache } from '../engine/joins.js';
 import { selectPilot, type PilotSelection } from '../engine/pilot.js';
+import { LoadedKeys } from '../engine/cascade.js';
 import { planLoad } from '../engine/plan.js';
 import { targetTableDef } from '../engine/target-defs.js';
 import { FerryError } from '../errors.js';
@@ -105,6 +106,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
     let id = 0;
     const plan = planLoad(contract);
     o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
+    // The run quarantined children of parents it did not load; the expected side follows them the same way (plan order: parents first).
+    const parentKeys = new LoadedKeys(contract);
     for (const { table } of plan) {
       o.signal?.throwIfAborted();
       const started = Date.now();
@@ -123,6 +126,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         pilotKeys: pilot?.included.get(mapping.source),
         today,
         signal: o.signal,
+        parentKeys,
       });
       const sideTable: SideTable = { name: table, columns: def.columns, keyIdx: keyIndexes(def) };
       const keyTypes = sideTable.keyIdx.map((i) => def.columns[i].type);

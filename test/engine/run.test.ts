@@ -34,7 +34,10 @@ describe('a run from CSV into SQLite', () => {
     const patient = report.tables.find((t) => t.table === 'patient')!;
     expect(patient).toMatchObject({ read: 20, loaded: 16, quarantined: 3, excluded: 1, balanced: true });
     expect(patient.quarantineReasons.map((r) => r.reasonCode).sort()).toEqual(['crosswalk.unmapped', 'rule.nhs_number', 'transform.parse_date']);
-    expect(report.tables.find((t) => t.table === 'address')).toMatchObject({ read: 40, loaded: 40, quarantined: 0 });
+    // The addresses of the three quarantined patients and the excluded one follow their patient.
+    const address = report.tables.find((t) => t.table === 'address')!;
+    expect(address).toMatchObject({ read: 40, loaded: 32, quarantined: 8, balanced: true });
+    expect(address.quarantineReasons).toEqual([{ reasonCode: 'parent.quarantined', rule: 'patient_id → patient(patient_id)', count: 8 }]);
     expect(report.tables.map((t) => t.table)).toEqual(['patient', 'address']);
 
     const rows = query(target, 'SELECT * FROM patient ORDER BY patient_id') as Array<Record<string, unknown>>;
@@ -45,7 +48,9 @@ describe('a run from CSV into SQLite', () => {
     expect(rows.find((r) => r.patient_id === 1)?.gp_practice).toBeNull();
 
     const q = query(target, 'SELECT source_table, source_key, target_table, reason_code FROM _ferry_quarantine ORDER BY source_key') as Array<Record<string, unknown>>;
-    expect(q.map((r) => r.source_key)).toEqual(['3', '5', '9']);
+    expect(q.filter((r) => r.target_table === 'patient').map((r) => r.source_key)).toEqual(['3', '5', '9']);
+    expect(q.filter((r) => r.target_table === 'address').map((r) => r.source_key)).toEqual(['30', '31', '50', '51', '70', '71', '90', '91']);
+    expect(query(target, 'SELECT count(*) AS n FROM address WHERE patient_id NOT IN (SELECT patient_id FROM patient)')).toEqual([{ n: 0 }]);
     // Quarantine records carry keys and reasons, never the row's values.
     const all = JSON.stringify(query(target, 'SELECT * FROM _ferry_quarantine'));
     expect(all).not.toMatch(/SMITH|31\/02\/1980|9990000/);
@@ -58,7 +63,7 @@ describe('a run from CSV into SQLite', () => {
     const again = await migrate({ contractFile, sourceUrl: `csv:${dir}/source`, targetUrl: `sqlite:${target}` });
     expect(again.status).toBe('succeeded');
     expect(query(target, 'SELECT * FROM patient ORDER BY patient_id')).toEqual(before);
-    expect(query(target, 'SELECT count(*) AS n FROM address')).toEqual([{ n: 40 }]);
+    expect(query(target, 'SELECT count(*) AS n FROM address')).toEqual([{ n: 32 }]);
   });
 
   it('a dry run reports the same counts and writes nothing', async () => {
@@ -89,7 +94,8 @@ describe('a run from CSV into SQLite', () => {
     expect(patient.loaded + patient.quarantined).toBe(4);
     expect(patient.balanced).toBe(true);
     const addrPatients = query(target, 'SELECT DISTINCT patient_id FROM address ORDER BY patient_id') as Array<{ patient_id: number }>;
-    expect(addrPatients.map((r) => r.patient_id)).toEqual([1, 2, 3, 4]);
+    // Patient 3 is quarantined, so its addresses are too.
+    expect(addrPatients.map((r) => r.patient_id)).toEqual([1, 2, 4]);
   });
 
   it('refuses to resume a run with a different contract', async () => {

@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/connectors/registry.js';
 import { loadContract } from '../../src/contract/load.js';
+import { contractSchema } from '../../src/contract/model.js';
 import { parseDdl, type DdlColumn } from '../../src/profile/ddl.js';
 import { draftContract, draftContractText } from '../../src/profile/draft.js';
 import { pinIntoYaml } from '../../src/profile/pin.js';
@@ -146,6 +147,10 @@ describe('draftContractText', () => {
     const { contract } = draftContract(profile, ddl, result, 'draft_test');
     expect(text).toBe(header + stringify(contract, { lineWidth: 0 }));
     expect(parse(text)).toEqual(contract);
+    // The target DDL's foreign keys are declared, so children follow a quarantined parent by default.
+    expect(contractSchema.parse(contract).target.tables.patient_address.foreign_keys).toEqual([
+      { columns: ['patient_id'], references: { table: 'patient', columns: ['patient_id'] }, on_parent_quarantined: 'quarantine' },
+    ]);
     // Unfolded: a long rationale stays on its own line, so a review diff is one line per field.
     const rationale = (contract.mappings!.patient.fields as Record<string, { rationale: string }>).date_of_birth.rationale;
     expect(rationale.length).toBeGreaterThan(80);

@@ -52,8 +52,9 @@ target:
         medication_id: { type: integer, nullable: false }
         patient_id: { type: integer, nullable: false }
         substance: { type: text }
+      # Loaded even when the patient is quarantined, so the referential KPI has orphans to measure.
       foreign_keys:
-        - { columns: [patient_id], references: { table: patient, columns: [patient_id] } }
+        - { columns: [patient_id], references: { table: patient, columns: [patient_id] }, on_parent_quarantined: load }
     allergy:
       primary_key: [allergy_id]
       columns:

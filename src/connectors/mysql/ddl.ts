@@ -33,15 +33,22 @@ export function mysqlColumnType(c: TargetColumnDef, inKey: boolean): string {
   }
 }
 
-/**
- * CREATE TABLE for a contract table. Foreign keys stay in the contract but are deliberately
- * not created: tables load in FK order, yet a quarantined parent row would make every child
- * batch that references it fail as a whole. Referential integrity is measured and gated by
- * the quality KPIs instead, where a dangling reference is counted and reported by key.
- */
+/** CREATE TABLE for a contract table (its foreign keys are added by foreignKeySql once every table exists). */
 export function createTableSql(t: TargetTableDef): string {
   const keys = new Set(t.primaryKey);
   const cols = t.columns.map((c) => `${ident(c.name)} ${mysqlColumnType(c, keys.has(c.name))}${c.nullable ? ' NULL' : ' NOT NULL'}`);
   if (t.primaryKey.length) cols.push(`PRIMARY KEY (${identList(t.primaryKey)})`);
   return `CREATE TABLE IF NOT EXISTS ${ident(t.name)} (\n  ${cols.join(',\n  ')}\n) ${TABLE_OPTIONS}`;
+}
+
+/**
+ * ALTER TABLE statements adding a new table's enforced foreign keys (ForeignKeyInfo.enforced:
+ * the engine quarantines a row whose parent did not load, so no batch meets the constraint with
+ * an orphan). Keys whose children load anyway (`on_parent_quarantined: load`) are never
+ * created: one orphan would fail its whole batch.
+ */
+export function foreignKeySql(t: TargetTableDef): string[] {
+  return t.foreignKeys
+    .filter((fk) => fk.enforced === true)
+    .map((fk) => `ALTER TABLE ${ident(t.name)} ADD FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${ident(fk.references.table)} (${identList(fk.references.columns)})`);
 }

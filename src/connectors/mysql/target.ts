@@ -26,7 +26,7 @@ import { SqlRunLedger } from '../sql-ledger/runs.js';
 import { runOp } from '../sql-ledger/statements.js';
 import { addQuarantine } from './quarantine.js';
 import type { MysqlConfig } from './config.js';
-import { createTableSql } from './ddl.js';
+import { createTableSql, foreignKeySql } from './ddl.js';
 import { connectionError, safeMysqlReason } from './errors.js';
 import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
@@ -123,7 +123,10 @@ export class MysqlTarget implements Target {
     // makes a rerun after a partial failure finish the job.
     await this.withConnection(async (c) => {
       await withLedgerLock(c, this.cfg.where, () => upgradeLedger(mysqlLedgerStore(c), this.cfg.where));
-      for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(t));
+      const created = tables.filter((t) => !byName.has(t.name));
+      for (const t of created) await c.query(createTableSql(t));
+      // Constraints once every table exists: contract order need not be parents first.
+      for (const t of created) for (const sql of foreignKeySql(t)) await c.query(sql);
     });
   }
 
@@ -197,12 +200,22 @@ export class MysqlTarget implements Target {
 
   async rollback(runId: string, options: RollbackOptions = {}): Promise<RollbackTableResult[]> {
     await this.withConnection(async (c) => checkLedgerHistory(await readMysqlLedgerHistory(c), 'mysql', this.cfg.where));
-    if (!options.check) return this.transaction(`rolling back run ${runId}`, (c) => this.undoBook.rollback(c, runId, options));
+    // MySQL checks foreign keys row by row and cannot defer them: a rollback restores the state
+    // before the run as a whole, so its tables are undone with the checks off, in any order.
+    const undo = async (c: PoolConnection): Promise<RollbackTableResult[]> => {
+      await c.query('SET FOREIGN_KEY_CHECKS = 0');
+      try {
+        return await this.undoBook.rollback(c, runId, options);
+      } finally {
+        await c.query('SET FOREIGN_KEY_CHECKS = 1');
+      }
+    };
+    if (!options.check) return this.transaction(`rolling back run ${runId}`, undo);
     // A check leaves no trace: its transaction is rolled back, never committed.
     return this.withConnection(async (c) => {
       await c.beginTransaction();
       try {
-        return await this.undoBook.rollback(c, runId, options);
+        return await undo(c);
       } finally {
         await c.rollback();
       }

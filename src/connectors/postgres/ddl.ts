@@ -25,14 +25,26 @@ export function pgColumnType(c: TargetColumnDef): string {
   }
 }
 
-/**
- * CREATE TABLE for a contract table. Foreign keys stay in the contract but are deliberately
- * not created: tables load in FK order, yet a quarantined parent row would make every child
- * batch that references it fail as a whole. Referential integrity is measured and gated by
- * the quality KPIs instead, where a dangling reference is counted and reported by key.
- */
+/** CREATE TABLE for a contract table (its foreign keys are added by foreignKeySql once every table exists). */
 export function createTableSql(schema: string, t: TargetTableDef): string {
   const cols = t.columns.map((c) => `${ident(c.name)} ${pgColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`);
   if (t.primaryKey.length) cols.push(`PRIMARY KEY (${identList(t.primaryKey)})`);
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, t.name)} (\n  ${cols.join(',\n  ')}\n)`;
+}
+
+/**
+ * ALTER TABLE statements adding a new table's enforced foreign keys (ForeignKeyInfo.enforced:
+ * the engine quarantines a row whose parent did not load, so no batch meets the constraint with
+ * an orphan). DEFERRABLE INITIALLY DEFERRED: checked when a transaction commits, so a rollback
+ * may delete and restore rows of several tables in any order within its one transaction. Keys
+ * whose children load anyway (`on_parent_quarantined: load`) are never created: one orphan would
+ * fail its whole batch.
+ */
+export function foreignKeySql(schema: string, t: TargetTableDef): string[] {
+  return t.foreignKeys
+    .filter((fk) => fk.enforced === true)
+    .map(
+      (fk) =>
+        `ALTER TABLE ${qualified(schema, t.name)} ADD FOREIGN KEY (${identList(fk.columns)}) REFERENCES ${qualified(schema, fk.references.table)} (${identList(fk.references.columns)}) DEFERRABLE INITIALLY DEFERRED`,
+    );
 }

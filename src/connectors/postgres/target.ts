@@ -31,7 +31,7 @@ import { undoKeyRenderer } from '../undo/undo-key.js';
 import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
 import { encodeConformedValue, encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
-import { createTableSql } from './ddl.js';
+import { createTableSql, foreignKeySql } from './ddl.js';
 import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
 import { LineageLines, PgLineage } from './lineage.js';
@@ -171,7 +171,10 @@ export class PgTarget implements Target {
       if (ns.rowCount === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.cfg.schema)}`);
       await lockLedger(c, this.cfg.schema);
       await upgradeLedger(pgLedgerStore(c, this.cfg.schema), this.cfg.where);
-      for (const t of tables) if (!byName.has(t.name)) await c.query(createTableSql(this.cfg.schema, t));
+      const created = tables.filter((t) => !byName.has(t.name));
+      for (const t of created) await c.query(createTableSql(this.cfg.schema, t));
+      // Constraints once every table exists: contract order need not be parents first.
+      for (const t of created) for (const sql of foreignKeySql(this.cfg.schema, t)) await c.query(sql);
     });
   }
 

@@ -31,7 +31,8 @@ const STORAGE: Record<LogicalType, string> = {
 export function createTableSql(def: TargetTableDef): string {
   const parts = def.columns.map((c) => `${q(c.name)} ${STORAGE[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
   if (def.primaryKey.length) parts.push(`PRIMARY KEY (${qList(def.primaryKey)})`);
-  for (const fk of def.foreignKeys) parts.push(`FOREIGN KEY (${qList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${qList(fk.references.columns)})`);
+  // A key whose children load even without their parent (on_parent_quarantined: load) must not be enforced.
+  for (const fk of def.foreignKeys.filter((k) => k.enforced !== false)) parts.push(`FOREIGN KEY (${qList(fk.columns)}) REFERENCES ${q(fk.references.table)} (${qList(fk.references.columns)})`);
   return `CREATE TABLE ${q(def.name)} (\n  ${parts.join(',\n  ')}\n)`;
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Children follow a quarantined parent: a row whose foreign key names a parent row that was not
+ * loaded in this run is quarantined with `parent.quarantined` instead of loading as an orphan
+ * (unless its key says `on_parent_quarantined: load`). The keys each parent table loaded are
+ * kept here while the run goes on; parents load before their children (plan.ts), so a child's
+ * check is final when it is made. Only values are compared, never written anywhere.
+ */
+import type { Source, TargetTableDef, Value } from '../connectors/connector.js';
+import type { Contract, LoadedContract } from '../contract/model.js';
+import type { LookupCache } from './joins.js';
+import { compileRowProgram, type RowIssue } from './row-program.js';
+import { keyRenderer } from './source-key.js';
+
+export const PARENT_QUARANTINED = 'parent.quarantined';
+
+/** A foreign key whose rows follow their parent (the parent is migrated by this contract, and is another table). */
+export interface CascadingKey {
+  columns: string[];
+  parent: string;
+  parentColumns: string[];
+}
+
+/** The cascading foreign keys of one mapped target table. */
+export function cascadingKeys(contract: Contract, table: string): CascadingKey[] {
+  // A self-reference is left out: rows of one table load in source-key order, not parents first.
+  return (contract.target.tables[table]?.foreign_keys ?? [])
+    .filter((fk) => fk.on_parent_quarantined === 'quarantine' && fk.references.table !== table && fk.references.table in contract.mappings)
+    .map((fk) => ({ columns: fk.columns, parent: fk.references.table, parentColumns: fk.references.columns }));
+}
+
+const setName = (table: string, columns: readonly string[]): string => `${table}(${columns.join(',')})`;
+
+/**
+ * The keys every parent table loaded in this run, on the columns its children reference. One
+ * instance serves a whole run (and a reconciliation's re-derivation of it).
+ */
+export class LoadedKeys {
+  private readonly sets = new Map<string, Set<string>>();
+  /** Referenced column lists per parent table. */
+  private readonly referenced = new Map<string, string[][]>();
+
+  constructor(contract: Contract) {
+    for (const child of Object.keys(contract.mappings)) {
+      for (const k of cascadingKeys(contract, child)) {
+        const name = setName(k.parent, k.parentColumns);
+        if (this.sets.has(name)) continue;
+        this.sets.set(name, new Set());
+        const list = this.referenced.get(k.parent) ?? [];
+        list.push(k.parentColumns);
+        this.referenced.set(k.parent, list);
+      }
+    }
+  }
+
+  /** True when some child's rows follow this table's rows. */
+  isParent(table: string): boolean {
+    return this.referenced.has(table);
+  }
+
+  /** A recorder of this table's loaded rows, or undefined when no child follows it. */
+  recorder(def: TargetTableDef): ((row: readonly Value[]) => void) | undefined {
+    const lists = this.referenced.get(def.name);
+    if (!lists) return undefined;
+    const at = new Map(def.columns.map((c, i) => [c.name, i]));
+    const parts = lists.map((cols) => ({ set: this.sets.get(setName(def.name, cols))!, key: keyRenderer(cols.map((c) => at.get(c)!)), at: cols.map((c) => at.get(c)!) }));
+    return (row) => {
+      for (const p of parts) if (p.at.every((i) => row[i] !== null)) p.set.add(p.key(row));
+    };
+  }
+
+  /**
+   * A check of one child table's computed rows: returns the issue of the first foreign key whose
+   * parent row was not loaded, or undefined. Undefined overall when the table has no cascading key.
+   */
+  check(contract: Contract, def: TargetTableDef): ((row: readonly Value[]) => RowIssue | undefined) | undefined {
+    const keys = cascadingKeys(contract, def.name);
+    if (keys.length === 0) return undefined;
+    const at = new Map(def.columns.map((c, i) => [c.name, i]));
+    const checks = keys.map((k) => {
+      const idx = k.columns.map((c) => at.get(c)!);
+      // The value is deliberately not in the message: a key may be an NHS number. The row's own source key identifies it.
+      const issue: RowIssue = {
+        rule: `${k.columns.join(', ')} → ${k.parent}(${k.parentColumns.join(', ')})`,
+        reasonCode: PARENT_QUARANTINED,
+        message: `the ${k.parent} row this row references through ${k.columns.join(', ')} was not loaded in this run (quarantined, filtered out or absent from the source), so this row follows it; it loads once a later run loads its parent`,
+      };
+      return { set: this.sets.get(setName(k.parent, k.parentColumns))!, key: keyRenderer(idx), idx, issue };
+    });
+    return (row) => {
+      for (const c of checks) {
+        // A null in the key means no parent is referenced (SQL's MATCH SIMPLE): nothing to follow.
+        if (c.idx.some((i) => row[i] === null)) continue;
+        if (!c.set.has(c.key(row))) return c.issue;
+      }
+      return undefined;
+    };
+  }
+}
+
+export interface ReplayOptions {
+  loaded: LoadedContract;
+  def: TargetTableDef;
+  source: Source;
+  lookups: LookupCache;
+  sliceRows: number;
+  pilotKeys?: Set<string>;
+  today: () => string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Re-derives the keys a parent table loaded in an earlier process of a resumed run: its rows are
+ * evaluated again (nothing is written), so the children still to run follow the same parents
+ * they would have followed without the crash, whether or not lineage was recorded.
+ */
+export async function replayParentKeys(keys: LoadedKeys, o: ReplayOptions): Promise<void> {
+  const program = await compileRowProgram({ ...o, table: o.def.name, parentKeys: keys, reuseOut: true });
+  for await (const slice of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: o.sliceRows, signal: o.signal })) {
+    for (const row of slice.rows) program.evaluate(row);
+  }
+}
