@@ -28,6 +28,22 @@ export function startFerry(args: string[], cwd: string, env: NodeJS.ProcessEnv =
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** Polls `condition` every 10 ms until it holds (true) or the process exits first (false). */
+export async function until(condition: () => boolean | Promise<boolean>, run: FerryProcess, timeoutMs = 120_000): Promise<boolean> {
+  let exited = false;
+  void run.exited.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    if (exited) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for the run:\n${run.stderr()}`);
+}
+
+/** How many tables a run's progress output reports done. */
+export const doneTables = (stderr: string): number => (stderr.match(/: done — /g) ?? []).length;
+
 /** Runs `ferry ARGS` to its end. */
 export async function runFerry(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = startFerry(args, cwd, env);

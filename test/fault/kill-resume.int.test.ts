@@ -8,27 +8,21 @@
  * FERRY_KILL_TRIALS sets the number of trials (default 4); FERRY_KILL_SEED replays a sequence
  * of kill delays. Each trial logs its delay, the phase it hit and the run id.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
-import { EXAMPLE_CONTRACT, query, recordedRun, runFerry, startFerry, targetFingerprint, type FerryProcess } from './ferry-process.js';
+import { BATCH, exampleSource, readReport, type ExampleSource } from './example-source.js';
+import { doneTables, EXAMPLE_CONTRACT, query, recordedRun, runFerry, startFerry, targetFingerprint, until, type FerryProcess } from './ferry-process.js';
 import { runsFrom } from './runs.js';
 
 const TRIALS = runsFrom('FERRY_KILL_TRIALS', 4);
 const SEED = runsFrom('FERRY_KILL_SEED', Date.now() % 1_000_000);
-const BATCH = ['--batch-size', '200'];
 
 let dir: string;
 let cleanupDir: () => Promise<void>;
-let sourceUrl: string;
+let example: ExampleSource;
 const dbs: Array<{ drop: () => Promise<void> }> = [];
-let reference: Awaited<ReturnType<typeof targetFingerprint>>;
-let referenceTotals: unknown;
-let preflightMs: number;
-let reconcileMs: number;
-let sourceRows: number;
 
 /** A small deterministic generator (mulberry32), so a failing sequence can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -40,32 +34,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface RunReport {
-  status: string;
-  resumed?: boolean;
-  totals: unknown;
-  tables: Array<{ target: string; balanced: boolean }>;
-}
-
-async function readReport(file: string): Promise<RunReport> {
-  return JSON.parse(await readFile(file, 'utf8')) as RunReport;
-}
-
-const doneTables = (stderr: string): number => (stderr.match(/: done — /g) ?? []).length;
-
-/** Polls `condition` every 10 ms; false when the process exited first. */
-async function until(condition: () => boolean | Promise<boolean>, run: FerryProcess, timeoutMs = 120_000): Promise<boolean> {
-  let exited = false;
-  void run.exited.then(() => (exited = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    if (exited) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for the run:\n${run.stderr()}`);
 }
 
 async function checkpointedRows(url: string): Promise<number> {
@@ -84,17 +52,17 @@ const PHASES = ['preflight', 'loading', 'reconciliation', 'loading'] as const;
 async function killPoint(trial: number, run: FerryProcess, url: string, next: () => number): Promise<{ finished: boolean; aim: string }> {
   const phase = PHASES[trial % PHASES.length];
   if (phase === 'preflight') {
-    const delay = Math.round(next() * preflightMs);
+    const delay = Math.round(next() * example.preflightMs);
     const finished = await Promise.race([run.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
     return { finished, aim: `${delay} ms after spawn` };
   }
   if (phase === 'loading') {
     const share = 0.05 + next() * 0.9;
-    const rows = Math.round(share * sourceRows);
+    const rows = Math.round(share * example.sourceRows);
     return { finished: !(await until(async () => (await checkpointedRows(url)) >= rows, run)), aim: `${rows} source rows checkpointed` };
   }
-  const delay = Math.round(next() * reconcileMs);
-  if (!(await until(() => doneTables(run.stderr()) >= 11, run))) return { finished: true, aim: 'reconciliation' };
+  const delay = Math.round(next() * example.reconcileMs);
+  if (!(await until(() => doneTables(run.stderr()) >= example.tables, run))) return { finished: true, aim: 'reconciliation' };
   const finished = await Promise.race([run.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
   return { finished, aim: `${delay} ms after the last table` };
 }
@@ -109,45 +77,24 @@ function phaseOf(stderr: string, tables: number): string {
 
 beforeAll(async () => {
   ({ dir, cleanup: cleanupDir } = await tempDir('ferry-kill-'));
-  const source = await createPgDatabase('ferry_kill_src');
-  dbs.push(source);
-  sourceUrl = source.url;
-  // A few defects, so the quarantine and its lineage are part of what must survive a kill.
-  const synth = await runFerry(['synth', '--out', sourceUrl, '--patients', '1000', '--defects', '0.004', '--seed', '7', '--manifest', path.join(dir, 'defects.json')], dir);
-  expect(synth.code, synth.stderr).toBe(0);
-
-  const clean = await createPgDatabase('ferry_kill_clean');
-  dbs.push(clean);
-  const started = Date.now();
-  const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', clean.url, ...BATCH, '--report', path.join(dir, 'clean.json')], dir);
-  await until(() => /run run-[\w-]+ started/.test(run.stderr()), run);
-  preflightMs = Date.now() - started;
-  await until(() => doneTables(run.stderr()) >= 11, run);
-  const loaded = Date.now();
-  // The ledger records success when the last table is done; reconciliation and the reports follow.
-  expect(await run.exited, run.stderr()).toBe(0);
-  reconcileMs = Date.now() - loaded;
-  const report = await readReport(path.join(dir, 'clean.json'));
-  expect(report.status).toBe('succeeded');
-  referenceTotals = report.totals;
-  reference = await targetFingerprint(clean.url);
-  sourceRows = reference._ferry_lineage_all.rows;
+  example = await exampleSource(dir, 1000);
 }, 180_000);
 
 afterAll(async () => {
   for (const d of dbs) await d.drop();
+  await example?.drop();
   await cleanupDir();
 });
 
 describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
   it(`ends every one of ${TRIALS} killed and resumed runs with exactly the target of a clean run`, async () => {
     const next = random(SEED);
-    const tables = Object.keys(reference).filter((t) => !t.startsWith('_ferry')).length;
+    const tables = example.tables;
     const log: string[] = [];
     for (let trial = 1; trial <= TRIALS; trial++) {
       const target = await createPgDatabase('ferry_kill_t');
       dbs.push(target);
-      const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', target.url, ...BATCH], dir);
+      const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', target.url, ...BATCH], dir);
       const { finished, aim } = await killPoint(trial, run, target.url, next);
       const phase = finished ? 'after the run (it finished first)' : phaseOf(run.stderr(), tables);
       if (!finished) {
@@ -159,7 +106,7 @@ describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
       if (recorded?.status === 'succeeded') {
         // Killed during reconciliation or reporting, after the ledger recorded success: there is
         // nothing to resume, and `ferry reconcile RUN` proves the run instead.
-        const proof = await runFerry(['reconcile', recorded.id, '--contract', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', target.url, '--json'], dir);
+        const proof = await runFerry(['reconcile', recorded.id, '--contract', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', target.url, '--json'], dir);
         outcome = `${recorded.id} had succeeded; ferry reconcile: exit ${proof.code}`;
         expect(proof.code, `trial ${trial}: ${outcome}\n${proof.stderr}`).toBe(0);
         expect((JSON.parse(proof.stdout) as { status: string }).status, outcome).toBe('match');
@@ -167,21 +114,21 @@ describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
         const report = path.join(dir, `trial-${trial}.json`);
         // Killed before the ledger recorded the run: there is nothing to resume, so the rerun starts afresh.
         const resumeArgs = recorded ? ['--resume', recorded.id] : [];
-        const resumed = await runFerry(['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', target.url, ...BATCH, ...resumeArgs, '--report', report], dir);
+        const resumed = await runFerry(['run', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', target.url, ...BATCH, ...resumeArgs, '--report', report], dir);
         outcome = `${recorded ? `resumed ${recorded.id} (${recorded.status})` : 'no run recorded, rerun'}: exit ${resumed.code}`;
         expect(resumed.code, `trial ${trial}: ${outcome}\n${resumed.stderr}`).toBe(0);
         const r = await readReport(report);
         expect(r.status, outcome).toBe('succeeded');
-        expect(r.totals, outcome).toEqual(referenceTotals);
+        expect(r.totals, outcome).toEqual(example.totals);
         for (const t of r.tables) expect(t.balanced, `${outcome}: ${t.target}`).toBe(true);
       }
       log.push(`trial ${trial}: killed at ${aim}, in ${phase}; ${outcome}`);
       const got = await targetFingerprint(target.url);
-      expect(got, log.at(-1)).toEqual(reference);
+      expect(got, log.at(-1)).toEqual(example.reference);
       for (const [name, f] of Object.entries(got)) if (!name.startsWith('_ferry')) expect(f.distinct, `${log.at(-1)}: duplicates in ${name}`).toBe(f.rows);
       await target.drop();
       dbs.splice(dbs.indexOf(target), 1);
     }
-    console.log(`kill -9 trials (seed ${SEED}; clean run: preflight ${preflightMs} ms, reconciliation ${reconcileMs} ms):\n${log.join('\n')}`);
+    console.log(`kill -9 trials (seed ${SEED}; clean run: preflight ${example.preflightMs} ms, reconciliation ${example.reconcileMs} ms):\n${log.join('\n')}`);
   }, 600_000);
 });
