@@ -42,7 +42,10 @@ async function runAndTerminate(targetUrl: string, db: string, pattern: string): 
     void run.exited.then(() => (exited = true));
     let terminated = 0;
     while (!exited && terminated === 0) {
-      const r = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query ILIKE $2 AND pid <> pg_backend_pid()`, [db, pattern]);
+      const r = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query ILIKE $2 AND pid <> pg_backend_pid() LIMIT 1) one`,
+        [db, pattern],
+      );
       terminated = r.rowCount ?? 0;
     }
     const code = await run.exited;
@@ -82,7 +85,11 @@ describe('faults from outside a PostgreSQL → PostgreSQL run', () => {
     const r = await runAndTerminate(target.url, target.name, 'COPY %FROM STDIN%');
     expect(r.terminated, r.output).toBe(1);
     expect(r.code, r.output).toBe(5);
-    expect(r.output).toMatch(/error target\.commit_failed: committing \d+ row\(s\) to \w+ .* failed and was rolled back, so nothing of it was written: .*\[SQLSTATE 57P01\]/);
+    // The reason is the server's (57P01) or, when the driver sees the closed socket before the
+    // server's message, its own follow-up: a finding of this suite, reported with it.
+    expect(r.output).toMatch(
+      /error target\.commit_failed: committing \d+ row\(s\) to \w+ .* failed and was rolled back, so nothing of it was written: (.*\[SQLSTATE 57P01\]|Client has encountered a connection error)/,
+    );
     const run = await recordedRun(target.url);
     expect(run?.status).not.toBe('succeeded');
     await expectNoPartialBatch(target.url, run!.id);
