@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createPgDatabase } from '../helpers/databases.js';
+import { tempDir } from '../helpers/tmp.js';
 import { doneTables, EXAMPLE_CONTRACT, runFerry, startFerry, targetFingerprint, until } from './ferry-process.js';
 
 /** Rows per committed batch in every fault run: small, so a run has many batches to interrupt. */
@@ -62,4 +63,34 @@ export async function exampleSource(dir: string, patients: number): Promise<Exam
   expect(r.status).toBe('succeeded');
   const reference = await targetFingerprint(clean.url);
   return { sourceUrl: source.url, reference, totals: r.totals, sourceRows: reference._ferry_lineage_all.rows, tables, preflightMs, reconcileMs, drop };
+}
+
+/** What a test file of the suite shares: its temporary directory, the example source, and databases to drop at the end. */
+export interface ExampleFixture {
+  dir: string;
+  example: ExampleSource;
+  dbs: Array<{ drop: () => Promise<void> }>;
+}
+
+/** Registers the hooks that build the example source before a file's tests and drop everything after. */
+export function exampleFixture(prefix: string, patients = 1000): ExampleFixture {
+  const fx = { dbs: [] } as unknown as ExampleFixture;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    ({ dir: fx.dir, cleanup } = await tempDir(prefix));
+    fx.example = await exampleSource(fx.dir, patients);
+  }, 180_000);
+  afterAll(async () => {
+    for (const d of fx.dbs) await d.drop();
+    await fx.example?.drop();
+    await cleanup?.();
+  });
+  return fx;
+}
+
+/** `ferry reconcile RUN` against the example source must exit 0 and report a match. */
+export async function expectReconciles(fx: ExampleFixture, runId: string, targetUrl: string): Promise<void> {
+  const proof = await runFerry(['reconcile', runId, '--contract', EXAMPLE_CONTRACT, '--source', fx.example.sourceUrl, '--target', targetUrl, '--json'], fx.dir);
+  expect(proof.code, proof.stderr).toBe(0);
+  expect((JSON.parse(proof.stdout) as { status: string }).status).toBe('match');
 }

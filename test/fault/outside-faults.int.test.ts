@@ -7,27 +7,12 @@
  */
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPgDatabase, PG_ADMIN_URL } from '../helpers/databases.js';
-import { tempDir } from '../helpers/tmp.js';
-import { BATCH, exampleSource, readReport, type ExampleSource } from './example-source.js';
+import { BATCH, exampleFixture, expectReconciles, readReport } from './example-source.js';
 import { EXAMPLE_CONTRACT, query, recordedRun, runFerry, startFerry, targetFingerprint } from './ferry-process.js';
 
-let dir: string;
-let cleanupDir: () => Promise<void>;
-let example: ExampleSource;
-const dbs: Array<{ drop: () => Promise<void> }> = [];
-
-beforeAll(async () => {
-  ({ dir, cleanup: cleanupDir } = await tempDir('ferry-faults-'));
-  example = await exampleSource(dir, 1000);
-}, 180_000);
-
-afterAll(async () => {
-  for (const d of dbs) await d.drop();
-  await example?.drop();
-  await cleanupDir();
-});
+const fx = exampleFixture('ferry-faults-');
 
 /**
  * Starts a run and terminates, from an admin connection, the first backend of database `db`
@@ -37,7 +22,7 @@ async function runAndTerminate(targetUrl: string, db: string, pattern: string): 
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   try {
-    const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', targetUrl, ...BATCH], dir);
+    const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', fx.example.sourceUrl, '--target', targetUrl, ...BATCH], fx.dir);
     let exited = false;
     void run.exited.then(() => (exited = true));
     let terminated = 0;
@@ -68,20 +53,20 @@ async function expectNoPartialBatch(targetUrl: string, runId: string): Promise<v
 
 /** Resumes `runId` and expects the clean run's target, accounting balanced. */
 async function expectResumesToClean(targetUrl: string, runId: string, name: string): Promise<void> {
-  const report = path.join(dir, `${name}.json`);
-  const resumed = await runFerry(['run', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', targetUrl, ...BATCH, '--resume', runId, '--report', report], dir);
+  const report = path.join(fx.dir, `${name}.json`);
+  const resumed = await runFerry(['run', EXAMPLE_CONTRACT, '--source', fx.example.sourceUrl, '--target', targetUrl, ...BATCH, '--resume', runId, '--report', report], fx.dir);
   expect(resumed.code, resumed.stderr).toBe(0);
   const r = await readReport(report);
   expect(r.status).toBe('succeeded');
-  expect(r.totals).toEqual(example.totals);
+  expect(r.totals).toEqual(fx.example.totals);
   for (const t of r.tables) expect(t.balanced, t.target).toBe(true);
-  expect(await targetFingerprint(targetUrl)).toEqual(example.reference);
+  expect(await targetFingerprint(targetUrl)).toEqual(fx.example.reference);
 }
 
 describe('faults from outside a PostgreSQL → PostgreSQL run', () => {
   it('the target backend terminated mid-COPY: a typed error, no partial batch, and --resume completes it', async () => {
     const target = await createPgDatabase('ferry_fault_t');
-    dbs.push(target);
+    fx.dbs.push(target);
     const r = await runAndTerminate(target.url, target.name, 'COPY %FROM STDIN%');
     expect(r.terminated, r.output).toBe(1);
     expect(r.code, r.output).toBe(5);
@@ -96,8 +81,8 @@ describe('faults from outside a PostgreSQL → PostgreSQL run', () => {
 
   it('the source connection dropped while streaming rows: a typed error, no partial batch, and --resume completes it', async () => {
     const target = await createPgDatabase('ferry_fault_t');
-    dbs.push(target);
-    const sourceDb = new URL(example.sourceUrl).pathname.slice(1);
+    fx.dbs.push(target);
+    const sourceDb = new URL(fx.example.sourceUrl).pathname.slice(1);
     const r = await runAndTerminate(target.url, sourceDb, 'COPY %TO STDOUT%');
     expect(r.terminated, r.output).toBe(1);
     // Exit code 5 is a FerryError of kind run (source.read_failed). Depending on which read the
@@ -111,10 +96,8 @@ describe('faults from outside a PostgreSQL → PostgreSQL run', () => {
     if (run?.status === 'succeeded') {
       // The dropped read was reconciliation's, after every table had loaded: there is nothing to
       // resume, the target is already the clean run's, and `ferry reconcile RUN` proves it.
-      expect(await targetFingerprint(target.url)).toEqual(example.reference);
-      const proof = await runFerry(['reconcile', run.id, '--contract', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', target.url, '--json'], dir);
-      expect(proof.code, proof.stderr).toBe(0);
-      expect((JSON.parse(proof.stdout) as { status: string }).status).toBe('match');
+      expect(await targetFingerprint(target.url)).toEqual(fx.example.reference);
+      await expectReconciles(fx, run.id, target.url);
       return;
     }
     await expectNoPartialBatch(target.url, run!.id);
@@ -123,8 +106,8 @@ describe('faults from outside a PostgreSQL → PostgreSQL run', () => {
 
   it('a target constraint the contract did not predict: a typed error naming it, no partial batch, and --resume completes once it is lifted', async () => {
     const target = await createPgDatabase('ferry_fault_t');
-    dbs.push(target);
-    const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', example.sourceUrl, '--target', target.url, ...BATCH], dir);
+    fx.dbs.push(target);
+    const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', fx.example.sourceUrl, '--target', target.url, ...BATCH], fx.dir);
     let exited = false;
     void run.exited.then(() => (exited = true));
     // The DBA's constraint arrives once Ferry has created the table and before it loads it (lab_result loads last).
