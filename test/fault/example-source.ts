@@ -9,17 +9,14 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { doneTables, EXAMPLE_CONTRACT, runFerry, startFerry, targetFingerprint, until } from './ferry-process.js';
+import { EXIT_MISMATCH } from '../../src/cli/reconcile.js';
+import type { ReconciliationReport } from '../../src/reconcile/report.js';
+import type { RunReport } from '../../src/run/report.js';
 
 /** Rows per committed batch in every fault run: small, so a run has many batches to interrupt. */
 export const BATCH = ['--batch-size', '200'];
 
-/** The run report fields the suite checks. */
-export interface RunReport {
-  status: string;
-  totals: unknown;
-  tables: Array<{ target: string; balanced: boolean }>;
-}
-
+/** A run report as `ferry run --report` writes it. */
 export async function readReport(file: string): Promise<RunReport> {
   return JSON.parse(await readFile(file, 'utf8')) as RunReport;
 }
@@ -35,6 +32,8 @@ export interface ExampleSource {
   /** The clean run's time from spawn to its start line, and from its last table to its exit (reconciliation and reports). */
   preflightMs: number;
   reconcileMs: number;
+  /** What the clean run's own reconciliation concluded: every table must match; business checks are what they are (a quarantined patient's allergies do not arrive). */
+  reconciliation: { status: string; business: unknown };
   drop: () => Promise<void>;
 }
 
@@ -61,8 +60,20 @@ export async function exampleSource(dir: string, patients: number): Promise<Exam
   const reconcileMs = Date.now() - loaded;
   const r = await report();
   expect(r.status).toBe('succeeded');
+  const rec = r.reconciliation!.report;
+  expect(rec.tables.map((t) => t.status).filter((st) => st !== 'match')).toEqual([]);
   const reference = await targetFingerprint(clean.url);
-  return { sourceUrl: source.url, reference, totals: r.totals, sourceRows: reference._ferry_lineage_all.rows, tables, preflightMs, reconcileMs, drop };
+  return {
+    sourceUrl: source.url,
+    reference,
+    totals: r.totals,
+    sourceRows: reference._ferry_lineage_all.rows,
+    tables,
+    preflightMs,
+    reconcileMs,
+    reconciliation: { status: rec.status, business: rec.business },
+    drop,
+  };
 }
 
 /** What a test file of the suite shares: its temporary directory, the example source, and databases to drop at the end. */
@@ -88,9 +99,13 @@ export function exampleFixture(prefix: string, patients = 1000): ExampleFixture 
   return fx;
 }
 
-/** `ferry reconcile RUN` against the example source must exit 0 and report a match. */
+/** `ferry reconcile RUN` against the example source must conclude what the clean run's reconciliation did: every table matching, the same business figures. */
 export async function expectReconciles(fx: ExampleFixture, runId: string, targetUrl: string): Promise<void> {
   const proof = await runFerry(['reconcile', runId, '--contract', EXAMPLE_CONTRACT, '--source', fx.example.sourceUrl, '--target', targetUrl, '--json'], fx.dir);
-  expect(proof.code, proof.stderr).toBe(0);
-  expect((JSON.parse(proof.stdout) as { status: string }).status).toBe('match');
+  const clean = fx.example.reconciliation;
+  expect(proof.code, proof.stderr).toBe(clean.status === 'match' ? 0 : EXIT_MISMATCH);
+  const report = JSON.parse(proof.stdout) as ReconciliationReport;
+  expect(report.tables.map((t) => t.status).filter((st) => st !== 'match')).toEqual([]);
+  expect(report.status).toBe(clean.status);
+  expect(report.business).toEqual(clean.business);
 }

@@ -93,7 +93,7 @@ describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
         const r = await readReport(report);
         expect(r.status, outcome).toBe('succeeded');
         expect(r.totals, outcome).toEqual(fx.example.totals);
-        for (const t of r.tables) expect(t.balanced, `${outcome}: ${t.target}`).toBe(true);
+        for (const t of r.tables) expect(t.balanced, `${outcome}: ${t.table}`).toBe(true);
       }
       log.push(`trial ${trial}: killed at ${aim}, in ${phase}; ${outcome}`);
       const got = await targetFingerprint(target.url);

@@ -59,7 +59,7 @@ async function expectResumesToClean(targetUrl: string, runId: string, name: stri
   const r = await readReport(report);
   expect(r.status).toBe('succeeded');
   expect(r.totals).toEqual(fx.example.totals);
-  for (const t of r.tables) expect(t.balanced, t.target).toBe(true);
+  for (const t of r.tables) expect(t.balanced, t.table).toBe(true);
   expect(await targetFingerprint(targetUrl)).toEqual(fx.example.reference);
 }
 
