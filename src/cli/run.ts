@@ -11,7 +11,7 @@ import { openConfiguredStore } from '../audit/open-store.js';
 import { DEFAULT_BATCH_SIZE } from '../engine/run.js';
 import { TIERS, type Tier } from '../contract/model.js';
 import { formatReport } from '../run/format-report.js';
-import { governedRun, type GovernedRunOptions } from '../run/governed-run.js';
+import { governedRun, RunNotRecordedError, type GovernedRunOptions } from '../run/governed-run.js';
 import { renderQualityHtml } from '../run/html-report.js';
 import type { RunReport } from '../run/report.js';
 import { cliActor, openPlane } from './control-session.js';
@@ -130,6 +130,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   const { governance, close } = await openGovernance(io, flags);
   const progress = createProgress(io, Boolean(flags.json));
   let report: RunReport;
+  let unrecorded: RunNotRecordedError | undefined;
   try {
     report = await withInterrupt((signal) =>
       governedRun({
@@ -152,6 +153,11 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
         },
       }),
     );
+  } catch (err) {
+    // A run that finished but could not be recorded still has a report to write and show.
+    if (!(err instanceof RunNotRecordedError)) throw err;
+    unrecorded = err;
+    report = err.report;
   } finally {
     progress.stop();
     await close();
@@ -160,6 +166,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   if (flags.html) await writeHtmlReport(path.resolve(io.cwd, flags.html), report);
   if (flags.json) printJson(io, report);
   else io.out(formatReport(report));
+  if (unrecorded) throw unrecorded;
   return exitCodeFor(report);
 }
 

@@ -6,6 +6,7 @@
 import type { AuditLog } from '../audit/log.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf } from '../contract/load.js';
+import { FerryError } from '../errors.js';
 import { runAuditTrail } from './audit-trail.js';
 import { migrate, type MigrateOptions } from './migrate.js';
 import { checkRelease, recordRelease, type ReleaseContext } from './release-gate.js';
@@ -43,17 +44,45 @@ export async function governedRun(o: GovernedRunOptions): Promise<RunReport> {
         }
       : undefined;
   let report: RunReport | undefined;
+  let failure: unknown;
   try {
     report = await migrate({ ...o.run, contract: loaded, contractFile: undefined, onEvent });
-    return report;
-  } finally {
+  } catch (err) {
+    failure = err;
+  }
+  // Both the trail and the record are attempted whatever happened to the other.
+  let unrecorded: unknown;
+  try {
+    await audit?.finish(report);
+  } catch (err) {
+    unrecorded = err;
+  }
+  const runId = o.runId ?? report?.runId;
+  if (o.release && runId) {
     try {
-      await audit?.finish(report);
-    } finally {
-      const runId = o.runId ?? report?.runId;
-      if (o.release && runId) {
-        await recordRelease(o.release, { runId, digest, tier, dryRun, status: report?.status ?? (o.run.signal?.aborted ? 'cancelled' : 'failed'), report: report ?? null });
-      }
+      await recordRelease(o.release, { runId, digest, tier, dryRun, status: report?.status ?? (o.run.signal?.aborted ? 'cancelled' : 'failed'), report: report ?? null });
+    } catch (err) {
+      unrecorded ??= err;
     }
+  }
+  // The run's own failure is what the caller must see first; a run that did finish keeps its report.
+  if (failure !== undefined) throw failure;
+  if (unrecorded !== undefined) throw new RunNotRecordedError(report!, unrecorded);
+  return report!;
+}
+
+/** A run that finished but whose audit events or run record could not be written: the report is kept, the record is missing. */
+export class RunNotRecordedError extends FerryError {
+  constructor(
+    readonly report: RunReport,
+    cause: unknown,
+  ) {
+    super(
+      'run',
+      'run.not_recorded',
+      `run ${report.runId} finished (${report.status}) but could not be recorded in the control store${cause instanceof FerryError ? ` (${cause.message})` : ''}; the target and the report are intact, but release gates do not count the run: fix the store, then run again`,
+      [],
+      { cause },
+    );
   }
 }

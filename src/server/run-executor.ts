@@ -4,7 +4,8 @@
  * resolved is scrubbed from its report and errors, and the report and final view are stored.
  */
 import type { Actor, ControlPlane } from '../control/plane.js';
-import { governedRun } from '../run/governed-run.js';
+import { governedRun, RunNotRecordedError } from '../run/governed-run.js';
+import type { RunReport } from '../run/report.js';
 import { recordRelease } from '../run/release-gate.js';
 import type { RunStore } from './run-store.js';
 import { RunWorker } from './run-worker.js';
@@ -74,6 +75,17 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
     onError: o.onError,
     execute: async ({ runId, spec, context }, signal, onEvent) => {
       const scrub = resolvedScrubber(context, o.dataDir);
+      // An upload's or synthetic set's directory, or a target file, is the server's business.
+      const present = (report: RunReport, error = report.error): RunReport => {
+        const rec = report.reconciliation;
+        return {
+          ...report,
+          source: context.sourceRef,
+          target: context.targetRef,
+          ...(rec ? { reconciliation: { ...rec, report: { ...rec.report, source: context.sourceRef, target: context.targetRef ?? '' } } } : {}),
+          ...(error ? { error: { code: error.code, message: scrub(error.message) } } : {}),
+        };
+      };
       try {
         const report = await governedRun({
           run: {
@@ -92,16 +104,13 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
           audit: { log: o.plane.audit, actor: context.actor.userId, orgId: context.actor.orgId, projectId: spec.projectId },
           release: { plane: o.plane, actor: context.actor, projectId: spec.projectId },
         });
-        // An upload's or synthetic set's directory, or a target file, is the server's business.
-        const rec = report.reconciliation;
-        return {
-          ...report,
-          source: context.sourceRef,
-          target: context.targetRef,
-          ...(rec ? { reconciliation: { ...rec, report: { ...rec.report, source: context.sourceRef, target: context.targetRef ?? '' } } } : {}),
-          ...(report.error ? { error: { code: report.error.code, message: scrub(report.error.message) } } : {}),
-        };
+        return present(report);
       } catch (err) {
+        if (err instanceof RunNotRecordedError) {
+          // The run finished: its report is stored and shown, with why the project has no record of it.
+          o.onError(err.cause, runId);
+          return present(err.report, { code: err.code, message: err.message });
+        }
         if (err instanceof FerryError) throw new FerryError(err.kind, err.code, scrub(err.message));
         // The cause goes to the operator's log only: a driver's message names hosts, paths and values.
         o.onError(err, runId);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Actor } from '../../src/control/plane.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { FerryError } from '../../src/errors.js';
-import { governedRun, type GovernedRunOptions } from '../../src/run/governed-run.js';
+import { governedRun, RunNotRecordedError, type GovernedRunOptions } from '../../src/run/governed-run.js';
 import { tempDir } from '../helpers/tmp.js';
 import { DIALECTS, storeFixture, type StoreFixture } from '../control/stores.js';
 import { buildWorld, type World } from '../control/world.js';
@@ -46,9 +46,9 @@ describe.each(DIALECTS)('a governed run with its control store on %s', (dialect)
     if (approve) await w.plane.approveVersion(w.a.as.integration_lead, v.id, 'reviewed');
   }
 
-  function options(extra: Partial<GovernedRunOptions> = {}, onEvent?: (e: RunEvent) => void): GovernedRunOptions {
+  function options(extra: Partial<GovernedRunOptions> = {}, onEvent?: (e: RunEvent) => void, sourceUrl = `csv:${dir}/source`): GovernedRunOptions {
     return {
-      run: { contractFile: path.join(dir, 'contract.yaml'), sourceUrl: `csv:${dir}/source`, targetUrl: `sqlite:${path.join(dir, 'target.db')}`, tier: 'pre_production', onEvent },
+      run: { contractFile: path.join(dir, 'contract.yaml'), sourceUrl, targetUrl: `sqlite:${path.join(dir, 'target.db')}`, tier: 'pre_production', onEvent },
       audit: { log: w.plane.audit, actor: analyst.userId, orgId: analyst.orgId, projectId: project },
       release: { plane: w.plane, actor: analyst, projectId: project },
       ...extra,
@@ -86,6 +86,32 @@ describe.each(DIALECTS)('a governed run with its control store on %s', (dialect)
     const records = await w.plane.listRuns(analyst, project);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ runId: report.runId, digest: report.contract.digest, tier: 'pre_production', status: 'succeeded', gateDecision: report.quality?.decision, dryRun: false });
+  });
+
+  it('keeps the report of a run that finished but could not be recorded, and never lets a record failure hide the run own failure', async () => {
+    await version(LENIENT_YAML, true);
+    const broken = Object.assign(Object.create(w.plane) as typeof w.plane, {
+      recordRun: async () => {
+        throw new Error('store unavailable at db.internal');
+      },
+    });
+    const err = await governedRun(options({ release: { plane: broken, actor: analyst, projectId: project } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunNotRecordedError);
+    const e = err as RunNotRecordedError;
+    expect(e.code).toBe('run.not_recorded');
+    expect(e.report.status).toBe('succeeded');
+    expect(e.report.reconciliation?.status).toBe('match');
+    // A driver's message stays in the cause for the operator's log, out of what a user is shown.
+    expect(e.message).not.toContain('db.internal');
+    expect(await w.plane.listRuns(analyst, project)).toEqual([]);
+    expect((await w.plane.audit.list({ runId: e.report.runId })).map((x) => x.type)).toContain('gate:passed');
+
+    const failed = await governedRun(options({ runId: 'run-api-2', release: { plane: broken, actor: analyst, projectId: project } }, undefined, `csv:${path.join(dir, 'no-such-source')}`)).catch(
+      (x: unknown) => x,
+    );
+    expect(failed).toBeInstanceOf(FerryError);
+    expect(failed).not.toBeInstanceOf(RunNotRecordedError);
+    expect((failed as FerryError).code).not.toBe('run.not_recorded');
   });
 
   it('records a failed quality gate as gate:failed and failed_gate, under the id the caller named the run by', async () => {

@@ -47,4 +47,35 @@ describe('the server run executor', () => {
     expect(recorded).toEqual([{ digest: spec.digest, tier: 'pre_production', runId: queued.runId, status: 'cancelled', gateDecision: null, dryRun: false }]);
     expect(saved.sort()).toEqual([refused.runId, queued.runId].sort());
   });
+
+  it('stores and shows the report of a run that finished but could not be recorded, with why, and logs the cause only', async () => {
+    const contract = await loadContract(await writeFixture(dir, 5));
+    const plane = {
+      canRun: async () => ({ allowed: true, missing: [] }),
+      recordRun: async () => {
+        throw new Error('SqliteError: disk I/O error at /var/lib/ferry/store.db');
+      },
+      audit: { append: async () => undefined },
+    } as unknown as ControlPlane;
+    const saved: Array<{ view: { runId: string; status: string; error: { code: string; message: string } | null }; report: { status: string; error?: { code: string } } | null }> = [];
+    const runs = { save: async (r: (typeof saved)[number]) => void saved.push(r) } as unknown as RunStore;
+    const logged: unknown[] = [];
+    const worker = createRunWorker({ plane, dataDir: dir, runs, concurrency: 1, onError: (err) => void logged.push(err) });
+    const context: RunContext = {
+      actor: { userId: 'usr_1', orgId: 'org_1', grants: [] },
+      contract,
+      sourceUrl: `csv:${dir}/source`,
+      targetUrl: `sqlite:${dir}/target.db`,
+      sourceRef: 'upload:pas',
+      targetRef: 'staging-db',
+    };
+    const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
+    const run = worker.submit(spec, context);
+    const view = await worker.waitFor(run.runId);
+    expect(view).toMatchObject({ status: 'succeeded', error: { code: 'run.not_recorded' } });
+    expect(view?.error?.message).not.toContain('/var/lib');
+    expect(saved).toHaveLength(1);
+    expect(saved[0].report).toMatchObject({ status: 'succeeded', error: { code: 'run.not_recorded' } });
+    expect(String(logged[0])).toContain('disk I/O error');
+  });
 });
