@@ -216,6 +216,22 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     inflight.push({ done, bytes: u.bytes });
   };
 
+  /** Lineage of a row that was not loaded: where the encoder takes lineage, or the unit keeps it. */
+  const notLoaded = (key: string, outcome: 'X' | 'Q', reason: string | null) => {
+    if (encoder) {
+      if (lineage) encoder.lineage(key, outcome, null, reason);
+    } else unit.lineage?.push([key, outcome, null, reason]);
+  };
+  /** Quarantines a row with every issue it raised; its lineage names `reason`. */
+  const quarantine = (key: string, issues: ReadonlyArray<{ rule: string; reasonCode: string; message: string }>, reason: string | null) => {
+    notLoaded(key, 'Q', reason);
+    for (const i of issues) {
+      tally(reasons, i.rule, i.reasonCode);
+      unit.quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule: i.rule, reasonCode: i.reasonCode, message: i.message });
+    }
+    unit.quarantined++;
+  };
+
   for await (const slice of stream) {
     if (o.signal?.aborted) break;
     const clean = slice.clean === true && program.keepsClean;
@@ -227,26 +243,15 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
         // The source could not read this row faithfully: it is quarantined before any step runs
         // (its filter cannot be trusted on replaced values), unless a pilot leaves it out by key.
         const key = program.sourceKey(src);
+        const first = pi;
+        while (problems[pi]?.row === r) pi++;
         if (o.pilotKeys && !o.pilotKeys.has(key)) {
-          while (problems[pi]?.row === r) pi++;
           unit.excluded++;
-          if (lineage) {
-            if (encoder) encoder.lineage(key, 'X', null, 'excluded.pilot');
-            else unit.lineage!.push([key, 'X', null, 'excluded.pilot']);
-          }
+          notLoaded(key, 'X', 'excluded.pilot');
           continue;
         }
-        for (; problems[pi]?.row === r; pi++) {
-          const p = problems[pi];
-          const rule = p.column ? `${p.column}: source` : 'source';
-          tally(reasons, rule, p.reasonCode);
-          unit.quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule, reasonCode: p.reasonCode, message: p.message });
-        }
-        const reason = problems[pi - 1].reasonCode;
-        if (encoder) {
-          if (lineage) encoder.lineage(key, 'Q', null, reason);
-        } else if (unit.lineage) unit.lineage.push([key, 'Q', null, reason]);
-        unit.quarantined++;
+        const issues = problems.slice(first, pi).map((p) => ({ rule: p.column ? `${p.column}: source` : 'source', reasonCode: p.reasonCode, message: p.message }));
+        quarantine(key, issues, issues[issues.length - 1].reasonCode);
         continue;
       }
       const status = program.evaluate(src);
@@ -254,9 +259,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
         unit.excluded++;
         if (lineage) {
           const key = program.sourceKey(src);
-          const reason = o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter';
-          if (encoder) encoder.lineage(key, 'X', null, reason);
-          else unit.lineage!.push([key, 'X', null, reason]);
+          notLoaded(key, 'X', o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter');
         }
         continue;
       }
@@ -277,15 +280,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
         }
         continue;
       }
-      const reason = program.issues[0]?.reasonCode ?? null;
-      if (encoder) {
-        if (lineage) encoder.lineage(key, 'Q', null, reason);
-      } else if (unit.lineage) unit.lineage.push([key, 'Q', null, reason]);
-      for (const i of program.issues) {
-        tally(reasons, i.rule, i.reasonCode);
-        unit.quarantine.push({ runId: o.runId, sourceTable: mapping.source, sourceKey: key, targetTable: o.table, rule: i.rule, reasonCode: i.reasonCode, message: i.message });
-      }
-      unit.quarantined++;
+      quarantine(key, program.issues, program.issues[0]?.reasonCode ?? null);
     }
     unit.read += slice.rows.length;
     if (unit.read >= unitRows || unit.bytes >= batchBytes) {
