@@ -5,10 +5,9 @@
  * kept here while the run goes on; parents load before their children (plan.ts), so a child's
  * check is final when it is made. Only values are compared, never written anywhere.
  */
-import type { Source, TargetTableDef, Value } from '../connectors/connector.js';
-import type { Contract, LoadedContract } from '../contract/model.js';
-import type { LookupCache } from './joins.js';
-import { compileRowProgram, type RowIssue } from './row-program.js';
+import type { TargetTableDef, Value } from '../connectors/connector.js';
+import type { Contract } from '../contract/model.js';
+import type { RowIssue } from './row-program.js';
 import { keyRenderer } from './source-key.js';
 
 export const PARENT_QUARANTINED = 'parent.quarantined';
@@ -52,11 +51,6 @@ export class LoadedKeys {
     }
   }
 
-  /** True when some child's rows follow this table's rows. */
-  isParent(table: string): boolean {
-    return this.referenced.has(table);
-  }
-
   /** A recorder of this table's loaded rows, or undefined when no child follows it. */
   recorder(def: TargetTableDef): ((row: readonly Value[]) => void) | undefined {
     const lists = this.referenced.get(def.name);
@@ -94,28 +88,5 @@ export class LoadedKeys {
       }
       return undefined;
     };
-  }
-}
-
-export interface ReplayOptions {
-  loaded: LoadedContract;
-  def: TargetTableDef;
-  source: Source;
-  lookups: LookupCache;
-  sliceRows: number;
-  pilotKeys?: Set<string>;
-  today: () => string;
-  signal?: AbortSignal;
-}
-
-/**
- * Re-derives the keys a parent table loaded in an earlier process of a resumed run: its rows are
- * evaluated again (nothing is written), so the children still to run follow the same parents
- * they would have followed without the crash, whether or not lineage was recorded.
- */
-export async function replayParentKeys(keys: LoadedKeys, o: ReplayOptions): Promise<void> {
-  const program = await compileRowProgram({ ...o, table: o.def.name, parentKeys: keys, reuseOut: true });
-  for await (const slice of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: o.sliceRows, signal: o.signal })) {
-    for (const row of slice.rows) program.evaluate(row);
   }
 }

@@ -18,11 +18,6 @@ export interface GateTableCounts {
 }
 
 export interface RunGate extends RunObserver {
-  /**
-   * Declares a resumed run, before its first batch: `tables` committed rows before this process
-   * started, so their earlier rows are not measured and keys referencing them are not checked.
-   */
-  resumed(tables: readonly string[]): void;
   /** A crosswalk observer attributing codes to one target table. */
   forTable(table: string): CrosswalkObserver;
   /** Tells the gate a table has loaded every row, so its children resolve against it at once. */

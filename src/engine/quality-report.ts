@@ -107,8 +107,6 @@ export interface QualityReport {
   tier: Tier;
   /** The worst gate and check decision; `fail` makes the run `failed_gate`. */
   decision: Decision;
-  /** `since_resume` when the run was resumed: KPIs cover rows processed after the resume only. */
-  scope: 'run' | 'since_resume';
   exampleKeyLimit: number;
   overall: Kpis;
   tables: TableQuality[];

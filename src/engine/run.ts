@@ -9,7 +9,7 @@ import type { LoadedContract } from '../contract/model.js';
 import { FerryError, issue, type Issue } from '../errors.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { crosswalkVersions } from '../lineage/crosswalks.js';
-import { LoadedKeys, replayParentKeys } from './cascade.js';
+import { LoadedKeys } from './cascade.js';
 import { detectDrift } from './drift.js';
 import type { RunEventListener } from './events.js';
 import type { RunGate } from './gate.js';
@@ -128,7 +128,6 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
 
   let pilot: PilotSelection | undefined;
   if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows: batchSize, signal: o.signal });
-  if (o.resume) gate?.resumed([...checkpoints.values()].filter((c) => c.offset > 0).map((c) => c.table));
   const observers: RunObserver[] = [...(gate ? [gate] : []), ...(o.runObserver ? [o.runObserver] : [])];
   const runObserver: RunObserver | undefined =
     observers.length <= 1
@@ -142,22 +141,8 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
         };
   const lookups = new LookupCache();
   await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
+  // A resumed run's table jobs replay what earlier processes committed (table-job.ts), which re-derives these keys too.
   const parentKeys = new LoadedKeys(contract);
-  // After a crash the parents that already committed rows did so in an earlier process: their keys are re-derived, parents first.
-  for (const p of plan) {
-    if (!o.resume || o.signal?.aborted || !parentKeys.isParent(p.table) || (checkpoints.get(p.table)?.offset ?? 0) === 0) continue;
-    const source = contract.mappings[p.table].source;
-    await replayParentKeys(parentKeys, {
-      loaded: o.loaded,
-      def: defByName.get(p.table)!,
-      source: o.source,
-      lookups,
-      sliceRows: batchSize,
-      pilotKeys: pilot?.included.get(source),
-      today,
-      signal: o.signal,
-    });
-  }
 
   const results = new Map<string, TableResult>();
   let failure: unknown;
@@ -217,8 +202,6 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
       warnings: sortReasons(r.warnings),
     });
   }
-  // After a resume, quarantine reasons from before the crash live only in the target: recount there.
-  if (target && o.resume) await recountReasons(target, runId, tables);
 
   const issues: Issue[] = [];
   for (const t of tables) {
@@ -298,17 +281,4 @@ function mergeReasons(list: ReasonEntry[]): ReasonEntry[] {
     else m.set(k, { ...r });
   }
   return sortReasons(m);
-}
-
-async function recountReasons(target: Target, runId: string, tables: TableReport[]): Promise<void> {
-  const byTable = new Map<string, Map<string, ReasonCount>>();
-  for await (const q of target.quarantine(runId)) {
-    const m = byTable.get(q.targetTable) ?? new Map<string, ReasonCount>();
-    byTable.set(q.targetTable, m);
-    const k = `${q.reasonCode}\u0000${q.rule}`;
-    const hit = m.get(k);
-    if (hit) hit.count++;
-    else m.set(k, { reasonCode: q.reasonCode, rule: q.rule, count: 1 });
-  }
-  for (const t of tables) t.quarantineReasons = sortReasons(byTable.get(t.table) ?? new Map());
 }

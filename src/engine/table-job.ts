@@ -2,6 +2,12 @@
  * One mapping, end to end: stream the source table through the compiled row program and
  * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
  * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
+ *
+ * A resumed table first replays the rows its earlier process committed: they are read and
+ * evaluated again, so the crosswalk observer, the parent keys and the quality gate see them as
+ * in an uninterrupted run, but nothing is written for them. A resumed run thus decides exactly
+ * what an uninterrupted one decides, and a source that changed since the interruption is caught
+ * before any of its rows is written (run.source_changed).
  */
 import {
   binaryBytes,
@@ -10,17 +16,19 @@ import {
   type CommitUnit,
   type LineageRow,
   type QuarantineRecord,
+  type Slice,
   type Source,
   type Target,
   type TargetTableDef,
   type Value,
 } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
+import { FerryError } from '../errors.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
 import type { LoadedKeys } from './cascade.js';
 import type { LookupCache } from './joins.js';
-import type { RunObserver } from './observer.js';
+import type { BatchOutcome, RunObserver } from './observer.js';
 import { compileRowProgram, EXCLUDED, LOADED } from './row-program.js';
 import { keyRenderer } from './source-key.js';
 
@@ -37,7 +45,7 @@ export interface TableJobOptions {
   batchBytes?: number;
   /** A row-holding commit unit also closes once it holds this many values (default UNIT_VALUES). */
   unitValues?: number;
-  /** Where a resumed run continues; undefined for a fresh start. */
+  /** Where a resumed run continues (its first `offset` rows are replayed, a `done` table wholly); undefined for a fresh start. */
   resumeFrom?: Checkpoint;
   /** Primary keys of the source rows in the pilot subset, when running a pilot on a linked table. */
   pilotKeys?: Set<string>;
@@ -70,7 +78,7 @@ export interface TableResult extends TableCounts {
   elapsedMs: number;
   /** Source rows read by this process: `read` less the rows a resumed run had read before. */
   readHere: number;
-  /** Issues found on rows in this process (quarantine reasons are recounted from the target). */
+  /** Issues found on the table's rows in this run, the replayed rows of a resumed run included. */
   reasons: Map<string, ReasonCount>;
   warnings: Map<string, ReasonCount>;
 }
@@ -122,6 +130,10 @@ function openUnit(lineage: boolean): OpenUnit {
   return { read: 0, bytes: 0, loaded: 0, quarantined: 0, excluded: 0, rows: [], quarantine: [], ...(lineage ? { lineage: [] } : {}) };
 }
 
+function describe(c: Pick<TableCounts, 'read' | 'loaded' | 'quarantined' | 'excluded'>): string {
+  return `read ${c.read}, loaded ${c.loaded}, quarantined ${c.quarantined}, excluded ${c.excluded}`;
+}
+
 function tally(map: Map<string, ReasonCount>, rule: string, reasonCode: string): void {
   const k = `${reasonCode}\u0000${rule}`;
   const hit = map.get(k);
@@ -134,10 +146,13 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const started = Date.now();
   const mapping = o.loaded.contract.mappings[o.table];
   const mode = mapping.load;
-  const lineage = Boolean(o.lineage && o.target);
-  const encoder = o.target?.batchEncoder ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
+  const resume = o.resumeFrom;
+  /** A table that finished before the resume is replayed whole and writes nothing. */
+  const finished = resume?.done === true;
+  const lineage = Boolean(o.lineage && o.target) && !finished;
+  const encoder = o.target?.batchEncoder && !finished ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
   // Rows the encoder consumes (or a dry run discards) are not kept, so one row array serves them all.
-  const keepRows = Boolean(o.target) && !encoder;
+  const keepRows = Boolean(o.target) && !encoder && !finished;
   const program = await compileRowProgram({
     reuseOut: !keepRows,
     loaded: o.loaded,
@@ -152,24 +167,21 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     signal: o.signal,
     parentKeys: o.parentKeys,
   });
-  const counts: TableCounts = {
-    read: o.resumeFrom?.offset ?? 0,
-    loaded: o.resumeFrom?.loaded ?? 0,
-    quarantined: o.resumeFrom?.quarantined ?? 0,
-    excluded: o.resumeFrom?.excluded ?? 0,
-  };
+  const counts: TableCounts = { read: resume?.offset ?? 0, loaded: resume?.loaded ?? 0, quarantined: resume?.quarantined ?? 0, excluded: resume?.excluded ?? 0 };
   const reasons = new Map<string, ReasonCount>();
   const warnings = new Map<string, ReasonCount>();
   const readBefore = counts.read;
   const result = (): TableResult => ({ table: o.table, source: mapping.source, ...counts, elapsedMs: Date.now() - started, readHere: counts.read - readBefore, reasons, warnings });
 
-  if (o.resumeFrom?.done) return result();
-  if (!o.resumeFrom && o.target) {
+  if (!resume && o.target) {
     await o.target.startTable(o.def, mode, { runId: o.runId, table: o.table, offset: 0, loaded: 0, quarantined: 0, excluded: 0, done: false }, { undo: o.undo ?? false });
   }
   const targetKey = o.def.primaryKey.length > 0 ? keyRenderer(o.def.primaryKey.map((k) => o.def.columns.findIndex((c) => c.name === k))) : undefined;
-  const total = o.countTotal ? await o.source.count(mapping.source) : null;
-  o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
+  // A finished table's start and end were reported by the process that loaded it.
+  if (!finished) {
+    const total = o.countTotal ? await o.source.count(mapping.source) : null;
+    o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
+  }
 
   const onLoaded = o.runObserver?.loadedRows(o.table, o.def, mapping);
   // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
@@ -182,7 +194,6 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const stream = o.source.read(mapping.source, {
     columns: program.readColumns,
     orderBy: program.orderBy,
-    skip: counts.read,
     sliceRows: Math.min(unitRows, READ_SLICE),
     sliceBytes: Math.min(SLICE_BYTES, batchBytes),
     signal: o.signal,
@@ -192,6 +203,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   /** Commits handed to the target and not yet finished, oldest first; each starts when the one before it ends. */
   const inflight: Array<{ done: Promise<void>; bytes: number }> = [];
   const inflightBytes = (): number => inflight.reduce((n, c) => n + c.bytes, 0);
+  const outcome = (u: OpenUnit): BatchOutcome => ({ runId: o.runId, table: o.table, def: o.def, mapping, quarantine: u.quarantine, quarantinedRows: u.quarantined, excluded: u.excluded });
   const commitUnit = async (u: OpenUnit): Promise<void> => {
     counts.read += u.read;
     counts.loaded += u.loaded;
@@ -200,7 +212,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     const checkpoint: Checkpoint = { runId: o.runId, table: o.table, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: false };
     const snapshot = { ...counts };
     const after = () => {
-      o.runObserver?.batch({ runId: o.runId, table: o.table, def: o.def, mapping, quarantine: u.quarantine, quarantinedRows: u.quarantined, excluded: u.excluded });
+      o.runObserver?.batch(outcome(u));
       o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: u.read, counts: snapshot });
     };
     // Overlap: evaluate the next unit while earlier ones are being written; commits stay in order.
@@ -216,8 +228,37 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     inflight.push({ done, bytes: u.bytes });
   };
 
+  /** Source rows of the committed prefix still to replay; while any are left (and for a finished table) nothing is written. */
+  let replayLeft = resume?.offset ?? 0;
+  let writing = false;
+  const replayed: TableCounts = { read: 0, loaded: 0, quarantined: 0, excluded: 0 };
+  /** Hands a replayed unit's outcome to the observers as its commit did in the earlier process. */
+  const replayUnit = (): void => {
+    replayed.read += unit.read;
+    replayed.loaded += unit.loaded;
+    replayed.quarantined += unit.quarantined;
+    replayed.excluded += unit.excluded;
+    if (unit.read > 0) o.runObserver?.batch(outcome(unit));
+    unit = openUnit(keepLineage);
+  };
+  /** Ends the replay: the re-derived prefix must be what the checkpoint recorded, or two sources would mix. */
+  const endReplay = (): void => {
+    replayUnit();
+    if (resume && (replayed.read !== resume.offset || replayed.loaded !== resume.loaded || replayed.quarantined !== resume.quarantined || replayed.excluded !== resume.excluded)) {
+      throw sourceChanged(`its first ${resume.offset} rows now give ${describe(replayed)}, where the checkpoint has ${describe({ ...resume, read: resume.offset })}`);
+    }
+    writing = !finished;
+  };
+  const sourceChanged = (what: string): FerryError =>
+    new FerryError(
+      'conflict',
+      'run.source_changed',
+      `the source changed since run ${o.runId} was interrupted: table ${o.table} (source ${mapping.source}) ${what}; resuming would mix two sources, so start a new run`,
+    );
+
   /** Lineage of a row that was not loaded: where the encoder takes lineage, or the unit keeps it. */
   const notLoaded = (key: string, outcome: 'X' | 'Q', reason: string | null) => {
+    if (!writing) return;
     if (encoder) {
       if (lineage) encoder.lineage(key, outcome, null, reason);
     } else unit.lineage?.push([key, outcome, null, reason]);
@@ -232,12 +273,13 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     unit.quarantined++;
   };
 
-  for await (const slice of stream) {
-    if (o.signal?.aborted) break;
+  /** Evaluates rows [from, to) of a slice into the open unit; while replaying, only observers see them. */
+  const evaluate = (slice: Slice, from: number, to: number): void => {
     const clean = slice.clean === true && program.keepsClean;
     const problems = slice.problems;
     let pi = 0;
-    for (let r = 0; r < slice.rows.length; r++) {
+    if (problems !== undefined) while (pi < problems.length && problems[pi].row < from) pi++;
+    for (let r = from; r < to; r++) {
       const src = slice.rows[r];
       if (problems !== undefined && problems[pi]?.row === r) {
         // The source could not read this row faithfully: it is quarantined before any step runs
@@ -257,7 +299,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       const status = program.evaluate(src);
       if (status === EXCLUDED) {
         unit.excluded++;
-        if (lineage) {
+        if (lineage && writing) {
           const key = program.sourceKey(src);
           notLoaded(key, 'X', o.pilotKeys && !o.pilotKeys.has(key) ? 'excluded.pilot' : 'excluded.filter');
         }
@@ -269,8 +311,9 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       if (status === LOADED) {
         const out = program.out;
         unit.loaded++;
-        if (binaryAt.length > 0) unit.bytes += binaryBytes(out, binaryAt);
         onLoaded?.(out, key, warned);
+        if (!writing) continue;
+        if (binaryAt.length > 0) unit.bytes += binaryBytes(out, binaryAt);
         if (encoder) {
           encoder.row(out, clean);
           if (lineage) encoder.lineage(key, 'L', targetKey ? targetKey(out) : null, null);
@@ -282,7 +325,24 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       }
       quarantine(key, program.issues, program.issues[0]?.reasonCode ?? null);
     }
-    unit.read += slice.rows.length;
+  };
+
+  if (replayLeft === 0) endReplay();
+  for await (const slice of stream) {
+    if (o.signal?.aborted) break;
+    let from = 0;
+    if (replayLeft > 0) {
+      from = Math.min(replayLeft, slice.rows.length);
+      evaluate(slice, 0, from);
+      unit.read += from;
+      replayLeft -= from;
+      if (replayLeft === 0) endReplay();
+      else if (unit.read >= unitRows) replayUnit();
+      if (from === slice.rows.length) continue;
+    }
+    if (!writing) throw sourceChanged(`has more than the ${counts.read} rows it had when it finished`);
+    evaluate(slice, from, slice.rows.length);
+    unit.read += slice.rows.length - from;
     if (unit.read >= unitRows || unit.bytes >= batchBytes) {
       await commitUnit(unit);
       unit = openUnit(keepLineage);
@@ -292,9 +352,11 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       await yieldToEventLoop();
     }
   }
-  if (!o.signal?.aborted && unit.read > 0) await commitUnit(unit);
+  // A source shorter than the committed prefix ends the stream while replaying: endReplay refuses it.
+  if (!o.signal?.aborted && replayLeft > 0) endReplay();
+  if (!o.signal?.aborted && writing && unit.read > 0) await commitUnit(unit);
   while (inflight.length > 0) await inflight.shift()!.done;
-  if (o.signal?.aborted) return result();
+  if (o.signal?.aborted || finished) return result();
   if (o.target) {
     await o.target.commit({
       runId: o.runId,

@@ -167,7 +167,6 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 export function createQualityCollector(loaded: LoadedContract, options: QualityOptions): QualityCollector {
   const contract = loaded.contract;
   const exampleLimit = options.exampleKeys ?? contract.quality.example_keys;
-  let scope: QualityReport['scope'] = 'run';
   const states = new Map<string, TableState>();
   const defs = new Map<string, TargetTableDef>();
   for (const [table, mapping] of Object.entries(contract.mappings)) {
@@ -217,17 +216,6 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
     seen: (crosswalk, code, mapped) => unattributed.seen(crosswalk, code, mapped),
     forTable: (table) => coverage.observer(table),
 
-    resumed(tables: readonly string[]): void {
-      scope = 'since_resume';
-      const partial = new Set(tables);
-      for (const s of states.values()) {
-        for (const fk of s.fks) {
-          const parent = fk.fk.references.table;
-          if (partial.has(parent)) fk.notChecked = `${parent} was partly loaded before the resume; its earlier keys are not in this measure`;
-        }
-      }
-    },
-
     loadedRows(table: string, def: TargetTableDef, mapping: Mapping) {
       let state = states.get(table);
       if (!state) states.set(table, (state = new TableState(table, mapping.source, def, mapping, exampleLimit)));
@@ -274,7 +262,6 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
       return {
         tier: options.tier,
         decision: worst([...gates.map((g) => g.decision), ...findings.map((f) => f.decision)]),
-        scope,
         exampleKeyLimit: exampleLimit,
         overall,
         tables,

@@ -28,8 +28,6 @@ export class ForeignKeyCheck {
   resolved = 0;
   private readonly pending = new Map<KeyValue, Pending>();
   private readonly render: (row: readonly Value[]) => KeyValue | undefined;
-  /** Why this key is not measured despite a migrated parent (set before the first row). */
-  notChecked: string | null = null;
 
   constructor(
     readonly table: string,
@@ -44,7 +42,7 @@ export class ForeignKeyCheck {
   }
 
   get checked(): boolean {
-    return this.parent !== undefined && this.notChecked === null;
+    return this.parent !== undefined;
   }
 
   /** Measures one loaded child row. */
@@ -82,7 +80,7 @@ export class ForeignKeyCheck {
       columns: this.fk.columns,
       references: this.fk.references,
       status: this.checked ? 'checked' : 'not_checked',
-      reason: this.checked ? null : (this.notChecked ?? `${this.fk.references.table} is not migrated by this contract`),
+      reason: this.checked ? null : `${this.fk.references.table} is not migrated by this contract`,
       rows: this.rows,
       resolved: this.resolved,
     };

@@ -26,7 +26,7 @@ export function failingGateMessage(q: QualityReport): string {
 
 /** Console lines: the decision, then every failing or warning gate and check with example keys. */
 export function formatQuality(q: QualityReport): string[] {
-  const lines = [`quality gates (${q.tier}): ${q.decision.toUpperCase()}${q.scope === 'since_resume' ? ' (rows processed since the resume)' : ''}`];
+  const lines = [`quality gates (${q.tier}): ${q.decision.toUpperCase()}`];
   for (const g of q.gates) {
     if (g.decision !== 'fail' && g.decision !== 'warn') continue;
     const limit = g.decision === 'fail' ? g.threshold.failBelow : (g.threshold.warnBelow ?? g.threshold.failBelow);

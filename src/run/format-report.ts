@@ -16,9 +16,8 @@ function qualityLines(r: RunReport): string[] {
   const verdict = qualityVerdict(r);
   if (verdict.kind === 'not_measured') return r.status === 'failed' || r.status === 'cancelled' ? [`quality gates: not measured (the run ${r.status} before its rows were measured)`] : [];
   if (!q) return [];
-  const scope = q.scope === 'since_resume' ? ' (rows processed since the resume)' : '';
   // Gate figures over a load that did not finish describe only the rows it got to.
-  if (verdict.kind === 'not_decided') return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished${scope}`, ...formatQuality(q).slice(1)];
+  if (verdict.kind === 'not_decided') return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished`, ...formatQuality(q).slice(1)];
   if (verdict.kind === 'none_declared') {
     const lines = [`quality gates (${q.tier}): none declared in the contract for this tier — nothing was gated`];
     const t = r.totals;

@@ -103,7 +103,7 @@ function summary(r: RunReport, q: QualityReport | undefined): string {
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(2)} s`],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${esc(v)}</b><span>${esc(k)}</span></div>`).join('')}</div>
-<p>Run status ${badge(r.status)} · quality decision ${verdictBadge(r)}${q ? ` in tier <b>${esc(q.tier)}</b>` : ''}${q?.scope === 'since_resume' ? ' · <b>resumed run</b>: KPIs cover rows processed since the resume' : ''}</p>
+<p>Run status ${badge(r.status)} · quality decision ${verdictBadge(r)}${q ? ` in tier <b>${esc(q.tier)}</b>` : ''}</p>
 ${r.error ? `<p><b>${esc(r.error.code)}</b>: ${esc(r.error.message)}</p>` : ''}`;
 }
 

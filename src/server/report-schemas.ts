@@ -108,7 +108,6 @@ export const qualitySchema = z
   .object({
     tier: z.enum(TIERS),
     decision: decisionSchema,
-    scope: z.enum(['run', 'since_resume']),
     exampleKeyLimit: z.number(),
     overall: kpisSchema,
     tables: z.array(z.object({ table: z.string(), source: z.string(), kpis: kpisSchema, missingByField: z.array(z.object({ field: z.string(), rows: z.number() })), warnedRows: z.number() })),

@@ -22,7 +22,6 @@ function recordingGate(decision: QualityReport['decision']) {
   const gate: RunGate = {
     loadedRows: () => () => void seen.rows++,
     batch: () => void seen.batches++,
-    resumed: () => {},
     forTable: () => ({ seen: () => {} }),
     tableDone: (table) => void seen.done.push(table),
     result: (counts) => {
@@ -30,7 +29,6 @@ function recordingGate(decision: QualityReport['decision']) {
       return {
         decision,
         tier: 'pre_production',
-        scope: 'run',
         exampleKeyLimit: 0,
         overall: {} as QualityReport['overall'],
         tables: [],

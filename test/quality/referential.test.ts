@@ -98,14 +98,4 @@ describe('referential integrity', () => {
     expect(gate).toMatchObject({ decision: 'fail', value: 0 });
     expect(gate.exampleKeys.map((k) => k.sourceKey)).toEqual(['M10', 'M12']);
   });
-
-  it('does not check keys into a parent partly loaded before a resume', () => {
-    const c = createQualityCollector(loaded, { tier: 'pre_production' });
-    c.resumed(['patient']);
-    feed(c, outcome(loaded, 'medication', [[10, 1, 'x']], ['M10']));
-    const q = c.result([counts('patient', 5, 5, 0), counts('medication', 1, 1, 0)]);
-    expect(q.scope).toBe('since_resume');
-    expect(q.references.find((r) => r.table === 'medication')).toMatchObject({ status: 'not_checked', rows: 0 });
-    expect(q.tables[1].kpis.referential_integrity.status).toBe('not_applicable');
-  });
 });

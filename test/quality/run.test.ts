@@ -39,7 +39,7 @@ describe('quality gates in a run', () => {
     expect(report.status).toBe('failed_gate');
     expect(report.error?.code).toBe('run.failed_gate');
     const q = report.quality!;
-    expect(q).toMatchObject({ tier: 'production', decision: 'fail', scope: 'run', exampleKeyLimit: 3 });
+    expect(q).toMatchObject({ tier: 'production', decision: 'fail', exampleKeyLimit: 3 });
     // 30 patients + 2 copies of patient 1 is 30 rows; 3 and 4 quarantined; 7 and 9 repeat patient 1.
     const uniq = q.gates.find((g) => g.kpi === 'uniqueness' && g.table === 'patient')!;
     expect(uniq).toMatchObject({ decision: 'fail', numerator: 26, denominator: 28, threshold: { failBelow: 0.99, table: 'patient' } });
