@@ -19,6 +19,7 @@ import type { RunReport } from '../../src/run/report.js';
 import { uniformRates } from '../../src/synth/defects.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
+import { verdictOf } from '../helpers/verdict.js';
 
 const BATCH = 100;
 let dir: string;
@@ -45,19 +46,6 @@ const run = (url: string, extra: { resume?: string; stopWhen?: (e: RunEvent) => 
     },
   });
 };
-
-/** Everything a run decides and measures; example keys are left out, since which few are named depends on when batches commit. */
-function verdict(r: RunReport): unknown {
-  const strip = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (k === 'exampleKeys' ? [] : [[k, strip(x)]]))) : v;
-  return {
-    status: r.status,
-    error: r.error,
-    totals: r.totals,
-    tables: r.tables.map((t) => ({ table: t.table, read: t.read, loaded: t.loaded, quarantined: t.quarantined, excluded: t.excluded, reasons: t.quarantineReasons, warnings: t.warnings })),
-    quality: strip(r.quality),
-  };
-}
 
 const batchIn = (table: () => string, rows: number) => (e: RunEvent) => e.type === 'batch:loaded' && e.table === table() && e.counts.read >= rows;
 
@@ -96,7 +84,7 @@ describe('a resumed run', () => {
         expect(last.status).toBe(when ? 'cancelled' : reference.status);
       }
       expect(last.resumed).toBe(true);
-      expect(verdict(last)).toEqual(verdict(reference));
+      expect(verdictOf(last)).toEqual(verdictOf(reference));
     },
     60_000,
   );
