@@ -72,7 +72,7 @@ export interface ReferenceCheck {
   table: string;
   columns: string[];
   references: { table: string; columns: string[] };
-  /** `not_checked` when the parent is not migrated by this contract, or was partly loaded before a resume. */
+  /** `not_checked` when the parent is not migrated by this contract. */
   status: 'checked' | 'not_checked';
   reason: string | null;
   /** Loaded child rows with every FK column non-null. */
