@@ -4,10 +4,15 @@
  */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { localActor } from '../audit/actor.js';
+import { AuditLog } from '../audit/log.js';
+import { openConfiguredStore } from '../audit/open-store.js';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { formatReconciliation } from '../reconcile/format.js';
+import { runAuditTrail } from '../run/audit-trail.js';
 import { qualityLines } from '../run/format-report.js';
 import { reconcileRecorded, type RecordedReconciliation } from '../run/reconcile-recorded.js';
+import type { RunReport } from '../run/report.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { withInterrupt } from './run.js';
@@ -29,6 +34,7 @@ interface ReconcileFlags {
   sliceRows: number;
   /** Deprecated spelling of --slice-rows. */
   batchSize?: number;
+  store?: string;
 }
 
 function wholeNumber(name: string, min: number) {
@@ -58,8 +64,20 @@ async function reconcileCommand(runId: string, flags: ReconcileFlags, io: CliIO)
   );
   if (flags.json) printJson(io, { ...reconciliation, run: runJson(runId, record) });
   else io.out([formatReconciliation(reconciliation), '', ...recordLines(runId, record)].join('\n'));
+  // The gate decision the record now holds goes into the audit trail, as the run's own decision did.
+  if (record.updated) await auditGate(io, flags.store, record.report);
   if (record.updated && record.report.status === 'failed_gate') return EXIT_CODES.gate;
   return reconciliation.status === 'match' ? 0 : EXIT_MISMATCH;
+}
+
+/** Appends the run's gate decision (gate:passed / gate:failed) to the configured control store's audit trail as the local actor. */
+async function auditGate(io: CliIO, flag: string | undefined, report: RunReport): Promise<void> {
+  const store = await openConfiguredStore({ flag, env: io.env, cwd: io.cwd });
+  try {
+    await runAuditTrail({ log: new AuditLog(store), actor: localActor(io.env), tier: report.quality?.tier ?? null }).finish(report);
+  } finally {
+    await store.close();
+  }
 }
 
 /** The run's record after the reconciliation, as `--json` adds it under `run`. */
@@ -93,6 +111,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .addOption(new Option('--max-examples <n>', 'example keys listed per row category').argParser(wholeNumber('--max-examples', 0)).default(20))
     .option('--pilot <n>', 'the --pilot N the run used, so the same subset is expected', wholeNumber('--pilot', 1))
     .option('--pilot-table <table>', 'the --pilot-table the run used')
+    .option('--store <url>', 'control store whose audit trail records the gate decision: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--slice-rows <n>', 'rows read from the source per slice').argParser(wholeNumber('--slice-rows', 1)).default(10_000))
     // The flag's earlier name, kept so scripts written against it still run.
     .addOption(new Option('--batch-size <n>').argParser(wholeNumber('--batch-size', 1)).hideHelp())

@@ -179,6 +179,10 @@ describe('reconciliation as part of the run', () => {
     expect(failed.stdout).toContain('quality gates (pre_production): FAIL');
     expect(failed.stdout).toContain('error run.failed_gate: quality gate failed in tier pre_production after reconciliation: reconciliation overall');
     expect(ledgerRun(db, runId)).toMatchObject({ status: 'failed_gate', report: { status: 'failed_gate', verdict: 'fail', reconciliation: { status: 'mismatch' } } });
+    // The audit trail holds each decision, newest first: the two reconciliations', then the run's own pass.
+    const trail = await cli(['audit', 'list', '--run', runId, '--json']);
+    const gateEvents = (JSON.parse(trail.stdout) as { events: Array<{ type: string }> }).events.map((e) => e.type).filter((t) => t.startsWith('gate:'));
+    expect(gateEvents).toEqual(['gate:failed', 'gate:passed', 'gate:passed']);
 
     const json = await reconcile('--json');
     expect(json.code).toBe(EXIT_CODES.gate);
