@@ -96,6 +96,24 @@ describe('reconciliation as part of the run', () => {
     expect(recorded.report).toMatchObject({ runId: report.runId, status: 'succeeded', verdict: 'pass', reconciliation: { status: report.reconciliation!.status } });
   });
 
+  it('a run cancelled during its reconciliation is cancelled, says how to finish, and stays reconciling', async () => {
+    await writeQualityFixture(dir, { patients: 20, thresholds: RECONCILIATION_GATE });
+    const db = path.join(dir, 'target.db');
+    const ctl = new AbortController();
+    const report = await migrate({
+      contractFile: path.join(dir, 'contract.yaml'),
+      sourceUrl: `csv:${dir}/source`,
+      targetUrl: `sqlite:${db}`,
+      signal: ctl.signal,
+      onEvent: (e) => {
+        if (e.type === 'reconcile:started') ctl.abort();
+      },
+    });
+    expect(report).toMatchObject({ status: 'cancelled', verdict: 'not_decided', error: { code: 'run.reconciliation_cancelled' } });
+    expect(report.error!.message).toContain(`--resume ${report.runId}`);
+    expect(ledgerRun(db, report.runId).status).toBe('reconciling');
+  });
+
   it('fails the gate of a run whose reconciliation falls below its reconciliation threshold', async () => {
     await writeQualityFixture(dir, { patients: 20, thresholds: RECONCILIATION_GATE });
     const db = path.join(dir, 'target.db');
