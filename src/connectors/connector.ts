@@ -235,8 +235,14 @@ export interface RunRecord {
   runId: string;
   contractDigest: string;
   startedAt: string;
-  status: 'running' | 'succeeded' | 'failed' | 'failed_gate' | 'cancelled' | 'rolled_back';
+  /** `reconciling`: every row is loaded and the end-of-run reconciliation is pending (`ferry run --resume` finishes it). */
+  status: 'running' | 'reconciling' | 'succeeded' | 'failed' | 'failed_gate' | 'cancelled' | 'rolled_back';
   finishedAt?: string;
+  /**
+   * The run's report as JSON (keys and counts only), stored when its load finished and replaced
+   * once it was reconciled; opaque to the ledger, read back by the layers that wrote it.
+   */
+  report?: string;
   /** Crosswalk versions the run applies, recorded once per run for lineage. */
   crosswalks?: CrosswalkVersion[];
 }
@@ -301,7 +307,8 @@ export interface RunLedger {
   /** Records a new run, or returns the existing record when resuming. */
   beginRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  finishRun(runId: string, status: RunRecord['status']): Promise<void>;
+  /** Sets the run's status; with `report`, replaces its stored report too (RunRecord.report). */
+  finishRun(runId: string, status: RunRecord['status'], report?: string): Promise<void>;
   checkpoints(runId: string): Promise<Checkpoint[]>;
   quarantine(runId: string): AsyncIterable<QuarantineRecord>;
   /** Lineage records matching the query, oldest run first. */

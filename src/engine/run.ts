@@ -4,7 +4,7 @@
  * batch → accounting check → report. Resumable with the run id; idempotent per batch.
  */
 import { randomBytes } from 'node:crypto';
-import type { Checkpoint, Source, Target } from '../connectors/connector.js';
+import type { Checkpoint, RunRecord, Source, Target } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import { FerryError, issue, type Issue } from '../errors.js';
 import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
@@ -62,6 +62,12 @@ export interface RunOptions {
   lineage?: boolean;
   /** Record the undo log that `ferry rollback` needs (default true). */
   undo?: boolean;
+  /**
+   * The caller reconciles the run afterwards and records its final status: a load that ends
+   * succeeded or failed_gate is recorded `reconciling` (with its report), and resuming such a
+   * run returns the stored report without loading anything.
+   */
+  reconcileAfter?: boolean;
   today?: () => string;
   now?: () => Date;
 }
@@ -80,7 +86,10 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   const dryRun = o.dryRun ?? false;
   if (!dryRun && !o.target) throw new FerryError('usage', 'run.no_target', 'a target is required unless --dry-run is given');
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
-  const today = o.today ?? (() => now().toISOString().slice(0, 10));
+  // One day per run, fixed when it starts (a resume takes the original start's), so date rules
+  // judge every row alike: a run that crosses midnight or is resumed tomorrow decides as one that did not.
+  let runDay = startedAt.toISOString().slice(0, 10);
+  const today = o.today ?? (() => runDay);
 
   // Preflight: the live source must match the pinned schema before a single row moves.
   const live = await o.source.introspect();
@@ -108,10 +117,12 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
         );
       }
       if (existing.status === 'succeeded') throw new FerryError('conflict', 'run.already_finished', `run ${o.resume} already finished successfully; there is nothing to resume`);
-      // Resuming would measure only the rows after the resume and could turn a failed gate into a pass.
+      // The gate decided over every row of the finished load; a resume has nothing left to load or decide.
       if (existing.status === 'failed_gate')
         throw new FerryError('conflict', 'run.gate_failed', `run ${o.resume} finished with a failed quality gate; fix the contract or the source data and start a new run`);
       if (existing.status === 'rolled_back') throw new FerryError('conflict', 'run.rolled_back', `run ${o.resume} was rolled back; start a new run instead of resuming it`);
+      runDay = existing.startedAt.slice(0, 10);
+      if (existing.status === 'reconciling') return loadedRun(o, target, existing);
       await target.beginRun({ ...existing, status: 'running' });
       checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));
     } else {
@@ -225,8 +236,6 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
     status = 'failed_gate';
     error = { code: 'run.failed_gate', message: gate.failure(qualityReport) };
   }
-  if (target) await target.finishRun(runId, status);
-
   const finishedAt = now();
   const totals = tables.reduce((a, t) => ({ read: a.read + t.read, loaded: a.loaded + t.loaded, quarantined: a.quarantined + t.quarantined, excluded: a.excluded + t.excluded }), {
     read: 0,
@@ -258,8 +267,44 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
     lineage: Boolean(target) && (o.lineage ?? true),
     ...(error ? { error } : {}),
   };
+  // A run its caller reconciles is not final until it has been: the stored report lets --resume finish a reconciliation that was cut short.
+  const reconciling = o.reconcileAfter === true && (status === 'succeeded' || status === 'failed_gate');
+  if (target) await target.finishRun(runId, reconciling ? 'reconciling' : status, JSON.stringify(report));
   o.onEvent?.({ type: 'run:finished', runId, status, elapsedMs: report.elapsedMs });
   return report;
+}
+
+/**
+ * A resumed run whose load had finished (`reconciling`): nothing is loaded again; its stored
+ * report is returned for the caller to reconcile, or, when the caller will not, recorded final.
+ */
+async function loadedRun(o: RunOptions, target: Target, existing: RunRecord): Promise<EngineReport> {
+  const report: EngineReport = { ...storedReport(existing), resumed: true };
+  if (!o.reconcileAfter) await target.finishRun(report.runId, report.status, JSON.stringify(report));
+  o.onEvent?.({ type: 'run:started', runId: report.runId, contractDigest: o.digest, tables: report.tables.map((t) => t.table), resumed: true, dryRun: false });
+  for (const t of report.tables)
+    o.onEvent?.({ type: 'table:finished', runId: report.runId, table: t.table, counts: { read: t.read, loaded: t.loaded, quarantined: t.quarantined, excluded: t.excluded }, elapsedMs: t.elapsedMs });
+  o.onEvent?.({ type: 'run:finished', runId: report.runId, status: report.status, elapsedMs: report.elapsedMs });
+  return report;
+}
+
+/** The report a run stored in the target's ledger when its load finished (or, later, once it was reconciled). */
+export function storedReport(run: RunRecord): EngineReport {
+  let parsed: unknown;
+  try {
+    parsed = run.report === undefined ? undefined : JSON.parse(run.report);
+  } catch {
+    parsed = undefined;
+  }
+  const r = parsed as Partial<EngineReport> | undefined;
+  if (!r || r.format !== REPORT_FORMAT || r.runId !== run.runId || !Array.isArray(r.tables) || (r.status !== 'succeeded' && r.status !== 'failed_gate')) {
+    throw new FerryError(
+      'internal',
+      'run.report_unreadable',
+      `run ${run.runId} is recorded as ${run.status}, but the report it stored in the target's ledger is missing or damaged; prove it with \`ferry reconcile ${run.runId}\` or start a new run`,
+    );
+  }
+  return r as EngineReport;
 }
 
 /** Both observers see every code: the gate's per-table one and the caller's. */

@@ -82,6 +82,11 @@ export async function lookupLineage(o: { targetUrl: string; query: LineageQuery 
   }
 }
 
+/** A run's ledger status as a reader needs it: `reconciling` is a run whose rows are all loaded but not yet proved. */
+export function runStatusLabel(status: string): string {
+  return status === 'reconciling' ? 'reconciling: loaded, reconciliation pending' : status;
+}
+
 /** A plain-text answer for terminals. */
 export function formatLineage(r: LineageReport): string {
   const q = r.query;
@@ -98,7 +103,7 @@ export function formatLineage(r: LineageReport): string {
         : e.outcome === 'quarantined'
           ? `quarantined for ${e.targetTable} (${e.reasonCode})`
           : `excluded from ${e.targetTable} (${e.reasonCode})`;
-    lines.push(`run ${e.runId} [${e.runStatus}]: source ${e.sourceTable}:${e.sourceKey} ${what}`);
+    lines.push(`run ${e.runId} [${runStatusLabel(e.runStatus)}]: source ${e.sourceTable}:${e.sourceKey} ${what}`);
     lines.push(`  contract ${e.contractDigest.slice(0, 12)}…${e.contractMatches === undefined ? '' : e.contractMatches ? ' (the given contract)' : ' (not the given contract version)'}`);
     for (const c of e.crosswalks) lines.push(`  crosswalk ${c.name} ${c.version ?? '(no version)'} ${c.digest.slice(0, 12)}…`);
     for (const f of e.fields ?? []) {

@@ -5,19 +5,25 @@
  */
 import type { ReasonEntry } from '../engine/report.js';
 import { formatQuality, percent } from '../quality/summary.js';
-import type { RunReport } from './report.js';
+import { RECONCILIATION_PENDING, type RunReport } from './report.js';
 import { qualityVerdict } from './quality-verdict.js';
 
 const total = (list: readonly ReasonEntry[]) => list.reduce((n, e) => n + e.count, 0);
 
+/** Whether `r` loaded everything and only its reconciliation is outstanding. */
+const pendingReconciliation = (r: RunReport): boolean => Object.values<string>(RECONCILIATION_PENDING).includes(r.error?.code ?? '');
+
 /** The quality section: the gate decision when there is one to state, else why there is none. */
-function qualityLines(r: RunReport): string[] {
+export function qualityLines(r: RunReport): string[] {
   const q = r.quality;
   const verdict = qualityVerdict(r);
   if (verdict.kind === 'not_measured') return r.status === 'failed' || r.status === 'cancelled' ? [`quality gates: not measured (the run ${r.status} before its rows were measured)`] : [];
   if (!q) return [];
   // Gate figures over a load that did not finish describe only the rows it got to.
-  if (verdict.kind === 'not_decided') return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before its load finished`, ...formatQuality(q).slice(1)];
+  if (verdict.kind === 'not_decided') {
+    const stage = pendingReconciliation(r) ? 'its reconciliation' : 'its load';
+    return [`quality gates (${q.tier}): NOT DECIDED — the run ${r.status} before ${stage} finished`, ...formatQuality(q).slice(1)];
+  }
   if (verdict.kind === 'none_declared') {
     const lines = [`quality gates (${q.tier}): none declared in the contract for this tier — nothing was gated`];
     const t = r.totals;

@@ -10,10 +10,11 @@ import { contractOf, type ContractSource } from '../contract/load.js';
 import type { Tier } from '../contract/model.js';
 import { runMigration, type RunOptions } from '../engine/run.js';
 import { createQualityCollector } from '../quality/collector.js';
+import { withVerdict } from './quality-verdict.js';
 import { reconcileAfterRun } from './reconcile-step.js';
 import type { RunReport } from './report.js';
 
-interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target' | 'gate'> {
+interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target' | 'gate' | 'reconcileAfter'> {
   sourceUrl: string;
   targetUrl?: string;
   /** Release tier whose quality thresholds gate the run (default `pre_production`). */
@@ -25,7 +26,11 @@ interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | '
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
 export type MigrateOptions = MigrateRun & ContractSource;
 
-/** Loads the contract, opens source and target by URL, runs, reconciles, and closes both. */
+/**
+ * Loads the contract, opens source and target by URL, runs, reconciles, and closes both. With
+ * reconciliation the run is recorded final only once it is reconciled; resuming a run whose
+ * reconciliation was cut short reconciles its stored load without loading again.
+ */
 export async function migrate(o: MigrateOptions): Promise<RunReport> {
   const loaded = await contractOf(o);
   const digest = contractDigest(loaded);
@@ -37,12 +42,13 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
     source = await openSource(o.sourceUrl);
     const targetUrl = o.targetUrl;
     const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
-    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate });
+    const reconcile = o.reconcile !== false && lazyTarget !== undefined;
+    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate, reconcileAfter: reconcile });
     // Reconcile what landed, unless the run did not finish its load (nothing to prove yet).
-    if (o.reconcile !== false && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
+    if (reconcile && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
       return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal, onEvent: o.onEvent });
     }
-    return report;
+    return withVerdict(report);
   } finally {
     await Promise.allSettled([source?.close(), target?.close()]);
   }

@@ -3,7 +3,7 @@
  * tier declares no gates, and its figures after a failed or cancelled load cover only the rows
  * it got to; the console summary and the HTML report must say neither "PASS" then.
  */
-import type { RunReport } from './report.js';
+import type { RunReport, RunVerdict } from './report.js';
 
 export type QualityVerdict =
   /** The run stopped before its rows were measured: there is no quality section. */
@@ -22,4 +22,15 @@ export function qualityVerdict(r: RunReport): QualityVerdict {
   if (stopped) return { kind: 'not_decided' };
   if (r.quality.gates.length === 0 && r.quality.checks.length === 0) return { kind: 'none_declared' };
   return { kind: 'decided', decision: r.quality.decision };
+}
+
+/** The verdict as the JSON report states it: the decision when there is one, else why there is none. */
+export function verdictOf(r: RunReport): RunVerdict {
+  const v = qualityVerdict(r);
+  return v.kind === 'decided' ? v.decision : v.kind;
+}
+
+/** `r` with its verdict stated. */
+export function withVerdict(r: RunReport): RunReport {
+  return { ...r, verdict: verdictOf(r) };
 }

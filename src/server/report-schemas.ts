@@ -1,7 +1,8 @@
 /**
  * Response schemas for the evidence the library produces and the API passes on: the source
- * profile (src/profile/types.ts), and the run report's quality section (src/quality/report-types.ts)
- * and reconciliation summary (src/engine/reconcile-step.ts). They declare every field of those
+ * profile (src/profile/types.ts), and the run report's quality section (src/quality/report-types.ts),
+ * reconciliation summary (src/run/reconcile-step.ts) and quality verdict (src/run/quality-verdict.ts).
+ * They declare every field of those
  * shapes, because the transport drops what a schema leaves out; test/server/report-schemas.test.ts holds
  * them equal to the library's types, so a new field there fails the typecheck instead of
  * vanishing from the API.
@@ -138,6 +139,12 @@ export const qualitySchema = z
     checks: z.array(z.object({ name: z.string(), kind: z.literal('allergy_conflict'), severity: severitySchema, count: z.number(), decision: decisionSchema, exampleKeys: z.array(exampleKeySchema) })),
   })
   .meta({ id: 'QualityReport', description: 'docs/quality.md: counts, codes and row keys only' });
+
+export const verdictSchema = z
+  .enum(['pass', 'warn', 'fail', 'none_declared', 'not_decided', 'not_measured'])
+  .describe(
+    "what the run's quality section may claim: the gates' decision (pass, warn, fail), or none_declared (the contract declares no gate or check for the tier), not_decided (the run failed or was cancelled, so the figures cover a partial run) or not_measured (no quality section); quality.decision alone says pass when nothing was gated (docs/run-report.md)",
+  );
 
 export const reconciliationSummarySchema = z
   .object({

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ROLES } from '../control/roles.js';
 import { TIERS } from '../contract/model.js';
-import { qualitySchema, reconciliationSummarySchema } from './report-schemas.js';
+import { qualitySchema, reconciliationSummarySchema, verdictSchema } from './report-schemas.js';
 
 export const roleSchema = z.enum(ROLES);
 export const tierSchema = z.enum(TIERS);
@@ -245,6 +245,7 @@ export const runReportSchema = z
     quality: qualitySchema.optional().describe('present once the run got past preflight'),
     lineage: z.boolean().optional().describe('true when per-source-row lineage was written to the target (docs/lineage.md)'),
     reconciliation: reconciliationSummarySchema.optional().describe('absent for dry runs, failed runs and runs without reconciliation'),
+    verdict: verdictSchema.optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
   .meta({ id: 'RunReport' });

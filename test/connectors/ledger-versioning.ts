@@ -82,6 +82,37 @@ export function describeLedgerVersioning(kind: string, store: () => Promise<Ledg
         expect(await target.getRun('old')).toMatchObject({ runId: 'old', status: 'succeeded' });
         await target.beginRun({ runId: 'new', contractDigest: 'd', startedAt: '2026-01-02T00:00:00Z', status: 'running' });
         expect(await target.getRun('new')).toMatchObject({ status: 'running' });
+        // Version 2 on top: the adopted run can now keep a report.
+        await target.finishRun('old', 'failed_gate', '{"runId":"old"}');
+        expect(await target.getRun('old')).toMatchObject({ status: 'failed_gate', report: '{"runId":"old"}' });
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('reads the runs of a ledger not yet upgraded, without preparing it (as rollback and reconcile do)', async () => {
+      await h.writeLegacy();
+      const target = await h.open();
+      try {
+        const run = await target.getRun('old');
+        expect(run).toMatchObject({ runId: 'old', status: 'succeeded' });
+        expect(run?.report).toBeUndefined();
+      } finally {
+        await target.close();
+      }
+    });
+
+    it("keeps a run's report across status changes until a new report replaces it", async () => {
+      const target = await prepared(h);
+      try {
+        await target.beginRun({ runId: 'r', contractDigest: 'd', startedAt: '2026-01-02T00:00:00Z', status: 'running' });
+        expect((await target.getRun('r'))?.report).toBeUndefined();
+        await target.finishRun('r', 'reconciling', '{"status":"succeeded"}');
+        expect(await target.getRun('r')).toMatchObject({ status: 'reconciling', report: '{"status":"succeeded"}' });
+        await target.finishRun('r', 'succeeded');
+        expect(await target.getRun('r')).toMatchObject({ status: 'succeeded', report: '{"status":"succeeded"}' });
+        await target.finishRun('r', 'failed_gate', '{"status":"failed_gate"}');
+        expect(await target.getRun('r')).toMatchObject({ status: 'failed_gate', report: '{"status":"failed_gate"}' });
       } finally {
         await target.close();
       }

@@ -16,6 +16,11 @@ import type { RunReport } from '../../src/run/report.js';
 /** Rows per committed batch in every fault run: small, so a run has many batches to interrupt. */
 export const BATCH = ['--batch-size', '200'];
 
+/** What a run's quality gates concluded: status, verdict, decision and each gate's decision and value, without what differs between runs. */
+export function gatesOf(r: RunReport) {
+  return { status: r.status, verdict: r.verdict, decision: r.quality?.decision, gates: r.quality?.gates.map((g) => ({ kpi: g.kpi, table: g.table, decision: g.decision, value: g.value })) };
+}
+
 /** A run report as `ferry run --report` writes it. */
 export async function readReport(file: string): Promise<RunReport> {
   return JSON.parse(await readFile(file, 'utf8')) as RunReport;
@@ -34,6 +39,8 @@ export interface ExampleSource {
   reconcileMs: number;
   /** What the clean run's own reconciliation concluded: every table must match; business checks are what they are (a quarantined patient's allergies do not arrive). */
   reconciliation: { status: string; business: unknown };
+  /** What the clean run's gates concluded (gatesOf): a disturbed run, once finished, must conclude the same. */
+  gates: ReturnType<typeof gatesOf>;
   drop: () => Promise<void>;
 }
 
@@ -55,7 +62,7 @@ export async function exampleSource(dir: string, patients: number): Promise<Exam
   const tables = Number(/started: (\d+) table/.exec(run.stderr())?.[1]);
   await until(() => doneTables(run.stderr()) >= tables, run);
   const loaded = Date.now();
-  // The ledger records success when the last table is done; reconciliation and the reports follow.
+  // The ledger records the load (reconciling) when the last table is done; reconciliation, the final record and the reports follow.
   expect(await run.exited, run.stderr()).toBe(0);
   const reconcileMs = Date.now() - loaded;
   const r = await report();
@@ -72,6 +79,7 @@ export async function exampleSource(dir: string, patients: number): Promise<Exam
     preflightMs,
     reconcileMs,
     reconciliation: { status: rec.status, business: rec.business },
+    gates: gatesOf(r),
     drop,
   };
 }

@@ -3,7 +3,9 @@
  * synth` data is killed with SIGKILL at a random moment (start-up and preflight, mid-COPY,
  * between a batch's commit and the next, during reconciliation), resumed with --resume, and
  * must then leave exactly what a clean run leaves: the same rows in every table (checksums),
- * the same quarantine and lineage, no duplicates, every table's accounting balanced.
+ * the same quarantine and lineage, no duplicates, every table's accounting balanced, and the
+ * same status and gate verdict. A run killed during its reconciliation is recorded
+ * `reconciling`, and its resume reconciles without loading again.
  *
  * FERRY_KILL_TRIALS sets the number of trials (default 4); FERRY_KILL_SEED replays a sequence
  * of kill delays. Each trial logs its delay, the phase it hit and the run id.
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/synth/prng.js';
 import { createPgDatabase } from '../helpers/databases.js';
-import { BATCH, exampleFixture, expectReconciles, readReport } from './example-source.js';
+import { BATCH, exampleFixture, expectReconciles, gatesOf, readReport } from './example-source.js';
 import { doneTables, EXAMPLE_CONTRACT, query, recordedRun, runFerry, startFerry, targetFingerprint, until, type FerryProcess } from './ferry-process.js';
 import { runsFrom } from './runs.js';
 
@@ -79,8 +81,8 @@ describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
       const recorded = await recordedRun(target.url);
       let outcome: string;
       if (recorded?.status === 'succeeded') {
-        // Killed during reconciliation or reporting, after the ledger recorded success: there is
-        // nothing to resume, and `ferry reconcile RUN` proves the run instead.
+        // Killed while writing the report, after the reconciled run was recorded: there is
+        // nothing to resume, and `ferry reconcile RUN` proves the run again.
         await expectReconciles(fx, recorded.id, target.url);
         outcome = `${recorded.id} had succeeded; ferry reconcile: match`;
       } else {
@@ -94,6 +96,15 @@ describe('random kill -9 and resume, PostgreSQL → PostgreSQL', () => {
         expect(r.status, outcome).toBe('succeeded');
         expect(r.totals, outcome).toEqual(fx.example.totals);
         for (const t of r.tables) expect(t.balanced, `${outcome}: ${t.table}`).toBe(true);
+        expect(r.reconciliation?.status, outcome).toBe(fx.example.reconciliation.status);
+        expect((await recordedRun(target.url))?.status, outcome).toBe('succeeded');
+        if (recorded?.status === 'reconciling') {
+          // Killed during reconciliation: nothing is loaded again, and the run concludes what the
+          // clean run did, status, verdict and every gate (reconciliation's included). A resumed
+          // load's gates cover only the rows since the resume, so only this case compares them.
+          expect(resumed.stderr, `${outcome}: loaded again`).not.toMatch(/: reading /);
+          expect(gatesOf(r), outcome).toEqual(fx.example.gates);
+        }
       }
       log.push(`trial ${trial}: killed at ${aim}, in ${phase}; ${outcome}`);
       const got = await targetFingerprint(target.url);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { REPORT_FORMAT, type RunStatus, type TableReport } from '../../src/engine/report.js';
 import { createQualityCollector } from '../../src/quality/collector.js';
 import { formatReport } from '../../src/run/format-report.js';
-import type { RunReport } from '../../src/run/report.js';
+import { verdictOf } from '../../src/run/quality-verdict.js';
+import { RECONCILIATION_PENDING, type RunReport } from '../../src/run/report.js';
 import { baseContract, counts } from '../quality/helpers.js';
 
 type Threshold = { kpi: 'completeness' | 'validity' | 'code_coverage'; fail_below: number };
@@ -68,6 +69,30 @@ describe('the console summary states the quality gates as they are', () => {
 
   it('still says PASS when declared gates passed', () => {
     expect(formatReport(report({ thresholds: [{ kpi: 'completeness', fail_below: 0.5 }] }))).toContain('quality gates (staging): PASS');
+  });
+});
+
+describe('the JSON verdict says what the console says', () => {
+  it('states the decision only when gates decided one, and why not otherwise', () => {
+    const gate = [{ kpi: 'completeness' as const, fail_below: 0.5 }];
+    expect(verdictOf(report({ thresholds: gate }))).toBe('pass');
+    const failing = report({ thresholds: gate });
+    failing.quality!.decision = 'fail';
+    expect(verdictOf(failing)).toBe('fail');
+    // The collector says pass when nothing was declared; the verdict does not.
+    const undeclared = report({});
+    expect(undeclared.quality?.decision).toBe('pass');
+    expect(verdictOf(undeclared)).toBe('none_declared');
+    for (const status of ['failed', 'cancelled'] as const) {
+      expect(verdictOf(report({ status, thresholds: gate }))).toBe('not_decided');
+      expect(verdictOf(report({ status, quality: false }))).toBe('not_measured');
+    }
+  });
+
+  it('says the reconciliation, not the load, is what a run with a failed reconciliation did not finish', () => {
+    const r = report({ status: 'failed', thresholds: [{ kpi: 'completeness', fail_below: 0.5 }] });
+    r.error = { code: RECONCILIATION_PENDING.failed, message: 'the end-of-run reconciliation failed (…)' };
+    expect(formatReport(r)).toContain('NOT DECIDED — the run failed before its reconciliation finished');
   });
 });
 

@@ -92,7 +92,20 @@ interface RunLine {
   finished_at: string | null;
   status: RunRecord['status'];
   crosswalks?: CrosswalkVersion[];
+  /** RunRecord.report; carried forward by every later line of the run. */
+  run_report?: string;
 }
+
+/** The RunRecord a run's latest line states (without its crosswalks). */
+function runRecord(line: RunLine): RunRecord {
+  const record: RunRecord = { runId: line.run_id, contractDigest: line.contract_digest, startedAt: line.started_at, status: line.status };
+  if (line.finished_at) record.finishedAt = line.finished_at;
+  if (line.run_report !== undefined) record.report = line.run_report;
+  return record;
+}
+
+/** The run_report field of a line, left out when there is none (lines without it are version 1's). */
+const runReport = (report: string | undefined): Pick<RunLine, 'run_report'> => (report === undefined ? {} : { run_report: report });
 
 /** Reads an NDJSON file line by line, skipping blank lines; a missing file reads as empty. */
 async function* jsonLines<T>(file: string): AsyncGenerator<T> {
@@ -243,6 +256,7 @@ export class FileTarget implements Target {
         finished_at: null,
         status: 'running',
         crosswalks: run.crosswalks ?? (await this.allRuns()).get(run.runId)?.crosswalks ?? [],
+        ...runReport(existing?.report),
       };
       await this.appendLine(RUNS_FILE, line);
     });
@@ -252,9 +266,9 @@ export class FileTarget implements Target {
     return this.readRun(runId);
   }
 
-  finishRun(runId: string, status: RunRecord['status']): Promise<void> {
+  finishRun(runId: string, status: RunRecord['status'], report?: string): Promise<void> {
     return this.locked(async () => {
-      const existing = await this.readRun(runId);
+      const existing = (await this.allRuns()).get(runId);
       if (!existing) throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
       const line: RunLine = {
         run_id: runId,
@@ -262,7 +276,8 @@ export class FileTarget implements Target {
         started_at: existing.startedAt,
         finished_at: new Date().toISOString(),
         status,
-        crosswalks: (await this.allRuns()).get(runId)?.crosswalks ?? [],
+        crosswalks: existing.crosswalks ?? [],
+        ...runReport(report ?? existing.report),
       };
       await this.appendLine(RUNS_FILE, line);
     });
@@ -361,6 +376,7 @@ export class FileTarget implements Target {
           finished_at: new Date().toISOString(),
           status: 'rolled_back',
           crosswalks: run.crosswalks ?? [],
+          ...runReport(run.report),
         } satisfies RunLine);
       }
       return results;
@@ -507,9 +523,7 @@ export class FileTarget implements Target {
   private async allRuns(): Promise<Map<string, RunRecord>> {
     const runs = new Map<string, RunRecord>();
     for await (const line of jsonLines<RunLine>(this.abs(RUNS_FILE))) {
-      const record: RunRecord = { runId: line.run_id, contractDigest: line.contract_digest, startedAt: line.started_at, status: line.status, crosswalks: line.crosswalks ?? [] };
-      if (line.finished_at) record.finishedAt = line.finished_at;
-      runs.set(line.run_id, record);
+      runs.set(line.run_id, { ...runRecord(line), crosswalks: line.crosswalks ?? [] });
     }
     return runs;
   }
@@ -517,10 +531,7 @@ export class FileTarget implements Target {
   private async readRun(runId: string): Promise<RunRecord | undefined> {
     let last: RunLine | undefined;
     for await (const line of jsonLines<RunLine>(this.abs(RUNS_FILE))) if (line.run_id === runId) last = line;
-    if (!last) return undefined;
-    const record: RunRecord = { runId, contractDigest: last.contract_digest, startedAt: last.started_at, status: last.status };
-    if (last.finished_at) record.finishedAt = last.finished_at;
-    return record;
+    return last && runRecord(last);
   }
 }
 

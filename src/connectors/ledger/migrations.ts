@@ -104,8 +104,27 @@ const LEDGER_V1: Migration<LedgerDialect> = {
   },
 };
 
+/**
+ * Version 2: a run keeps its report (`run_report`, JSON of keys and counts), so a run killed
+ * during its end-of-run reconciliation (status `reconciling`) can be finished without loading
+ * again, and `ferry reconcile` can update a run's gate decision. The version bump also keeps a
+ * Ferry that knows no `reconciling` status away from this ledger.
+ */
+const LEDGER_V2: Migration<LedgerDialect> = {
+  id: 2,
+  name: 'run report',
+  sql: {
+    postgres: ['ALTER TABLE _ferry_runs ADD COLUMN IF NOT EXISTS run_report TEXT'],
+    // MySQL 8 has no ADD COLUMN IF NOT EXISTS: its ledger store treats the duplicate column of a re-run as done (mysql/ledger-store.ts).
+    mysql: ['ALTER TABLE `_ferry_runs` ADD COLUMN run_report LONGTEXT NULL'],
+    sqlite: ['ALTER TABLE _ferry_runs ADD COLUMN run_report TEXT'],
+    // runs.ndjson lines gain an optional run_report field: no file to rewrite.
+    file: [],
+  },
+};
+
 /** Every ledger migration this build knows, in order. */
-export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1];
+export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1, LEDGER_V2];
 
 const RUNS = ['run_id', 'contract_digest', 'started_at', 'finished_at', 'status'];
 const CHECKPOINTS = ['run_id', 'table_name', 'row_offset', 'loaded', 'quarantined', 'excluded', 'done', 'updated_at'];

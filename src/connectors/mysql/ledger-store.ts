@@ -47,7 +47,12 @@ export function mysqlLedgerStore(c: PoolConnection): LedgerStore {
       return readMysqlLedgerHistory(c);
     },
     async run(statement) {
-      await c.query(statement);
+      try {
+        await c.query(statement);
+      } catch (err) {
+        // ER_DUP_FIELDNAME: an ADD COLUMN that committed before a crash kept its history row from being written; it is done.
+        if ((err as { errno?: number }).errno !== 1060) throw err;
+      }
     },
     async record(row) {
       await c.query('INSERT INTO `_ferry_migrations` (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)', [row.id, row.name, row.checksum, row.appliedAt]);

@@ -149,8 +149,8 @@ export class MysqlTarget implements Target {
     return this.withConnection((c) => runOp(this.ledger.getRun(runId), mysqlExec(c)));
   }
 
-  async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    const found = await this.withConnection((c) => runOp(this.ledger.finishRun(runId, status), mysqlExec(c)));
+  async finishRun(runId: string, status: RunRecord['status'], report?: string): Promise<void> {
+    const found = await this.withConnection((c) => runOp(this.ledger.finishRun(runId, status, report), mysqlExec(c)));
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 

@@ -197,8 +197,8 @@ export class PgTarget implements Target {
     return this.withClient((c) => runOp(this.ledger.getRun(runId), pgExec(c)));
   }
 
-  async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    const found = await this.withClient((c) => runOp(this.ledger.finishRun(runId, status), pgExec(c)));
+  async finishRun(runId: string, status: RunRecord['status'], report?: string): Promise<void> {
+    const found = await this.withClient((c) => runOp(this.ledger.finishRun(runId, status, report), pgExec(c)));
     if (!found) throw new FerryError('not_found', 'target.run_missing', `run ${runId} is not recorded in ${this.cfg.where}; was it started against another target?`);
   }
 

@@ -50,20 +50,25 @@ export class SqlRunLedger {
 
   /** The run record, or undefined. */
   *getRun(runId: string): LedgerOp<RunRecord | undefined> {
-    const { rows } = yield this.stmt(`SELECT contract_digest, started_at, finished_at, status FROM ${this.runs} WHERE run_id = ${this.d.param(1)}`, [runId]);
+    // Every column: a ledger not yet upgraded (rollback and reconcile read without preparing it) has no run_report.
+    const { rows } = yield this.stmt(`SELECT * FROM ${this.runs} WHERE run_id = ${this.d.param(1)}`, [runId]);
     const r = rows[0];
     if (!r) return undefined;
     const run: RunRecord = { runId, contractDigest: String(r.contract_digest), startedAt: String(r.started_at), status: r.status as RunRecord['status'] };
     if (r.finished_at !== null && r.finished_at !== undefined) run.finishedAt = String(r.finished_at);
+    if (r.run_report !== null && r.run_report !== undefined) run.report = String(r.run_report);
     return run;
   }
 
-  /** Sets the final status; returns false when the run is unknown. */
-  *finishRun(runId: string, status: RunRecord['status']): LedgerOp<boolean> {
+  /** Sets the status (and, when given, the stored report); returns false when the run is unknown. */
+  *finishRun(runId: string, status: RunRecord['status'], report?: string): LedgerOp<boolean> {
+    const p = (n: number) => this.d.param(n);
     // Looked up first: MySQL counts only rows a write actually changed, not rows it matched.
-    const { rows } = yield this.stmt(`SELECT 1 AS found FROM ${this.runs} WHERE run_id = ${this.d.param(1)}`, [runId]);
+    const { rows } = yield this.stmt(`SELECT 1 AS found FROM ${this.runs} WHERE run_id = ${p(1)}`, [runId]);
     if (rows.length === 0) return false;
-    yield this.stmt(`UPDATE ${this.runs} SET status = ${this.d.param(1)}, finished_at = ${this.d.param(2)} WHERE run_id = ${this.d.param(3)}`, [status, new Date().toISOString(), runId]);
+    const now = new Date().toISOString();
+    if (report === undefined) yield this.stmt(`UPDATE ${this.runs} SET status = ${p(1)}, finished_at = ${p(2)} WHERE run_id = ${p(3)}`, [status, now, runId]);
+    else yield this.stmt(`UPDATE ${this.runs} SET status = ${p(1)}, finished_at = ${p(2)}, run_report = ${p(3)} WHERE run_id = ${p(4)}`, [status, now, report, runId]);
     return true;
   }
 

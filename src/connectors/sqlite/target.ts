@@ -130,8 +130,8 @@ export class SqliteTarget implements Target {
     return runOpSync(this.ledger.getRun(runId), this.exec);
   }
 
-  async finishRun(runId: string, status: RunRecord['status']): Promise<void> {
-    if (!runOpSync(this.ledger.finishRun(runId, status), this.exec))
+  async finishRun(runId: string, status: RunRecord['status'], report?: string): Promise<void> {
+    if (!runOpSync(this.ledger.finishRun(runId, status, report), this.exec))
       throw new FerryError('not_found', 'run.not_found', `run ${runId} is not recorded in ${this.displayUrl}; was it started against another target?`);
   }
 

@@ -226,7 +226,12 @@ function FinishedReport({ run }: { run: RunView }) {
         <section className="card" aria-labelledby="kpi-h">
           <h2 id="kpi-h">
             Quality KPIs{' '}
-            {r.quality?.decision ? <span className={`tag tag-${r.quality.decision === 'pass' ? 'pass' : r.quality.decision === 'warn' ? 'warn' : 'fail'}`}>gate: {r.quality.decision}</span> : null}
+            {r.verdict ? (
+              // The verdict, not quality.decision: that says pass when no gate was declared or the run stopped early.
+              <span className={`tag tag-${r.verdict === 'pass' ? 'pass' : r.verdict === 'fail' ? 'fail' : 'warn'}`}>gate: {r.verdict.replace(/_/g, ' ')}</span>
+            ) : r.quality?.decision ? (
+              <span className={`tag tag-${r.quality.decision === 'pass' ? 'pass' : r.quality.decision === 'warn' ? 'warn' : 'fail'}`}>gate: {r.quality.decision}</span>
+            ) : null}
           </h2>
           <p className="hint">Solid mark: fail threshold; dashed mark: warn threshold.</p>
           {Object.entries(r.quality?.overall ?? {}).map(([kpi, k]) => {
