@@ -132,7 +132,7 @@ export class PgSource implements Source {
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof FerryError) throw err;
-      throw new FerryError('run', 'source.read_failed', `reading ${table} from ${this.cfg.where} failed: ${safePgReason(err)}`);
+      throw new FerryError('run', 'source.read_failed', `reading ${table} from ${this.cfg.where} failed: ${safePgReason(err, client)}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (!finished) stream.destroy();
