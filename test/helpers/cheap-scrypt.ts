@@ -3,8 +3,8 @@
  * cost (N=2^17: 128 MiB and, on a loaded two-core machine, seconds of CPU per hash), and every
  * sign-in verifies at the cost stored with the hash. A test that drives commands in-process and
  * proves something other than the hash (release gates, roles, break-glass) lowers the process's
- * default for its file with this; test/control/auth.int.test.ts pins the hash format and cost
- * handling itself. Test files run in separate workers, so no other file sees the change.
+ * default for its file with this; test/cli/password-cost.int.test.ts keeps the default and pins
+ * it. Test files run in separate workers, so no other file sees the change.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/control/service.js';
