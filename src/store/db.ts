@@ -13,6 +13,7 @@ import { runMigrations, type MigrationResult } from './migrations/runner.js';
 import type { ControlDatabase } from './schema.js';
 import type { StoreLocation } from './store-url.js';
 import { storeFileGuard, storeReplacedError } from './store-guard.js';
+import { storeCall, translateStoreError, translatingDatabase } from './sqlite-errors.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 export type StoreDb = Kysely<ControlDatabase>;
@@ -136,6 +137,8 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
   } catch (err) {
+    const translated = translateStoreError(err, location.display);
+    if (translated instanceof FerryError) throw translated;
     throw new FerryError(
       'connection',
       'store.open_failed',
@@ -145,7 +148,10 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
     );
   }
   // Writes outside writeTransaction (a session's last-seen time) are refused too, statement by statement.
-  const db = new Kysely<ControlDatabase>({ dialect: new SqliteDialect({ database }), plugins: [writeGuard(() => fault())] });
+  const db = new Kysely<ControlDatabase>({
+    dialect: new SqliteDialect({ database: translatingDatabase(database, location.display) }),
+    plugins: [writeGuard(() => fault())],
+  });
   const hooks = new CommitHooks();
   const guard = storeFileGuard(location.file);
   let tripped: { err: FerryError; rescue: boolean } | null = null;
@@ -181,7 +187,7 @@ function openSqlite(location: Extract<StoreLocation, { dialect: 'sqlite' }>, anc
     anchor,
     armGuard: () => {
       // A read opens the write-ahead log, so the -wal file exists before its identity is taken.
-      database.prepare('select count(*) from sqlite_master').get();
+      storeCall(location.display, () => database.prepare('select count(*) from sqlite_master').get());
       guard.arm();
     },
     writeTransaction: async (fn) => {

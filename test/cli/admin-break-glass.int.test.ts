@@ -10,10 +10,13 @@ import { main } from '../../src/cli/main.js';
 import { openStore } from '../../src/store/db.js';
 import { createControlPlane } from '../../src/control/service.js';
 import { parseStoreUrl } from '../../src/store/store-url.js';
+import { cheapPasswordHashing } from '../helpers/cheap-scrypt.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const PASSWORD = 'a long enough passphrase';
 const FRESH = 'operator picked this one';
+
+cheapPasswordHashing();
 
 describe('ferry admin user unlock / reset-password (break-glass)', () => {
   let dir: string;

@@ -8,7 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { cheapPasswordHashing } from '../helpers/cheap-scrypt.js';
 import { tempDir } from '../helpers/tmp.js';
+
+cheapPasswordHashing();
 
 describe('ferry admin connection add | list | remove', () => {
   let dir: string;

@@ -5,8 +5,11 @@ import { memoryIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFixture } from '../engine/fixture.js';
+import { cheapPasswordHashing } from '../helpers/cheap-scrypt.js';
 
 const PASSWORD = 'a long enough passphrase';
+
+cheapPasswordHashing();
 
 describe('ferry admin and ferry release with the run gate', () => {
   let dir: string;

@@ -11,11 +11,6 @@ import { buildProgram, commandTable, groupNames, groupsFor, main } from '../../s
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST_MAIN = path.join(ROOT, 'dist/cli/main.js');
 
-/** The compiled twin of a src/ module, typed as its source. */
-async function fromDist<T>(srcRelative: string): Promise<T> {
-  return (await import(pathToFileURL(path.join(ROOT, 'dist', srcRelative.replace(/\.ts$/, '.js'))).href)) as T;
-}
-
 /** Every command's help text below `cmd`, keyed by its full name. */
 function helpTree(cmd: Command, trail: string[] = [], out = new Map<string, string>()): Map<string, string> {
   for (const sub of cmd.commands) {
@@ -101,17 +96,26 @@ describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
     expect(texts.filter((t) => t.includes('vendor/zod.js')).length).toBeGreaterThan(10);
   });
 
-  it('finds the files it reads next to its own code from dist/ as from src/', async () => {
-    const probe = await fromDist<typeof import('../../src/server/probe/probe.js')>('server/probe/probe.ts');
-    expect(existsSync(probe.PROBE_CONTRACT_FILE)).toBe(true);
-    expect(existsSync(path.join(probe.PROBE_SOURCE_DIR, 'PERSON.csv'))).toBe(true);
-    const codeLists = await fromDist<typeof import('../../src/reference/code-lists.js')>('reference/code-lists.ts');
-    expect(codeLists.REFERENCE_DIR).toBe(`${path.join(ROOT, 'reference/nhs-data-dictionary')}/`);
-    const passwords = await fromDist<typeof import('../../src/control/password-policy.js')>('control/password-policy.ts');
-    expect(existsSync(passwords.COMMON_PASSWORDS_FILE)).toBe(true);
-    const ui = await fromDist<typeof import('../../src/server/static-ui.js')>('server/static-ui.ts');
-    expect(ui.DEFAULT_WEB_DIR).toBe(path.join(ROOT, 'web/dist'));
-    const demo = await fromDist<typeof import('../../src/cli/demo.js')>('cli/demo.ts');
-    expect(demo.EXAMPLE_CONTRACT).toBe(path.join(ROOT, 'examples/legacy-pas/contract.yaml'));
+  it('finds the files it reads next to its own code from dist/ as from src/', () => {
+    // Imported by plain Node in one child, as the CLI loads them: through vitest each compiled
+    // module (the bundled vendor files included) would be transformed again, seconds under load.
+    const script = `
+      const dist = (m) => import(new URL(m, ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/')).href)}).href);
+      const [probe, codeLists, passwords, ui, demo] = await Promise.all(
+        ['server/probe/probe.js', 'reference/code-lists.js', 'control/password-policy.js', 'server/static-ui.js', 'cli/demo.js'].map(dist),
+      );
+      console.log(JSON.stringify({
+        probeContract: probe.PROBE_CONTRACT_FILE, probeSource: probe.PROBE_SOURCE_DIR, referenceDir: codeLists.REFERENCE_DIR,
+        commonPasswords: passwords.COMMON_PASSWORDS_FILE, webDir: ui.DEFAULT_WEB_DIR, exampleContract: demo.EXAMPLE_CONTRACT,
+      }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const found = JSON.parse(r.stdout) as Record<string, string>;
+    expect(existsSync(found.probeContract)).toBe(true);
+    expect(existsSync(path.join(found.probeSource, 'PERSON.csv'))).toBe(true);
+    expect(found.referenceDir).toBe(`${path.join(ROOT, 'reference/nhs-data-dictionary')}/`);
+    expect(existsSync(found.commonPasswords)).toBe(true);
+    expect(found.webDir).toBe(path.join(ROOT, 'web/dist'));
+    expect(found.exampleContract).toBe(path.join(ROOT, 'examples/legacy-pas/contract.yaml'));
   });
 });

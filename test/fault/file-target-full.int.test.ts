@@ -5,7 +5,8 @@
  * needs root). The run must end with csv.write_failed, every data file must hold exactly the
  * rows its checkpoints vouch for (no partial batch), and --resume without the cap must produce
  * exactly the files of a clean run. The control store is a PostgreSQL database here, so the cap
- * hits the target's files and not the store's SQLite file (that case is a separate finding).
+ * hits the target's files and not the store's SQLite file (that case is
+ * control-store-full.int.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';

@@ -7,9 +7,11 @@
  *
  * Semantics: fields separated by `delimiter`; a field starting with `quote` is quoted, with the
  * quote doubled inside it; a quote inside an unquoted field is a literal (legacy exports write
- * 12'37.8"N); records end at \n, \r\n or \r; blank lines are skipped; a leading byte order mark
- * is dropped. An empty unquoted field is null, a quoted empty field ''. Records may differ in
- * width: the reader decides what a ragged record means (parser.ts only finds records).
+ * 12'37.8"N); records end at \n, \r\n or \r; a leading byte order mark is dropped. An empty
+ * unquoted field is null, a quoted empty field ''. A blank line is, as RFC 4180 has it, a record
+ * of one empty field ([null]): in a one-column file that is how a NULL is written, so the reader
+ * (which knows the header's width) decides whether to skip it. Records may differ in width: the
+ * reader decides what a ragged record means (parser.ts only finds records).
  */
 
 export type CsvRecord = Array<string | null>;
@@ -72,12 +74,6 @@ export class CsvParser {
       let next: number;
       if (q < 0 || q >= lineEnd) {
         // Fast path: no quote on this line.
-        if (lineEnd === pos) {
-          next = skipTerminator(text, lineEnd);
-          this.line++;
-          pos = next;
-          continue; // blank line
-        }
         const parts: CsvRecord = text.slice(pos, lineEnd).split(delimiter);
         for (let i = 0; i < parts.length; i++) if (parts[i] === '') parts[i] = null;
         record = parts;
@@ -134,6 +130,8 @@ export class CsvParser {
           continue;
         }
         const c = text[pos];
+        // A \r ending the chunk may be half of \r\n: its \n must not start a (blank) record.
+        if (c === '\r' && pos + 1 === len && !final) return null;
         if (c === '\n' || c === '\r') return { record, next: this.finish(lines, skipTerminator(text, pos)) };
         throw new CsvSyntaxError('CSV_INVALID_CLOSING_QUOTE', this.line + lines);
       }
@@ -143,7 +141,7 @@ export class CsvParser {
         const c = text[k];
         if (c === '\n' || c === '\r' || text.startsWith(delimiter, k)) break;
       }
-      if (k >= len && !final) return null;
+      if ((k >= len || (text[k] === '\r' && k + 1 === len)) && !final) return null;
       record.push(k === pos ? null : text.slice(pos, k));
       if (k < len && text.startsWith(delimiter, k)) {
         pos = k + delimiter.length;

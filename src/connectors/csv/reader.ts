@@ -2,7 +2,8 @@
  * Streams the records of one CSV file: bytes → strict decoding (file/decode.ts: no byte is
  * ever replaced silently) → Ferry's record parser (parser.ts explains why not csv-parse),
  * never the whole file in memory. An empty unquoted field reads as null and a quoted empty field `""` as '',
- * so the two stay distinguishable. Parse errors become FerryErrors naming the file and line
+ * so the two stay distinguishable; in a one-column file a blank line is therefore a row holding
+ * NULL (RFC 4180, and what PostgreSQL's COPY writes), not layout to skip. Parse errors become FerryErrors naming the file and line
  * only: a parser's message could quote field contents, which may be patient data.
  */
 import { createReadStream } from 'node:fs';
@@ -51,6 +52,13 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
   const lines: number[] = [];
   let header: string[] | undefined;
 
+  /**
+   * A blank line (the parser's [null]) is a record only in a one-column file, where it is how a
+   * NULL is written; elsewhere it is layout (legacy exports end with blank lines) and is skipped,
+   * as it is before the header.
+   */
+  const blank = (record: CsvRecord): boolean => record.length === 1 && record[0] === null && header?.length !== 1;
+
   /** Claims the record's undecodable bytes and checks its width; the header's must be clean. */
   const inspect = (record: CsvRecord, line: number): void => {
     if (decoder.pending > 0) {
@@ -94,6 +102,7 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
     for await (const chunk of raw as AsyncIterable<Buffer>) {
       parser.push(decoder.write(chunk), out, lines);
       for (let i = 0; i < out.length; i++) {
+        if (blank(out[i])) continue;
         inspect(out[i], lines[i]);
         yield out[i];
       }
@@ -103,6 +112,7 @@ export async function* csvRecords(file: string, config: CsvConfig, onProblem?: (
     parser.push(decoder.end(), out, lines);
     parser.end(out, lines);
     for (let i = 0; i < out.length; i++) {
+      if (blank(out[i])) continue;
       inspect(out[i], lines[i]);
       yield out[i];
     }
@@ -130,6 +140,13 @@ function csvFileError(file: string, err: unknown): FerryError {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return new FerryError('not_found', 'csv.file_missing', `${file} does not exist`);
   return new FerryError('connection', 'csv.read_failed', `cannot read ${file} (${code ?? 'error'}); check the file and its permissions`, [], { cause: err });
+}
+
+/** Data rows of `file`: its records after the header. */
+export async function csvRowCount(file: string, config: CsvConfig): Promise<number> {
+  let n = -1;
+  for await (const _ of csvRecords(file, config)) n++;
+  return Math.max(0, n);
 }
 
 /** Reads only the header of `file`, checking it names every column once. */

@@ -11,7 +11,7 @@ import { tableFile } from '../file/tables.js';
 import type { ReadOptions, RowProblem, SchemaInfo, Slice, Source, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { introspectCsv } from './introspect.js';
-import { checkHeader, csvRecords, type RecordProblem } from './reader.js';
+import { checkHeader, csvRecords, csvRowCount, type RecordProblem } from './reader.js';
 
 const EXT = '.csv';
 
@@ -81,9 +81,7 @@ export class CsvSource implements Source {
   }
 
   async count(table: string): Promise<number> {
-    let n = -1;
-    for await (const _ of csvRecords(await tableFile(this.dir, table, EXT), this.config)) n++;
-    return Math.max(0, n);
+    return csvRowCount(await tableFile(this.dir, table, EXT), this.config);
   }
 
   async close(): Promise<void> {}

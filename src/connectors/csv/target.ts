@@ -9,7 +9,7 @@ import type { TargetTableDef, Value } from '../connector.js';
 import type { CsvConfig } from './config.js';
 import { csvLines, toBytes } from './encode.js';
 import { introspectCsv } from './introspect.js';
-import { csvHeader } from './reader.js';
+import { csvHeader, csvRowCount } from './reader.js';
 
 /** The CSV layout of a table, in the configured encoding and dialect. */
 export function csvFormat(config: CsvConfig): FileFormat {
@@ -24,6 +24,7 @@ export function csvFormat(config: CsvConfig): FileFormat {
       return toBytes(csvLines(rows, config), def, rows, config);
     },
     existingColumns: (file) => csvHeader(file, config),
+    countRows: (file) => csvRowCount(file, config),
     introspect: (dir) => introspectCsv(dir, config),
   };
 }

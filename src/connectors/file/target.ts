@@ -62,6 +62,8 @@ export interface FileFormat {
   encode(def: TargetTableDef, rows: Value[][]): Buffer;
   /** Column names an existing, non-empty data file already holds. */
   existingColumns(file: string): Promise<string[]>;
+  /** Data rows of a data file, read as the kind's source reads them (its dialect and encoding). */
+  countRows(file: string): Promise<number>;
   /** Lists the data tables of the directory, as the kind's source would. */
   introspect(dir: string): Promise<SchemaInfo>;
 }
@@ -170,7 +172,7 @@ export class FileTarget implements Target {
     private readonly format: FileFormat,
   ) {
     this.kind = format.kind;
-    this.undo = new FileUndo(dir, displayUrl);
+    this.undo = new FileUndo(dir, displayUrl, (file) => format.countRows(file));
   }
 
   /** Opens (creating if needed) the directory, repairs torn ledger lines and brings the ledger to this version. */

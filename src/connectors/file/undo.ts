@@ -68,23 +68,12 @@ async function fsyncFile(file: string): Promise<void> {
   }
 }
 
-/** Data rows of a table file: CSV records after the header, or non-blank NDJSON lines. */
-async function countRows(file: string): Promise<number> {
-  let n = 0;
-  if (file.toLowerCase().endsWith('.csv')) {
-    for await (const _ of createReadStream(file).pipe(parse({ from_line: 2, relax_column_count: true }))) n++;
-    return n;
-  }
-  const text = await fs.readFile(file, 'utf8');
-  for (const line of text.split('\n')) if (line.trim()) n++;
-  return n;
-}
-
 /** The undo bookkeeping of one target directory. */
 export class FileUndo {
   constructor(
     private readonly dir: string,
     private readonly where: string,
+    private readonly countRows: (file: string) => Promise<number>,
   ) {}
 
   /** Remembers a data file's pre-run size (and copies it aside for truncate) before the run first touches it. */
@@ -138,7 +127,7 @@ export class FileUndo {
       );
       if (size === undefined || (l.copy === null && size < l.size)) throw tableChanged(runId, l.table_name);
       const deleted = checkpoints.find((c) => c.table === l.table_name)?.loaded ?? 0;
-      const restored = l.copy ? await countRows(path.join(this.dir, l.copy)) : 0;
+      const restored = l.copy ? await this.countRows(path.join(this.dir, l.copy)) : 0;
       results.push({ table: l.table_name, deleted, restored });
       if (options.check) continue;
       if (l.copy) await fs.copyFile(path.join(this.dir, l.copy), abs);

@@ -38,6 +38,11 @@ export const ndjsonFormat: FileFormat = {
     for await (const obj of ndjsonObjects(file)) return Object.keys(obj);
     return [];
   },
+  async countRows(file: string) {
+    let n = 0;
+    for await (const _ of ndjsonObjects(file)) n++;
+    return n;
+  },
   introspect: (dir) => introspectNdjson(dir),
 };
 

@@ -2,7 +2,7 @@
  * Opening PostgreSQL connections with the session settings Ferry's value formats rely on.
  */
 import pg from 'pg';
-import { connectionError } from './errors.js';
+import { connectionError, keepFirstError } from './errors.js';
 import type { PgConfig } from './config.js';
 
 // Sent as startup parameters (no extra round trip): UTC so timestamptz text is unambiguous,
@@ -18,9 +18,8 @@ export function sessionConfig(cfg: PgConfig): pg.ClientConfig {
 /** Opens one connection, turning a failure into an actionable connection error. */
 export async function connectClient(cfg: PgConfig): Promise<pg.Client> {
   const client = new pg.Client(sessionConfig(cfg));
-  // A dropped idle connection emits 'error'; without a listener Node would crash the whole
-  // run. The failure surfaces on the next query against this client instead.
-  client.on('error', () => {});
+  // A dropped idle connection emits 'error': kept as the cause the next query's failure reports.
+  keepFirstError(client);
   try {
     await client.connect();
   } catch (err) {

@@ -48,7 +48,7 @@ export class PgSource implements Source {
     } catch (err) {
       await main.end().catch(() => {});
       if (err instanceof FerryError) throw err;
-      throw new FerryError('connection', 'connector.snapshot_failed', `could not start a read-only snapshot on ${cfg.where}: ${safePgReason(err)}`);
+      throw new FerryError('connection', 'connector.snapshot_failed', `could not start a read-only snapshot on ${cfg.where}: ${safePgReason(err, main)}`);
     }
   }
 
@@ -67,7 +67,7 @@ export class PgSource implements Source {
       return Number(res.rows[0].n);
     } catch (err) {
       await this.main.query('ROLLBACK TO SAVEPOINT ferry_count').catch(() => {});
-      throw new FerryError('run', 'source.count_failed', `counting rows of ${table} in ${this.cfg.where} failed: ${safePgReason(err)}`);
+      throw new FerryError('run', 'source.count_failed', `counting rows of ${table} in ${this.cfg.where} failed: ${safePgReason(err, this.main)}`);
     }
   }
 
@@ -132,7 +132,7 @@ export class PgSource implements Source {
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof FerryError) throw err;
-      throw new FerryError('run', 'source.read_failed', `reading ${table} from ${this.cfg.where} failed: ${safePgReason(err)}`);
+      throw new FerryError('run', 'source.read_failed', `reading ${table} from ${this.cfg.where} failed: ${safePgReason(err, client)}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (!finished) stream.destroy();
@@ -177,7 +177,7 @@ export class PgSource implements Source {
         await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
       } catch (err) {
         await client.end().catch(() => {});
-        throw new FerryError('connection', 'connector.snapshot_failed', `could not join the source snapshot on ${this.cfg.where}: ${safePgReason(err)}`);
+        throw new FerryError('connection', 'connector.snapshot_failed', `could not join the source snapshot on ${this.cfg.where}: ${safePgReason(err, client)}`);
       }
     }
     this.busy.add(client);

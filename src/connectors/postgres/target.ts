@@ -32,7 +32,7 @@ import type { PgConfig } from './config.js';
 import { copyIn } from './copy-in.js';
 import { encodeConformedValue, encodeCopyRows, encodeCopyValue, escapeCopyText, type FieldEncoder } from './copy-text.js';
 import { createTableSql, foreignKeySql } from './ddl.js';
-import { connectionError, isUniqueViolation, safePgReason } from './errors.js';
+import { connectionError, isUniqueViolation, keepFirstError, safePgReason } from './errors.js';
 import { introspectSchema } from './introspect.js';
 import { LineageLines, PgLineage } from './lineage.js';
 import { lockLedger, pgExec, pgLedgerStore, readPgLedgerHistory } from './ledger-store.js';
@@ -119,10 +119,11 @@ export class PgTarget implements Target {
   /** Opens a connection pool and checks the server is reachable. */
   static async open(cfg: PgConfig): Promise<PgTarget> {
     const pool = new pg.Pool({ ...sessionConfig(cfg), max: 8, idleTimeoutMillis: 10_000 });
-    // Idle clients that lose their connection emit on the pool, checked-out ones on themselves;
-    // unhandled, either would crash the run. The failing query reports the problem instead.
+    // Idle clients that lose their connection emit on the pool (which then discards them), checked-out
+    // ones on themselves; unhandled, either would crash the run. A checked-out client keeps its first
+    // error, which the failing query reports as its cause.
     pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => keepFirstError(client));
     const target = new PgTarget(cfg, pool);
     const client = await target.connect();
     client.release();
@@ -375,7 +376,7 @@ export class PgTarget implements Target {
       return await fn(c);
     } catch (err) {
       if (err instanceof FerryError) throw err;
-      throw new FerryError('run', 'target.query_failed', `a bookkeeping query on ${this.cfg.where} failed: ${safePgReason(err)}`);
+      throw new FerryError('run', 'target.query_failed', `a bookkeeping query on ${this.cfg.where} failed: ${safePgReason(err, c)}`);
     } finally {
       c.release();
     }
@@ -392,7 +393,7 @@ export class PgTarget implements Target {
     } catch (err) {
       await c.query('ROLLBACK').catch((e: Error) => (broken = e));
       if (err instanceof FerryError) throw err;
-      throw new FerryError('run', 'target.commit_failed', `${what} on ${this.cfg.where} failed and was rolled back, so nothing of it was written: ${safePgReason(err)}`);
+      throw new FerryError('run', 'target.commit_failed', `${what} on ${this.cfg.where} failed and was rolled back, so nothing of it was written: ${safePgReason(err, c)}`);
     } finally {
       c.release(broken);
     }

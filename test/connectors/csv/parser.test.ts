@@ -10,17 +10,10 @@ function parseAll(text: string, chunk = text.length || 1, delimiter = ',', quote
 }
 
 const TRICKY = '\uFEFFid,name,note\r\n1,"Smith, Jo","said ""hi""\nnext line"\r\n2,,""\r\n\r\n3,O\'Brien 12\'37.8"N,x\r4,last,\n5,"",end';
-const EXPECTED: CsvRecord[] = [
-  ['id', 'name', 'note'],
-  ['1', 'Smith, Jo', 'said "hi"\nnext line'],
-  ['2', null, ''],
-  ['3', "O'Brien 12'37.8\"N", 'x'],
-  ['4', 'last', null],
-  ['5', '', 'end'],
-];
+const EXPECTED: CsvRecord[] = [['id', 'name', 'note'], ['1', 'Smith, Jo', 'said "hi"\nnext line'], ['2', null, ''], [null], ['3', "O'Brien 12'37.8\"N", 'x'], ['4', 'last', null], ['5', '', 'end']];
 
 describe('CsvParser', () => {
-  it('parses quotes, doubled quotes, quoted newlines, empty vs quoted-empty fields, CR/LF/CRLF and a BOM', () => {
+  it('parses quotes, doubled quotes, quoted newlines, empty vs quoted-empty fields, a blank line as one empty field, CR/LF/CRLF and a BOM', () => {
     expect(parseAll(TRICKY)).toEqual(EXPECTED);
   });
 
@@ -41,8 +34,8 @@ describe('CsvParser', () => {
     const lines: number[] = [];
     p.push('a,b\n1,"two\nlines"\n3\n\n4,5,6\n', out, lines);
     p.end(out, lines);
-    expect(out).toEqual([['a', 'b'], ['1', 'two\nlines'], ['3'], ['4', '5', '6']]);
-    expect(lines).toEqual([1, 2, 4, 6]);
+    expect(out).toEqual([['a', 'b'], ['1', 'two\nlines'], ['3'], [null], ['4', '5', '6']]);
+    expect(lines).toEqual([1, 2, 4, 5, 6]);
   });
 
   it('reports an unclosed quote and characters after a closing quote', () => {
