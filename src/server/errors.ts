@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FerryError, issue, type ErrorKind, type Issue } from '../errors.js';
+import { STORE_FAILURE_CODES } from '../store/sqlite-errors.js';
 
 const issueSchema = z.object({
   severity: z.enum(['error', 'warning']),
@@ -51,7 +52,7 @@ export const ERROR_STATUS_DOCS: Record<string, string> = {
   '404': 'No such object in your organisation (also for other tenants’ ids)',
   '409': 'Conflict: already exists, already approved, release gate not met (`issues` lists the missing conditions)',
   '503':
-    'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only), or its file was removed or replaced under the server (`store.replaced`, every write)',
+    'Not ready: the control store is unreachable or its migrations are not current (`ready.*`, health routes only), its file was removed or replaced under the server (`store.replaced`, every write), or it failed (`store.disk_full`, `store.io_error`, `store.read_only`, `store.open_failed`, `store.corrupt`, `store.busy`; the message names no file)',
   '429': 'Too many requests (`rate_limit.*`); retry after the `Retry-After` seconds',
 };
 
@@ -59,7 +60,7 @@ export const ERROR_STATUS_DOCS: Record<string, string> = {
 export function httpStatus(err: FerryError): number {
   if (err.code.startsWith('rate_limit.')) return 429;
   if (err.code === 'http.method_not_allowed') return 405;
-  if (err.code.startsWith('ready.') || err.code === 'store.replaced') return 503;
+  if (err.code.startsWith('ready.') || err.code === 'store.replaced' || STORE_FAILURE_CODES.has(err.code)) return 503;
   if (err.kind === 'forbidden' && err.code.startsWith('auth.')) return 401;
   return KIND_STATUS[err.kind];
 }
@@ -67,7 +68,9 @@ export function httpStatus(err: FerryError): number {
 /** Status and body for anything a handler threw. */
 export function toErrorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody; expected: boolean } {
   if (err instanceof FerryError) {
-    const body: ErrorBody = { error: { code: err.code, message: err.message, requestId } };
+    // The store's own failure names its file and is the operator's to fix: the caller learns only that it happened.
+    const message = STORE_FAILURE_CODES.has(err.code) ? `the server's control store failed (${err.code}); quote request id ${requestId} to the operator` : err.message;
+    const body: ErrorBody = { error: { code: err.code, message, requestId } };
     if (err.issues.length > 0) body.error.issues = err.issues;
     const status = httpStatus(err);
     return { status, body, expected: status < 500 };

@@ -75,6 +75,9 @@ const TRANSLATIONS: Array<[prefix: string, Translation]> = [
   ],
 ];
 
+/** Codes of the store failures above: the operator's to fix, never the caller's. */
+export const STORE_FAILURE_CODES: ReadonlySet<string> = new Set(TRANSLATIONS.map(([, t]) => t.code));
+
 /** The FerryError for a SQLite failure of the store an operator must act on; any other error unchanged. */
 export function translateStoreError(err: unknown, store: string): unknown {
   const code = (err as { code?: unknown } | null)?.code;
