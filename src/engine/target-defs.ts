@@ -27,7 +27,8 @@ export function targetTableDef(contract: Contract, table: string): TargetTableDe
     columns: Object.entries(t.columns).map(([name, c]) => ({
       name,
       type: c.type,
-      nullable: c.nullable,
+      // A key column never holds NULL, whatever the contract says: a NULL key is that row's quarantine (target.not_null), not a failed batch or a keyless row in a file target.
+      nullable: c.nullable && !t.primary_key.includes(name),
       length: c.length,
       precision: c.precision,
       scale: c.scale,
