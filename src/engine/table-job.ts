@@ -328,29 +328,34 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   };
 
   if (replayLeft === 0) endReplay();
-  for await (const slice of stream) {
-    if (o.signal?.aborted) break;
-    let from = 0;
-    if (replayLeft > 0) {
-      from = Math.min(replayLeft, slice.rows.length);
-      evaluate(slice, 0, from);
-      unit.read += from;
-      replayLeft -= from;
-      if (replayLeft === 0) endReplay();
-      else if (unit.read >= unitRows) replayUnit();
-      if (from === slice.rows.length) continue;
+  try {
+    for await (const slice of stream) {
+      if (o.signal?.aborted) break;
+      let from = 0;
+      if (replayLeft > 0) {
+        from = Math.min(replayLeft, slice.rows.length);
+        evaluate(slice, 0, from);
+        unit.read += from;
+        replayLeft -= from;
+        if (replayLeft === 0) endReplay();
+        else if (unit.read >= unitRows) replayUnit();
+        if (from === slice.rows.length) continue;
+      }
+      if (!writing) throw sourceChanged(`has more than the ${counts.read} rows it had when it finished`);
+      evaluate(slice, from, slice.rows.length);
+      unit.read += slice.rows.length - from;
+      if (unit.read >= unitRows || unit.bytes >= batchBytes) {
+        await commitUnit(unit);
+        unit = openUnit(keepLineage);
+      } else if (inflight.length > 0) {
+        // Buffered source data arrives through microtasks alone, which would starve the commit in
+        // flight: give the event loop a turn so its round trips proceed while we evaluate.
+        await yieldToEventLoop();
+      }
     }
-    if (!writing) throw sourceChanged(`has more than the ${counts.read} rows it had when it finished`);
-    evaluate(slice, from, slice.rows.length);
-    unit.read += slice.rows.length - from;
-    if (unit.read >= unitRows || unit.bytes >= batchBytes) {
-      await commitUnit(unit);
-      unit = openUnit(keepLineage);
-    } else if (inflight.length > 0) {
-      // Buffered source data arrives through microtasks alone, which would starve the commit in
-      // flight: give the event loop a turn so its round trips proceed while we evaluate.
-      await yieldToEventLoop();
-    }
+  } catch (err) {
+    // A source that answers a cancellation by throwing has done what was asked: the run ends cancelled with the counts it committed.
+    if (!o.signal?.aborted) throw err;
   }
   // A source shorter than the committed prefix ends the stream while replaying: endReplay refuses it.
   if (!o.signal?.aborted && replayLeft > 0) endReplay();

@@ -105,3 +105,37 @@ describe('database connectors end to end', () => {
     expect(pgRows).toHaveLength(26);
   });
 });
+
+describe('cancelling a run that reads PostgreSQL', () => {
+  it('ends cancelled with the counts it committed, although the source stops by throwing', async () => {
+    const pgSource = await createPgDatabase();
+    drops.push(pgSource.drop);
+    const bigDir = path.join(dir, 'big');
+    await writeFixture(bigDir, 3000);
+    const saved = dir;
+    dir = bigDir;
+    try {
+      await seedPg(pgSource.url);
+    } finally {
+      dir = saved;
+    }
+    const ctl = new AbortController();
+    const report = await migrate({
+      contractFile,
+      sourceUrl: pgSource.url,
+      targetUrl: `sqlite:${dir}/cancelled.db`,
+      batchSize: 500,
+      concurrency: 1,
+      reconcile: false,
+      signal: ctl.signal,
+      // Cancel once the first batch is committed, in the middle of the first table.
+      onEvent: (e) => {
+        if (e.type === 'batch:loaded') ctl.abort();
+      },
+    });
+    expect(report.status).toBe('cancelled');
+    expect(report.tables).toHaveLength(1);
+    expect(report.tables[0].read).toBe(500);
+    expect(report.totals.read).toBe(500);
+  });
+});
