@@ -1,6 +1,6 @@
 /**
- * The run's last stage: reconcile source against target (counts, column checksums, row
- * bisection, business checks) and let mismatches feed the quality gate's reconciliation KPI.
+ * The run's last stage: reconcile source against target (counts, whole-table row checksums,
+ * row bisection where they differ, business checks) and let mismatches feed the quality gate's reconciliation KPI.
  * A run that loaded cleanly but does not reconcile fails its gate.
  */
 import type { Source, Target } from '../connectors/connector.js';
