@@ -40,14 +40,21 @@ export async function openSqlTarget(targetUrl: string): Promise<SqlTarget | unde
     const cfg = pgConfig(url);
     const client = await connectClient(cfg);
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Callers queue statements (every table's pass-1 aggregate is issued up front); they run
+    // one after another here, as pg no longer wants a client to queue them itself.
+    let queue: Promise<unknown> = Promise.resolve();
     return {
       dialect: postgresDialect,
-      exec: async (text, values) => {
-        try {
-          return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
-        } catch (err) {
-          throw failed(cfg.where, safePgReason(err));
-        }
+      exec: (text, values) => {
+        const run = queue.then(async () => {
+          try {
+            return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
+          } catch (err) {
+            throw failed(cfg.where, safePgReason(err));
+          }
+        });
+        queue = run.catch(() => {});
+        return run;
       },
       tableSql: (name) => qualified(cfg.schema, name),
       close: () => client.end().catch(() => {}),
