@@ -98,9 +98,15 @@ export function keyCols(n: number): string[] {
 /**
  * Runs the source through the row program and hands each loaded row's canonical values to
  * `onRow` (the array is reused: copy what must outlive the call). `slice` wraps the work of
- * one slice, e.g. in a scratch-store transaction. Returns the derived counts.
+ * one slice of `readSliceRows` source rows, e.g. in a scratch-store transaction. Returns the
+ * derived counts.
  */
-async function deriveLoaded(o: DeriveOptions, onRow: (canon: (string | null)[], sourceKey: () => string) => void, slice: (work: () => void) => void = (work) => work()): Promise<DerivedCounts> {
+async function deriveLoaded(
+  o: DeriveOptions,
+  onRow: (canon: (string | null)[], sourceKey: () => string) => void,
+  slice: (work: () => void) => void = (work) => work(),
+  readSliceRows = o.sliceRows,
+): Promise<DerivedCounts> {
   const program = await compileRowProgram({
     loaded: o.loaded,
     table: o.table,
@@ -146,21 +152,33 @@ async function deriveLoaded(o: DeriveOptions, onRow: (canon: (string | null)[], 
       onRow(canon, sourceKey);
     }
   };
-  for await (const s of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: o.sliceRows, signal: o.signal })) {
+  for await (const s of o.source.read(program.source, { columns: program.readColumns, orderBy: program.orderBy, sliceRows: readSliceRows, signal: o.signal })) {
     derived.read += s.rows.length;
     slice(() => run(s.rows, s.problems));
   }
   return derived;
 }
 
+/**
+ * Pass 1 reads slices of at most this many rows, as the engine does (engine/table-job.ts):
+ * source rows then die young, and a million rows cost about a quarter less CPU than in
+ * 10,000-row slices (measured).
+ */
+const PASS1_SLICE_ROWS = 250;
+
 /** Pass 1: the count, row-hash sum and non-null counts of the loaded rows, in memory and without per-value hashes. */
 export async function deriveTotals(o: DeriveOptions): Promise<ExpectedTotals> {
   const rows = new RowHashSum();
   const nonNull = o.def.columns.map(() => 0);
-  const derived = await deriveLoaded(o, (canon) => {
-    for (let i = 0; i < canon.length; i++) if (canon[i] !== null) nonNull[i]++;
-    rows.add(canon);
-  });
+  const derived = await deriveLoaded(
+    o,
+    (canon) => {
+      for (let i = 0; i < canon.length; i++) if (canon[i] !== null) nonNull[i]++;
+      rows.add(canon);
+    },
+    undefined,
+    Math.min(o.sliceRows, PASS1_SLICE_ROWS),
+  );
   return { derived, count: rows.sum.count, sum: rows.sum.value(), nonNull };
 }
 

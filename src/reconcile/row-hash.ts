@@ -72,6 +72,20 @@ function md5Into(buf: Buffer, n: number, sum: Sum64): void {
   sum.addHalves(bswap(a0), bswap(b0));
 }
 
+/** Writes n in decimal at p; returns the position after it. Short lengths without a string in between. */
+function writeDigits(buf: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 48 + n;
+    return p + 1;
+  }
+  if (n < 100) {
+    buf[p] = 48 + ((n / 10) | 0);
+    buf[p + 1] = 48 + (n % 10);
+    return p + 2;
+  }
+  return p + buf.write(String(n), p, 'latin1');
+}
+
 /** Sums the row hashes of canonical rows (count and sum modulo 2^64, as `Sum64`). */
 export class RowHashSum {
   readonly sum = new Sum64();
@@ -92,8 +106,7 @@ export class RowHashSum {
       const buf = this.buf;
       const start = p;
       // Written as ASCII (byte length = length) until a character says otherwise.
-      if (len < 10) buf[p++] = 48 + len;
-      else p += buf.write(String(len), p, 'latin1');
+      p = writeDigits(buf, p, len);
       buf[p++] = 58; // :
       let i = 0;
       for (; i < len; i++) {
@@ -102,8 +115,7 @@ export class RowHashSum {
         buf[p++] = ch;
       }
       if (i < len) {
-        p = start;
-        p += buf.write(String(Buffer.byteLength(v)), p, 'latin1');
+        p = writeDigits(buf, start, Buffer.byteLength(v));
         buf[p++] = 58;
         p += buf.write(v, p, 'utf8');
       }
