@@ -16,7 +16,8 @@ import type { LookupCache } from '../engine/joins.js';
 import { compileRowProgram, EXCLUDED, LOADED } from '../engine/row-program.js';
 import { detachedString } from '../transform/text-value.js';
 import { canonical } from './canonical.js';
-import { hex16, packHashes, rowText } from './hash.js';
+import { hex16, packHashes } from './hash.js';
+import { digest64 } from './md5.js';
 import { RowHashSum } from './row-hash.js';
 import { keyColumnType, keyValue, type Scratch } from './scratch.js';
 
@@ -196,6 +197,7 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
   db.exec(`CREATE TABLE ${stage} (${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB, PRIMARY KEY (${kc.join(', ')})) WITHOUT ROWID`);
   const insert = db.prepare(`INSERT OR REPLACE INTO ${stage} VALUES (${[...kc, 'kt', 'sk', 'rhi', 'rlo', 'ch'].map(() => '?').join(', ')})`);
   const hashers = types.map(() => memoHasher());
+  const rowHash = new RowHashSum();
   const width = types.length;
   const hashes: (string | null)[] = new Array(width);
   const params: unknown[] = new Array(kc.length + 5);
@@ -211,12 +213,12 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
         params[j] = canon[keyIdx[j]] === null ? null : keyValue(types[keyIdx[j]], part);
         kt = j === 0 ? part : `${kt}|${part}`;
       }
-      const rh = hex16(rowText(canon));
+      rowHash.hash(canon);
       let p = keyIdx.length;
       params[p++] = kt;
       params[p++] = sourceKey();
-      params[p++] = parseInt(rh.slice(0, 8), 16);
-      params[p++] = parseInt(rh.slice(8, 16), 16);
+      params[p++] = digest64.hi;
+      params[p++] = digest64.lo;
       params[p] = packHashes(hashes);
       insert.run(params);
     },

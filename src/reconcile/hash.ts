@@ -13,13 +13,19 @@
  * - value hash: h(canonical text) of one column value; only used row by row, to name the
  *   columns in which a differing row differs.
  */
-import { hash } from 'node:crypto';
+import { digest64, md5Text } from './md5.js';
 
 export const MOD64 = 1n << 64n;
 
 /** The first 64 bits of MD5(text) as 16 lower-case hex digits. */
 export function hex16(text: string): string {
-  return hash('md5', text).slice(0, 16);
+  md5Text(text);
+  return halvesHex(digest64.hi, digest64.lo);
+}
+
+/** Two unsigned 32-bit halves as 16 hex digits. */
+export function halvesHex(hi: number, lo: number): string {
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 /** The row text of canonical column values in table order. */

@@ -53,8 +53,10 @@ describe('canonical text forms', () => {
 });
 
 describe('hashes', () => {
-  it('a value hash is the first 64 bits of MD5 of the canonical text', () => {
-    expect(hex16('abc')).toBe(createHash('md5').update('abc').digest('hex').slice(0, 16));
+  it('a value hash is the first 64 bits of MD5 of the canonical text, at every length and in any script', () => {
+    // Lengths around MD5's block boundaries (55, 56, 64 bytes) and multi-byte characters.
+    const texts = ['', 'abc', ...Array.from({ length: 140 }, (_, n) => 'x'.repeat(n)), 'Zoë 😀', 'é'.repeat(40), '\ud800 lone surrogate', 'ab\u0000c'];
+    for (const t of texts) expect(hex16(t)).toBe(createHash('md5').update(t).digest('hex').slice(0, 16));
   });
 
   it('row text is unambiguous: lengths in UTF-8 bytes, N for NULL', () => {
