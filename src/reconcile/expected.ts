@@ -16,8 +16,7 @@ import type { LookupCache } from '../engine/joins.js';
 import { compileRowProgram, EXCLUDED, LOADED } from '../engine/row-program.js';
 import { detachedString } from '../transform/text-value.js';
 import { canonical } from './canonical.js';
-import { hex16, packHashes } from './hash.js';
-import { digest64 } from './md5.js';
+import { digest64, md5Text } from './md5.js';
 import { RowHashSum } from './row-hash.js';
 import { keyColumnType, keyValue, type Scratch } from './scratch.js';
 
@@ -73,17 +72,35 @@ export interface ExpectedOptions extends DeriveOptions {
 /** Distinct value hashes remembered per column: code lists and dates repeat, names rarely do. */
 const MEMO_LIMIT = 4096;
 
-/** A value hasher for one column that remembers the hashes of frequent values. */
-export function memoHasher(): (text: string) => string {
-  const memo = new Map<string, string>();
-  return (text) => {
-    let h = memo.get(text);
-    if (h === undefined) {
-      h = hex16(text);
-      if (memo.size < MEMO_LIMIT) memo.set(detachedString(text), h);
+/**
+ * Packs a row's value hashes, 8 bytes per column (all zero for NULL, as hash.ts `packHashes`),
+ * straight from the digest's halves, remembering the hashes of frequent values per column.
+ */
+export class ValueHashes {
+  private readonly memo: Array<Map<string, number[]>>;
+
+  constructor(private readonly width: number) {
+    this.memo = Array.from({ length: width }, () => new Map());
+  }
+
+  /** The packed value hashes of one row's canonical values. */
+  pack(canon: readonly (string | null)[]): Buffer {
+    const out = Buffer.alloc(this.width * 8);
+    for (let i = 0; i < this.width; i++) {
+      const text = canon[i];
+      if (text === null) continue;
+      const memo = this.memo[i];
+      let h = memo.get(text);
+      if (h === undefined) {
+        md5Text(text);
+        h = [digest64.hi, digest64.lo];
+        if (memo.size < MEMO_LIMIT) memo.set(detachedString(text), h);
+      }
+      out.writeUInt32BE(h[0], i * 8);
+      out.writeUInt32BE(h[1], i * 8 + 4);
     }
-    return h;
-  };
+    return out;
+  }
 }
 
 /** Key column positions of a target table definition. */
@@ -161,11 +178,11 @@ async function deriveLoaded(
 }
 
 /**
- * Pass 1 reads slices of at most this many rows, as the engine does (engine/table-job.ts):
- * source rows then die young, and a million rows cost about a quarter less CPU than in
- * 10,000-row slices (measured).
+ * The source is read in slices of at most this many rows, as the engine does
+ * (engine/table-job.ts): source rows then die young, and a million rows cost about a quarter
+ * less CPU than in 10,000-row slices (measured).
  */
-const PASS1_SLICE_ROWS = 250;
+const SMALL_SLICE_ROWS = 250;
 
 /** Pass 1: the count, row-hash sum and non-null counts of the loaded rows, in memory and without per-value hashes. */
 export async function deriveTotals(o: DeriveOptions): Promise<ExpectedTotals> {
@@ -178,7 +195,7 @@ export async function deriveTotals(o: DeriveOptions): Promise<ExpectedTotals> {
       rows.add(canon);
     },
     undefined,
-    Math.min(o.sliceRows, PASS1_SLICE_ROWS),
+    Math.min(o.sliceRows, SMALL_SLICE_ROWS),
   );
   return { derived, count: rows.sum.count, sum: rows.sum.value(), nonNull };
 }
@@ -196,17 +213,15 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
   // exactly as the engine's upsert did (both read the source in primary-key order).
   db.exec(`CREATE TABLE ${stage} (${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB, PRIMARY KEY (${kc.join(', ')})) WITHOUT ROWID`);
   const insert = db.prepare(`INSERT OR REPLACE INTO ${stage} VALUES (${[...kc, 'kt', 'sk', 'rhi', 'rlo', 'ch'].map(() => '?').join(', ')})`);
-  const hashers = types.map(() => memoHasher());
+  const valueHashes = new ValueHashes(types.length);
   const rowHash = new RowHashSum();
   const width = types.length;
-  const hashes: (string | null)[] = new Array(width);
   const params: unknown[] = new Array(kc.length + 5);
   const inTransaction = db.transaction((work: () => void) => work());
 
   const derived = await deriveLoaded(
     o,
     (canon, sourceKey) => {
-      for (let i = 0; i < width; i++) hashes[i] = canon[i] === null ? null : hashers[i](canon[i]!);
       let kt = '';
       for (let j = 0; j < keyIdx.length; j++) {
         const part = canon[keyIdx[j]] ?? '';
@@ -219,10 +234,11 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
       params[p++] = sourceKey();
       params[p++] = digest64.hi;
       params[p++] = digest64.lo;
-      params[p] = packHashes(hashes);
+      params[p] = valueHashes.pack(canon);
       insert.run(params);
     },
     (work) => inTransaction(work),
+    Math.min(o.sliceRows, SMALL_SLICE_ROWS),
   );
 
   db.exec(`CREATE TABLE ${name} (pos INTEGER PRIMARY KEY, ${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);
