@@ -113,16 +113,9 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
   const targetSource = async (): Promise<Source> => o.targetAsSource ?? (ownTargetSource ??= await openSource(o.targetUrl));
   try {
     sql = await openSqlTarget(o.targetUrl);
-    const lookups = new LookupCache();
-    await lookups.load(o.source, lookupSpecs(contract), sliceRows, o.signal);
-    let pilot: PilotSelection | undefined;
-    if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows, signal: o.signal });
-
-    const tables: TableReconciliation[] = [];
     const plan = planLoad(contract);
-    o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
-    // Pass 1's target side: every table's whole-table aggregate is queued now, in plan order on
-    // the one read-only connection, so the database computes while Node re-derives the rows.
+    // Pass 1's target side: every table's whole-table aggregate is queued first, in plan order on
+    // the one read-only connection, so the database computes while Node loads lookups and re-derives the rows.
     const targetTotals = new Map<string, Promise<RangeAggregate>>();
     if (sql) {
       for (const { table } of plan) {
@@ -132,6 +125,13 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         targetTotals.set(table, totals);
       }
     }
+    const lookups = new LookupCache();
+    await lookups.load(o.source, lookupSpecs(contract), sliceRows, o.signal);
+    let pilot: PilotSelection | undefined;
+    if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows, signal: o.signal });
+
+    const tables: TableReconciliation[] = [];
+    o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
     // The run quarantined children of parents it did not load; the expected side follows them the same way (plan order: parents first).
     const parentKeys = new LoadedKeys(contract);
     for (const [tableId, { table }] of plan.entries()) {
