@@ -102,12 +102,12 @@ function recordLines(runId: string, record: RecordedReconciliation['record']): s
 export const register: Register = (program: Command, io, setExit) => {
   program
     .command('reconcile')
-    .description("prove a run: counts, per-column checksums, missing/extra/different rows by key, and the contract's business checks")
+    .description("prove a run: counts, whole-table row checksums, missing/extra/different rows by key, and the contract's business checks")
     .argument('<runId>', 'the run to reconcile (printed by `ferry run` and in its report)')
     .requiredOption('--contract <file>', 'the contract the run used')
     .option('--source <url>', 'source URL the run read (default $FERRY_SOURCE_URL)')
     .option('--target <url>', 'target URL the run wrote (default $FERRY_TARGET_URL)')
-    .option('--json', 'print the JSON reconciliation report (ferry.reconciliation/v1)')
+    .option('--json', 'print the JSON reconciliation report (ferry.reconciliation/v2)')
     .addOption(new Option('--max-examples <n>', 'example keys listed per row category').argParser(wholeNumber('--max-examples', 0)).default(20))
     .option('--pilot <n>', 'the --pilot N the run used, so the same subset is expected', wholeNumber('--pilot', 1))
     .option('--pilot-table <table>', 'the --pilot-table the run used')

@@ -11,7 +11,7 @@ import { keyCols, type ExpectedTable } from './expected.js';
 import { type Candidates } from './candidates.js';
 import { mod64, packHashes } from './hash.js';
 import type { Scratch } from './scratch.js';
-import type { Bound, ColumnAggregate, KeyRange, RangeAggregate, TargetSide } from './side.js';
+import type { Bound, KeyRange, RangeAggregate, TargetSide } from './side.js';
 import { sumOf } from './sql-side.js';
 
 export interface BisectOptions {
@@ -29,8 +29,8 @@ export interface BisectOptions {
 export interface BisectResult {
   /** Rows in the whole target table. */
   targetRows: number;
-  /** Per-column totals over the whole target table. */
-  targetColumns: ColumnAggregate[];
+  /** Per-column non-null counts over the whole target table. */
+  targetNonNull: number[];
   ranges: number;
   leaves: number;
   rowsCompared: number;
@@ -54,7 +54,7 @@ export async function bisect(o: BisectOptions): Promise<BisectResult> {
   const aggStmt = db.prepare(`SELECT count(*), sum(rhi), sum(rlo) FROM ${exp} WHERE pos BETWEEN ? AND ?`).raw(true);
   const keyStmt = db.prepare(`SELECT ${kc.join(', ')} FROM ${exp} WHERE pos = ?`).raw(true);
   const rowsStmt = db.prepare(`SELECT kt, sk, rhi, rlo, ch FROM ${exp} WHERE pos BETWEEN ? AND ?`).raw(true);
-  const result: BisectResult = { targetRows: 0, targetColumns: [], ranges: 0, leaves: 0, rowsCompared: 0 };
+  const result: BisectResult = { targetRows: 0, targetNonNull: [], ranges: 0, leaves: 0, rowsCompared: 0 };
 
   const expAgg = (a: number, b: number): RangeAggregate => {
     const [n, hi, lo] = aggStmt.get(a, b) as unknown[];
@@ -112,22 +112,19 @@ export async function bisect(o: BisectOptions): Promise<BisectResult> {
   };
 
   const precomputed = o.side.columnTotals?.();
-  const totals: ColumnAggregate[] = Array.from({ length: o.columnCount }, () => ({ nonNull: 0, sum: 0n }));
+  const totals = Array.from({ length: o.columnCount }, () => 0);
   const top: Segment = { a: 1, b: o.exp.count, range: {} };
-  // The first level is one pass over the whole target, which also yields the column totals.
+  // The first level is one pass over the whole target, which also yields the non-null counts.
   const first = o.exp.count === 0 ? [top] : segments(top, 1);
   for (const part of first) {
     o.signal?.throwIfAborted();
     result.ranges++;
     const t = await o.side.aggregate(part.range, precomputed === undefined);
     result.targetRows += t.count;
-    t.columns?.forEach((c, i) => {
-      totals[i].nonNull += c.nonNull;
-      totals[i].sum += c.sum;
-    });
+    t.nonNull?.forEach((n, i) => (totals[i] += n));
     const e = part.b >= part.a ? expAgg(part.a, part.b) : { count: 0, sum: 0n };
     if (!same(e, t)) await (part.b - part.a + 1 <= o.leafSize ? leaf(part) : visit(part));
   }
-  result.targetColumns = precomputed ?? totals;
+  result.targetNonNull = precomputed ?? totals;
   return result;
 }

@@ -42,7 +42,7 @@ function textOf(v: Value): string {
 /** Canonical integer text. */
 export function canonicalInteger(v: Value): string {
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : invalid(v);
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : Number.isInteger(v) ? BigInt(v).toString() : invalid(v);
   const m = INTEGER.exec(textOf(v).trim());
   if (!m) return invalid(v);
   return m[2] === '0' ? '0' : `${m[1] === '-' ? '-' : ''}${m[2]}`;

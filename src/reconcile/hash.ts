@@ -4,36 +4,34 @@
  * database computes exactly the hash Node computes without any value leaving it. MD5 is used
  * as a checksum here, not for security: nothing trusts it against an adversary.
  *
- * - value hash: h(canonical text); a column checksum is the sum of its non-null value hashes
- *   modulo 2^64 plus the non-null count, order-independent.
  * - row hash: h(row text), where the row text encodes every column of the target row in
- *   table order as `N` for NULL or `<length in characters>:<canonical text>`, concatenated:
- *   unambiguous whatever the values contain, and it binds values to their key. A key-range
- *   checksum is the row count plus the sum of row hashes modulo 2^64.
+ *   table order as `N` for NULL or `<length in UTF-8 bytes>:<canonical text>`, concatenated:
+ *   unambiguous whatever the values contain, and it binds values to their key. A table or
+ *   key-range checksum is the row count plus the sum of row hashes modulo 2^64. Bytes, not
+ *   characters, because every database counts bytes cheaply (PostgreSQL octet_length, MariaDB
+ *   LENGTH) while counting characters costs a decode.
+ * - value hash: h(canonical text) of one column value; only used row by row, to name the
+ *   columns in which a differing row differs.
  */
-import { hash } from 'node:crypto';
+import { digest64, md5Text } from './md5.js';
 
 export const MOD64 = 1n << 64n;
 
 /** The first 64 bits of MD5(text) as 16 lower-case hex digits. */
 export function hex16(text: string): string {
-  return hash('md5', text).slice(0, 16);
+  md5Text(text);
+  return halvesHex(digest64.hi, digest64.lo);
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/** Length in Unicode code points, as PostgreSQL length(), MariaDB CHAR_LENGTH() and SQLite length() count. */
-export function charLength(s: string): number {
-  if (!SURROGATE.test(s)) return s.length;
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+/** Two unsigned 32-bit halves as 16 hex digits. */
+export function halvesHex(hi: number, lo: number): string {
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 /** The row text of canonical column values in table order. */
 export function rowText(values: readonly (string | null)[]): string {
   let out = '';
-  for (const v of values) out += v === null ? 'N' : `${charLength(v)}:${v}`;
+  for (const v of values) out += v === null ? 'N' : `${Buffer.byteLength(v)}:${v}`;
   return out;
 }
 

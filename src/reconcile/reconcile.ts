@@ -1,9 +1,15 @@
 /**
  * Reconciliation of one run: proves the target holds exactly what the contract makes of the
  * source. Per target table: counts (source, the run's checkpoint, re-derived now, target),
- * per-column checksums, and the exact missing / extra / different rows by checksum bisection;
- * then the contract's business checks. The expected rows are re-derived with the engine's own
- * row program, so this checks the load, not the transforms.
+ * per-column non-null counts, and the exact missing / extra / different rows; then the
+ * contract's business checks. The expected rows are re-derived with the engine's own row
+ * program, so this checks the load, not the transforms.
+ *
+ * Two passes. Pass 1 (database targets) compares the whole table at once: Node re-derives the
+ * rows keeping only their count and row-hash sum while the target database computes the same
+ * over its table, concurrently. Equal means the table matches. Otherwise pass 2 re-derives the
+ * rows into the scratch store and finds every difference by checksum bisection. File targets
+ * go straight to pass 2.
  *
  * Scope: a target table is fed by exactly one mapping, so every row in it should be backed
  * by a row the current source loads; "extra" is any target row whose key no loaded source row
@@ -25,11 +31,22 @@ import { lookupSpecs } from '../transform/compile.js';
 import { bisect } from './bisect.js';
 import { runBusinessCheck } from './business.js';
 import { Candidates } from './candidates.js';
-import { buildExpected, keyIndexes } from './expected.js';
-import { u64Hex } from './hash.js';
-import { RECONCILIATION_FORMAT, type ColumnReconciliation, type Mismatch, type ReconciliationReport, type TableReconciliation } from './report.js';
+import type { BinaryText } from './canonical.js';
+import { buildExpected, deriveTotals, keyIndexes, type DeriveOptions, type DerivedCounts, type ExpectedOptions, type ExpectedTotals } from './expected.js';
+import { mod64 } from './hash.js';
+import {
+  RECONCILIATION_FORMAT,
+  type BisectionStats,
+  type ColumnReconciliation,
+  type DifferentRow,
+  type KeyRef,
+  type Mismatch,
+  type ReconciliationReport,
+  type RowCategory,
+  type TableReconciliation,
+} from './report.js';
 import { openScratch, type Scratch } from './scratch.js';
-import type { SideTable, TargetSide } from './side.js';
+import type { RangeAggregate, SideTable, TargetSide } from './side.js';
 import { SqlSide } from './sql-side.js';
 import { openSqlTarget, type SqlTarget } from './sql-target.js';
 import { StreamSide } from './stream-side.js';
@@ -95,28 +112,34 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
   const targetKind = parseConnectorUrl(o.targetUrl).kind;
   const targetSource = async (): Promise<Source> => o.targetAsSource ?? (ownTargetSource ??= await openSource(o.targetUrl));
   try {
-    scratch = await openScratch(o.scratchDir);
     sql = await openSqlTarget(o.targetUrl);
+    const plan = planLoad(contract);
+    // Pass 1's target side: every table's whole-table aggregate is queued first, in plan order on
+    // the one read-only connection, so the database computes while Node loads lookups and re-derives the rows.
+    const targetTotals = new Map<string, Promise<RangeAggregate>>();
+    if (sql) {
+      for (const { table } of plan) {
+        const def = targetTableDef(contract, table);
+        const totals = new SqlSide(sql.dialect, sql.exec, sql.tableSql(table), { name: table, columns: def.columns, keyIdx: keyIndexes(def) }, async () => {}).aggregate({}, true);
+        totals.catch(() => {}); // awaited (and thrown) in its table's turn
+        targetTotals.set(table, totals);
+      }
+    }
     const lookups = new LookupCache();
     await lookups.load(o.source, lookupSpecs(contract), sliceRows, o.signal);
     let pilot: PilotSelection | undefined;
     if (o.pilot) pilot = await selectPilot(contract, o.source, { ...o.pilot, sliceRows, signal: o.signal });
 
     const tables: TableReconciliation[] = [];
-    let id = 0;
-    const plan = planLoad(contract);
     o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
     // The run quarantined children of parents it did not load; the expected side follows them the same way (plan order: parents first).
     const parentKeys = new LoadedKeys(contract);
-    for (const { table } of plan) {
+    for (const [tableId, { table }] of plan.entries()) {
       o.signal?.throwIfAborted();
       const started = Date.now();
       const def = targetTableDef(contract, table);
       const mapping = contract.mappings[table];
-      const tableId = id++;
-      const exp = await buildExpected({
-        scratch,
-        id: tableId,
+      const derive: DeriveOptions = {
         loaded: o.loaded,
         table,
         def,
@@ -127,87 +150,63 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         today,
         signal: o.signal,
         parentKeys,
-      });
-      const sideTable: SideTable = { name: table, columns: def.columns, keyIdx: keyIndexes(def) };
-      const keyTypes = sideTable.keyIdx.map((i) => def.columns[i].type);
-      let side: TargetSide;
-      if (sql && keyTypes.every((t) => SQL_KEY_TYPES.has(t))) {
-        side = new SqlSide(sql.dialect, sql.exec, sql.tableSql(table), sideTable, async () => {});
-      } else {
-        side = await StreamSide.load({
-          scratch,
-          id: tableId,
-          target: await targetSource(),
-          table: sideTable,
-          sliceRows,
-          binaryText: targetKind === 'csv' || targetKind === 'ndjson' ? 'base64' : 'hex',
-          signal: o.signal,
-        });
-      }
-      const candidates = new Candidates(scratch, tableId);
-      let found;
-      try {
-        found = await bisect({ scratch, exp, side, keyCount: keyTypes.length, columnCount: def.columns.length, candidates, leafSize, fanout, signal: o.signal });
-      } finally {
-        await side.close();
-      }
-      candidates.resolve();
-
-      // Column checksums over the keys present on both sides: missing rows leave the
-      // expected side, extra rows leave the target side, so a column differs only when
-      // values differ.
-      const expCols = exp.columns.map((s) => ({ nonNull: s.count, sum: s.value() }));
-      const tgtCols = found.targetColumns.map((c) => ({ ...c }));
-      const subtract = (cols: typeof expCols, packed: Buffer | null): void => {
-        if (!packed) return;
-        cols.forEach((c, i) => {
-          const hex = packed.toString('hex', i * 8, i * 8 + 8);
-          if (hex === '0000000000000000') return;
-          c.nonNull--;
-          c.sum -= BigInt(`0x${hex}`);
-        });
       };
-      for (const c of candidates.each('missing')) subtract(expCols, c.ech);
-      for (const c of candidates.each('extra')) subtract(tgtCols, c.tch);
-      const columns: ColumnReconciliation[] = def.columns.map((col, i) => {
-        const expected = { nonNull: expCols[i].nonNull, checksum: u64Hex(expCols[i].sum) };
-        const target = { nonNull: tgtCols[i].nonNull, checksum: u64Hex(tgtCols[i].sum) };
-        return { name: col.name, type: col.type, expected, target, match: expected.nonNull === target.nonNull && expected.checksum === target.checksum };
+      let cmp: Comparison | undefined;
+      let pass1: DerivedCounts | undefined;
+      const totals = targetTotals.get(table);
+      if (totals) {
+        const exp = await deriveTotals(derive);
+        const tgt = await totals;
+        pass1 = exp.derived;
+        // Equal multisets of rows ⇔ (up to a 64-bit hash collision) equal count and row-hash sum.
+        // Two loaded rows with one target key cannot make the multisets equal: the target table
+        // has that primary key, so it holds at most one of them.
+        if (exp.count === tgt.count && mod64(exp.sum) === mod64(tgt.sum)) cmp = totalsMatch(exp, tgt, fanout, leafSize);
+      }
+      cmp ??= await compareRows({
+        expected: { ...derive, scratch: (scratch ??= await openScratch(o.scratchDir)), id: tableId },
+        sql,
+        targetSource,
+        binaryText: targetKind === 'csv' || targetKind === 'ndjson' ? 'base64' : 'hex',
+        maxExamples,
+        leafSize,
+        fanout,
       });
 
-      const missing = candidates.keys('missing', maxExamples);
-      const extra = candidates.keys('extra', maxExamples);
-      const different = candidates.different(
-        def.columns.map((c) => c.name),
-        maxExamples,
-      );
       const cp = checkpoints.get(table);
-      const sourceRows = exp.derived.read;
+      const sourceRows = cmp.derived.read;
       const counts = {
         sourceRows,
         read: cp?.offset ?? 0,
         loaded: cp?.loaded ?? 0,
         quarantined: cp?.quarantined ?? 0,
         excluded: cp?.excluded ?? 0,
-        derived: exp.derived,
-        expected: exp.count,
-        targetRows: found.targetRows,
-        present: exp.count - missing.count,
-        matched: exp.count - missing.count - different.category.count,
-        missing: missing.count,
-        extra: extra.count,
-        different: different.category.count,
+        derived: cmp.derived,
+        expected: cmp.expected,
+        targetRows: cmp.targetRows,
+        present: cmp.expected - cmp.missing.count,
+        matched: cmp.expected - cmp.missing.count - cmp.different.count,
+        missing: cmp.missing.count,
+        extra: cmp.extra.count,
+        different: cmp.different.count,
       };
+      const columns: ColumnReconciliation[] = def.columns.map((col, i) => {
+        const differentRows = cmp.differentByColumn[col.name] ?? 0;
+        const expected = { nonNull: cmp.expectedNonNull[i] };
+        const target = { nonNull: cmp.targetNonNull[i] };
+        return { name: col.name, type: col.type, expected, target, differentRows, match: differentRows === 0 && expected.nonNull === target.nonNull };
+      });
       const flags: string[] = [];
       if (!cp) flags.push('counts.no_checkpoint');
       else if (!cp.done) flags.push('counts.incomplete');
       if (counts.read !== counts.loaded + counts.quarantined + counts.excluded) flags.push('counts.unbalanced');
-      if (cp && counts.read !== sourceRows) flags.push('counts.source_changed');
+      // Pass 2 re-reads the source: if it now derives differently, the source changed under us.
+      if ((cp && counts.read !== sourceRows) || (pass1 && !sameDerived(pass1, cmp.derived))) flags.push('counts.source_changed');
       for (const k of ['loaded', 'quarantined', 'excluded'] as const) if (cp && counts.derived[k] !== counts[k]) flags.push(`counts.derived_${k}`);
-      if (missing.count) flags.push('rows.missing');
-      if (extra.count) flags.push('rows.extra');
-      if (different.category.count) flags.push('rows.different');
-      if (columns.some((c) => !c.match)) flags.push('columns.checksum');
+      if (cmp.missing.count) flags.push('rows.missing');
+      if (cmp.extra.count) flags.push('rows.extra');
+      if (cmp.different.count) flags.push('rows.different');
+      if (columns.some((c) => !c.match)) flags.push('columns.different');
       tables.push({
         table,
         source: mapping.source,
@@ -216,8 +215,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         counts,
         flags,
         columns,
-        rows: { missing, extra, different: different.category, differentByColumn: different.byColumn },
-        bisection: { method: side.method, ranges: found.ranges, leaves: found.leaves, rowsCompared: found.rowsCompared, leafSize, fanout },
+        rows: { missing: cmp.missing, extra: cmp.extra, different: cmp.different, differentByColumn: cmp.differentByColumn },
+        bisection: cmp.bisection,
         elapsedMs: Date.now() - started,
       });
       const done = tables[tables.length - 1]!;
@@ -265,11 +264,109 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
   }
 }
 
+/** What one table's comparison found, whichever pass decided it. */
+interface Comparison {
+  derived: DerivedCounts;
+  expected: number;
+  targetRows: number;
+  missing: RowCategory<KeyRef>;
+  extra: RowCategory<KeyRef>;
+  different: RowCategory<DifferentRow>;
+  differentByColumn: Record<string, number>;
+  /** Per column, over the keys present on both sides. */
+  expectedNonNull: number[];
+  targetNonNull: number[];
+  bisection: BisectionStats;
+}
+
+const NONE = { count: 0, examples: [] };
+
+/** Pass 1 agreed: the expected rows are the target's rows, so both sides' non-null counts are over the same keys. */
+function totalsMatch(exp: ExpectedTotals, tgt: RangeAggregate, fanout: number, leafSize: number): Comparison {
+  return {
+    derived: exp.derived,
+    expected: exp.count,
+    targetRows: tgt.count,
+    missing: NONE,
+    extra: NONE,
+    different: NONE,
+    differentByColumn: {},
+    expectedNonNull: exp.nonNull,
+    targetNonNull: tgt.nonNull ?? [],
+    bisection: { method: 'totals', ranges: 1, leaves: 0, rowsCompared: 0, leafSize, fanout },
+  };
+}
+
+interface CompareRowsOptions {
+  expected: ExpectedOptions;
+  sql: SqlTarget | undefined;
+  targetSource: () => Promise<Source>;
+  binaryText: BinaryText;
+  maxExamples: number;
+  leafSize: number;
+  fanout: number;
+}
+
+/** Pass 2 (and file targets): the expected rows into the scratch store, then checksum bisection against the target, row by row where ranges differ. */
+async function compareRows(o: CompareRowsOptions): Promise<Comparison> {
+  const { scratch, id, def, table, signal } = o.expected;
+  const exp = await buildExpected(o.expected);
+  const sideTable: SideTable = { name: table, columns: def.columns, keyIdx: keyIndexes(def) };
+  const keyTypes = sideTable.keyIdx.map((i) => def.columns[i].type);
+  let side: TargetSide;
+  if (o.sql && keyTypes.every((t) => SQL_KEY_TYPES.has(t))) {
+    side = new SqlSide(o.sql.dialect, o.sql.exec, o.sql.tableSql(table), sideTable, async () => {});
+  } else {
+    side = await StreamSide.load({ scratch, id, target: await o.targetSource(), table: sideTable, sliceRows: o.expected.sliceRows, binaryText: o.binaryText, signal });
+  }
+  const candidates = new Candidates(scratch, id);
+  let found;
+  try {
+    found = await bisect({ scratch, exp, side, keyCount: keyTypes.length, columnCount: def.columns.length, candidates, leafSize: o.leafSize, fanout: o.fanout, signal });
+  } finally {
+    await side.close();
+  }
+  candidates.resolve();
+
+  // Non-null counts over the keys present on both sides: missing rows leave the expected
+  // side, extra rows leave the target side.
+  const expectedNonNull = [...exp.nonNull];
+  const targetNonNull = [...found.targetNonNull];
+  const subtract = (counts: number[], packed: Buffer | null): void => {
+    if (packed) counts.forEach((_, i) => packed.readBigUInt64BE(i * 8) !== 0n && counts[i]--);
+  };
+  for (const c of candidates.each('missing')) subtract(expectedNonNull, c.ech);
+  for (const c of candidates.each('extra')) subtract(targetNonNull, c.tch);
+  const different = candidates.different(
+    def.columns.map((c) => c.name),
+    o.maxExamples,
+  );
+  return {
+    derived: exp.derived,
+    expected: exp.count,
+    targetRows: found.targetRows,
+    missing: candidates.keys('missing', o.maxExamples),
+    extra: candidates.keys('extra', o.maxExamples),
+    different: different.category,
+    differentByColumn: different.byColumn,
+    expectedNonNull,
+    targetNonNull,
+    bisection: { method: side.method, ranges: found.ranges, leaves: found.leaves, rowsCompared: found.rowsCompared, leafSize: o.leafSize, fanout: o.fanout },
+  };
+}
+
+function sameDerived(a: DerivedCounts, b: DerivedCounts): boolean {
+  return a.read === b.read && a.loaded === b.loaded && a.quarantined === b.quarantined && a.excluded === b.excluded;
+}
+
 const FLAG_MESSAGES: Record<string, (t: TableReconciliation) => string> = {
   'counts.no_checkpoint': (t) => `${t.table}: the run recorded no checkpoint for this table`,
   'counts.incomplete': (t) => `${t.table}: the run did not finish this table (read ${t.counts.read} rows)`,
   'counts.unbalanced': (t) => `${t.table}: read ${t.counts.read} ≠ loaded ${t.counts.loaded} + quarantined ${t.counts.quarantined} + excluded ${t.counts.excluded}`,
-  'counts.source_changed': (t) => `${t.table}: the source now has ${t.counts.sourceRows} rows but the run read ${t.counts.read}`,
+  'counts.source_changed': (t) =>
+    t.counts.sourceRows !== t.counts.read
+      ? `${t.table}: the source now has ${t.counts.sourceRows} rows but the run read ${t.counts.read}`
+      : `${t.table}: the source changed while it was being reconciled (two reads derived different rows); reconcile again when it is quiet`,
   'counts.derived_loaded': (t) => `${t.table}: the contract now loads ${t.counts.derived.loaded} rows, the run loaded ${t.counts.loaded}`,
   'counts.derived_quarantined': (t) => `${t.table}: the contract now quarantines ${t.counts.derived.quarantined} rows, the run quarantined ${t.counts.quarantined}`,
   'counts.derived_excluded': (t) => `${t.table}: the contract now excludes ${t.counts.derived.excluded} rows, the run excluded ${t.counts.excluded}`,
@@ -281,13 +378,13 @@ const FLAG_MESSAGES: Record<string, (t: TableReconciliation) => string> = {
 function tableMismatches(t: TableReconciliation): Mismatch[] {
   const out: Mismatch[] = [];
   for (const flag of t.flags) {
-    if (flag === 'columns.checksum') {
+    if (flag === 'columns.different') {
       for (const c of t.columns.filter((x) => !x.match)) {
         out.push({
           kind: 'columns',
           table: t.table,
-          code: 'columns.checksum',
-          message: `${t.table}.${c.name}: checksum ${c.expected.checksum}/${c.expected.nonNull} expected, ${c.target.checksum}/${c.target.nonNull} in the target`,
+          code: 'columns.different',
+          message: `${t.table}.${c.name}: differs in ${c.differentRows} row(s); ${c.expected.nonNull} non-null value(s) expected, ${c.target.nonNull} in the target (rows on both sides)`,
         });
       }
       continue;

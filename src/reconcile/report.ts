@@ -1,10 +1,11 @@
 /**
- * The reconciliation report: a stable JSON shape (`ferry.reconciliation/v1`), documented in
- * docs/reconciliation.md. Keys, counts and checksums only: never a row's values.
+ * The reconciliation report: a stable JSON shape (`ferry.reconciliation/v2`), documented in
+ * docs/reconciliation.md. Keys, counts and checksums only: never a row's values. v2 replaced
+ * the per-column checksums of v1 by the number of differing rows per column.
  */
 import type { LoadMode, LogicalType } from '../connectors/connector.js';
 
-export const RECONCILIATION_FORMAT = 'ferry.reconciliation/v1';
+export const RECONCILIATION_FORMAT = 'ferry.reconciliation/v2';
 
 /** A row named by its target key and, when the expected side knows it, its source key. */
 export interface KeyRef {
@@ -23,17 +24,19 @@ export interface RowCategory<T> {
   examples: T[];
 }
 
-export interface ColumnChecksum {
+/** Non-null values of one column over the keys present on both sides. */
+export interface ColumnCounts {
   nonNull: number;
-  /** Sum of value hashes modulo 2^64, 16 hex digits. */
-  checksum: string;
 }
 
 export interface ColumnReconciliation {
   name: string;
   type: LogicalType;
-  expected: ColumnChecksum;
-  target: ColumnChecksum;
+  expected: ColumnCounts;
+  target: ColumnCounts;
+  /** Rows present on both sides whose value in this column differs. */
+  differentRows: number;
+  /** No differing row differs in this column and the non-null counts agree. */
   match: boolean;
 }
 
@@ -60,8 +63,12 @@ export interface TableCounts {
 }
 
 export interface BisectionStats {
-  /** `sql`: key-range checksums computed inside the target database; `stream`: the target was streamed into the scratch store first. */
-  method: 'sql' | 'stream';
+  /**
+   * `totals`: the whole-table count and row-hash sum agreed (pass 1), nothing was bisected;
+   * `sql`: they did not, and key-range checksums were computed inside the target database;
+   * `stream`: a file target, streamed into the scratch store first.
+   */
+  method: 'totals' | 'sql' | 'stream';
   /** Key ranges whose checksums were compared. */
   ranges: number;
   /** Ranges small enough to be compared row by row. */
@@ -80,7 +87,7 @@ export interface TableReconciliation {
   load: LoadMode;
   status: TableStatus;
   counts: TableCounts;
-  /** Codes of every problem found, e.g. `rows.missing`, `counts.derived_loaded`, `column.checksum`. */
+  /** Codes of every problem found, e.g. `rows.missing`, `counts.derived_loaded`, `columns.different`. */
   flags: string[];
   columns: ColumnReconciliation[];
   rows: {

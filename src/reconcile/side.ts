@@ -13,17 +13,12 @@ export interface KeyRange {
   upper?: Bound;
 }
 
-export interface ColumnAggregate {
-  nonNull: number;
-  /** Sum of value hashes, not yet reduced modulo 2^64. */
-  sum: bigint;
-}
-
 export interface RangeAggregate {
   count: number;
   /** Sum of row hashes, not yet reduced modulo 2^64. */
   sum: bigint;
-  columns?: ColumnAggregate[];
+  /** Non-null values per column, when asked. */
+  nonNull?: number[];
 }
 
 /** One target row as hashes: canonical key text, row hash and per-column value hashes (16 hex digits, null for NULL). */
@@ -35,12 +30,12 @@ export interface SideRow {
 
 export interface TargetSide {
   readonly method: 'sql' | 'stream';
-  /** Row count and row-hash sum over a key range; per-column sums too when asked. */
+  /** Row count and row-hash sum over a key range; per-column non-null counts too when asked. */
   aggregate(range: KeyRange, withColumns: boolean): Promise<RangeAggregate>;
   /** Every row of a key range, in pages. */
   rows(range: KeyRange): AsyncIterable<SideRow[]>;
-  /** Per-column totals over the whole table when the side already has them (otherwise they come from the first-level aggregates). */
-  columnTotals?(): ColumnAggregate[];
+  /** Per-column non-null counts over the whole table when the side already has them (otherwise they come from the first-level aggregates). */
+  columnTotals?(): number[];
   close(): Promise<void>;
 }
 

@@ -17,7 +17,7 @@ export interface SqlDialect {
   readonly name: 'postgres' | 'mysql' | 'sqlite';
   ident(name: string): string;
   placeholder(i: number): string;
-  /** Canonical text of a non-null column value. */
+  /** Canonical text of a column value; NULL for NULL. */
   canon(type: LogicalType, col: string): string;
   /** 16 hex digits: the first 64 bits of MD5(text). */
   hex16(text: string): string;
@@ -25,8 +25,8 @@ export interface SqlDialect {
   hashSum(hex: string): string;
   /** Integer expression rendered as text. */
   intText(expr: string): string;
-  /** Length in characters (code points). */
-  length(expr: string): string;
+  /** Length of a text in UTF-8 bytes. */
+  octetLength(expr: string): string;
   concat(parts: string[]): string;
   /** Key value selected for paging, to be passed back as a parameter. */
   rawKey(col: string): string;
@@ -46,19 +46,20 @@ export const postgresDialect: SqlDialect = {
       case 'decimal':
         return `trim_scale(${c}::numeric)::text`;
       case 'date':
-        return `to_char(${c}, 'YYYY-MM-DD')`;
+        // YYYY-MM-DD under the DateStyle every Ferry connection sets (connectors/postgres/session.ts); cheaper than to_char.
+        return `${c}::text`;
       case 'timestamp':
         return `(to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN to_char(${c}, 'US') = '000000' THEN '' ELSE '.' || to_char(${c}, 'US') END)`;
       case 'boolean':
-        return `CASE WHEN ${c} THEN 't' ELSE 'f' END`;
+        return `CASE ${c} WHEN true THEN 't' WHEN false THEN 'f' END`;
       case 'binary':
         return `encode(${c}, 'hex')`;
     }
   },
-  hex16: (t) => `left(md5(${t}), 16)`,
+  hex16: (t) => `substr(md5(${t}), 1, 16)`,
   hashSum: (h) => `sum(('x' || ${h})::bit(64)::bigint)::text`,
   intText: (e) => `(${e})::text`,
-  length: (e) => `length(${e})`,
+  octetLength: (e) => `octet_length(${e})`,
   concat: (parts) => `(${parts.join(' || ')})`,
   rawKey: (c) => `${c}::text`,
   param: (v) => (typeof v === 'bigint' ? v.toString() : v),
@@ -87,7 +88,7 @@ export const mysqlDialect: SqlDialect = {
       case 'timestamp':
         return bin(`CONCAT(DATE_FORMAT(${c}, '%Y-%m-%dT%H:%i:%s'), IF(MICROSECOND(${c}) = 0, '', CONCAT('.', LPAD(MICROSECOND(${c}), 6, '0'))))`);
       case 'boolean':
-        return bin(`IF(${c} <> 0, 't', 'f')`);
+        return bin(`CASE WHEN ${c} IS NULL THEN NULL WHEN ${c} <> 0 THEN 't' ELSE 'f' END`);
       case 'binary':
         return bin(`LOWER(HEX(${c}))`);
     }
@@ -95,7 +96,8 @@ export const mysqlDialect: SqlDialect = {
   hex16: (t) => bin(`LEFT(MD5(${t}), 16)`),
   hashSum: (h) => `CAST(SUM(CAST(CONV(${h}, 16, 10) AS UNSIGNED)) AS CHAR)`,
   intText: (e) => bin(`CAST(${e} AS CHAR)`),
-  length: (e) => `CHAR_LENGTH(${e})`,
+  // LENGTH counts bytes, and every piece is utf8mb4.
+  octetLength: (e) => `LENGTH(${e})`,
   concat: (parts) => `CONCAT(${parts.join(', ')})`,
   rawKey: (c) => c,
   param: (v) => (typeof v === 'bigint' ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v),
@@ -112,24 +114,27 @@ export const sqliteDialect: SqlDialect = {
   hex16: (t) => `${SQLITE_FN.hex16}(${t})`,
   hashSum: (h) => `${SQLITE_FN.hashSum}(${h})`,
   intText: (e) => `CAST(${e} AS TEXT)`,
-  length: (e) => `length(${e})`,
+  // The database is UTF-8, so a text cast to a BLOB is its UTF-8 bytes.
+  octetLength: (e) => `length(CAST(${e} AS BLOB))`,
   concat: (parts) => `(${parts.join(' || ')})`,
   rawKey: (c) => c,
   param: (v) => v,
 };
 
-/** SQL for the row text of hash.ts `rowText`: per column `N` or `<length>:<canonical>`. */
+/**
+ * SQL for the row text of hash.ts `rowText`: per column `N` or `<byte length>:<canonical>`.
+ * The canonical forms are NULL for NULL, so the concatenation is NULL exactly when the value
+ * is and COALESCE turns it into `N` (measured cheaper than a CASE in PostgreSQL).
+ */
 export function rowTextSql(d: SqlDialect, columns: ReadonlyArray<{ name: string; type: LogicalType }>): string {
   const parts = columns.map((c) => {
-    const q = d.ident(c.name);
-    const e = d.canon(c.type, q);
-    return `CASE WHEN ${q} IS NULL THEN 'N' ELSE ${d.concat([d.intText(d.length(e)), "':'", e])} END`;
+    const e = d.canon(c.type, d.ident(c.name));
+    return `COALESCE(${d.concat([d.intText(d.octetLength(e)), "':'", e])}, 'N')`;
   });
   return d.concat(parts);
 }
 
 /** SQL for one column's value hash (NULL for NULL). */
 export function valueHashSql(d: SqlDialect, column: { name: string; type: LogicalType }): string {
-  const q = d.ident(column.name);
-  return `CASE WHEN ${q} IS NULL THEN NULL ELSE ${d.hex16(d.canon(column.type, q))} END`;
+  return d.hex16(d.canon(column.type, d.ident(column.name)));
 }

@@ -4,7 +4,7 @@
  * pages of hashes. The connection sits in a read-only transaction so every query sees one
  * snapshot and reconciliation can never write to the target.
  */
-import type { Bound, ColumnAggregate, KeyRange, RangeAggregate, SideRow, SideTable, TargetSide } from './side.js';
+import type { Bound, KeyRange, RangeAggregate, SideRow, SideTable, TargetSide } from './side.js';
 import { rowTextSql, valueHashSql, type SqlDialect } from './sql-dialect.js';
 
 /** Runs one statement and returns its rows as arrays. */
@@ -57,16 +57,10 @@ export class SqlSide implements TargetSide {
   async aggregate(range: KeyRange, withColumns: boolean): Promise<RangeAggregate> {
     const w = rangeWhere(this.keys, range, this.d.placeholder, this.d.param);
     const select = ['count(*)', this.d.hashSum(this.rowHash)];
-    if (withColumns) {
-      this.table.columns.forEach((c, i) => select.push(`count(${this.d.ident(c.name)})`, this.d.hashSum(this.valueHashes[i])));
-    }
+    if (withColumns) for (const c of this.table.columns) select.push(`count(${this.d.ident(c.name)})`);
     const [row] = await this.exec(`SELECT ${select.join(', ')} FROM ${this.tableSql} WHERE ${w.sql}`, w.params);
     const out: RangeAggregate = { count: Number(row[0]), sum: sumOf(row[1]) };
-    if (withColumns) {
-      const columns: ColumnAggregate[] = [];
-      for (let i = 0; i < this.table.columns.length; i++) columns.push({ nonNull: Number(row[2 + 2 * i]), sum: sumOf(row[3 + 2 * i]) });
-      out.columns = columns;
-    }
+    if (withColumns) out.nonNull = row.slice(2).map(Number);
     return out;
   }
 

@@ -39,15 +39,26 @@ export async function openSqlTarget(targetUrl: string): Promise<SqlTarget | unde
   if (url.kind === 'postgres') {
     const cfg = pgConfig(url);
     const client = await connectClient(cfg);
+    // Serial plans: the whole-table aggregates run while Node re-derives the rows, and a serial
+    // scan still outpaces the derivation; parallel workers would only take CPU from it when the
+    // database shares the machine (measured 5-20% slower end to end on 2 cores).
+    await client.query('SET max_parallel_workers_per_gather = 0');
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Callers queue statements (every table's pass-1 aggregate is issued up front); they run
+    // one after another here, as pg no longer wants a client to queue them itself.
+    let queue: Promise<unknown> = Promise.resolve();
     return {
       dialect: postgresDialect,
-      exec: async (text, values) => {
-        try {
-          return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
-        } catch (err) {
-          throw failed(cfg.where, safePgReason(err));
-        }
+      exec: (text, values) => {
+        const run = queue.then(async () => {
+          try {
+            return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
+          } catch (err) {
+            throw failed(cfg.where, safePgReason(err));
+          }
+        });
+        queue = run.catch(() => {});
+        return run;
       },
       tableSql: (name) => qualified(cfg.schema, name),
       close: () => client.end().catch(() => {}),

@@ -7,10 +7,12 @@
  */
 import type { Source } from '../connectors/connector.js';
 import { canonical, type BinaryText } from './canonical.js';
-import { keyCols, memoHasher } from './expected.js';
-import { hex16, packHashes, rowText, Sum64, unpackHash } from './hash.js';
+import { keyCols, ValueHashes } from './expected.js';
+import { unpackHash } from './hash.js';
+import { digest64 } from './md5.js';
+import { RowHashSum } from './row-hash.js';
 import { keyColumnType, keyValue, type Scratch } from './scratch.js';
-import type { Bound, ColumnAggregate, KeyRange, RangeAggregate, SideRow, SideTable, TargetSide } from './side.js';
+import type { Bound, KeyRange, RangeAggregate, SideRow, SideTable, TargetSide } from './side.js';
 import { rangeWhere, sumOf } from './sql-side.js';
 
 const PAGE = 5000;
@@ -25,7 +27,7 @@ export interface StreamSideOptions {
   signal?: AbortSignal;
 }
 
-/** A target side backed by the scratch store; `columnTotals` were summed while streaming. */
+/** A target side backed by the scratch store; `columnTotals` were counted while streaming. */
 export class StreamSide implements TargetSide {
   readonly method = 'stream' as const;
 
@@ -33,7 +35,7 @@ export class StreamSide implements TargetSide {
     private readonly scratch: Scratch,
     private readonly name: string,
     private readonly keys: string[],
-    private readonly totals: ColumnAggregate[],
+    private readonly totals: number[],
   ) {}
 
   /** Streams the target table into the scratch store. */
@@ -44,30 +46,25 @@ export class StreamSide implements TargetSide {
     const kc = keyCols(o.table.keyIdx.length);
     db.exec(`CREATE TABLE ${name} (${kc.map((k, j) => `${k} ${keyColumnType(cols[o.table.keyIdx[j]].type)}`).join(', ')}, kt TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);
     const insert = db.prepare(`INSERT INTO ${name} VALUES (${[...kc, 'kt', 'rhi', 'rlo', 'ch'].map(() => '?').join(', ')})`);
-    const sums = cols.map(() => new Sum64());
-    const hashers = cols.map(() => memoHasher());
+    const nonNull = cols.map(() => 0);
+    const valueHashes = new ValueHashes(cols.length);
+    const rowHash = new RowHashSum();
     const write = db.transaction((rows: unknown[][]) => {
       for (const row of rows) {
         const canon = cols.map((c, i) => canonical(c.type, row[i] as never, o.binaryText));
-        const hashes = canon.map((v, i) => (v === null ? null : hashers[i](v)));
-        hashes.forEach((h, i) => h !== null && sums[i].addHex(h));
+        canon.forEach((v, i) => v !== null && nonNull[i]++);
         const keys = o.table.keyIdx.map((i) => (canon[i] === null ? null : keyValue(cols[i].type, canon[i]!)));
-        const rh = hex16(rowText(canon));
-        insert.run(...keys, o.table.keyIdx.map((i) => canon[i] ?? '').join('|'), parseInt(rh.slice(0, 8), 16), parseInt(rh.slice(8), 16), packHashes(hashes));
+        rowHash.hash(canon);
+        insert.run(...keys, o.table.keyIdx.map((i) => canon[i] ?? '').join('|'), digest64.hi, digest64.lo, valueHashes.pack(canon));
       }
     });
     for await (const slice of o.target.read(o.table.name, { columns: cols.map((c) => c.name), sliceRows: o.sliceRows, signal: o.signal })) write(slice.rows);
     db.exec(`CREATE INDEX ${name}_k ON ${name} (${kc.join(', ')})`);
-    return new StreamSide(
-      o.scratch,
-      name,
-      kc,
-      sums.map((s) => ({ nonNull: s.count, sum: s.value() })),
-    );
+    return new StreamSide(o.scratch, name, kc, nonNull);
   }
 
-  /** Per-column totals over the whole target table. */
-  columnTotals(): ColumnAggregate[] {
+  /** Per-column non-null counts over the whole target table. */
+  columnTotals(): number[] {
     return this.totals;
   }
 

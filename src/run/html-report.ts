@@ -256,7 +256,7 @@ function reconciliation(r: RunReport): string {
             ),
           )
           .join('')}</table>`;
-  return `<p>Source against target: <b>${esc(rc.status)}</b> (${esc((rc.elapsedMs / 1000).toFixed(2))} s). Expected rows are derived from the source through the contract; rows are compared by checksum bisection over key ranges.</p>${table}<h3>Business checks, side by side</h3>${business}`;
+  return `<p>Source against target: <b>${esc(rc.status)}</b> (${esc((rc.elapsedMs / 1000).toFixed(2))} s). Expected rows are derived from the source through the contract; a table whose row count and row-checksum sum agree with the target's matches, any other is compared by checksum bisection over key ranges.</p>${table}<h3>Business checks, side by side</h3>${business}`;
 }
 
 /** Renders the whole report as one self-contained HTML document. */

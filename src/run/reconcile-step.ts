@@ -1,8 +1,8 @@
 /**
- * The run's last stage: reconcile source against target (counts, column checksums, row
- * bisection, business checks) and let mismatches feed the quality gate's reconciliation KPI.
- * A run that loaded cleanly but does not reconcile fails its gate; a run is final in the
- * target's ledger only once this step recorded it.
+ * The run's last stage: reconcile source against target (counts, whole-table row checksums,
+ * row bisection where they differ, business checks) and let mismatches feed the quality gate's
+ * reconciliation KPI. A run that loaded cleanly but does not reconcile fails its gate; a run is
+ * final in the target's ledger only once this step recorded it.
  */
 import type { Source, Target } from '../connectors/connector.js';
 import { FerryError } from '../errors.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonical } from '../../src/reconcile/canonical.js';
-import { charLength, hex16, rowText, Sum64, u64Hex } from '../../src/reconcile/hash.js';
+import { hex16, rowText, Sum64, u64Hex } from '../../src/reconcile/hash.js';
+import { RowHashSum } from '../../src/reconcile/row-hash.js';
 import { createHash } from 'node:crypto';
 
 describe('canonical text forms', () => {
@@ -52,14 +53,32 @@ describe('canonical text forms', () => {
 });
 
 describe('hashes', () => {
-  it('a value hash is the first 64 bits of MD5 of the canonical text', () => {
-    expect(hex16('abc')).toBe(createHash('md5').update('abc').digest('hex').slice(0, 16));
+  it('a value hash is the first 64 bits of MD5 of the canonical text, at every length and in any script', () => {
+    // Lengths around MD5's block boundaries (55, 56, 64 bytes) and multi-byte characters.
+    const texts = ['', 'abc', ...Array.from({ length: 140 }, (_, n) => 'x'.repeat(n)), 'Zoë 😀', 'é'.repeat(40), '\ud800 lone surrogate', 'ab\u0000c'];
+    for (const t of texts) expect(hex16(t)).toBe(createHash('md5').update(t).digest('hex').slice(0, 16));
   });
 
-  it('row text is unambiguous: lengths in code points, N for NULL', () => {
-    expect(rowText(['12', null, 'a😀', ''])).toBe('2:12N2:a😀0:');
+  it('row text is unambiguous: lengths in UTF-8 bytes, N for NULL', () => {
+    expect(rowText(['12', null, 'a😀', '', 'é'])).toBe('2:12N5:a😀0:2:é');
     expect(rowText(['N'])).not.toBe(rowText([null]));
-    expect(charLength('a😀b')).toBe(3);
+  });
+
+  it('pass 1 sums exactly the row hashes node:crypto computes, across block sizes and non-ASCII text', () => {
+    const rows: (string | null)[][] = [];
+    // 0 to 199 characters crosses MD5's one-block (55 bytes) and two-block boundaries.
+    for (let i = 0; i < 600; i++) rows.push([String(i), 'x'.repeat(i % 200), i % 5 ? null : 'Zoë 😀'.repeat(i % 30), '', 'é'.repeat(i % 70), `\ud800${i}`]);
+    const fast = new RowHashSum();
+    const reference = new Sum64();
+    for (const r of rows) {
+      fast.add(r);
+      reference.addHex(hex16(rowText(r)));
+    }
+    expect(fast.sum.count).toBe(rows.length);
+    expect(fast.sum.value()).toBe(reference.value());
+    const one = new RowHashSum();
+    one.add(['1', 'a']);
+    expect(u64Hex(one.sum.value())).toBe(createHash('md5').update('1:11:a').digest('hex').slice(0, 16));
   });
 
   it('sums 64-bit hashes modulo 2^64 regardless of order', () => {
