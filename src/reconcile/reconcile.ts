@@ -93,10 +93,12 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
   const maxExamples = o.maxExamples ?? 20;
   const leafSize = Math.max(1, o.leafSize ?? 256);
   const fanout = Math.max(2, o.fanout ?? 16);
-  const today = o.today ?? (() => now().toISOString().slice(0, 10));
 
   const run = await o.target.getRun(o.runId);
   if (!run) throw new FerryError('not_found', 'reconcile.unknown_run', `run ${o.runId} is not recorded in the target ${o.target.displayUrl}; check the run id and the --target URL`);
+  // Date rules judged the run's rows by the day it started (engine/run.ts); re-deriving them by another day would report differences the load never made.
+  const runDay = run.startedAt.slice(0, 10);
+  const today = o.today ?? (() => runDay);
   if (run.contractDigest !== o.digest) {
     throw new FerryError(
       'conflict',
