@@ -9,6 +9,7 @@
  *   position. Positions let bisection split the expected rows into equal ranges and read each
  *   range's bounds in O(log n).
  */
+import type Database from 'better-sqlite3';
 import type { RowProblem, Source, TargetTableDef, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
 import type { LoadedKeys } from '../engine/cascade.js';
@@ -67,6 +68,8 @@ export interface ExpectedOptions extends DeriveOptions {
   scratch: Scratch;
   /** Unique suffix for the scratch tables of this target table. */
   id: number;
+  /** Tests only: stage every row as if the first had arrived out of key order (the general path). */
+  alwaysStage?: boolean;
 }
 
 /** Distinct value hashes remembered per column: code lists and dates repeat, names rarely do. */
@@ -139,8 +142,8 @@ async function deriveLoaded(
     reuseOut: true,
   });
   const types = o.def.columns.map((c) => c.type);
-  const width = types.length;
   const derived: DerivedCounts = { read: 0, loaded: 0, quarantined: 0, excluded: 0 };
+  const width = types.length;
   const canon: (string | null)[] = new Array(width);
   let src: Value[] = [];
   const sourceKey = (): string => program.sourceKey(src);
@@ -200,23 +203,93 @@ export async function deriveTotals(o: DeriveOptions): Promise<ExpectedTotals> {
   return { derived, count: rows.sum.count, sum: rows.sum.value(), nonNull };
 }
 
-/** Streams the source through the row program into the scratch store; returns what the target must hold. */
+/** One key part as the scratch store holds it: INTEGER for integer columns, TEXT otherwise. */
+type KeyPart = bigint | string | null;
+
+/** Whether a UTF-16 code unit is half of a surrogate pair (or a lone surrogate). */
+function isSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdfff;
+}
+
+/**
+ * Orders two texts as SQLite's BINARY collation orders their UTF-8 bytes: -1, 0 or 1, or
+ * undefined where a surrogate decides (UTF-16 order differs from UTF-8 there, and lone
+ * surrogates are rewritten on the way in), which the caller leaves to SQLite.
+ */
+function textOrder(a: string, b: string): number | undefined {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return isSurrogate((a.length > n ? a : b).charCodeAt(n)) ? undefined : a.length < b.length ? -1 : 1;
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  if (isSurrogate(x) || isSurrogate(y)) return undefined;
+  return x < y ? -1 : 1;
+}
+
+/**
+ * Whether `key` sorts strictly after `prev` (undefined: the first row) in the scratch store's
+ * key order, compared as a tuple. False whenever that cannot be told for sure: a NULL part, a
+ * non-integer value in an integer column (SQLite's affinity would decide) or a surrogate.
+ */
+function strictlyAfter(key: readonly KeyPart[], prev: readonly KeyPart[] | undefined, integer: readonly boolean[]): boolean {
+  for (let j = 0; j < key.length; j++) {
+    const k = key[j];
+    if (k === null || typeof k !== (integer[j] ? 'bigint' : 'string')) return false;
+  }
+  if (prev === undefined) return true;
+  for (let j = 0; j < key.length; j++) {
+    const k = key[j]!;
+    const p = prev[j]!;
+    const order = typeof k === 'bigint' ? (k < (p as bigint) ? -1 : k > (p as bigint) ? 1 : 0) : textOrder(k, p as string);
+    if (order === undefined || order < 0) return false;
+    if (order > 0) return true;
+  }
+  return false; // equal: a second row for one target key
+}
+
+/**
+ * Streams the source through the row program into the scratch store; returns what the target must hold.
+ *
+ * While the rows arrive in strictly increasing target-key order (the target key follows the
+ * source's key order, the common case) they go straight into the positioned table. The first
+ * row that does not (out of order, or a repeated key) moves what is there into a stage table
+ * keyed on the target key, where a later row for a key replaces the earlier one as the
+ * engine's upsert did, and the positioned table is rebuilt from it sorted once at the end.
+ */
 export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> {
   const db = o.scratch.db;
   const types = o.def.columns.map((c) => c.type);
   const keyIdx = keyIndexes(o.def);
+  const keyTypes = keyIdx.map((i) => types[i]);
+  const integer = keyTypes.map((t) => keyColumnType(t) === 'INTEGER');
   const kc = keyCols(keyIdx.length);
+  const cols = [...kc, 'kt', 'sk', 'rhi', 'rlo', 'ch'];
+  const marks = cols.map(() => '?').join(', ');
   const stage = `stage_${o.id}`;
   const name = `exp_${o.id}`;
-  const keyDdl = kc.map((k, i) => `${k} ${keyColumnType(types[keyIdx[i]])}`).join(', ');
-  // Keyed on the target key, so a later source row for the same key replaces an earlier one,
-  // exactly as the engine's upsert did (both read the source in primary-key order).
-  db.exec(`CREATE TABLE ${stage} (${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB, PRIMARY KEY (${kc.join(', ')})) WITHOUT ROWID`);
-  const insert = db.prepare(`INSERT OR REPLACE INTO ${stage} VALUES (${[...kc, 'kt', 'sk', 'rhi', 'rlo', 'ch'].map(() => '?').join(', ')})`);
+  const keyDdl = kc.map((k, i) => `${k} ${keyColumnType(keyTypes[i])}`).join(', ');
+  const createExpected = (): void => {
+    db.exec(`CREATE TABLE ${name} (pos INTEGER PRIMARY KEY, ${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);
+  };
+  const toStage = (): Database.Statement => {
+    db.exec(`CREATE TABLE ${stage} (${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB, PRIMARY KEY (${kc.join(', ')})) WITHOUT ROWID`);
+    db.exec(`INSERT INTO ${stage} SELECT ${cols.join(', ')} FROM ${name}`);
+    db.exec(`DROP TABLE ${name}`);
+    return db.prepare(`INSERT OR REPLACE INTO ${stage} VALUES (${marks})`);
+  };
+  createExpected();
+  const append = db.prepare(`INSERT INTO ${name} VALUES (?, ${marks})`);
+  let staged = o.alwaysStage ? toStage() : undefined;
   const valueHashes = new ValueHashes(types.length);
   const rowHash = new RowHashSum();
-  const width = types.length;
-  const params: unknown[] = new Array(kc.length + 5);
+  const nonNull = types.map(() => 0);
+  let pos = 0;
+  let key: KeyPart[] = new Array(kc.length);
+  let prev: KeyPart[] | undefined;
+  const appendParams: unknown[] = new Array(cols.length + 1);
+  const stageParams: unknown[] = new Array(cols.length);
   const inTransaction = db.transaction((work: () => void) => work());
 
   const derived = await deriveLoaded(
@@ -225,31 +298,47 @@ export async function buildExpected(o: ExpectedOptions): Promise<ExpectedTable> 
       let kt = '';
       for (let j = 0; j < keyIdx.length; j++) {
         const part = canon[keyIdx[j]] ?? '';
-        params[j] = canon[keyIdx[j]] === null ? null : keyValue(types[keyIdx[j]], part);
+        key[j] = canon[keyIdx[j]] === null ? null : keyValue(keyTypes[j], part);
         kt = j === 0 ? part : `${kt}|${part}`;
       }
+      if (!staged) {
+        if (strictlyAfter(key, prev, integer)) [prev, key] = [key, prev ?? new Array(kc.length)];
+        else staged = toStage();
+      }
+      const keyNow = staged ? key : prev!;
+      const params = staged ? stageParams : appendParams;
+      let p = 0;
+      if (!staged) params[p++] = ++pos;
+      for (let j = 0; j < keyNow.length; j++) params[p++] = keyNow[j];
       rowHash.hash(canon);
-      let p = keyIdx.length;
       params[p++] = kt;
       params[p++] = sourceKey();
       params[p++] = digest64.hi;
       params[p++] = digest64.lo;
-      params[p] = valueHashes.pack(canon);
-      insert.run(params);
+      const ch = valueHashes.pack(canon);
+      params[p] = ch;
+      if (staged) {
+        staged.run(params);
+      } else {
+        append.run(params);
+        countNonNull(nonNull, ch);
+      }
     },
     (work) => inTransaction(work),
     Math.min(o.sliceRows, SMALL_SLICE_ROWS),
   );
 
-  db.exec(`CREATE TABLE ${name} (pos INTEGER PRIMARY KEY, ${keyDdl}, kt TEXT, sk TEXT, rhi INTEGER, rlo INTEGER, ch BLOB)`);
-  db.exec(`INSERT INTO ${name} (${kc.join(', ')}, kt, sk, rhi, rlo, ch) SELECT ${kc.join(', ')}, kt, sk, rhi, rlo, ch FROM ${stage} ORDER BY ${kc.join(', ')}`);
+  if (!staged) return { name, count: pos, derived, nonNull };
+  createExpected();
+  db.exec(`INSERT INTO ${name} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage} ORDER BY ${kc.join(', ')}`);
   db.exec(`DROP TABLE ${stage}`);
-
-  const nonNull = types.map(() => 0);
-  for (const row of db.prepare(`SELECT ch FROM ${name}`).raw(true).iterate() as IterableIterator<[Buffer]>) {
-    const ch = row[0];
-    for (let i = 0; i < width; i++) if (ch.readUInt32BE(i * 8) !== 0 || ch.readUInt32BE(i * 8 + 4) !== 0) nonNull[i]++;
-  }
+  nonNull.fill(0);
+  for (const row of db.prepare(`SELECT ch FROM ${name}`).raw(true).iterate() as IterableIterator<[Buffer]>) countNonNull(nonNull, row[0]);
   const count = Number((db.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as bigint) ?? 0n);
   return { name, count, derived, nonNull };
+}
+
+/** Adds one row's non-null columns (a non-zero value hash; NULL packs as zero) to `counts`. */
+function countNonNull(counts: number[], ch: Buffer): void {
+  for (let i = 0; i < counts.length; i++) if (ch.readUInt32BE(i * 8) !== 0 || ch.readUInt32BE(i * 8 + 4) !== 0) counts[i]++;
 }
