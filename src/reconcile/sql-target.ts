@@ -54,7 +54,7 @@ export async function openSqlTarget(targetUrl: string): Promise<SqlTarget | unde
           try {
             return (await client.query({ text, values, rowMode: 'array' })).rows as unknown[][];
           } catch (err) {
-            throw failed(cfg.where, safePgReason(err));
+            throw failed(cfg.where, safePgReason(err, client));
           }
         });
         queue = run.catch(() => {});
