@@ -66,19 +66,28 @@ describe('kill while loading and resume: the verdict of a gate-failing run, Post
   it(`ends every one of ${TRIALS} interrupted and resumed runs with the clean run's verdict and figures`, async () => {
     const prng = new Prng(SEED);
     const log: string[] = [];
+    let interrupted = 0;
     for (let trial = 1; trial <= TRIALS; trial++) {
       const signal = SIGNALS[(trial - 1) % SIGNALS.length];
       const target = await createPgDatabase('ferry_verdict_t');
       dbs.push(target);
       const run = startFerry(['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', target.url, ...RUN], dir);
       // A random share of the source rows checkpointed: the signal lands mid-batch, mid-COPY or between commits.
-      const rows = Math.round((0.05 + prng.float() * 0.85) * clean.totals.read);
+      const rows = Math.round((0.05 + prng.float() * 0.75) * clean.totals.read);
       const reached = await until(async () => (await checkpointedRows(target.url)) >= rows, run);
       expect(reached, `trial ${trial}: the run ended before ${rows} rows were checkpointed\n${run.stderr()}`).toBe(true);
       run.child.kill(signal);
       await run.exited;
       const recorded = await recordedRun(target.url);
       const what = `trial ${trial}: ${signal} at ${rows} of ${clean.totals.read} rows checkpointed, run ${recorded?.id} ${recorded?.status}`;
+      if (recorded?.status === clean.status) {
+        // The run's last batches committed between the poll and the signal: it finished, and there is nothing to resume.
+        log.push(`${what}: finished before the signal landed`);
+        await target.drop();
+        dbs.splice(dbs.indexOf(target), 1);
+        continue;
+      }
+      interrupted++;
       // Interrupted while loading: killed runs stay `running` in the ledger, stopped ones are `cancelled`.
       expect(recorded?.status, what).toBe(signal === 'SIGKILL' ? 'running' : 'cancelled');
       const report = path.join(dir, `trial-${trial}.json`);
@@ -92,5 +101,7 @@ describe('kill while loading and resume: the verdict of a gate-failing run, Post
       dbs.splice(dbs.indexOf(target), 1);
     }
     console.log(`verdict trials (seed ${SEED}):\n${log.join('\n')}`);
+    // Kill points stop at 80% of the rows, so a trial that finishes first is rare; every trial doing so would prove nothing.
+    expect(interrupted, log.join('\n')).toBeGreaterThan(0);
   }, 600_000);
 });
