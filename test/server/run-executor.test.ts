@@ -14,6 +14,20 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
+const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
+
+/** A run of `contract` from the fixture's CSV source into a SQLite target, as an editor of org_1. */
+function runContext(contract: RunContext['contract']): RunContext {
+  return {
+    actor: { userId: 'usr_1', orgId: 'org_1', grants: [] },
+    contract,
+    sourceUrl: `csv:${dir}/source`,
+    targetUrl: `sqlite:${dir}/target.db`,
+    sourceRef: 'upload:pas',
+    targetRef: 'staging-db',
+  };
+}
+
 describe('the server run executor', () => {
   it('refuses at execution when the release gate no longer allows the run, records nothing for it, and records a run cancelled while queued', async () => {
     const contract = await loadContract(await writeFixture(dir, 5));
@@ -25,15 +39,7 @@ describe('the server run executor', () => {
     const saved: string[] = [];
     const runs = { save: async (r: { view: { runId: string } }) => void saved.push(r.view.runId) } as unknown as RunStore;
     const worker = createRunWorker({ plane, dataDir: dir, runs, concurrency: 1, onError: () => {} });
-    const context: RunContext = {
-      actor: { userId: 'usr_1', orgId: 'org_1', grants: [] },
-      contract,
-      sourceUrl: `csv:${dir}/source`,
-      targetUrl: `sqlite:${dir}/target.db`,
-      sourceRef: 'upload:pas',
-      targetRef: 'staging-db',
-    };
-    const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
+    const context = runContext(contract);
 
     const refused = worker.submit(spec, context);
     const queued = worker.submit(spec, context);
@@ -61,15 +67,7 @@ describe('the server run executor', () => {
     const runs = { save: async (r: (typeof saved)[number]) => void saved.push(r) } as unknown as RunStore;
     const logged: unknown[] = [];
     const worker = createRunWorker({ plane, dataDir: dir, runs, concurrency: 1, onError: (err) => void logged.push(err) });
-    const context: RunContext = {
-      actor: { userId: 'usr_1', orgId: 'org_1', grants: [] },
-      contract,
-      sourceUrl: `csv:${dir}/source`,
-      targetUrl: `sqlite:${dir}/target.db`,
-      sourceRef: 'upload:pas',
-      targetRef: 'staging-db',
-    };
-    const spec = { projectId: 'prj_1', tier: 'pre_production' as const, versionId: 'ver_1', digest: 'd'.repeat(64), dryRun: false, startedBy: 'usr_1' };
+    const context = runContext(contract);
     const run = worker.submit(spec, context);
     const view = await worker.waitFor(run.runId);
     expect(view).toMatchObject({ status: 'succeeded', error: { code: 'run.not_recorded' } });
