@@ -68,6 +68,7 @@ interface RunFlags {
   store?: string;
   batchSize: number;
   concurrency: number;
+  partitions: number;
   /** Opt-in release gate: check canRun for this project before connecting, record the run after. */
   project?: string;
   user?: string;
@@ -144,6 +145,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
           resume: flags.resume,
           batchSize: flags.batchSize,
           concurrency: flags.concurrency,
+          partitions: flags.partitions,
           tier: flags.tier,
           lineage: flags.lineage,
           reconcile: flags.reconcile,
@@ -195,7 +197,12 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--org <slug>', "that user's org for --project (default $FERRY_ORG)")
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(DEFAULT_BATCH_SIZE))
-    .addOption(new Option('--concurrency <n>', 'tables loaded at once when foreign keys allow').argParser(positiveInt('--concurrency')).default(2))
+    .addOption(new Option('--concurrency <n>', 'partitions loaded at once: of one table, or of tables foreign keys do not order').argParser(positiveInt('--concurrency')).default(2))
+    .addOption(
+      new Option('--partitions <n>', 'cut each table of 100,000+ rows with one integer or text key into about n key ranges that load in parallel (docs/distributed.md)')
+        .argParser(positiveInt('--partitions'))
+        .default(1),
+    )
     .action(async (contract: string, flags: RunFlags) => setExit(await runCommand(contract, flags, io)));
 
   program

@@ -80,11 +80,24 @@ export interface ReadOptions {
   orderBy?: string[];
   /** Number of leading rows (in that order) to skip: how a resumed run continues. */
   skip?: number;
+  /** Only the rows of this key range (a partition of the table); `skip` counts within it. */
+  range?: KeyRange;
   /** Rows per slice: a slice is the unit a source yields, never the unit a target commits (that is a batch). */
   sliceRows: number;
   /** Also end a slice once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
   sliceBytes?: number;
   signal?: AbortSignal;
+}
+
+/**
+ * A slice of a table by one key column: rows whose value is above `after` (exclusive) and at
+ * most `through` (inclusive); a missing end is open. Bounds are the key's canonical text as
+ * keyBounds returns it (integers in decimal).
+ */
+export interface KeyRange {
+  column: string;
+  after?: string;
+  through?: string;
 }
 
 /** Default byte bound of a slice (ReadOptions.sliceBytes): ordinary rows never reach it; rows of large binary values do. */
@@ -104,6 +117,12 @@ export interface Source {
   introspect(): Promise<SchemaInfo>;
   read(table: string, options: ReadOptions): AsyncIterable<Slice>;
   count(table: string): Promise<number>;
+  /**
+   * Ascending, distinct split points of `column` (at most parts - 1) cutting the table into key
+   * ranges of about equal rows, in the order `orderBy` reads; absent for sources a partition
+   * cannot be read from by key (files).
+   */
+  keyBounds?(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -245,6 +264,8 @@ export interface RunRecord {
   report?: string;
   /** Crosswalk versions the run applies, recorded once per run for lineage. */
   crosswalks?: CrosswalkVersion[];
+  /** The run's partition plan as JSON, opaque to the ledger, recorded by beginRun for a new run; a resumed run reads it back. */
+  plan?: string;
 }
 
 /** Where one lineage record points: a run, a source row and what became of it. */

@@ -38,36 +38,48 @@ export function planLoad(contract: Contract): PlannedTable[] {
   return ordered;
 }
 
-/** Runs `work` for each planned table, at most `concurrency` at once, never before its parents finish. */
-export async function runPlanned(plan: PlannedTable[], concurrency: number, work: (table: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  const done = new Set<string>();
-  const started = new Set<string>();
-  const running = new Map<string, Promise<void>>();
+/** One job of a run: a table's partition, waiting for every unit of the tables in `after`. */
+export interface PlannedUnit {
+  table: string;
+  after: readonly string[];
+}
+
+/**
+ * Runs `work` for each unit, at most `concurrency` at once, never before every unit of the
+ * tables it comes after has finished; units start in the order given (parents first, partitions
+ * in key order).
+ */
+export async function runPlanned<U extends PlannedUnit>(units: readonly U[], concurrency: number, work: (unit: U) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const left = new Map<string, number>();
+  for (const u of units) left.set(u.table, (left.get(u.table) ?? 0) + 1);
+  const tableDone = (t: string): boolean => (left.get(t) ?? 0) === 0;
+  const waiting = [...units];
+  const running = new Set<Promise<void>>();
   let failure: unknown;
-  while (done.size < plan.length) {
-    if (failure !== undefined) break;
-    if (signal?.aborted) break;
-    const ready = plan.filter((p) => !started.has(p.table) && p.after.every((a) => done.has(a)));
-    for (const p of ready) {
-      if (running.size >= concurrency) break;
-      started.add(p.table);
-      running.set(
-        p.table,
-        work(p.table).then(
+  while (waiting.length > 0 || running.size > 0) {
+    if (failure === undefined && !signal?.aborted) {
+      for (let i = 0; i < waiting.length && running.size < concurrency; ) {
+        const u = waiting[i];
+        if (!u.after.every(tableDone)) {
+          i++;
+          continue;
+        }
+        waiting.splice(i, 1);
+        const p: Promise<void> = work(u).then(
           () => {
-            done.add(p.table);
-            running.delete(p.table);
+            left.set(u.table, left.get(u.table)! - 1);
+            running.delete(p);
           },
           (err: unknown) => {
             failure ??= err;
-            running.delete(p.table);
+            running.delete(p);
           },
-        ),
-      );
+        );
+        running.add(p);
+      }
     }
     if (running.size === 0) break;
-    await Promise.race(running.values());
+    await Promise.race(running);
   }
-  await Promise.allSettled(running.values());
   if (failure !== undefined) throw failure;
 }

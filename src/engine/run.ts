@@ -11,14 +11,16 @@ import { lookupSpecs, type CrosswalkObserver } from '../transform/compile.js';
 import { crosswalkVersions } from '../lineage/crosswalks.js';
 import { LoadedKeys } from './cascade.js';
 import { detectDrift } from './drift.js';
-import type { RunEventListener } from './events.js';
+import type { RunEventListener, TableCounts } from './events.js';
 import type { RunGate } from './gate.js';
 import { LookupCache } from './joins.js';
 import type { RunObserver } from './observer.js';
 import { selectPilot, type PilotSelection } from './pilot.js';
+import { decodePlan, encodePlan, partitionsOf, planPartitions, WHOLE_TABLES, type Partition, type PartitionPlan } from './partitions.js';
 import { planLoad, runPlanned } from './plan.js';
 import { REPORT_FORMAT, type EngineReport, type ReasonEntry, type RunStatus, type TableReport } from './report.js';
-import { runTable, type ReasonCount, type TableResult } from './table-job.js';
+import { runPartition, type ReasonCount, type TableResult } from './table-job.js';
+import { TableRun } from './table-run.js';
 import { rate } from './throughput.js';
 import { mappedTargetDefs } from './target-defs.js';
 
@@ -28,6 +30,9 @@ import { mappedTargetDefs } from './target-defs.js';
  * than 10,000-row ones (median 3.0 s against 3.6 s), and a resumed run redoes at most one unit.
  */
 export const DEFAULT_BATCH_SIZE = 50_000;
+
+/** A table below this many source rows is not cut: its partitions would each be a fraction of one commit unit. */
+export const MIN_PARTITION_ROWS = 100_000;
 export interface RunOptions {
   loaded: LoadedContract;
   digest: string;
@@ -44,8 +49,20 @@ export interface RunOptions {
   batchBytes?: number;
   /** Values a commit unit may hold for targets that keep its rows (default 500,000; see table-job.ts). */
   unitValues?: number;
-  /** Tables loaded at once (those with no foreign-key dependency between them). */
+  /** Partitions loaded at once: of one table, or of tables with no foreign-key dependency between them (default 2). */
   concurrency?: number;
+  /**
+   * Key ranges each large table is cut into (default 1: whole tables); see partitions.ts for
+   * which tables can be. Ignored on resume, which keeps the plan the run began with.
+   */
+  partitions?: number;
+  /** Tables with fewer source rows than this stay whole (default MIN_PARTITION_ROWS). */
+  minPartitionRows?: number;
+  /**
+   * Loads each partition elsewhere (a queue worker) instead of here; the run then replays every
+   * partition here, without writing, so the gate and observers see every row (RemotePartitions).
+   */
+  remote?: RemotePartitions;
   /** Count source rows first so progress can show totals and ETA. */
   countTotals?: boolean;
   signal?: AbortSignal;
@@ -71,6 +88,12 @@ export interface RunOptions {
   today?: () => string;
   now?: () => Date;
 }
+
+/**
+ * Has one partition of run `runId` loaded by someone else (partition-job.ts runs it there) and
+ * returns its result; adds the rows it commits to `tally` as they commit, when it can, for progress.
+ */
+export type RemotePartitions = (runId: string, partition: Partition, tally: TableCounts) => Promise<TableResult>;
 
 /** A fresh, sortable run id: time plus randomness. */
 export function newRunId(now: Date = new Date()): string {
@@ -104,6 +127,10 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
 
   let runId = o.resume ?? newRunId(startedAt);
   let checkpoints = new Map<string, Checkpoint>();
+  // A pilot reads a subset chosen by key; cutting it would gain nothing.
+  const planNew = (): Promise<PartitionPlan> =>
+    o.pilot ? Promise.resolve(WHOLE_TABLES) : planPartitions(contract, o.source, { partitions: o.partitions ?? 1, minRows: o.minPartitionRows ?? MIN_PARTITION_ROWS, signal: o.signal });
+  let partitionPlan = WHOLE_TABLES;
   if (target) {
     await target.ensureSchema(defs, { create: true });
     if (o.resume) {
@@ -123,15 +150,18 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
       if (existing.status === 'rolled_back') throw new FerryError('conflict', 'run.rolled_back', `run ${o.resume} was rolled back; start a new run instead of resuming it`);
       runDay = existing.startedAt.slice(0, 10);
       if (existing.status === 'reconciling') return loadedRun(o, target, existing);
+      partitionPlan = decodePlan(runId, existing.plan);
       await target.beginRun({ ...existing, status: 'running' });
       checkpoints = new Map((await target.checkpoints(runId)).map((c) => [c.table, c]));
     } else {
-      await target.beginRun({ runId, contractDigest: o.digest, startedAt: startedAt.toISOString(), status: 'running', crosswalks: crosswalkVersions(o.loaded) });
+      partitionPlan = await planNew();
+      await target.beginRun({ runId, contractDigest: o.digest, startedAt: startedAt.toISOString(), status: 'running', crosswalks: crosswalkVersions(o.loaded), plan: encodePlan(partitionPlan) });
     }
   } else if (o.resume) {
     throw new FerryError('usage', 'run.resume_dry', '--resume needs a target; a dry run keeps no checkpoints');
   } else {
     runId = `${runId}-dry`;
+    partitionPlan = await planNew();
   }
 
   const plan = planLoad(contract);
@@ -155,44 +185,97 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   // A resumed run's table jobs replay what earlier processes committed (table-job.ts), which re-derives these keys too.
   const parentKeys = new LoadedKeys(contract);
 
-  const results = new Map<string, TableResult>();
-  let failure: unknown;
-  try {
-    await runPlanned(
-      plan,
-      Math.max(1, o.concurrency ?? 2),
-      async (table) => {
-        const mapping = contract.mappings[table];
-        const r = await runTable({
+  /**
+   * Runs every partition of the plan, parents' tables before children's: here (`remote`
+   * undefined), or each on a queue worker; returns the tables' results and the first failure.
+   */
+  const loadAll = async (checkpoints: ReadonlyMap<string, Checkpoint>, remote?: RemotePartitions): Promise<{ results: Map<string, TableResult>; failure: unknown }> => {
+    const tableRuns = new Map<string, TableRun>();
+    const units: Array<Partition & { after: string[] }> = [];
+    for (const p of plan) {
+      const partitions = partitionsOf(partitionPlan, p.table);
+      tableRuns.set(
+        p.table,
+        new TableRun({
           runId,
-          loaded: o.loaded,
-          table,
-          def: defByName.get(table)!,
+          table: p.table,
+          def: defByName.get(p.table)!,
+          mapping: contract.mappings[p.table],
+          partitions,
+          checkpoints,
           source: o.source,
           target,
-          batchSize,
-          batchBytes: o.batchBytes,
-          unitValues: o.unitValues,
-          resumeFrom: checkpoints.get(table),
-          pilotKeys: pilot?.included.get(mapping.source),
-          lookups,
-          countTotal: o.countTotals ?? false,
-          signal: o.signal,
-          onEvent: o.onEvent,
-          observer: crosswalkObserver(gate?.forTable(table), o.observer),
-          runObserver,
-          today,
-          lineage: o.lineage ?? true,
           undo: o.undo ?? true,
-          parentKeys,
-        });
-        results.set(table, r);
-        if (!o.signal?.aborted) gate?.tableDone(table);
-      },
-      o.signal,
-    );
-  } catch (err) {
-    failure = err;
+          countTotal: o.countTotals ?? false,
+          onEvent: o.onEvent,
+        }),
+      );
+      for (const part of partitions) units.push({ ...part, after: p.after });
+    }
+    const results = new Map<string, TableResult>();
+    let failure: unknown;
+    try {
+      await runPlanned(
+        units,
+        Math.max(1, o.concurrency ?? 2),
+        async (part) => {
+          const table = part.table;
+          const tableRun = tableRuns.get(table)!;
+          const mapping = contract.mappings[table];
+          await tableRun.start();
+          const r = remote
+            ? await remote(runId, part, tableRun.tally)
+            : await runPartition({
+                runId,
+                loaded: o.loaded,
+                table,
+                def: defByName.get(table)!,
+                partition: part,
+                tally: tableRun.tally,
+                source: o.source,
+                target,
+                batchSize,
+                batchBytes: o.batchBytes,
+                unitValues: o.unitValues,
+                resumeFrom: tableRun.resumeFrom(part),
+                pilotKeys: pilot?.included.get(mapping.source),
+                lookups,
+                signal: o.signal,
+                onEvent: o.onEvent,
+                observer: crosswalkObserver(gate?.forTable(table), o.observer),
+                runObserver,
+                today,
+                lineage: o.lineage ?? true,
+                undo: o.undo ?? true,
+                parentKeys,
+              });
+          const whole = await tableRun.partitionDone(r, o.signal?.aborted === true);
+          if (!whole) return;
+          results.set(table, whole);
+          if (!o.signal?.aborted && !remote) gate?.tableDone(table);
+        },
+        o.signal,
+      );
+    } catch (err) {
+      failure = err;
+    }
+    if (o.signal?.aborted) {
+      for (const [table, tableRun] of tableRuns) {
+        const partial = results.has(table) ? undefined : tableRun.partial();
+        if (partial) results.set(table, partial);
+      }
+    }
+    return { results, failure };
+  };
+
+  let { results, failure } = await loadAll(checkpoints, o.remote);
+  if (o.remote && target && failure === undefined && !o.signal?.aborted) {
+    // Workers load without this process's observers: the gate, the crosswalk observer and the
+    // caller's observer see the run by replaying every partition here, which writes nothing
+    // and decides exactly as a run that loaded here would (table-job.ts).
+    const loads = results;
+    ({ results, failure } = await loadAll(new Map((await target.checkpoints(runId)).map((c) => [c.table, c]))));
+    for (const [t, r] of results) Object.assign(r, { readHere: loads.get(t)?.readHere ?? 0, elapsedMs: loads.get(t)?.elapsedMs ?? r.elapsedMs });
   }
 
   const tables: TableReport[] = [];

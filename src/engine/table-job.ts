@@ -1,9 +1,12 @@
 /**
- * One mapping, end to end: stream the source table through the compiled row program and
- * commit loaded rows, quarantine records and the checkpoint as one unit per batch. Every row
- * that is read ends loaded, quarantined or excluded by the contract's filter — never dropped.
+ * One partition of a mapping (the whole table, or one key range of it: partitions.ts), end to
+ * end: stream its source rows through the compiled row program and commit loaded rows,
+ * quarantine records and the partition's checkpoint as one unit per batch. Every row that is
+ * read ends loaded, quarantined or excluded by the contract's filter — never dropped. The
+ * table's start (truncate) and end belong to the run (run.ts), which may run several
+ * partitions of one table at once.
  *
- * A resumed table first replays the rows its earlier process committed: they are read and
+ * A resumed partition first replays the rows its earlier process committed: they are read and
  * evaluated again, so the crosswalk observer, the parent keys and the quality gate see them as
  * in an uninterrupted run, but nothing is written for them. A resumed run thus decides exactly
  * what an uninterrupted one decides, and a source that changed since the interruption is caught
@@ -26,6 +29,7 @@ import type { LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import type { CrosswalkObserver } from '../transform/compile.js';
 import type { RunEventListener, TableCounts } from './events.js';
+import type { Partition } from './partitions.js';
 import type { LoadedKeys } from './cascade.js';
 import type { LookupCache } from './joins.js';
 import type { BatchOutcome, RunObserver } from './observer.js';
@@ -37,6 +41,10 @@ export interface TableJobOptions {
   loaded: LoadedContract;
   table: string;
   def: TargetTableDef;
+  /** The share of the table this job reads and the checkpoint it commits under. */
+  partition: Partition;
+  /** The table's running totals, shared by its partitions: what progress events report. */
+  tally: TableCounts;
   source: Source;
   /** Absent in a dry run: everything happens except the write. */
   target?: Target;
@@ -45,12 +53,11 @@ export interface TableJobOptions {
   batchBytes?: number;
   /** A row-holding commit unit also closes once it holds this many values (default UNIT_VALUES). */
   unitValues?: number;
-  /** Where a resumed run continues (its first `offset` rows are replayed, a `done` table wholly); undefined for a fresh start. */
+  /** Where a resumed run continues (its first `offset` rows are replayed, a `done` partition wholly); undefined for a fresh start. */
   resumeFrom?: Checkpoint;
   /** Primary keys of the source rows in the pilot subset, when running a pilot on a linked table. */
   pilotKeys?: Set<string>;
   lookups: LookupCache;
-  countTotal: boolean;
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   observer?: CrosswalkObserver;
@@ -75,6 +82,8 @@ export interface ReasonCount {
 export interface TableResult extends TableCounts {
   table: string;
   source: string;
+  /** The checkpoint name of the partition it covers (the table's own name for a whole table). */
+  partition: string;
   elapsedMs: number;
   /** Source rows read by this process: `read` less the rows a resumed run had read before. */
   readHere: number;
@@ -141,13 +150,14 @@ function tally(map: Map<string, ReasonCount>, rule: string, reasonCode: string):
   else map.set(k, { reasonCode, rule, count: 1 });
 }
 
-/** Runs one mapping to completion (or until aborted) and returns its counts. */
-export async function runTable(o: TableJobOptions): Promise<TableResult> {
+/** Runs one partition of a mapping to completion (or until aborted) and returns its counts. */
+export async function runPartition(o: TableJobOptions): Promise<TableResult> {
   const started = Date.now();
   const mapping = o.loaded.contract.mappings[o.table];
   const mode = mapping.load;
   const resume = o.resumeFrom;
-  /** A table that finished before the resume is replayed whole and writes nothing. */
+  const part = o.partition;
+  /** A partition that finished before the resume is replayed whole and writes nothing. */
   const finished = resume?.done === true;
   const lineage = Boolean(o.lineage && o.target) && !finished;
   const encoder = o.target?.batchEncoder && !finished ? await o.target.batchEncoder({ runId: o.runId, table: o.def, mode, sourceTable: mapping.source, undo: o.undo ?? false, lineage }) : undefined;
@@ -171,17 +181,9 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
   const reasons = new Map<string, ReasonCount>();
   const warnings = new Map<string, ReasonCount>();
   const readBefore = counts.read;
-  const result = (): TableResult => ({ table: o.table, source: mapping.source, ...counts, elapsedMs: Date.now() - started, readHere: counts.read - readBefore, reasons, warnings });
+  const result = (): TableResult => ({ table: o.table, source: mapping.source, partition: part.checkpoint, ...counts, elapsedMs: Date.now() - started, readHere: counts.read - readBefore, reasons, warnings });
 
-  if (!resume && o.target) {
-    await o.target.startTable(o.def, mode, { runId: o.runId, table: o.table, offset: 0, loaded: 0, quarantined: 0, excluded: 0, done: false }, { undo: o.undo ?? false });
-  }
   const targetKey = o.def.primaryKey.length > 0 ? keyRenderer(o.def.primaryKey.map((k) => o.def.columns.findIndex((c) => c.name === k))) : undefined;
-  // A finished table's start and end were reported by the process that loaded it.
-  if (!finished) {
-    const total = o.countTotal ? await o.source.count(mapping.source) : null;
-    o.onEvent?.({ type: 'table:started', runId: o.runId, table: o.table, source: mapping.source, total, resumedFrom: counts.read });
-  }
 
   const onLoaded = o.runObserver?.loadedRows(o.table, o.def, mapping);
   // Rows are read in small slices and each is evaluated, measured and encoded at once: a batch
@@ -196,6 +198,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     orderBy: program.orderBy,
     sliceRows: Math.min(unitRows, READ_SLICE),
     sliceBytes: Math.min(SLICE_BYTES, batchBytes),
+    ...(part.range ? { range: part.range } : {}),
     signal: o.signal,
   });
   const keepLineage = lineage && !encoder;
@@ -209,8 +212,12 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     counts.loaded += u.loaded;
     counts.quarantined += u.quarantined;
     counts.excluded += u.excluded;
-    const checkpoint: Checkpoint = { runId: o.runId, table: o.table, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: false };
-    const snapshot = { ...counts };
+    o.tally.read += u.read;
+    o.tally.loaded += u.loaded;
+    o.tally.quarantined += u.quarantined;
+    o.tally.excluded += u.excluded;
+    const checkpoint: Checkpoint = { runId: o.runId, table: part.checkpoint, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: false };
+    const snapshot = { ...o.tally };
     const after = () => {
       o.runObserver?.batch(outcome(u));
       o.onEvent?.({ type: 'batch:loaded', runId: o.runId, table: o.table, batchRows: u.read, counts: snapshot });
@@ -253,7 +260,7 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
     new FerryError(
       'conflict',
       'run.source_changed',
-      `the source changed since run ${o.runId} was interrupted: table ${o.table} (source ${mapping.source}) ${what}; resuming would mix two sources, so start a new run`,
+      `the source changed since run ${o.runId} was interrupted: table ${o.table} (source ${mapping.source}${part.count > 1 ? `, partition ${part.index + 1} of ${part.count}` : ''}) ${what}; resuming would mix two sources, so start a new run`,
     );
 
   /** Lineage of a row that was not loaded: where the encoder takes lineage, or the unit keeps it. */
@@ -369,10 +376,8 @@ export async function runTable(o: TableJobOptions): Promise<TableResult> {
       mode,
       rows: [],
       quarantine: [],
-      checkpoint: { runId: o.runId, table: o.table, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: true },
+      checkpoint: { runId: o.runId, table: part.checkpoint, offset: counts.read, loaded: counts.loaded, quarantined: counts.quarantined, excluded: counts.excluded, done: true },
     });
   }
-  const res = result();
-  o.onEvent?.({ type: 'table:finished', runId: o.runId, table: o.table, counts: { ...counts }, elapsedMs: res.elapsedMs });
-  return res;
+  return result();
 }
