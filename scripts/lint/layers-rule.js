@@ -7,6 +7,7 @@ import path from 'node:path';
 export const LAYERS = [
   'migrations',
   'connectors',
+  'queue',
   'store',
   'contract',
   'transform',
