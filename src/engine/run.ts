@@ -93,7 +93,19 @@ export interface RunOptions {
  * Has one partition of run `runId` loaded by someone else (partition-job.ts runs it there) and
  * returns its result; adds the rows it commits to `tally` as they commit, when it can, for progress.
  */
-export type RemotePartitions = (runId: string, partition: Partition, tally: TableCounts) => Promise<TableResult>;
+export type RemotePartitions = (job: RemotePartition) => Promise<TableResult>;
+
+/** What a remote partition needs from the run that hands it out. */
+export interface RemotePartition {
+  runId: string;
+  /** The run's day, fixed when it began (date rules). */
+  runDay: string;
+  partition: Partition;
+  /** The table's running totals: add the partition's commits as they are seen. */
+  tally: TableCounts;
+  /** The run's target, to follow the partition's checkpoint. */
+  target: Target;
+}
 
 /** A fresh, sortable run id: time plus randomness. */
 export function newRunId(now: Date = new Date()): string {
@@ -108,6 +120,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   const contract = o.loaded.contract;
   const dryRun = o.dryRun ?? false;
   if (!dryRun && !o.target) throw new FerryError('usage', 'run.no_target', 'a target is required unless --dry-run is given');
+  if (o.remote && (dryRun || o.pilot)) throw new FerryError('usage', 'run.queue_unsupported', 'a dry run or a pilot runs in one process: leave out --queue');
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
   // One day per run, fixed when it starts (a resume takes the original start's), so date rules
   // judge every row alike: a run that crosses midnight or is resumed tomorrow decides as one that did not.
@@ -224,7 +237,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
           const mapping = contract.mappings[table];
           await tableRun.start();
           const r = remote
-            ? await remote(runId, part, tableRun.tally)
+            ? await remote({ runId, runDay, partition: part, tally: tableRun.tally, target: target as Target })
             : await runPartition({
                 runId,
                 loaded: o.loaded,
