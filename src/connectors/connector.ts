@@ -262,6 +262,11 @@ export interface RunRecord {
    * once it was reconciled; opaque to the ledger, read back by the layers that wrote it.
    */
   report?: string;
+  /**
+   * The run's partition plan as JSON, opaque to the ledger, recorded by beginRun for a new run;
+   * a resumed run reads it back, so it continues with the partitions it started with.
+   */
+  plan?: string;
   /** Crosswalk versions the run applies, recorded once per run for lineage. */
   crosswalks?: CrosswalkVersion[];
   /** The run's partition plan as JSON, opaque to the ledger, recorded by beginRun for a new run; a resumed run reads it back. */
@@ -325,7 +330,7 @@ export interface TableWriter {
  * lineage and undo keep per-database fast paths.
  */
 export interface RunLedger {
-  /** Records a new run, or returns the existing record when resuming. */
+  /** Records a new run (with its plan, RunRecord.plan), or puts an existing one back to running when resuming, keeping its stored plan. */
   beginRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Sets the run's status; with `report`, replaces its stored report too (RunRecord.report). */

@@ -96,6 +96,8 @@ interface RunLine {
   crosswalks?: CrosswalkVersion[];
   /** RunRecord.report; carried forward by every later line of the run. */
   run_report?: string;
+  /** RunRecord.plan (ledger version 3); written by the run's first line, carried forward by every later one. */
+  run_plan?: string;
 }
 
 /** The RunRecord a run's latest line states (without its crosswalks). */
@@ -103,11 +105,15 @@ function runRecord(line: RunLine): RunRecord {
   const record: RunRecord = { runId: line.run_id, contractDigest: line.contract_digest, startedAt: line.started_at, status: line.status };
   if (line.finished_at) record.finishedAt = line.finished_at;
   if (line.run_report !== undefined) record.report = line.run_report;
+  if (line.run_plan !== undefined) record.plan = line.run_plan;
   return record;
 }
 
-/** The run_report field of a line, left out when there is none (lines without it are version 1's). */
-const runReport = (report: string | undefined): Pick<RunLine, 'run_report'> => (report === undefined ? {} : { run_report: report });
+/** The run_report and run_plan fields of a line, each left out when there is none (lines without them are older versions'). */
+const runExtras = (run: Pick<RunRecord, 'report' | 'plan'>): Pick<RunLine, 'run_report' | 'run_plan'> => ({
+  ...(run.report === undefined ? {} : { run_report: run.report }),
+  ...(run.plan === undefined ? {} : { run_plan: run.plan }),
+});
 
 /** Reads an NDJSON file line by line, skipping blank lines; a missing file reads as empty. */
 async function* jsonLines<T>(file: string): AsyncGenerator<T> {
@@ -258,7 +264,8 @@ export class FileTarget implements Target {
         finished_at: null,
         status: 'running',
         crosswalks: run.crosswalks ?? (await this.allRuns()).get(run.runId)?.crosswalks ?? [],
-        ...runReport(existing?.report),
+        // A resumed run keeps the report and plan it has; only a new run's plan comes from `run`.
+        ...runExtras(existing ?? { plan: run.plan }),
       };
       await this.appendLine(RUNS_FILE, line);
     });
@@ -279,7 +286,7 @@ export class FileTarget implements Target {
         finished_at: new Date().toISOString(),
         status,
         crosswalks: existing.crosswalks ?? [],
-        ...runReport(report ?? existing.report),
+        ...runExtras({ report: report ?? existing.report, plan: existing.plan }),
       };
       await this.appendLine(RUNS_FILE, line);
     });
@@ -378,7 +385,7 @@ export class FileTarget implements Target {
           finished_at: new Date().toISOString(),
           status: 'rolled_back',
           crosswalks: run.crosswalks ?? [],
-          ...runReport(run.report),
+          ...runExtras(run),
         } satisfies RunLine);
       }
       return results;

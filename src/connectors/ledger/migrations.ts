@@ -123,8 +123,26 @@ const LEDGER_V2: Migration<LedgerDialect> = {
   },
 };
 
+/**
+ * Version 3: a run keeps its partition plan (`run_plan`, JSON opaque to the ledger), recorded
+ * when it begins, so a partitioned run resumes with the partitions it started with even when
+ * the source's key range or the partition settings changed since.
+ */
+const LEDGER_V3: Migration<LedgerDialect> = {
+  id: 3,
+  name: 'run plan',
+  sql: {
+    postgres: ['ALTER TABLE _ferry_runs ADD COLUMN IF NOT EXISTS run_plan TEXT'],
+    // As in version 2: a re-run's duplicate column counts as done (mysql/ledger-store.ts).
+    mysql: ['ALTER TABLE `_ferry_runs` ADD COLUMN run_plan LONGTEXT NULL'],
+    sqlite: ['ALTER TABLE _ferry_runs ADD COLUMN run_plan TEXT'],
+    // runs.ndjson lines gain an optional run_plan field: no file to rewrite.
+    file: [],
+  },
+};
+
 /** Every ledger migration this build knows, in order. */
-export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1, LEDGER_V2];
+export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1, LEDGER_V2, LEDGER_V3];
 
 const RUNS = ['run_id', 'contract_digest', 'started_at', 'finished_at', 'status'];
 const CHECKPOINTS = ['run_id', 'table_name', 'row_offset', 'loaded', 'quarantined', 'excluded', 'done', 'updated_at'];

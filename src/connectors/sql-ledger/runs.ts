@@ -29,34 +29,40 @@ export class SqlRunLedger {
        VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(', ')}) ${d.upsert(['run_id', 'table_name'], CHECKPOINT_VALUES)}`;
   }
 
-  /** Inserts the run, or puts an existing run with the same digest back to its status; call inside a transaction. */
+  /**
+   * Inserts the run with its plan, or puts an existing run with the same digest back to its
+   * status, leaving its stored plan (and report) as they are; call inside a transaction.
+   */
   *beginRun(run: RunRecord): LedgerOp<BeginOutcome> {
     const p = (n: number) => this.d.param(n);
     const { rows } = yield this.stmt(`SELECT contract_digest FROM ${this.runs} WHERE run_id = ${p(1)}${this.d.forUpdate}`, [run.runId]);
     if (rows.length === 0) {
-      yield this.stmt(`INSERT INTO ${this.runs} (run_id, contract_digest, started_at, finished_at, status) VALUES (${[1, 2, 3, 4, 5].map(p).join(', ')})`, [
+      yield this.stmt(`INSERT INTO ${this.runs} (run_id, contract_digest, started_at, finished_at, status, run_plan) VALUES (${[1, 2, 3, 4, 5, 6].map(p).join(', ')})`, [
         run.runId,
         run.contractDigest,
         run.startedAt,
         run.finishedAt ?? null,
         run.status,
+        run.plan ?? null,
       ]);
       return 'started';
     }
     if (rows[0].contract_digest !== run.contractDigest) return 'digest_mismatch';
+    // The plan is not rewritten: a resumed run must continue with the partitions it started with.
     yield this.stmt(`UPDATE ${this.runs} SET status = ${p(1)}, finished_at = NULL WHERE run_id = ${p(2)}`, [run.status, run.runId]);
     return 'resumed';
   }
 
   /** The run record, or undefined. */
   *getRun(runId: string): LedgerOp<RunRecord | undefined> {
-    // Every column: a ledger not yet upgraded (rollback and reconcile read without preparing it) has no run_report.
+    // Every column: a ledger not yet upgraded (rollback and reconcile read without preparing it) has no run_report or run_plan.
     const { rows } = yield this.stmt(`SELECT * FROM ${this.runs} WHERE run_id = ${this.d.param(1)}`, [runId]);
     const r = rows[0];
     if (!r) return undefined;
     const run: RunRecord = { runId, contractDigest: String(r.contract_digest), startedAt: String(r.started_at), status: r.status as RunRecord['status'] };
     if (r.finished_at !== null && r.finished_at !== undefined) run.finishedAt = String(r.finished_at);
     if (r.run_report !== null && r.run_report !== undefined) run.report = String(r.run_report);
+    if (r.run_plan !== null && r.run_plan !== undefined) run.plan = String(r.run_plan);
     return run;
   }
 

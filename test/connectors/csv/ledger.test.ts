@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { openCsvTarget } from '../../../src/connectors/csv/target.js';
+import { fileLedgerStore } from '../../../src/connectors/file/ledger-store.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { describeLedgerVersioning } from '../ledger-versioning.js';
+import { describeLedgerVersioning, migrateTo } from '../ledger-versioning.js';
 
 const config = { encoding: 'utf8', delimiter: ',', quote: '"' };
 
@@ -21,6 +22,12 @@ describeLedgerVersioning('csv', async () => {
       );
       await fs.writeFile(ledger('quarantine.csv'), 'run_id,source_table,source_key,target_table,rule,reason_code,message\n');
       await fs.writeFile(ledger('lineage.csv'), 'run_id,source_table,source_key,target_table,outcome,target_key,reason_code\n');
+    },
+    async writeVersion(version) {
+      await fs.mkdir(path.join(dir, '_ferry'));
+      await migrateTo(fileLedgerStore(dir), version);
+      const line = { run_id: 'old', contract_digest: 'd', started_at: '2026-01-01T00:00:00Z', finished_at: '2026-01-01T00:01:00Z', status: 'succeeded', crosswalks: [] };
+      await fs.writeFile(ledger('runs.ndjson'), `${JSON.stringify(version >= 2 ? { ...line, run_report: '{"runId":"old"}' } : line)}\n`);
     },
     async writeForeign() {
       await fs.mkdir(path.join(dir, '_ferry'));

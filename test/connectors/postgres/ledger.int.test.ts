@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { LEDGER_MIGRATIONS } from '../../../src/connectors/ledger/migrations.js';
-import { describeLedgerVersioning } from '../ledger-versioning.js';
+import { lockLedger, pgLedgerStore } from '../../../src/connectors/postgres/ledger-store.js';
+import { describeLedgerVersioning, migrateTo } from '../ledger-versioning.js';
 import { pgTestDb, type PgTestDb } from './harness.js';
 
 let db: PgTestDb;
@@ -26,6 +27,20 @@ describeLedgerVersioning('postgres', async () => {
     open: () => db.target(schema),
     async writeLegacy() {
       await inSchema([...LEDGER_MIGRATIONS[0].sql.postgres, "INSERT INTO _ferry_runs VALUES ('old', 'd', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'succeeded')"]);
+    },
+    async writeVersion(version) {
+      await db.admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await db.admin.query('BEGIN');
+      try {
+        await lockLedger(db.admin, schema);
+        await migrateTo(pgLedgerStore(db.admin, schema), version);
+        await db.admin.query("INSERT INTO _ferry_runs (run_id, contract_digest, started_at, finished_at, status) VALUES ('old', 'd', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'succeeded')");
+        if (version >= 2) await db.admin.query("UPDATE _ferry_runs SET run_report = $1 WHERE run_id = 'old'", ['{"runId":"old"}']);
+        await db.admin.query('COMMIT');
+      } catch (err) {
+        await db.admin.query('ROLLBACK');
+        throw err;
+      }
     },
     async writeForeign() {
       await inSchema(['CREATE TABLE _ferry_runs (run_id TEXT PRIMARY KEY, status TEXT)']);

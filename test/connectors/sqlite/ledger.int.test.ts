@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { LEDGER_MIGRATIONS } from '../../../src/connectors/ledger/migrations.js';
+import { sqliteLedgerStore } from '../../../src/connectors/sqlite/ledger-store.js';
 import { SqliteTarget } from '../../../src/connectors/sqlite/target.js';
-import { describeLedgerVersioning } from '../ledger-versioning.js';
+import { describeLedgerVersioning, migrateTo } from '../ledger-versioning.js';
 import { tempDb } from './helpers.js';
 
 describeLedgerVersioning('sqlite', async () => {
@@ -21,6 +22,16 @@ describeLedgerVersioning('sqlite', async () => {
         for (const s of LEDGER_MIGRATIONS[0].sql.sqlite) db.exec(s);
         db.prepare("INSERT INTO _ferry_runs VALUES ('old', 'd', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'succeeded')").run();
       });
+    },
+    async writeVersion(version) {
+      const db = new Database(file);
+      try {
+        await migrateTo(sqliteLedgerStore(db), version);
+        db.prepare("INSERT INTO _ferry_runs (run_id, contract_digest, started_at, finished_at, status) VALUES ('old', 'd', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'succeeded')").run();
+        if (version >= 2) db.prepare("UPDATE _ferry_runs SET run_report = ? WHERE run_id = 'old'").run('{"runId":"old"}');
+      } finally {
+        db.close();
+      }
     },
     async writeForeign() {
       withDb((db) => db.exec('CREATE TABLE _ferry_runs (run_id TEXT PRIMARY KEY, status TEXT)'));
