@@ -269,8 +269,6 @@ export interface RunRecord {
   plan?: string;
   /** Crosswalk versions the run applies, recorded once per run for lineage. */
   crosswalks?: CrosswalkVersion[];
-  /** The run's partition plan as JSON, opaque to the ledger, recorded by beginRun for a new run; a resumed run reads it back. */
-  plan?: string;
 }
 
 /** Where one lineage record points: a run, a source row and what became of it. */
