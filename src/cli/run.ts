@@ -19,6 +19,7 @@ import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
 import { runDemo } from './demo.js';
+import { openPartitionQueue } from './worker.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -69,6 +70,8 @@ interface RunFlags {
   batchSize: number;
   concurrency: number;
   partitions: number;
+  queue?: string;
+  lease?: number;
   /** Opt-in release gate: check canRun for this project before connecting, record the run after. */
   project?: string;
   user?: string;
@@ -128,7 +131,12 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
-  const { governance, close } = await openGovernance(io, flags);
+  if (flags.queue && (flags.dryRun || flags.pilot)) throw new FerryError('usage', 'cli.queue_unsupported', 'a dry run or a pilot runs in one process: leave out --queue');
+  const queue = flags.queue ? await openPartitionQueue(flags.queue, io.env, flags.lease) : undefined;
+  const { governance, close } = await openGovernance(io, flags).catch(async (err: unknown) => {
+    await queue?.stop({ graceful: false });
+    throw err;
+  });
   const progress = createProgress(io, Boolean(flags.json));
   let report: RunReport;
   let unrecorded: RunNotRecordedError | undefined;
@@ -146,6 +154,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
           batchSize: flags.batchSize,
           concurrency: flags.concurrency,
           partitions: flags.partitions,
+          queue,
           tier: flags.tier,
           lineage: flags.lineage,
           reconcile: flags.reconcile,
@@ -163,6 +172,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   } finally {
     progress.stop();
     await close();
+    await queue?.stop({ graceful: true, timeoutMs: 10_000 });
   }
   if (flags.report) await writeReport(path.resolve(io.cwd, flags.report), report);
   if (flags.html) await writeHtmlReport(path.resolve(io.cwd, flags.html), report);
@@ -198,6 +208,8 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--store <url>', 'control store for the audit trail: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
     .addOption(new Option('--batch-size <n>', 'rows per committed batch').argParser(positiveInt('--batch-size')).default(DEFAULT_BATCH_SIZE))
     .addOption(new Option('--concurrency <n>', 'partitions loaded at once: of one table, or of tables foreign keys do not order').argParser(positiveInt('--concurrency')).default(2))
+    .option('--queue <url>', 'load the partitions on `ferry worker` processes through this PostgreSQL job queue instead of here (docs/distributed.md)')
+    .addOption(new Option('--lease <seconds>', 'with --queue: how long a worker may hold a partition before another takes it over').argParser(positiveInt('--lease')))
     .addOption(
       new Option('--partitions <n>', 'cut each table of 100,000+ rows with one integer or text key into about n key ranges that load in parallel (docs/distributed.md)')
         .argParser(positiveInt('--partitions'))

@@ -8,19 +8,23 @@ import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf, type ContractSource } from '../contract/load.js';
 import type { Tier } from '../contract/model.js';
-import { runMigration, type RunOptions } from '../engine/run.js';
+import { DEFAULT_BATCH_SIZE, runMigration, type RunOptions } from '../engine/run.js';
 import { createQualityCollector } from '../quality/collector.js';
 import { withVerdict } from './quality-verdict.js';
 import { reconcileAfterRun } from './reconcile-step.js';
 import type { RunReport } from './report.js';
+import { queuedPartitions } from './queued-partitions.js';
+import type { JobQueue } from '../queue/job-queue.js';
 
-interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target' | 'gate' | 'reconcileAfter'> {
+interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | 'target' | 'gate' | 'reconcileAfter' | 'remote'> {
   sourceUrl: string;
   targetUrl?: string;
   /** Release tier whose quality thresholds gate the run (default `pre_production`). */
   tier?: Tier;
   /** Reconcile source against target at the end of the run (default true). */
   reconcile?: boolean;
+  /** Load the partitions on the workers of this queue instead of here (queued-partitions.ts). */
+  queue?: JobQueue;
 }
 
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
@@ -43,7 +47,24 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
     const targetUrl = o.targetUrl;
     const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
     const reconcile = o.reconcile !== false && lazyTarget !== undefined;
-    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate, reconcileAfter: reconcile });
+    const remote =
+      o.queue && targetUrl
+        ? queuedPartitions({
+            queue: o.queue,
+            loaded,
+            digest,
+            sourceUrl: o.sourceUrl,
+            targetUrl,
+            batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
+            batchBytes: o.batchBytes,
+            unitValues: o.unitValues,
+            lineage: o.lineage ?? true,
+            undo: o.undo ?? true,
+            onEvent: o.onEvent,
+            signal: o.signal,
+          })
+        : undefined;
+    const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate, reconcileAfter: reconcile, remote });
     // Reconcile what landed, unless the run did not finish its load (nothing to prove yet).
     if (reconcile && target && targetUrl && (report.status === 'succeeded' || report.status === 'failed_gate')) {
       return await reconcileAfterRun(report, { loaded, digest, source, target, targetUrl, pilot: o.pilot, signal: o.signal, onEvent: o.onEvent });

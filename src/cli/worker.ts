@@ -1,0 +1,68 @@
+/**
+ * `ferry worker`: loads partitions of runs started with `ferry run --queue` until interrupted
+ * (docs/distributed.md). On SIGINT/SIGTERM it stops taking jobs and aborts the ones it runs;
+ * what they committed stays, and their next attempt, here or on another worker, continues it.
+ */
+import { Option, type Command } from 'commander';
+import { FerryError } from '../errors.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { CliIO } from './io.js';
+import type { Register } from './main.js';
+
+interface WorkerFlags {
+  queue: string;
+  concurrency: number;
+  allow: string[];
+}
+
+function positiveInt(name: string, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0 || n > max) throw new FerryError('usage', 'cli.bad_number', `${name} must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+/** Opens and starts the PostgreSQL job queue at `url` with Ferry's partition queues in it; loaded on demand, so runs without a queue never load pg-boss. */
+export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, leaseSeconds?: number): Promise<JobQueue> {
+  const [{ PgBossQueue }, { preparePartitionQueues }] = await Promise.all([import('../queue/pg-boss-queue.js'), import('../run/queued-partitions.js')]);
+  const queue = new PgBossQueue({ url, env });
+  await queue.start();
+  try {
+    await preparePartitionQueues(queue, leaseSeconds);
+  } catch (err) {
+    await queue.stop({ graceful: false });
+    throw err;
+  }
+  return queue;
+}
+
+async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
+  if (flags.allow.length === 0) {
+    throw new FerryError('usage', 'cli.worker_no_allow', 'give the source and target URLs this worker may connect to with --allow URL (repeat it); jobs naming others are refused');
+  }
+  const { workPartitions } = await import('../run/queued-partitions.js');
+  const queue = await openPartitionQueue(flags.queue, io.env);
+  try {
+    await workPartitions({ queue, queueUrl: flags.queue, concurrency: flags.concurrency, allow: flags.allow, env: io.env, log: (line) => io.err(`ferry worker: ${line}`) });
+    io.err(`ferry worker: taking partitions (${flags.concurrency} at once) until interrupted`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    io.err('ferry worker: stopping: partitions in progress are handed back to the queue');
+  } finally {
+    await queue.stop({ graceful: true, timeoutMs: 30_000 });
+  }
+  return 0;
+}
+
+export const register: Register = (program: Command, io: CliIO, setExit) => {
+  program
+    .command('worker')
+    .description('load partitions of queued runs (`ferry run --queue`) from a PostgreSQL job queue until interrupted')
+    .requiredOption('--queue <url>', 'the job queue: postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ?password_env=VAR)')
+    .addOption(new Option('--concurrency <n>', 'partitions this worker loads at once').argParser(positiveInt('--concurrency', 64)).default(1))
+    .option('--allow <url>', 'a source or target URL this worker may connect to, exactly as runs give it (repeatable; required)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action(async (flags: WorkerFlags) => setExit(await worker(flags, io)));
+};
