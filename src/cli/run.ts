@@ -8,7 +8,7 @@ import { EXIT_CODES, FerryError } from '../errors.js';
 import { AuditLog } from '../audit/log.js';
 import { localActor } from '../audit/actor.js';
 import { openConfiguredStore } from '../audit/open-store.js';
-import { DEFAULT_BATCH_SIZE } from '../engine/run.js';
+import { DEFAULT_BATCH_SIZE, MIN_PARTITION_ROWS } from '../engine/run.js';
 import { TIERS, type Tier } from '../contract/model.js';
 import { formatReport } from '../run/format-report.js';
 import { governedRun, RunNotRecordedError, type GovernedRunOptions } from '../run/governed-run.js';
@@ -70,6 +70,7 @@ interface RunFlags {
   batchSize: number;
   concurrency: number;
   partitions: number;
+  partitionMinRows: number;
   queue?: string;
   lease?: number;
   /** Opt-in release gate: check canRun for this project before connecting, record the run after. */
@@ -154,6 +155,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
           batchSize: flags.batchSize,
           concurrency: flags.concurrency,
           partitions: flags.partitions,
+          minPartitionRows: flags.partitionMinRows,
           queue,
           tier: flags.tier,
           lineage: flags.lineage,
@@ -211,10 +213,11 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--queue <url>', 'load the partitions on `ferry worker` processes through this PostgreSQL job queue instead of here (docs/distributed.md)')
     .addOption(new Option('--lease <seconds>', 'with --queue: how long a worker may hold a partition before another takes it over').argParser(positiveInt('--lease')))
     .addOption(
-      new Option('--partitions <n>', 'cut each table of 100,000+ rows with one integer or text key into about n key ranges that load in parallel (docs/distributed.md)')
+      new Option('--partitions <n>', 'cut each large table with one integer or text key into about n key ranges that load in parallel (docs/distributed.md)')
         .argParser(positiveInt('--partitions'))
         .default(1),
     )
+    .addOption(new Option('--partition-min-rows <n>', 'with --partitions: tables with fewer source rows load whole').argParser(positiveInt('--partition-min-rows')).default(MIN_PARTITION_ROWS))
     .action(async (contract: string, flags: RunFlags) => setExit(await runCommand(contract, flags, io)));
 
   program
