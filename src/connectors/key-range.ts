@@ -65,16 +65,19 @@ export function rangeCondition(range: KeyRange, col: string, literal: (bound: st
 /**
  * The split-point query: ntile over the non-NULL keys of `from` in ORDER BY order, the key of
  * each tile's last row except the last tile's, and of those only the ones strictly above the
- * previous (keys repeated across tiles, or equal under a case-insensitive collation, give one
- * split point). Comparisons stay on the column's own values, so its collation decides.
+ * previous one and below the greatest key (a key repeated across tiles, or spelled differently
+ * but equal under a case-insensitive collation, gives one split point, and none leaves the last
+ * range empty). Comparisons stay on the column's own values, so its collation decides.
  * `from` exposes the key as `k`; `parts` is a placeholder; `text(k)` renders k as canonical text.
  */
 export function tileBoundsSql(from: string, parts: string, text: (k: string) => string): string {
   return `SELECT ${text('k')} AS b FROM (
-  SELECT k, rn, lag(k) OVER (ORDER BY rn) AS prev FROM (
-    SELECT k, rn, tile, lead(tile) OVER (ORDER BY rn) AS next_tile FROM (
-      SELECT k, ntile(${parts}) OVER (ORDER BY k) AS tile, row_number() OVER (ORDER BY k) AS rn FROM ${from}
+  SELECT k, rn, top, lag(k) OVER (ORDER BY rn) AS prev FROM (
+    SELECT k, rn, top, tile, lead(tile) OVER (ORDER BY rn) AS next_tile FROM (
+      SELECT k, ntile(${parts}) OVER (ORDER BY k) AS tile, row_number() OVER (ORDER BY k) AS rn,
+             last_value(k) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS top
+        FROM ${from}
     ) ranked
   ) edges WHERE next_tile <> tile
-) bounds WHERE prev IS NULL OR k > prev ORDER BY rn`;
+) bounds WHERE (prev IS NULL OR k > prev) AND k < top ORDER BY rn`;
 }
