@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
 import { SLICE_BYTES, type Slice, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
-import { checkParts, checkRange, keyTypeError, rangeCondition, tileBoundsSql, type KeyKind } from '../key-range.js';
+import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { PgConfig } from './config.js';
 import { copyOut } from './copy-out.js';
 import { CopyTextDecoder } from './copy-text.js';
@@ -173,8 +173,8 @@ export class PgSource implements Source {
   }
 
   /**
-   * Split points from ntile over the key column, inside the source's snapshot. Tables the
-   * planner estimates above SAMPLE_ABOVE rows are ranked on a TABLESAMPLE SYSTEM sample of
+   * Split points at the ntile boundaries of the key column (see quantileBoundsSql), inside the
+   * source's snapshot. Tables the planner estimates above SAMPLE_ABOVE rows are ranked on a TABLESAMPLE SYSTEM sample of
    * about SAMPLE_ROWS rows with a fixed seed (REPEATABLE (0)), so the same data gives the same
    * points; views cannot be sampled and are ranked whole.
    */
@@ -202,18 +202,21 @@ export class PgSource implements Source {
         estimate = Number(n.rows[0].n);
       }
       const text = (k: string): string => `${k}::text`;
-      const keys = (sample: string): string => `(SELECT ${ident(col.name)} AS k FROM ${relation}${sample} WHERE ${ident(col.name)} IS NOT NULL) keys`;
+      const boundsOf = async (sample: string, params: unknown[]): Promise<string[]> => {
+        const keys = `SELECT ${ident(col.name)} AS k FROM ${relation}${sample} WHERE ${ident(col.name)} IS NOT NULL`;
+        const n = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${keys}) key_values`, params);
+        const rows = splitRows(Number(n.rows[0].n), parts);
+        if (rows.length === 0) return [];
+        const res = await client.query<{ b: string }>(quantileBoundsSql(keys, rows, text), params);
+        return res.rows.map((r) => r.b);
+      };
       let bounds: string[] = [];
       if (sampleable && estimate > SAMPLE_ABOVE) {
-        const percent = Math.min(100, (100 * SAMPLE_ROWS) / estimate);
-        const res = await client.query<{ b: string }>(tileBoundsSql(keys(' TABLESAMPLE SYSTEM ($2::float8) REPEATABLE (0)'), '$1::int', text), [parts, percent]);
-        bounds = res.rows.map((r) => r.b);
+        // The same seed in the same snapshot draws the same blocks, for the count and the ranking alike.
+        bounds = await boundsOf(' TABLESAMPLE SYSTEM ($1::float8) REPEATABLE (0)', [Math.min(100, (100 * SAMPLE_ROWS) / estimate)]);
       }
       // Small tables, views, and a sample that came back empty (statistics older than a truncation) are ranked whole.
-      if (bounds.length === 0) {
-        const res = await client.query<{ b: string }>(tileBoundsSql(keys(''), '$1::int', text), [parts]);
-        bounds = res.rows.map((r) => r.b);
-      }
+      if (bounds.length === 0) bounds = await boundsOf('', []);
       signal?.throwIfAborted();
       ok = true;
       return bounds;

@@ -9,7 +9,7 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
 import { binaryBytes, SLICE_BYTES, type Slice, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
-import { checkParts, checkRange, keyTypeError, rangeCondition, tileBoundsSql, type KeyKind } from '../key-range.js';
+import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
@@ -109,8 +109,8 @@ export class SqliteSource implements Source {
   }
 
   /**
-   * Split points from ntile over the whole key column (SQLite has no sampling, and ranking a
-   * local file's index is fast). SQLite stores each value with its own type, so a key column
+   * Split points at the ntile boundaries of the whole key column (see quantileBoundsSql; SQLite
+   * has no sampling, and ranking a local file's key is fast). SQLite stores each value with its own type, so a key column
    * holding values of another storage class than its key kind is refused: ORDER BY sorts
    * integers before text, and bounds of one class could not cut the other.
    */
@@ -121,20 +121,21 @@ export class SqliteSource implements Source {
     const kind = keyKind(info, column);
     if (parts <= 1) return [];
     const col = q(column);
-    const stray = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)} WHERE ${col} IS NOT NULL AND typeof(${col}) <> ?`).get(kind) as { n: number };
-    if (stray.n > 0) {
-      throw new FerryError(
-        'usage',
-        'source.partition_key_values',
-        `${table}.${column} holds ${stray.n} value(s) stored as another type than ${kind}, so key ranges by it would not cover the table exactly; partition by another key or clean the column`,
-      );
-    }
-    signal?.throwIfAborted();
-    const rows = this.db
-      .prepare(tileBoundsSql(`(SELECT ${col} AS k FROM ${q(table)} WHERE ${col} IS NOT NULL) keys`, '?', (k) => k))
-      .raw(true)
-      .safeIntegers(true)
-      .all(parts) as unknown[][];
+    const keys = `SELECT ${col} AS k FROM ${q(table)} WHERE ${col} IS NOT NULL`;
+    // One read transaction: the count, the check and the ranking see the same rows.
+    const rows = this.db.transaction(() => {
+      const stray = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)} WHERE ${col} IS NOT NULL AND typeof(${col}) <> ?`).get(kind) as { n: number };
+      if (stray.n > 0) {
+        throw new FerryError(
+          'usage',
+          'source.partition_key_values',
+          `${table}.${column} holds ${stray.n} value(s) stored as another type than ${kind}, so key ranges by it would not cover the table exactly; partition by another key or clean the column`,
+        );
+      }
+      const n = this.db.prepare(`SELECT count(*) AS n FROM (${keys}) key_values`).get() as { n: number };
+      const split = splitRows(n.n, parts);
+      return split.length === 0 ? [] : (this.db.prepare(quantileBoundsSql(keys, split, (k) => k)).raw(true).safeIntegers(true).all() as unknown[][]);
+    })();
     signal?.throwIfAborted();
     return rows.map((r) => String(r[0]));
   }

@@ -40,7 +40,7 @@ afterAll(async () => {
   await cleanup();
 });
 
-const open = (): Promise<Source> => openSource(`sqlite:${file}`, {});
+const open = (): Promise<Source> => openSource(`sqlite:${file}`);
 
 keyRangeSuite('SQLite', {
   source: open,
