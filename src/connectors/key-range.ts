@@ -68,7 +68,7 @@ export function rangeCondition(range: KeyRange, col: string, literal: (bound: st
 /**
  * Row numbers (1-based, in ORDER BY order, of `n` keys) that end each of `parts` about equal
  * slices, ceil(i·n/parts) for i = 1..parts-1 without repeats and below n, then n itself (the
- * greatest key, which quantileBoundsSql needs); [] when there is nothing to split.
+ * greatest key, which quantileBoundsSql needs); [] when there is nothing to split (fewer than two keys).
  */
 export function splitRows(n: number, parts: number): number[] {
   if (n <= 0 || parts <= 1) return [];
@@ -77,7 +77,7 @@ export function splitRows(n: number, parts: number): number[] {
     const r = Math.ceil((i * n) / parts);
     if (r < n) rows.add(r);
   }
-  return [...rows, n];
+  return rows.size === 0 ? [] : [...rows, n];
 }
 
 /**
