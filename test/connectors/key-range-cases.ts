@@ -7,7 +7,32 @@ import type { KeyRange, ReadOptions, Source, Value } from '../../src/connectors/
 import { FerryError } from '../../src/errors.js';
 
 /** Integer keys: sparse, negative, and ones whose text order differs from their numeric order. */
-export const INT_KEYS: string[] = ['-1000000', '-1000', '-10', '-9', '-1', '0', '1', '2', '3', '9', '10', '11', '19', '20', '99', '100', '101', '1000', '1001', '65535', '99999', '2147483648', '9007199254740993', '9223372036854775807'];
+export const INT_KEYS: string[] = [
+  '-1000000',
+  '-1000',
+  '-10',
+  '-9',
+  '-1',
+  '0',
+  '1',
+  '2',
+  '3',
+  '9',
+  '10',
+  '11',
+  '19',
+  '20',
+  '99',
+  '100',
+  '101',
+  '1000',
+  '1001',
+  '65535',
+  '99999',
+  '2147483648',
+  '9007199254740993',
+  '9223372036854775807',
+];
 
 /**
  * Text keys: mixed case, unicode, quotes, backslashes, SQL in a key, leading and trailing
@@ -63,7 +88,13 @@ export function rangesOf(column: string, bounds: string[]): KeyRange[] {
  * database's own order, and partitions read with `orderBy` that concatenate to exactly the
  * whole-table read. Returns the bounds and the partitions' rows for further checks.
  */
-export async function checkPartitions(source: Source, table: string, column: string, parts: number, orderBy: string[] = [column]): Promise<{ bounds: string[]; partitions: Value[][][]; whole: Value[][] }> {
+export async function checkPartitions(
+  source: Source,
+  table: string,
+  column: string,
+  parts: number,
+  orderBy: string[] = [column],
+): Promise<{ bounds: string[]; partitions: Value[][][]; whole: Value[][] }> {
   const bounds = await source.keyBounds!(table, column, parts);
   expect(await source.keyBounds!(table, column, parts)).toEqual(bounds);
   expect(bounds.length).toBeLessThanOrEqual(Math.max(0, parts - 1));
@@ -183,7 +214,7 @@ export function keyRangeSuite(name: string, fx: KeyRangeFixture): void {
         expect(err.message).toContain(fx.tables.odd);
         expect(err.message).toContain('d');
         await rejectsWith(readAll(s, fx.tables.odd, { range: { column: 'd', after: '2024-01-01' } }), 'source.partition_key_type');
-        for (const bad of ['007', '+7', '1.0', ' 1', '1e3', '-0', "1; DROP TABLE x"]) {
+        for (const bad of ['007', '+7', '1.0', ' 1', '1e3', '-0', '1; DROP TABLE x']) {
           await rejectsWith(readAll(s, fx.tables.ints, { range: { column: 'k', after: bad } }), 'source.bad_range');
         }
         await rejectsWith(s.keyBounds!(fx.tables.ints, 'k', 2.5), 'source.bad_parts');

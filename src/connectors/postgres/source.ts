@@ -183,7 +183,8 @@ export class PgSource implements Source {
     checkParts(parts);
     const info = await this.table(table);
     const [col] = this.columns(info, [column]);
-    const kind = await this.keyKind(info, col);
+    // Refuses a key of another type; both kinds rank the same way.
+    await this.keyKind(info, col);
     if (parts <= 1) return [];
     const client = await this.lease();
     // A ranking query cannot be stopped from this connection; ending it stops the backend's work.

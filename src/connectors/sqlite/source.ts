@@ -134,7 +134,13 @@ export class SqliteSource implements Source {
       }
       const n = this.db.prepare(`SELECT count(*) AS n FROM (${keys}) key_values`).get() as { n: number };
       const split = splitRows(n.n, parts);
-      return split.length === 0 ? [] : (this.db.prepare(quantileBoundsSql(keys, split, (k) => k)).raw(true).safeIntegers(true).all() as unknown[][]);
+      return split.length === 0
+        ? []
+        : (this.db
+            .prepare(quantileBoundsSql(keys, split, (k) => k))
+            .raw(true)
+            .safeIntegers(true)
+            .all() as unknown[][]);
     })();
     signal?.throwIfAborted();
     return rows.map((r) => String(r[0]));

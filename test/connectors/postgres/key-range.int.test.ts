@@ -8,7 +8,7 @@ import { pgTestDb, type PgTestDb } from './harness.js';
 let db: PgTestDb;
 let schema: string;
 
-const HOSTILE = ["'", "''", '\\', "\\'", "'; DROP TABLE x; --", 'O\'Brien', "E'x'", '$$', '$q$ x $q$', '  lead', 'trail  ', 'Zoë 日本語 😀', 'tab\there\nnew', '\\x41', '"dq"'];
+const HOSTILE = ["'", "''", '\\', "\\'", "'; DROP TABLE x; --", "O'Brien", "E'x'", '$$', '$q$ x $q$', '  lead', 'trail  ', 'Zoë 日本語 😀', 'tab\there\nnew', '\\x41', '"dq"'];
 
 beforeAll(async () => {
   db = await pgTestDb();
