@@ -73,31 +73,37 @@ export interface RowProblem {
   message: string;
 }
 
+/**
+ * A slice of a table by one key column: rows whose value is above `after` (exclusive) and at
+ * most `through` (inclusive); a missing end is open. Bounds are the key's canonical text as
+ * keyBounds returns it (integers in decimal). Rows whose key is NULL belong to the open end
+ * where the database's ORDER BY puts NULLs (PostgreSQL: last; MySQL and SQLite: first), so the
+ * ranges of keyBounds cover a nullable key's rows exactly once too.
+ */
+export interface KeyRange {
+  column: string;
+  after?: string;
+  through?: string;
+}
+
 export interface ReadOptions {
   /** Columns to read, in this order. Default: all columns in table order. */
   columns?: string[];
   /** Deterministic order (normally the primary key); required for resumable reads of databases. */
   orderBy?: string[];
-  /** Number of leading rows (in that order) to skip: how a resumed run continues. */
+  /** Number of leading rows (in that order) to skip: how a resumed run continues; with `range`, counted within the range. */
   skip?: number;
-  /** Only the rows of this key range (a partition of the table); `skip` counts within it. */
+  /**
+   * Only rows in this key range (one partition of a partitioned run); read with `orderBy` the
+   * range's column, the partitions concatenated yield exactly the whole-table read. Sources
+   * that cannot (files) refuse it with `source.range_unsupported`.
+   */
   range?: KeyRange;
   /** Rows per slice: a slice is the unit a source yields, never the unit a target commits (that is a batch). */
   sliceRows: number;
   /** Also end a slice once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
   sliceBytes?: number;
   signal?: AbortSignal;
-}
-
-/**
- * A slice of a table by one key column: rows whose value is above `after` (exclusive) and at
- * most `through` (inclusive); a missing end is open. Bounds are the key's canonical text as
- * keyBounds returns it (integers in decimal).
- */
-export interface KeyRange {
-  column: string;
-  after?: string;
-  through?: string;
 }
 
 /** Default byte bound of a slice (ReadOptions.sliceBytes): ordinary rows never reach it; rows of large binary values do. */
@@ -118,9 +124,10 @@ export interface Source {
   read(table: string, options: ReadOptions): AsyncIterable<Slice>;
   count(table: string): Promise<number>;
   /**
-   * Ascending, distinct split points of `column` (at most parts - 1) cutting the table into key
-   * ranges of about equal rows, in the order `orderBy` reads; absent for sources a partition
-   * cannot be read from by key (files).
+   * Split points s1 < ... < sk (k <= parts - 1, in the column's ORDER BY order) so that the
+   * ranges (-inf, s1], (s1, s2], ..., (sk, +inf) hold about equal numbers of rows; [] for an
+   * empty table or parts <= 1. Integer and text keys only (`source.partition_key_type`
+   * otherwise). Absent on sources whose tables are one partition (files).
    */
   keyBounds?(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]>;
   close(): Promise<void>;

@@ -31,6 +31,8 @@ export class CsvSource implements Source {
 
   async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
+    // A file table is one partition: reading it whole as a "partition" would load it once per partition.
+    if (options.range) throw new FerryError('usage', 'source.range_unsupported', `CSV table ${table} cannot be read by key range; a file table is read whole, as one partition`);
     const file = await tableFile(this.dir, table, EXT);
     // Refusing means refusing before the first row is loaded, so the whole file is checked first.
     if (this.config.on_bad_bytes === 'refuse') for await (const _ of csvRecords(file, this.config)) options.signal?.throwIfAborted();

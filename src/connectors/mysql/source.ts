@@ -7,7 +7,8 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Slice, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Slice, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { checkParts, checkRange, isCanonicalInteger, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { MysqlConfig } from './config.js';
 import { safeMysqlReason } from './errors.js';
 import { findTable, introspectDatabase } from './introspect.js';
@@ -17,6 +18,15 @@ import { valueReader } from './values.js';
 
 /** LIMIT is required before OFFSET in MySQL; this is its documented "all rows". */
 const ALL_ROWS = '18446744073709551615';
+
+// Text keys are character types only: ENUM and SET sort by their member index, not their
+// text, and JSON, YEAR, TIME... compare with a text literal otherwise than ORDER BY sorts them.
+const TEXT_KEY = /^((var)?char\(|(tiny|medium|long)?text\b)/i;
+
+/** Above this many estimated rows keyBounds samples the keys instead of ranking all of them. */
+const SAMPLE_ABOVE = 200_000;
+/** Keys a keyBounds sample aims for. */
+const SAMPLE_ROWS = 100_000;
 
 /** A read-only MySQL/MariaDB source. */
 export class MysqlSource implements Source {
@@ -62,7 +72,9 @@ export class MysqlSource implements Source {
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
-    const sql = `SELECT ${identList(columns.map((c) => c.name))} FROM ${ident(info.name)}${order}${skip > 0 ? ` LIMIT ${ALL_ROWS} OFFSET ${skip}` : ''}`;
+    const values: string[] = [];
+    const where = options.range ? this.rangeWhere(info, options.range, values) : '';
+    const sql = `SELECT ${identList(columns.map((c) => c.name))} FROM ${ident(info.name)}${where}${order}${skip > 0 ? ` LIMIT ${ALL_ROWS} OFFSET ${skip}` : ''}`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
     const readers = columns.map(valueReader);
     const width = readers.length;
@@ -75,7 +87,7 @@ export class MysqlSource implements Source {
     // to a few rows, so a table of large BLOBs holds a few of them at a time, not a thousand.
     const binaryAt = columns.flatMap((c, i) => (c.type === 'binary' ? [i] : []));
     const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
-    const stream = conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: binaryAt.length > 0 ? 4 : Math.min(sliceRows, 1024) });
+    const stream = conn.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: binaryAt.length > 0 ? 4 : Math.min(sliceRows, 1024) });
     const ready: Value[][][] = [];
     let batch: Value[][] = [];
     let bytes = 0;
@@ -137,6 +149,58 @@ export class MysqlSource implements Source {
     }
   }
 
+  /**
+   * Split points at the ntile boundaries of the key column (see quantileBoundsSql), on one
+   * snapshot connection. MySQL has no TABLESAMPLE; a table whose estimated rows (TABLE_ROWS)
+   * exceed SAMPLE_ABOVE is ranked on the keys whose CRC32 falls in one of estimate/SAMPLE_ROWS
+   * buckets: a hash of the key, so the same data gives the same sample whatever order the
+   * rows are scanned in. Measured on a 1M-row table (MariaDB 10.11, this shared 2-core
+   * machine; reading the whole table takes 1.0-1.3 s): ranking every key took 1.0 s for an
+   * INT key and 3.4 s for a VARCHAR key in utf8mb4_unicode_ci (the collation sort dominates);
+   * the 100,000-key sample took 0.2-0.3 s for either (scan and hash, then rank), so bounds cost
+   * a fraction of one read instead of up to three, and the 8 partitions came out within 1% of
+   * even.
+   */
+  async keyBounds(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]> {
+    signal?.throwIfAborted();
+    checkParts(parts);
+    const info = await this.table(table);
+    const [col] = this.columns(info, [column]);
+    const kind = keyKind(info, col);
+    if (parts <= 1) return [];
+    const conn = await this.lease();
+    // A ranking query cannot be stopped from its own connection; destroying it stops the work.
+    const onAbort = (): void => conn.destroy();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let ok = false;
+    try {
+      signal?.throwIfAborted();
+      const k = ident(col.name);
+      const text = (v: string): string => (kind === 'integer' ? `CAST(${v} AS CHAR)` : v);
+      const boundsOf = async (sample: string, values: unknown[]): Promise<unknown[][]> => {
+        const keys = `SELECT ${k} AS k FROM ${ident(info.name)} WHERE ${k} IS NOT NULL${sample}`;
+        const n = await rowsOf(conn, `SELECT COUNT(*) FROM (${keys}) key_values`, values);
+        const split = splitRows(Number(n[0][0]), parts);
+        return split.length === 0 ? [] : rowsOf(conn, quantileBoundsSql(keys, split, text), values);
+      };
+      const est = await rowsOf(conn, 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [this.cfg.database, info.name]);
+      const estimate = Number(est[0]?.[0] ?? 0);
+      let rows: unknown[][] = [];
+      if (estimate > SAMPLE_ABOVE) rows = await boundsOf(` AND CRC32(${k}) % ? = 0`, [Math.round(estimate / SAMPLE_ROWS)]);
+      // Small tables, views (no estimate), and a sample that came back empty are ranked whole.
+      if (rows.length === 0) rows = await boundsOf('', []);
+      signal?.throwIfAborted();
+      ok = true;
+      return rows.map((r) => (Buffer.isBuffer(r[0]) ? r[0].toString('utf8') : String(r[0])));
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw new FerryError('run', 'source.key_bounds_failed', `computing partition bounds of ${table}.${column} in ${this.cfg.where} failed: ${safeMysqlReason(err)}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.release(conn, ok);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -166,6 +230,25 @@ export class MysqlSource implements Source {
       }
       return col;
     });
+  }
+
+  /**
+   * ` WHERE ...` for a key range. Text bounds are parameters (compared in the column's
+   * collation, which outranks a parameter's); integer bounds, checked to be canonical digits,
+   * are written as integer literals, because a string parameter against an integer column
+   * compares as a double and loses exactness above 2^53.
+   */
+  private rangeWhere(info: TableInfo, range: KeyRange, values: string[]): string {
+    const [col] = this.columns(info, [range.column]);
+    const kind = keyKind(info, col);
+    checkRange(info.name, range, kind);
+    const literal = (b: string): string => {
+      if (kind === 'text') return (values.push(b), '?');
+      if (!isCanonicalInteger(b)) throw new FerryError('internal', 'source.bad_range', 'an integer bound escaped its check');
+      return b;
+    };
+    const cond = rangeCondition(range, ident(col.name), literal, 'first');
+    return cond ? ` WHERE ${cond}` : '';
   }
 
   private async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
@@ -205,4 +288,11 @@ export class MysqlSource implements Source {
     if (reusable && !this.closed) this.idle.push(conn);
     else conn.destroy();
   }
+}
+
+/** How a partition key compares, or partition_key_type for a column a range cannot cut (BIT is an integer type but reads as bytes). */
+function keyKind(info: TableInfo, col: ColumnInfo): KeyKind {
+  if (col.type === 'integer' && !/^bit\b/i.test(col.nativeType)) return 'integer';
+  if (col.type === 'text' && TEXT_KEY.test(col.nativeType)) return 'text';
+  throw keyTypeError(info.name, col.name, col.nativeType);
 }

@@ -30,6 +30,8 @@ export class NdjsonSource implements Source {
 
   async *read(table: string, options: ReadOptions): AsyncIterable<Slice> {
     options.signal?.throwIfAborted();
+    // A file table is one partition: reading it whole as a "partition" would load it once per partition.
+    if (options.range) throw new FerryError('usage', 'source.range_unsupported', `NDJSON table ${table} cannot be read by key range; a file table is read whole, as one partition`);
     const file = await tableFile(this.dir, table, EXT);
     const columns = options.columns ?? (await ndjsonKeys(file));
     // Refusing means refusing before the first row is loaded, so the whole file is checked first.

@@ -5,16 +5,46 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import { SLICE_BYTES, type Slice, type ColumnInfo, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { SLICE_BYTES, type Slice, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { PgConfig } from './config.js';
 import { copyOut } from './copy-out.js';
 import { CopyTextDecoder } from './copy-text.js';
 import { safePgReason } from './errors.js';
 import { findTable, introspectSchema, resolveColumns } from './introspect.js';
-import { identList, qualified } from './quote.js';
+import { ident, identList, integerLiteral, qualified, textLiteral } from './quote.js';
 import { connectClient } from './session.js';
 
 const BEGIN_READ = 'BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+/** Above this many estimated rows keyBounds samples the table instead of ranking every key (issue #17). */
+const SAMPLE_ABOVE = 200_000;
+/** Rows a keyBounds sample aims for: split points within a fraction of a percent of even, in well under a second. */
+const SAMPLE_ROWS = 100_000;
+
+// The column's base type (domains resolved) and its category: partitions need a key whose
+// text form round-trips and whose comparison with a literal is the same order as ORDER BY.
+const KEY_TYPE_SQL = `
+SELECT coalesce(bt.typname, t.typname) AS base, coalesce(bt.typcategory, t.typcategory) AS category
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+ WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped`;
+
+// The planner's row estimate: reltuples (-1 when never analysed), summed over the leaf
+// partitions of a partitioned table; relkind says whether TABLESAMPLE applies at all.
+const ESTIMATE_SQL = `
+SELECT c.relkind AS kind,
+       CASE WHEN c.relkind = 'p'
+            THEN (SELECT CASE WHEN bool_or(l.reltuples < 0) THEN -1 ELSE coalesce(sum(l.reltuples), 0) END
+                    FROM pg_partition_tree(c.oid) p JOIN pg_class l ON l.oid = p.relid WHERE p.isleaf)
+            ELSE c.reltuples END::float8 AS estimate
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relname = $2`;
+
+const INTEGER_BASES = new Set(['int2', 'int4', 'int8']);
 
 /** A read-only PostgreSQL source pinned to one snapshot. */
 export class PgSource implements Source {
@@ -23,6 +53,7 @@ export class PgSource implements Source {
   private schemaInfo?: Promise<SchemaInfo>;
   private readonly idle: pg.Client[] = [];
   private readonly busy = new Set<pg.Client>();
+  private readonly keyKinds = new Map<string, Promise<KeyKind>>();
   private closed = false;
 
   private constructor(
@@ -80,7 +111,8 @@ export class PgSource implements Source {
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
-    const sql = `COPY (SELECT ${identList(columns.map((c) => c.name))} FROM ${qualified(this.cfg.schema, info.name)}${order}${skip > 0 ? ` OFFSET ${skip}` : ''}) TO STDOUT`;
+    const where = options.range ? await this.rangeWhere(info, options.range) : '';
+    const sql = `COPY (SELECT ${identList(columns.map((c) => c.name))} FROM ${qualified(this.cfg.schema, info.name)}${where}${order}${skip > 0 ? ` OFFSET ${skip}` : ''}) TO STDOUT`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
 
     const client = await this.lease();
@@ -140,6 +172,64 @@ export class PgSource implements Source {
     }
   }
 
+  /**
+   * Split points at the ntile boundaries of the key column (see quantileBoundsSql), inside the
+   * source's snapshot. Tables the planner estimates above SAMPLE_ABOVE rows are ranked on a TABLESAMPLE SYSTEM sample of
+   * about SAMPLE_ROWS rows with a fixed seed (REPEATABLE (0)), so the same data gives the same
+   * points; views cannot be sampled and are ranked whole.
+   */
+  async keyBounds(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]> {
+    signal?.throwIfAborted();
+    checkParts(parts);
+    const info = await this.table(table);
+    const [col] = this.columns(info, [column]);
+    // Refuses a key of another type; both kinds rank the same way.
+    await this.keyKind(info, col);
+    if (parts <= 1) return [];
+    const client = await this.lease();
+    // A ranking query cannot be stopped from this connection; ending it stops the backend's work.
+    const onAbort = (): void => void client.end().catch(() => {});
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let ok = false;
+    try {
+      signal?.throwIfAborted();
+      const est = await client.query<{ kind: string; estimate: number }>(ESTIMATE_SQL, [this.cfg.schema, info.name]);
+      const relation = qualified(this.cfg.schema, info.name);
+      let estimate = est.rows[0]?.estimate ?? 0;
+      const sampleable = ['r', 'm', 'p'].includes(est.rows[0]?.kind ?? '');
+      if (sampleable && estimate < 0) {
+        // Never analysed: the estimate is unknown, and counting is far cheaper than ranking a big table.
+        const n = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${relation}`);
+        estimate = Number(n.rows[0].n);
+      }
+      const text = (k: string): string => `${k}::text`;
+      const boundsOf = async (sample: string, params: unknown[]): Promise<string[]> => {
+        const keys = `SELECT ${ident(col.name)} AS k FROM ${relation}${sample} WHERE ${ident(col.name)} IS NOT NULL`;
+        const n = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM (${keys}) key_values`, params);
+        const rows = splitRows(Number(n.rows[0].n), parts);
+        if (rows.length === 0) return [];
+        const res = await client.query<{ b: string }>(quantileBoundsSql(keys, rows, text), params);
+        return res.rows.map((r) => r.b);
+      };
+      let bounds: string[] = [];
+      if (sampleable && estimate > SAMPLE_ABOVE) {
+        // The same seed in the same snapshot draws the same blocks, for the count and the ranking alike.
+        bounds = await boundsOf(' TABLESAMPLE SYSTEM ($1::float8) REPEATABLE (0)', [Math.min(100, (100 * SAMPLE_ROWS) / estimate)]);
+      }
+      // Small tables, views, and a sample that came back empty (statistics older than a truncation) are ranked whole.
+      if (bounds.length === 0) bounds = await boundsOf('', []);
+      signal?.throwIfAborted();
+      ok = true;
+      return bounds;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw new FerryError('run', 'source.key_bounds_failed', `computing partition bounds of ${table}.${column} in ${this.cfg.where} failed: ${safePgReason(err, client)}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.release(client, ok);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -164,6 +254,33 @@ export class PgSource implements Source {
       throw new FerryError('not_found', 'source.column_missing', `column ${info.name}.${cols} does not exist in ${this.cfg.where}; re-pin the source schema or fix the mapping`);
     }
     return cols;
+  }
+
+  /** How a partition key compares, or partition_key_type for a column a range cannot cut (cached per column). */
+  private keyKind(info: TableInfo, col: ColumnInfo): Promise<KeyKind> {
+    const id = `${info.name}\u0000${col.name}`;
+    let kind = this.keyKinds.get(id);
+    if (!kind) {
+      kind = this.main.query<{ base: string; category: string }>(KEY_TYPE_SQL, [this.cfg.schema, info.name, col.name]).then((res) => {
+        const t = res.rows[0];
+        if (t && INTEGER_BASES.has(t.base)) return 'integer';
+        // String types (text, varchar, char, name, citext) and uuid: other types' text forms need not sort as the values do.
+        if (t && (t.category === 'S' || t.base === 'uuid')) return 'text';
+        throw keyTypeError(info.name, col.name, col.nativeType);
+      });
+      kind.catch(() => this.keyKinds.delete(id));
+      this.keyKinds.set(id, kind);
+    }
+    return kind;
+  }
+
+  /** ` WHERE ...` for a key range, bounds as literals (COPY takes no parameters). */
+  private async rangeWhere(info: TableInfo, range: KeyRange): Promise<string> {
+    const [col] = this.columns(info, [range.column]);
+    const kind = await this.keyKind(info, col);
+    checkRange(info.name, range, kind);
+    const cond = rangeCondition(range, ident(col.name), kind === 'integer' ? integerLiteral : textLiteral, 'last');
+    return cond ? ` WHERE ${cond}` : '';
   }
 
   /** A connection inside a read-only transaction on the shared snapshot, one per concurrent read. */

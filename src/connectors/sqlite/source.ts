@@ -8,7 +8,8 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Slice, type ReadOptions, type SchemaInfo, type Source, type Value } from '../connector.js';
+import { binaryBytes, SLICE_BYTES, type Slice, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
 import { q, qList } from './sql.js';
@@ -62,7 +63,17 @@ export class SqliteSource implements Source {
       throw new FerryError('not_found', 'connector.column_missing', `table ${table} has no column(s) ${[...new Set(missing)].join(', ')}; it has ${[...known].join(', ')}`);
     }
     const order = orderBy.length ? ` ORDER BY ${qList(orderBy)}` : '';
-    const sql = `SELECT ${qList(columns)} FROM ${q(table)}${order} LIMIT -1 OFFSET ?`;
+    const { range } = options;
+    const params: unknown[] = [];
+    let where = '';
+    if (range) {
+      const kind = keyKind(info, range.column);
+      checkRange(table, range, kind);
+      // An integer bound is bound as an integer, so it compares as a number whatever the column's affinity.
+      const cond = rangeCondition(range, q(range.column), (b) => (params.push(kind === 'integer' ? BigInt(b) : b), '?'), 'first');
+      if (cond) where = ` WHERE ${cond}`;
+    }
+    const sql = `SELECT ${qList(columns)} FROM ${q(table)}${where}${order} LIMIT -1 OFFSET ?`;
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const db = openReadonly(this.config);
     let rows: Value[][] = [];
@@ -75,7 +86,7 @@ export class SqliteSource implements Source {
       .prepare(sql)
       .raw(true)
       .safeIntegers(true)
-      .iterate(options.skip ?? 0) as IterableIterator<unknown[]>;
+      .iterate(...params, options.skip ?? 0) as IterableIterator<unknown[]>;
     try {
       for (const row of iterator) {
         rows.push(fromDriver(row));
@@ -97,6 +108,44 @@ export class SqliteSource implements Source {
     }
   }
 
+  /**
+   * Split points at the ntile boundaries of the whole key column (see quantileBoundsSql; SQLite
+   * has no sampling, and ranking a local file's key is fast). SQLite stores each value with its own type, so a key column
+   * holding values of another storage class than its key kind is refused: ORDER BY sorts
+   * integers before text, and bounds of one class could not cut the other.
+   */
+  async keyBounds(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]> {
+    signal?.throwIfAborted();
+    checkParts(parts);
+    const info = tableInfo(this.db, table);
+    const kind = keyKind(info, column);
+    if (parts <= 1) return [];
+    const col = q(column);
+    const keys = `SELECT ${col} AS k FROM ${q(table)} WHERE ${col} IS NOT NULL`;
+    // One read transaction: the count, the check and the ranking see the same rows.
+    const rows = this.db.transaction(() => {
+      const stray = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)} WHERE ${col} IS NOT NULL AND typeof(${col}) <> ?`).get(kind) as { n: number };
+      if (stray.n > 0) {
+        throw new FerryError(
+          'usage',
+          'source.partition_key_values',
+          `${table}.${column} holds ${stray.n} value(s) stored as another type than ${kind}, so key ranges by it would not cover the table exactly; partition by another key or clean the column`,
+        );
+      }
+      const n = this.db.prepare(`SELECT count(*) AS n FROM (${keys}) key_values`).get() as { n: number };
+      const split = splitRows(n.n, parts);
+      return split.length === 0
+        ? []
+        : (this.db
+            .prepare(quantileBoundsSql(keys, split, (k) => k))
+            .raw(true)
+            .safeIntegers(true)
+            .all() as unknown[][]);
+    })();
+    signal?.throwIfAborted();
+    return rows.map((r) => String(r[0]));
+  }
+
   async count(table: string): Promise<number> {
     tableInfo(this.db, table);
     const row = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number };
@@ -106,4 +155,12 @@ export class SqliteSource implements Source {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** How a partition key on `column` compares; column_missing or partition_key_type when it cannot be one. */
+function keyKind(info: TableInfo, column: string): KeyKind {
+  const col = info.columns.find((c) => c.name === column);
+  if (!col) throw new FerryError('not_found', 'connector.column_missing', `table ${info.name} has no column ${column}; it has ${info.columns.map((c) => c.name).join(', ')}`);
+  if (col.type === 'integer' || col.type === 'text') return col.type;
+  throw keyTypeError(info.name, column, col.nativeType);
 }
