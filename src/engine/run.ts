@@ -202,11 +202,11 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
    * Runs every partition of the plan, parents' tables before children's: here (`remote`
    * undefined), or each on a queue worker; returns the tables' results and the first failure.
    */
-  const loadAll = async (checkpoints: ReadonlyMap<string, Checkpoint>, remote?: RemotePartitions): Promise<{ results: Map<string, TableResult>; failure: unknown }> => {
+  const loadAll = async (cut: PartitionPlan, checkpoints: ReadonlyMap<string, Checkpoint>, remote?: RemotePartitions): Promise<{ results: Map<string, TableResult>; failure: unknown }> => {
     const tableRuns = new Map<string, TableRun>();
     const units: Array<Partition & { after: string[] }> = [];
     for (const p of plan) {
-      const partitions = partitionsOf(partitionPlan, p.table);
+      const partitions = partitionsOf(cut, p.table);
       tableRuns.set(
         p.table,
         new TableRun({
@@ -281,13 +281,14 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
     return { results, failure };
   };
 
-  let { results, failure } = await loadAll(checkpoints, o.remote);
+  let { results, failure } = await loadAll(partitionPlan, checkpoints, o.remote);
   if (o.remote && target && failure === undefined && !o.signal?.aborted) {
     // Workers load without this process's observers: the gate, the crosswalk observer and the
-    // caller's observer see the run by replaying every partition here, which writes nothing
-    // and decides exactly as a run that loaded here would (table-job.ts).
+    // caller's observer see the run by replaying every table here, whole and in key order,
+    // which writes nothing and decides exactly as a run that loaded each table in one piece
+    // (table-job.ts); a source that changed under the workers fails it (run.source_changed).
     const loads = results;
-    ({ results, failure } = await loadAll(new Map((await target.checkpoints(runId)).map((c) => [c.table, c]))));
+    ({ results, failure } = await loadAll(WHOLE_TABLES, new Map((await target.checkpoints(runId)).map((c) => [c.table, c]))));
     for (const [t, r] of results) Object.assign(r, { readHere: loads.get(t)?.readHere ?? 0, elapsedMs: loads.get(t)?.elapsedMs ?? r.elapsedMs });
   }
 
