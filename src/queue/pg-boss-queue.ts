@@ -111,7 +111,7 @@ export class PgBossQueue implements JobQueue {
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds,
     } as PgBoss.ConstructorOptions);
     // Unheard, an 'error' event would end the process.
-    this.boss.on('error', (err) => this.report('maintaining the queue', err));
+    this.boss.on('error', (err) => this.report('keeping its connections and running maintenance', err));
   }
 
   /** Creates or migrates pg-boss's schema and starts maintenance. */
