@@ -18,15 +18,18 @@
  *   writing; the job is then handed to another worker. Whatever a handler commits must therefore
  *   be fenced by the caller (the job id and `retryCount` identify the attempt).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FerryError } from '../errors.js';
 
 /** Options of one job; each overrides its queue's setting. */
 export interface JobOptions {
   /**
-   * Drops the send (returns null) while a job with the same key in the same queue is waiting
-   * for its first start (state `created`). pg-boss 10 enforces keys only through a queue policy;
-   * every queue is created with its `short` policy, which is this rule.
+   * Drops the send (returns null) while a job with the same key is in the queue, in any state:
+   * the key chooses the job id (`singletonId`), and a taken id drops the send atomically. pg-boss
+   * moves finished jobs to its archive after 12 h, after which the key is free again. (pg-boss's
+   * own key policies cannot be used: they treat every job without a key as sharing one key, so a
+   * `short` queue holds a single waiting job and a `stately` one blocks fetching.)
    */
   singletonKey?: string;
   /** A chosen job id (UUID): a send whose id is already in the queue, in any state, is dropped (returns null). */
@@ -114,9 +117,7 @@ export const DEFAULTS = { retryLimit: 2, retryDelaySeconds: 0, retryBackoff: fal
 /** pg-boss refuses a lease of 24 hours or more. */
 const MAX_EXPIRE_SECONDS = 24 * 60 * 60 - 1;
 
-const queueName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a queue name is 1-100 letters, digits, "_", "." or "-", starting with a letter or digit');
+const queueName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a queue name is 1-100 letters, digits, "_", "." or "-", starting with a letter or digit');
 
 const retrySettings = {
   retryLimit: z.number().int().min(0).max(1000).optional(),
@@ -126,7 +127,9 @@ const retrySettings = {
 };
 
 const queueOptionsSchema = z.strictObject({ deadLetter: queueName.optional(), ...retrySettings });
-const jobOptionsSchema = z.strictObject({ singletonKey: z.string().min(1).max(200).optional(), id: z.uuid().optional(), ...retrySettings });
+const jobOptionsSchema = z
+  .strictObject({ singletonKey: z.string().min(1).max(200).optional(), id: z.uuid().optional(), ...retrySettings })
+  .refine((o) => !(o.singletonKey && o.id), 'give a singletonKey or an id, not both: the key chooses the id');
 const workOptionsSchema = z.strictObject({ concurrency: z.number().int().min(1).max(1000), pollingIntervalSeconds: z.number().min(0.5).max(3600).optional() });
 
 function invalid(what: string, err: z.ZodError): FerryError {
@@ -153,6 +156,19 @@ export function checkJobOptions(options: JobOptions | undefined): JobOptions {
   const r = jobOptionsSchema.safeParse(options ?? {});
   if (!r.success) throw invalid('job options', r.error);
   return r.data;
+}
+
+/** The job id a singleton key chooses: a name-based UUID (RFC 9562 version 8) of the queue and the key. */
+export function singletonId(queue: string, key: string): string {
+  const h = createHash('sha256').update(`ferry-queue\0${queue}\0${key}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Validates job options and resolves a singleton key to its id. */
+export function resolveJobOptions(queue: string, options: JobOptions | undefined): JobOptions {
+  const o = checkJobOptions(options);
+  return o.singletonKey ? { ...o, id: singletonId(queue, o.singletonKey) } : o;
 }
 
 /** Validates worker options. */

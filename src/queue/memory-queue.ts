@@ -1,18 +1,18 @@
 /**
  * The in-process job queue of a local run, with pg-boss 10's semantics (job-queue.ts): the same
- * attempt counting, retry delays and back-off, dead-letter copies, singleton keys (the `short`
- * policy), chosen ids, cancel and states. It keeps no timers of its own: a lease that ran out is
+ * attempt counting, retry delays and back-off, dead-letter copies, singleton keys and chosen ids,
+ * cancel and states; finished jobs are kept for the life of the process. It keeps no timers of its own: a lease that ran out is
  * noticed when jobs are next fetched or read, where pg-boss notices it at its next maintenance.
  */
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULTS,
-  checkJobOptions,
   checkQueueName,
   checkQueueOptions,
   checkWorkOptions,
   deadLetterItself,
   notStarted,
+  resolveJobOptions,
   unknownQueue,
   retryDelaySeconds,
   type JobHandler,
@@ -99,14 +99,13 @@ export class MemoryQueue implements JobQueue {
     }
   }
 
-  /** Sends a job; null when its id is taken or a job with its singleton key is waiting. */
+  /** Sends a job; null when its id (or the one its singleton key chooses) is taken. */
   async send<T extends object>(name: string, data: T, options?: JobOptions): Promise<string | null> {
     this.assertStarted();
     const q = this.queueOf(name);
-    const o = checkJobOptions(options);
+    const o = resolveJobOptions(name, options);
     const jobs = this.jobs.get(name)!;
     if (o.id && jobs.has(o.id)) return null;
-    if (o.singletonKey && [...jobs.values()].some((j) => j.state === 'created' && j.singletonKey === o.singletonKey)) return null;
     const id = o.id ?? randomUUID();
     jobs.set(id, {
       id,

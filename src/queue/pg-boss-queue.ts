@@ -19,12 +19,12 @@ import { parseConnectorUrl, redact } from '../connectors/url.js';
 import { pgConfig } from '../connectors/postgres/config.js';
 import { safePgReason } from '../connectors/postgres/errors.js';
 import {
-  checkJobOptions,
   checkQueueName,
   checkQueueOptions,
   checkWorkOptions,
   deadLetterItself,
   notStarted,
+  resolveJobOptions,
   unknownQueue,
   type JobHandler,
   type JobInfo,
@@ -111,7 +111,7 @@ export class PgBossQueue implements JobQueue {
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds,
     } as PgBoss.ConstructorOptions);
     // Unheard, an 'error' event would end the process.
-    this.boss.on('error', (err) => this.report('maintaining the queue', err));
+    this.boss.on('error', (err) => this.report('keeping its connections and running maintenance', err));
   }
 
   /** Creates or migrates pg-boss's schema and starts maintenance. */
@@ -130,14 +130,14 @@ export class PgBossQueue implements JobQueue {
     await this.call('stopping', () => this.boss.stop({ graceful: false, close: true }));
   }
 
-  /** Creates a queue (pg-boss `short` policy, so singleton keys hold), or updates its options. */
+  /** Creates a queue (pg-boss's `standard` policy), or updates its options. */
   async createQueue(name: string, options?: QueueOptions): Promise<void> {
     this.assertStarted();
     checkQueueName(name);
     const o = checkQueueOptions(options);
     if (o.deadLetter === name) throw deadLetterItself(name);
     const settings = defined({
-      policy: 'short' as const,
+      policy: 'standard' as const,
       retryLimit: o.retryLimit,
       retryDelay: o.retryDelaySeconds,
       retryBackoff: o.retryBackoff,
@@ -145,14 +145,14 @@ export class PgBossQueue implements JobQueue {
       deadLetter: o.deadLetter,
     });
     await this.call(`creating queue ${name}`, async () => {
-      if (o.deadLetter) await this.boss.createQueue(o.deadLetter, { name: o.deadLetter, policy: 'short' });
+      if (o.deadLetter) await this.boss.createQueue(o.deadLetter, { name: o.deadLetter, policy: 'standard' });
       // createQueue leaves an existing queue as it is; updateQueue applies the options given.
       await this.boss.createQueue(name, { name, ...settings });
       await this.boss.updateQueue(name, { name, ...settings });
     });
   }
 
-  /** Sends a job; null when its id is taken or a job with its singleton key is waiting. */
+  /** Sends a job; null when its id (or the one its singleton key chooses) is taken. */
   async send<T extends object>(name: string, data: T, options?: JobOptions): Promise<string | null> {
     return this.insert(name, data, options);
   }
@@ -206,7 +206,7 @@ export class PgBossQueue implements JobQueue {
   private async insert(name: string, data: object, options: JobOptions | undefined, db?: PgBoss.Db): Promise<string | null> {
     this.assertStarted();
     checkQueueName(name);
-    const o = checkJobOptions(options);
+    const o = resolveJobOptions(name, options);
     const sendOptions = defined({
       id: o.id,
       singletonKey: o.singletonKey,
