@@ -44,7 +44,8 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
   const { workPartitions } = await import('../run/queued-partitions.js');
   const queue = await openPartitionQueue(flags.queue, io.env);
   try {
-    await workPartitions({ queue, queueUrl: flags.queue, concurrency: flags.concurrency, allow: flags.allow, env: io.env, log: (line) => io.err(`ferry worker: ${line}`) });
+    // pg-boss's shortest polling interval: a partition waiting half a second costs nothing next to its load.
+    await workPartitions({ queue, queueUrl: flags.queue, concurrency: flags.concurrency, allow: flags.allow, env: io.env, pollingIntervalSeconds: 0.5, log: (line) => io.err(`ferry worker: ${line}`) });
     io.err(`ferry worker: taking partitions (${flags.concurrency} at once) until interrupted`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -81,14 +81,14 @@ export interface QueuedPartitionsOptions {
   undo: boolean;
   onEvent?: RunEventListener;
   signal?: AbortSignal;
-  /** How often a partition's job and checkpoint are looked at (default 1 s). */
+  /** How often a partition's job and checkpoint are looked at (default 0.5 s). */
   pollMs?: number;
 }
 
 /** The run side: each partition becomes a job, followed until a worker finished it (or it failed every attempt). */
 export function queuedPartitions(o: QueuedPartitionsOptions): RemotePartitions {
   const bundle = { file: o.loaded.file.split(/[\\/]/).pop() ?? 'contract.yaml', contract: o.loaded.contract, crosswalks: o.loaded.crosswalks };
-  const pollMs = o.pollMs ?? 1000;
+  const pollMs = o.pollMs ?? 500;
   return async (job: RemotePartition): Promise<TableResult> => {
     const { runId, partition: part } = job;
     const spec: PartitionJobSpec = {
