@@ -171,6 +171,28 @@ export function resolveJobOptions(queue: string, options: JobOptions | undefined
   return o.singletonKey ? { ...o, id: singletonId(queue, o.singletonKey) } : o;
 }
 
+/** Checks that job data is a JSON object and returns its JSON form, as the queue will store it. */
+export function checkJobData(data: unknown): object {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new FerryError('usage', 'queue.bad_data', 'job data must be a JSON object');
+  try {
+    return JSON.parse(JSON.stringify(data)) as object;
+  } catch (err) {
+    // The serialiser's message is not quoted: it can name the offending value.
+    throw new FerryError('usage', 'queue.bad_data', `job data cannot be stored as JSON (${err instanceof Error ? err.name : 'error'}); send plain objects of strings, numbers, booleans and arrays`);
+  }
+}
+
+/** Whether `id` can be a job id (a UUID); anything else names no job. */
+export function isJobId(id: string): boolean {
+  return z.uuid().safeParse(id).success;
+}
+
+/** Refuses an id that cannot name a job. */
+export function checkJobId(id: string): string {
+  if (!isJobId(id)) throw new FerryError('usage', 'queue.bad_option', 'job ids are UUIDs; the id given is not one');
+  return id;
+}
+
 /** Validates worker options. */
 export function checkWorkOptions(options: WorkOptions): Required<WorkOptions> {
   const r = workOptionsSchema.safeParse(options);

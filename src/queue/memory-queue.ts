@@ -7,10 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULTS,
+  checkJobData,
+  checkJobId,
   checkQueueName,
   checkQueueOptions,
   checkWorkOptions,
   deadLetterItself,
+  isJobId,
   notStarted,
   resolveJobOptions,
   unknownQueue,
@@ -104,13 +107,14 @@ export class MemoryQueue implements JobQueue {
     this.assertStarted();
     const q = this.queueOf(name);
     const o = resolveJobOptions(name, options);
+    const stored = checkJobData(data);
     const jobs = this.jobs.get(name)!;
     if (o.id && jobs.has(o.id)) return null;
     const id = o.id ?? randomUUID();
     jobs.set(id, {
       id,
       name,
-      data: JSON.parse(JSON.stringify(data)) as object,
+      data: stored,
       state: 'created',
       retryCount: 0,
       retryLimit: o.retryLimit ?? q.retryLimit ?? DEFAULTS.retryLimit,
@@ -146,6 +150,8 @@ export class MemoryQueue implements JobQueue {
 
   /** A job by id, or null. */
   async getJob<T extends object>(name: string, id: string): Promise<JobInfo<T> | null> {
+    checkQueueName(name);
+    if (!isJobId(id)) return null;
     this.expireLeases();
     const job = this.jobs.get(name)?.get(id);
     if (!job) return null;
@@ -155,6 +161,8 @@ export class MemoryQueue implements JobQueue {
   /** Cancels a job that has not finished. */
   async cancel(name: string, id: string): Promise<void> {
     this.assertStarted();
+    checkQueueName(name);
+    checkJobId(id);
     const job = this.jobs.get(name)?.get(id);
     if (job && isUnfinished(job.state)) job.state = 'cancelled';
     for (const w of this.workers) if (w.name === name) w.cancelLocal(id);

@@ -19,10 +19,13 @@ import { parseConnectorUrl, redact } from '../connectors/url.js';
 import { pgConfig } from '../connectors/postgres/config.js';
 import { safePgReason } from '../connectors/postgres/errors.js';
 import {
+  checkJobData,
+  checkJobId,
   checkQueueName,
   checkQueueOptions,
   checkWorkOptions,
   deadLetterItself,
+  isJobId,
   notStarted,
   resolveJobOptions,
   unknownQueue,
@@ -68,17 +71,16 @@ const optionsSchema = z.strictObject({
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
-const uuid = z.uuid();
-
 /** The pg-boss implementation of JobQueue. */
 export class PgBossQueue implements JobQueue {
   /** The queue database's URL without any password, for messages. */
   readonly display: string;
   readonly schema: string;
-  private readonly boss: PgBoss;
+  private readonly bossConfig: PgBoss.ConstructorOptions;
+  /** The pg-boss instance while started; a new one per start, since one whose start failed cannot be started again. */
+  private current: PgBoss | null = null;
   private readonly workers = new Set<QueueWorker<object>>();
   private readonly onError?: (err: FerryError) => void;
-  private started = false;
 
   constructor(options: PgBossQueueOptions) {
     const parsedOptions = optionsSchema.safeParse(options);
@@ -100,7 +102,7 @@ export class PgBossQueue implements JobQueue {
     this.schema = schema.data;
     this.onError = o.onError;
     const client = { ...cfg.client, application_name: parsed.params.has('application_name') ? cfg.client.application_name : 'ferry-queue' };
-    this.boss = new PgBoss({
+    this.bossConfig = {
       ...client,
       max: o.poolSize,
       schema: this.schema,
@@ -109,25 +111,33 @@ export class PgBossQueue implements JobQueue {
       // Cron scheduling is not used; off, it starts no timers and no internal queues.
       schedule: false,
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds,
-    } as PgBoss.ConstructorOptions);
-    // Unheard, an 'error' event would end the process.
-    this.boss.on('error', (err) => this.report('keeping its connections and running maintenance', err));
+    } as PgBoss.ConstructorOptions;
   }
 
   /** Creates or migrates pg-boss's schema and starts maintenance. */
   async start(): Promise<void> {
-    if (this.started) return;
-    await this.call('starting', () => this.boss.start());
-    this.started = true;
+    if (this.current) return;
+    const boss = new PgBoss(this.bossConfig);
+    // Unheard, an 'error' event would end the process.
+    boss.on('error', (err) => this.report('keeping its connections and running maintenance', err));
+    try {
+      await boss.start();
+    } catch (err) {
+      // pg-boss opened its pool before failing and will not close it from stop(): close it here.
+      await (boss.getDb() as { close?: () => Promise<void> }).close?.().catch(() => undefined);
+      throw this.toFerryError('starting', err);
+    }
+    this.current = boss;
   }
 
   /** Stops the workers (see JobQueue.stop), then pg-boss and its connections. */
   async stop(options?: StopOptions): Promise<void> {
-    if (!this.started) return;
+    const boss = this.current;
+    if (!boss) return;
     await Promise.all([...this.workers].map((w) => w.stop(options)));
     this.workers.clear();
-    this.started = false;
-    await this.call('stopping', () => this.boss.stop({ graceful: false, close: true }));
+    this.current = null;
+    await this.call('stopping', () => boss.stop({ graceful: false, close: true }));
   }
 
   /** Creates a queue (pg-boss's `standard` policy), or updates its options. */
@@ -188,7 +198,7 @@ export class PgBossQueue implements JobQueue {
   async getJob<T extends object>(name: string, id: string): Promise<JobInfo<T> | null> {
     this.assertStarted();
     checkQueueName(name);
-    if (!uuid.safeParse(id).success) return null;
+    if (!isJobId(id)) return null;
     const job = await this.call(`reading a job of queue ${name}`, () => this.boss.getJobById<T>(name, id, { includeArchive: true }));
     if (!job) return null;
     return { id: job.id, name: job.name, state: job.state as JobState, data: job.data, output: job.output ?? null, retryCount: job.retryCount, singletonKey: job.singletonKey };
@@ -198,7 +208,7 @@ export class PgBossQueue implements JobQueue {
   async cancel(name: string, id: string): Promise<void> {
     this.assertStarted();
     checkQueueName(name);
-    if (!uuid.safeParse(id).success) throw new FerryError('usage', 'queue.bad_option', `job ids are UUIDs; "${id.slice(0, 40)}" is not one`);
+    checkJobId(id);
     await this.call(`cancelling a job of queue ${name}`, () => this.boss.cancel(name, id));
     for (const w of this.workers) if (w.name === name) w.cancelLocal(id);
   }
@@ -207,6 +217,7 @@ export class PgBossQueue implements JobQueue {
     this.assertStarted();
     checkQueueName(name);
     const o = resolveJobOptions(name, options);
+    checkJobData(data);
     const sendOptions = defined({
       id: o.id,
       singletonKey: o.singletonKey,
@@ -250,7 +261,13 @@ export class PgBossQueue implements JobQueue {
   }
 
   private assertStarted(): void {
-    if (!this.started) throw notStarted(`the job queue at ${this.display}`);
+    if (!this.current) throw notStarted(`the job queue at ${this.display}`);
+  }
+
+  /** The started pg-boss instance. */
+  private get boss(): PgBoss {
+    this.assertStarted();
+    return this.current!;
   }
 
   private async call<R>(doing: string, fn: () => Promise<R>): Promise<R> {

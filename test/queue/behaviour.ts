@@ -280,6 +280,10 @@ export function describeQueueBehaviour(kind: string, open: () => Promise<QueueHa
       await expect(q.work('opts', { concurrency: 0 }, async () => null)).rejects.toMatchObject({ code: 'queue.bad_option' });
       await expect(q.work('opts', { concurrency: 1, pollingIntervalSeconds: 0.1 }, async () => null)).rejects.toMatchObject({ code: 'queue.bad_option' });
       await expect(q.createQueue('opts', { deadLetter: 'opts' })).rejects.toMatchObject({ code: 'queue.bad_option' });
+      await expect(q.send('opts', { rows: 10n })).rejects.toMatchObject({ kind: 'usage', code: 'queue.bad_data' });
+      await expect(q.send('opts', [1, 2] as unknown as object)).rejects.toMatchObject({ code: 'queue.bad_data' });
+      await expect(q.cancel('opts', "1'; DROP TABLE job; --")).rejects.toMatchObject({ code: 'queue.bad_option' });
+      expect(await q.getJob('opts', "1'; DROP TABLE job; --")).toBeNull();
     });
   });
 }

@@ -58,6 +58,19 @@ describe('pg-boss queue', () => {
     }
   });
 
+  it('can be stopped and started again, and refuses work while stopped', async () => {
+    const schema = schemaName();
+    const queue = await openQueue(schema);
+    await queue.createQueue('again');
+    const id = await queue.send('again', { n: 1 });
+    await queue.stop();
+    await expect(queue.getJob('again', id!)).rejects.toMatchObject({ code: 'queue.not_started' });
+    await queue.start();
+    await queue.work('again', { concurrency: 1, pollingIntervalSeconds: 0.5 }, async () => 'done');
+    expect((await waitForJob(queue, 'again', id!, (j) => j.state === 'completed')).output).toEqual({ value: 'done' });
+    await queue.stop();
+  });
+
   it('sends a job inside the caller transaction: it exists only if the transaction commits', async () => {
     const queue = await openQueue(schemaName());
     await queue.createQueue('tx');
@@ -118,6 +131,12 @@ describe('pg-boss queue', () => {
     const message = (err as FerryError).message;
     expect(message).toContain('postgres://ferry@127.0.0.1:1/queue');
     expect(message).not.toContain('hunter2-secret');
+  });
+
+  it('fails every start against a database that does not exist, not only the first', async () => {
+    const queue = new PgBossQueue({ url: db.url.replace(/\/[^/]*$/, `/${db.name}_missing`) });
+    for (let i = 0; i < 2; i++) await expect(queue.start()).rejects.toMatchObject({ kind: 'connection', code: 'queue.unreachable' });
+    await expect(queue.send('x', {})).rejects.toMatchObject({ code: 'queue.not_started' });
   });
 
   it('refuses a URL that is not PostgreSQL, a password in the URL, and a schema that is not an identifier', () => {
