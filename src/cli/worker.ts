@@ -13,6 +13,7 @@ interface WorkerFlags {
   queue: string;
   concurrency: number;
   allow: string[];
+  maintenanceInterval?: number;
 }
 
 function positiveInt(name: string, max: number) {
@@ -24,9 +25,9 @@ function positiveInt(name: string, max: number) {
 }
 
 /** Opens and starts the PostgreSQL job queue at `url` with Ferry's partition queues in it; loaded on demand, so runs without a queue never load pg-boss. */
-export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, leaseSeconds?: number): Promise<JobQueue> {
+export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, leaseSeconds?: number, maintenanceIntervalSeconds?: number): Promise<JobQueue> {
   const [{ PgBossQueue }, { preparePartitionQueues }] = await Promise.all([import('../queue/pg-boss-queue.js'), import('../run/queued-partitions.js')]);
-  const queue = new PgBossQueue({ url, env });
+  const queue = new PgBossQueue({ url, env, ...(maintenanceIntervalSeconds ? { maintenanceIntervalSeconds } : {}) });
   await queue.start();
   try {
     await preparePartitionQueues(queue, leaseSeconds);
@@ -42,10 +43,18 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
     throw new FerryError('usage', 'cli.worker_no_allow', 'give the source and target URLs this worker may connect to with --allow URL (repeat it); jobs naming others are refused');
   }
   const { workPartitions } = await import('../run/queued-partitions.js');
-  const queue = await openPartitionQueue(flags.queue, io.env);
+  const queue = await openPartitionQueue(flags.queue, io.env, undefined, flags.maintenanceInterval);
   try {
     // pg-boss's shortest polling interval: a partition waiting half a second costs nothing next to its load.
-    await workPartitions({ queue, queueUrl: flags.queue, concurrency: flags.concurrency, allow: flags.allow, env: io.env, pollingIntervalSeconds: 0.5, log: (line) => io.err(`ferry worker: ${line}`) });
+    await workPartitions({
+      queue,
+      queueUrl: flags.queue,
+      concurrency: flags.concurrency,
+      allow: flags.allow,
+      env: io.env,
+      pollingIntervalSeconds: 0.5,
+      log: (line) => io.err(`ferry worker: ${line}`),
+    });
     io.err(`ferry worker: taking partitions (${flags.concurrency} at once) until interrupted`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -64,6 +73,11 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .description('load partitions of queued runs (`ferry run --queue`) from a PostgreSQL job queue until interrupted')
     .requiredOption('--queue <url>', 'the job queue: postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ?password_env=VAR)')
     .addOption(new Option('--concurrency <n>', 'partitions this worker loads at once').argParser(positiveInt('--concurrency', 64)).default(1))
+    .addOption(
+      new Option('--maintenance-interval <seconds>', 'how often this worker looks for partitions whose worker died (expired leases), when no other queue process did (default 30)').argParser(
+        positiveInt('--maintenance-interval', 3600),
+      ),
+    )
     .option('--allow <url>', 'a source or target URL this worker may connect to, exactly as runs give it (repeatable; required)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (flags: WorkerFlags) => setExit(await worker(flags, io)));
 };
