@@ -58,7 +58,7 @@ export async function runPlanned<U extends PlannedUnit>(units: readonly U[], con
   let failure: unknown;
   while (waiting.length > 0 || running.size > 0) {
     if (failure === undefined && !signal?.aborted) {
-      for (let i = 0; i < waiting.length && running.size < concurrency; ) {
+      for (let i = 0; i < waiting.length && running.size < concurrency;) {
         const u = waiting[i];
         if (!u.after.every(tableDone)) {
           i++;

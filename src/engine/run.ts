@@ -143,7 +143,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   // A pilot reads a subset chosen by key; cutting it would gain nothing.
   const planNew = (): Promise<PartitionPlan> =>
     o.pilot ? Promise.resolve(WHOLE_TABLES) : planPartitions(contract, o.source, { partitions: o.partitions ?? 1, minRows: o.minPartitionRows ?? MIN_PARTITION_ROWS, signal: o.signal });
-  let partitionPlan = WHOLE_TABLES;
+  let partitionPlan: PartitionPlan;
   if (target) {
     await target.ensureSchema(defs, { create: true });
     if (o.resume) {

@@ -181,7 +181,16 @@ export async function runPartition(o: TableJobOptions): Promise<TableResult> {
   const reasons = new Map<string, ReasonCount>();
   const warnings = new Map<string, ReasonCount>();
   const readBefore = counts.read;
-  const result = (): TableResult => ({ table: o.table, source: mapping.source, partition: part.checkpoint, ...counts, elapsedMs: Date.now() - started, readHere: counts.read - readBefore, reasons, warnings });
+  const result = (): TableResult => ({
+    table: o.table,
+    source: mapping.source,
+    partition: part.checkpoint,
+    ...counts,
+    elapsedMs: Date.now() - started,
+    readHere: counts.read - readBefore,
+    reasons,
+    warnings,
+  });
 
   const targetKey = o.def.primaryKey.length > 0 ? keyRenderer(o.def.primaryKey.map((k) => o.def.columns.findIndex((c) => c.name === k))) : undefined;
 

@@ -90,7 +90,13 @@ export class TableRun {
         checkpoint: { runId: o.runId, table: o.table, offset: merged.read, loaded: merged.loaded, quarantined: merged.quarantined, excluded: merged.excluded, done: true },
       });
     }
-    o.onEvent?.({ type: 'table:finished', runId: o.runId, table: o.table, counts: { read: merged.read, loaded: merged.loaded, quarantined: merged.quarantined, excluded: merged.excluded }, elapsedMs: merged.elapsedMs });
+    o.onEvent?.({
+      type: 'table:finished',
+      runId: o.runId,
+      table: o.table,
+      counts: { read: merged.read, loaded: merged.loaded, quarantined: merged.quarantined, excluded: merged.excluded },
+      elapsedMs: merged.elapsedMs,
+    });
     return merged;
   }
 

@@ -185,36 +185,40 @@ export interface PartitionWorkerOptions {
 export async function workPartitions(o: PartitionWorkerOptions): Promise<void> {
   const allowed = new Set(o.allow);
   const cache = new PartitionJobCache();
-  await o.queue.work<PartitionJobData>(PARTITION_QUEUE, { concurrency: o.concurrency, ...(o.pollingIntervalSeconds ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}) }, async (job: QueueJob<PartitionJobData>) => {
-    const parsed = jobSchema.safeParse(job.data);
-    if (!parsed.success) throw new FerryError('usage', 'worker.bad_job', `job ${job.id} is not a partition job this Ferry understands`);
-    const data = parsed.data;
-    for (const url of [data.source, data.target]) {
-      if (!allowed.has(url)) {
-        throw new FerryError('forbidden', 'worker.url_not_allowed', `job ${job.id} names ${redact(url)}, which this worker was not allowed to connect to; start the worker with --allow for it`);
+  await o.queue.work<PartitionJobData>(
+    PARTITION_QUEUE,
+    { concurrency: o.concurrency, ...(o.pollingIntervalSeconds ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}) },
+    async (job: QueueJob<PartitionJobData>) => {
+      const parsed = jobSchema.safeParse(job.data);
+      if (!parsed.success) throw new FerryError('usage', 'worker.bad_job', `job ${job.id} is not a partition job this Ferry understands`);
+      const data = parsed.data;
+      for (const url of [data.source, data.target]) {
+        if (!allowed.has(url)) {
+          throw new FerryError('forbidden', 'worker.url_not_allowed', `job ${job.id} names ${redact(url)}, which this worker was not allowed to connect to; start the worker with --allow for it`);
+        }
       }
-    }
-    const spec = data.spec as PartitionJobSpec;
-    const claim = await tryClaim(o.queueUrl, `ferry:${spec.runId}:${spec.partition}`, o.env);
-    // Another attempt of this partition is still writing (its lease ran out while it worked): this one retries later.
-    if (!claim) throw new FerryError('conflict', 'queue.partition_busy', `partition ${spec.partition} of run ${spec.runId} is still being loaded by another attempt`);
-    let source: Source | undefined;
-    let target: Target | undefined;
-    try {
-      const loaded = contractOfJob(data, spec.digest);
-      source = await openSource(data.source);
-      target = await openTarget(data.target);
-      o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} (attempt ${job.retryCount + 1})`);
-      const r = await executePartitionJob({ spec, loaded, source, target, cache, signal: job.signal });
-      // An attempt stopped by its lease, a cancel or the worker's stop committed a prefix; the next attempt continues it.
-      if (job.signal.aborted) throw job.signal.reason instanceof Error ? job.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
-      o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} done: read ${r.read}, loaded ${r.loaded}, quarantined ${r.quarantined}, excluded ${r.excluded}`);
-      return toWire(r);
-    } finally {
-      await Promise.allSettled([source?.close(), target?.close()]);
-      await claim.release();
-    }
-  });
+      const spec = data.spec as PartitionJobSpec;
+      const claim = await tryClaim(o.queueUrl, `ferry:${spec.runId}:${spec.partition}`, o.env);
+      // Another attempt of this partition is still writing (its lease ran out while it worked): this one retries later.
+      if (!claim) throw new FerryError('conflict', 'queue.partition_busy', `partition ${spec.partition} of run ${spec.runId} is still being loaded by another attempt`);
+      let source: Source | undefined;
+      let target: Target | undefined;
+      try {
+        const loaded = contractOfJob(data, spec.digest);
+        source = await openSource(data.source);
+        target = await openTarget(data.target);
+        o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} (attempt ${job.retryCount + 1})`);
+        const r = await executePartitionJob({ spec, loaded, source, target, cache, signal: job.signal });
+        // An attempt stopped by its lease, a cancel or the worker's stop committed a prefix; the next attempt continues it.
+        if (job.signal.aborted) throw job.signal.reason instanceof Error ? job.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
+        o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} done: read ${r.read}, loaded ${r.loaded}, quarantined ${r.quarantined}, excluded ${r.excluded}`);
+        return toWire(r);
+      } finally {
+        await Promise.allSettled([source?.close(), target?.close()]);
+        await claim.release();
+      }
+    },
+  );
 }
 
 /** The job's contract, checked against the digest the run began with. */
@@ -223,7 +227,11 @@ function contractOfJob(data: PartitionJobData, digest: string): LoadedContract {
   if (!contract.success) throw new FerryError('contract', 'worker.bad_contract', `the contract in the job for run ${data.spec.runId} does not parse as a Ferry contract`);
   const loaded: LoadedContract = { file: data.contract.file, contract: contract.data, crosswalks: data.contract.crosswalks as Record<string, CrosswalkEntry[]> };
   if (contractDigest(loaded) !== digest) {
-    throw new FerryError('conflict', 'worker.digest_mismatch', `the contract in the job for run ${data.spec.runId} does not have the digest the run began with; a worker runs only the contract it was given`);
+    throw new FerryError(
+      'conflict',
+      'worker.digest_mismatch',
+      `the contract in the job for run ${data.spec.runId} does not have the digest the run began with; a worker runs only the contract it was given`,
+    );
   }
   return loaded;
 }
