@@ -65,7 +65,7 @@ type WireResult = z.infer<typeof resultSchema>;
 /** Creates the partition queues (idempotent): retries with back-off, a lease, and a dead-letter queue. */
 export async function preparePartitionQueues(queue: JobQueue, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<void> {
   await queue.createQueue(PARTITION_DEAD_LETTER);
-  await queue.createQueue(PARTITION_QUEUE, { deadLetter: PARTITION_DEAD_LETTER, retryLimit: 5, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: leaseSeconds });
+  await queue.createQueue(PARTITION_QUEUE, { deadLetter: PARTITION_DEAD_LETTER, retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: leaseSeconds });
 }
 
 export interface QueuedPartitionsOptions {
@@ -179,6 +179,8 @@ export interface PartitionWorkerOptions {
   /** One line per job start and end: ids, tables and counts, never values. */
   log?: (line: string) => void;
   pollingIntervalSeconds?: number;
+  /** How often a running job's state is looked at, so a cancelled run stops its partitions (default 2 s). */
+  cancelPollMs?: number;
 }
 
 /** The worker side: takes partition jobs from the queue until the queue is stopped. */
@@ -208,9 +210,27 @@ export async function workPartitions(o: PartitionWorkerOptions): Promise<void> {
         source = await openSource(data.source);
         target = await openTarget(data.target);
         o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} (attempt ${job.retryCount + 1})`);
-        const r = await executePartitionJob({ spec, loaded, source, target, cache, signal: job.signal });
+        const stop = new AbortController();
+        const onAbort = (): void => stop.abort(job.signal.reason);
+        job.signal.addEventListener('abort', onAbort, { once: true });
+        // A run cancelled from its own process cancels its jobs in the queue; a worker elsewhere learns it here.
+        const watch = setInterval(() => {
+          o.queue.getJob(PARTITION_QUEUE, job.id).then(
+            (info) => {
+              if (info?.state === 'cancelled') stop.abort(new FerryError('run', 'queue.cancelled', `the run cancelled job ${job.id}`));
+            },
+            () => undefined,
+          );
+        }, o.cancelPollMs ?? 2000);
+        let r: TableResult;
+        try {
+          r = await executePartitionJob({ spec, loaded, source, target, cache, signal: stop.signal });
+        } finally {
+          clearInterval(watch);
+          job.signal.removeEventListener('abort', onAbort);
+        }
         // An attempt stopped by its lease, a cancel or the worker's stop committed a prefix; the next attempt continues it.
-        if (job.signal.aborted) throw job.signal.reason instanceof Error ? job.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
+        if (stop.signal.aborted) throw stop.signal.reason instanceof Error ? stop.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
         o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} done: read ${r.read}, loaded ${r.loaded}, quarantined ${r.quarantined}, excluded ${r.excluded}`);
         return toWire(r);
       } finally {
