@@ -21,6 +21,7 @@ import { planLoad, runPlanned } from './plan.js';
 import { REPORT_FORMAT, type EngineReport, type ReasonEntry, type RunStatus, type TableReport } from './report.js';
 import { runPartition, type ReasonCount, type TableResult } from './table-job.js';
 import { TableRun } from './table-run.js';
+import { VerdictReplay } from './verdict-replay.js';
 import { rate } from './throughput.js';
 import { mappedTargetDefs } from './target-defs.js';
 
@@ -202,6 +203,48 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
    * Runs every partition of the plan, parents' tables before children's: here (`remote`
    * undefined), or each on a queue worker; returns the tables' results and the first failure.
    */
+  /** Loads (or, from a done checkpoint, replays) one partition in this process. */
+  const partitionHere = (part: Partition, resumeFrom: Checkpoint | undefined, tally: TableCounts): Promise<TableResult> =>
+    runPartition({
+      runId,
+      loaded: o.loaded,
+      table: part.table,
+      def: defByName.get(part.table)!,
+      partition: part,
+      tally,
+      source: o.source,
+      target,
+      batchSize,
+      batchBytes: o.batchBytes,
+      unitValues: o.unitValues,
+      resumeFrom,
+      pilotKeys: pilot?.included.get(contract.mappings[part.table].source),
+      lookups,
+      signal: o.signal,
+      onEvent: o.onEvent,
+      observer: crosswalkObserver(gate?.forTable(part.table), o.observer),
+      runObserver,
+      today,
+      lineage: o.lineage ?? true,
+      undo: o.undo ?? true,
+      parentKeys,
+    });
+  // Workers load without this process's observers: the gate, the crosswalk observer and the
+  // caller's observer see the run by replaying each partition here as soon as it has loaded,
+  // in key order and parents first, which writes nothing and decides exactly as a run that
+  // loaded here would; a source that changed under the workers fails it (run.source_changed).
+  const replay =
+    o.remote && target
+      ? new VerdictReplay({
+          runId,
+          plan,
+          cut: partitionPlan,
+          target,
+          replay: (part, done) => partitionHere(part, done, { read: 0, loaded: 0, quarantined: 0, excluded: 0 }),
+          tableDone: (table) => gate?.tableDone(table),
+        })
+      : undefined;
+
   const loadAll = async (cut: PartitionPlan, checkpoints: ReadonlyMap<string, Checkpoint>, remote?: RemotePartitions): Promise<{ results: Map<string, TableResult>; failure: unknown }> => {
     const tableRuns = new Map<string, TableRun>();
     const units: Array<Partition & { after: string[] }> = [];
@@ -234,34 +277,9 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
         async (part) => {
           const table = part.table;
           const tableRun = tableRuns.get(table)!;
-          const mapping = contract.mappings[table];
           await tableRun.start();
-          const r = remote
-            ? await remote({ runId, runDay, partition: part, tally: tableRun.tally, target: target as Target })
-            : await runPartition({
-                runId,
-                loaded: o.loaded,
-                table,
-                def: defByName.get(table)!,
-                partition: part,
-                tally: tableRun.tally,
-                source: o.source,
-                target,
-                batchSize,
-                batchBytes: o.batchBytes,
-                unitValues: o.unitValues,
-                resumeFrom: tableRun.resumeFrom(part),
-                pilotKeys: pilot?.included.get(mapping.source),
-                lookups,
-                signal: o.signal,
-                onEvent: o.onEvent,
-                observer: crosswalkObserver(gate?.forTable(table), o.observer),
-                runObserver,
-                today,
-                lineage: o.lineage ?? true,
-                undo: o.undo ?? true,
-                parentKeys,
-              });
+          const r = remote ? await remote({ runId, runDay, partition: part, tally: tableRun.tally, target: target as Target }) : await partitionHere(part, tableRun.resumeFrom(part), tableRun.tally);
+          if (!o.signal?.aborted) replay?.partitionLoaded(part);
           const whole = await tableRun.partitionDone(r, o.signal?.aborted === true);
           if (!whole) return;
           results.set(table, whole);
@@ -282,14 +300,18 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   };
 
   let { results, failure } = await loadAll(partitionPlan, checkpoints, o.remote);
-  if (o.remote && target && failure === undefined && !o.signal?.aborted) {
-    // Workers load without this process's observers: the gate, the crosswalk observer and the
-    // caller's observer see the run by replaying every table here, whole and in key order,
-    // which writes nothing and decides exactly as a run that loaded each table in one piece
-    // (table-job.ts); a source that changed under the workers fails it (run.source_changed).
-    const loads = results;
-    ({ results, failure } = await loadAll(WHOLE_TABLES, new Map((await target.checkpoints(runId)).map((c) => [c.table, c]))));
-    for (const [t, r] of results) Object.assign(r, { readHere: loads.get(t)?.readHere ?? 0, elapsedMs: loads.get(t)?.elapsedMs ?? r.elapsedMs });
+  if (replay) {
+    if (failure !== undefined || o.signal?.aborted) replay.stop(failure ?? o.signal?.reason);
+    else {
+      try {
+        const loads = results;
+        results = await replay.results();
+        // The report's timings and rates are the load's, not the replay's.
+        for (const [t, r] of results) Object.assign(r, { readHere: loads.get(t)?.readHere ?? 0, elapsedMs: loads.get(t)?.elapsedMs ?? r.elapsedMs });
+      } catch (err) {
+        failure = err;
+      }
+    }
   }
 
   const tables: TableReport[] = [];

@@ -118,21 +118,27 @@ export class TableRun {
 
   /** The partitions' results as one table's. */
   private merged(): TableResult {
-    const sum = (f: (r: TableResult) => number): number => this.results.reduce((n, r) => n + f(r), 0);
-    return {
-      table: this.o.table,
-      source: this.o.mapping.source,
-      partition: this.o.table,
-      read: sum((r) => r.read),
-      loaded: sum((r) => r.loaded),
-      quarantined: sum((r) => r.quarantined),
-      excluded: sum((r) => r.excluded),
-      readHere: sum((r) => r.readHere),
-      elapsedMs: this.results.length === 1 ? this.results[0].elapsedMs : Date.now() - this.startedAt,
-      reasons: mergeCounts(this.results.map((r) => r.reasons)),
-      warnings: mergeCounts(this.results.map((r) => r.warnings)),
-    };
+    return mergeResults(this.results, this.results.length === 1 ? this.results[0].elapsedMs : Date.now() - this.startedAt);
   }
+}
+
+/** Partitions' results of one table (at least one) as the table's, which took `elapsedMs`. */
+export function mergeResults(results: readonly TableResult[], elapsedMs: number): TableResult {
+  const sum = (f: (r: TableResult) => number): number => results.reduce((n, r) => n + f(r), 0);
+  const first = results[0];
+  return {
+    table: first.table,
+    source: first.source,
+    partition: first.table,
+    read: sum((r) => r.read),
+    loaded: sum((r) => r.loaded),
+    quarantined: sum((r) => r.quarantined),
+    excluded: sum((r) => r.excluded),
+    readHere: sum((r) => r.readHere),
+    elapsedMs,
+    reasons: mergeCounts(results.map((r) => r.reasons)),
+    warnings: mergeCounts(results.map((r) => r.warnings)),
+  };
 }
 
 function mergeCounts(maps: ReadonlyArray<Map<string, ReasonCount>>): Map<string, ReasonCount> {
