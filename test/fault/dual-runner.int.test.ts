@@ -1,7 +1,7 @@
 /**
  * The local runner and the distributed runner are the same runner: the example contract over a
  * defect-laden `ferry synth` PostgreSQL source, run three ways with real processes —
- *   1. locally, its tables cut into partitions that load in this process;
+ *   1. locally, each table in one piece (the reference);
  *   2. through a PostgreSQL job queue with one `ferry worker`;
  *   3. through the queue with three workers, one of them killed with SIGKILL while it loads a
  *      partition —
@@ -21,8 +21,10 @@ import { EXAMPLE_CONTRACT, runFerry, startFerry, targetFingerprint, type FerryPr
 
 /** Exit code of a run whose quality gate failed (docs/cli.md): the defects make the pre-production gate fail, in every mode alike. */
 const EXIT_GATE = 6;
-/** Small commit units and partitions of a few hundred rows, so a partition takes long enough to be killed inside. */
-const RUN = ['--batch-size', '40', '--partitions', '4', '--partition-min-rows', '500', '--concurrency', '4'];
+/** Small commit units, so a partition takes long enough to be killed inside. */
+const BATCH = ['--batch-size', '40'];
+/** Partitions of a few hundred rows for the queued runs. */
+const PARTITIONS = ['--partitions', '4', '--partition-min-rows', '500', '--concurrency', '4'];
 /** A short lease and maintenance, so a dead worker's partition is taken over within seconds. */
 const LEASE = ['--lease', '6'];
 const WORKER = ['--maintenance-interval', '1'];
@@ -78,7 +80,7 @@ async function finish(name: string, code: number | null, stderr: string, targetU
 }
 
 function runArgs(name: string, targetUrl: string): string[] {
-  return ['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', targetUrl, ...RUN, '--report', path.join(dir, `${name}.json`), '--store', `sqlite:${path.join(dir, `${name}.db`)}`];
+  return ['run', EXAMPLE_CONTRACT, '--source', sourceUrl, '--target', targetUrl, ...BATCH, '--report', path.join(dir, `${name}.json`), '--store', `sqlite:${path.join(dir, `${name}.db`)}`];
 }
 
 /**
@@ -107,7 +109,7 @@ function comparable(r: RunReport): unknown {
   return JSON.parse(JSON.stringify(r, (k, v: unknown) => (VARYING.has(k) || /elapsed|PerSecond|At$|peak|rss/i.test(k) ? undefined : v)));
 }
 
-describe('one contract, three runners: local partitions, one queue worker, three queue workers with one killed', () => {
+describe('one contract, three runners: local, one queue worker, three queue workers with one killed', () => {
   it('leave the same target, lineage, quarantine, report and audit events', async () => {
     // 1. Local.
     const localTarget = await database('ferry_dual_local');
@@ -119,7 +121,7 @@ describe('one contract, three runners: local partitions, one queue worker, three
     const oneTarget = await database('ferry_dual_one');
     const oneQueue = await database('ferry_dual_q1');
     const w = startWorker(oneQueue, oneTarget);
-    const one = await runFerry([...runArgs('one', oneTarget), '--queue', oneQueue, ...LEASE], dir);
+    const one = await runFerry([...runArgs('one', oneTarget), ...PARTITIONS, '--queue', oneQueue, ...LEASE], dir);
     await stopWorker(w);
     const b = await finish('one', one.code, one.stderr, oneTarget);
     expect(w.stderr()).toMatch(/partition \S+\/\d+ done/);
@@ -128,7 +130,7 @@ describe('one contract, three runners: local partitions, one queue worker, three
     const threeTarget = await database('ferry_dual_three');
     const threeQueue = await database('ferry_dual_q3');
     const three = [startWorker(threeQueue, threeTarget), startWorker(threeQueue, threeTarget), startWorker(threeQueue, threeTarget)];
-    const run = startFerry([...runArgs('three', threeTarget), '--queue', threeQueue, ...LEASE], dir);
+    const run = startFerry([...runArgs('three', threeTarget), ...PARTITIONS, '--queue', threeQueue, ...LEASE], dir);
     // The victim is the first worker to start a partition of a large table (lab results: several hundred rows in 40-row commits).
     let victim: { worker: FerryProcess; partition: string; killedAt: number } | undefined;
     const started = /job \S+: run \S+ partition (lab_result\/\d+) \(attempt 1\)\n/;
