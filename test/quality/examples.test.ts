@@ -84,7 +84,7 @@ describe('compareKeys', () => {
     for (const a of sample) {
       expect(sign(compareKeys(a, a))).toBe(0);
       for (const b of sample) {
-        expect(sign(compareKeys(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(-sign(compareKeys(b, a)));
+        expect(sign(compareKeys(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(sign(-compareKeys(b, a)));
         if (a !== b) expect(compareKeys(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).not.toBe(0);
       }
     }
