@@ -144,7 +144,13 @@ describe('planPartitions', () => {
     expect(asked).toEqual([]);
     const noBounds = { count: async () => 1000 } as unknown as Source;
     expect(await planPartitions(c, noBounds, { partitions: 4, minRows: 0 })).toEqual(WHOLE_TABLES);
-    expect(await planPartitions(c, countingSource(rows, asked, () => []), { partitions: 4, minRows: 0 })).toEqual(WHOLE_TABLES);
+    expect(
+      await planPartitions(
+        c,
+        countingSource(rows, asked, () => []),
+        { partitions: 4, minRows: 0 },
+      ),
+    ).toEqual(WHOLE_TABLES);
   });
 });
 
