@@ -77,7 +77,7 @@ describe('a partitioned run', () => {
     expect([...checkpoints.keys()].sort()).toEqual(expected.sort());
     expect([...checkpoints.values()].every((done) => done)).toBe(true);
     for (const t of Object.keys(plan.tables)) expect(plan.tables[t].bounds.length, t).toBeGreaterThanOrEqual(1);
-  });
+  }, 120_000);
 
   it('resumes after a cancel under the plan it began with, whatever partitions the resume asks for', async () => {
     const url = await target();
@@ -112,7 +112,7 @@ describe('a partitioned run', () => {
     expect(await targetFingerprint(url)).toEqual(reference.fingerprint);
     expect(outcomeOf(resumed)).toEqual(outcomeOf(reference.report));
     expect(comparable({ ...resumed, resumed: false })).toEqual(comparable(reference.report));
-  });
+  }, 120_000);
 
   it('loads a table that cannot be cut whole, beside the cut ones', async () => {
     // A default on allergy's target key makes it a computed key: an upsert by it cannot be split by source key.
@@ -135,5 +135,5 @@ describe('a partitioned run', () => {
     expect(await targetFingerprint(url)).toEqual(reference.fingerprint);
     expect(comparable(report)).toEqual(comparable(whole));
     expect(outcomeOf(report)).toEqual(outcomeOf(reference.report));
-  });
+  }, 120_000);
 });

@@ -113,7 +113,7 @@ describe('the partition worker', () => {
     // A job naming allowed URLs gets past the allowlist and the claim: it fails only on the run the target never began.
     const allowed = await attempt(q, partitionJob(reference.url));
     expect(allowed.output).toMatchObject({ code: 'run.unknown' });
-  });
+  }, 120_000);
 
   it('refuses a job whose contract is not the one its digest names', async () => {
     const target = await database();
@@ -131,7 +131,7 @@ describe('the partition worker', () => {
     const forged = await attempt(q, { ...job, spec: { ...job.spec, digest: 'f'.repeat(64) } });
     expect(forged.output).toMatchObject({ code: 'worker.digest_mismatch' });
     expect(await tablesIn(target)).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses a job that is not a partition job', async () => {
     const target = await database();
@@ -150,7 +150,7 @@ describe('the partition worker', () => {
       expect(refused.output).toMatchObject({ code: 'worker.bad_job' });
     }
     expect(await tablesIn(target)).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('a run through the queue', () => {
@@ -169,5 +169,5 @@ describe('a run through the queue', () => {
     expect(partitions.filter((c) => c.includes('/')).length).toBeGreaterThan(10);
     const done = lines.map((l) => / partition (\S+) done:/.exec(l)?.[1]).filter((p): p is string => p !== undefined);
     expect(done.sort()).toEqual(partitions.sort());
-  });
+  }, 120_000);
 });
