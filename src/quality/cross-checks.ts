@@ -3,12 +3,13 @@
  * patient who has an allergy row with the same substance (case-insensitive, trimmed). The two
  * tables may load in parallel, so whichever finishes second is checked against the other; a
  * medication row seen before the allergy table finished waits, deduplicated by patient and
- * substance, until the end of the run.
+ * substance (with the lowest source keys of its rows, as many as a finding names), until the end
+ * of the run: the rows a finding names then do not depend on which table finished first.
  */
 import type { TargetTableDef, Value } from '../connectors/connector.js';
 import type { CrossCheck } from '../contract/model.js';
 import { FerryError } from '../errors.js';
-import { Examples } from './examples.js';
+import { compareKeys, Examples } from './examples.js';
 import type { CheckFinding } from '../engine/quality-report.js';
 import { normalText, valueKey } from './value-key.js';
 
@@ -22,7 +23,8 @@ function column(def: TargetTableDef | undefined, table: string, field: string, c
 export class AllergyConflict {
   private readonly allergies = new Set<string>();
   private allergyDone = false;
-  private readonly waiting = new Map<string, { rows: number; firstKey: string }>();
+  /** Medication rows waiting for the allergies, by patient and substance: their count and lowest source keys, ascending. */
+  private readonly waiting = new Map<string, { rows: number; keys: string[] }>();
   private count = 0;
   private readonly medPair: (row: readonly Value[]) => string | undefined;
   private readonly allergyPair: (row: readonly Value[]) => string | undefined;
@@ -34,7 +36,7 @@ export class AllergyConflict {
     private readonly check: CrossCheck,
     defs: ReadonlyMap<string, TargetTableDef>,
     sourceOf: (table: string) => string,
-    exampleLimit: number,
+    private readonly exampleLimit: number,
   ) {
     const { medication: m, allergy: a } = check.allergy_conflict;
     this.medicationTable = m.table;
@@ -54,12 +56,15 @@ export class AllergyConflict {
       const p = this.medPair(row);
       if (p === undefined) return;
       if (this.allergyDone) {
-        if (this.allergies.has(p)) this.hit(1, sourceKey);
+        if (this.allergies.has(p)) this.hit(1, [sourceKey]);
         return;
       }
       const w = this.waiting.get(p);
-      if (w) w.rows++;
-      else this.waiting.set(p, { rows: 1, firstKey: sourceKey });
+      if (!w) this.waiting.set(p, { rows: 1, keys: this.exampleLimit > 0 ? [sourceKey] : [] });
+      else {
+        w.rows++;
+        keepLowest(w.keys, sourceKey, this.exampleLimit);
+      }
     }
   }
 
@@ -71,14 +76,14 @@ export class AllergyConflict {
     }
   }
 
-  private hit(rows: number, key: string): void {
+  private hit(rows: number, keys: readonly string[]): void {
     this.count += rows;
-    this.examples.add(key);
+    for (const k of keys) this.examples.add(k);
   }
 
   /** Resolves medication rows that arrived before the allergy table finished. */
   settle(): void {
-    for (const [p, w] of this.waiting) if (this.allergies.has(p)) this.hit(w.rows, w.firstKey);
+    for (const [p, w] of this.waiting) if (this.allergies.has(p)) this.hit(w.rows, w.keys);
     this.waiting.clear();
   }
 
@@ -95,6 +100,15 @@ export class AllergyConflict {
       exampleKeys: [...this.examples.keys],
     };
   }
+}
+
+/** Inserts `key` into ascending `keys` if it is among the `limit` lowest. */
+function keepLowest(keys: string[], key: string, limit: number): void {
+  let at = keys.length;
+  while (at > 0 && compareKeys(key, keys[at - 1]) < 0) at--;
+  if (at >= limit || keys[at - 1] === key) return;
+  keys.splice(at, 0, key);
+  if (keys.length > limit) keys.pop();
 }
 
 function pair(patientAt: number, substanceAt: number): (row: readonly Value[]) => string | undefined {

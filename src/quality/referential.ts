@@ -6,7 +6,7 @@
  * arriving out of order) child values wait, deduplicated, and are resolved at the end of the run.
  */
 import type { ForeignKeyInfo, TargetTableDef, Value } from '../connectors/connector.js';
-import { type Examples } from './examples.js';
+import { compareKeys, type Examples } from './examples.js';
 import type { ReferenceCheck } from '../engine/quality-report.js';
 import { valueKey, type KeyValue } from './value-key.js';
 
@@ -18,8 +18,11 @@ export interface ParentKeys {
 
 interface Pending {
   rows: number;
-  /** Source key of the first child row holding the value: the example if it never resolves. */
-  firstKey: string;
+  /**
+   * Lowest source key of the child rows holding the value: the example if it never resolves. The
+   * lowest, not the first to arrive, so partitions loading in parallel name the same row.
+   */
+  lowestKey: string;
 }
 
 /** One foreign key of one child table. */
@@ -58,8 +61,11 @@ export class ForeignKeyCheck {
       return;
     }
     const p = this.pending.get(k);
-    if (p) p.rows++;
-    else this.pending.set(k, { rows: 1, firstKey: sourceKey });
+    if (!p) this.pending.set(k, { rows: 1, lowestKey: sourceKey });
+    else {
+      p.rows++;
+      if (compareKeys(sourceKey, p.lowestKey) < 0) p.lowestKey = sourceKey;
+    }
   }
 
   /** Resolves the values that arrived before the parent finished; idempotent. */
@@ -68,7 +74,7 @@ export class ForeignKeyCheck {
     if (!parent) return;
     for (const [k, p] of this.pending) {
       if (parent.seen.has(k)) this.resolved += p.rows;
-      else this.examples.add(p.firstKey);
+      else this.examples.add(p.lowestKey);
     }
     this.pending.clear();
   }

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createQualityCollector } from '../../src/quality/collector.js';
 import { baseContract, counts, feed, outcome } from './helpers.js';
 
-function contract(severity: 'error' | 'warning') {
+function contract(severity: 'error' | 'warning', exampleKeys = 10) {
   return baseContract({
     quality: {
       thresholds: [],
-      example_keys: 10,
+      example_keys: exampleKeys,
       checks: [
         {
           name: 'allergic',
@@ -85,7 +85,7 @@ describe('allergy conflicts', () => {
     c.tableDone('medication');
     feed(c, outcome(loaded, 'allergy', [[1, 1, 'Penicillin']], ['A1']));
     const q = c.result([counts('medication', 2, 2, 0), counts('allergy', 1, 1, 0)]);
-    expect(q.checks[0]).toMatchObject({ count: 2, decision: 'fail', exampleKeys: [{ sourceKey: 'M10' }] });
+    expect(q.checks[0]).toMatchObject({ count: 2, decision: 'fail', exampleKeys: [{ sourceKey: 'M10' }, { sourceKey: 'M11' }] });
     expect(q.decision).toBe('fail');
   });
 
@@ -95,5 +95,52 @@ describe('allergy conflicts', () => {
     feed(c, outcome(loaded, 'allergy', [[1, 1, 'penicillin']], ['A1']));
     feed(c, outcome(loaded, 'medication', [[10, 2, 'penicillin']], ['M10']));
     expect(c.result([]).checks[0]).toMatchObject({ count: 0, decision: 'pass' });
+  });
+
+  it('name the same rows whichever table finishes first and whatever order the medications arrive in', () => {
+    const meds = [
+      [5, 1, 'penicillin'],
+      [3, 1, 'Penicillin'],
+      [9, 1, 'penicillin'],
+      [4, 2, 'latex'],
+      [1, 1, 'PENICILLIN'],
+      [7, 2, 'aspirin'],
+    ];
+    const keys = meds.map((m) => `M${m[0]}`);
+    for (const [limit, expected] of [
+      [10, ['M1', 'M3', 'M4', 'M5', 'M9']],
+      [2, ['M1', 'M3']],
+    ] as const) {
+      for (const allergiesFirst of [true, false]) {
+        for (const reversed of [false, true]) {
+          const loaded = contract('warning', limit);
+          const c = createQualityCollector(loaded, { tier: 'pre_production' });
+          const allergies = () => {
+            feed(
+              c,
+              outcome(
+                loaded,
+                'allergy',
+                [
+                  [1, 1, 'penicillin'],
+                  [2, 2, 'Latex'],
+                ],
+                ['A1', 'A2'],
+              ),
+            );
+            c.tableDone('allergy');
+          };
+          if (allergiesFirst) allergies();
+          feed(c, outcome(loaded, 'medication', reversed ? [...meds].reverse() : meds, reversed ? [...keys].reverse() : keys));
+          if (!allergiesFirst) allergies();
+          const q = c.result([counts('allergy', 2, 2, 0), counts('medication', 6, 6, 0)]);
+          expect(q.checks[0].count).toBe(5);
+          expect(
+            q.checks[0].exampleKeys.map((k) => k.sourceKey),
+            `limit ${limit}, allergies first ${allergiesFirst}, reversed ${reversed}`,
+          ).toEqual(expected);
+        }
+      }
+    }
   });
 });

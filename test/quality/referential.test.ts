@@ -98,4 +98,28 @@ describe('referential integrity', () => {
     expect(gate).toMatchObject({ decision: 'fail', value: 0 });
     expect(gate.exampleKeys.map((k) => k.sourceKey)).toEqual(['M10', 'M12']);
   });
+
+  it('names the lowest child row of each unresolved value, whatever order the rows arrive in', () => {
+    const rows = [
+      [12, 7, 'x'],
+      [10, 8, 'x'],
+      [11, 7, 'x'],
+      [13, 8, 'x'],
+    ];
+    for (const order of [rows, [...rows].reverse()]) {
+      const c = createQualityCollector(baseContract({ quality: { thresholds: [{ kpi: 'referential_integrity', fail_below: 0.9 }], checks: [], example_keys: 10 } }), { tier: 'pre_production' });
+      feed(
+        c,
+        outcome(
+          loaded,
+          'medication',
+          order,
+          order.map((r) => `M${r[0]}`),
+        ),
+      );
+      feed(c, outcome(loaded, 'patient', [pat(1)], ['1']));
+      const q = c.result([counts('patient', 1, 1, 0), counts('medication', 4, 4, 0)]);
+      expect(q.gates.find((g) => g.table === 'medication')!.exampleKeys.map((k) => k.sourceKey)).toEqual(['M10', 'M11']);
+    }
+  });
 });

@@ -111,4 +111,40 @@ describe('duplicate patients', () => {
     const r = run([pat(1, '9990000018', 'Smith', 'Ann', '1950-01-01', 'LS1 4AP'), pat(2, '9990000018', 'Smith', 'Ann', '1950-01-01', 'LS1 4AP')]);
     expect(r.failures).toBe(1);
   });
+  /** Every ordering of `items`. */
+  function permutations<T>(items: readonly T[]): T[][] {
+    if (items.length <= 1) return [[...items]];
+    return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+  }
+
+  it('names and counts the same repeats whatever order the rows arrive in: those a read in key order finds', () => {
+    // P1 and P2 share an NHS number, P1 and P3 the person, P4 and P5 both; P6 matches nobody.
+    const rows = [
+      pat(1, '9990000018', 'Smith', 'Ann', '1950-01-01', 'LS1 4AP'),
+      pat(2, '9990000018', 'Jones', 'Bob', '1960-02-02', 'M1 1AE'),
+      pat(3, '9990000026', 'Smith', 'Ann', '1950-01-01', 'LS1 4AP'),
+      pat(4, '9990000034', 'Brown', 'Cy', '1970-03-03', 'B1 1AA'),
+      pat(5, '9990000034', 'Brown', 'Cy', '1970-03-03', 'B1 1AA'),
+      pat(6, '9990000042', 'Green', 'Di', '1980-04-04', 'S1 2HE'),
+    ];
+    for (const order of permutations(rows)) {
+      const r = run(order);
+      expect(r, order.map((x) => x[0]).join(',')).toMatchObject({ failures: 3, exampleKeys: [{ sourceKey: 'P2' }, { sourceKey: 'P3' }, { sourceKey: 'P5' }] });
+    }
+  });
+
+  it('counts a row against the KPI once when another rule failed it before a lower key named it a duplicate', () => {
+    const c = createQualityCollector(loaded, { tier: 'pre_production' });
+    // P9 and P8 share the target key (P8 repeats it, arriving second); P1 then makes P8 a duplicate patient too.
+    const rows = [
+      pat(5, '9990000018', 'Smith', 'Ann', '1950-01-01', 'LS1 4AP'),
+      pat(5, '9990000026', 'Jones', 'Bob', '1960-02-02', 'M1 1AE'),
+      pat(6, '9990000026', 'Green', 'Di', '1980-04-04', 'S1 2HE'),
+    ];
+    feed(c, outcome(loaded, 'patient', rows, ['P9', 'P8', 'P1']));
+    const q = c.result([counts('patient', 3, 3, 0)]);
+    expect(q.tableRules.find((r) => r.rule === 'same_person')).toMatchObject({ failures: 1, exampleKeys: [{ sourceKey: 'P8' }] });
+    expect(q.tableRules.find((r) => r.kind === 'key')).toMatchObject({ failures: 1, exampleKeys: [{ sourceKey: 'P8' }] });
+    expect(q.tables[0].kpis.uniqueness).toMatchObject({ numerator: 2, denominator: 3 });
+  });
 });
