@@ -117,7 +117,13 @@ export function queuedPartitions(o: QueuedPartitionsOptions): RemotePartitions {
       }
       const info = await o.queue.getJob<PartitionJobData>(PARTITION_QUEUE, id);
       await followCheckpoint(job, seen, o.onEvent);
-      if (info?.state === 'completed') return fromWire(part.table, o.loaded.contract.mappings[part.table].source, part.checkpoint, info.output);
+      if (info?.state === 'completed') {
+        const refused = (info.output as { refused?: { code?: unknown; message?: unknown } } | null)?.refused;
+        if (refused && typeof refused.code === 'string' && typeof refused.message === 'string') {
+          throw new FerryError('run', refused.code, `a worker refused partition ${part.index + 1} of ${part.count} of table ${part.table} (job ${id}): ${refused.message}`);
+        }
+        return fromWire(part.table, o.loaded.contract.mappings[part.table].source, part.checkpoint, info.output);
+      }
       if (!info || info.state === 'failed' || info.state === 'cancelled') {
         const failure = info?.output as { code?: unknown; message?: unknown } | null | undefined;
         const code = typeof failure?.code === 'string' ? failure.code : 'run.partition_failed';
@@ -191,54 +197,71 @@ export async function workPartitions(o: PartitionWorkerOptions): Promise<void> {
     PARTITION_QUEUE,
     { concurrency: o.concurrency, ...(o.pollingIntervalSeconds ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}) },
     async (job: QueueJob<PartitionJobData>) => {
-      const parsed = jobSchema.safeParse(job.data);
-      if (!parsed.success) throw new FerryError('usage', 'worker.bad_job', `job ${job.id} is not a partition job this Ferry understands`);
-      const data = parsed.data;
-      for (const url of [data.source, data.target]) {
-        if (!allowed.has(url)) {
-          throw new FerryError('forbidden', 'worker.url_not_allowed', `job ${job.id} names ${redact(url)}, which this worker was not allowed to connect to; start the worker with --allow for it`);
-        }
-      }
-      const spec = data.spec as PartitionJobSpec;
-      const claim = await tryClaim(o.queueUrl, `ferry:${spec.runId}:${spec.partition}`, o.env);
-      // Another attempt of this partition is still writing (its lease ran out while it worked): this one retries later.
-      if (!claim) throw new FerryError('conflict', 'queue.partition_busy', `partition ${spec.partition} of run ${spec.runId} is still being loaded by another attempt`);
-      let source: Source | undefined;
-      let target: Target | undefined;
       try {
-        const loaded = contractOfJob(data, spec.digest);
-        source = await openSource(data.source);
-        target = await openTarget(data.target);
-        o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} (attempt ${job.retryCount + 1})`);
-        const stop = new AbortController();
-        const onAbort = (): void => stop.abort(job.signal.reason);
-        job.signal.addEventListener('abort', onAbort, { once: true });
-        // A run cancelled from its own process cancels its jobs in the queue; a worker elsewhere learns it here.
-        const watch = setInterval(() => {
-          o.queue.getJob(PARTITION_QUEUE, job.id).then(
-            (info) => {
-              if (info?.state === 'cancelled') stop.abort(new FerryError('run', 'queue.cancelled', `the run cancelled job ${job.id}`));
-            },
-            () => undefined,
-          );
-        }, o.cancelPollMs ?? 2000);
-        let r: TableResult;
-        try {
-          r = await executePartitionJob({ spec, loaded, source, target, cache, signal: stop.signal });
-        } finally {
-          clearInterval(watch);
-          job.signal.removeEventListener('abort', onAbort);
-        }
-        // An attempt stopped by its lease, a cancel or the worker's stop committed a prefix; the next attempt continues it.
-        if (stop.signal.aborted) throw stop.signal.reason instanceof Error ? stop.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
-        o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} done: read ${r.read}, loaded ${r.loaded}, quarantined ${r.quarantined}, excluded ${r.excluded}`);
-        return toWire(r);
-      } finally {
-        await Promise.allSettled([source?.close(), target?.close()]);
-        await claim.release();
+        return await loadJob(job, o, allowed, cache);
+      } catch (err) {
+        // A job no attempt can ever load ends now, with its reason, instead of after every retry.
+        if (err instanceof FerryError && PERMANENT.has(err.code)) return { refused: { code: err.code, message: err.message } };
+        throw err;
       }
     },
   );
+}
+
+/**
+ * Refusals that a retry cannot change. `worker.url_not_allowed` is not one of them: another
+ * worker, allowed to connect there, may take the job.
+ */
+const PERMANENT = new Set(['worker.bad_job', 'worker.bad_contract', 'worker.digest_mismatch', 'run.unknown', 'run.digest_mismatch', 'run.not_running', 'run.unknown_partition', 'run.plan_unreadable']);
+
+/** One attempt of a partition job on this worker. */
+async function loadJob(job: QueueJob<PartitionJobData>, o: PartitionWorkerOptions, allowed: ReadonlySet<string>, cache: PartitionJobCache): Promise<WireResult> {
+  const parsed = jobSchema.safeParse(job.data);
+  if (!parsed.success) throw new FerryError('usage', 'worker.bad_job', `job ${job.id} is not a partition job this Ferry understands`);
+  const data = parsed.data;
+  for (const url of [data.source, data.target]) {
+    if (!allowed.has(url)) {
+      throw new FerryError('forbidden', 'worker.url_not_allowed', `job ${job.id} names ${redact(url)}, which this worker was not allowed to connect to; start the worker with --allow for it`);
+    }
+  }
+  const spec = data.spec as PartitionJobSpec;
+  const claim = await tryClaim(o.queueUrl, `ferry:${spec.runId}:${spec.partition}`, o.env);
+  // Another attempt of this partition is still writing (its lease ran out while it worked): this one retries later.
+  if (!claim) throw new FerryError('conflict', 'queue.partition_busy', `partition ${spec.partition} of run ${spec.runId} is still being loaded by another attempt`);
+  let source: Source | undefined;
+  let target: Target | undefined;
+  try {
+    const loaded = contractOfJob(data, spec.digest);
+    source = await openSource(data.source);
+    target = await openTarget(data.target);
+    o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} (attempt ${job.retryCount + 1})`);
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort(job.signal.reason);
+    job.signal.addEventListener('abort', onAbort, { once: true });
+    // A run cancelled from its own process cancels its jobs in the queue; a worker elsewhere learns it here.
+    const watch = setInterval(() => {
+      o.queue.getJob(PARTITION_QUEUE, job.id).then(
+        (info) => {
+          if (info?.state === 'cancelled') stop.abort(new FerryError('run', 'queue.cancelled', `the run cancelled job ${job.id}`));
+        },
+        () => undefined,
+      );
+    }, o.cancelPollMs ?? 2000);
+    let r: TableResult;
+    try {
+      r = await executePartitionJob({ spec, loaded, source, target, cache, signal: stop.signal });
+    } finally {
+      clearInterval(watch);
+      job.signal.removeEventListener('abort', onAbort);
+    }
+    // An attempt stopped by its lease, a cancel or the worker's stop committed a prefix; the next attempt continues it.
+    if (stop.signal.aborted) throw stop.signal.reason instanceof Error ? stop.signal.reason : new FerryError('run', 'queue.cancelled', `job ${job.id} was stopped`);
+    o.log?.(`job ${job.id}: run ${spec.runId} partition ${spec.partition} done: read ${r.read}, loaded ${r.loaded}, quarantined ${r.quarantined}, excluded ${r.excluded}`);
+    return toWire(r);
+  } finally {
+    await Promise.allSettled([source?.close(), target?.close()]);
+    await claim.release();
+  }
 }
 
 /** The job's contract, checked against the digest the run began with. */

@@ -112,7 +112,9 @@ describe('the partition worker', () => {
 
     // A job naming allowed URLs gets past the allowlist and the claim: it fails only on the run the target never began.
     const allowed = await attempt(q, partitionJob(reference.url));
-    expect(allowed.output).toMatchObject({ code: 'run.unknown' });
+    // A refusal no retry can change ends the job at once with its reason (the run fails with it), instead of after every retry.
+    expect(allowed.state).toBe('completed');
+    expect(allowed.output).toMatchObject({ refused: { code: 'run.unknown' } });
   }, 120_000);
 
   it('refuses a job whose contract is not the one its digest names', async () => {
@@ -125,11 +127,11 @@ describe('the partition worker', () => {
     expect(field.rules.length).toBeGreaterThan(0);
     field.rules = [];
     const refused = await attempt(q, tampered);
-    expect(refused.state).toBe('failed');
-    expect(refused.output).toMatchObject({ code: 'worker.digest_mismatch' });
+    expect(refused.state).toBe('completed');
+    expect(refused.output).toMatchObject({ refused: { code: 'worker.digest_mismatch' } });
     // A digest that names no contract at all is refused the same way.
     const forged = await attempt(q, { ...job, spec: { ...job.spec, digest: 'f'.repeat(64) } });
-    expect(forged.output).toMatchObject({ code: 'worker.digest_mismatch' });
+    expect(forged.output).toMatchObject({ refused: { code: 'worker.digest_mismatch' } });
     expect(await tablesIn(target)).toEqual([]);
   }, 120_000);
 
@@ -146,8 +148,8 @@ describe('the partition worker', () => {
     ];
     for (const data of notJobs) {
       const refused = await attempt(q, data);
-      expect(refused.state, JSON.stringify(Object.keys(data))).toBe('failed');
-      expect(refused.output).toMatchObject({ code: 'worker.bad_job' });
+      expect(refused.state, JSON.stringify(Object.keys(data))).toBe('completed');
+      expect(refused.output).toMatchObject({ refused: { code: 'worker.bad_job' } });
     }
     expect(await tablesIn(target)).toEqual([]);
   }, 120_000);
