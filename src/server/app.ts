@@ -176,6 +176,7 @@ export function createApp(config: AppConfig): App {
     // The error's code only: file-system messages carry paths.
     onError: (err) => log.error({ code: (err as { code?: unknown }).code ?? (err instanceof Error ? err.name : 'unknown') }, 'upload retention sweep failed; retried at the next sweep'),
   });
+  let closing: Promise<void> | undefined;
   return {
     routes,
     worker,
@@ -190,12 +191,16 @@ export function createApp(config: AppConfig): App {
       const shown = host.includes(':') ? `[${host}]` : host;
       return { url: `http://${shown}:${bound}`, port: bound };
     },
-    async close() {
-      // Runs first, so their SSE streams end with the run's own last event; fastify then ends
-      // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
-      await service.close();
-      await server.close();
-      await retention.stop();
+    close() {
+      // Once: a second call waits for the first.
+      closing ??= (async () => {
+        // Runs first, so their SSE streams end with the run's own last event; fastify then ends
+        // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
+        await service.close();
+        await server.close();
+        await retention.stop();
+      })();
+      return closing;
     },
   };
 }
