@@ -107,7 +107,10 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .option('--upload-max <n>', 'uploads one project may keep (default 50)')
     .option('--upload-retention-days <n>', 'uploads older than this are removed, at start and hourly (default 30)')
     .option('--run-concurrency <n>', 'runs executing at once', '2')
-    .option('--queue <url>', 'run through the PostgreSQL job queue postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ?password_env=VAR) instead of memory: runs survive a restart and every server on the queue shares them (same --store and --data-dir)')
+    .option(
+      '--queue <url>',
+      'run through the PostgreSQL job queue postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ?password_env=VAR) instead of memory: runs survive a restart and every server on the queue shares them (same --store and --data-dir)',
+    )
     .option('--run-lease <seconds>', 'with --queue: how long one server may execute a run before it is handed to another (default 14400); longer than your longest run')
     .option('--audit-anchor <file>', ANCHOR_HELP)
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));

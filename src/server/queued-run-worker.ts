@@ -241,8 +241,11 @@ export class QueuedRunWorker implements RunService<RunContext> {
     try {
       context = await this.o.rebuild(refs);
     } catch (err) {
-      if (job.signal.aborted) throw job.signal.reason;
-      const error = err instanceof FerryError ? { code: err.code, message: err.message } : { code: 'run.internal', message: 'the run could not be prepared; the operator finds the cause in the server log under this run id' };
+      if (await this.endIfAborted(job, refs, indexed)) return { status: 'cancelled' };
+      const error =
+        err instanceof FerryError
+          ? { code: err.code, message: err.message }
+          : { code: 'run.internal', message: 'the run could not be prepared; the operator finds the cause in the server log under this run id' };
       if (!(err instanceof FerryError)) this.o.onError(err, runId);
       await this.settleUnexecuted(refs, baseView(refs, 'queued', indexed), 'failed', error);
       return { status: 'failed' };
@@ -250,7 +253,7 @@ export class QueuedRunWorker implements RunService<RunContext> {
     const engineRunId = indexed?.progress.engineRunId;
     // A dry run keeps no checkpoints: its retry starts over, having written nothing.
     if (engineRunId && !spec.dryRun) context = { ...context, resume: engineRunId };
-    if (job.signal.aborted) throw job.signal.reason;
+    if (await this.endIfAborted(job, refs, indexed)) return { status: 'cancelled' };
     this.local.submit(spec, context, { runId, queuedAt: refs.queuedAt });
     this.executing.set(runId, job.id);
     this.handedOff.delete(runId);
@@ -276,6 +279,19 @@ export class QueuedRunWorker implements RunService<RunContext> {
       this.executing.delete(runId);
       this.handedBack.delete(runId);
     }
+  }
+
+  /**
+   * Before the run starts here: false while the attempt may go on; true once a cancelled job's
+   * run is recorded `cancelled` (its canceller saw it running and left that to this server);
+   * throws for an attempt handed back (server stopping, lease run out), which the queue retries.
+   */
+  private async endIfAborted(job: QueueJob<object>, refs: QueuedRunRefs, indexed: RunJobView | null): Promise<boolean> {
+    if (!job.signal.aborted) return false;
+    const reason: unknown = job.signal.reason;
+    if (!(reason instanceof FerryError && reason.code === 'queue.cancelled')) throw reason;
+    await this.settleUnexecuted(refs, baseView(refs, 'queued', indexed), 'cancelled', null);
+    return true;
   }
 
   /** Aborts a run executing here whose job another server cancelled. */
@@ -318,7 +334,10 @@ export class QueuedRunWorker implements RunService<RunContext> {
     if (job.state === 'cancelled') return { ...baseView(refs, 'cancelled', indexed), error: null };
     const output = (job.output ?? {}) as { status?: unknown; code?: unknown; message?: unknown };
     if (job.state === 'completed' && typeof output.status === 'string' && RUN_STATUSES.has(output.status)) return baseView(refs, output.status as RunJobStatus, indexed);
-    const error = typeof output.code === 'string' && typeof output.message === 'string' ? { code: output.code, message: output.message } : { code: 'run.internal', message: 'the run ended without a stored report' };
+    const error =
+      typeof output.code === 'string' && typeof output.message === 'string'
+        ? { code: output.code, message: output.message }
+        : { code: 'run.internal', message: 'the run ended without a stored report' };
     return { ...baseView(refs, 'failed', indexed), error };
   }
 

@@ -129,7 +129,16 @@ export class RunWorker<C = unknown> implements RunService<C> {
     if (earlier) this.jobs.delete(as!.runId);
     const job: Job<C> = {
       context,
-      view: { ...spec, runId: as?.runId ?? newRunId(), status: 'queued', queuedAt: as?.queuedAt ?? new Date().toISOString(), startedAt: null, finishedAt: null, progress: progress.snapshot(), error: null },
+      view: {
+        ...spec,
+        runId: as?.runId ?? newRunId(),
+        status: 'queued',
+        queuedAt: as?.queuedAt ?? new Date().toISOString(),
+        startedAt: null,
+        finishedAt: null,
+        progress: progress.snapshot(),
+        error: null,
+      },
       controller: new AbortController(),
       progress,
       subscribers: new Set(),

@@ -69,8 +69,7 @@ afterAll(async () => {
 }, 60_000);
 
 const runs = () => `/projects/${s.projectId}/runs`;
-const start = (c: Client, body: Record<string, unknown>) =>
-  c.request('POST', runs(), { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', ...body } });
+const start = (c: Client, body: Record<string, unknown>) => c.request('POST', runs(), { token: s.a.token.migration_analyst, body: { versionId: s.v1.id, tier: 'pre_production', ...body } });
 
 describe('server runs on the job queue', () => {
   it('executes a submitted run and reports it exactly as the in-memory worker does', async () => {
