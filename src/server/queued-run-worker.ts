@@ -228,7 +228,14 @@ export class QueuedRunWorker implements RunService<RunContext> {
 
   /** Executes one attempt of a run job. */
   private async take(job: QueueJob<object>): Promise<unknown> {
-    const refs = parseRefs(job.data);
+    let refs: QueuedRunRefs;
+    try {
+      refs = parseRefs(job.data);
+    } catch (err) {
+      // Retrying cannot make it a run: it is completed with the refusal, and the operator told.
+      this.o.onError(err, `job ${job.id}`);
+      return { status: 'failed', code: (err as FerryError).code };
+    }
     const { runId, spec } = refs;
     // An earlier attempt that finished and stored the run, but was not acknowledged, is not redone.
     const done = await this.o.runs.load(spec.projectId, runId);

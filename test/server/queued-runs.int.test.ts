@@ -110,6 +110,28 @@ describe('server runs on the job queue', () => {
     expect(await s.world.plane.getRun(s.world.a.as.viewer, s.projectId, s.finishedRunId)).toMatchObject({ status: 'succeeded', dryRun: false });
   });
 
+  it('refuses a job that is not a server run (a resolved URL in place of a reference) without executing anything or retrying it', async () => {
+    const runId = 'run-20260101-000000-abcdef';
+    const hostile = {
+      runId,
+      queuedAt: new Date().toISOString(),
+      orgId: s.world.a.orgId,
+      spec: { projectId: s.projectId, tier: 'pre_production', versionId: s.v1.id, digest: s.v1.digest, dryRun: true, startedBy: s.world.a.as.migration_analyst.userId },
+      sourceRef: 'probe',
+      targetRef: null,
+      sourceUrl: "csv:/etc'; DROP TABLE run_record; --",
+    };
+    const id = await queues[0].send(SERVER_RUN_QUEUE, hostile, { singletonKey: runId });
+    const job = await until('the job to be refused', async () => {
+      const j = await queues[0].getJob(SERVER_RUN_QUEUE, id!);
+      return j?.state === 'completed' ? j : null;
+    });
+    expect(job.retryCount).toBe(0);
+    expect(job.output).toEqual({ status: 'failed', code: 'run.bad_job' });
+    expect(s.app.worker.get(runId)).toBeUndefined();
+    expect(await s.app.runs.get(runId)).toBeUndefined();
+  });
+
   it('cancels a queued run before any server takes it, and a running one on the server executing it', async () => {
     const first = await start(s.client, { source: 'connection:slow', dryRun: true });
     const firstId = first.body.runId as string;
