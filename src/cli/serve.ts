@@ -1,6 +1,9 @@
 /**
  * `ferry serve`: the HTTP API over the control store, until SIGINT/SIGTERM. Runs in progress
- * are cancelled (and recorded as such) on shutdown, so none is left half-recorded.
+ * are cancelled (and recorded as such) on shutdown, so none is left half-recorded. With
+ * `--queue URL` runs go through the PostgreSQL job queue instead (docs/distributed.md "Server
+ * runs on the queue"): on shutdown the ones executing here are handed back and resumed by the
+ * next server to take them, and queued ones wait for it.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +11,7 @@ import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
 import { createApp } from '../server/app.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -21,6 +25,16 @@ interface ServeFlags {
   uploadQuotaMb?: string;
   uploadMax?: string;
   uploadRetentionDays?: string;
+  queue?: string;
+  runLease?: string;
+}
+
+/** Opens and starts the PostgreSQL job queue at `url`; loaded on demand, so a server without --queue never loads pg-boss. */
+export async function openServerRunQueue(url: string, env: NodeJS.ProcessEnv): Promise<JobQueue> {
+  const { PgBossQueue } = await import('../queue/pg-boss-queue.js');
+  const queue = new PgBossQueue({ url, env });
+  await queue.start();
+  return queue;
 }
 
 function intFlag(name: string, value: string, min: number, max: number): number {
@@ -33,14 +47,19 @@ function intFlag(name: string, value: string, min: number, max: number): number 
 export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = intFlag('--port', flags.port, 0, 65535);
   const runConcurrency = intFlag('--run-concurrency', flags.runConcurrency, 1, 64);
+  if (flags.runLease !== undefined && flags.queue === undefined) throw new FerryError('usage', 'cli.run_lease_without_queue', '--run-lease applies to runs on a job queue only: give --queue URL too');
+  const runLeaseSeconds = flags.runLease === undefined ? undefined : intFlag('--run-lease', flags.runLease, 60, 24 * 60 * 60 - 1);
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
+  let queue: JobQueue | undefined;
   try {
+    if (flags.queue !== undefined) queue = await openServerRunQueue(flags.queue, io.env);
     const plane = createControlPlane({ store });
     const app = createApp({
       plane,
       dataDir: path.resolve(io.cwd, flags.dataDir),
       env: io.env,
       runConcurrency,
+      ...(queue ? { runQueue: queue, runLeaseSeconds } : {}),
       uploadQuota: {
         ...(flags.uploadQuotaMb === undefined ? {} : { bytes: intFlag('--upload-quota-mb', flags.uploadQuotaMb, 1, 1_048_576) * 1024 * 1024 }),
         ...(flags.uploadMax === undefined ? {} : { uploads: intFlag('--upload-max', flags.uploadMax, 1, 100_000) }),
@@ -48,15 +67,18 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
       ...(flags.uploadRetentionDays === undefined ? {} : { uploadRetentionDays: intFlag('--upload-retention-days', flags.uploadRetentionDays, 1, 3650) }),
     });
     const { url } = await app.listen(port, flags.host);
-    io.err(`ferry: API listening on ${url} (store ${store.display}); OpenAPI at ${url}/openapi.json`);
+    const runsAt = queue ? `; runs on the job queue at ${(queue as { display?: string }).display ?? 'the given URL'}` : '';
+    io.err(`ferry: API listening on ${url} (store ${store.display}${runsAt}); OpenAPI at ${url}/openapi.json`);
     return {
       url,
       stop: async () => {
         await app.close();
+        await queue?.stop({ graceful: true, timeoutMs: 30_000 });
         await store.close();
       },
     };
   } catch (err) {
+    await queue?.stop({ graceful: false });
     await store.close();
     throw err;
   }
@@ -68,7 +90,7 @@ async function serve(flags: ServeFlags, io: CliIO): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  io.err('ferry: shutting down: cancelling runs in progress');
+  io.err(flags.queue === undefined ? 'ferry: shutting down: cancelling runs in progress' : 'ferry: shutting down: runs in progress are handed back to the job queue');
   await server.stop();
   return 0;
 }
@@ -85,6 +107,11 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .option('--upload-max <n>', 'uploads one project may keep (default 50)')
     .option('--upload-retention-days <n>', 'uploads older than this are removed, at start and hourly (default 30)')
     .option('--run-concurrency <n>', 'runs executing at once', '2')
+    .option(
+      '--queue <url>',
+      'run through the PostgreSQL job queue postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ?password_env=VAR) instead of memory: runs survive a restart and every server on the queue shares them (same --store and --data-dir)',
+    )
+    .option('--run-lease <seconds>', 'with --queue: how long one server may execute a run before it is handed to another (default 14400); longer than your longest run')
     .option('--audit-anchor <file>', ANCHOR_HELP)
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
 };

@@ -15,7 +15,9 @@ import { buildOpenApi } from './openapi.js';
 import { DEFAULT_LOGIN_LIMITS, loginGuard, type LoginLimits } from './rate-limit.js';
 import { createRunWorker, type RunContext } from './run-executor.js';
 import { RunStore } from './run-store.js';
-import type { RunWorker } from './run-worker.js';
+import type { RunService, RunWorker } from './run-worker.js';
+import { QueuedRunWorker } from './queued-run-worker.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { AnyRoute } from './router.js';
 import { DEFAULT_WEB_DIR } from './static-ui.js';
 import { createTransport } from './transport.js';
@@ -30,7 +32,7 @@ import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
-import { runRoutes } from './routes/runs.js';
+import { runContextFor, runRoutes } from './routes/runs.js';
 import { sourceRoutes } from './routes/sources.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { userRoutes } from './routes/users.js';
@@ -48,6 +50,16 @@ export interface AppConfig {
   runConcurrency?: number;
   /** Rows per committed batch for runs (engine default when unset). */
   runBatchSize?: number;
+  /**
+   * A started job queue to run through instead of this process's memory (docs/distributed.md
+   * "Server runs on the queue"): runs survive a restart and are shared by every server on the
+   * queue, which must share this control store and data directory. The caller stops it after close().
+   */
+  runQueue?: JobQueue;
+  /** With runQueue: the lease of one run attempt in seconds (default 4 h); a run still executing after it is handed to another server. */
+  runLeaseSeconds?: number;
+  /** With runQueue: how often runs are checked for a cancel from another server, and followed when they execute elsewhere (seconds, default 1). */
+  runPollSeconds?: number;
   loginLimits?: LoginLimits;
   /** A pino logger, or false for none (default: info to stdout). */
   logger?: pino.Logger | false;
@@ -63,13 +75,20 @@ export interface AppConfig {
 
 export interface App {
   readonly routes: readonly AnyRoute<Actor>[];
+  /** What executes runs in this process (with a job queue: the runs this process took from it). */
   readonly worker: RunWorker<RunContext>;
+  /** The server's runs as the routes see them: `worker` itself, or the job-queue worker around it. */
+  readonly runs: RunService<RunContext>;
   /** The underlying HTTP server (fastify's), e.g. for tests that need the socket. */
   readonly server: Server;
   openapi(): Record<string, unknown>;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
-  /** Cancels runs, waits for them to be recorded, and stops the server. */
+  /**
+   * Stops the server. In memory: cancels runs and waits for them to be recorded. On a job
+   * queue: hands the runs executing here back to the queue (they resume elsewhere) and leaves
+   * queued ones queued.
+   */
   close(): Promise<void>;
 }
 
@@ -97,18 +116,33 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
 export function createApp(config: AppConfig): App {
   const log = config.logger === false ? pino({ level: 'silent' }) : (config.logger ?? pino({ name: 'ferry-server' }));
   const runs = new RunStore(config.dataDir);
-  const worker = createRunWorker({
+  const executor = {
     plane: config.plane,
     runs,
     dataDir: config.dataDir,
     concurrency: config.runConcurrency,
     batchSize: config.runBatchSize,
-    onError: (err, runId) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
-  });
+    onError: (err: unknown, runId: string) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
+  };
+  const queued = config.runQueue
+    ? new QueuedRunWorker({
+        queue: config.runQueue,
+        runs,
+        plane: config.plane,
+        concurrency: config.runConcurrency ?? 2,
+        createLocal: (hooks) => createRunWorker({ ...executor, ...hooks }),
+        rebuild: (refs) => runContextFor(deps, refs),
+        leaseSeconds: config.runLeaseSeconds,
+        pollSeconds: config.runPollSeconds,
+        onError: executor.onError,
+      })
+    : null;
+  const worker = queued ? queued.local : createRunWorker(executor);
+  const service: RunService<RunContext> = queued ?? worker;
   const uploads = checkUploadPolicy({ quota: { ...DEFAULT_UPLOAD_POLICY.quota, ...config.uploadQuota }, retentionDays: config.uploadRetentionDays ?? DEFAULT_UPLOAD_POLICY.retentionDays });
   const deps: ServerDeps = {
     plane: config.plane,
-    worker,
+    worker: service,
     runs,
     env: config.env ?? process.env,
     loginGuard: loginGuard(config.loginLimits ?? DEFAULT_LOGIN_LIMITS),
@@ -142,23 +176,31 @@ export function createApp(config: AppConfig): App {
     // The error's code only: file-system messages carry paths.
     onError: (err) => log.error({ code: (err as { code?: unknown }).code ?? (err instanceof Error ? err.name : 'unknown') }, 'upload retention sweep failed; retried at the next sweep'),
   });
+  let closing: Promise<void> | undefined;
   return {
     routes,
     worker,
+    runs: service,
     server: server.server,
     openapi: () => doc!,
     async listen(port, host) {
+      // Takes runs from the queue only once this process is fully built.
+      await queued?.start();
       await server.listen({ port, host });
       const { port: bound } = server.server.address() as AddressInfo;
       const shown = host.includes(':') ? `[${host}]` : host;
       return { url: `http://${shown}:${bound}`, port: bound };
     },
-    async close() {
-      // Runs first, so their SSE streams end with the run's own last event; fastify then ends
-      // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
-      await worker.close();
-      await server.close();
-      await retention.stop();
+    close() {
+      // Once: a second call waits for the first.
+      closing ??= (async () => {
+        // Runs first, so their SSE streams end with the run's own last event; fastify then ends
+        // any stream still open, lets requests in flight finish and drops idle keep-alive sockets.
+        await service.close();
+        await server.close();
+        await retention.stop();
+      })();
+      return closing;
     },
   };
 }

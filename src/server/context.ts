@@ -6,13 +6,14 @@
 import type { Actor, ControlPlane } from '../control/plane.js';
 import { route } from './router.js';
 import type { RunContext } from './run-executor.js';
-import type { RunWorker } from './run-worker.js';
+import type { RunService } from './run-worker.js';
 import type { RunStore } from './run-store.js';
 import type { UploadPolicy } from './uploads.js';
 
 export interface ServerDeps {
   plane: ControlPlane;
-  worker: RunWorker<RunContext>;
+  /** The server's runs: the in-process RunWorker, or the job-queue QueuedRunWorker. */
+  worker: RunService<RunContext>;
   runs: RunStore;
   /** Environment the connection references (`env:NAME`) resolve against. */
   env: NodeJS.ProcessEnv;

@@ -5,6 +5,7 @@
  */
 import type { Actor, ControlPlane } from '../control/plane.js';
 import { governedRun, RunNotRecordedError } from '../run/governed-run.js';
+import type { RunEvent } from '../engine/events.js';
 import type { RunReport } from '../run/report.js';
 import { recordRelease } from '../run/release-gate.js';
 import type { RunStore } from './run-store.js';
@@ -56,6 +57,8 @@ export interface RunContext {
   /** The references the run was started with, which its stored report names instead of URLs or paths. */
   sourceRef: string;
   targetRef: string | null;
+  /** The engine's id of an earlier attempt of this run to continue (a job-queue retry), if it started one. */
+  resume?: string;
 }
 
 export interface RunExecutorOptions {
@@ -66,6 +69,13 @@ export interface RunExecutorOptions {
   concurrency?: number;
   batchSize?: number;
   onError(err: unknown, runId: string): void;
+  /** Sees every engine event (the job-queue worker notes the engine's run id for a retry to resume). */
+  onEvent?: (runId: string, e: RunEvent) => void;
+  /**
+   * True for a run whose attempt was handed back to the job queue (lease run out, server
+   * stopping): its next attempt resumes it, so this one stores no final view.
+   */
+  handedBack?: (runId: string) => boolean;
 }
 
 /** The server's run worker. */
@@ -73,6 +83,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
   return new RunWorker<RunContext>({
     concurrency: o.concurrency,
     onError: o.onError,
+    onEvent: o.onEvent,
     execute: async ({ runId, spec, context }, signal, onEvent) => {
       const scrub = resolvedScrubber(context, o.dataDir);
       // An upload's or synthetic set's directory, or a target file, is the server's business.
@@ -94,6 +105,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
             targetUrl: context.targetUrl ?? undefined,
             dryRun: spec.dryRun,
             tier: spec.tier,
+            ...(context.resume ? { resume: context.resume } : {}),
             batchSize: o.batchSize,
             countTotals: true,
             signal,
@@ -118,6 +130,7 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
       }
     },
     onSettled: async (view, report, context) => {
+      if (o.handedBack?.(view.runId)) return;
       await o.runs.save({ view, report });
       // A run cancelled while queued never reached governedRun, which records every run it starts.
       if (view.startedAt === null) {

@@ -53,6 +53,35 @@ export interface RunWorkerOptions<C> {
   /** Called once per run when it ends (recording, report storage); its failure is logged, not thrown. */
   onSettled?: (view: RunJobView, report: RunReport | null, context: C) => Promise<void>;
   onError?: (err: unknown, runId: string) => void;
+  /** Sees every engine event of every run, after its subscribers (e.g. to note the engine's run id). */
+  onEvent?: (runId: string, e: RunEvent) => void;
+}
+
+/**
+ * What the routes use of the server's runs, whichever queue holds them: this in-process worker
+ * (answers at once) or the job-queue one (queued-run-worker.ts, answers after asking the queue).
+ */
+export interface RunService<C> {
+  /** Queues a run and returns its view. */
+  submit(spec: RunJobSpec, context: C): RunJobView | Promise<RunJobView>;
+  /** A run's current view, or undefined when this server cannot see it. */
+  get(runId: string): RunJobView | undefined | Promise<RunJobView | undefined>;
+  /** Runs of a project not yet finished, and those this server finished recently, newest first. */
+  list(projectId: string): RunJobView[] | Promise<RunJobView[]>;
+  /** Cancels a queued or running run; a finished one is left as it is. */
+  cancel(runId: string): RunJobView | undefined | Promise<RunJobView | undefined>;
+  /** The run's progress as SSE messages: `snapshot`, what this server can see of it, then `end`. */
+  events(runId: string, signal: AbortSignal): SseStream | Promise<SseStream>;
+  /** Resolves when the run has ended and been recorded. */
+  waitFor(runId: string): Promise<RunJobView | undefined>;
+  /** Stops taking runs; see each implementation for what happens to the ones it holds. */
+  close(): Promise<void>;
+}
+
+/** A run id and queue time chosen by the caller (a run taken from the job queue keeps its own). */
+export interface SubmitAs {
+  runId: string;
+  queuedAt: string;
 }
 
 interface Subscriber {
@@ -74,7 +103,7 @@ interface Job<C> {
 const TERMINAL: ReadonlySet<RunJobStatus> = new Set(['succeeded', 'failed', 'failed_gate', 'cancelled']);
 
 /** The in-process run queue; `C` is per-run context only the executor sees. */
-export class RunWorker<C = unknown> {
+export class RunWorker<C = unknown> implements RunService<C> {
   private readonly jobs = new Map<string, Job<C>>();
   private readonly queue: Job<C>[] = [];
   private running = 0;
@@ -86,7 +115,7 @@ export class RunWorker<C = unknown> {
   }
 
   /** Queues a run and returns its view (status `queued`, or `running` when a slot was free). */
-  submit(spec: RunJobSpec, context: C): RunJobView {
+  submit(spec: RunJobSpec, context: C, as?: SubmitAs): RunJobView {
     if (this.closed) throw new FerryError('conflict', 'run.server_stopping', 'the server is shutting down and accepts no new runs; retry once it is back');
     if (this.queue.length >= (this.o.maxQueued ?? 100)) {
       throw new FerryError('conflict', 'run.queue_full', `${this.queue.length} runs are already queued on this server; wait for some to finish or cancel one`);
@@ -94,9 +123,22 @@ export class RunWorker<C = unknown> {
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     const progress = new RunProgress();
+    const earlier = as ? this.jobs.get(as.runId) : undefined;
+    if (earlier && !TERMINAL.has(earlier.view.status)) throw new FerryError('conflict', 'run.duplicate', `run ${as!.runId} is already executing on this server`);
+    // A run handed back to the job queue and taken again here starts a fresh attempt under its id.
+    if (earlier) this.jobs.delete(as!.runId);
     const job: Job<C> = {
       context,
-      view: { ...spec, runId: newRunId(), status: 'queued', queuedAt: new Date().toISOString(), startedAt: null, finishedAt: null, progress: progress.snapshot(), error: null },
+      view: {
+        ...spec,
+        runId: as?.runId ?? newRunId(),
+        status: 'queued',
+        queuedAt: as?.queuedAt ?? new Date().toISOString(),
+        startedAt: null,
+        finishedAt: null,
+        progress: progress.snapshot(),
+        error: null,
+      },
       controller: new AbortController(),
       progress,
       subscribers: new Set(),
@@ -233,6 +275,7 @@ export class RunWorker<C = unknown> {
       const table = 'table' in e ? snap.tables.find((t) => t.table === e.table) : undefined;
       const msg: SseMessage = { event: e.type, data: { event, table: table ?? null, totals: snap.totals, rowsPerSecond: snap.rowsPerSecond, etaSeconds: snap.etaSeconds } };
       for (const s of job.subscribers) s.push(msg);
+      this.o.onEvent?.(job.view.runId, e);
     };
     let report: RunReport | null = null;
     let error: { code: string; message: string } | null = null;

@@ -11,6 +11,7 @@ import type { ContractVersion } from '../../src/control/plane.js';
 import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
 import type { Tier } from '../../src/contract/model.js';
 import type { StoreDialect } from '../../src/store/db.js';
+import type { AppConfig } from '../../src/server/app.js';
 import { probeUpload } from '../../src/server/probe/probe.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { StoreFixture } from '../control/stores.js';
@@ -37,8 +38,8 @@ export async function uniqueProbe(tag = 'x'): Promise<{ yaml: string; crosswalks
   return { ...up, yaml: up.yaml.replace('version: 1.0.0', `version: 1.${counter}.0-${tag}`), message: `probe ${counter}` };
 }
 
-/** Builds the scenario on `dialect`. */
-export async function startScenario(dialect: StoreDialect, fx?: StoreFixture): Promise<Scenario> {
+/** Builds the scenario on `dialect`; `overrides` tune the app config (e.g. a job queue for runs). */
+export async function startScenario(dialect: StoreDialect, fx?: StoreFixture, overrides: Partial<AppConfig> = {}): Promise<Scenario> {
   const files = await tempDir('ferry-scenario-');
   const slow = path.join(files.dir, 'slow');
   await mkdir(slow);
@@ -47,7 +48,7 @@ export async function startScenario(dialect: StoreDialect, fx?: StoreFixture): P
   await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
   // File connections must lie under the roots the operator allows; the server's data directory never may.
   const env = { [CONNECTION_ROOTS_ENV]: files.dir };
-  const h = await startHarness(dialect, { env, runBatchSize: 500 }, fx);
+  const h = await startHarness(dialect, { runBatchSize: 500, ...overrides, env }, fx);
   const plane = h.world.plane;
   const A = h.world.a;
   const register = (name: string, ref: string, direction: 'source' | 'target', tiers: Tier[] | null = null) =>
@@ -63,7 +64,7 @@ export async function startScenario(dialect: StoreDialect, fx?: StoreFixture): P
   await plane.configureTier(A.admin, projectId, 'pre_production', { connection: 'pre' });
   const start = await h.client.request('POST', `/projects/${projectId}/runs`, { token: h.a.token.migration_analyst, body: { versionId: v1.id, tier: 'pre_production', source: 'probe' } });
   if (start.status !== 202) throw new Error(`scenario run refused: ${start.text}`);
-  const done = await h.app.worker.waitFor(start.body.runId);
+  const done = await h.app.runs.waitFor(start.body.runId);
   if (done?.status !== 'succeeded') throw new Error(`scenario run ended ${done?.status}: ${JSON.stringify(done?.error)}`);
   return {
     ...h,

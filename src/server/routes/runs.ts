@@ -16,6 +16,8 @@ import { resolveSource, resolveTarget, sourceRefSchema, withTargetErrors, type R
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import type { RunJobView } from '../run-worker.js';
+import type { RunContext } from '../run-executor.js';
+import type { QueuedRunRefs } from '../queued-run-worker.js';
 import { idParam, rollbackReportSchema, runEventDataSchema, runRecordSchema, runReportSchema, runSummarySchema, runViewSchema, tierSchema } from '../schemas.js';
 import { projectVersion } from './contracts.js';
 import { loadVersion } from './crosswalks.js';
@@ -27,7 +29,7 @@ const runParams = z.object({ projectId: idParam, runId: idParam });
 /** The run `runId` of `projectId` as this server knows it: live in the worker, or stored when finished. */
 async function findRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<{ view: RunJobView; report: RunReport | null } | null> {
   await deps.plane.authorize(actor, 'run.read', { projectId });
-  const live = deps.worker.get(runId);
+  const live = await deps.worker.get(runId);
   if (live) {
     await inProject(deps, actor, projectId, live, 'run', runId, action);
     if (live.status === 'queued' || live.status === 'running') return { view: live, report: null };
@@ -41,6 +43,38 @@ async function requireRun(deps: ServerDeps, actor: Actor, projectId: string, run
   if (found) return found;
   await deps.plane.getRun(actor, projectId, runId);
   throw new FerryError('not_found', 'run.no_report', `run ${runId} was recorded without a server-side report (it ran from the CLI or on another server); its evidence is where it ran`);
+}
+
+/**
+ * A queued run's private context rebuilt from the references it was started with, in whichever
+ * server process takes it from the job queue: the starting user must still belong to the org and
+ * hold the tier's run permission in the project, the version must still have its digest, and the
+ * tier's target must still be the connection the run was queued for. Nothing resolved travels
+ * in the job; every URL is resolved (and confined) here again.
+ */
+export async function runContextFor(deps: ServerDeps, job: QueuedRunRefs): Promise<RunContext> {
+  const { spec } = job;
+  const actor = await deps.plane.actorFor(spec.startedBy);
+  if (actor.orgId !== job.orgId) throw new FerryError('forbidden', 'run.actor_changed', `the user who started run ${job.runId} no longer belongs to its org; start the run again`);
+  await deps.plane.authorize(actor, RUN_PERMISSION[spec.tier], { projectId: spec.projectId });
+  const version = await projectVersion(deps, actor, spec.projectId, spec.versionId, 'run.start');
+  if (version.digest !== spec.digest) throw new FerryError('conflict', 'run.version_changed', `contract version ${spec.versionId} no longer has the digest run ${job.runId} was queued with`);
+  let target: ResolvedTarget | null = null;
+  if (!spec.dryRun) {
+    target = await resolveTarget(deps, actor, spec.projectId, spec.tier, {
+      code: 'run.no_target',
+      message: `the ${spec.tier} tier of this project lost its target connection while run ${job.runId} was queued; an org_admin restores it with PUT /projects/${spec.projectId}/release/tiers/${spec.tier}, then start the run again`,
+    });
+    if (target.name !== job.targetRef)
+      throw new FerryError(
+        'conflict',
+        'run.target_changed',
+        `the ${spec.tier} tier's target connection changed from ${job.targetRef ?? 'none'} to ${target.name} after run ${job.runId} was queued; start the run again to load the new target`,
+      );
+  }
+  const sourceUrl = await resolveSource(deps, actor, spec.projectId, job.sourceRef);
+  const contract = await loadVersion(deps, actor, spec.projectId, spec.versionId, 'run.start');
+  return { actor, contract, sourceUrl, targetUrl: target?.url ?? null, sourceRef: job.sourceRef, targetRef: target?.name ?? null };
 }
 
 /** Run routes. */
@@ -100,7 +134,7 @@ export function runRoutes(deps: ServerDeps) {
       query: z.object({ tier: tierSchema.optional(), digest: z.string().optional() }),
       response: z.array(runSummarySchema),
       handler: async ({ auth, params, query }) => {
-        const live = worker.list(params.projectId).filter((v) => (!query.tier || v.tier === query.tier) && (!query.digest || v.digest === query.digest));
+        const live = (await worker.list(params.projectId)).filter((v) => (!query.tier || v.tier === query.tier) && (!query.digest || v.digest === query.digest));
         const liveIds = new Set(live.map((v) => v.runId));
         const records = (await plane.listRuns(auth, params.projectId, query)).filter((r) => !liveIds.has(r.runId));
         return [
@@ -163,7 +197,7 @@ export function runRoutes(deps: ServerDeps) {
       handler: async ({ auth, params }) => {
         const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.cancel');
         await plane.authorize(auth, RUN_PERMISSION[found.view.tier], { projectId: params.projectId });
-        const view = worker.cancel(params.runId);
+        const view = await worker.cancel(params.runId);
         if (!view || (view.status !== 'queued' && view.status !== 'running')) {
           throw new FerryError('conflict', 'run.finished', `run ${params.runId} has already finished (${found.view.status}); there is nothing to cancel`);
         }
@@ -251,7 +285,7 @@ export function runRoutes(deps: ServerDeps) {
       response: runEventDataSchema,
       handler: async ({ auth, params, signal }) => {
         const found = await requireRun(deps, auth, params.projectId, params.runId, 'run.events');
-        if (worker.get(params.runId)) return worker.events(params.runId, signal);
+        if (await worker.get(params.runId)) return worker.events(params.runId, signal);
         const view = found.view;
         return (async function* () {
           yield { event: 'snapshot', data: view };

@@ -1,0 +1,75 @@
+/**
+ * `ferry serve --queue URL`: the server opens the PostgreSQL job queue, creates its run queues,
+ * passes the deployment smoke test (a dry run that goes through the queue) and hands the queue
+ * back on stop; `--run-lease` without `--queue` is refused before anything opens.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../../src/cli/io.js';
+import { startServe } from '../../src/cli/serve.js';
+import { createControlPlane } from '../../src/control/service.js';
+import { openStore } from '../../src/store/db.js';
+import { parseStoreUrl } from '../../src/store/store-url.js';
+import { createPgDatabase } from '../helpers/databases.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const PASSWORD = 'smoke test passphrase for checks';
+let dir: { dir: string; cleanup: () => Promise<void> };
+let db: { url: string; drop: () => Promise<void> };
+let storeUrl: string;
+let projectId: string;
+
+beforeAll(async () => {
+  dir = await tempDir('ferry-serveq-');
+  db = await createPgDatabase('ferry_serveq_cli');
+  storeUrl = `sqlite:${path.join(dir.dir, 'ferry.db')}`;
+  const store = await openStore(parseStoreUrl(storeUrl, dir.dir));
+  const plane = createControlPlane({ store, config: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
+  const { admin } = await plane.initOrg({ slug: 'ops', name: 'Operator', admin: { username: 'ops-admin', password: PASSWORD } });
+  const actor = await plane.actorFor(admin.id);
+  const ws = await plane.createWorkspace(actor, { name: 'probe' });
+  projectId = (await plane.createProject(actor, ws.id, { name: 'probe' })).id;
+  const probe = await plane.createUser(actor, { username: 'probe', password: PASSWORD });
+  await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
+  await plane.grantRole(actor, probe.id, 'auditor', null);
+  await store.close();
+}, 60_000);
+
+afterAll(async () => {
+  await db?.drop();
+  await dir?.cleanup();
+});
+
+const flags = { port: '0', host: '127.0.0.1', runConcurrency: '1' };
+
+describe('ferry serve --queue', () => {
+  it('runs through the job queue: the deployment smoke test passes and its dry run is a job of ferry.server-runs', async () => {
+    const io = memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } });
+    const server = await startServe({ ...flags, store: storeUrl, dataDir: path.join(dir.dir, 'data'), queue: db.url, runLease: '600' }, io);
+    try {
+      expect(io.stderr).toMatch(/runs on the job queue at postgres:\/\//);
+      const probe = memoryIO({ env: { ...process.env, FERRY_ORG: 'ops', FERRY_PROBE_USERNAME: 'probe', FERRY_PROBE_PASSWORD: PASSWORD, FERRY_PROBE_PROJECT: projectId } });
+      expect(await main(['verify-deployment', server.url], probe)).toBe(0);
+      expect(probe.stdout).toMatch(/read 3, loaded 2, quarantined 1/);
+    } finally {
+      await server.stop();
+    }
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const jobs = await c.query<{ state: string; expire_in: string }>(
+        `SELECT state, extract(epoch FROM expire_in)::int AS expire_in FROM ferry_queue.job WHERE name = 'ferry.server-runs' UNION ALL SELECT state, extract(epoch FROM expire_in)::int FROM ferry_queue.archive WHERE name = 'ferry.server-runs'`,
+      );
+      expect(jobs.rows).toEqual([{ state: 'completed', expire_in: 600 }]);
+    } finally {
+      await c.end();
+    }
+  }, 60_000);
+
+  it('refuses --run-lease without --queue before opening anything', async () => {
+    const io = memoryIO({ cwd: dir.dir, env: {} });
+    await expect(startServe({ ...flags, store: storeUrl, dataDir: path.join(dir.dir, 'data'), runLease: '600' }, io)).rejects.toMatchObject({ code: 'cli.run_lease_without_queue' });
+  });
+});
