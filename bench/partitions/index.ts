@@ -104,11 +104,17 @@ async function ferryRun(c: Config, src: string, rows: number, dir: string): Prom
   if (c.partitions) args.push('--partitions', String(c.partitions), '--concurrency', String(c.partitions));
   if (queue) args.push('--queue', queue);
   const workers: FerryWorker[] = [];
+  const lost = new AbortController();
   let timed: TimedFerry;
   let stats: WorkerStats[] | undefined;
   try {
-    if (queue) workers.push(...(await Promise.all(Array.from({ length: c.workers! }, () => FerryWorker.start(queue, [src, target!], dir)))));
-    timed = await timeFerry(args, dir);
+    // One after another: workers starting together on a fresh queue database can deadlock creating its queues (seen: SQLSTATE 40P01).
+    for (let i = 0; queue && i < c.workers!; i++) {
+      const w = await FerryWorker.start(queue, [src, target!], dir);
+      workers.push(w);
+      void w.exit.then((code) => lost.abort(`a ferry worker exited with ${code} during the run`));
+    }
+    timed = await timeFerry(args, dir, lost.signal);
     if (queue) stats = await Promise.all(workers.map((w) => w.stop()));
   } finally {
     for (const w of workers) w.kill();
@@ -198,8 +204,8 @@ async function smallRuns(rows: number, repeats: number, dir: string): Promise<{ 
     '',
     `\`ferry run --no-reconcile --queue URL --partitions 4 --concurrency 4\` (so the run hands out all four partitions at once) against a fresh queue database, worked by K \`ferry worker --concurrency 1\` processes on this machine, started (and taking partitions) before the run and stopped with SIGTERM after it. Wall time is the run's process, spawn to exit; "workers loading" is the table's load time in the run report, and "replay" the rest of the run's own elapsed time, in which the run process re-derives every row, whole and in key order, for the quality verdict.`,
     '',
-    '| workers | key ranges | wall time | workers loading | replay + finish | rows/s | ÷ raw pipe | ÷ in-process 4 partitions | run process peak RSS | worker peak RSS | rows per worker | machine cores busy |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workers | key ranges | wall time | workers loading | replay + finish | rows/s | ÷ raw pipe | ÷ in-process 4 partitions | run process peak RSS | worker peak RSS | rows per worker | Ferry CPU (run + workers) | machine cores busy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const c of QUEUED) {
     const xs = byKey.get(c.key)!;
@@ -210,7 +216,7 @@ async function smallRuns(rows: number, repeats: number, dir: string): Promise<{ 
         xs,
       )
         .map((x) => `${x} MB`)
-        .join(' / ')} | ${perWorker} | ${m.coresBusy.toFixed(2)} |`,
+        .join(' / ')} | ${perWorker} | ${secs(m.cpuMs!)} + ${m.workers!.map((w) => secs(w.usage.cpuMs)).join(' + ')} | ${m.coresBusy.toFixed(2)} |`,
     );
   }
   lines.push('', `Every run: ${QUEUED.map((c) => `${c.key} ${every(c.key)}`).join('; ')}.`);
@@ -244,11 +250,11 @@ async function largeRuns(rows: number, dir: string): Promise<{ lines: string[]; 
       '',
       `Seeding the source (bench/pg-copy's seed: one streamed COPY, then \`VACUUM ANALYZE\`): ${secs(seedMs)} (${rate(rows, seedMs)} rows/s); source database ${gb(srcBytes)}. One run each, in this order. Target database sizes include Ferry's lineage and undo records; the queue database held ${gb(queueBytes)} after its run. All databases are dropped afterwards.`,
       '',
-      '| run | key ranges | wall time | rows/s | ÷ raw pipe | run process peak RSS | workers | target database |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
-      `| raw \`COPY TO STDOUT \\| COPY FROM STDIN\` | | ${secs(raw.wallMs)} | ${rate(rows, raw.wallMs)} | 1.00× | ${raw.maxRssMb} MB | | ${gb(rawBytes)} |`,
-      `| \`ferry run --queue\`, 2 workers, \`--partitions 8 --concurrency 8\` | ${queued.cut} | ${secs(queued.wallMs)} | ${rate(rows, queued.wallMs)} | ${ratio(queued.wallMs, raw.wallMs)} | ${queued.maxRssMb} MB | ${workers} | ${gb(queuedBytes)} |`,
-      `| \`ferry run\`, no partitions | ${local.cut} | ${secs(local.wallMs)} | ${rate(rows, local.wallMs)} | ${ratio(local.wallMs, raw.wallMs)} | ${local.maxRssMb} MB | | ${gb(localBytes)} |`,
+      '| run | key ranges | wall time | rows/s | ÷ raw pipe | run process peak RSS | workers | Ferry CPU (run + workers) | target database |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+      `| raw \`COPY TO STDOUT \\| COPY FROM STDIN\` | | ${secs(raw.wallMs)} | ${rate(rows, raw.wallMs)} | 1.00× | ${raw.maxRssMb} MB | | | ${gb(rawBytes)} |`,
+      `| \`ferry run --queue\`, 2 workers, \`--partitions 8 --concurrency 8\` | ${queued.cut} | ${secs(queued.wallMs)} | ${rate(rows, queued.wallMs)} | ${ratio(queued.wallMs, raw.wallMs)} | ${queued.maxRssMb} MB | ${workers} | ${secs(queued.cpuMs!)} + ${queued.workers!.map((w) => secs(w.usage.cpuMs)).join(' + ')} | ${gb(queuedBytes)} |`,
+      `| \`ferry run\`, no partitions | ${local.cut} | ${secs(local.wallMs)} | ${rate(rows, local.wallMs)} | ${ratio(local.wallMs, raw.wallMs)} | ${local.maxRssMb} MB | | ${secs(local.cpuMs!)} | ${gb(localBytes)} |`,
       '',
       `The queued run: workers loading ${secs(queued.loadMs!)}, replay and finish in the run process ${secs(queued.runMs! - queued.loadMs!)}; machine cores busy ${queued.coresBusy.toFixed(2)} (queued) and ${local.coresBusy.toFixed(2)} (local) of ${os.cpus().length}.`,
     ];
@@ -258,17 +264,30 @@ async function largeRuns(rows: number, dir: string): Promise<{ lines: string[]; 
   }
 }
 
-/** A plain statement of what limits the speed-up, from this run's figures. */
-function limits(byKey: Map<string, Measured[]>, large: { queued: Measured; local: Measured }): string {
+/** Ferry's CPU time for a measured run: its own process plus its workers'. */
+const ferryCpuMs = (m: Measured) => (m.cpuMs ?? 0) + (m.workers ?? []).reduce((n, w) => n + w.usage.cpuMs, 0);
+
+/** "1.38× faster" or "0.85× (slower)": a speed-up as a reader says it. */
+const speedUp = (before: Measured, after: Measured) => `${ratio(before.wallMs, after.wallMs)}${after.wallMs > before.wallMs ? ' (slower)' : ''}`;
+
+/** A plain statement of what limits the speed-up, from this run's figures (nothing in it is fixed text about the outcome). */
+function limits(byKey: Map<string, Measured[]>, large: { queued: Measured; local: Measured }, baseline: number): string {
   const b = (k: string) => best(byKey.get(k)!);
-  const [dry, p1, p2, p4, q2] = ['dry', 'p1', 'p2', 'p4', 'q2'].map(b) as [Measured, Measured, Measured, Measured, Measured];
+  const [dry, p1, p2, p4, q1, q2] = ['dry', 'p1', 'p2', 'p4', 'q1', 'q2'].map(b) as [Measured, Measured, Measured, Measured, Measured, Measured];
   const cores = os.cpus().length;
-  const speedUps = `1 → 2 partitions ${ratio(p1.wallMs, p2.wallMs)}, 1 → 4 ${ratio(p1.wallMs, p4.wallMs)}`;
-  return [
-    `**What limits the speed-up here.** The machine has ${cores} cores, and the 1-partition run already kept ${p1.coresBusy.toFixed(2)} of them busy on average: Ferry's process ${cpuCores(p1).toFixed(2)} cores, the source and target PostgreSQL backends (and anything else on the machine) the rest. With the cores already taken, partitions can only add work (a range query, a checkpoint and a commit stream each) and contention: in-process speed-up ${speedUps} (above 1 is faster).`,
-    `In one process every partition's reading, transforming and encoding runs on Ferry's one JavaScript thread, so partitions overlap only their waits on PostgreSQL: the dry run alone (evaluation, no writes) took ${secs(dry.wallMs)}, ${((dry.wallMs / p1.wallMs) * 100).toFixed(0)}% of the 1-partition load, using ${cpuCores(dry).toFixed(2)} cores.`,
-    `A queued run adds the workers' processes (each with its own thread) but also the run process's replay of every row for the quality verdict: with 2 workers, ${secs(q2.runMs! - q2.loadMs!)} of its ${secs(q2.runMs!)} came after the workers had finished loading, and on the large run ${secs(large.queued.runMs! - large.queued.loadMs!)} of ${secs(large.queued.runMs!)}; the queued large run took ${ratio(large.queued.wallMs, large.local.wallMs)} the time of the local one. On a machine where workers, PostgreSQL and the run process each have their own cores these limits move; the figures above are for ${cores} shared cores.`,
-  ].join('\n\n');
+  const c2 = (x: number) => x.toFixed(2);
+  const others = (m: Measured) => c2(Math.max(0, m.coresBusy - ferryCpuMs(m) / m.wallMs));
+  const saturated = p1.coresBusy >= cores - 0.25;
+  const paras = [
+    `**What limits the speed-up here.** In-process speed-up over 1 partition: 2 partitions ${speedUp(p1, p2)}, 4 partitions ${speedUp(p1, p4)}. The machine has ${cores} cores. ` +
+      (saturated
+        ? `The 1-partition run already kept ${c2(p1.coresBusy)} of them busy on average — Ferry's process ${c2(cpuCores(p1))} cores, the PostgreSQL backends reading and writing (and anything else on the machine) ${others(p1)} — so more partitions find no idle core: they can only interleave the same work, adding a range query, a checkpoint and a commit stream each.`
+        : `The 1-partition run kept ${c2(p1.coresBusy)} of them busy on average (Ferry's process ${c2(cpuCores(p1))} cores, PostgreSQL and anything else ${others(p1)}); 2 partitions ${c2(p2.coresBusy)}, 4 partitions ${c2(p4.coresBusy)}: partitions are faster only as far as they put the idle cores to work.`),
+    `All in-process partitions share Ferry's one JavaScript thread (reading, transforming and encoding rows; at most about one core: ${c2(cpuCores(p1))}, ${c2(cpuCores(p2))} and ${c2(cpuCores(p4))} cores for 1, 2 and 4 partitions), so they overlap only their waits on PostgreSQL. The dry run alone (evaluation, no writes) took ${secs(dry.wallMs)}, ${((dry.wallMs / p1.wallMs) * 100).toFixed(0)}% of the 1-partition load.`,
+    `A queued run gives each worker its own thread, but on one machine the workers compete with PostgreSQL for the same cores (1 worker: ${c2(q1.coresBusy)} cores busy, 2 workers: ${c2(q2.coresBusy)}), and the run process then replays every row, whole and in key order, for the quality verdict: with 2 workers ${secs(q2.runMs! - q2.loadMs!)} of the run's ${secs(q2.runMs!)} came after the workers had finished loading, on the large run ${secs(large.queued.runMs! - large.queued.loadMs!)} of ${secs(large.queued.runMs!)}. The queued large run took ${ratio(large.queued.wallMs, large.local.wallMs)} the time of one local run without partitions. The figures are for ${cores} cores shared by Ferry, its workers and both databases; workers on their own machines are not measured here.`,
+  ];
+  if (baseline > 0.2) paras.push(`_The machine was not quiet: before the runs, ${c2(baseline)} cores were busy with other work (3 s sample), so these figures are disturbed._`);
+  return paras.join('\n\n');
 }
 
 /** Runs the benchmark: `rows` rows for the partition and queue comparison (best of `repeats`), `queueRows` for the large queued run. Returns the markdown section. */
@@ -278,9 +297,15 @@ export async function benchPartitions(rows: number, queueRows: number, repeats: 
   if (build.status !== 0) throw new Error('npm run build:cli failed');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-bench-partitions-'));
   try {
+    // What else the machine is doing: the figures below are only as good as the machine is quiet.
+    const idle = machineCpu();
+    await new Promise((r) => setTimeout(r, 3000));
+    const baseline = idle();
+    console.log(`machine before the runs: ${baseline.toFixed(2)} cores busy`);
     const small = await smallRuns(rows, repeats, dir);
     const large = await largeRuns(queueRows, dir);
-    return [...small.lines, '', ...large.lines, '', limits(small.byKey, large)].join('\n');
+    const quiet = `Before the runs the machine had ${baseline.toFixed(2)} of ${os.cpus().length} cores busy with other work (3 s sample).`;
+    return [quiet, '', ...small.lines, '', ...large.lines, '', limits(small.byKey, large, baseline)].join('\n');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

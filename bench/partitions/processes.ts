@@ -69,19 +69,26 @@ export interface TimedFerry {
   coresBusy: number;
 }
 
-/** Runs `ferry ARGS` with `dir` as its working directory and times the whole process; a non-zero exit is an error. */
-export async function timeFerry(args: string[], dir: string): Promise<TimedFerry> {
+/**
+ * Runs `ferry ARGS` with `dir` as its working directory and times the whole process; a non-zero
+ * exit is an error. `signal` stops it with SIGTERM (a queued run whose worker died would
+ * otherwise wait for the partition's lease).
+ */
+export async function timeFerry(args: string[], dir: string, signal?: AbortSignal): Promise<TimedFerry> {
   const cpu = machineCpu();
   const start = performance.now();
   const { child, usageFile } = spawnFerry(args, dir);
+  const onAbort = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', onAbort, { once: true });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (c) => resolve(c));
-  });
+  }).finally(() => signal?.removeEventListener('abort', onAbort));
   const wallMs = performance.now() - start;
   const coresBusy = cpu();
+  if (signal?.aborted) throw new Error(`ferry ${args[0]} stopped: ${String(signal.reason)}`);
   // Ferry's messages name no patient values, so its last lines can be shown.
   if (code !== 0) throw new Error(`ferry ${args[0]} exited with ${code}: ${err.slice(-1500)}`);
   return { wallMs, usage: await readUsage(usageFile), coresBusy };
@@ -102,7 +109,8 @@ const DONE = /job (\S+): run \S+ partition \S+ done: read \d+, loaded (\d+),/;
 /** A `ferry worker` child process; its log lines are kept with the time each arrived. */
 export class FerryWorker {
   private readonly lines: Array<{ at: number; text: string }> = [];
-  private readonly exit: Promise<number | null>;
+  /** Settles with its exit code when it exits, however that happens. */
+  readonly exit: Promise<number | null>;
   private alive = true;
   private partial = '';
 
@@ -134,7 +142,12 @@ export class FerryWorker {
     const args = ['worker', '--queue', queueUrl, ...allow.flatMap((u) => ['--allow', u]), '--concurrency', '1'];
     const { child, usageFile } = spawnFerry(args, dir);
     const w = new FerryWorker(child, usageFile);
-    await w.ready(60_000);
+    try {
+      await w.ready(60_000);
+    } catch (err) {
+      w.kill();
+      throw err;
+    }
     return w;
   }
 
