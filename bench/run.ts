@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark and rewrites its measured section of
  * docs/benchmarks.md. Set BENCH_ROWS to change the size (default 1,000,000), BENCH_PATIENTS
- * for the synth benchmark (default 1,000,000), BENCH_CLI_RUNS for the CLI start-up rounds (default 20) and
+ * for the synth benchmark (default 1,000,000), BENCH_CLI_RUNS for the CLI start-up rounds (default 20),
+ * BENCH_QUEUE_ROWS for the large queued run of the partitions benchmark (default 10,000,000) and
  * BENCH_ONLY=name to run one benchmark.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { benchAutomap } from './automap/run.js';
 import { benchReconcile } from './reconcile/index.js';
 import { benchUi } from './ui/index.js';
 import { benchCliStartup } from './cli-startup.js';
+import { benchPartitions } from './partitions/index.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -26,6 +28,7 @@ const benches: Record<string, () => Promise<string>> = {
   automap: () => benchAutomap(),
   ui: () => benchUi(),
   'cli-startup': () => benchCliStartup(Number(process.env.BENCH_CLI_RUNS ?? 20)),
+  partitions: () => benchPartitions(rows, Number(process.env.BENCH_QUEUE_ROWS ?? 10_000_000), Number(process.env.BENCH_REPEATS ?? 2)),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {
