@@ -40,6 +40,13 @@ import {
 } from './job-queue.js';
 import { QueueWorker, type FetchedJob, type WorkerBackend } from './worker.js';
 
+/** Tries at creating a queue when concurrent creations deadlock. */
+const CREATE_ATTEMPTS = 5;
+
+function isDeadlock(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '40P01' || (err instanceof Error && /deadlock detected/i.test(err.message));
+}
+
 export interface PgBossQueueOptions {
   /** `postgres://USER@HOST:PORT/DB[?schema=S]`; the password comes from the environment (?password_env=VAR or PGPASSWORD). */
   url: string;
@@ -154,11 +161,24 @@ export class PgBossQueue implements JobQueue {
       expireInSeconds: o.expireInSeconds,
       deadLetter: o.deadLetter,
     });
-    await this.call(`creating queue ${name}`, async () => {
+    const create = async (): Promise<void> => {
       if (o.deadLetter) await this.boss.createQueue(o.deadLetter, { name: o.deadLetter, policy: 'standard' });
       // createQueue leaves an existing queue as it is; updateQueue applies the options given.
       await this.boss.createQueue(name, { name, ...settings });
       await this.boss.updateQueue(name, { name, ...settings });
+    };
+    await this.call(`creating queue ${name}`, async () => {
+      // Workers started together on a fresh queue database create the same queues at once, and
+      // pg-boss's DDL for a queue's table can deadlock with itself (seen with three workers): the
+      // creation is idempotent, so the loser tries again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await create();
+        } catch (err) {
+          if (attempt >= CREATE_ATTEMPTS || !isDeadlock(err)) throw err;
+          await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+        }
+      }
     });
   }
 

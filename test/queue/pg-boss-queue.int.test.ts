@@ -40,6 +40,21 @@ describeQueueBehaviour('pg-boss', async () => {
 });
 
 describe('pg-boss queue', () => {
+  it('lets several processes create the same queues at once on a fresh database (workers started together)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const schema = schemaName();
+      const queues = await Promise.all([0, 1, 2, 3].map(() => openQueue(schema)));
+      try {
+        // Each creates a queue with a dead-letter queue, as `ferry worker` does at start.
+        await Promise.all(queues.map((q) => q.createQueue('ferry.partitions', { deadLetter: 'ferry.partitions.failed', retryLimit: 5 })));
+        const id = await queues[0].send('ferry.partitions', { n: round });
+        expect(id).not.toBeNull();
+      } finally {
+        await Promise.all(queues.map((q) => q.stop({ graceful: false })));
+      }
+    }
+  }, 60_000);
+
   it('creates its tables in the named schema', async () => {
     const schema = schemaName();
     const queue = await openQueue(schema);
