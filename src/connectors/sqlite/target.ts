@@ -98,32 +98,39 @@ export class SqliteTarget implements Target {
 
   async ensureSchema(tables: TargetTableDef[], options: { create: boolean }): Promise<void> {
     this.guard('prepare the schema', () =>
-      this.db.transaction(() => {
-        for (const def of tables) {
-          const existing = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(def.name) as Array<{ name: string }>).map((r) => r.name);
-          if (existing.length === 0) {
-            if (!options.create) {
-              throw new FerryError('not_found', 'sqlite.table_missing', `target table ${def.name} does not exist in ${this.config.file}; create it or let Ferry create target tables`);
+      this.db
+        .transaction(() => {
+          for (const def of tables) {
+            const existing = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(def.name) as Array<{ name: string }>).map((r) => r.name);
+            if (existing.length === 0) {
+              if (!options.create) {
+                throw new FerryError('not_found', 'sqlite.table_missing', `target table ${def.name} does not exist in ${this.config.file}; create it or let Ferry create target tables`);
+              }
+              this.db.exec(createTableSql(def));
+              continue;
             }
-            this.db.exec(createTableSql(def));
-            continue;
+            const missing = def.columns.map((c) => c.name).filter((c) => !existing.includes(c));
+            if (missing.length) {
+              throw new FerryError('conflict', 'sqlite.columns_missing', `target table ${def.name} exists without column(s) ${missing.join(', ')}; add them or drop the table so Ferry can create it`);
+            }
           }
-          const missing = def.columns.map((c) => c.name).filter((c) => !existing.includes(c));
-          if (missing.length) {
-            throw new FerryError('conflict', 'sqlite.columns_missing', `target table ${def.name} exists without column(s) ${missing.join(', ')}; add them or drop the table so Ferry can create it`);
-          }
-        }
-      })(),
+        })
+        .immediate(),
     );
   }
 
   async beginRun(run: RunRecord): Promise<void> {
-    this.db.transaction(() => {
-      if (runOpSync(this.ledger.beginRun(run), this.exec) === 'digest_mismatch') {
-        throw new FerryError('conflict', 'run.digest_mismatch', `run ${run.runId} was started with another contract than ${run.contractDigest}; start a new run instead of resuming`);
-      }
-      this.lineageBook.register(run);
-    })();
+    // Every writing transaction begins IMMEDIATE: a deferred one that reads first cannot wait for
+    // a writer that committed meanwhile (WAL answers SQLITE_BUSY at once, whatever busy_timeout
+    // says), which is what another process opening the same file (its ledger check) can cause.
+    this.db
+      .transaction(() => {
+        if (runOpSync(this.ledger.beginRun(run), this.exec) === 'digest_mismatch') {
+          throw new FerryError('conflict', 'run.digest_mismatch', `run ${run.runId} was started with another contract than ${run.contractDigest}; start a new run instead of resuming`);
+        }
+        this.lineageBook.register(run);
+      })
+      .immediate();
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -137,11 +144,13 @@ export class SqliteTarget implements Target {
 
   async startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options: { undo?: boolean } = {}): Promise<void> {
     this.guard(`start table ${table.name}`, () =>
-      this.db.transaction(() => {
-        if (mode === 'truncate' && options.undo) this.undoBook.wholeTable(this.lineageBook.runNo(checkpoint.runId), table);
-        if (mode === 'truncate') this.db.exec(`DELETE FROM ${q(table.name)}`);
-        runOpSync(this.ledger.saveCheckpoint(checkpoint), this.exec);
-      })(),
+      this.db
+        .transaction(() => {
+          if (mode === 'truncate' && options.undo) this.undoBook.wholeTable(this.lineageBook.runNo(checkpoint.runId), table);
+          if (mode === 'truncate') this.db.exec(`DELETE FROM ${q(table.name)}`);
+          runOpSync(this.ledger.saveCheckpoint(checkpoint), this.exec);
+        })
+        .immediate(),
     );
   }
 
@@ -152,20 +161,22 @@ export class SqliteTarget implements Target {
     const insert = this.insertFor(unit.table, unit.mode === 'upsert');
     const width = unit.table.columns.length;
     this.guard(`commit a batch of table ${unit.table.name}`, () =>
-      this.db.transaction(() => {
-        const runNo = unit.undo || unit.lineage ? this.lineageBook.runNo(unit.runId) : 0;
-        if (unit.undo) this.undoBook.capture(runNo, unit.table, unit.rows, unit.mode === 'upsert');
-        if (unit.lineage) this.lineageBook.write(runNo, unit.table.name, unit.lineage);
-        for (const row of unit.rows) {
-          if (row.length !== width) throw new FerryError('internal', 'sqlite.row_width', `a row for table ${unit.table.name} has ${row.length} values but the table has ${width} columns`);
-          insert.run(row.map(toDriver));
-        }
-        if (unit.quarantine.length) {
-          const ins = this.db.prepare('INSERT INTO _ferry_quarantine (run_id, source_table, source_key, target_table, rule, reason_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
-          for (const r of unit.quarantine) ins.run(r.runId, r.sourceTable, r.sourceKey, r.targetTable, r.rule, r.reasonCode, r.message);
-        }
-        runOpSync(this.ledger.saveCheckpoint(unit.checkpoint), this.exec);
-      })(),
+      this.db
+        .transaction(() => {
+          const runNo = unit.undo || unit.lineage ? this.lineageBook.runNo(unit.runId) : 0;
+          if (unit.undo) this.undoBook.capture(runNo, unit.table, unit.rows, unit.mode === 'upsert');
+          if (unit.lineage) this.lineageBook.write(runNo, unit.table.name, unit.lineage);
+          for (const row of unit.rows) {
+            if (row.length !== width) throw new FerryError('internal', 'sqlite.row_width', `a row for table ${unit.table.name} has ${row.length} values but the table has ${width} columns`);
+            insert.run(row.map(toDriver));
+          }
+          if (unit.quarantine.length) {
+            const ins = this.db.prepare('INSERT INTO _ferry_quarantine (run_id, source_table, source_key, target_table, rule, reason_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+            for (const r of unit.quarantine) ins.run(r.runId, r.sourceTable, r.sourceKey, r.targetTable, r.rule, r.reasonCode, r.message);
+          }
+          runOpSync(this.ledger.saveCheckpoint(unit.checkpoint), this.exec);
+        })
+        .immediate(),
     );
   }
 

@@ -64,13 +64,15 @@ export class SqliteUndo {
   /** Rolls back a run in one transaction, or with `check` only verifies and counts. */
   rollback(runId: string, options: RollbackOptions = {}): RollbackTableResult[] {
     try {
-      return this.db.transaction(() => {
-        const plan = runOpSync(this.shared.plan(runId, this.where), this.exec);
-        const results = plan.tables.map((t) => this.undoTable(runId, plan.runNo, t, options.check ?? false));
-        if (options.check) throw new CheckOnly(results);
-        runOpSync(this.shared.markRolledBack(runId), this.exec);
-        return results;
-      })();
+      return this.db
+        .transaction(() => {
+          const plan = runOpSync(this.shared.plan(runId, this.where), this.exec);
+          const results = plan.tables.map((t) => this.undoTable(runId, plan.runNo, t, options.check ?? false));
+          if (options.check) throw new CheckOnly(results);
+          runOpSync(this.shared.markRolledBack(runId), this.exec);
+          return results;
+        })
+        .immediate();
     } catch (err) {
       if (err instanceof CheckOnly) return err.results;
       throw err;
