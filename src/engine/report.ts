@@ -28,6 +28,8 @@ export interface TableReport {
   balanced: boolean;
   elapsedMs: number;
   rowsPerSecond: number | null;
+  /** Key ranges (partitions) the table loaded in: 1 for a whole table; absent from reports stored before partitions existed. */
+  keyRanges?: number;
   quarantineReasons: ReasonEntry[];
   warnings: ReasonEntry[];
 }

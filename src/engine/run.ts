@@ -328,6 +328,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
       balanced: r.read === r.loaded + r.quarantined + r.excluded,
       elapsedMs: r.elapsedMs,
       rowsPerSecond: rate(r.readHere, r.elapsedMs),
+      keyRanges: partitionsOf(partitionPlan, r.table).length,
       quarantineReasons: sortReasons(r.reasons),
       warnings: sortReasons(r.warnings),
     });

@@ -237,6 +237,7 @@ export const runReportSchema = z
         balanced: z.boolean(),
         elapsedMs: z.number(),
         rowsPerSecond: z.number().nullable(),
+        keyRanges: z.number().optional().describe('key ranges (partitions) the table loaded in; 1 for a whole table (docs/distributed.md)'),
         quarantineReasons: z.array(reasonSchema),
         warnings: z.array(reasonSchema),
       }),

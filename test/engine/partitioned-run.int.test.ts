@@ -77,6 +77,9 @@ describe('a partitioned run', () => {
     expect([...checkpoints.keys()].sort()).toEqual(expected.sort());
     expect([...checkpoints.values()].every((done) => done)).toBe(true);
     for (const t of Object.keys(plan.tables)) expect(plan.tables[t].bounds.length, t).toBeGreaterThanOrEqual(1);
+    // The report says how each table was cut; the whole-table run loaded every table in one range.
+    for (const t of report.tables) expect(t.keyRanges, t.table).toBe(partitionsOf(plan, t.table).length);
+    expect(ref.tables.every((t) => t.keyRanges === 1)).toBe(true);
   }, 120_000);
 
   it('resumes after a cancel under the plan it began with, whatever partitions the resume asks for', async () => {

@@ -102,7 +102,7 @@ async function auditDigest(name: string, runId: string): Promise<string> {
   expect(lines.some((l) => l.includes('"type":"table:finished"'))).toBe(true);
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
-const VARYING = new Set(['runId', 'target', 'targetUrl', 'time', 'seq']);
+const VARYING = new Set(['runId', 'target', 'targetUrl', 'time', 'seq', 'keyRanges']);
 
 /** A report without what differs between runs by design. */
 function comparable(r: RunReport): unknown {
