@@ -27,7 +27,7 @@ import {
   type StopOptions,
   type WorkOptions,
 } from './job-queue.js';
-import { QueueWorker, type FetchedJob, type WorkerBackend } from './worker.js';
+import { QueueWorkers, type FetchedJob, type WorkerBackend } from './worker.js';
 
 interface StoredJob {
   id: string;
@@ -64,7 +64,7 @@ export class MemoryQueue implements JobQueue {
   private readonly queues = new Map<string, QueueOptions>();
   /** Jobs per queue in creation order, which is pg-boss's fetch order. */
   private readonly jobs = new Map<string, Map<string, StoredJob>>();
-  private readonly workers = new Set<QueueWorker<object>>();
+  private readonly workers = new QueueWorkers();
   private started = false;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -82,8 +82,7 @@ export class MemoryQueue implements JobQueue {
   /** Stops every worker of this queue (see JobQueue.stop); stored jobs stay readable. */
   async stop(options?: StopOptions): Promise<void> {
     if (!this.started) return;
-    await Promise.all([...this.workers].map((w) => w.stop(options)));
-    this.workers.clear();
+    await this.workers.stop(undefined, options);
     this.started = false;
   }
 
@@ -135,17 +134,12 @@ export class MemoryQueue implements JobQueue {
   async work<T extends object>(name: string, options: WorkOptions, handler: JobHandler<T>): Promise<string> {
     this.assertStarted();
     this.queueOf(name);
-    const worker = new QueueWorker<T>(name, checkWorkOptions(options), handler, this.backend());
-    this.workers.add(worker as unknown as QueueWorker<object>);
-    worker.start();
-    return worker.id;
+    return this.workers.start(name, checkWorkOptions(options), handler, this.backend());
   }
 
   /** Stops this process's workers of one queue. */
   async offWork(name: string, options?: StopOptions): Promise<void> {
-    const mine = [...this.workers].filter((w) => w.name === name);
-    await Promise.all(mine.map((w) => w.stop(options)));
-    for (const w of mine) this.workers.delete(w);
+    await this.workers.stop(name, options);
   }
 
   /** A job by id, or null. */
@@ -165,7 +159,7 @@ export class MemoryQueue implements JobQueue {
     checkJobId(id);
     const job = this.jobs.get(name)?.get(id);
     if (job && isUnfinished(job.state)) job.state = 'cancelled';
-    for (const w of this.workers) if (w.name === name) w.cancelLocal(id);
+    this.workers.cancelLocal(name, id);
   }
 
   private backend(): WorkerBackend {
@@ -255,7 +249,7 @@ export class MemoryQueue implements JobQueue {
   }
 
   private notify(name: string): void {
-    for (const w of this.workers) if (w.name === name) w.notify();
+    this.workers.notify(name);
   }
 
   private assertStarted(): void {

@@ -38,7 +38,7 @@ import {
   type StopOptions,
   type WorkOptions,
 } from './job-queue.js';
-import { QueueWorker, type FetchedJob, type WorkerBackend } from './worker.js';
+import { QueueWorkers, type FetchedJob, type WorkerBackend } from './worker.js';
 
 /** Tries at creating a queue when concurrent creations deadlock. */
 const CREATE_ATTEMPTS = 5;
@@ -86,7 +86,7 @@ export class PgBossQueue implements JobQueue {
   private readonly bossConfig: PgBoss.ConstructorOptions;
   /** The pg-boss instance while started; a new one per start, since one whose start failed cannot be started again. */
   private current: PgBoss | null = null;
-  private readonly workers = new Set<QueueWorker<object>>();
+  private readonly workers = new QueueWorkers();
   private readonly onError?: (err: FerryError) => void;
 
   constructor(options: PgBossQueueOptions) {
@@ -141,8 +141,7 @@ export class PgBossQueue implements JobQueue {
   async stop(options?: StopOptions): Promise<void> {
     const boss = this.current;
     if (!boss) return;
-    await Promise.all([...this.workers].map((w) => w.stop(options)));
-    this.workers.clear();
+    await this.workers.stop(undefined, options);
     this.current = null;
     await this.call('stopping', () => boss.stop({ graceful: false, close: true }));
   }
@@ -201,17 +200,12 @@ export class PgBossQueue implements JobQueue {
     checkQueueName(name);
     const o = checkWorkOptions(options);
     await this.assertQueue(name);
-    const worker = new QueueWorker<T>(name, o, handler, this.backend());
-    this.workers.add(worker as unknown as QueueWorker<object>);
-    worker.start();
-    return worker.id;
+    return this.workers.start(name, o, handler, this.backend());
   }
 
   /** Stops this process's workers of one queue. */
   async offWork(name: string, options?: StopOptions): Promise<void> {
-    const mine = [...this.workers].filter((w) => w.name === name);
-    await Promise.all(mine.map((w) => w.stop(options)));
-    for (const w of mine) this.workers.delete(w);
+    await this.workers.stop(name, options);
   }
 
   /** A job by id, archived ones included (until pg-boss deletes them), or null. */
@@ -230,7 +224,7 @@ export class PgBossQueue implements JobQueue {
     checkQueueName(name);
     checkJobId(id);
     await this.call(`cancelling a job of queue ${name}`, () => this.boss.cancel(name, id));
-    for (const w of this.workers) if (w.name === name) w.cancelLocal(id);
+    this.workers.cancelLocal(name, id);
   }
 
   private async insert(name: string, data: object, options: JobOptions | undefined, db?: PgBoss.Db): Promise<string | null> {
@@ -277,7 +271,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   private notify(name: string): void {
-    for (const w of this.workers) if (w.name === name) w.notify();
+    this.workers.notify(name);
   }
 
   private assertStarted(): void {

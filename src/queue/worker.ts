@@ -185,3 +185,33 @@ export class QueueWorker<T extends object> {
     }
   }
 }
+
+/** The queue workers of one process, by queue name: what both queues' work, offWork, cancel and stop share. */
+export class QueueWorkers {
+  private readonly all = new Set<QueueWorker<object>>();
+
+  /** Starts working queue `name` with `handler`; returns the worker id. */
+  start<T extends object>(name: string, options: Required<WorkOptions>, handler: JobHandler<T>, backend: WorkerBackend): string {
+    const worker = new QueueWorker<T>(name, options, handler, backend);
+    this.all.add(worker as unknown as QueueWorker<object>);
+    worker.start();
+    return worker.id;
+  }
+
+  /** Stops the workers of queue `name`, or every worker. */
+  async stop(name?: string, options?: StopOptions): Promise<void> {
+    const mine = [...this.all].filter((w) => name === undefined || w.name === name);
+    await Promise.all(mine.map((w) => w.stop(options)));
+    for (const w of mine) this.all.delete(w);
+  }
+
+  /** Tells queue `name`'s workers that job `id` was cancelled. */
+  cancelLocal(name: string, id: string): void {
+    for (const w of this.all) if (w.name === name) w.cancelLocal(id);
+  }
+
+  /** Wakes queue `name`'s idle workers: a job was sent. */
+  notify(name: string): void {
+    for (const w of this.all) if (w.name === name) w.notify();
+  }
+}
