@@ -15,6 +15,7 @@ import { RunStore } from '../../src/server/run-store.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { client, sse, type Client } from './harness.js';
 import { startScenario, type Scenario } from './scenario.js';
+import { extraUser, PASSWORD } from '../control/world.js';
 
 const POLL = 0.2;
 let db: { url: string; drop: () => Promise<void> };
@@ -185,6 +186,25 @@ describe('server runs on the job queue', () => {
     expect(record.body.record).toMatchObject({ runId, status: 'cancelled' });
     await b.app.close();
   });
+
+  it('fails a queued run whose starting user was locked before a server took it, without executing it', async () => {
+    const name = `analyst-${Date.now().toString(36)}`;
+    const analyst = await extraUser(s.world.plane, s.world.a, name, ['migration_analyst']);
+    const session = await s.world.plane.login(s.world.a.slug, name, PASSWORD);
+    // The one run slot is taken, so the analyst's run waits in the queue.
+    const first = await start(s.client, { source: 'connection:slow', dryRun: true });
+    const firstId = first.body.runId as string;
+    await until('the first run to run', () => s.app.worker.get(firstId)?.status === 'running');
+    const queued = await s.client.request('POST', runs(), { token: session.token, body: { versionId: s.v1.id, tier: 'pre_production', source: 'probe', dryRun: true } });
+    expect(queued.body.status).toBe('queued');
+    const queuedId = queued.body.runId as string;
+    await s.world.plane.lockUser(s.world.a.admin, analyst.userId);
+    const cancel = await s.client.request('POST', `${runs()}/${firstId}/cancel`, { token: s.a.token.integration_lead });
+    expect(cancel.status).toBe(200);
+    const ended = await until('the queued run to end', () => s.app.runs.waitFor(queuedId));
+    expect(ended).toMatchObject({ status: 'failed', startedAt: null, error: { code: 'run.actor_locked' } });
+    expect(s.app.worker.get(queuedId)).toBeUndefined();
+  }, 60_000);
 
   it('resumes a run of a server stopped mid-run on the next server, and executes the run it left queued', async () => {
     const real = await start(s.client, { source: 'connection:slow' });

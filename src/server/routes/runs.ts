@@ -47,8 +47,8 @@ async function requireRun(deps: ServerDeps, actor: Actor, projectId: string, run
 
 /**
  * A queued run's private context rebuilt from the references it was started with, in whichever
- * server process takes it from the job queue: the starting user must still belong to the org and
- * hold the tier's run permission in the project, the version must still have its digest, and the
+ * server process takes it from the job queue: the starting user must still belong to the org, not
+ * be locked, and hold the tier's run permission in the project, the version must still have its digest, and the
  * tier's target must still be the connection the run was queued for. Nothing resolved travels
  * in the job; every URL is resolved (and confined) here again.
  */
@@ -56,6 +56,10 @@ export async function runContextFor(deps: ServerDeps, job: QueuedRunRefs): Promi
   const { spec } = job;
   const actor = await deps.plane.actorFor(spec.startedBy);
   if (actor.orgId !== job.orgId) throw new FerryError('forbidden', 'run.actor_changed', `the user who started run ${job.runId} no longer belongs to its org; start the run again`);
+  // A queued run may wait for hours and survive restarts: an account locked meanwhile must not act through it.
+  if ((await deps.plane.getUser(actor, actor.userId)).lockedAt !== null) {
+    throw new FerryError('forbidden', 'run.actor_locked', `the user who started run ${job.runId} has been locked since it was queued; another user starts the run again`);
+  }
   await deps.plane.authorize(actor, RUN_PERMISSION[spec.tier], { projectId: spec.projectId });
   const version = await projectVersion(deps, actor, spec.projectId, spec.versionId, 'run.start');
   if (version.digest !== spec.digest) throw new FerryError('conflict', 'run.version_changed', `contract version ${spec.versionId} no longer has the digest run ${job.runId} was queued with`);
