@@ -17,7 +17,7 @@ import type { RunReport } from '../../src/run/report.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { readReport } from './example-source.js';
-import { EXAMPLE_CONTRACT, runFerry, startFerry, targetFingerprint, type FerryProcess } from './ferry-process.js';
+import { EXAMPLE_CONTRACT, query, runFerry, startFerry, targetFingerprint, type FerryProcess } from './ferry-process.js';
 
 /** Exit code of a run whose quality gate failed (docs/cli.md): the defects make the pre-production gate fail, in every mode alike. */
 const EXIT_GATE = 6;
@@ -25,8 +25,8 @@ const EXIT_GATE = 6;
 const BATCH = ['--batch-size', '40'];
 /** Partitions of a few hundred rows for the queued runs. */
 const PARTITIONS = ['--partitions', '4', '--partition-min-rows', '500', '--concurrency', '4'];
-/** A short lease and maintenance, so a dead worker's partition is taken over within seconds. */
-const LEASE = ['--lease', '6'];
+/** A short lease and maintenance, so a dead worker's partition is taken over within seconds; long enough that a partition loads within it on a busy machine. */
+const LEASE = ['--lease', '10'];
 const WORKER = ['--maintenance-interval', '1'];
 
 let dir: string;
@@ -134,15 +134,23 @@ describe('one contract, three runners: local, one queue worker, three queue work
     // The victim is the first worker to start a partition of a large table (lab results: several hundred rows in 40-row commits).
     let victim: { worker: FerryProcess; partition: string; killedAt: number } | undefined;
     const started = /job \S+: run \S+ partition (lab_result\/\d+) \(attempt 1\)\n/;
+    const victimDeadline = Date.now() + 180_000;
     while (!victim) {
       for (const wk of three) {
         const m = started.exec(wk.stderr());
         if (!m || wk.stderr().includes(`partition ${m[1]} done`)) continue;
+        // Killed only while its partition is unfinished in the target: a job completes only after
+        // its done checkpoint, so the kill cannot land after the queue recorded the job complete.
+        const [cp] = await query<{ done: boolean }>(threeTarget, 'SELECT done FROM _ferry_checkpoints WHERE table_name = $1', [m[1]]).catch(() => [{ done: false }]);
+        if (cp?.done) continue;
         wk.child.kill('SIGKILL');
         victim = { worker: wk, partition: m[1], killedAt: Date.now() };
         break;
       }
-      if (!victim) await new Promise((r) => setTimeout(r, 5));
+      if (!victim) {
+        if (Date.now() > victimDeadline) throw new Error(`no worker was caught inside a lab_result partition:\n${three.map((x) => x.stderr().slice(-2000)).join('\n')}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
     await victim.worker.exited;
     const others = three.filter((x) => x !== victim!.worker);
@@ -150,13 +158,20 @@ describe('one contract, three runners: local, one queue worker, three queue work
     const retried = new RegExp(`partition ${victim.partition.replace('/', '\\/')} \\(attempt [2-9]\\)`);
     let runExited = false;
     void run.exited.then(() => (runExited = true));
+    const deadline = Date.now() + 240_000;
     while (!runExited) {
       if (pickedUpMs === undefined && others.some((x) => retried.test(x.stderr()))) pickedUpMs = Date.now() - victim.killedAt;
+      if (Date.now() > deadline) {
+        run.child.kill('SIGKILL');
+        throw new Error(
+          `the queued run did not finish within 240 s of the kill of the worker inside ${victim.partition}.\nrun:\n${run.stderr().slice(-3000)}\n${others.map((x, i) => `worker ${i}:\n${x.stderr().slice(-3000)}`).join('\n')}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     if (pickedUpMs === undefined && others.some((x) => retried.test(x.stderr()))) pickedUpMs = Date.now() - victim.killedAt;
     for (const x of others) await stopWorker(x);
-    console.log(`dual runner: worker killed inside ${victim.partition}; another worker took it over ${pickedUpMs} ms later (lease 6 s, maintenance 1 s)`);
+    console.log(`dual runner: worker killed inside ${victim.partition}; another worker took it over ${pickedUpMs} ms later (lease 10 s, maintenance 1 s)`);
     expect(pickedUpMs, others.map((x) => x.stderr()).join('\n')).toBeDefined();
     expect(pickedUpMs!).toBeLessThan(60_000);
     const c = await finish('three', await run.exited, run.stderr(), threeTarget);
@@ -166,5 +181,5 @@ describe('one contract, three runners: local, one queue worker, three queue work
       expect(comparable(other.report)).toEqual(comparable(a.report));
       expect(other.audit).toBe(a.audit);
     }
-  }, 300_000);
+  }, 600_000);
 });
