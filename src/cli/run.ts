@@ -133,7 +133,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
   if (flags.queue && (flags.dryRun || flags.pilot)) throw new FerryError('usage', 'cli.queue_unsupported', 'a dry run or a pilot runs in one process: leave out --queue');
-  const queue = flags.queue ? await openPartitionQueue(flags.queue, io.env, flags.lease) : undefined;
+  const queue = flags.queue ? await openPartitionQueue(flags.queue, io.env) : undefined;
   const { governance, close } = await openGovernance(io, flags).catch(async (err: unknown) => {
     await queue?.stop({ graceful: false });
     throw err;
@@ -157,6 +157,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
           partitions: flags.partitions,
           minPartitionRows: flags.partitionMinRows,
           queue,
+          leaseSeconds: flags.lease,
           tier: flags.tier,
           lineage: flags.lineage,
           reconcile: flags.reconcile,

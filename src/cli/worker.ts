@@ -25,12 +25,12 @@ function positiveInt(name: string, max: number) {
 }
 
 /** Opens and starts the PostgreSQL job queue at `url` with Ferry's partition queues in it; loaded on demand, so runs without a queue never load pg-boss. */
-export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, leaseSeconds?: number, maintenanceIntervalSeconds?: number): Promise<JobQueue> {
+export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, maintenanceIntervalSeconds?: number): Promise<JobQueue> {
   const [{ PgBossQueue }, { preparePartitionQueues }] = await Promise.all([import('../queue/pg-boss-queue.js'), import('../run/queued-partitions.js')]);
   const queue = new PgBossQueue({ url, env, ...(maintenanceIntervalSeconds ? { maintenanceIntervalSeconds } : {}) });
   await queue.start();
   try {
-    await preparePartitionQueues(queue, leaseSeconds);
+    await preparePartitionQueues(queue);
   } catch (err) {
     await queue.stop({ graceful: false });
     throw err;
@@ -43,7 +43,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
     throw new FerryError('usage', 'cli.worker_no_allow', 'give the source and target URLs this worker may connect to with --allow URL (repeat it); jobs naming others are refused');
   }
   const { workPartitions } = await import('../run/queued-partitions.js');
-  const queue = await openPartitionQueue(flags.queue, io.env, undefined, flags.maintenanceInterval);
+  const queue = await openPartitionQueue(flags.queue, io.env, flags.maintenanceInterval);
   try {
     // pg-boss's shortest polling interval: a partition waiting half a second costs nothing next to its load.
     await workPartitions({

@@ -25,6 +25,8 @@ interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | '
   reconcile?: boolean;
   /** Load the partitions on the workers of this queue instead of here (queued-partitions.ts). */
   queue?: JobQueue;
+  /** With `queue`: each partition job's lease in seconds (default 15 minutes). */
+  leaseSeconds?: number;
 }
 
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
@@ -62,6 +64,7 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
             undo: o.undo ?? true,
             onEvent: o.onEvent,
             signal: o.signal,
+            leaseSeconds: o.leaseSeconds,
           })
         : undefined;
     const report = await runMigration({ ...o, loaded, digest, source, target: lazyTarget, gate, reconcileAfter: reconcile, remote });

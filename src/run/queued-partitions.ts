@@ -62,10 +62,10 @@ const resultSchema = z.strictObject({
 export type PartitionJobData = z.infer<typeof jobSchema>;
 type WireResult = z.infer<typeof resultSchema>;
 
-/** Creates the partition queues (idempotent): retries with back-off, a lease, and a dead-letter queue. */
-export async function preparePartitionQueues(queue: JobQueue, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<void> {
+/** Creates the partition queues (idempotent): retries with back-off, a default lease (each run sets its jobs' own), and a dead-letter queue. */
+export async function preparePartitionQueues(queue: JobQueue): Promise<void> {
   await queue.createQueue(PARTITION_DEAD_LETTER);
-  await queue.createQueue(PARTITION_QUEUE, { deadLetter: PARTITION_DEAD_LETTER, retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: leaseSeconds });
+  await queue.createQueue(PARTITION_QUEUE, { deadLetter: PARTITION_DEAD_LETTER, retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: DEFAULT_LEASE_SECONDS });
 }
 
 export interface QueuedPartitionsOptions {
@@ -83,6 +83,11 @@ export interface QueuedPartitionsOptions {
   signal?: AbortSignal;
   /** How often a partition's job and checkpoint are looked at (default 0.5 s). */
   pollMs?: number;
+  /**
+   * Each job's lease (default DEFAULT_LEASE_SECONDS). Set on every job, not on the queue: a
+   * worker starting later would otherwise set the queue's back to its own default.
+   */
+  leaseSeconds?: number;
 }
 
 /** The run side: each partition becomes a job, followed until a worker finished it (or it failed every attempt). */
@@ -104,7 +109,7 @@ export function queuedPartitions(o: QueuedPartitionsOptions): RemotePartitions {
       runDay: job.runDay,
     };
     const data: PartitionJobData = { spec, contract: bundle, source: o.sourceUrl, target: o.targetUrl };
-    const id = await o.queue.send(PARTITION_QUEUE, data);
+    const id = await o.queue.send(PARTITION_QUEUE, data, { expireInSeconds: o.leaseSeconds ?? DEFAULT_LEASE_SECONDS });
     if (id === null) throw new FerryError('internal', 'run.partition_not_queued', `the queue dropped partition ${part.checkpoint} of run ${runId}`);
     const seen = { read: 0, loaded: 0, quarantined: 0, excluded: 0 };
     const first = (await job.target.checkpoints(runId)).find((c) => c.table === part.checkpoint);
