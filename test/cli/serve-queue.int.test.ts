@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { startServe } from '../../src/cli/serve.js';
-import { createControlPlane } from '../../src/control/service.js';
-import { openStore } from '../../src/store/db.js';
-import { parseStoreUrl } from '../../src/store/store-url.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
+import { PROBE_PASSWORD, provisionProbe } from '../helpers/probe-account.js';
 
-const PASSWORD = 'smoke test passphrase for checks';
+const PASSWORD = PROBE_PASSWORD;
 let dir: { dir: string; cleanup: () => Promise<void> };
 let db: { url: string; drop: () => Promise<void> };
 let storeUrl: string;
@@ -25,16 +23,7 @@ beforeAll(async () => {
   dir = await tempDir('ferry-serveq-');
   db = await createPgDatabase('ferry_serveq_cli');
   storeUrl = `sqlite:${path.join(dir.dir, 'ferry.db')}`;
-  const store = await openStore(parseStoreUrl(storeUrl, dir.dir));
-  const plane = createControlPlane({ store, config: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
-  const { admin } = await plane.initOrg({ slug: 'ops', name: 'Operator', admin: { username: 'ops-admin', password: PASSWORD } });
-  const actor = await plane.actorFor(admin.id);
-  const ws = await plane.createWorkspace(actor, { name: 'probe' });
-  projectId = (await plane.createProject(actor, ws.id, { name: 'probe' })).id;
-  const probe = await plane.createUser(actor, { username: 'probe', password: PASSWORD });
-  await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
-  await plane.grantRole(actor, probe.id, 'auditor', null);
-  await store.close();
+  projectId = await provisionProbe(storeUrl, dir.dir);
 }, 60_000);
 
 afterAll(async () => {

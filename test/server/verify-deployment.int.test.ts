@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { startServe } from '../../src/cli/serve.js';
-import { openStore } from '../../src/store/db.js';
-import { parseStoreUrl } from '../../src/store/store-url.js';
-import { createControlPlane } from '../../src/control/service.js';
 import { tempDir } from '../helpers/tmp.js';
+import { PROBE_PASSWORD, provisionProbe } from '../helpers/probe-account.js';
 
-const PASSWORD = 'smoke test passphrase for checks';
+const PASSWORD = PROBE_PASSWORD;
 let dir: { dir: string; cleanup: () => Promise<void> };
 let server: { url: string; stop: () => Promise<void> };
 let projectId: string;
@@ -21,18 +19,7 @@ let projectId: string;
 beforeAll(async () => {
   dir = await tempDir('ferry-verify-');
   const storeUrl = `sqlite:${path.join(dir.dir, 'ferry.db')}`;
-  // Provision as an operator would: an org, a project, and a probe account that may submit
-  // and dry-run in the probe project (migration_analyst there) and verify the audit chain (auditor).
-  const store = await openStore(parseStoreUrl(storeUrl, dir.dir));
-  const plane = createControlPlane({ store, config: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
-  const { admin } = await plane.initOrg({ slug: 'ops', name: 'Operator', admin: { username: 'ops-admin', password: PASSWORD } });
-  const actor = await plane.actorFor(admin.id);
-  const ws = await plane.createWorkspace(actor, { name: 'probe' });
-  projectId = (await plane.createProject(actor, ws.id, { name: 'probe' })).id;
-  const probe = await plane.createUser(actor, { username: 'probe', password: PASSWORD });
-  await plane.grantRole(actor, probe.id, 'migration_analyst', projectId);
-  await plane.grantRole(actor, probe.id, 'auditor', null);
-  await store.close();
+  projectId = await provisionProbe(storeUrl, dir.dir);
   server = await startServe(
     { port: '0', host: '127.0.0.1', store: storeUrl, dataDir: path.join(dir.dir, 'data'), runConcurrency: '1', uploadMax: '1', uploadQuotaMb: '5', uploadRetentionDays: '7' },
     memoryIO({ cwd: dir.dir, env: { ...process.env, FERRY_DATABASE_URL: undefined } }),
