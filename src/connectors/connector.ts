@@ -365,4 +365,89 @@ export interface Target extends TableWriter, RunLedger {
   startTable(table: TargetTableDef, mode: LoadMode, checkpoint: Checkpoint, options?: { undo?: boolean }): Promise<void>;
   /** Writes rows, quarantine records, lineage, undo log and checkpoint in one atomic unit. */
   commit(unit: CommitUnit): Promise<void>;
+  /** The target's sync records and change application (SQL targets); absent where a sync cannot write (files). */
+  readonly sync?: SyncLedger;
+}
+
+/** What one source transaction does to one target table in a sync (issue #18). */
+export interface TableChanges {
+  table: TargetTableDef;
+  /** The source table the changes came from (lineage, quarantine, pending). */
+  sourceTable: string;
+  /** Remove every row of the table first (a TRUNCATE of its source table). */
+  truncate?: boolean;
+  /** Target primary-key tuples to delete (aligned with `table.primaryKey`). */
+  deletes: Value[][];
+  /** Rows (aligned with `table.columns`) to insert or replace by primary key; at most one per key. */
+  upserts: Value[][];
+  /** Rows quarantined by this transaction; also recorded as the sync's pending rows until settled. */
+  quarantine: QuarantineRecord[];
+  /** Source keys whose latest change loaded or deleted: they leave the sync's pending rows. */
+  settled: string[];
+  /** Per-source-row lineage of this transaction; absent when lineage is off. */
+  lineage?: LineageBatch;
+}
+
+/**
+ * One source transaction's effect on the target, committed atomically with the sync's new
+ * position: a sync killed before the commit re-applies the transaction; after it, never.
+ */
+export interface ChangeUnit {
+  syncId: string;
+  /** The run record the sync's lineage and quarantine are written under (RunLedger.beginRun). */
+  runId: string;
+  /** The source position this unit brings the sync to (SyncRecord.position). */
+  position: string;
+  /** The source commit time of the last transaction in the unit (SyncRecord.lastCommitAt). */
+  committedAt: string;
+  /**
+   * In dependency order (parents first): truncates and deletes are applied last table first,
+   * then upserts first table first, so enforced foreign keys hold throughout.
+   */
+  tables: TableChanges[];
+  /** The sync's running totals after this unit, as JSON (SyncRecord.counts). */
+  counts: string;
+}
+
+/** A sync as its target records it (`ferry sync status` reads it without the source). */
+export interface SyncRecord {
+  syncId: string;
+  contractDigest: string;
+  /** `postgres`, `mysql` or `watermark`. */
+  method: string;
+  /** The source URL without its password. */
+  source: string;
+  /** The run that loaded the snapshot. */
+  snapshotRunId?: string;
+  /** The run record the streamed changes' lineage and quarantine are written under. */
+  streamRunId?: string;
+  state: 'snapshot' | 'streaming' | 'stopping' | 'stopped' | 'cutting_over' | 'cut_over' | 'failed';
+  /** Source position of the last applied change (the snapshot's consistent point before any). */
+  position?: string;
+  startedAt: string;
+  updatedAt: string;
+  /** Source commit time of the last applied transaction. */
+  lastCommitAt?: string;
+  /** Running totals per table, JSON (written by applyChanges). */
+  counts?: string;
+  /** The streaming process's last report (heartbeat, lag), JSON. */
+  progress?: string;
+  /** The cutover record, JSON. */
+  cutover?: string;
+  /** Why the sync stopped with `failed`: a code and a message, no row values. */
+  error?: string;
+}
+
+/** The sync records a SQL target keeps beside its runs (ledger version 4). */
+export interface SyncLedger {
+  /** Records a new sync; refuses an id already recorded. */
+  beginSync(record: SyncRecord): Promise<void>;
+  getSync(syncId: string): Promise<SyncRecord | undefined>;
+  listSyncs(): Promise<SyncRecord[]>;
+  /** Updates the named fields (and updatedAt) of a recorded sync. */
+  updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void>;
+  /** Applies one unit of changes and moves the sync's position, counts and lastCommitAt, in one transaction. */
+  applyChanges(unit: ChangeUnit): Promise<void>;
+  /** The sync's rows quarantined and not settled since, oldest first: what cutover lists for manual re-entry. */
+  syncPending(syncId: string): AsyncIterable<QuarantineRecord>;
 }
