@@ -24,6 +24,7 @@ export const LAYERS = [
   'control',
   'rollback',
   'run',
+  'sync',
   'server',
   'cli',
 ];
