@@ -63,6 +63,30 @@ export class LoadedKeys {
   }
 
   /**
+   * Forgets a parent row that left the target (a sync applied its delete), given its primary
+   * key aligned with `def.primaryKey`: children that reference it by those columns are then
+   * quarantined like those of a parent that never loaded. Sets on other columns cannot be
+   * reached from the key and keep it (docs/sync.md).
+   */
+  forget(def: TargetTableDef, key: readonly Value[]): void {
+    for (const cols of this.referenced.get(def.name) ?? []) {
+      const at = cols.map((c) => def.primaryKey.indexOf(c));
+      if (at.some((i) => i < 0)) continue;
+      this.sets.get(setName(def.name, cols))!.delete(keyRenderer(at)(key));
+    }
+  }
+
+  /** Forgets every loaded row of parent table `table` (it was emptied). */
+  forgetAll(table: string): void {
+    for (const cols of this.referenced.get(table) ?? []) this.sets.get(setName(table, cols))!.clear();
+  }
+
+  /** The parent tables children follow, each with the column lists they reference. */
+  parents(): ReadonlyMap<string, readonly string[][]> {
+    return this.referenced;
+  }
+
+  /**
    * A check of one child table's computed rows: returns the issue of the first foreign key whose
    * parent row was not loaded, or undefined. Undefined overall when the table has no cascading key.
    */

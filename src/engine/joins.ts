@@ -50,9 +50,16 @@ export async function loadJoin(source: Source, contract: Contract, join: Mapping
   };
 }
 
+/** How a lookup keys a value: binary as hex, everything else as its text; NULL is never a key. */
+function lookupKey(k: Value | undefined): string | undefined {
+  if (k === null || k === undefined) return undefined;
+  return Buffer.isBuffer(k) ? k.toString('hex') : String(k);
+}
+
 /** Lookup tables preloaded per (table, key, value), shared by every mapping of a run. */
 export class LookupCache {
-  private readonly maps = new Map<string, ReadonlyMap<string, Value>>();
+  private readonly maps = new Map<string, Map<string, Value>>();
+  private readonly specs: Array<{ table: string; key: string; value: string; map: Map<string, Value> }> = [];
 
   /** Loads every lookup a contract uses. */
   async load(source: Source, specs: Array<{ table: string; key: string; value: string }>, sliceRows: number, signal?: AbortSignal): Promise<void> {
@@ -66,13 +73,34 @@ export class LookupCache {
         for (let r = 0; r < slice.rows.length; r++) {
           if (bad?.has(r)) continue;
           const [k, v] = slice.rows[r];
-          if (k === null) continue;
-          const key = Buffer.isBuffer(k) ? k.toString('hex') : String(k);
-          if (!map.has(key)) map.set(key, v);
+          const key = lookupKey(k);
+          if (key !== undefined && !map.has(key)) map.set(key, v);
         }
       }
       this.maps.set(id, map);
+      this.specs.push({ ...s, map });
     }
+  }
+
+  /**
+   * Follows one changed row of source table `table` during a sync: its old key leaves every
+   * lookup on the table and its new key takes the new value, so rows evaluated afterwards see
+   * the source as it now is. `before`/`after` read a column of the old and new row (absent for
+   * an insert or a delete).
+   */
+  change(table: string, before: ((column: string) => Value | undefined) | undefined, after: ((column: string) => Value | undefined) | undefined): void {
+    for (const s of this.specs) {
+      if (s.table !== table) continue;
+      const oldKey = before ? lookupKey(before(s.key)) : undefined;
+      if (oldKey !== undefined) s.map.delete(oldKey);
+      const newKey = after ? lookupKey(after(s.key)) : undefined;
+      if (newKey !== undefined) s.map.set(newKey, after!(s.value) ?? null);
+    }
+  }
+
+  /** Empties every lookup on source table `table` (it was truncated at the source). */
+  clear(table: string): void {
+    for (const s of this.specs) if (s.table === table) s.map.clear();
   }
 
   /** The preloaded map for one lookup. */

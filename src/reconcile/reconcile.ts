@@ -79,6 +79,11 @@ export interface ReconcileOptions {
   signal?: AbortSignal;
   /** Hears `reconcile:started`, one `reconcile:table` per table proved, and `reconcile:finished`. */
   onEvent?: RunEventListener;
+  /**
+   * Prove the target against the source as it is now, not against what one run recorded: no
+   * checkpoint counts are compared (a sync's target moved on after its snapshot run; docs/sync.md).
+   */
+  asOfNow?: boolean;
 }
 
 // Key types a database can range-compare in the same order as the scratch store.
@@ -175,7 +180,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
         fanout,
       });
 
-      const cp = checkpoints.get(table);
+      const cp = o.asOfNow ? { offset: cmp.derived.read, ...cmp.derived, done: true } : checkpoints.get(table);
       const sourceRows = cmp.derived.read;
       const counts = {
         sourceRows,

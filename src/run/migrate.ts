@@ -6,6 +6,7 @@
 import { openSource, openTarget } from '../connectors/registry.js';
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
+import { FerryError } from '../errors.js';
 import { contractOf, type ContractSource } from '../contract/load.js';
 import type { Tier } from '../contract/model.js';
 import { DEFAULT_BATCH_SIZE, runMigration, type RunOptions } from '../engine/run.js';
@@ -27,6 +28,11 @@ interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | '
   queue?: JobQueue;
   /** With `queue`: each partition job's lease in seconds (default 15 minutes). */
   leaseSeconds?: number;
+  /**
+   * Opens the source instead of `sourceUrl` (a sync's snapshot: every read, partitions included,
+   * sees the one consistent point the change stream starts from); `sourceUrl` still names it.
+   */
+  openSourceWith?: () => Promise<Source>;
 }
 
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
@@ -45,7 +51,8 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
   let source: Source | undefined;
   let target: Target | undefined;
   try {
-    source = await openSource(o.sourceUrl);
+    if (o.openSourceWith && o.queue) throw new FerryError('usage', 'run.queue_snapshot', "a sync's snapshot is read in one process (its snapshot cannot travel to queue workers): leave out --queue");
+    source = o.openSourceWith ? await o.openSourceWith() : await openSource(o.sourceUrl);
     const targetUrl = o.targetUrl;
     const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
     const reconcile = o.reconcile !== false && lazyTarget !== undefined;
