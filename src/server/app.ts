@@ -30,6 +30,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { crosswalkRoutes } from './routes/crosswalks.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
+import { syncRoutes } from './routes/syncs.js';
 import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runContextFor, runRoutes } from './routes/runs.js';
@@ -109,6 +110,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...releaseRoutes(deps),
     ...auditRoutes(deps),
     ...lineageRoutes(deps),
+    ...syncRoutes(deps),
   ];
 }
 

@@ -404,3 +404,65 @@ export const lineageSchema = z
     ),
   })
   .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });
+
+const syncTableCountsSchema = z.object({
+  upserted: z.number().int(),
+  deleted: z.number().int(),
+  quarantined: z.number().int(),
+  excluded: z.number().int(),
+  truncated: z.number().int(),
+  reasons: z.record(z.string(), z.number().int()),
+});
+const syncCountsSchema = z.object({ transactions: z.number().int(), changes: z.number().int(), tables: z.record(z.string(), syncTableCountsSchema) });
+
+export const syncStatusSchema = z
+  .object({
+    syncId: z.string(),
+    state: z.enum(['snapshot', 'streaming', 'stopping', 'stopped', 'cutting_over', 'cut_over', 'failed']),
+    method: z.string().describe('postgres (logical replication), mysql (binlog) or watermark'),
+    target: z.string().describe("the name of the tier's target connection"),
+    contractDigest: z.string(),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    snapshotRunId: z.string().nullable(),
+    position: z.string().nullable().describe('the source position of the last applied change'),
+    lastCommitAt: z.string().nullable(),
+    streaming: z.boolean().describe('a process reported within the last few heartbeats'),
+    lag: z.object({ bytes: z.number().nullable(), seconds: z.number().nullable(), pendingTransactions: z.number().int().nullable() }),
+    progress: z
+      .object({
+        heartbeatAt: z.string(),
+        pid: z.number().int(),
+        head: z.string().nullable(),
+        lagBytes: z.number().nullable(),
+        lagSeconds: z.number(),
+        pendingTransactions: z.number().int(),
+        appliedPerSecond: z.number(),
+        lastArrivalAt: z.string(),
+      })
+      .nullable(),
+    counts: syncCountsSchema,
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    cutover: z
+      .object({
+        syncId: z.string(),
+        matched: z.boolean(),
+        startedAt: z.string(),
+        frozenAt: z.string(),
+        drainedAt: z.string(),
+        finishedAt: z.string(),
+        windowMs: z.number(),
+        quietSeconds: z.number(),
+        position: z.string(),
+        head: z.string(),
+        counts: syncCountsSchema,
+        reconciliation: z.object({
+          status: z.enum(['match', 'mismatch']),
+          tables: z.array(z.object({ table: z.string(), expected: z.number().int(), missing: z.number().int(), extra: z.number().int(), different: z.number().int() })),
+        }),
+        gate: z.object({ tier: z.enum(TIERS), verdict: z.string() }),
+        pending: z.array(z.object({ sourceTable: z.string(), sourceKey: z.string(), targetTable: z.string(), rule: z.string(), reasonCode: z.string() })),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'SyncStatus' });
