@@ -11,6 +11,7 @@ import { Versions } from './screens/Versions';
 import { Workbench } from './screens/Workbench';
 import { DiffView } from './screens/Diff';
 import { Runs } from './screens/Runs';
+import { Syncs } from './screens/Syncs';
 import { RunDetail } from './screens/RunDetail';
 import { Release } from './screens/Release';
 import { Audit } from './screens/Audit';
@@ -114,6 +115,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
   { path: '', label: 'Contract versions', show: (p) => p.can('contract.read') },
   { path: '/new', label: 'New migration', show: (p) => p.can('contract.submit') },
   { path: '/runs', label: 'Runs', show: (p) => p.can('run.read') },
+  { path: '/syncs', label: 'Syncs', show: (p) => p.can('run.read') },
   { path: '/release', label: 'Release board', show: (p) => p.can('release.read') },
   { path: '/audit', label: 'Audit', show: (p) => p.can('audit.read') },
   { path: '/lineage', label: 'Lineage', show: (p) => p.can('run.read') },
@@ -158,6 +160,7 @@ function ProjectPage({ rest, query }: { rest: string[]; query: URLSearchParams }
   if (section === 'new') return <Wizard />;
   if (section === 'runs' && id) return <RunDetail runId={id} />;
   if (section === 'runs') return <Runs />;
+  if (section === 'syncs') return <Syncs />;
   if (section === 'release') return <Release />;
   if (section === 'audit') return <Audit />;
   if (section === 'lineage') return <LineageLookup />;

@@ -68,3 +68,4 @@ export type Profile = Out<typeof R.profileSchema>;
 export type Suggestion = Out<typeof S.suggestionSchema>;
 export type Suggestions = Out<typeof S.suggestionsSchema>;
 export type Lineage = Out<typeof S.lineageSchema>;
+export type SyncStatus = Out<typeof S.syncStatusSchema>;
