@@ -29,7 +29,11 @@ export async function headPosition(conn: Connection): Promise<BinlogPosition> {
     rows = await rowsOf(conn, 'SHOW BINARY LOG STATUS');
   }
   if (rows.length === 0 || !rows[0][0]) {
-    throw new FerryError('run', 'sync.binlog_off', 'the source writes no binlog (log_bin is OFF), so there are no changes to stream; start the server with log_bin, binlog_format=ROW, binlog_row_image=FULL');
+    throw new FerryError(
+      'run',
+      'sync.binlog_off',
+      'the source writes no binlog (log_bin is OFF), so there are no changes to stream; start the server with log_bin, binlog_format=ROW, binlog_row_image=FULL',
+    );
   }
   return { file: String(rows[0][0]), pos: Number(rows[0][1]) };
 }

@@ -7,7 +7,6 @@
 import { randomInt } from 'node:crypto';
 import type { Connection } from 'mysql2';
 import type { CaptureFinding, CaptureLag, CaptureStart, ChangeCapture, ChangePosition, ChangeStream } from '../../capture.js';
-import type { TableInfo } from '../../connector.js';
 import { FerryError } from '../../../errors.js';
 import type { MysqlConfig } from '../config.js';
 import { findTable, introspectDatabase } from '../introspect.js';
@@ -16,7 +15,7 @@ import { binaryLogs, bytesBetween, checkStart, headPosition } from './binlogs.js
 import { comparePositions, formatPosition, parsePosition } from './position.js';
 import { preflightFindings } from './preflight.js';
 import { beginSnapshot } from './snapshot.js';
-import { BinlogStream, type BinlogStreamOptions } from './stream.js';
+import { BinlogStream, type BinlogStreamOptions, type CapturedTable } from './stream.js';
 
 /** Tuning a caller (tests, the sync engine) may pass to every stream. */
 export type StreamTuning = Pick<BinlogStreamOptions, 'maxPending' | 'advanceEveryMs'>;
@@ -49,19 +48,18 @@ export class MysqlCapture implements ChangeCapture {
     const start = parsePosition(from);
     const conn = await this.control();
     checkStart(await binaryLogs(conn), start, await headPosition(conn), this.cfg.where);
-    const schema = await introspectDatabase((sql, values) => rowsOf(conn, sql, values), this.cfg.database);
-    const known = new Map<string, TableInfo>();
+    const known = new Map<string, CapturedTable>();
     for (const name of tables) {
-      const info = findTable(schema, name);
-      if (!info) throw new FerryError('not_found', 'sync.table_missing', `table ${name} does not exist in database ${this.cfg.where}; check the table names and the database in the URL`);
-      known.set(name, info);
+      const captured = await this.describe(conn, name);
+      if (!captured) throw new FerryError('not_found', 'sync.table_missing', `table ${name} does not exist in database ${this.cfg.where}; check the table names and the database in the URL`);
+      known.set(name, captured);
     }
     const stream = new BinlogStream({
       ...this.tuning,
       cfg: this.cfg,
       tables: known,
       from: start,
-      introspect: async (table) => findTable(await introspectDatabase((sql, values) => rowsOf(conn, sql, values), this.cfg.database), table),
+      introspect: (table) => this.describe(conn, table),
       // Above any server_id a real replica is likely to use; each stream its own, since the
       // server ends an older binlog dump announcing the same id.
       serverId: randomInt(2 ** 31, 2 ** 32 - 1),
@@ -98,6 +96,19 @@ export class MysqlCapture implements ChangeCapture {
       const conn = await ctrl.catch(() => undefined);
       await new Promise<void>((resolve) => (conn ? conn.end(() => resolve()) : resolve()));
     }
+  }
+
+  /**
+   * A table as introspected, with the columns MariaDB declares JSON: it adds a json_valid
+   * check to each, and mysql2 parses exactly those (see decode.ts).
+   */
+  private async describe(conn: Connection, table: string): Promise<CapturedTable | undefined> {
+    const query = (sql: string, values: unknown[]): Promise<unknown[][]> => rowsOf(conn, sql, values);
+    const info = findTable(await introspectDatabase(query, this.cfg.database), table);
+    if (!info) return undefined;
+    const checks = await query('SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?', [this.cfg.database, info.name]);
+    const json = new Set(checks.flatMap((r) => /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(String(r[0]))?.[1]?.replace(/``/g, '`') ?? []));
+    return { info, json };
   }
 
   /** The one connection for status queries and introspection (mysql2 runs its queries in turn). */

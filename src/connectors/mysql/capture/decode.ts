@@ -36,19 +36,47 @@ export interface BinlogColumn {
  */
 const asFloat: ValueReader = (v) => (typeof v === 'number' ? String(parseFloat(Math.fround(v).toPrecision(6))) : v == null ? null : String(v));
 
+/** Whether this Node's JSON.parse gives revivers the source text (Node 22+), as mysql2 checks. */
+const reviverSeesSource = ((): boolean => {
+  let seen = false;
+  JSON.parse('0', (_key, value, context?: { source?: unknown }) => ((seen = typeof context?.source === 'string'), value));
+  return seen;
+})();
+
+/**
+ * MariaDB's JSON columns reach MysqlSource.read parsed by mysql2 (its extended metadata says
+ * json) and re-serialised by values.ts, while the binlog carries the stored text: this does
+ * what the driver and values.ts do, including the driver's big-integer reviver, so both paths
+ * yield the same text. (That round trip reformats the text and, on Node 20, rounds integers
+ * beyond 2^53: see the report; jsonStrings on the connection would keep the text exact.)
+ */
+const asDriverJson: ValueReader = (v) => {
+  if (v === null || v === undefined) return null;
+  const text = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  const parsed: unknown =
+    reviverSeesSource && /\d{16}/.test(text)
+      ? JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
+          typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? context.source : value,
+        )
+      : JSON.parse(text);
+  return JSON.stringify(parsed);
+};
+
 /**
  * The columns of a table map. The binlog's own metadata says every type but TINYINT(1)'s
  * display width (MySQL's boolean); that comes from the table as introspected (`known`) when
- * its column of the same name is still a TINYINT.
+ * its column of the same name is still a TINYINT. `json` names the columns MariaDB declares
+ * JSON (a LONGTEXT in the binlog and in information_schema alike).
  */
-export function binlogColumns(columns: readonly MapColumn[], schemas: readonly MapColumnSchema[], known?: TableInfo): BinlogColumn[] {
+export function binlogColumns(columns: readonly MapColumn[], schemas: readonly MapColumnSchema[], known?: TableInfo, json: ReadonlySet<string> = new Set()): BinlogColumn[] {
   return columns.map((col, i) => {
     let nativeType = schemas[i]?.COLUMN_TYPE ?? '';
     const base = baseType(nativeType);
     const same = known?.columns.find((c) => c.name === col.name) ?? known?.columns.find((c) => c.name.toLowerCase() === col.name.toLowerCase());
     if (same && baseType(same.nativeType) === base) nativeType = same.nativeType;
     const info: ColumnInfo = { name: col.name, type: logicalType(base, nativeType), nativeType, nullable: true };
-    return { name: col.name, type: info.type, read: col.type === FLOAT ? asFloat : valueReader(info) };
+    const read = col.type === FLOAT ? asFloat : info.type === 'text' && json.has(col.name) ? asDriverJson : valueReader(info);
+    return { name: col.name, type: info.type, read };
   });
 }
 

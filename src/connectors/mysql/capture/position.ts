@@ -21,7 +21,11 @@ export function parsePosition(text: string): BinlogPosition {
   const m = /^(.+\.(\d+)):(\d+)$/.exec(text);
   const pos = m ? Number(m[3]) : NaN;
   if (!m || !Number.isSafeInteger(pos)) {
-    throw new FerryError('usage', 'sync.bad_position', `${JSON.stringify(text)} is not a MySQL/MariaDB binlog position; expected FILE:POS such as mariadb-bin.000003:4711 (was it stored by another connector?)`);
+    throw new FerryError(
+      'usage',
+      'sync.bad_position',
+      `${JSON.stringify(text)} is not a MySQL/MariaDB binlog position; expected FILE:POS such as mariadb-bin.000003:4711 (was it stored by another connector?)`,
+    );
   }
   return { file: m[1], pos };
 }

@@ -32,7 +32,10 @@ export async function preflightFindings(query: RowQuery, database: string, table
     add('sync.binlog_off', 'the server writes no binlog (log_bin is OFF); start it with log_bin (e.g. --log-bin=mariadb-bin), binlog_format=ROW and binlog_row_image=FULL');
   } else {
     if ((vars.get('binlog_format') ?? '').toUpperCase() !== 'ROW') {
-      add('sync.binlog_format', `binlog_format is ${vars.get('binlog_format') ?? 'unknown'}; row changes are only in the binlog with binlog_format=ROW (SET GLOBAL binlog_format=ROW and in the server config)`);
+      add(
+        'sync.binlog_format',
+        `binlog_format is ${vars.get('binlog_format') ?? 'unknown'}; row changes are only in the binlog with binlog_format=ROW (SET GLOBAL binlog_format=ROW and in the server config)`,
+      );
     }
     if ((vars.get('binlog_row_image') ?? 'FULL').toUpperCase() !== 'FULL') {
       add('sync.binlog_row_image', `binlog_row_image is ${vars.get('binlog_row_image')}; updates and deletes must carry whole rows: set binlog_row_image=FULL`);
@@ -45,7 +48,10 @@ export async function preflightFindings(query: RowQuery, database: string, table
     }
     const seconds = Number(vars.get('binlog_expire_logs_seconds') ?? 0) || Number(vars.get('expire_logs_days') ?? 0) * 86400;
     if (seconds > 0 && seconds < MIN_EXPIRY_SECONDS) {
-      add('sync.binlog_expiry', `binlogs are purged after ${seconds} s; a snapshot load or a paused sync that outlasts that loses its position. Keep them at least a day (binlog_expire_logs_seconds >= 86400)`);
+      add(
+        'sync.binlog_expiry',
+        `binlogs are purged after ${seconds} s; a snapshot load or a paused sync that outlasts that loses its position. Keep them at least a day (binlog_expire_logs_seconds >= 86400)`,
+      );
     }
   }
   const grants = (await query('SHOW GRANTS FOR CURRENT_USER()', [])).map((r) => str(r[0]));

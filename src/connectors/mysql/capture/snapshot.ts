@@ -23,7 +23,11 @@ export async function beginSnapshot(cfg: MysqlConfig): Promise<CaptureStart> {
   try {
     const version = String((await rowsOf(conn, 'SELECT VERSION()'))[0]?.[0] ?? '');
     if (!isMariadb(version)) {
-      throw new FerryError('usage', 'sync.server_unsupported', `binlog capture supports MariaDB; ${cfg.where} runs MySQL ${version}, whose snapshot position needs a global read lock. Use a watermark sync (sync: change_column) for MySQL sources`);
+      throw new FerryError(
+        'usage',
+        'sync.server_unsupported',
+        `binlog capture supports MariaDB; ${cfg.where} runs MySQL ${version}, whose snapshot position needs a global read lock. Use a watermark sync (sync: change_column) for MySQL sources`,
+      );
     }
     await run(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await run(conn, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
@@ -31,7 +35,11 @@ export async function beginSnapshot(cfg: MysqlConfig): Promise<CaptureStart> {
     const file = status.get('binlog_snapshot_file') ?? '';
     const pos = Number(status.get('binlog_snapshot_position'));
     if (!file || !Number.isSafeInteger(pos)) {
-      throw new FerryError('run', 'sync.binlog_off', `${cfg.where} reports no binlog position for the snapshot (log_bin is OFF); start the server with log_bin, binlog_format=ROW and binlog_row_image=FULL`);
+      throw new FerryError(
+        'run',
+        'sync.binlog_off',
+        `${cfg.where} reports no binlog position for the snapshot (log_bin is OFF); start the server with log_bin, binlog_format=ROW and binlog_row_image=FULL`,
+      );
     }
     position = formatPosition({ file, pos });
   } catch (err) {

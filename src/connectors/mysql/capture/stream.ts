@@ -19,14 +19,20 @@ import { formatPosition, type BinlogPosition } from './position.js';
 /** The events a stream needs; everything else (format descriptions, annotations, heartbeats) is skipped by zongji. */
 const EVENTS = ['rotate', 'mariadbgtid', 'query', 'xid', 'tablemap', 'writerows', 'updaterows', 'deleterows'];
 
+/** A captured table as introspected, and its columns MariaDB declares JSON. */
+export interface CapturedTable {
+  info: TableInfo;
+  json: ReadonlySet<string>;
+}
+
 /** What the stream needs from the capture around it. */
 export interface BinlogStreamOptions {
   cfg: MysqlConfig;
   /** Captured tables: the caller's name → the table as introspected when the stream started. */
-  tables: Map<string, TableInfo>;
+  tables: Map<string, CapturedTable>;
   from: BinlogPosition;
   /** Re-reads one table's definition after DDL on it; undefined when it no longer exists. */
-  introspect(table: string): Promise<TableInfo | undefined>;
+  introspect(table: string): Promise<CapturedTable | undefined>;
   /** Replica id the binlog dump announces; unique per stream, since the server drops an older dump with the same id. */
   serverId: number;
   signal?: AbortSignal;
@@ -90,7 +96,7 @@ export class BinlogStream implements ChangeStream {
     this.file = opts.from.file;
     this.maxPending = opts.maxPending ?? 64;
     this.advanceEveryMs = opts.advanceEveryMs ?? 60_000;
-    for (const [name, info] of opts.tables) this.byActualName.set(info.name, name);
+    for (const [name, t] of opts.tables) this.byActualName.set(t.info.name, name);
     this.zongji = new ZongJi({ ...opts.cfg.connection });
     this.zongji.on('binlog', (e: BinlogEvent) => this.receive(e));
     this.zongji.on('error', (err: unknown) => this.fail(err));
@@ -180,7 +186,13 @@ export class BinlogStream implements ChangeStream {
   private failureError(): unknown {
     const err = this.failure;
     if (err instanceof FerryError || this.opts.signal?.aborted) return err;
-    return new FerryError('run', 'sync.stream_failed', `reading the binlog of ${this.opts.cfg.where} failed: ${safeMysqlReason(err)}; the sync resumes from its last applied position when restarted`, [], { cause: err });
+    return new FerryError(
+      'run',
+      'sync.stream_failed',
+      `reading the binlog of ${this.opts.cfg.where} failed: ${safeMysqlReason(err)}; the sync resumes from its last applied position when restarted`,
+      [],
+      { cause: err },
+    );
   }
 
   /** Applies one event to the transaction being assembled; returns the transaction its commit completes. */
@@ -230,16 +242,21 @@ export class BinlogStream implements ChangeStream {
 
   private async ddlChanges(ddl: Ddl): Promise<Change[]> {
     const db = this.opts.cfg.database;
-    const captured = ddl.kind === 'drop_database' ? (ddl.tables.some((t) => t.schema === db) ? [...this.opts.tables.keys()] : []) : ddl.tables.filter((t) => t.schema === db).flatMap((t) => this.capturedName(t.name) ?? []);
+    const captured =
+      ddl.kind === 'drop_database'
+        ? ddl.tables.some((t) => t.schema === db)
+          ? [...this.opts.tables.keys()]
+          : []
+        : ddl.tables.filter((t) => t.schema === db).flatMap((t) => this.capturedName(t.name) ?? []);
     if (captured.length === 0) return [];
     if (ddl.kind === 'truncate') return [{ kind: 'truncate', tables: captured }];
     if (ddl.kind === 'alter') {
       const changes: Change[] = [];
       for (const table of captured) {
-        const info = await this.opts.introspect(table);
-        if (!info) throw sourceDdl(table, 'renamed or dropped');
-        this.opts.tables.set(table, info);
-        const columns = info.columns.map((c) => ({ name: c.name, type: c.type }));
+        const captured = await this.opts.introspect(table);
+        if (!captured) throw sourceDdl(table, 'renamed or dropped');
+        this.opts.tables.set(table, captured);
+        const columns = captured.info.columns.map((c) => ({ name: c.name, type: c.type }));
         this.told.set(table, columns);
         changes.push({ kind: 'schema', table, columns } satisfies SchemaChange);
       }
@@ -259,7 +276,8 @@ export class BinlogStream implements ChangeStream {
     const entry = e.tableId === undefined ? undefined : e.tableMap?.[e.tableId];
     const table = this.capturedName(e.tableName ?? '');
     if (!entry?.columns || !table) return;
-    const columns = binlogColumns(entry.columns, entry.columnSchemas, this.opts.tables.get(table));
+    const known = this.opts.tables.get(table);
+    const columns = binlogColumns(entry.columns, entry.columnSchemas, known?.info, known?.json);
     this.maps.set(e.tableId!, { table, columns });
     const shape = columns.map((c) => ({ name: c.name, type: c.type }));
     const told = this.told.get(table);
@@ -302,5 +320,9 @@ function isCommit(e: BinlogEvent): boolean {
 }
 
 function sourceDdl(table: string, what: string): FerryError {
-  return new FerryError('run', 'sync.source_ddl', `captured table ${table} was ${what} at the source; the stream cannot continue past it: re-pin the source schema and start the sync again from a new snapshot`);
+  return new FerryError(
+    'run',
+    'sync.source_ddl',
+    `captured table ${table} was ${what} at the source; the stream cannot continue past it: re-pin the source schema and start the sync again from a new snapshot`,
+  );
 }
