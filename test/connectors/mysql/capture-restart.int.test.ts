@@ -204,6 +204,25 @@ describe('MySQL capture transactions and DDL', () => {
     expect(err.message).not.toContain('patient-value');
   });
 
+  it('ends the stream with sync.stream_failed when the server ends the binlog connection, and recovers its control connection', async () => {
+    const stream = await c.capture.stream('k', ['t'], await head());
+    const failed = failure(
+      (async () => {
+        for await (const txn of stream) expect(txn).toBeUndefined();
+      })(),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const processes = async (): Promise<Array<{ Id: number; Command: string }>> => (await c.sql.query('SHOW PROCESSLIST'))[0] as Array<{ Id: number; Command: string }>;
+    const dumps = (await processes()).filter((x) => x.Command.startsWith('Binlog Dump'));
+    expect(dumps).toHaveLength(1);
+    await c.sql.query(`KILL ${dumps[0].Id}`);
+    expect((await failed).code).toBe('sync.stream_failed');
+    // The capture's own connection, killed too, is reopened on the next call.
+    for (const x of await processes()) if (x.Command === 'Sleep' && x.Id !== c.sql.threadId) await c.sql.query(`KILL ${x.Id}`).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await c.capture.lag('k', await head())).bytes).toBe(0);
+  });
+
   it('stop() ends the iteration; an aborted signal ends it with the abort reason', async () => {
     const from = await head();
     const stream = await c.capture.stream('s', ['t'], from);

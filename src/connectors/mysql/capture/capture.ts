@@ -113,8 +113,20 @@ export class MysqlCapture implements ChangeCapture {
 
   /** The one connection for status queries and introspection (mysql2 runs its queries in turn). */
   private control(): Promise<Connection> {
-    this.ctrl ??= connect(this.cfg);
-    this.ctrl.catch(() => (this.ctrl = undefined));
-    return this.ctrl;
+    if (this.ctrl) return this.ctrl;
+    const ctrl = connect(this.cfg).then((conn) => {
+      // A connection the server dropped is replaced on the next call instead of failing every later one.
+      const forget = (): void => {
+        if (this.ctrl === ctrl) this.ctrl = undefined;
+      };
+      conn.once('error', forget);
+      conn.once('end', forget);
+      return conn;
+    });
+    ctrl.catch(() => {
+      if (this.ctrl === ctrl) this.ctrl = undefined;
+    });
+    this.ctrl = ctrl;
+    return ctrl;
   }
 }
