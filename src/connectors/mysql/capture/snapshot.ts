@@ -16,6 +16,9 @@ import { MysqlSource, SnapshotLane } from '../source.js';
 import { formatPosition } from './position.js';
 import { isMariadb } from './preflight.js';
 
+/** How long release waits for the reads in flight before it drops the snapshot connection. */
+const RELEASE_WAIT_MS = 30_000;
+
 /** Opens the snapshot connection and returns its position, the source that reads it, and release. */
 export async function beginSnapshot(cfg: MysqlConfig): Promise<CaptureStart> {
   const conn = await connect(cfg);
@@ -58,8 +61,15 @@ export async function beginSnapshot(cfg: MysqlConfig): Promise<CaptureStart> {
     release: async (): Promise<void> => {
       if (released) return;
       released = true;
-      // After the reads in flight: the transaction ends only when nobody is using it.
-      const end = await lane.take();
+      // After the reads in flight: the transaction ends only when nobody is using it. A read
+      // left suspended forever (an iterator never closed) must not hold the snapshot open.
+      let timer: NodeJS.Timeout | undefined;
+      const end = await Promise.race([lane.take(), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), RELEASE_WAIT_MS)))]);
+      clearTimeout(timer);
+      if (!end) {
+        conn.destroy();
+        return;
+      }
       try {
         await run(conn, 'COMMIT');
       } catch {
