@@ -3,7 +3,9 @@
  * snapshot transaction: a mapping bug can never write to the legacy system, and each read sees
  * one instant. MySQL cannot share a snapshot between connections, so reads that overlap each
  * get their own connection whose snapshot starts when that connection opens; sequential
- * reads reuse one connection and so one snapshot.
+ * reads reuse one connection and so one snapshot. A change-capture snapshot is the exception:
+ * its one connection holds the snapshot that ends at a binlog position, so every read takes
+ * its turn on that connection (see onSnapshot).
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
@@ -28,6 +30,25 @@ const SAMPLE_ABOVE = 200_000;
 /** Keys a keyBounds sample aims for. */
 const SAMPLE_ROWS = 100_000;
 
+/**
+ * One connection inside a consistent-snapshot transaction, shared by every source opened on
+ * it: statements on one connection cannot overlap, so each read takes a turn.
+ */
+export class SnapshotLane {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(readonly conn: Connection) {}
+
+  /** Waits for the previous holder to finish; resolves to the function that ends this turn. */
+  async take(): Promise<() => void> {
+    const previous = this.tail;
+    let end!: () => void;
+    this.tail = new Promise<void>((resolve) => (end = resolve));
+    await previous;
+    return end;
+  }
+}
+
 /** A read-only MySQL/MariaDB source. */
 export class MysqlSource implements Source {
   readonly kind = 'mysql';
@@ -36,9 +57,18 @@ export class MysqlSource implements Source {
   private readonly idle: Connection[] = [];
   private readonly busy = new Set<Connection>();
   private closed = false;
+  private endTurn?: () => void;
 
-  private constructor(private readonly cfg: MysqlConfig) {
+  private constructor(
+    private readonly cfg: MysqlConfig,
+    /** The one connection every read takes its turn on, in a snapshot its owner opened; undefined for the usual pool. */
+    private readonly lane?: SnapshotLane,
+  ) {
     this.displayUrl = cfg.display;
+  }
+
+  private get pinned(): Connection | undefined {
+    return this.lane?.conn;
   }
 
   /** Connects and opens the first snapshot, so connection problems surface at once. */
@@ -46,6 +76,15 @@ export class MysqlSource implements Source {
     const source = new MysqlSource(cfg);
     source.release(await source.lease(), true);
     return source;
+  }
+
+  /**
+   * A source that reads only through `conn`, which is inside a consistent-snapshot transaction
+   * the caller opened and will end: MySQL cannot share a snapshot between connections, so
+   * overlapping reads wait their turn instead of opening their own. close() leaves `conn` open.
+   */
+  static onSnapshot(cfg: MysqlConfig, lane: SnapshotLane): MysqlSource {
+    return new MysqlSource(cfg, lane);
   }
 
   introspect(): Promise<SchemaInfo> {
@@ -145,6 +184,8 @@ export class MysqlSource implements Source {
       throw new FerryError('run', 'source.read_failed', `reading ${table} from ${this.cfg.where} failed: ${safeMysqlReason(err)}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      // The pinned connection cannot be destroyed: the rest of an abandoned result is read and dropped.
+      if (!finished && this.pinned && !ended && !failure) await drain(stream);
       this.release(conn, finished);
     }
   }
@@ -169,8 +210,11 @@ export class MysqlSource implements Source {
     const kind = keyKind(info, col);
     if (parts <= 1) return [];
     const conn = await this.lease();
-    // A ranking query cannot be stopped from its own connection; destroying it stops the work.
-    const onAbort = (): void => conn.destroy();
+    // A ranking query cannot be stopped from its own connection; destroying it stops the work
+    // (not the pinned one: that would end the snapshot, so the query runs to its end).
+    const onAbort = (): void => {
+      if (!this.pinned) conn.destroy();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     let ok = false;
     try {
@@ -204,6 +248,8 @@ export class MysqlSource implements Source {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The snapshot's owner ends the pinned connection (it commits the snapshot transaction).
+    if (this.pinned) return;
     const idle = [...this.idle];
     // A busy connection may be paused mid-result: end() would wait for rows nobody reads.
     for (const c of this.busy) c.destroy();
@@ -266,6 +312,14 @@ export class MysqlSource implements Source {
   /** An idle snapshot connection, or a new one in a read-only session and transaction. */
   private async lease(): Promise<Connection> {
     if (this.closed) throw new FerryError('internal', 'source.closed', 'the MySQL source was read after it was closed');
+    if (this.lane) {
+      this.endTurn = await this.lane.take();
+      if (this.closed) {
+        this.endTurn();
+        throw new FerryError('internal', 'source.closed', 'the MySQL snapshot source was read after it was closed');
+      }
+      return this.lane.conn;
+    }
     let conn = this.idle.pop();
     if (!conn) {
       conn = await connect(this.cfg);
@@ -284,10 +338,25 @@ export class MysqlSource implements Source {
 
   /** Returns a connection for reuse, or destroys it when a read stopped mid-result (the server is still sending rows). */
   private release(conn: Connection, reusable: boolean): void {
+    if (this.pinned) {
+      this.endTurn?.();
+      return;
+    }
     this.busy.delete(conn);
     if (reusable && !this.closed) this.idle.push(conn);
     else conn.destroy();
   }
+}
+
+/** Reads the rest of an abandoned result and drops it, so its connection can run the next query. */
+function drain(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.removeAllListeners('data');
+    stream.on('data', () => {});
+    stream.once('end', () => resolve());
+    stream.once('error', () => resolve());
+    stream.resume();
+  });
 }
 
 /** How a partition key compares, or partition_key_type for a column a range cannot cut (BIT is an integer type but reads as bytes). */
