@@ -316,6 +316,22 @@ describe.each(KINDS)('sync ledger on $kind', ({ enforcesForeignKeys, create }) =
     expect(await readAll(db.url, OBS)).toEqual([]);
   });
 
+  it('applies large units the same way (PostgreSQL stages them by COPY past a few hundred rows)', async () => {
+    const sync = target.sync!;
+    await sync.beginSync(record('big', '2026-02-02T00:00:00.000Z'));
+    const rows = Array.from({ length: 450 }, (_, i) => obsRow(3, `big-${String(i).padStart(3, '0')}`, `${NOTE} ${i}`));
+    const lineage = { sourceTable: 'OBS', rows: rows.map((r): [string, 'L', string, null] => [`B-${String(r[1])}`, 'L', `3|${String(r[1])}`, null]) };
+    await sync.applyChanges(unit('big', [changes(WARD, 'WARD', { upserts: [[3, 'Ward C']] }), changes(OBS, 'OBS', { upserts: rows, lineage })]));
+    expect(await readAll(db.url, OBS)).toEqual(rows.map(norm));
+    expect(await target.lineage!({ by: 'source', table: 'OBS', key: 'B-big-449' })).toEqual([expect.objectContaining({ outcome: 'loaded', targetKey: '3|big-449' })]);
+    // The same keys again (an update of every row), then deleted in one unit.
+    const again = rows.map((r) => [...r.slice(0, 7), 'again']);
+    await sync.applyChanges(unit('big', [changes(OBS, 'OBS', { upserts: again })]));
+    expect(await readAll(db.url, OBS)).toEqual(again.map(norm));
+    await sync.applyChanges(unit('big', [changes(OBS, 'OBS', { deletes: rows.map((r) => [r[0], r[1]]) })]));
+    expect(await readAll(db.url, OBS)).toEqual([]);
+  });
+
   it('orders parents and children: a child with its new parent, then both deleted, in one unit each', async () => {
     const sync = target.sync!;
     await sync.beginSync(record('fk', '2026-03-01T00:00:00.000Z'));

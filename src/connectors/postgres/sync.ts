@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TargetTableDef, Value } from '../connector.js';
+import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TargetColumnDef, TargetTableDef, Value } from '../connector.js';
 import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
 import { SqlSyncLedger, syncApplyFailed, syncExists, syncForeignKey, syncUnknown } from '../sql-ledger/syncs.js';
 import { runOp } from '../sql-ledger/statements.js';
@@ -21,7 +21,7 @@ import type { PgLineage } from './lineage.js';
 import { copyQuarantine } from './quarantine.js';
 import { ident, identList, qualified } from './quote.js';
 import { mayHaveZone, utcTimestamp } from './timestamp.js';
-import { lastPerKey, type UpsertSql } from './upsert.js';
+import { lastPerKey, unnestUpsertSql, type UpsertSql } from './upsert.js';
 
 /** Attempts of a unit that met a deadlock or a serialization failure: it is idempotent, so it simply runs again. */
 const ATTEMPTS = 5;
@@ -39,10 +39,17 @@ export interface PgSyncContext {
   quarantineCopy: string;
 }
 
-/** Per-table delete statement and key conversion, built once per definition. */
-interface Deleter {
-  sql: string;
-  /** Converts a key value of each key column into what its typed array parameter takes. */
+/** Rows up to which a table's upserts (and lineage) go as one `unnest` statement rather than by COPY: a COPY's setup costs more than a few rows. */
+const SMALL_UPSERT = 200;
+
+/** Per-table statements and value conversion for the typed array parameters, built once per definition. */
+interface TableSql {
+  /** DELETE by key: parameter k is the array of key column k's values. */
+  delete: string;
+  /** Converts a value of each key column into what its array parameter takes. */
+  keyConvert: Array<(v: Value) => unknown>;
+  /** Upsert of a few rows: parameter n is the array of column n's values. */
+  upsert: string;
   convert: Array<(v: Value) => unknown>;
 }
 
@@ -53,7 +60,7 @@ const asTimestamp = (v: Value): unknown => (typeof v === 'string' && mayHaveZone
 /** Sync records and change application for one PostgreSQL schema. */
 export class PgSyncLedger implements SyncLedger {
   private readonly shared: SqlSyncLedger;
-  private readonly deleters = new WeakMap<TargetTableDef, Deleter>();
+  private readonly tables = new WeakMap<TargetTableDef, TableSql>();
 
   constructor(private readonly ctx: PgSyncContext) {
     this.shared = new SqlSyncLedger(postgresLedgerDialect((table) => qualified(ctx.schema, table)));
@@ -140,44 +147,57 @@ export class PgSyncLedger implements SyncLedger {
       // DELETE, not TRUNCATE: TRUNCATE refuses a table other tables reference, even in one transaction.
       if (t.truncate) await c.query(`DELETE FROM ${qualified(this.ctx.schema, t.table.name)}`);
       if (t.deletes.length > 0) {
-        const d = this.deleter(t.table);
+        const sql = this.sql(t.table);
         await c.query(
-          d.sql,
-          d.convert.map((convert, k) => t.deletes.map((key) => convert(key[k]))),
+          sql.delete,
+          sql.keyConvert.map((convert, k) => t.deletes.map((key) => convert(key[k]))),
         );
       }
     }
     const lineage = unit.tables.some((t) => t.lineage && t.lineage.rows.length > 0);
     const runNo = lineage ? await this.ctx.lineage.runNo(c, unit.runId) : 0;
     for (const t of unit.tables) {
-      if (t.upserts.length > 0) {
+      if (t.upserts.length > 0 && t.upserts.length <= SMALL_UPSERT) {
+        const sql = this.sql(t.table);
+        const rows = lastPerKey(t.table, t.upserts);
+        await c.query(
+          sql.upsert,
+          sql.convert.map((convert, i) => rows.map((row) => convert(row[i]))),
+        );
+      } else if (t.upserts.length > 0) {
         const p = this.ctx.table(t.table);
         // The stage is dropped right after its merge: the next table of the unit stages under the same name.
         await c.query(p.upsert.createStage);
         await copyIn(c, p.upsert.copyStage, encodeCopyRows(lastPerKey(t.table, t.upserts), p.encoders));
         await c.query(`${p.upsert.merge}; DROP TABLE pg_temp."_ferry_stage"`);
       }
-      if (t.lineage && t.lineage.rows.length > 0) await this.ctx.lineage.write(c, runNo, t.table.name, t.lineage);
+      if (t.lineage && t.lineage.rows.length > SMALL_UPSERT) await this.ctx.lineage.write(c, runNo, t.table.name, t.lineage);
+      else if (t.lineage && t.lineage.rows.length > 0) await this.ctx.lineage.insert(c, runNo, t.table.name, t.lineage);
       await copyQuarantine(c, this.ctx.quarantineCopy, t.quarantine);
     }
     await runOp(this.shared.recordUnit(unit, this.ctx.where), pgExec(c));
   }
 
-  private deleter(def: TargetTableDef): Deleter {
-    let d = this.deleters.get(def);
-    if (!d) {
-      const columns = def.primaryKey.map((k) => def.columns.find((c) => c.name === k));
-      if (columns.some((c) => c === undefined)) throw new FerryError('contract', 'sync.key_column_missing', `a primary-key column of table ${def.name} is not among its columns`);
-      const types = columns.map((c, i) => `$${i + 1}::${pgColumnType(c!)}[]`);
+  private sql(def: TargetTableDef): TableSql {
+    let sql = this.tables.get(def);
+    if (!sql) {
+      const keys = def.primaryKey.map((k) => def.columns.find((c) => c.name === k));
+      if (keys.some((c) => c === undefined)) throw new FerryError('contract', 'sync.key_column_missing', `a primary-key column of table ${def.name} is not among its columns`);
+      const arrays = keys.map((c, i) => `$${i + 1}::${pgColumnType(c!)}[]`);
       const target = qualified(this.ctx.schema, def.name);
-      const sql =
-        columns.length === 1
-          ? `DELETE FROM ${target} WHERE ${ident(def.primaryKey[0])} = ANY(${types[0]})`
-          : `DELETE FROM ${target} WHERE (${identList(def.primaryKey)}) IN (SELECT * FROM unnest(${types.join(', ')}))`;
-      d = { sql, convert: columns.map((c) => (c!.type === 'timestamp' ? asTimestamp : asIs)) };
-      this.deleters.set(def, d);
+      const convert = (c: TargetColumnDef) => (c.type === 'timestamp' ? asTimestamp : asIs);
+      sql = {
+        delete:
+          keys.length === 1
+            ? `DELETE FROM ${target} WHERE ${ident(def.primaryKey[0])} = ANY(${arrays[0]})`
+            : `DELETE FROM ${target} WHERE (${identList(def.primaryKey)}) IN (SELECT * FROM unnest(${arrays.join(', ')}))`,
+        keyConvert: keys.map((c) => convert(c!)),
+        upsert: unnestUpsertSql(this.ctx.schema, def, pgColumnType),
+        convert: def.columns.map(convert),
+      };
+      this.tables.set(def, sql);
     }
-    return d;
+    return sql;
   }
 
   private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
