@@ -249,7 +249,7 @@ function record(syncId: string, startedAt: string, extra: Partial<SyncRecord> = 
   };
 }
 
-describe.each(KINDS)('sync ledger on $kind', ({ enforcesForeignKeys, create }) => {
+describe.each(KINDS)('sync ledger on $kind', ({ kind, enforcesForeignKeys, create }) => {
   let db: Db;
   let target: Target;
 
@@ -330,6 +330,31 @@ describe.each(KINDS)('sync ledger on $kind', ({ enforcesForeignKeys, create }) =
     expect(await readAll(db.url, OBS)).toEqual(again.map(norm));
     await sync.applyChanges(unit('big', [changes(OBS, 'OBS', { deletes: rows.map((r) => [r[0], r[1]]) })]));
     expect(await readAll(db.url, OBS)).toEqual([]);
+  });
+
+  // SQLite targets store timestamps as given, as runs do.
+  it.runIf(kind !== 'sqlite')('stores zoned timestamps in UTC and deletes by a zoned timestamp, in small and large units alike', async () => {
+    const sync = target.sync!;
+    await sync.beginSync(record('zoned', '2026-02-03T00:00:00.000Z'));
+    const TS: TargetTableDef = {
+      name: 'ts_keyed',
+      columns: [
+        { name: 'at', type: 'timestamp', nullable: false },
+        { name: 'seen', type: 'timestamp', nullable: true },
+      ],
+      primaryKey: ['at'],
+      foreignKeys: [],
+    };
+    await target.ensureSchema([TS], { create: true });
+    const small = [['2024-03-01T12:20:30+02:00', '2024-03-01T12:20:30+02:00']];
+    const large = Array.from({ length: 300 }, (_, i) => [`2024-04-01T0${i % 10}:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}+01:00`, '2024-04-01T00:00:00Z']);
+    await sync.applyChanges(unit('zoned', [changes(TS, 'TS', { upserts: small })]));
+    await sync.applyChanges(unit('zoned', [changes(TS, 'TS', { upserts: large })]));
+    const all = await readAll(db.url, TS);
+    expect(all).toHaveLength(301);
+    expect(all.find((r) => r[0].startsWith('2024-03-01'))).toEqual(['2024-03-01 10:20:30', '2024-03-01 10:20:30']);
+    await sync.applyChanges(unit('zoned', [changes(TS, 'TS', { deletes: [...small, ...large].map((r) => [r[0]]) })]));
+    expect(await readAll(db.url, TS)).toEqual([]);
   });
 
   it('orders parents and children: a child with its new parent, then both deleted, in one unit each', async () => {
