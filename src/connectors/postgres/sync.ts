@@ -1,8 +1,10 @@
 /**
  * The SyncLedger of a PostgreSQL target: sync records, and change units applied in one
- * transaction with the sync's new position. Upserts take the target's staged merge (COPY into a
- * stage, INSERT … ON CONFLICT), deletes one `unnest` of typed key arrays per table, so a unit
- * costs a few round trips per table whatever its size. The commit is durable (unlike a run's
+ * transaction with the sync's new position. A table's upserts and lineage of up to a few hundred
+ * rows (the usual unit: one source transaction) go as one `unnest` of typed arrays each; larger
+ * ones take the target's staged merge (COPY into a stage, INSERT … ON CONFLICT) and lineage COPY.
+ * Deletes are one `unnest` of typed key arrays per table, so a unit costs a few round trips per
+ * table whatever its size. The commit is durable (unlike a run's
  * batches): the sync acknowledges its source position once a unit is applied, and a lost
  * commit could not be re-read from the source.
  */
