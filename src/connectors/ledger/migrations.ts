@@ -141,8 +141,56 @@ const LEDGER_V3: Migration<LedgerDialect> = {
   },
 };
 
+/**
+ * Version 4: incremental sync (issue #18). `_ferry_syncs` keeps one record per sync (its state,
+ * the source position of the last applied change, running counts, JSON opaque to the ledger);
+ * `_ferry_sync_pending` keeps the sync's quarantined source rows until a later change settles
+ * them, `seq` ordering them oldest first for the cutover's list. File targets keep no syncs.
+ */
+const LEDGER_V4: Migration<LedgerDialect> = {
+  id: 4,
+  name: 'syncs',
+  sql: {
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS _ferry_syncs (
+      sync_id TEXT PRIMARY KEY, contract_digest TEXT NOT NULL, method TEXT NOT NULL, source TEXT NOT NULL,
+      snapshot_run_id TEXT, stream_run_id TEXT, state TEXT NOT NULL, position TEXT, started_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL, last_commit_at TEXT, counts TEXT, progress TEXT, cutover TEXT, error TEXT)`,
+      `CREATE TABLE IF NOT EXISTS _ferry_sync_pending (
+      sync_id TEXT NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL, target_table TEXT NOT NULL,
+      rule TEXT NOT NULL, reason_code TEXT NOT NULL, message TEXT NOT NULL, seq BIGINT NOT NULL,
+      PRIMARY KEY (sync_id, source_table, source_key, target_table))`,
+      `CREATE INDEX IF NOT EXISTS "_ferry_sync_pending_seq" ON _ferry_sync_pending (sync_id, seq)`,
+    ],
+    // 4 × (128 + 64 + 500 + 64) bytes: within the widest primary key InnoDB allows (3,072 bytes) in utf8mb4.
+    mysql: [
+      `CREATE TABLE IF NOT EXISTS \`_ferry_syncs\` (
+      sync_id VARCHAR(128) NOT NULL PRIMARY KEY, contract_digest TEXT NOT NULL, method TEXT NOT NULL, source TEXT NOT NULL,
+      snapshot_run_id VARCHAR(255) NULL, stream_run_id VARCHAR(255) NULL, state TEXT NOT NULL, position TEXT NULL, started_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL, last_commit_at TEXT NULL, counts LONGTEXT NULL, progress LONGTEXT NULL, cutover LONGTEXT NULL, error LONGTEXT NULL) ${MYSQL_TABLE}`,
+      `CREATE TABLE IF NOT EXISTS \`_ferry_sync_pending\` (
+      sync_id VARCHAR(128) NOT NULL, source_table VARCHAR(64) NOT NULL, source_key VARCHAR(500) NOT NULL, target_table VARCHAR(64) NOT NULL,
+      rule TEXT NOT NULL, reason_code TEXT NOT NULL, message TEXT NOT NULL, seq BIGINT NOT NULL,
+      PRIMARY KEY (sync_id, source_table, source_key, target_table), KEY \`_ferry_sync_pending_seq\` (sync_id, seq)) ${MYSQL_TABLE}`,
+    ],
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS _ferry_syncs (
+    sync_id TEXT PRIMARY KEY, contract_digest TEXT NOT NULL, method TEXT NOT NULL, source TEXT NOT NULL,
+    snapshot_run_id TEXT, stream_run_id TEXT, state TEXT NOT NULL, position TEXT, started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, last_commit_at TEXT, counts TEXT, progress TEXT, cutover TEXT, error TEXT)`,
+      `CREATE TABLE IF NOT EXISTS _ferry_sync_pending (
+    sync_id TEXT NOT NULL, source_table TEXT NOT NULL, source_key TEXT NOT NULL, target_table TEXT NOT NULL,
+    rule TEXT NOT NULL, reason_code TEXT NOT NULL, message TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (sync_id, source_table, source_key, target_table)) WITHOUT ROWID`,
+      `CREATE INDEX IF NOT EXISTS _ferry_sync_pending_seq ON _ferry_sync_pending (sync_id, seq)`,
+    ],
+    // File targets keep no syncs (Target.sync is absent there).
+    file: [],
+  },
+};
+
 /** Every ledger migration this build knows, in order. */
-export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1, LEDGER_V2, LEDGER_V3];
+export const LEDGER_MIGRATIONS: readonly Migration<LedgerDialect>[] = [LEDGER_V1, LEDGER_V2, LEDGER_V3, LEDGER_V4];
 
 const RUNS = ['run_id', 'contract_digest', 'started_at', 'finished_at', 'status'];
 const CHECKPOINTS = ['run_id', 'table_name', 'row_offset', 'loaded', 'quarantined', 'excluded', 'done', 'updated_at'];

@@ -17,6 +17,7 @@ import type {
   RollbackTableResult,
   RunRecord,
   SchemaInfo,
+  SyncLedger,
   Target,
   TargetTableDef,
 } from '../connector.js';
@@ -32,6 +33,7 @@ import { insertShape, insertStatements, type InsertShape } from './insert.js';
 import { introspectDatabase } from './introspect.js';
 import { mysqlExec, mysqlLedgerStore, readMysqlLedgerHistory, withLedgerLock } from './ledger-store.js';
 import { MysqlLineage } from './lineage.js';
+import { MysqlSyncLedger } from './sync.js';
 import { MysqlUndo } from './undo.js';
 import { ident } from './quote.js';
 import { SESSION_SQL } from './session.js';
@@ -47,6 +49,7 @@ export class MysqlTarget implements Target {
   private readonly ledger = new SqlRunLedger(MYSQL_LEDGER_DIALECT);
   private readonly lineageBook = new MysqlLineage();
   private readonly undoBook: MysqlUndo;
+  readonly sync: SyncLedger;
 
   private constructor(
     private readonly cfg: MysqlConfig,
@@ -56,6 +59,13 @@ export class MysqlTarget implements Target {
   ) {
     this.displayUrl = cfg.display;
     this.undoBook = new MysqlUndo(cfg.where, maxStatement);
+    this.sync = new MysqlSyncLedger({
+      where: cfg.where,
+      maxStatement,
+      connect: () => this.connect(),
+      upsertShape: (def) => this.shape(def).upsert,
+      lineage: this.lineageBook,
+    });
   }
 
   /** Opens a pool, checks the server is reachable and reads its packet limit. */

@@ -84,6 +84,19 @@ export class PgLineage {
     await this.copy(c, lineageCopyText(runNo, targetTable, batch));
   }
 
+  /**
+   * Appends a few lineage records with one parameterised INSERT, inside the caller's
+   * transaction: for a sync's small change units, where setting up a COPY costs more than the rows.
+   */
+  async insert(c: ClientBase, runNo: number, targetTable: string, batch: LineageBatch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    await c.query(
+      `INSERT INTO ${this.lineage} (run_no, source_table, source_key, target_table, outcome, target_key, reason_code)
+       SELECT $1, $2, k, $3, o, t, r FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS u(k, o, t, r)`,
+      [runNo, batch.sourceTable, targetTable, batch.rows.map((r) => r[0]), batch.rows.map((r) => r[1]), batch.rows.map((r) => r[2]), batch.rows.map((r) => r[3])],
+    );
+  }
+
   /** Appends lines rendered by LineageLines with one COPY, inside the caller's transaction. */
   async copy(c: ClientBase, text: Iterable<string | Buffer>): Promise<void> {
     await copyIn(c, `COPY ${this.lineage} (run_no, source_table, source_key, target_table, outcome, target_key, reason_code) FROM STDIN`, text);

@@ -18,6 +18,7 @@ import type {
   RollbackTableResult,
   RunRecord,
   SchemaInfo,
+  SyncLedger,
   Target,
   TargetColumnDef,
   TargetTableDef,
@@ -38,6 +39,7 @@ import { LineageLines, PgLineage } from './lineage.js';
 import { lockLedger, pgExec, pgLedgerStore, readPgLedgerHistory } from './ledger-store.js';
 import { copyQuarantine, quarantineCopySql } from './quarantine.js';
 import { PgBatchEncoder, PgEncodedBatch } from './batch-encoder.js';
+import { PgSyncLedger } from './sync.js';
 import { PgUndo } from './undo.js';
 import { ident, identList, qualified } from './quote.js';
 import { sessionConfig } from './session.js';
@@ -102,6 +104,7 @@ export class PgTarget implements Target {
   private readonly quarantineCopy: string;
   private readonly lineageBook: PgLineage;
   private readonly undoBook: PgUndo;
+  readonly sync: SyncLedger;
   /** Keyed by table name and column list, so the conflict flag survives re-built definitions. */
   private readonly prepared = new Map<string, Prepared>();
 
@@ -114,6 +117,14 @@ export class PgTarget implements Target {
     this.quarantineCopy = quarantineCopySql(cfg.schema);
     this.lineageBook = new PgLineage(cfg.schema);
     this.undoBook = new PgUndo(cfg.schema);
+    this.sync = new PgSyncLedger({
+      schema: cfg.schema,
+      where: cfg.where,
+      connect: () => this.connect(),
+      table: (def) => this.prepare(def),
+      lineage: this.lineageBook,
+      quarantineCopy: this.quarantineCopy,
+    });
   }
 
   /** Opens a connection pool and checks the server is reachable. */

@@ -2,6 +2,7 @@
  * What the shared SQL ledger needs to know about a database: how to name a ledger table, how
  * to write a parameter, how to upsert and lock a row, and how a boolean is bound.
  */
+import type { Stmt } from './statements.js';
 
 /** The per-database description the SQL ledger is written over. */
 export interface SqlLedgerDialect {
@@ -19,6 +20,8 @@ export interface SqlLedgerDialect {
   ignoreConflict(key: readonly string[]): string;
   /** A boolean as the driver binds it. */
   bool(v: boolean): unknown;
+  /** A query with a row when ledger table `name` exists: readers that do not prepare the ledger (rollback) meet older layouts. */
+  hasTable(name: string): Stmt;
 }
 
 /** PostgreSQL: `$n` parameters, ON CONFLICT … DO UPDATE, tables qualified by the target schema. */
@@ -31,6 +34,7 @@ export function postgresLedgerDialect(quote: (table: string) => string): SqlLedg
     upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
     ignoreConflict: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
     bool: (v) => v,
+    hasTable: (name) => ({ sql: 'SELECT 1 AS ok WHERE to_regclass($1) IS NOT NULL', params: [quote(name)] }),
   };
 }
 
@@ -43,6 +47,7 @@ export const MYSQL_LEDGER_DIALECT: SqlLedgerDialect = {
   upsert: (_key, columns) => `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
   ignoreConflict: (key) => `ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`,
   bool: (v) => (v ? 1 : 0),
+  hasTable: (name) => ({ sql: 'SELECT 1 AS ok FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', params: [name] }),
 };
 
 /** SQLite: `?` parameters, ON CONFLICT … DO UPDATE; BEGIN IMMEDIATE already excludes other writers. */
@@ -54,4 +59,5 @@ export const SQLITE_LEDGER_DIALECT: SqlLedgerDialect = {
   upsert: (key, columns) => `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
   ignoreConflict: (key) => `ON CONFLICT (${key.join(', ')}) DO NOTHING`,
   bool: (v) => (v ? 1 : 0),
+  hasTable: (name) => ({ sql: "SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?", params: [name] }),
 };

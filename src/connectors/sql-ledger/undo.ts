@@ -4,7 +4,7 @@
  * since) and list the tables to undo; then mark the run rolled back. Capturing before-images
  * and putting rows back stays with each target, where the fast paths were measured.
  */
-import { laterRuns, noUndo, refuseStatus, unknownRun } from '../undo/refusals.js';
+import { laterRuns, noUndo, refuseStatus, syncActive, syncStream, unknownRun } from '../undo/refusals.js';
 import type { SqlLedgerDialect } from './dialect.js';
 import type { LedgerOp } from './statements.js';
 
@@ -48,6 +48,8 @@ export class SqlUndoLedger {
     const p = (n: number) => this.d.param(n);
     const run = (yield { sql: `SELECT r.status, i.run_no FROM ${this.runs} r LEFT JOIN ${this.runIds} i ON i.run_id = r.run_id WHERE r.run_id = ${p(1)}${this.runLock}`, params: [runId] }).rows[0];
     if (!run) throw unknownRun(runId, where);
+    // Before the status: a stream run stays `running` while its sync streams, and that is not something a resume can finish.
+    yield* this.refuseSyncs(runId);
     refuseStatus(runId, String(run.status));
     if (run.run_no === null || run.run_no === undefined) throw noUndo(runId);
     const runNo = Number(run.run_no);
@@ -71,6 +73,20 @@ export class SqlUndoLedger {
       if (Number(loaded.n) > 0) throw noUndo(runId);
     }
     return { runNo, tables };
+  }
+
+  /** Refuses a run a sync streams under, and the snapshot run of a sync not stopped or cut over (ledger version 4 on). */
+  private *refuseSyncs(runId: string): LedgerOp<void> {
+    if ((yield this.d.hasTable('_ferry_syncs')).rows.length === 0) return;
+    const p = (n: number) => this.d.param(n);
+    const { rows } = yield {
+      sql: `SELECT sync_id, state, stream_run_id FROM ${this.d.table('_ferry_syncs')} WHERE stream_run_id = ${p(1)} OR snapshot_run_id = ${p(2)} ORDER BY sync_id`,
+      params: [runId, runId],
+    };
+    const stream = rows.find((r) => r.stream_run_id === runId);
+    if (stream) throw syncStream(runId, String(stream.sync_id));
+    const active = rows.find((r) => r.state !== 'stopped' && r.state !== 'cut_over');
+    if (active) throw syncActive(runId, String(active.sync_id), String(active.state));
   }
 
   /** Marks the run rolled back; in the rollback's transaction, after its tables are undone. */

@@ -3,7 +3,7 @@
  * tables come from ../ledger/migrations.ts). Identifiers are always quoted, never
  * interpolated bare, so a table named `order` or `a"b` is just a name.
  */
-import type { LogicalType, TargetTableDef } from '../connector.js';
+import type { LogicalType, TargetTableDef, Value } from '../connector.js';
 
 /** Quotes an identifier for SQLite. */
 export function q(name: string): string {
@@ -44,4 +44,11 @@ export function insertSql(def: TargetTableDef, upsert: boolean): string {
   const rest = cols.filter((c) => !def.primaryKey.includes(c));
   const action = rest.length ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}` : 'DO NOTHING';
   return `${sql} ON CONFLICT (${qList(def.primaryKey)}) ${action}`;
+}
+
+/** A value as better-sqlite3 binds it: it binds no booleans; everything else a Value can be is bound as is. */
+export function toDriver(v: Value): unknown {
+  if (v === true) return 1;
+  if (v === false) return 0;
+  return v ?? null;
 }

@@ -22,9 +22,9 @@ import type {
   RollbackTableResult,
   RunRecord,
   SchemaInfo,
+  SyncLedger,
   Target,
   TargetTableDef,
-  Value,
 } from '../connector.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite } from './introspect.js';
@@ -34,16 +34,11 @@ import { runOpSync, type Stmt, type StmtResult } from '../sql-ledger/statements.
 import { sqliteExec, upgradeSqliteLedger } from './ledger-store.js';
 import { SqliteLineage } from './lineage.js';
 import { SqliteUndo } from './undo.js';
-import { createTableSql, insertSql, q } from './sql.js';
+import { addQuarantine } from './quarantine.js';
+import { createTableSql, insertSql, q, toDriver } from './sql.js';
+import { SqliteSyncLedger } from './sync.js';
 
 const QUARANTINE_PAGE = 1000;
-
-/** better-sqlite3 binds no booleans; everything else a Value can be is bound as is. */
-function toDriver(v: Value): unknown {
-  if (v === true) return 1;
-  if (v === false) return 0;
-  return v ?? null;
-}
 
 function openFailed(file: string, err: unknown): FerryError {
   return new FerryError('connection', 'sqlite.open_failed', `cannot open SQLite database ${file} for writing (${(err as Error).message}); check the path and its permissions`, [], { cause: err });
@@ -58,6 +53,7 @@ export class SqliteTarget implements Target {
   private readonly undoBook: SqliteUndo;
   private readonly ledger = new SqlRunLedger(SQLITE_LEDGER_DIALECT);
   private readonly exec: (s: Stmt) => StmtResult;
+  readonly sync: SyncLedger;
 
   private constructor(
     readonly displayUrl: string,
@@ -71,6 +67,7 @@ export class SqliteTarget implements Target {
       this.exec = sqliteExec(this.db);
       this.lineageBook = new SqliteLineage(this.db, this.exec);
       this.undoBook = new SqliteUndo(this.db, config.file, this.exec);
+      this.sync = new SqliteSyncLedger({ db: this.db, exec: this.exec, where: config.file, upsert: (def) => this.insertFor(def, true), lineage: this.lineageBook });
     } catch (err) {
       throw openFailed(config.file, err);
     }
@@ -170,10 +167,7 @@ export class SqliteTarget implements Target {
             if (row.length !== width) throw new FerryError('internal', 'sqlite.row_width', `a row for table ${unit.table.name} has ${row.length} values but the table has ${width} columns`);
             insert.run(row.map(toDriver));
           }
-          if (unit.quarantine.length) {
-            const ins = this.db.prepare('INSERT INTO _ferry_quarantine (run_id, source_table, source_key, target_table, rule, reason_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
-            for (const r of unit.quarantine) ins.run(r.runId, r.sourceTable, r.sourceKey, r.targetTable, r.rule, r.reasonCode, r.message);
-          }
+          addQuarantine(this.db, unit.quarantine);
           runOpSync(this.ledger.saveCheckpoint(unit.checkpoint), this.exec);
         })
         .immediate(),

@@ -40,3 +40,21 @@ export function noUndo(runId: string): FerryError {
 export function tableChanged(runId: string, table: string): FerryError {
   return new FerryError('conflict', 'rollback.table_changed', `table ${table} no longer exists with a primary key, so run ${runId} cannot be undone there; restore it from a backup`);
 }
+
+/** The error for a run that streams a sync's changes: it records no undo log, so it can never be rolled back. */
+export function syncStream(runId: string, syncId: string): FerryError {
+  return new FerryError(
+    'conflict',
+    'rollback.sync_stream',
+    `run ${runId} records the changes sync ${syncId} streamed, which keep no undo log, so it cannot be rolled back; to undo a sync, roll back its snapshot run once the sync is stopped, or restore the target from a backup`,
+  );
+}
+
+/** The error for a run that loaded the snapshot of a sync still streaming (or not yet cut over). */
+export function syncActive(runId: string, syncId: string, state: string): FerryError {
+  return new FerryError(
+    'conflict',
+    'rollback.sync_active',
+    `run ${runId} loaded the snapshot of sync ${syncId}, which is ${state}; changes it streams build on that snapshot, so stop the sync first (or finish its cutover), then roll the run back`,
+  );
+}

@@ -61,7 +61,7 @@ describe('mysql target ledger version 3', () => {
       try {
         await target.ensureSchema([], { create: true });
         const [rows] = await db.admin.query<RowDataPacket[]>('SELECT id FROM `_ferry_migrations` ORDER BY id');
-        expect(rows.map((r) => Number(r.id))).toEqual([1, 2, 3]);
+        expect(rows.map((r) => Number(r.id))).toEqual(LEDGER_MIGRATIONS.map((m) => m.id));
         await target.beginRun({ runId: 'r', contractDigest: 'd', startedAt: '2026-01-02T00:00:00Z', status: 'running', plan: '{"partitions":4}' });
         expect((await target.getRun('r'))?.plan).toBe('{"partitions":4}');
       } finally {
