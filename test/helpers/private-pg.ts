@@ -83,7 +83,8 @@ export async function startPrivatePg(options: { settings?: Record<string, string
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await asPostgres('pg_ctl', ['stop', '-m', 'fast', '-w', '-D', dir]).catch(() => {});
+        // A replication client a failed test left open can hold a fast shutdown up: then immediate.
+        await asPostgres('pg_ctl', ['stop', '-m', 'fast', '-w', '-t', '10', '-D', dir]).catch(() => asPostgres('pg_ctl', ['stop', '-m', 'immediate', '-w', '-D', dir]).catch(() => {}));
         await cleanup();
       },
     };

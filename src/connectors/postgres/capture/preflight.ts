@@ -41,8 +41,8 @@ interface ServerRow {
   role: string;
 }
 
-/** Every reason `tables` of `schema` cannot be captured now, as findings; empty when ready. */
-export async function preflight(client: ClientBase, where: string, schema: string, tables: readonly string[]): Promise<CaptureFinding[]> {
+/** Every reason `tables` of `schema` cannot be captured now, as findings; empty when ready. `longAfterSeconds` is for tests. */
+export async function preflight(client: ClientBase, where: string, schema: string, tables: readonly string[], longAfterSeconds = LONG_TRANSACTION_SECONDS): Promise<CaptureFinding[]> {
   const findings: CaptureFinding[] = [];
   const s = (await client.query<ServerRow>(SERVER_SQL)).rows[0];
   if (s.wal_level !== 'logical') {
@@ -75,7 +75,7 @@ export async function preflight(client: ClientBase, where: string, schema: strin
       message: `${where} has max_slot_wal_keep_size = -1: a stalled sync would keep WAL until the disk fills; set a bound (ALTER SYSTEM SET max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf())`,
     });
   }
-  const long = await client.query<{ pid: number; age: number }>(LONG_SQL, [LONG_TRANSACTION_SECONDS]);
+  const long = await client.query<{ pid: number; age: number }>(LONG_SQL, [longAfterSeconds]);
   for (const t of long.rows) {
     findings.push({
       code: 'sync.long_transaction',
