@@ -143,7 +143,14 @@ describe('PostgreSQL change capture: snapshot and stream', () => {
       [['update', ['1', 'one'], undefined]],
       [['delete', undefined, ['2', undefined]]],
     ]);
-    expect(txs[0].changes[0]).toEqual({ kind: 'schema', table: 'ss', columns: [{ name: 'id', type: 'integer' }, { name: 'v', type: 'text' }] });
+    expect(txs[0].changes[0]).toEqual({
+      kind: 'schema',
+      table: 'ss',
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'v', type: 'text' },
+      ],
+    });
     // Announced once per stream, not per transaction.
     expect(txs[1].changes.some((c) => c.kind === 'schema')).toBe(false);
     for (const t of txs) expect(capture.comparePositions(t.position, start.position)).toBeGreaterThan(0);

@@ -54,7 +54,11 @@ export class PgCapture implements ChangeCapture {
     const found = await this.guard('sync.begin_failed', 'reading the source tables', () => catalogTables(this.admin, this.cfg.schema, tables));
     const missing = tables.filter((_, i) => !found[i]);
     if (missing.length > 0) {
-      throw new FerryError('not_found', 'sync.table_missing', `table(s) ${missing.join(', ')} do not exist in schema "${this.cfg.schema}" of ${this.cfg.where}; check the contract's source tables and ?schema=`);
+      throw new FerryError(
+        'not_found',
+        'sync.table_missing',
+        `table(s) ${missing.join(', ')} do not exist in schema "${this.cfg.schema}" of ${this.cfg.where}; check the contract's source tables and ?schema=`,
+      );
     }
     let publication = false;
     let replication: pg.Client | undefined;
@@ -91,7 +95,11 @@ export class PgCapture implements ChangeCapture {
       if (publication) await this.admin.query(`DROP PUBLICATION IF EXISTS ${ident(slot)}`).catch(() => {});
       if (err instanceof FerryError) throw err;
       if ((err as { code?: string }).code === '42710') {
-        throw new FerryError('conflict', 'sync.already_begun', `a publication or replication slot named ${slot} already exists on ${this.cfg.where}: sync ${name} was begun before; drop it (ferry sync drop) to start over`);
+        throw new FerryError(
+          'conflict',
+          'sync.already_begun',
+          `a publication or replication slot named ${slot} already exists on ${this.cfg.where}: sync ${name} was begun before; drop it (ferry sync drop) to start over`,
+        );
       }
       throw new FerryError('run', 'sync.begin_failed', `could not create publication and replication slot ${slot} on ${this.cfg.where}: ${reason}`, [], { cause: err });
     }

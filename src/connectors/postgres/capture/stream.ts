@@ -329,9 +329,19 @@ class PgChangeStream implements ChangeStream {
     if (err instanceof FerryError) return err;
     const where = this.o.cfg.where;
     if ((err as { code?: string }).code === '55006') {
-      return new FerryError('conflict', 'sync.slot_in_use', `replication slot ${this.o.slot} on ${where} is in use by another process: another copy of this sync is running, or a stopped one's connection has not timed out yet (wal_sender_timeout); stop the other copy or retry in a minute`);
+      return new FerryError(
+        'conflict',
+        'sync.slot_in_use',
+        `replication slot ${this.o.slot} on ${where} is in use by another process: another copy of this sync is running, or a stopped one's connection has not timed out yet (wal_sender_timeout); stop the other copy or retry in a minute`,
+      );
     }
-    return new FerryError('connection', 'sync.stream_failed', `the change stream from ${where} (slot ${this.o.slot}) failed: ${safePgReason(err, this.plugin.client)}; the sync resumes from its last applied position when restarted`, [], { cause: err });
+    return new FerryError(
+      'connection',
+      'sync.stream_failed',
+      `the change stream from ${where} (slot ${this.o.slot}) failed: ${safePgReason(err, this.plugin.client)}; the sync resumes from its last applied position when restarted`,
+      [],
+      { cause: err },
+    );
   }
 
   private async close(): Promise<void> {
