@@ -305,6 +305,36 @@ describe('PostgreSQL change capture: restart and gaps', () => {
     expect((await pending).message).not.toContain('undefined');
   });
 
+  it('stop ends the iteration after the transaction in hand; an abort rejects it with the abort reason', async () => {
+    const name = syncId();
+    await admin.query(`CREATE TABLE st (id int PRIMARY KEY)`);
+    const start = await capture.begin(name, ['st']);
+    await start.release();
+    await admin.query(`INSERT INTO st VALUES (1)`);
+    await admin.query(`INSERT INTO st VALUES (2)`);
+    let stream = await capture.stream(name, ['st'], start.position);
+    const seen: SourceTransaction[] = [];
+    for await (const tx of stream) {
+      seen.push(tx);
+      await stream.stop();
+    }
+    expect(seen.length).toBe(1);
+
+    const controller = new AbortController();
+    stream = await capture.stream(name, ['st'], start.position, controller.signal);
+    const it = stream[Symbol.asyncIterator]();
+    expect(rows((await it.next()).value as SourceTransaction)[0].row).toEqual(['1']);
+    expect(rows((await it.next()).value as SourceTransaction)[0].row).toEqual(['2']);
+    // Waiting for a change that never comes: the abort ends the wait.
+    const waiting = it.next();
+    controller.abort(new Error('operator cancelled'));
+    await expect(waiting).rejects.toThrow('operator cancelled');
+    // The slot is free again right away.
+    stream = await capture.stream(name, ['st'], start.position);
+    await stream.stop();
+    await capture.drop(name);
+  });
+
   it('lag measures bytes from a position to the head', async () => {
     const name = syncId();
     await admin.query(`CREATE TABLE lg (id int PRIMARY KEY)`);

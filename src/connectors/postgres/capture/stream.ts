@@ -122,6 +122,7 @@ class PgChangeStream implements ChangeStream {
   private wake?: () => void;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private stopped?: Promise<void>;
   private readonly relations = new Map<number, RelationShape>();
   private readonly types = new Map<number, string>();
   /** The shape each table was last announced with (SchemaChange) in a yielded transaction. */
@@ -169,8 +170,13 @@ class PgChangeStream implements ChangeStream {
     this.sendStatus();
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  stop(): Promise<void> {
+    // Every caller (stop, the abort signal, the iteration's end) waits for the one clean end.
+    this.stopped ??= this.end();
+    return this.stopped;
+  }
+
+  private async end(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     this.o.signal?.removeEventListener('abort', this.onAbort);
