@@ -108,13 +108,14 @@ export class PgCapture implements ChangeCapture {
   async stream(name: string, tables: string[], from: ChangePosition, signal?: AbortSignal): Promise<ChangeStream> {
     parseLsn(from);
     const slot = slotName(name);
-    const found = await this.guard('sync.stream_failed', 'checking the replication slot', async () => {
+    const { found, senderTimeoutMs } = await this.guard('sync.stream_failed', 'checking the replication slot', async () => {
       await checkSlot(this.admin, slot, this.cfg.where, from);
-      return catalogTables(this.admin, this.cfg.schema, tables);
+      const timeout = await this.admin.query<{ ms: number }>("SELECT setting::int AS ms FROM pg_settings WHERE name = 'wal_sender_timeout'");
+      return { found: await catalogTables(this.admin, this.cfg.schema, tables), senderTimeoutMs: timeout.rows[0]?.ms ?? 60_000 };
     });
     const tableNames = new Map<string, string>();
     for (const t of found) if (t) tableNames.set(t.name, t.requested);
-    return openStream({ cfg: this.cfg, slot, from, tableNames, baseTypes: (oids) => this.baseTypes(oids), signal });
+    return openStream({ cfg: this.cfg, slot, from, tableNames, baseTypes: (oids) => this.baseTypes(oids), senderTimeoutMs, signal });
   }
 
   async lag(_name: string, position: ChangePosition): Promise<CaptureLag> {

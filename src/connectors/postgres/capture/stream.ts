@@ -24,7 +24,7 @@ import { decodeOld, decodeRow, relationShape, sameShape, type RelationShape } fr
 const MAX_QUEUED_COMMITS = 64;
 /** …or this many bytes of messages; resume once both are under half. */
 const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
-/** Standby status interval: well inside the server's default wal_sender_timeout (60 s). */
+/** Standby status interval: a quarter of the server's wal_sender_timeout, at most 10 s. */
 const STATUS_INTERVAL_MS = 10_000;
 /** How long a clean end (CopyDone) may take before the connection is simply closed. */
 const STOP_GRACE_MS = 3_000;
@@ -41,6 +41,8 @@ export interface StreamOptions {
   tableNames: ReadonlyMap<string, string>;
   /** Base type names (domains resolved) of type oids, as introspect maps them. */
   baseTypes(oids: number[]): Promise<Map<number, string>>;
+  /** The server's wal_sender_timeout in ms (0: none): a paused stream must still report within it. */
+  senderTimeoutMs: number;
   signal?: AbortSignal;
 }
 
@@ -157,7 +159,8 @@ class PgChangeStream implements ChangeStream {
       await this.close();
       throw this.failed(err);
     }
-    this.timer = setInterval(() => this.sendStatus(), STATUS_INTERVAL_MS);
+    const interval = this.o.senderTimeoutMs > 0 ? Math.max(100, Math.min(STATUS_INTERVAL_MS, Math.floor(this.o.senderTimeoutMs / 4))) : STATUS_INTERVAL_MS;
+    this.timer = setInterval(() => this.sendStatus(), interval);
     this.timer.unref();
     this.o.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
