@@ -159,6 +159,23 @@ describe('PostgreSQL change capture: snapshot and stream', () => {
     await capture.drop(name);
   });
 
+  it('begin leaves nothing behind when it fails half way, and refuses a missing table before creating anything', async () => {
+    const name = syncId();
+    const slot = slotName(name);
+    await admin.query(`CREATE TABLE hw (id int PRIMARY KEY)`);
+    await expectFerryError(capture.begin(name, ['hw', 'hw_absent']), 'sync.table_missing');
+    // Someone else's slot under the name: the publication begin created first is dropped again.
+    await admin.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slot]);
+    await expectFerryError(capture.begin(name, ['hw']), 'sync.already_begun');
+    expect((await admin.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [slot])).rowCount).toBe(0);
+    expect((await admin.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot])).rowCount).toBe(1);
+    await admin.query('SELECT pg_drop_replication_slot($1)', [slot]);
+    const start = await capture.begin(name, ['hw']);
+    await start.release();
+    await expectFerryError(start.openSnapshot(), 'sync.snapshot_released');
+    await capture.drop(name);
+  });
+
   it('decodes insert, update (key change, REPLICA IDENTITY FULL), delete and truncate with old images', async () => {
     const name = syncId();
     await admin.query(`

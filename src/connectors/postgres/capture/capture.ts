@@ -78,9 +78,9 @@ export class PgCapture implements ChangeCapture {
       let released = false;
       return {
         position,
-        openSnapshot: () => {
+        openSnapshot: async (): Promise<Source> => {
           if (released) throw new FerryError('internal', 'sync.snapshot_released', `the snapshot of sync ${name} was released; open the snapshot before releasing it`);
-          return PgSource.open(this.cfg, { snapshot }) as Promise<Source>;
+          return PgSource.open(this.cfg, { snapshot });
         },
         release: async () => {
           released = true;
