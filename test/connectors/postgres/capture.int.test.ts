@@ -77,15 +77,19 @@ describe('PostgreSQL change capture: preflight', () => {
       CREATE TABLE pf_full (v text); ALTER TABLE pf_full REPLICA IDENTITY FULL;
       CREATE TABLE pf_nokey (v text);
       CREATE TABLE pf_nothing (id int PRIMARY KEY); ALTER TABLE pf_nothing REPLICA IDENTITY NOTHING;
-      CREATE VIEW pf_view AS SELECT 1 AS id;`);
+      CREATE VIEW pf_view AS SELECT 1 AS id;
+      CREATE TABLE pf_generated (a int, b int GENERATED ALWAYS AS (a * 2) STORED);`);
     expect(await capture.preflight(['pf_keyed', 'PF_FULL'])).toEqual([]);
-    const findings = await capture.preflight(['pf_keyed', 'pf_nokey', 'pf_nothing', 'pf_absent', 'pf_view']);
+    const findings = await capture.preflight(['pf_keyed', 'pf_nokey', 'pf_nothing', 'pf_absent', 'pf_view', 'pf_generated']);
     expect(findings.map((f) => [f.code, f.table])).toEqual([
       ['sync.no_primary_key', 'pf_nokey'],
       ['sync.no_primary_key', 'pf_nothing'],
       ['sync.table_missing', 'pf_absent'],
       ['sync.not_a_table', 'pf_view'],
+      ['sync.generated_column', 'pf_generated'],
+      ['sync.no_primary_key', 'pf_generated'],
     ]);
+    expect(findings[4].message).toContain('generated column(s) b');
     expect(findings[1].message).toContain('REPLICA IDENTITY NOTHING');
   });
 
@@ -202,6 +206,24 @@ describe('PostgreSQL change capture: snapshot and stream', () => {
     expect(flat[4]).toEqual([{ kind: 'update', table: 'F', columns: ['id', 'v'], row: ['1', 'y'], old: ['1', 'x'] }]);
     expect(flat[5]).toEqual([{ kind: 'delete', table: 'F', columns: ['id', 'v'], old: ['1', 'y'] }]);
     expect(flat[6]).toEqual([{ kind: 'truncate', tables: ['k', 'F'] }]);
+    await capture.drop(name);
+  });
+
+  it('changes to a partitioned table come under the partitioned table, not its partitions', async () => {
+    const name = syncId();
+    await admin.query(`
+      CREATE TABLE visit (id int, year int, PRIMARY KEY (id, year)) PARTITION BY RANGE (year);
+      CREATE TABLE visit_2023 PARTITION OF visit FOR VALUES FROM (2023) TO (2024);
+      CREATE TABLE visit_2024 PARTITION OF visit FOR VALUES FROM (2024) TO (2025);`);
+    expect(await capture.preflight(['visit'])).toEqual([]);
+    const start = await capture.begin(name, ['visit']);
+    await start.release();
+    await admin.query(`INSERT INTO visit VALUES (1, 2023), (2, 2024)`);
+    const [tx] = await take(await capture.stream(name, ['visit'], start.position), 1);
+    expect(rows(tx).map((c) => [c.table, c.row])).toEqual([
+      ['visit', ['1', '2023']],
+      ['visit', ['2', '2024']],
+    ]);
     await capture.drop(name);
   });
 

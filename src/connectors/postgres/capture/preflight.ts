@@ -89,7 +89,14 @@ export async function preflight(client: ClientBase, where: string, schema: strin
       findings.push({ code: 'sync.table_missing', table: name, message: `table ${name} does not exist in schema "${schema}" of ${where}; check the contract's source tables and ?schema=` });
     } else if (t.kind !== 'r' && t.kind !== 'p') {
       findings.push({ code: 'sync.not_a_table', table: name, message: `${name} in schema "${schema}" of ${where} is not a table (a view or similar): only tables' changes can be captured` });
-    } else if (t.replicaIdentity === 'n' || (t.replicaIdentity === 'd' && !t.hasPrimaryKey)) {
+    } else if (t.generated.length > 0) {
+      findings.push({
+        code: 'sync.generated_column',
+        table: name,
+        message: `table ${name} has generated column(s) ${t.generated.join(', ')}, which PostgreSQL's logical replication does not send, so its changes would never match the pinned schema; turn them into plain columns (ALTER TABLE ${name} ALTER COLUMN ${t.generated[0]} DROP EXPRESSION) or leave the table out of the sync`,
+      });
+    }
+    if (t && (t.kind === 'r' || t.kind === 'p') && (t.replicaIdentity === 'n' || (t.replicaIdentity === 'd' && !t.hasPrimaryKey))) {
       findings.push({
         code: 'sync.no_primary_key',
         table: name,

@@ -13,11 +13,15 @@ export interface CatalogTable {
   /** pg_class.relreplident: 'd' default (primary key), 'n' nothing, 'f' full, 'i' index. */
   replicaIdentity: string;
   hasPrimaryKey: boolean;
+  /** Generated columns: PostgreSQL 15's logical replication does not send them. */
+  generated: string[];
 }
 
 const TABLES_SQL = `
 SELECT c.oid::int8 AS oid, c.relname AS name, c.relkind AS kind, c.relreplident AS replident,
-       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS pk
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS pk,
+       array(SELECT a.attname::text FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> '' ORDER BY a.attnum) AS generated
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = $1 AND NOT c.relispartition`;
 
@@ -26,10 +30,10 @@ SELECT c.oid::int8 AS oid, c.relname AS name, c.relkind AS kind, c.relreplident 
  * does); a missing one is `undefined` in its place.
  */
 export async function catalogTables(client: ClientBase, schema: string, tables: readonly string[]): Promise<Array<CatalogTable | undefined>> {
-  const res = await client.query<{ oid: string; name: string; kind: string; replident: string; pk: boolean }>(TABLES_SQL, [schema]);
+  const res = await client.query<{ oid: string; name: string; kind: string; replident: string; pk: boolean; generated: string[] }>(TABLES_SQL, [schema]);
   return tables.map((requested) => {
     const r = res.rows.find((t) => t.name === requested) ?? uniqueFolded(res.rows, requested);
-    return r ? { requested, name: r.name, oid: Number(r.oid), kind: r.kind, replicaIdentity: r.replident, hasPrimaryKey: r.pk } : undefined;
+    return r ? { requested, name: r.name, oid: Number(r.oid), kind: r.kind, replicaIdentity: r.replident, hasPrimaryKey: r.pk, generated: r.generated } : undefined;
   });
 }
 
