@@ -93,6 +93,27 @@ describe('PostgreSQL change capture: preflight', () => {
     expect(findings[1].message).toContain('REPLICA IDENTITY NOTHING');
   });
 
+  it('names a role that may not stream, and a server without free slots', async () => {
+    await admin.query(`CREATE ROLE clerk LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO clerk`);
+    const asClerk = await openCapture(parseConnectorUrl(url.replace('postgres@', 'clerk@')));
+    try {
+      const findings = await asClerk.preflight([]);
+      expect(findings.map((f) => f.code)).toEqual(['sync.no_replication_privilege']);
+      expect(findings[0].message).toContain('ALTER ROLE clerk REPLICATION');
+    } finally {
+      await asClerk.close();
+    }
+    // max_replication_slots is 10 here: fill them.
+    const used = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_replication_slots')).rows[0].n);
+    const fillers = Array.from({ length: 10 - used }, (_, i) => `filler_${i}`);
+    for (const f of fillers) await admin.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [f]);
+    try {
+      expect((await capture.preflight([])).map((f) => f.code)).toEqual(['sync.no_free_slot']);
+    } finally {
+      for (const f of fillers) await admin.query('SELECT pg_drop_replication_slot($1)', [f]);
+    }
+  });
+
   it('reports a long transaction by pid and age, never its query', async () => {
     const other = new pg.Client({ connectionString: url });
     await other.connect();
