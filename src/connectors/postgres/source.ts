@@ -46,6 +46,11 @@ SELECT c.relkind AS kind,
 
 const INTEGER_BASES = new Set(['int2', 'int4', 'int8']);
 
+/** Joins an exported snapshot (SET TRANSACTION takes no parameters; the id is quoted as a literal). */
+function setSnapshot(id: string): string {
+  return `SET TRANSACTION SNAPSHOT ${textLiteral(id)}`;
+}
+
 /** A read-only PostgreSQL source pinned to one snapshot. */
 export class PgSource implements Source {
   readonly kind = 'postgres';
@@ -65,17 +70,28 @@ export class PgSource implements Source {
     this.displayUrl = cfg.display;
   }
 
-  /** Connects, starts the read-only snapshot transaction and checks the schema exists. */
-  static async open(cfg: PgConfig): Promise<PgSource> {
+  /**
+   * Connects, starts the read-only snapshot transaction and checks the schema exists. With
+   * `options.snapshot` (a snapshot exported elsewhere, such as a replication slot's) every
+   * connection imports that snapshot instead of one exported here; it stays valid only while
+   * its exporter keeps it open.
+   */
+  static async open(cfg: PgConfig, options: { snapshot?: string } = {}): Promise<PgSource> {
     const main = await connectClient(cfg);
     try {
       await main.query(BEGIN_READ);
-      const snap = await main.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+      let id: string;
+      if (options.snapshot !== undefined) {
+        await main.query(setSnapshot(options.snapshot));
+        id = options.snapshot;
+      } else {
+        id = (await main.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0].id;
+      }
       const ns = await main.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [cfg.schema]);
       if (ns.rowCount === 0) {
         throw new FerryError('not_found', 'connector.schema_missing', `schema "${cfg.schema}" does not exist in ${cfg.where}; check ?schema= in the source URL`);
       }
-      return new PgSource(cfg, main, snap.rows[0].id);
+      return new PgSource(cfg, main, id);
     } catch (err) {
       await main.end().catch(() => {});
       if (err instanceof FerryError) throw err;
@@ -291,7 +307,7 @@ export class PgSource implements Source {
       client = await connectClient(this.cfg);
       try {
         await client.query(BEGIN_READ);
-        await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+        await client.query(setSnapshot(this.snapshotId));
       } catch (err) {
         await client.end().catch(() => {});
         throw new FerryError('connection', 'connector.snapshot_failed', `could not join the source snapshot on ${this.cfg.where}: ${safePgReason(err, client)}`);
