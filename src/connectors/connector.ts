@@ -445,6 +445,7 @@ export interface SyncLedger {
   getSync(syncId: string): Promise<SyncRecord | undefined>;
   listSyncs(): Promise<SyncRecord[]>;
   /** Updates the named fields (and updatedAt) of a recorded sync. */
+  /** Updates the named fields (and updatedAt) of a recorded sync; an empty string clears a text field (progress, error). */
   updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void>;
   /** Applies one unit of changes and moves the sync's position, counts and lastCommitAt, in one transaction. */
   applyChanges(unit: ChangeUnit): Promise<void>;

@@ -24,7 +24,6 @@ import { ChangeApplier } from './change-applier.js';
 import { openSyncCapture } from './open-capture.js';
 import { HEARTBEAT_MS, syncLedgerOf } from './start-sync.js';
 import { parseSyncCounts, type SyncCounts } from './sync-counts.js';
-import { isLive, parseProgress } from './sync-progress.js';
 import { streamChanges } from './stream-loop.js';
 import { waitForNoStreamer } from './stop-sync.js';
 
@@ -93,10 +92,9 @@ export async function cutover(o: CutoverOptions): Promise<CutoverRecord> {
     const { head, frozenAt } = await confirmFreeze(capture, o.syncId, record.position, o);
 
     o.onStep?.('stop', 'stopping the streaming process');
-    if (isLive(parseProgress(record.progress), heartbeatMs)) {
-      await ledger.updateSync(o.syncId, { state: 'stopping' });
-      await waitForNoStreamer(ledger, o.syncId, heartbeatMs, o.signal);
-    }
+    // Asked whether or not a process seems alive: one whose heartbeat is late still sees the request when it next beats.
+    await ledger.updateSync(o.syncId, { state: 'stopping' });
+    await waitForNoStreamer(ledger, o.syncId, heartbeatMs, o.signal);
     await ledger.updateSync(o.syncId, { state: 'cutting_over' });
 
     o.onStep?.('drain', 'applying the changes committed before the freeze');
@@ -147,7 +145,7 @@ export async function cutover(o: CutoverOptions): Promise<CutoverRecord> {
       await target.finishRun(current.streamRunId!, 'succeeded');
     }
     // A cutover that did not match leaves the capture in place: fix, resume the stream, and cut over again.
-    await ledger.updateSync(o.syncId, { state: matched ? 'cut_over' : 'streaming', cutover: JSON.stringify(cut), progress: undefined });
+    await ledger.updateSync(o.syncId, { state: matched ? 'cut_over' : 'streaming', cutover: JSON.stringify(cut), progress: '' });
     if (o.audit) {
       await o.audit.log.append({
         type: 'sync:cutover',

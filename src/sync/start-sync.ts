@@ -191,7 +191,7 @@ async function resumeSync(c: SyncContext, syncId: string): Promise<SyncOutcome> 
     // catches up may see a lookup row a later change brings; the cutover's reconciliation proves the end state.
     const live = await openSource(o.sourceUrl);
     const applier = await createApplier(c, syncId, record.streamRunId!, live, (run?.startedAt ?? record.startedAt).slice(0, 10), parseSyncCounts(record.counts));
-    await ledger.updateSync(syncId, { state: 'streaming', error: undefined });
+    await ledger.updateSync(syncId, { state: 'streaming', error: '' });
     await audit(c, 'sync:started', { syncId, contractDigest: c.digest, method: c.capture.kind, tables: c.tables, snapshotRunId: record.snapshotRunId ?? null, resumed: true });
     return { syncId, ...(await stream(c, syncId, record.position!, applier)) };
   } catch (err) {
@@ -251,7 +251,7 @@ async function stream(c: SyncContext, syncId: string, from: string, applier: Cha
     onProgress: (progress) => o.onEvent?.({ type: 'sync:progress', progress }),
   });
   // No heartbeat any more: whoever asked the stream to stop sees it has.
-  await c.ledger.updateSync(syncId, { progress: undefined });
+  await c.ledger.updateSync(syncId, { progress: '' });
   if (r.end === 'signal' || r.end === 'ended') {
     // The capture stays: the sync resumes from the target's position (ferry sync start --resume).
     await audit(c, 'sync:stopped', { syncId, reason: 'interrupted', position: r.position });
@@ -263,7 +263,7 @@ async function failed(c: SyncContext, syncId: string, err: unknown): Promise<voi
   const code = err instanceof FerryError ? err.code : 'sync.failed';
   const message = err instanceof FerryError ? err.message : 'the sync stopped on an unexpected error';
   const record = await c.ledger.getSync(syncId).catch(() => undefined);
-  await c.ledger.updateSync(syncId, { state: 'failed', error: JSON.stringify({ code, message }), progress: undefined }).catch(() => undefined);
+  await c.ledger.updateSync(syncId, { state: 'failed', error: JSON.stringify({ code, message }), progress: '' }).catch(() => undefined);
   await audit(c, 'sync:failed', { syncId, code, position: record?.position ?? null }).catch(() => undefined);
 }
 

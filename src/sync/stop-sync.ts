@@ -51,7 +51,7 @@ export async function stopSync(o: StopSyncOptions): Promise<void> {
       await capture.close();
     }
     if (record.streamRunId && (await target.getRun(record.streamRunId))?.status === 'running') await target.finishRun(record.streamRunId, 'cancelled');
-    await ledger.updateSync(o.syncId, { state: 'stopped', progress: undefined });
+    await ledger.updateSync(o.syncId, { state: 'stopped', progress: '' });
     await o.audit?.log.append({ type: 'sync:stopped', actor: o.audit.actor, orgId: null, projectId: null, payload: { syncId: o.syncId, reason: 'stopped', position: record.position ?? null } });
   } finally {
     await target.close();

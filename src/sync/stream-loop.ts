@@ -48,6 +48,22 @@ export interface AppliedUnit {
   delaysMs: number[];
 }
 
+/** How long a capture still held by a stream that was just stopped (its server process exiting) is waited for. */
+const IN_USE_WAIT_MS = 15_000;
+
+/** Opens the capture's stream; a slot a stopped stream has not yet let go of is retried for a few seconds. */
+async function openStream(o: StreamLoopOptions): Promise<ChangeStream> {
+  const until = Date.now() + IN_USE_WAIT_MS;
+  for (;;) {
+    try {
+      return await o.capture.stream(o.syncId, o.tables, o.from, o.signal);
+    } catch (err) {
+      if (!(err instanceof FerryError && err.code === 'sync.slot_in_use') || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Streams, applies and acknowledges until stopped; returns the last applied position and why it returned. */
 export async function streamChanges(o: StreamLoopOptions): Promise<{ position: ChangePosition; end: StreamEnd }> {
   const maxTx = o.unitTransactions ?? 1_000;
@@ -69,7 +85,7 @@ export async function streamChanges(o: StreamLoopOptions): Promise<{ position: C
     w?.();
   };
 
-  const stream: ChangeStream = await o.capture.stream(o.syncId, o.tables, o.from, o.signal);
+  const stream: ChangeStream = await openStream(o);
   const stop = (reason: StreamEnd): void => {
     stopReason ??= reason;
     notify();

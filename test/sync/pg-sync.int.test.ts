@@ -117,6 +117,7 @@ describe('sync from PostgreSQL', () => {
     const record = await cutover({ contract: loaded, syncId, sourceUrl: source, targetUrl: target, quietSeconds: 1, drainIdleMs: 1000, heartbeatMs: HEARTBEAT });
     const outcome = await sync.done;
     expect(outcome.end).toBe('stopping');
+    expect(record.reconciliation.tables.filter((t) => t.missing + t.extra + t.different > 0)).toEqual([]);
     expect(record.reconciliation).toMatchObject({ status: 'match' });
     expect(record.gate.verdict).not.toBe('fail');
     expect(record.matched).toBe(true);

@@ -122,6 +122,13 @@ export class SqlSyncLedger {
    */
   *recordUnit(unit: ChangeUnit, where: string): LedgerOp<void> {
     for (const t of unit.tables) {
+      // A truncated source table has no rows left to re-enter: its pending rows go with it.
+      if (t.truncate) {
+        yield {
+          sql: `DELETE FROM ${this.pending} WHERE sync_id = ${this.d.param(1)} AND source_table = ${this.d.param(2)} AND target_table = ${this.d.param(3)}`,
+          params: [unit.syncId, t.sourceTable, t.table.name],
+        };
+      }
       if (t.quarantine.length > 0) yield* this.addPending(unit.syncId, t.quarantine);
       if (t.settled.length > 0) yield* this.settle(unit.syncId, t);
     }
