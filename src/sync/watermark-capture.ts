@@ -270,19 +270,17 @@ class PollStream implements ChangeStream {
         const rows = through === null ? [] : await this.readChanged(source, plan, readFrom(this.position.w[plan.table], plan.kind, this.settings.overlapSeconds), through);
         w[plan.table] = through;
         const seen = new Map<string, string>();
-        const upserts = new Map<string, RowChange>();
-        const deletes = new Map<string, RowChange>();
+        // In read order (change value, then key); a read yields each key once.
+        const byKey = new Map<string, RowChange>();
         for (const row of rows) {
           const key = encodeValues(plan.keyAt.map((i) => row[i]));
           const digest = rowDigest(row);
           seen.set(key, digest);
           if (state.seen.get(key) === digest) continue;
           if (plan.marker && isDeleted(row[plan.marker.at], plan.marker.deleted)) {
-            deletes.set(key, { kind: 'delete', table: plan.table, columns: plan.columns, old: row });
-            upserts.delete(key);
+            byKey.set(key, { kind: 'delete', table: plan.table, columns: plan.columns, old: row });
           } else {
-            upserts.set(key, { kind: 'update', table: plan.table, columns: plan.columns, row });
-            deletes.delete(key);
+            byKey.set(key, { kind: 'update', table: plan.table, columns: plan.columns, row });
             state.added.add(key);
           }
         }
@@ -291,13 +289,18 @@ class PollStream implements ChangeStream {
           const listed = state.keys !== undefined;
           if (!listed || n % this.settings.reconcileEvery === 0) {
             const current = await readKeys(source, plan, this.settings.sliceRows, this.signal);
-            // Read after the rows: a key upserted above and gone from the list was deleted since, so the delete is its last state.
-            if (listed) for (const key of vanishedKeys(state.keys!, state.added, current)) deletes.set(key, this.keyDelete(plan, key, upserts));
+            // Read after the rows: a key upserted above and gone from the list was deleted since, so the delete
+            // replaces the upsert (one change per key) and comes last.
+            if (listed)
+              for (const key of vanishedKeys(state.keys!, state.added, current)) {
+                byKey.delete(key);
+                byKey.set(key, keyDelete(plan, key));
+              }
             state.keys = current;
             state.added.clear();
           }
         }
-        changes.push(...upserts.values(), ...deletes.values());
+        changes.push(...byKey.values());
       }
     } finally {
       await done();
@@ -320,13 +323,12 @@ class PollStream implements ChangeStream {
     for await (const slice of read) rows.push(...slice.rows);
     return rows;
   }
+}
 
-  /** A delete of a vanished key: the key columns set, the others unknown. A same-poll upsert of the key is dropped: it was deleted after it was read. */
-  private keyDelete(plan: TablePlan, key: string, upserts: Map<string, RowChange>): RowChange {
-    upserts.delete(key);
-    const values = decodeValues(key);
-    const old: Array<Value | undefined> = plan.columns.map(() => undefined);
-    plan.keyAt.forEach((at, i) => (old[at] = values[i]));
-    return { kind: 'delete', table: plan.table, columns: plan.columns, old };
-  }
+/** A delete of a vanished key: the key columns set, the others unknown. */
+function keyDelete(plan: TablePlan, key: string): RowChange {
+  const values = decodeValues(key);
+  const old: Array<Value | undefined> = plan.columns.map(() => undefined);
+  plan.keyAt.forEach((at, i) => (old[at] = values[i]));
+  return { kind: 'delete', table: plan.table, columns: plan.columns, old };
 }
