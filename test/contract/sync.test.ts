@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractDigest } from '../../src/contract/canonical.js';
 import { diffContracts } from '../../src/contract/diff.js';
+import { documentContract } from '../../src/contract/document.js';
 import { issuesOf, lines, loadText, VALID_TEXT, variant } from './fixtures.js';
 
 // The valid fixture's patient mapping with a `sync:` block inserted before its fields.
@@ -29,6 +30,12 @@ describe('mapping sync block (watermark sync)', () => {
     const changes = diffContracts(a, b).changes.filter((c) => c.property === 'sync');
     expect(changes).toHaveLength(1);
     expect(changes[0].path).toBe('patient');
+  });
+
+  it('is described in the data migration specification, and absent from it without a block', async () => {
+    const synced = await loadText(withSync("      change_column: DOB\n      delete_marker: { column: STATUS, deleted: 'Y' }\n"));
+    expect(documentContract(synced, { format: 'md' })).toContain('polled by change column DOB; a row is deleted when STATUS is "Y"');
+    expect(documentContract(await loadText(VALID_TEXT), { format: 'md' })).not.toContain('Incremental sync');
   });
 
   it('rejects an unknown change column with a positioned error', async () => {
