@@ -307,15 +307,17 @@ export class PgSource implements Source {
     const info = await this.table(table);
     const [col] = this.columns(info, [column]);
     await this.changeKind(info, col);
-    // A failed statement would abort the snapshot-holding transaction; the savepoint keeps it alive.
-    await this.main.query('SAVEPOINT ferry_max');
+    // On a snapshot connection of its own, not main: a failure then aborts only that connection's transaction.
+    const client = await this.lease();
+    let ok = false;
     try {
-      const res = await this.main.query<{ m: string | null }>(`SELECT max(${ident(col.name)})::text AS m FROM ${qualified(this.cfg.schema, info.name)}`);
-      await this.main.query('RELEASE SAVEPOINT ferry_max');
+      const res = await client.query<{ m: string | null }>(`SELECT max(${ident(col.name)})::text AS m FROM ${qualified(this.cfg.schema, info.name)}`);
+      ok = true;
       return res.rows[0].m;
     } catch (err) {
-      await this.main.query('ROLLBACK TO SAVEPOINT ferry_max').catch(() => {});
-      throw new FerryError('run', 'source.max_failed', `reading the greatest ${table}.${column} in ${this.cfg.where} failed: ${safePgReason(err, this.main)}`);
+      throw new FerryError('run', 'source.max_failed', `reading the greatest ${table}.${column} in ${this.cfg.where} failed: ${safePgReason(err, client)}`);
+    } finally {
+      this.release(client, ok);
     }
   }
 
