@@ -25,6 +25,13 @@ export interface WatermarkOptions {
   /** Rows per read slice (default 5000). */
   sliceRows?: number;
   /**
+   * Most rows one poll reads from one table (default 100,000; rows sharing the last change
+   * value are all read, so a poll never splits them): after a long stop the backlog arrives
+   * over several polls instead of in one transaction held in memory. Text change columns are
+   * not capped.
+   */
+  maxRowsPerPoll?: number;
+  /**
    * Opens a fresh source on the same database. Given, `begin` and every poll and lag read use
    * a source of their own (required for PostgreSQL and MySQL, whose sources read one snapshot
    * for their lifetime); absent, the source passed to watermarkCapture serves them all.
@@ -37,6 +44,7 @@ interface Settings {
   overlapSeconds: number;
   reconcileEvery: number;
   sliceRows: number;
+  maxRowsPerPoll: number;
 }
 
 /** What a begin read besides the watermarks: the key lists of tables without a delete marker, handed to the stream that starts at its position. */
@@ -57,13 +65,14 @@ interface TableState {
 }
 
 function settingsOf(options: WatermarkOptions): Settings {
-  const { pollSeconds = 5, overlapSeconds = 5, reconcileEvery = 10, sliceRows = 5000 } = options;
+  const { pollSeconds = 5, overlapSeconds = 5, reconcileEvery = 10, sliceRows = 5000, maxRowsPerPoll = 100_000 } = options;
   const bad = (what: string) => new FerryError('usage', 'sync.bad_option', `watermark sync: ${what}`);
   if (!(Number.isFinite(pollSeconds) && pollSeconds > 0)) throw bad(`the poll interval must be a positive number of seconds, got ${pollSeconds}`);
   if (!(Number.isFinite(overlapSeconds) && overlapSeconds >= 0)) throw bad(`the overlap must be zero or more seconds, got ${overlapSeconds}`);
   if (!(Number.isSafeInteger(reconcileEvery) && reconcileEvery >= 1)) throw bad(`the key-list comparison interval must be a whole number of polls, got ${reconcileEvery}`);
   if (!(Number.isSafeInteger(sliceRows) && sliceRows >= 1)) throw bad(`rows per slice must be a whole number, got ${sliceRows}`);
-  return { pollMs: pollSeconds * 1000, overlapSeconds, reconcileEvery, sliceRows };
+  if (!(Number.isSafeInteger(maxRowsPerPoll) && maxRowsPerPoll >= 1)) throw bad(`rows per poll must be a whole number, got ${maxRowsPerPoll}`);
+  return { pollMs: pollSeconds * 1000, overlapSeconds, reconcileEvery, sliceRows, maxRowsPerPoll };
 }
 
 /** Creates a watermark ChangeCapture (kind `watermark`) over `source`, polling the tables whose mappings name a change column. */
@@ -267,8 +276,9 @@ class PollStream implements ChangeStream {
       for (const state of this.states) {
         const { plan } = state;
         const through = await source.maxOf!(plan.table, plan.change);
-        const rows = through === null ? [] : await this.readChanged(source, plan, readFrom(this.position.w[plan.table], plan.kind, this.settings.overlapSeconds), through);
-        w[plan.table] = through;
+        const { rows, reached } =
+          through === null ? { rows: [], reached: null } : await this.readChanged(source, plan, readFrom(this.position.w[plan.table], plan.kind, this.settings.overlapSeconds), through);
+        w[plan.table] = reached;
         const seen = new Map<string, string>();
         // In read order (change value, then key); a read yields each key once.
         const byKey = new Map<string, RowChange>();
@@ -311,7 +321,12 @@ class PollStream implements ChangeStream {
     return { position: encodePosition(this.position), committedAt, changes };
   }
 
-  private async readChanged(source: Source, plan: TablePlan, after: string | undefined, through: string): Promise<Value[][]> {
+  /**
+   * The changed rows up to `through`, and the watermark they reach: `through`, or, when the
+   * table has more than maxRowsPerPoll rows to read, the change value of the last row read
+   * (every row sharing it included), so the next poll continues from there.
+   */
+  private async readChanged(source: Source, plan: TablePlan, after: string | undefined, through: string): Promise<{ rows: Value[][]; reached: string }> {
     const rows: Value[][] = [];
     const read = source.read(plan.table, {
       columns: plan.columns,
@@ -320,9 +335,25 @@ class PollStream implements ChangeStream {
       sliceRows: this.settings.sliceRows,
       signal: this.signal,
     });
-    for await (const slice of read) rows.push(...slice.rows);
-    return rows;
+    // Text is not capped: values the column's collation holds equal ('a', 'A') differ as JS strings, so a cut could split them.
+    const cap = plan.kind === 'text' ? Infinity : this.settings.maxRowsPerPoll;
+    let last: string | undefined;
+    for await (const slice of read) {
+      for (const row of slice.rows) {
+        const value = canonical(row[plan.changeAt]);
+        // Full: stop at the first row past the last change value (breaking off the read ends it at the source).
+        if (last !== undefined && value !== last) return { rows, reached: last };
+        rows.push(row);
+        if (rows.length === cap) last = value;
+      }
+    }
+    return { rows, reached: through };
   }
+}
+
+/** A change value as the canonical text of a bound (ISO text and decimal integers, as the SQL sources read them). */
+function canonical(value: Value): string {
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
 /** A delete of a vanished key: the key columns set, the others unknown. */

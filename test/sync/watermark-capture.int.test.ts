@@ -32,6 +32,7 @@ const DDL = [
   'CREATE TABLE ward (code varchar(10) PRIMARY KEY, label varchar(40), stamp varchar(60), closed varchar(1))',
   'CREATE TABLE nokey (a integer, b integer)',
   'CREATE TABLE plain (id integer PRIMARY KEY, v integer)',
+  'CREATE TABLE backlog (id integer PRIMARY KEY, ver integer)',
   `INSERT INTO patient VALUES (1, 'Ann', '2024-01-01 09:00:00', NULL), (2, 'Bob', '2024-01-01 09:30:00', NULL), (3, 'Cy', '2024-01-01 10:00:00', NULL)`,
   `INSERT INTO visit VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3), (4, 'd', 4)`,
   `INSERT INTO ward VALUES ('A', 'Acute', 'a', NULL), ('B', 'Burns', 'b', NULL)`,
@@ -49,6 +50,7 @@ const CONTRACT: Contract = contractSchema.parse({
       ward: { primary_key: ['code'], columns: { code: col('text'), label: col('text'), stamp: col('text'), closed: col('text') } },
       nokey: { primary_key: ['a'], columns: { a: col('integer'), b: col('integer') } },
       plain: { primary_key: ['id'], columns: { id: col('integer'), v: col('integer') } },
+      backlog: { primary_key: ['id'], columns: { id: col('integer'), ver: col('integer') } },
     },
   },
   target: {
@@ -58,6 +60,7 @@ const CONTRACT: Contract = contractSchema.parse({
       ward: { primary_key: ['code'], columns: { code: col('text') } },
       nokey: { primary_key: ['a'], columns: { a: col('integer') } },
       plain: { primary_key: ['id'], columns: { id: col('integer') } },
+      backlog: { primary_key: ['id'], columns: { id: col('integer') } },
     },
   },
   mappings: {
@@ -66,6 +69,7 @@ const CONTRACT: Contract = contractSchema.parse({
     ward: { source: 'ward', sync: { change_column: 'stamp', delete_marker: { column: 'closed', deleted: 'Y' } }, fields: { code: field('code') } },
     nokey: { source: 'nokey', sync: { change_column: 'b' }, fields: { a: field('a') } },
     plain: { source: 'plain', fields: { id: field('id') } },
+    backlog: { source: 'backlog', sync: { change_column: 'ver' }, fields: { id: field('id') } },
   },
 });
 
@@ -260,6 +264,28 @@ for (const [name, make] of [
       await restarted.stop();
       await again.close();
     }, 60_000);
+
+    it('a backlog larger than maxRowsPerPoll arrives over several polls, never splitting a change value', async () => {
+      const capped = watermarkCapture(base, CONTRACT, { ...FAST, maxRowsPerPoll: 2, open: db.open });
+      const start = await capped.begin('b', ['backlog']);
+      await start.release();
+      expect(decodePosition(start.position).w).toEqual({ backlog: null });
+      await db.exec(`INSERT INTO backlog VALUES (1, 1), (2, 2), (3, 2), (4, 2), (5, 3), (6, 4), (7, 5)`);
+      const stream = await capped.stream('b', ['backlog'], start.position);
+      const it = stream[Symbol.asyncIterator]();
+      const polls: Array<[string[], string | null]> = [];
+      for (let i = 0; i < 3; i++) {
+        const tx = await nextTx(it);
+        polls.push([summary(tx).map((c) => c.split(' ')[2]), decodePosition(tx.position).w.backlog]);
+      }
+      expect(polls).toEqual([
+        [['1', '2', '3', '4'], '2'],
+        [['5', '6'], '4'],
+        [['7'], '5'],
+      ]);
+      await stream.stop();
+      await capped.close();
+    });
 
     it('refuses a position from another capture method or one that lacks a captured table', async () => {
       await expect(capture.stream('s2', TABLES, '0/16B3748')).rejects.toMatchObject({ code: 'sync.position_invalid' });
