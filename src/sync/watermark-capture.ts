@@ -11,7 +11,7 @@ import type { Source, Value } from '../connectors/connector.js';
 import type { Contract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { compareKeys, decodeValues, encodeValues, isDeleted, rowDigest, vanishedKeys } from './watermark-keys.js';
-import { comparePositions, decodePosition, encodePosition, readFrom, type WatermarkPosition } from './watermark-position.js';
+import { changeAbove, comparePositions, decodePosition, encodePosition, readFrom, type WatermarkPosition } from './watermark-position.js';
 import { planTables, requirePlans, type TablePlan } from './watermark-tables.js';
 
 /** How a watermark capture polls. */
@@ -276,8 +276,8 @@ class PollStream implements ChangeStream {
       for (const state of this.states) {
         const { plan } = state;
         const through = await source.maxOf!(plan.table, plan.change);
-        const { rows, reached } =
-          through === null ? { rows: [], reached: null } : await this.readChanged(source, plan, readFrom(this.position.w[plan.table], plan.kind, this.settings.overlapSeconds), through);
+        const previous = this.position.w[plan.table] ?? undefined;
+        const { rows, reached } = through === null ? { rows: [], reached: null } : await this.readChanged(source, plan, previous, through);
         w[plan.table] = reached;
         const seen = new Map<string, string>();
         // In read order (change value, then key); a read yields each key once.
@@ -322,11 +322,14 @@ class PollStream implements ChangeStream {
   }
 
   /**
-   * The changed rows up to `through`, and the watermark they reach: `through`, or, when the
-   * table has more than maxRowsPerPoll rows to read, the change value of the last row read
-   * (every row sharing it included), so the next poll continues from there.
+   * The changed rows above the `previous` watermark less the overlap, up to `through`, and the
+   * watermark they reach: `through`, or, when more than maxRowsPerPoll rows lie above
+   * `previous`, the change value of the last row read (every row sharing it included), so the
+   * next poll continues from there. Rows re-read in the overlap do not count: a backlog denser
+   * than the overlap would otherwise fill every poll with the same rows.
    */
-  private async readChanged(source: Source, plan: TablePlan, after: string | undefined, through: string): Promise<{ rows: Value[][]; reached: string }> {
+  private async readChanged(source: Source, plan: TablePlan, previous: string | undefined, through: string): Promise<{ rows: Value[][]; reached: string }> {
+    const after = readFrom(previous, plan.kind, this.settings.overlapSeconds);
     const rows: Value[][] = [];
     const read = source.read(plan.table, {
       columns: plan.columns,
@@ -337,6 +340,7 @@ class PollStream implements ChangeStream {
     });
     // Text is not capped: values the column's collation holds equal ('a', 'A') differ as JS strings, so a cut could split them.
     const cap = plan.kind === 'text' ? Infinity : this.settings.maxRowsPerPoll;
+    let counted = 0;
     let last: string | undefined;
     for await (const slice of read) {
       for (const row of slice.rows) {
@@ -344,7 +348,8 @@ class PollStream implements ChangeStream {
         // Full: stop at the first row past the last change value (breaking off the read ends it at the source).
         if (last !== undefined && value !== last) return { rows, reached: last };
         rows.push(row);
-        if (rows.length === cap) last = value;
+        if (cap !== Infinity && (previous === undefined || changeAbove(value, previous, plan.kind))) counted++;
+        if (counted === cap && last === undefined) last = value;
       }
     }
     return { rows, reached: through };

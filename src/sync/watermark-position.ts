@@ -77,3 +77,14 @@ export function readFrom(watermark: string | null | undefined, kind: ChangeKind,
   if (kind === 'date') return day;
   return `${day}${m[4] ?? ' '}${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${m[8] ?? ''}${m[9] ?? ''}`;
 }
+
+/**
+ * True when change value `a` is above `b`: integers as numbers, ISO times as text with either
+ * date-time separator (one source writes one format). Text compares by code unit, not in the
+ * column's collation, so callers do not rely on it for text.
+ */
+export function changeAbove(a: string, b: string, kind: ChangeKind): boolean {
+  if (kind === 'integer') return BigInt(a) > BigInt(b);
+  const iso = (t: string): string => (t.length > 10 ? `${t.slice(0, 10)} ${t.slice(11)}` : t);
+  return iso(a) > iso(b);
+}

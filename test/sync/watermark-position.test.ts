@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePositions, decodePosition, encodePosition, readFrom } from '../../src/sync/watermark-position.js';
+import { changeAbove, comparePositions, decodePosition, encodePosition, readFrom } from '../../src/sync/watermark-position.js';
 import { FerryError } from '../../src/errors.js';
 
 describe('watermark positions', () => {
@@ -60,5 +60,17 @@ describe('where a poll reads from (overlap)', () => {
   it('refuses a time watermark that is not ISO', () => {
     expect(() => readFrom('1704103200', 'timestamp', 5)).toThrow(FerryError);
     expect(() => readFrom('01/02/2024', 'date', 5)).toThrow(/not an ISO date/);
+  });
+});
+
+describe('changeAbove', () => {
+  it('compares integers as numbers and ISO times as text, either separator', () => {
+    expect(changeAbove('10', '9', 'integer')).toBe(true);
+    expect(changeAbove('-10', '9', 'integer')).toBe(false);
+    expect(changeAbove('9223372036854775807', '9223372036854775806', 'integer')).toBe(true);
+    expect(changeAbove('2024-01-01T10:00:01', '2024-01-01 10:00:00', 'timestamp')).toBe(true);
+    expect(changeAbove('2024-01-01 10:00:00', '2024-01-01 10:00:00', 'timestamp')).toBe(false);
+    expect(changeAbove('2024-01-01 10:00:00.5', '2024-01-01 10:00:00', 'timestamp')).toBe(true);
+    expect(changeAbove('2024-01-02', '2024-01-01', 'date')).toBe(true);
   });
 });
