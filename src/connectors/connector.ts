@@ -86,6 +86,18 @@ export interface KeyRange {
   through?: string;
 }
 
+/**
+ * Rows whose change column (a last-updated time or row version) is above `after` (exclusive)
+ * and at most `through` (inclusive): one poll of a watermark sync (issue #18). Bounds are the
+ * column's canonical text as Source.maxOf returns it (integers in decimal, ISO timestamps and
+ * dates); a missing end is open. Rows whose change column is NULL never match.
+ */
+export interface ChangedAfter {
+  column: string;
+  after?: string;
+  through?: string;
+}
+
 export interface ReadOptions {
   /** Columns to read, in this order. Default: all columns in table order. */
   columns?: string[];
@@ -99,6 +111,11 @@ export interface ReadOptions {
    * that cannot (files) refuse it with `source.range_unsupported`.
    */
   range?: KeyRange;
+  /**
+   * Only rows whose change column lies in this window (combined with `range` when both are
+   * given). SQL sources only; files refuse it with `source.changed_after_unsupported`.
+   */
+  changedAfter?: ChangedAfter;
   /** Rows per slice: a slice is the unit a source yields, never the unit a target commits (that is a batch). */
   sliceRows: number;
   /** Also end a slice once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */
@@ -130,6 +147,11 @@ export interface Source {
    * otherwise). Absent on sources whose tables are one partition (files).
    */
   keyBounds?(table: string, column: string, parts: number, signal?: AbortSignal): Promise<string[]>;
+  /**
+   * The greatest value of a change column as canonical text (see ChangedAfter), or null when
+   * it holds no value; read as the source's reads see the table. SQL sources only.
+   */
+  maxOf?(table: string, column: string): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -118,7 +118,7 @@ function diffMapping(name: string, x: Mapping | undefined, y: Mapping | undefine
     push({ op: x ? 'removed' : 'added', subject: 'mapping', path: name, ...(x ? { before: mappingJson(x) } : { after: mappingJson(y!) }) });
     return;
   }
-  props(x, y, ['description', 'source', 'joins', 'filter', 'key', 'load']).forEach((p) => push({ op: 'changed', subject: 'mapping', path: name, ...p }));
+  props(x, y, ['description', 'source', 'joins', 'filter', 'key', 'load', 'sync']).forEach((p) => push({ op: 'changed', subject: 'mapping', path: name, ...p }));
   for (const f of union(x.fields, y.fields)) {
     const fx = x.fields[f];
     const fy = y.fields[f];

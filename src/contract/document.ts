@@ -137,6 +137,7 @@ function targetSection(c: Contract, table: string, def: TargetTable, mapping: Ma
       ['Filter', mapping.filter.length ? `${mapping.filter.map(describeFilter).join(' and ')}; other rows are excluded and counted` : 'none: every source row is migrated or quarantined'],
       ['Load', `${describeLoad(mapping.load)}; key ${key.join(', ')}`],
       ['Primary key', def.primary_key.join(', ')],
+      ...(mapping.sync ? [['Incremental sync', describeSync(mapping.sync)] as [string, string]] : []),
     ],
   });
   blocks.push({ kind: 'heading', level: 3, text: 'Fields' });
@@ -333,6 +334,16 @@ function describeFilter(f: Mapping['filter'][number]): string {
     case 'not_null':
       return `${f.column} is not empty`;
   }
+}
+
+function describeSync(sync: NonNullable<Mapping['sync']>): string {
+  const marker = sync.delete_marker;
+  const deletes = !marker
+    ? 'rows deleted at the source are found by comparing key lists'
+    : marker.deleted === undefined
+      ? `a row is deleted when ${marker.column} is not empty`
+      : `a row is deleted when ${marker.column} is ${JSON.stringify(marker.deleted)}`;
+  return `polled by change column ${sync.change_column}; ${deletes}`;
 }
 
 function describeLoad(load: Mapping['load']): string {

@@ -268,6 +268,25 @@ export const filterSchema = z.strictObject({
   value: z.union([scalar, z.array(scalar)]).optional(),
 });
 
+/**
+ * How a watermark sync (issue #18, docs/sync.md) finds a mapping's changed rows when the source
+ * has no change log Ferry streams: rows whose `change_column` (last-updated time or row version)
+ * rose since the last poll, and rows the `delete_marker` flags as deleted. Without a marker, hard
+ * deletes are found by comparing key lists.
+ */
+export const mappingSyncSchema = z.strictObject({
+  /** A column of the mapping's source table (integer, timestamp, date or text) every writer raises on insert and update. */
+  change_column: identifier,
+  delete_marker: z
+    .strictObject({
+      /** A column of the mapping's source table that flags a row as deleted. */
+      column: identifier,
+      /** The row is deleted when the column equals this; absent: when the column is not null (e.g. DELETED_AT). */
+      deleted: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    })
+    .optional(),
+});
+
 export const mappingSchema = z.strictObject({
   description: z.string().optional(),
   source: identifier,
@@ -280,6 +299,8 @@ export const mappingSchema = z.strictObject({
   fields: z.record(identifier, fieldMappingSchema),
   row_rules: z.array(rowRuleSchema).default([]),
   table_rules: z.array(tableRuleSchema).default([]),
+  /** Watermark sync settings; absent (and absent from the canonical form) for contracts that never sync this way. */
+  sync: mappingSyncSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -372,6 +393,7 @@ export type SourceTable = z.infer<typeof sourceTableSchema>;
 export type TargetTable = z.infer<typeof targetTableSchema>;
 export type Mapping = z.infer<typeof mappingSchema>;
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
+export type MappingSync = z.infer<typeof mappingSyncSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type Rule = z.infer<typeof ruleSchema>;
 export type RowRule = z.infer<typeof rowRuleSchema>;

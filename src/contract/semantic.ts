@@ -5,7 +5,7 @@
  */
 import { issue, type Issue } from '../errors.js';
 import { compileDateFormat } from './date-format.js';
-import { ruleParts, stepParts, type Contract, type Mapping } from './model.js';
+import { ruleParts, stepParts, type Contract, type Mapping, type MappingSync, type SourceTable } from './model.js';
 import { formatPath, type Anchor, type PathSegment, type Positions } from './positions.js';
 import { didYouMean } from './suggest.js';
 
@@ -160,6 +160,8 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
       if (!def.nullable && !(col in m.fields))
         report('required_column_unmapped', [...base, 'fields'], `target column ${name}.${col} is NOT NULL (nullable: false) but this mapping has no field for it`);
 
+  if (m.sync) checkSync(m.source, source, m.sync, [...base, 'sync'], report);
+
   const fields = Object.keys(m.fields);
   const names = new Set<string>();
   m.row_rules.forEach((rule, i) => {
@@ -185,6 +187,26 @@ function checkMapping(contract: Contract, name: string, m: Mapping, report: Repo
     for (const [ref, path] of refs)
       if (ref !== undefined && !fields.includes(ref)) report('row_rule_field_unmapped', path, `row rule '${rule.name}' uses field '${ref}', which this mapping does not map${didYouMean(ref, fields)}`);
   });
+}
+
+// A watermark compares change values with `>`: only types whose order is the value's order (text by its collation).
+const CHANGE_TYPES = ['integer', 'timestamp', 'date', 'text'];
+
+function checkSync(table: string, source: SourceTable | undefined, sync: MappingSync, path: PathSegment[], report: Report): void {
+  // Columns are only checked against a declared table; an unknown source table is reported once already.
+  if (!source) return;
+  const cols = Object.keys(source.columns);
+  const change = source.columns[sync.change_column];
+  if (!change) report('sync_column_unknown', [...path, 'change_column'], `change column '${sync.change_column}' is not a column of source table ${table}${didYouMean(sync.change_column, cols)}`);
+  else if (!CHANGE_TYPES.includes(change.type))
+    report(
+      'sync_change_column_type',
+      [...path, 'change_column'],
+      `change column '${sync.change_column}' is ${change.type}; a watermark needs an integer, timestamp, date or text column that every writer raises (a last-updated time or a row version)`,
+    );
+  const marker = sync.delete_marker;
+  if (marker && !source.columns[marker.column])
+    report('sync_column_unknown', [...path, 'delete_marker', 'column'], `delete marker column '${marker.column}' is not a column of source table ${table}${didYouMean(marker.column, cols)}`);
 }
 
 function checkCrosswalkName(contract: Contract, name: string, path: PathSegment[], report: Report): void {

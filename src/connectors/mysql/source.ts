@@ -9,7 +9,8 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Slice, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { changedAfterCondition, changeTypeError, checkChangedAfter, whereOf, type ChangeKind } from '../changed-after.js';
+import { binaryBytes, SLICE_BYTES, type Slice, type ChangedAfter, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, isCanonicalInteger, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { MysqlConfig } from './config.js';
 import { safeMysqlReason } from './errors.js';
@@ -112,7 +113,7 @@ export class MysqlSource implements Source {
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const values: string[] = [];
-    const where = options.range ? this.rangeWhere(info, options.range, values) : '';
+    const where = whereOf(options.range ? this.rangeWhere(info, options.range, values) : '', options.changedAfter ? this.changedWhere(info, options.changedAfter, values) : '');
     const sql = `SELECT ${identList(columns.map((c) => c.name))} FROM ${ident(info.name)}${where}${order}${skip > 0 ? ` LIMIT ${ALL_ROWS} OFFSET ${skip}` : ''}`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
     const readers = columns.map(valueReader);
@@ -293,8 +294,40 @@ export class MysqlSource implements Source {
       if (!isCanonicalInteger(b)) throw new FerryError('internal', 'source.bad_range', 'an integer bound escaped its check');
       return b;
     };
-    const cond = rangeCondition(range, ident(col.name), literal, 'first');
-    return cond ? ` WHERE ${cond}` : '';
+    return rangeCondition(range, ident(col.name), literal, 'first');
+  }
+
+  /**
+   * The condition of a change read. Integer bounds are literals, as for key ranges; text,
+   * timestamp and date bounds are parameters (a DATETIME compared with a string compares as a
+   * DATETIME; text in the column's collation).
+   */
+  private changedWhere(info: TableInfo, changed: ChangedAfter, values: string[]): string {
+    const [col] = this.columns(info, [changed.column]);
+    const kind = changeKind(info, col);
+    checkChangedAfter(info.name, changed, kind);
+    const literal = (b: string): string => {
+      if (kind !== 'integer') return (values.push(b), '?');
+      if (!isCanonicalInteger(b)) throw new FerryError('internal', 'source.bad_changed_after', 'an integer bound escaped its check');
+      return b;
+    };
+    return changedAfterCondition(changed, ident(col.name), literal);
+  }
+
+  /** The greatest value of a change column as text, on a snapshot connection (the one sequential reads use). */
+  async maxOf(table: string, column: string): Promise<string | null> {
+    const info = await this.table(table);
+    const [col] = this.columns(info, [column]);
+    const kind = changeKind(info, col);
+    const c = ident(col.name);
+    try {
+      // Numbers and times as CHAR so none goes through a double or a JS Date; text as stored.
+      const rows = await this.withConnection((conn) => rowsOf(conn, `SELECT ${kind === 'text' ? `MAX(${c})` : `CAST(MAX(${c}) AS CHAR)`} FROM ${ident(info.name)}`));
+      const max = rows[0]?.[0];
+      return max === null || max === undefined ? null : Buffer.isBuffer(max) ? max.toString('utf8') : String(max);
+    } catch (err) {
+      throw new FerryError('run', 'source.max_failed', `reading the greatest ${table}.${column} in ${this.cfg.where} failed: ${safeMysqlReason(err)}`);
+    }
   }
 
   private async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
@@ -357,6 +390,13 @@ function drain(stream: NodeJS.ReadableStream): Promise<void> {
     stream.once('error', () => resolve());
     stream.resume();
   });
+}
+
+/** How a change column compares: integer and character columns as for partition keys, DATETIME, TIMESTAMP and DATE by type. */
+function changeKind(info: TableInfo, col: ColumnInfo): ChangeKind {
+  if (col.type === 'timestamp' || col.type === 'date') return col.type;
+  if ((col.type === 'integer' && !/^bit\b/i.test(col.nativeType)) || (col.type === 'text' && TEXT_KEY.test(col.nativeType))) return col.type;
+  throw changeTypeError(info.name, col.name, col.nativeType);
 }
 
 /** How a partition key compares, or partition_key_type for a column a range cannot cut (BIT is an integer type but reads as bytes). */

@@ -32,6 +32,13 @@ export class NdjsonSource implements Source {
     options.signal?.throwIfAborted();
     // A file table is one partition: reading it whole as a "partition" would load it once per partition.
     if (options.range) throw new FerryError('usage', 'source.range_unsupported', `NDJSON table ${table} cannot be read by key range; a file table is read whole, as one partition`);
+    if (options.changedAfter) {
+      throw new FerryError(
+        'usage',
+        'source.changed_after_unsupported',
+        `NDJSON table ${table} cannot be read by change column; a file has no rows changed since a poll, so sync a file source by loading it again`,
+      );
+    }
     const file = await tableFile(this.dir, table, EXT);
     const columns = options.columns ?? (await ndjsonKeys(file));
     // Refusing means refusing before the first row is loaded, so the whole file is checked first.

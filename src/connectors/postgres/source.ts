@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import { SLICE_BYTES, type Slice, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { changedAfterCondition, changeTypeError, checkChangedAfter, whereOf, type ChangeKind } from '../changed-after.js';
+import { SLICE_BYTES, type Slice, type ChangedAfter, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { PgConfig } from './config.js';
 import { copyOut } from './copy-out.js';
@@ -127,7 +128,7 @@ export class PgSource implements Source {
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
-    const where = options.range ? await this.rangeWhere(info, options.range) : '';
+    const where = whereOf(options.range ? await this.rangeWhere(info, options.range) : '', options.changedAfter ? await this.changedWhere(info, options.changedAfter) : '');
     const sql = `COPY (SELECT ${identList(columns.map((c) => c.name))} FROM ${qualified(this.cfg.schema, info.name)}${where}${order}${skip > 0 ? ` OFFSET ${skip}` : ''}) TO STDOUT`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
 
@@ -290,13 +291,50 @@ export class PgSource implements Source {
     return kind;
   }
 
-  /** ` WHERE ...` for a key range, bounds as literals (COPY takes no parameters). */
+  /** The condition of a key range, bounds as literals (COPY takes no parameters). */
   private async rangeWhere(info: TableInfo, range: KeyRange): Promise<string> {
     const [col] = this.columns(info, [range.column]);
     const kind = await this.keyKind(info, col);
     checkRange(info.name, range, kind);
-    const cond = rangeCondition(range, ident(col.name), kind === 'integer' ? integerLiteral : textLiteral, 'last');
-    return cond ? ` WHERE ${cond}` : '';
+    return rangeCondition(range, ident(col.name), kind === 'integer' ? integerLiteral : textLiteral, 'last');
+  }
+
+  /** The condition of a change read; timestamp and date bounds are untyped literals, so they compare as the column's type. */
+  private async changedWhere(info: TableInfo, changed: ChangedAfter): Promise<string> {
+    const [col] = this.columns(info, [changed.column]);
+    const kind = await this.changeKind(info, col);
+    checkChangedAfter(info.name, changed, kind);
+    return changedAfterCondition(changed, ident(col.name), kind === 'integer' ? integerLiteral : textLiteral);
+  }
+
+  /** Integer and text change columns as for partition keys (their text must order as the values do); timestamps and dates by type. */
+  private async changeKind(info: TableInfo, col: ColumnInfo): Promise<ChangeKind> {
+    if (col.type === 'timestamp' || col.type === 'date') return col.type;
+    try {
+      return await this.keyKind(info, col);
+    } catch (err) {
+      if (err instanceof FerryError && err.code === 'source.partition_key_type') throw changeTypeError(info.name, col.name, col.nativeType);
+      throw err;
+    }
+  }
+
+  /** The greatest value of a change column as text (ISO in UTC for timestamps: the session's DateStyle and TimeZone), read in the source's snapshot. */
+  async maxOf(table: string, column: string): Promise<string | null> {
+    const info = await this.table(table);
+    const [col] = this.columns(info, [column]);
+    await this.changeKind(info, col);
+    // On a snapshot connection of its own, not main: a failure then aborts only that connection's transaction.
+    const client = await this.lease();
+    let ok = false;
+    try {
+      const res = await client.query<{ m: string | null }>(`SELECT max(${ident(col.name)})::text AS m FROM ${qualified(this.cfg.schema, info.name)}`);
+      ok = true;
+      return res.rows[0].m;
+    } catch (err) {
+      throw new FerryError('run', 'source.max_failed', `reading the greatest ${table}.${column} in ${this.cfg.where} failed: ${safePgReason(err, client)}`);
+    } finally {
+      this.release(client, ok);
+    }
   }
 
   /** A connection inside a read-only transaction on the shared snapshot, one per concurrent read. */

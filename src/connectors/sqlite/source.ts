@@ -8,7 +8,8 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { binaryBytes, SLICE_BYTES, type Slice, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
+import { changedAfterCondition, changeKindOf, checkChangedAfter, whereOf } from '../changed-after.js';
+import { binaryBytes, SLICE_BYTES, type ColumnInfo, type Slice, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { SqliteConfig } from './config.js';
 import { introspectSqlite, tableInfo } from './introspect.js';
@@ -63,16 +64,23 @@ export class SqliteSource implements Source {
       throw new FerryError('not_found', 'connector.column_missing', `table ${table} has no column(s) ${[...new Set(missing)].join(', ')}; it has ${[...known].join(', ')}`);
     }
     const order = orderBy.length ? ` ORDER BY ${qList(orderBy)}` : '';
-    const { range } = options;
+    const { range, changedAfter } = options;
     const params: unknown[] = [];
-    let where = '';
+    let rangeCond = '';
     if (range) {
       const kind = keyKind(info, range.column);
       checkRange(table, range, kind);
       // An integer bound is bound as an integer, so it compares as a number whatever the column's affinity.
-      const cond = rangeCondition(range, q(range.column), (b) => (params.push(kind === 'integer' ? BigInt(b) : b), '?'), 'first');
-      if (cond) where = ` WHERE ${cond}`;
+      rangeCond = rangeCondition(range, q(range.column), (b) => (params.push(kind === 'integer' ? BigInt(b) : b), '?'), 'first');
     }
+    let changedCond = '';
+    if (changedAfter) {
+      const kind = changeKindOf(table, columnOf(info, changedAfter.column));
+      checkChangedAfter(table, changedAfter, kind);
+      // Timestamps and dates are stored as text here, so they compare as the text they are written as.
+      changedCond = changedAfterCondition(changedAfter, q(changedAfter.column), (b) => (params.push(kind === 'integer' ? BigInt(b) : b), '?'));
+    }
+    const where = whereOf(rangeCond, changedCond);
     const sql = `SELECT ${qList(columns)} FROM ${q(table)}${where}${order} LIMIT -1 OFFSET ?`;
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const db = openReadonly(this.config);
@@ -146,6 +154,19 @@ export class SqliteSource implements Source {
     return rows.map((r) => String(r[0]));
   }
 
+  /** The greatest value of a change column, as the text or decimal integer it is stored as. */
+  async maxOf(table: string, column: string): Promise<string | null> {
+    const info = tableInfo(this.db, table);
+    changeKindOf(table, columnOf(info, column));
+    const row = this.db
+      .prepare(`SELECT max(${q(column)}) FROM ${q(info.name)}`)
+      .raw(true)
+      .safeIntegers(true)
+      .get() as unknown[];
+    const max = row[0];
+    return max === null || max === undefined ? null : Buffer.isBuffer(max) ? max.toString('utf8') : String(max);
+  }
+
   async count(table: string): Promise<number> {
     tableInfo(this.db, table);
     const row = this.db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number };
@@ -155,6 +176,12 @@ export class SqliteSource implements Source {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function columnOf(info: TableInfo, column: string): ColumnInfo {
+  const col = info.columns.find((c) => c.name === column);
+  if (!col) throw new FerryError('not_found', 'connector.column_missing', `table ${info.name} has no column ${column}; it has ${info.columns.map((c) => c.name).join(', ')}`);
+  return col;
 }
 
 /** How a partition key on `column` compares; column_missing or partition_key_type when it cannot be one. */
