@@ -63,3 +63,13 @@ export function whereOf(...conditions: string[]): string {
   const parts = conditions.filter((c) => c !== '');
   return parts.length === 0 ? '' : ` WHERE ${parts.map((c) => `(${c})`).join(' AND ')}`;
 }
+
+/**
+ * The WHERE condition of a read of the rows whose column `col` holds one of `values` (canonical
+ * text, as source keys render them). Values that cannot be of the column's kind (a non-integer
+ * for an integer column) are left out: no row could match them. `FALSE` when none is left.
+ */
+export function valuesInCondition(values: readonly string[], col: string, kind: ChangeKind | 'other', literal: (value: string) => string): string {
+  const usable = kind === 'integer' ? values.filter(isCanonicalInteger) : values;
+  return usable.length === 0 ? '1 = 0' : `${col} IN (${usable.map(literal).join(', ')})`;
+}

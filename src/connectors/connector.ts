@@ -116,6 +116,12 @@ export interface ReadOptions {
    * given). SQL sources only; files refuse it with `source.changed_after_unsupported`.
    */
   changedAfter?: ChangedAfter;
+  /**
+   * Only rows whose column holds one of these values (canonical text): how a sync finds the
+   * children of a parent row that has just loaded. SQL sources only; files refuse it with
+   * `source.values_in_unsupported`.
+   */
+  valuesIn?: { column: string; values: string[] };
   /** Rows per slice: a slice is the unit a source yields, never the unit a target commits (that is a batch). */
   sliceRows: number;
   /** Also end a slice once its rows hold about this many bytes, so large binary values (scanned letters) never pile up; default SLICE_BYTES. */

@@ -39,7 +39,11 @@ export async function openCapture(spec: string): Promise<ChangeCapture> {
   const url = parseConnectorUrl(spec);
   const module = await loaders[url.kind]();
   if (!module.openCapture) {
-    throw new FerryError('usage', 'sync.capture_unsupported', `${url.kind} sources have no change log Ferry can stream; name a change column per mapping (sync: change_column) for a watermark sync instead (docs/sync.md)`);
+    throw new FerryError(
+      'usage',
+      'sync.capture_unsupported',
+      `${url.kind} sources have no change log Ferry can stream; name a change column per mapping (sync: change_column) for a watermark sync instead (docs/sync.md)`,
+    );
   }
   return module.openCapture(url);
 }

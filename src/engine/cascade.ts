@@ -37,6 +37,8 @@ export class LoadedKeys {
   private readonly sets = new Map<string, Set<string>>();
   /** Referenced column lists per parent table. */
   private readonly referenced = new Map<string, string[][]>();
+  /** Hears every key that was not loaded before (a sync releases the children that followed it). */
+  onAdded?: (parent: string, columns: readonly string[], key: string) => void;
 
   constructor(contract: Contract) {
     for (const child of Object.keys(contract.mappings)) {
@@ -56,9 +58,14 @@ export class LoadedKeys {
     const lists = this.referenced.get(def.name);
     if (!lists) return undefined;
     const at = new Map(def.columns.map((c, i) => [c.name, i]));
-    const parts = lists.map((cols) => ({ set: this.sets.get(setName(def.name, cols))!, key: keyRenderer(cols.map((c) => at.get(c)!)), at: cols.map((c) => at.get(c)!) }));
+    const parts = lists.map((cols) => ({ cols, set: this.sets.get(setName(def.name, cols))!, key: keyRenderer(cols.map((c) => at.get(c)!)), at: cols.map((c) => at.get(c)!) }));
     return (row) => {
-      for (const p of parts) if (p.at.every((i) => row[i] !== null)) p.set.add(p.key(row));
+      for (const p of parts) {
+        if (!p.at.every((i) => row[i] !== null)) continue;
+        const key = p.key(row);
+        if (this.onAdded && !p.set.has(key)) this.onAdded(def.name, p.cols, key);
+        p.set.add(key);
+      }
     };
   }
 

@@ -459,8 +459,9 @@ export const syncStatusSchema = z
         reconciliation: z.object({
           status: z.enum(['match', 'mismatch']),
           tables: z.array(z.object({ table: z.string(), expected: z.number().int(), missing: z.number().int(), extra: z.number().int(), different: z.number().int() })),
+          mismatches: z.array(z.object({ code: z.string(), table: z.string().nullable(), check: z.string().nullable() })),
         }),
-        gate: z.object({ tier: z.enum(TIERS), verdict: z.string() }),
+        gate: z.object({ tier: z.enum(TIERS), verdict: z.string(), failing: z.array(z.object({ kpi: z.string(), table: z.string().nullable() })) }),
         pending: z.array(z.object({ sourceTable: z.string(), sourceKey: z.string(), targetTable: z.string(), rule: z.string(), reasonCode: z.string() })),
       })
       .nullable(),

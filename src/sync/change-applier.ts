@@ -10,7 +10,7 @@ import type { Change, RowChange, SourceTransaction } from '../connectors/capture
 import type { ChangeUnit, LineageRow, QuarantineRecord, Source, TableChanges, TargetTableDef, Value } from '../connectors/connector.js';
 import type { Contract, LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
-import { LoadedKeys } from '../engine/cascade.js';
+import { cascadingKeys, LoadedKeys } from '../engine/cascade.js';
 import { LookupCache } from '../engine/joins.js';
 import { planLoad } from '../engine/plan.js';
 import { compileRowProgram, EXCLUDED, LOADED, type RowProgram } from '../engine/row-program.js';
@@ -44,6 +44,12 @@ export interface ChangeApplierOptions {
    * unchanged TOAST without REPLICA IDENTITY FULL), by source key; undefined when the row is gone.
    */
   currentRow?: (table: string, columns: readonly string[], row: readonly Value[]) => Promise<Value[] | undefined>;
+  /**
+   * Opens the live source, to read the children of a parent row that has just loaded: rows that
+   * followed it into quarantine (`parent.quarantined`, in the snapshot or earlier in the stream)
+   * load with it. Without it they load only when they next change.
+   */
+  openSource?: () => Promise<Source>;
 }
 
 interface MappingState {
@@ -73,6 +79,10 @@ export class ChangeApplier {
   private readonly bySource = new Map<string, MappingState[]>();
   private readonly order: string[];
   private readonly reorders = new Map<string, number[]>();
+  /** Parent keys loaded in this unit that were not loaded before, by parent table and referenced columns. */
+  private readonly released = new Map<string, { parent: string; columns: readonly string[]; keys: Set<string> }>();
+  /** True while an old row is evaluated only to find its target key: what that records is not a release. */
+  private probing = false;
 
   private constructor(
     private readonly o: ChangeApplierOptions,
@@ -87,6 +97,13 @@ export class ChangeApplier {
       list.push(m);
       this.bySource.set(m.program.source, list);
     }
+    parentKeys.onAdded = (parent, columns, key) => {
+      if (this.probing) return;
+      const id = `${parent}(${columns.join(',')})`;
+      let r = this.released.get(id);
+      if (!r) this.released.set(id, (r = { parent, columns, keys: new Set() }));
+      r.keys.add(key);
+    };
   }
 
   /** Compiles every mapping, loads the lookups from the source and the loaded parent keys from the target. */
@@ -128,6 +145,7 @@ export class ChangeApplier {
       this.counts.transactions++;
       this.counts.changes += tx.changes.length;
     }
+    await this.releaseChildren(tableOf);
     const tables: TableChanges[] = [];
     for (const name of this.order) {
       const t = pending.get(name);
@@ -239,9 +257,66 @@ export class ChangeApplier {
     }
     if (before.some((v) => v === undefined)) throw keyNotDerivable(m);
     const p = m.program;
-    if (p.evaluate(before) !== LOADED) return undefined;
+    this.probing = true;
+    try {
+      if (p.evaluate(before) !== LOADED) return undefined;
+    } finally {
+      this.probing = false;
+    }
     const values = m.keyAt.map((i) => p.out[i]);
     return { text: m.targetKey(p.out), values };
+  }
+
+  /**
+   * Loads the children of parent rows that loaded in this unit and were not loaded before:
+   * their rows are read from the live source by the foreign key's source column and those that
+   * now load are upserted (a grandchild released in turn is read next). Children that still do
+   * not load stay as they were. Only single-column keys copied from one source column can be
+   * followed this way (docs/sync.md).
+   */
+  private async releaseChildren(tableOf: (m: MappingState) => TablePending): Promise<void> {
+    if (!this.o.openSource || this.released.size === 0) {
+      this.released.clear();
+      return;
+    }
+    const contract = this.o.loaded.contract;
+    let source: Source | undefined;
+    try {
+      for (let round = 0; this.released.size > 0 && round < 16; round++) {
+        const batch = [...this.released.values()];
+        this.released.clear();
+        for (const r of batch) {
+          for (const child of this.mappings.values()) {
+            const via = cascadingKeys(contract, child.table).filter((k) => k.parent === r.parent && k.columns.length === 1 && k.parentColumns.join(',') === r.columns.join(','));
+            for (const k of via) {
+              const field = contract.mappings[child.table].fields[k.columns[0]];
+              const column = typeof field?.from === 'string' && field.crosswalk === undefined && field.value === undefined ? field.from : undefined;
+              if (!column || !child.program.readColumns.includes(column)) continue;
+              source ??= await this.o.openSource();
+              const keys = [...r.keys];
+              for (let at = 0; at < keys.length; at += 1000) {
+                const read = source.read(child.program.source, { columns: child.program.readColumns, valuesIn: { column, values: keys.slice(at, at + 1000) }, sliceRows: 5000 });
+                for await (const slice of read) for (const row of slice.rows) this.loadReleased(child, tableOf(child), row);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      this.released.clear();
+      await source?.close();
+    }
+  }
+
+  /** A released child row: upserted when it now loads, left as it was otherwise. */
+  private loadReleased(m: MappingState, t: TablePending, row: Value[]): void {
+    const p = m.program;
+    if (p.evaluate(row) !== LOADED) return;
+    const sourceKey = p.sourceKey(row);
+    const key = m.targetKey(p.out);
+    t.effects.set(key, { row: p.out, key: m.keyAt.map((i) => p.out[i]) });
+    t.latest.set(sourceKey, false);
+    t.lineage.push([sourceKey, 'L', key, null]);
   }
 
   /** The change's new row in the program's column order, with unchanged large values filled in. */

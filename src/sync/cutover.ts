@@ -14,14 +14,15 @@ import { openSource, openTarget } from '../connectors/registry.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf, type ContractSource } from '../contract/load.js';
 import type { Tier } from '../contract/model.js';
-import { sourceTablesUsed } from '../engine/drift.js';
 import { FerryError } from '../errors.js';
 import { reconcileRun } from '../reconcile/reconcile.js';
+import type { ReconciliationReport } from '../reconcile/report.js';
+import { foldReconciliation } from '../run/reconcile-step.js';
 import { migrate } from '../run/migrate.js';
 import { verdictOf } from '../run/quality-verdict.js';
 import type { RunVerdict } from '../run/report.js';
 import { ChangeApplier } from './change-applier.js';
-import { openSyncCapture } from './open-capture.js';
+import { capturedTables, openSyncCapture } from './open-capture.js';
 import { HEARTBEAT_MS, syncLedgerOf } from './start-sync.js';
 import { parseSyncCounts, type SyncCounts } from './sync-counts.js';
 import { streamChanges } from './stream-loop.js';
@@ -61,8 +62,13 @@ export interface CutoverRecord {
   position: string;
   head: string;
   counts: SyncCounts;
-  reconciliation: { status: 'match' | 'mismatch'; tables: Array<{ table: string; expected: number; missing: number; extra: number; different: number }> };
-  gate: { tier: Tier; verdict: RunVerdict };
+  reconciliation: {
+    status: 'match' | 'mismatch';
+    tables: Array<{ table: string; expected: number; missing: number; extra: number; different: number }>;
+    /** What did not match: a code and the table or business check it concerns. */
+    mismatches: Array<{ code: string; table: string | null; check: string | null }>;
+  };
+  gate: { tier: Tier; verdict: RunVerdict; failing: Array<{ kpi: string; table: string | null }> };
   /** Rows quarantined during the sync and never loaded since: re-enter them by hand in the new system, or fix them at the source. */
   pending: Array<Pick<QuarantineRecord, 'sourceTable' | 'sourceKey' | 'targetTable' | 'rule' | 'reasonCode'>>;
 }
@@ -86,7 +92,7 @@ export async function cutover(o: CutoverOptions): Promise<CutoverRecord> {
       throw new FerryError('conflict', 'sync.not_streaming', `sync ${o.syncId} is ${record.state.replace('_', ' ')}; only a streaming sync can be cut over`);
     }
     capture = await openSyncCapture(record.method === 'watermark' ? 'watermark' : 'log', o.sourceUrl, loaded, {});
-    const tables = [...sourceTablesUsed(loaded.contract)].sort();
+    const tables = capturedTables(capture, loaded.contract);
 
     o.onStep?.('freeze', `waiting until the source has written nothing for ${o.quietSeconds ?? 10} s`);
     const { head, frozenAt } = await confirmFreeze(capture, o.syncId, record.position, o);
@@ -113,17 +119,26 @@ export async function cutover(o: CutoverOptions): Promise<CutoverRecord> {
 
     o.onStep?.('gates', `evaluating every source row against the ${tier} gates`);
     const gateRun = await migrate({ contract: loaded, sourceUrl: o.sourceUrl, dryRun: true, tier, signal: o.signal, lineage: false });
-    const verdict = verdictOf(gateRun);
 
     o.onStep?.('reconcile', 'reconciling the frozen source against the target');
-    const reconciliation = await reconcileAsOfNow(o, loaded, digest, current.streamRunId!, target, day);
+    const rec = await reconcileAsOfNow(o, loaded, digest, current.streamRunId!, target, day);
+    const reconciliation = {
+      status: rec.status,
+      tables: rec.tables.map((t) => ({ table: t.table, expected: t.counts.expected, missing: t.counts.missing, extra: t.counts.extra, different: t.counts.different })),
+      mismatches: rec.mismatches.map((m) => ({ code: m.code, table: m.table ?? null, check: m.check ?? null })),
+    };
+    // As for a run: the reconciliation KPI (business checks included) goes before the tier's gates.
+    const folded = foldReconciliation(gateRun, rec);
+    const verdict = verdictOf(folded);
+    const failing = (folded.quality?.gates ?? []).filter((g) => g.decision === 'fail').map((g) => ({ kpi: g.kpi, table: g.table }));
 
     o.onStep?.('record', 'writing the cutover record');
     const pending: CutoverRecord['pending'] = [];
     for await (const q of ledger.syncPending(o.syncId)) pending.push({ sourceTable: q.sourceTable, sourceKey: q.sourceKey, targetTable: q.targetTable, rule: q.rule, reasonCode: q.reasonCode });
     const finished = new Date();
     const after = (await ledger.getSync(o.syncId))!;
-    const matched = reconciliation.status === 'match' && verdict !== 'fail';
+    // Every target row as the contract derives it from the frozen source, and the gates passed.
+    const matched = rec.tables.every((t) => t.status === 'match') && verdict !== 'fail';
     const cut: CutoverRecord = {
       syncId: o.syncId,
       matched,
@@ -137,7 +152,7 @@ export async function cutover(o: CutoverOptions): Promise<CutoverRecord> {
       head,
       counts: parseSyncCounts(after.counts),
       reconciliation,
-      gate: { tier, verdict },
+      gate: { tier, verdict, failing },
       pending,
     };
     if (matched) {
@@ -198,25 +213,27 @@ async function confirmFreeze(capture: ChangeCapture, syncId: string, position: s
 async function openApplier(o: CutoverOptions, loaded: Awaited<ReturnType<typeof contractOf>>, record: SyncRecord, day: string): Promise<ChangeApplier> {
   const [source, targetRows] = await Promise.all([openSource(o.sourceUrl), openSource(o.targetUrl)]);
   try {
-    return await ChangeApplier.create({ loaded, syncId: record.syncId, runId: record.streamRunId!, source, targetRows, lineage: true, today: () => day, counts: parseSyncCounts(record.counts) });
+    return await ChangeApplier.create({
+      loaded,
+      syncId: record.syncId,
+      runId: record.streamRunId!,
+      source,
+      targetRows,
+      lineage: true,
+      today: () => day,
+      counts: parseSyncCounts(record.counts),
+      openSource: () => openSource(o.sourceUrl),
+    });
   } finally {
     await Promise.allSettled([source.close(), targetRows.close()]);
   }
 }
 
-async function reconcileAsOfNow(
-  o: CutoverOptions,
-  loaded: Awaited<ReturnType<typeof contractOf>>,
-  digest: string,
-  runId: string,
-  target: Target,
-  day: string,
-): Promise<CutoverRecord['reconciliation']> {
+async function reconcileAsOfNow(o: CutoverOptions, loaded: Awaited<ReturnType<typeof contractOf>>, digest: string, runId: string, target: Target, day: string): Promise<ReconciliationReport> {
   let source: Source | undefined;
   try {
     source = await openSource(o.sourceUrl);
-    const rec = await reconcileRun({ loaded, digest, runId, source, target, targetUrl: o.targetUrl, asOfNow: true, today: () => day, signal: o.signal });
-    return { status: rec.status, tables: rec.tables.map((t) => ({ table: t.table, expected: t.counts.expected, missing: t.counts.missing, extra: t.counts.extra, different: t.counts.different })) };
+    return await reconcileRun({ loaded, digest, runId, source, target, targetUrl: o.targetUrl, asOfNow: true, today: () => day, signal: o.signal });
   } finally {
     await source?.close();
   }

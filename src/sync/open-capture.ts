@@ -4,9 +4,11 @@
  * columns the contract names (any SQL source).
  */
 import type { ChangeCapture } from '../connectors/capture.js';
-import { openCapture } from '../connectors/registry.js';
+import { openCapture, openSource } from '../connectors/registry.js';
 import { parseConnectorUrl } from '../connectors/url.js';
-import type { LoadedContract } from '../contract/model.js';
+import type { Contract, LoadedContract } from '../contract/model.js';
+import { sourceTablesUsed } from '../engine/drift.js';
+import { watermarkCapture } from './watermark-capture.js';
 
 export const SYNC_METHODS = ['log', 'watermark'] as const;
 export type SyncMethod = (typeof SYNC_METHODS)[number];
@@ -16,7 +18,26 @@ export async function openSyncCapture(method: SyncMethod | undefined, sourceUrl:
   const kind = parseConnectorUrl(sourceUrl).kind;
   const chosen = method ?? (kind === 'postgres' || kind === 'mysql' ? 'log' : 'watermark');
   if (chosen === 'log') return openCapture(sourceUrl);
-  void loaded;
-  void options;
-  throw new Error('watermark capture arrives with its module');
+  const source = await openSource(sourceUrl);
+  // Database sources read one snapshot for their lifetime, so every poll opens its own.
+  const capture = watermarkCapture(source, loaded.contract, { pollSeconds: options.pollSeconds, open: kind === 'sqlite' ? undefined : () => openSource(sourceUrl) });
+  const close = capture.close.bind(capture);
+  capture.close = async () => {
+    try {
+      await close();
+    } finally {
+      await source.close();
+    }
+  };
+  return capture;
+}
+
+/**
+ * The source tables a sync captures: every table the contract reads (mapping sources, joined
+ * and lookup tables, so lookups follow the stream) from a log; the mappings' own source tables
+ * (each names its change column) from watermarks.
+ */
+export function capturedTables(capture: ChangeCapture, contract: Contract): string[] {
+  const tables = capture.kind === 'watermark' ? new Set(Object.values(contract.mappings).map((m) => m.source)) : sourceTablesUsed(contract);
+  return [...tables].sort();
 }

@@ -13,7 +13,6 @@ import { openSource, openTarget } from '../connectors/registry.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf, type ContractSource } from '../contract/load.js';
 import type { LoadedContract, Tier } from '../contract/model.js';
-import { sourceTablesUsed } from '../engine/drift.js';
 import type { RunEventListener } from '../engine/events.js';
 import { newRunId } from '../engine/run.js';
 import { mappedTargetDefs } from '../engine/target-defs.js';
@@ -22,7 +21,7 @@ import { crosswalkVersions } from '../lineage/crosswalks.js';
 import { governedRun } from '../run/governed-run.js';
 import type { RunReport } from '../run/report.js';
 import { ChangeApplier } from './change-applier.js';
-import { openSyncCapture, type SyncMethod } from './open-capture.js';
+import { capturedTables, openSyncCapture, type SyncMethod } from './open-capture.js';
 import { parseSyncCounts } from './sync-counts.js';
 import { isLive, parseProgress, type SyncProgress } from './sync-progress.js';
 import { streamChanges, type AppliedUnit, type StreamEnd } from './stream-loop.js';
@@ -92,8 +91,8 @@ export function syncLedgerOf(target: Target): SyncLedger {
 export async function startSync(o: SyncStartOptions): Promise<SyncOutcome> {
   const loaded = await contractOf(o);
   const digest = contractDigest(loaded);
-  const tables = [...sourceTablesUsed(loaded.contract)].sort();
   const capture = await openSyncCapture(o.method, o.sourceUrl, loaded, { pollSeconds: o.pollSeconds });
+  const tables = capturedTables(capture, loaded.contract);
   let target: Target | undefined;
   try {
     target = await openTarget(o.targetUrl);
@@ -228,7 +227,7 @@ export function checkResumable(record: SyncRecord, digest: string, heartbeatMs: 
 async function createApplier(c: SyncContext, syncId: string, runId: string, source: Source, day: string, counts?: ReturnType<typeof parseSyncCounts>): Promise<ChangeApplier> {
   const targetRows = await openSource(c.o.targetUrl);
   try {
-    return await ChangeApplier.create({ loaded: c.loaded, syncId, runId, source, targetRows, lineage: c.o.lineage ?? true, today: () => day, counts });
+    return await ChangeApplier.create({ loaded: c.loaded, syncId, runId, source, targetRows, lineage: c.o.lineage ?? true, today: () => day, counts, openSource: () => openSource(c.o.sourceUrl) });
   } finally {
     await Promise.allSettled([targetRows.close(), source.close()]);
   }

@@ -36,6 +36,17 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, derived from `n`. */
+export function syntheticNhsNumber(n: number): string {
+  for (let i = n; ; i++) {
+    const body = `999${String(i % 1_000_000).padStart(6, '0')}`;
+    const sum = [...body].reduce((acc, d, k) => acc + Number(d) * (10 - k), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return `${body}${check === 11 ? 0 : check}`;
+  }
+}
+
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Starts changing the PAS at `url` until stopped. */
@@ -68,6 +79,13 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
       } else if (r < 0.6 && addresses.length > 0) {
         const id = nextPatient++;
         await client.query(copyPatient, [id, pick(patients)]);
+        // A new person, not a second registration of the one copied: their own NHS number, case-note number and surname.
+        await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_NHSNO')} = $1, ${q('PAT_HOSPNO')} = $2, ${q('PAT_SURNAME')} = $3 WHERE ${q('PAT_ID')} = $4`, [
+          syntheticNhsNumber(id),
+          `N${id}`,
+          `${pick(SURNAMES)}-${id}`,
+          id,
+        ]);
         const addr = nextAddress++;
         await client.query(copyAddress, [addr, id, pick(addresses)]);
         patients.push(id);

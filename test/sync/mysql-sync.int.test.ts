@@ -35,7 +35,7 @@ beforeAll(async () => {
   await admin.query('CREATE DATABASE pas CHARACTER SET utf8mb4');
   source = priv.url('pas');
   loaded = await loadContract(EXAMPLE_CONTRACT);
-  await generateTo(source, { seed: 23, patients: 60, rates: uniformRates(0.01), manifest: path.join(dir, 'defects.json') });
+  await generateTo(source, { seed: 23, patients: 60, rates: uniformRates(0.002), manifest: path.join(dir, 'defects.json') });
   target = await createMysqlDatabase('ferry_msync_t');
 }, 120_000);
 afterAll(async () => {

@@ -9,7 +9,7 @@
  */
 import type { Connection } from 'mysql2';
 import { FerryError } from '../../errors.js';
-import { changedAfterCondition, changeTypeError, checkChangedAfter, whereOf, type ChangeKind } from '../changed-after.js';
+import { changedAfterCondition, changeTypeError, checkChangedAfter, valuesInCondition, whereOf, type ChangeKind } from '../changed-after.js';
 import { binaryBytes, SLICE_BYTES, type Slice, type ChangedAfter, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, isCanonicalInteger, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { MysqlConfig } from './config.js';
@@ -113,7 +113,11 @@ export class MysqlSource implements Source {
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const values: string[] = [];
-    const where = whereOf(options.range ? this.rangeWhere(info, options.range, values) : '', options.changedAfter ? this.changedWhere(info, options.changedAfter, values) : '');
+    const where = whereOf(
+      options.range ? this.rangeWhere(info, options.range, values) : '',
+      options.changedAfter ? this.changedWhere(info, options.changedAfter, values) : '',
+      options.valuesIn ? this.valuesWhere(info, options.valuesIn, values) : '',
+    );
     const sql = `SELECT ${identList(columns.map((c) => c.name))} FROM ${ident(info.name)}${where}${order}${skip > 0 ? ` LIMIT ${ALL_ROWS} OFFSET ${skip}` : ''}`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
     const readers = columns.map(valueReader);
@@ -295,6 +299,13 @@ export class MysqlSource implements Source {
       return b;
     };
     return rangeCondition(range, ident(col.name), literal, 'first');
+  }
+
+  /** The condition of a read by column values: integers as checked literals, everything else as parameters. */
+  private valuesWhere(info: TableInfo, v: { column: string; values: string[] }, values: string[]): string {
+    const [col] = this.columns(info, [v.column]);
+    const kind = col.type === 'integer' ? 'integer' : 'other';
+    return valuesInCondition(v.values, ident(col.name), kind, (x) => (kind === 'integer' ? x : (values.push(x), '?')));
   }
 
   /**

@@ -32,6 +32,7 @@ export class NdjsonSource implements Source {
     options.signal?.throwIfAborted();
     // A file table is one partition: reading it whole as a "partition" would load it once per partition.
     if (options.range) throw new FerryError('usage', 'source.range_unsupported', `NDJSON table ${table} cannot be read by key range; a file table is read whole, as one partition`);
+    if (options.valuesIn) throw new FerryError('usage', 'source.values_in_unsupported', `NDJSON table ${table} cannot be read by column value; a file table is read whole`);
     if (options.changedAfter) {
       throw new FerryError(
         'usage',

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import { changedAfterCondition, changeTypeError, checkChangedAfter, whereOf, type ChangeKind } from '../changed-after.js';
+import { changedAfterCondition, changeTypeError, checkChangedAfter, valuesInCondition, whereOf, type ChangeKind } from '../changed-after.js';
 import { SLICE_BYTES, type Slice, type ChangedAfter, type ColumnInfo, type KeyRange, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { PgConfig } from './config.js';
@@ -128,7 +128,11 @@ export class PgSource implements Source {
     const skip = options.skip ?? 0;
     if (!Number.isSafeInteger(skip) || skip < 0) throw new FerryError('usage', 'source.bad_skip', `skip must be a whole number of rows, got ${skip}`);
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
-    const where = whereOf(options.range ? await this.rangeWhere(info, options.range) : '', options.changedAfter ? await this.changedWhere(info, options.changedAfter) : '');
+    const where = whereOf(
+      options.range ? await this.rangeWhere(info, options.range) : '',
+      options.changedAfter ? await this.changedWhere(info, options.changedAfter) : '',
+      options.valuesIn ? await this.valuesWhere(info, options.valuesIn) : '',
+    );
     const sql = `COPY (SELECT ${identList(columns.map((c) => c.name))} FROM ${qualified(this.cfg.schema, info.name)}${where}${order}${skip > 0 ? ` OFFSET ${skip}` : ''}) TO STDOUT`;
     const names = options.columns ? [...options.columns] : columns.map((c) => c.name);
 
@@ -305,6 +309,13 @@ export class PgSource implements Source {
     const kind = await this.changeKind(info, col);
     checkChangedAfter(info.name, changed, kind);
     return changedAfterCondition(changed, ident(col.name), kind === 'integer' ? integerLiteral : textLiteral);
+  }
+
+  /** The condition of a read by column values: integer columns compare with checked integer literals, every other type with untyped text literals. */
+  private async valuesWhere(info: TableInfo, v: { column: string; values: string[] }): Promise<string> {
+    const [col] = this.columns(info, [v.column]);
+    const kind = col.type === 'integer' ? 'integer' : 'other';
+    return valuesInCondition(v.values, ident(col.name), kind, kind === 'integer' ? integerLiteral : textLiteral);
   }
 
   /** Integer and text change columns as for partition keys (their text must order as the values do); timestamps and dates by type. */

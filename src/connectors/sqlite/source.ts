@@ -8,7 +8,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import { changedAfterCondition, changeKindOf, checkChangedAfter, whereOf } from '../changed-after.js';
+import { changedAfterCondition, changeKindOf, checkChangedAfter, valuesInCondition, whereOf } from '../changed-after.js';
 import { binaryBytes, SLICE_BYTES, type ColumnInfo, type Slice, type ReadOptions, type SchemaInfo, type Source, type TableInfo, type Value } from '../connector.js';
 import { checkParts, checkRange, keyTypeError, quantileBoundsSql, rangeCondition, splitRows, type KeyKind } from '../key-range.js';
 import type { SqliteConfig } from './config.js';
@@ -80,7 +80,13 @@ export class SqliteSource implements Source {
       // Timestamps and dates are stored as text here, so they compare as the text they are written as.
       changedCond = changedAfterCondition(changedAfter, q(changedAfter.column), (b) => (params.push(kind === 'integer' ? BigInt(b) : b), '?'));
     }
-    const where = whereOf(rangeCond, changedCond);
+    let valuesCond = '';
+    if (options.valuesIn) {
+      const col = columnOf(info, options.valuesIn.column);
+      const kind = col.type === 'integer' ? 'integer' : 'other';
+      valuesCond = valuesInCondition(options.valuesIn.values, q(col.name), kind, (x) => (params.push(kind === 'integer' ? BigInt(x) : x), '?'));
+    }
+    const where = whereOf(rangeCond, changedCond, valuesCond);
     const sql = `SELECT ${qList(columns)} FROM ${q(table)}${where}${order} LIMIT -1 OFFSET ?`;
     const sliceRows = Math.max(1, Math.floor(options.sliceRows));
     const db = openReadonly(this.config);
