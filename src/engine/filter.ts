@@ -11,6 +11,27 @@ function text(v: Value | undefined): string | null {
   return String(v);
 }
 
+/** True when a delete marker's value says the row is deleted: not null, or equal to `deleted` when one is given. */
+export function isDeleted(value: Value, deleted: string | number | boolean | undefined): boolean {
+  if (value === null) return false;
+  if (deleted === undefined) return true;
+  // A boolean marker may arrive as 0/1 (MySQL TINYINT(1), SQLite INTEGER).
+  if (typeof deleted === 'boolean' && (typeof value === 'number' || typeof value === 'bigint')) return (Number(value) !== 0) === deleted;
+  if (typeof value === 'boolean') return String(value) === String(deleted) || String(Number(value)) === String(deleted);
+  return String(value) === String(deleted);
+}
+
+/**
+ * A mapping's delete marker (`sync.delete_marker`) as a predicate over the wide source row: a
+ * row marked deleted at the source is excluded from every run, reconciliation and sync alike, so
+ * a sync that removes it from the target ends where a fresh run would. Undefined without one.
+ */
+export function compileDeleteMarker(marker: { column: string; deleted?: string | number | boolean } | undefined, indexOf: (ref: string) => number): ((row: readonly Value[]) => boolean) | undefined {
+  if (!marker) return undefined;
+  const i = indexOf(marker.column);
+  return (row) => isDeleted(row[i] ?? null, marker.deleted);
+}
+
 /** Compiles all filters of a mapping into one predicate (all must hold). */
 export function compileFilter(filters: Filter[], indexOf: (ref: string) => number): (row: readonly Value[]) => boolean {
   if (filters.length === 0) return () => true;

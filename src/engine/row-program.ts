@@ -11,7 +11,7 @@ import { compileField, isFailure, producesIsoDate, type CrosswalkObserver, type 
 import { keepsCleanText } from '../transform/clean-text.js';
 import type { LoadedKeys } from './cascade.js';
 import { compileConformer, type Conformer } from './conform.js';
-import { compileFilter } from './filter.js';
+import { compileDeleteMarker, compileFilter } from './filter.js';
 import { loadJoin, type LoadedJoin, type LookupCache } from './joins.js';
 import { keyRenderer } from './source-key.js';
 
@@ -137,6 +137,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
     ),
   );
   const filter = compileFilter(mapping.filter, indexOf);
+  const markedDeleted = compileDeleteMarker(mapping.sync?.delete_marker, indexOf);
   const sourceKey = keyRenderer(srcDef.primary_key.map(indexOf));
   const pilot = o.pilotKeys;
   const followParents = o.parentKeys?.check(contract, o.def);
@@ -165,7 +166,7 @@ export async function compileRowProgram(o: RowProgramOptions): Promise<RowProgra
         wide = w;
       }
       if (program.warnings.length > 0) program.warnings = [];
-      if (!filter(wide) || (pilot !== undefined && !pilot.has(sourceKey(wide)))) return EXCLUDED;
+      if (!filter(wide) || markedDeleted?.(wide) || (pilot !== undefined && !pilot.has(sourceKey(wide)))) return EXCLUDED;
       // The shared row needs no reset: a loaded row has every mapped column written, unmapped ones stay null.
       const out: Value[] = shared ?? new Array(ncols).fill(null);
       let issues: RowIssue[] | undefined;

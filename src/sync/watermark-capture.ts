@@ -10,7 +10,8 @@ import type { CaptureFinding, CaptureLag, CaptureStart, ChangeCapture, ChangeStr
 import type { Source, Value } from '../connectors/connector.js';
 import type { Contract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
-import { compareKeys, decodeValues, encodeValues, isDeleted, rowDigest, vanishedKeys } from './watermark-keys.js';
+import { isDeleted } from '../engine/filter.js';
+import { compareKeys, decodeValues, encodeValues, rowDigest, vanishedKeys } from './watermark-keys.js';
 import { changeAbove, comparePositions, decodePosition, encodePosition, readFrom, type WatermarkPosition } from './watermark-position.js';
 import { planTables, requirePlans, type TablePlan } from './watermark-tables.js';
 

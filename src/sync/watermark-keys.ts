@@ -59,13 +59,3 @@ export function vanishedKeys(previous: readonly string[], added: ReadonlySet<str
   for (const key of added) if (!hasKey(previous, key) && !hasKey(current, key)) gone.push(key);
   return gone.sort(compareKeys);
 }
-
-/** True when a delete marker's value says the row is deleted: not null, or equal to `deleted` when one is given. */
-export function isDeleted(value: Value, deleted: string | number | boolean | undefined): boolean {
-  if (value === null) return false;
-  if (deleted === undefined) return true;
-  // A boolean marker may arrive as 0/1 (MySQL TINYINT(1), SQLite INTEGER).
-  if (typeof deleted === 'boolean' && (typeof value === 'number' || typeof value === 'bigint')) return (Number(value) !== 0) === deleted;
-  if (typeof value === 'boolean') return String(value) === String(deleted) || String(Number(value)) === String(deleted);
-  return String(value) === String(deleted);
-}

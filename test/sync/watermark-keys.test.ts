@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareKeys, decodeValues, encodeValues, hasKey, isDeleted, rowDigest, vanishedKeys } from '../../src/sync/watermark-keys.js';
+import { isDeleted } from '../../src/engine/filter.js';
+import { compareKeys, decodeValues, encodeValues, hasKey, rowDigest, vanishedKeys } from '../../src/sync/watermark-keys.js';
 
 describe('watermark key lists', () => {
   it('encode key tuples reversibly, keeping bigint, Buffer, number and text apart', () => {
