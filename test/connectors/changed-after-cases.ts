@@ -111,5 +111,18 @@ export function changedAfterSuite(name: string, fx: ChangedAfterFixture): void {
         await rejectsWith(s.maxOf!(fx.tables.flags, 'f'), 'source.change_column_type');
         expect(await s.count(fx.tables.vers)).toBe(INT_KEYS.length + 1);
       }));
+
+    it('values reads (valuesIn): exactly the rows holding one of the values, hostile text as data, non-integers matching no integer', () =>
+      withSource(async (s) => {
+        const codes = async (values: string[]) => (await readAll(s, fx.tables.codes, { columns: ['code'], orderBy: ['k'], valuesIn: { column: 'code', values } })).map((r) => String(r[0])).sort();
+        const hostile = TEXT_KEYS.filter((c) => /['\\"`$%?;]/.test(c));
+        expect(await codes(hostile)).toEqual([...hostile].sort());
+        expect(await codes(HOSTILE_BOUNDS.filter((b) => !TEXT_KEYS.includes(b)))).toEqual([]);
+        expect(await codes([TEXT_KEYS[0], TEXT_KEYS[3]])).toEqual([TEXT_KEYS[0], TEXT_KEYS[3]].sort());
+        const vers = async (values: string[]) => keysOf(await readAll(s, fx.tables.vers, { orderBy: ['k'], valuesIn: { column: 'ver', values } }));
+        expect(await vers([INT_KEYS[1], INT_KEYS[INT_KEYS.length - 1]])).toEqual(['2', String(INT_KEYS.length)]);
+        expect(await vers(['1 OR 1=1', '1.5', '007', ''])).toEqual([]);
+        expect(await vers([])).toEqual([]);
+      }));
   });
 }
