@@ -29,6 +29,7 @@ interface StartFlags extends UrlFlags {
   resume?: string;
   tier: Tier;
   partitions: number;
+  partitionMinRows?: number;
   concurrency: number;
   poll?: number;
   lineage: boolean;
@@ -98,6 +99,7 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         resume: flags.resume,
         tier: flags.tier,
         partitions: flags.partitions,
+        minPartitionRows: flags.partitionMinRows,
         concurrency: flags.concurrency,
         pollSeconds: flags.poll,
         lineage: flags.lineage,
@@ -155,6 +157,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--resume <syncId>', 'continue this sync from the position its target holds (after a crash or Ctrl-C)')
     .addOption(tier)
     .option('--partitions <n>', 'key ranges each large table of the snapshot is cut into', positive('--partitions'), 1)
+    .option('--partition-min-rows <n>', 'snapshot tables with fewer rows stay whole (default 100000)', positive('--partition-min-rows'))
     .option('--concurrency <n>', 'snapshot partitions loaded at once', positive('--concurrency'), 2)
     .option('--poll <seconds>', 'watermark syncs: seconds between polls (default 5)', positive('--poll'))
     .option('--no-lineage', 'do not write per-row lineage for the snapshot and the changes')

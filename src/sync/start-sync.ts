@@ -39,6 +39,8 @@ export type SyncStartOptions = ContractSource & {
   /** The release tier whose gates the snapshot run is judged by (default pre_production). */
   tier?: Tier;
   partitions?: number;
+  /** Tables with fewer source rows than this stay whole in the snapshot (default MIN_PARTITION_ROWS). */
+  minPartitionRows?: number;
   concurrency?: number;
   batchSize?: number;
   /** Per-row lineage for the snapshot and every applied change (default true). */
@@ -147,6 +149,7 @@ async function newSync(c: SyncContext): Promise<SyncOutcome> {
           openSourceWith: () => start.openSnapshot(),
           tier: o.tier,
           partitions: o.partitions,
+          minPartitionRows: o.minPartitionRows,
           concurrency: o.concurrency,
           batchSize: o.batchSize,
           lineage: o.lineage,

@@ -36,15 +36,26 @@ function rng(seed: number): () => number {
   };
 }
 
-/** A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, derived from `n`. */
+/** A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, its own for each `n` below 100,000. */
 export function syntheticNhsNumber(n: number): string {
-  for (let i = n; ; i++) {
-    const body = `999${String(i % 1_000_000).padStart(6, '0')}`;
-    const sum = [...body].reduce((acc, d, k) => acc + Number(d) * (10 - k), 0);
+  // Ten stems per n, so skipping a stem without a valid check digit never borrows another n's.
+  for (let k = 0; ; k++) {
+    const body = `999${String(((n % 100_000) * 10 + k) % 1_000_000).padStart(6, '0')}`;
+    const sum = [...body].reduce((acc, d, at) => acc + Number(d) * (10 - at), 0);
     const check = 11 - (sum % 11);
     if (check === 10) continue;
     return `${body}${check === 11 ? 0 : check}`;
   }
+}
+
+/** `n` in letters (A, B, …, Z, BA, …): names compare by their letters, so a numeric suffix would not keep two people apart. */
+function letters(n: number): string {
+  let out = '';
+  do {
+    out = String.fromCharCode(65 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
 }
 
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -74,7 +85,9 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
     await client.query('BEGIN');
     try {
       if (r < 0.4) {
-        await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_SURNAME')} = $1 WHERE ${q('PAT_ID')} = $2`, [pick(SURNAMES), pick(patients)]);
+        // Each patient's surname stays their own: two people must not become one registration twice over.
+        const id = pick(patients);
+        await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_SURNAME')} = $1 WHERE ${q('PAT_ID')} = $2`, [`${pick(SURNAMES)}${letters(id)}`, id]);
         changes += 1;
       } else if (r < 0.6 && addresses.length > 0) {
         const id = nextPatient++;
@@ -83,7 +96,7 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
         await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_NHSNO')} = $1, ${q('PAT_HOSPNO')} = $2, ${q('PAT_SURNAME')} = $3 WHERE ${q('PAT_ID')} = $4`, [
           syntheticNhsNumber(id),
           `N${id}`,
-          `${pick(SURNAMES)}-${id}`,
+          `${pick(SURNAMES)}${letters(id)}`,
           id,
         ]);
         const addr = nextAddress++;
