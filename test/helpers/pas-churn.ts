@@ -21,6 +21,11 @@ export interface ChurnOptions {
   /** Transactions per second to aim for (default 50). */
   tps?: number;
   seed?: number;
+  /**
+   * How far above the tables' greatest keys this churn's new rows start (default 1,000,000).
+   * Churns running at once need offsets far enough apart, or their new rows collide on a key.
+   */
+  keyOffset?: number;
   /** Columns of PAT_MAST and PAT_ADDR in table order (from the contract's pinned schema). */
   columns: { PAT_MAST: string[]; PAT_ADDR: string[] };
 }
@@ -58,8 +63,9 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
   const ids = async (table: string, key: string): Promise<number[]> => (await client.query(`SELECT ${q(key)} AS id FROM ${q(table)}`)).rows.map((r: { id: string | number }) => Number(r.id));
   const patients = await ids('PAT_MAST', 'PAT_ID');
   const addresses = await ids('PAT_ADDR', 'ADDR_ID');
-  let nextPatient = Math.max(0, ...patients) + 1_000_000;
-  let nextAddress = Math.max(0, ...addresses) + 1_000_000;
+  const offset = o.keyOffset ?? 1_000_000;
+  let nextPatient = Math.max(0, ...patients) + offset;
+  let nextAddress = Math.max(0, ...addresses) + offset;
   const pm = o.columns.PAT_MAST;
   const pa = o.columns.PAT_ADDR;
   const copyPatient = `INSERT INTO ${q('PAT_MAST')} (${pm.map(q).join(', ')}) SELECT $1, ${pm.slice(1).map(q).join(', ')} FROM ${q('PAT_MAST')} WHERE ${q('PAT_ID')} = $2`;
