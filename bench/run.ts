@@ -2,8 +2,9 @@
  * `npm run bench`: runs every benchmark and rewrites its measured section of
  * docs/benchmarks.md. Set BENCH_ROWS to change the size (default 1,000,000), BENCH_PATIENTS
  * for the synth benchmark (default 1,000,000), BENCH_CLI_RUNS for the CLI start-up rounds (default 20),
- * BENCH_QUEUE_ROWS for the large queued run of the partitions benchmark (default 10,000,000) and
- * BENCH_ONLY=name to run one benchmark.
+ * BENCH_QUEUE_ROWS for the large queued run of the partitions benchmark (default 10,000,000),
+ * BENCH_SYNC_* for the sync benchmark (bench/sync/index.ts: PATIENTS 20,000, RATE 1,000 changes/s,
+ * SECONDS 60, CLIENTS 4, QUIET 5, FLOOR 2,000) and BENCH_ONLY=name to run one benchmark.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { benchReconcile } from './reconcile/index.js';
 import { benchUi } from './ui/index.js';
 import { benchCliStartup } from './cli-startup.js';
 import { benchPartitions } from './partitions/index.js';
+import { benchSync, syncBenchOptions } from './sync/index.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -29,6 +31,7 @@ const benches: Record<string, () => Promise<string>> = {
   ui: () => benchUi(),
   'cli-startup': () => benchCliStartup(Number(process.env.BENCH_CLI_RUNS ?? 20)),
   partitions: () => benchPartitions(rows, Number(process.env.BENCH_QUEUE_ROWS ?? 10_000_000), Number(process.env.BENCH_REPEATS ?? 2)),
+  sync: () => benchSync(syncBenchOptions(process.env)),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {

@@ -10,8 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
-const BIN = path.resolve(HERE, '../../bin/ferry.js');
-const USAGE_PRELOAD = path.join(HERE, 'usage.cjs');
+/** The published bin, which runs the compiled dist/. */
+export const BIN = path.resolve(HERE, '../../bin/ferry.js');
+/** Preload that writes a `ferry` process's peak RSS and CPU time when it exits. */
+export const USAGE_PRELOAD = path.join(HERE, 'usage.cjs');
 
 /** What a finished child process used. */
 export interface Usage {
@@ -23,14 +25,15 @@ export interface Usage {
 let files = 0;
 
 /** This process's environment without FERRY_* settings (a store, a source or target URL a user may have exported), plus where the preload writes. */
-function childEnv(usageFile: string): NodeJS.ProcessEnv {
+export function childEnv(usageFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FERRY_')) env[k] = v;
   env.FERRY_BENCH_USAGE_FILE = usageFile;
   return env;
 }
 
-async function readUsage(file: string): Promise<Usage> {
+/** What a `ferry` process started with childEnv wrote through the preload. */
+export async function readUsage(file: string): Promise<Usage> {
   const u = JSON.parse(await readFile(file, 'utf8')) as { maxRssKb: number; cpuUs: number };
   return { maxRssMb: Math.round(u.maxRssKb / 1024), cpuMs: u.cpuUs / 1000 };
 }

@@ -21,6 +21,11 @@ export interface ChurnOptions {
   /** Transactions per second to aim for (default 50). */
   tps?: number;
   seed?: number;
+  /**
+   * How far above the tables' greatest keys this churn's new rows start (default 1,000,000).
+   * Churns running at once need offsets far enough apart, or their new rows collide on a key.
+   */
+  keyOffset?: number;
   /** Columns of PAT_MAST and PAT_ADDR in table order (from the contract's pinned schema). */
   columns: { PAT_MAST: string[]; PAT_ADDR: string[] };
 }
@@ -69,10 +74,27 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
   const ids = async (table: string, key: string): Promise<number[]> => (await client.query(`SELECT ${q(key)} AS id FROM ${q(table)}`)).rows.map((r: { id: string | number }) => Number(r.id));
   const patients = await ids('PAT_MAST', 'PAT_ID');
   const addresses = await ids('PAT_ADDR', 'ADDR_ID');
-  let nextPatient = Math.max(0, ...patients) + 1_000_000;
-  let nextAddress = Math.max(0, ...addresses) + 1_000_000;
+  const nhsTaken = new Set((await client.query(`SELECT ${q('PAT_NHSNO')} AS n FROM ${q('PAT_MAST')} WHERE ${q('PAT_NHSNO')} IS NOT NULL`)).rows.map((r: { n: string }) => r.n));
+  const offset = o.keyOffset ?? 1_000_000;
+  let nextPatient = Math.max(0, ...patients) + offset;
+  let nextAddress = Math.max(0, ...addresses) + offset;
   const pm = o.columns.PAT_MAST;
   const pa = o.columns.PAT_ADDR;
+  /**
+   * The next new patient's key and NHS number: a key whose synthetic number is its own (a stem
+   * needing check digit 10 would take the next key's number) and not in the PAS already, so new
+   * people never count as duplicate patients in the uniqueness KPI.
+   */
+  const newPatient = (): { id: number; nhs: string } => {
+    for (;;) {
+      const id = nextPatient++;
+      const nhs = syntheticNhsNumber(id);
+      if (nhs.slice(3, 9) === String(id % 1_000_000).padStart(6, '0') && !nhsTaken.has(nhs)) {
+        nhsTaken.add(nhs);
+        return { id, nhs };
+      }
+    }
+  };
   const copyPatient = `INSERT INTO ${q('PAT_MAST')} (${pm.map(q).join(', ')}) SELECT $1, ${pm.slice(1).map(q).join(', ')} FROM ${q('PAT_MAST')} WHERE ${q('PAT_ID')} = $2`;
   const copyAddress = `INSERT INTO ${q('PAT_ADDR')} (${pa.map(q).join(', ')}) SELECT $1, $2, ${pa.slice(2).map(q).join(', ')} FROM ${q('PAT_ADDR')} WHERE ${q('ADDR_ID')} = $3`;
 
@@ -90,11 +112,11 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
         await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_SURNAME')} = $1 WHERE ${q('PAT_ID')} = $2`, [`${pick(SURNAMES)}${letters(id)}`, id]);
         changes += 1;
       } else if (r < 0.6 && addresses.length > 0) {
-        const id = nextPatient++;
+        const { id, nhs } = newPatient();
         await client.query(copyPatient, [id, pick(patients)]);
         // A new person, not a second registration of the one copied: their own NHS number, case-note number and surname.
         await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_NHSNO')} = $1, ${q('PAT_HOSPNO')} = $2, ${q('PAT_SURNAME')} = $3 WHERE ${q('PAT_ID')} = $4`, [
-          syntheticNhsNumber(id),
+          nhs,
           `N${id}`,
           `${pick(SURNAMES)}${letters(id)}`,
           id,
