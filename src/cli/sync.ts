@@ -73,7 +73,8 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
   const { sourceUrl, targetUrl } = urls(flags, io, true);
   const progress = createProgress(io, Boolean(flags.json));
   const onEvent = (e: SyncEvent): void => {
-    if (flags.json) return printJson(io, e.type === 'sync:snapshot' ? { type: e.type, runId: e.report.runId, status: e.report.status } : e);
+    // One event per line, so a supervisor can follow the stream line by line.
+    if (flags.json) return io.out(JSON.stringify(e.type === 'sync:snapshot' ? { type: e.type, runId: e.report.runId, status: e.report.status } : e));
     switch (e.type) {
       case 'sync:id':
         return io.out(e.syncId);

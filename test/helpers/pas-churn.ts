@@ -80,16 +80,12 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
   let nextAddress = Math.max(0, ...addresses) + offset;
   const pm = o.columns.PAT_MAST;
   const pa = o.columns.PAT_ADDR;
-  /**
-   * The next new patient's key and NHS number: a key whose synthetic number is its own (a stem
-   * needing check digit 10 would take the next key's number) and not in the PAS already, so new
-   * people never count as duplicate patients in the uniqueness KPI.
-   */
+  /** The next new patient's key and NHS number: its own (syntheticNhsNumber) and not in the PAS already, so new people never count as duplicate patients. */
   const newPatient = (): { id: number; nhs: string } => {
     for (;;) {
       const id = nextPatient++;
       const nhs = syntheticNhsNumber(id);
-      if (nhs.slice(3, 9) === String(id % 1_000_000).padStart(6, '0') && !nhsTaken.has(nhs)) {
+      if (!nhsTaken.has(nhs)) {
         nhsTaken.add(nhs);
         return { id, nhs };
       }
