@@ -23,14 +23,14 @@ export const STREAM_COUNTS: SyncCounts = {
   },
 };
 
-/** A fresh heartbeat (streaming now, 1.5 s and 2,232 bytes behind), with one field beyond the schema. */
-export function freshProgress(now = Date.now()): string {
+/** A heartbeat at `now` (by default 1.5 s and 2,232 bytes behind), with one field beyond the schema. */
+export function freshProgress(now = Date.now(), lagSeconds = 1.5): string {
   const p: SyncProgress & { slot: string } = {
     heartbeatAt: new Date(now).toISOString(),
     pid: 4242,
     head: '0/16B4000',
     lagBytes: 2232,
-    lagSeconds: 1.5,
+    lagSeconds,
     pendingTransactions: 3,
     appliedPerSecond: 20.5,
     lastArrivalAt: new Date(now - 500).toISOString(),
@@ -105,11 +105,11 @@ export async function writeSyncs(targetUrl: string, specs: SyncSpec[]): Promise<
   }
 }
 
-/** Moves a streaming sync's heartbeat to now (a live process reports every 2 s). */
-export async function beat(targetUrl: string, syncId: string): Promise<void> {
+/** Reports a heartbeat now for a streaming sync, `lagSeconds` behind (a live process reports every 2 s). */
+export async function beat(targetUrl: string, syncId: string, lagSeconds = 1.5): Promise<void> {
   const target = await openTarget(targetUrl);
   try {
-    await target.sync!.updateSync(syncId, { progress: freshProgress() });
+    await target.sync!.updateSync(syncId, { progress: freshProgress(Date.now(), lagSeconds) });
   } finally {
     await target.close();
   }
