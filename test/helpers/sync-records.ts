@@ -92,7 +92,13 @@ export async function writeSyncs(targetUrl: string, specs: SyncSpec[]): Promise<
       } else if (s.kind === 'cut_over') {
         const cut = cutoverRecord(s.syncId);
         // The last heartbeat is long stale: no process streams a cut-over sync.
-        await ledger.updateSync(s.syncId, { state: 'cut_over', position: cut.position, counts: JSON.stringify(cut.counts), progress: freshProgress(Date.parse(cut.frozenAt)), cutover: JSON.stringify(cut) });
+        await ledger.updateSync(s.syncId, {
+          state: 'cut_over',
+          position: cut.position,
+          counts: JSON.stringify(cut.counts),
+          progress: freshProgress(Date.parse(cut.frozenAt)),
+          cutover: JSON.stringify(cut),
+        });
       } else {
         await ledger.updateSync(s.syncId, {
           state: 'failed',

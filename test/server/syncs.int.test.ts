@@ -147,7 +147,7 @@ describe('syncs over HTTP', () => {
     }
     const A = s.world.a;
     // No grant at all, and a viewer of the other project only: neither holds run.read here.
-    const nobody = await extraUser(s.world.plane, A, 'no-grants', []);
+    await extraUser(s.world.plane, A, 'no-grants', []);
     const elsewhere = await extraUser(s.world.plane, A, 'other-viewer', []);
     await s.world.plane.grantRole(A.admin, elsewhere.userId, 'viewer', other.id);
     for (const username of ['no-grants', 'other-viewer']) {

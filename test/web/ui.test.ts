@@ -402,7 +402,11 @@ describe('the web workbench in Chromium', () => {
     expect(await record.getByRole('heading', { level: 3 }).textContent()).toMatch(/Cutover\s*matched/);
     expect(await record.locator('dl.facts').textContent()).toContain('7.3 s');
     const pending = record.getByRole('table', { name: /Rows pending manual re-entry/ });
-    expect(await pending.getByRole('row').allTextContents()).toEqual(['Source tableSource keyTarget tableReason', 'PERSON1017personrule.nhs_number (nhs_number)', 'PERSON1023personrule.nhs_number (nhs_number)']);
+    expect(await pending.getByRole('row').allTextContents()).toEqual([
+      'Source tableSource keyTarget tableReason',
+      'PERSON1017personrule.nhs_number (nhs_number)',
+      'PERSON1023personrule.nhs_number (nhs_number)',
+    ]);
     await shot(page, 'syncs');
     expect(await a11y(page)).toEqual({ unnamed: [], h1: 1, lowContrast: [] });
     // The tier is chosen by keyboard too; a tier without a target says so in words.
