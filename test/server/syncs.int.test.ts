@@ -9,11 +9,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ContractVersion, Project } from '../../src/control/plane.js';
 import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
 import { createMysqlDatabase, createPgDatabase } from '../helpers/databases.js';
-import { cutoverRecord, SECRET_PROGRESS, SECRET_SOURCE, STREAM_COUNTS, writeSyncs } from '../helpers/sync-records.js';
+import { beat, cutoverRecord, SECRET_PROGRESS, SECRET_SOURCE, STREAM_COUNTS, writeSyncs } from '../helpers/sync-records.js';
 import { extraUser, loginAs, PASSWORD } from '../control/world.js';
 import { startScenario, uniqueProbe, type Scenario } from './scenario.js';
 
@@ -59,6 +59,9 @@ beforeAll(async () => {
     { syncId: STREAM, contractDigest: s.v1.digest, kind: 'streaming', startedAt: new Date(Date.now() - 3_600_000).toISOString() },
   ]);
 }, 120_000);
+
+// A live process beats every 2 s; a slow machine must not let the stream look stopped mid-file.
+beforeEach(() => beat(`sqlite:${s.preTarget}`, STREAM));
 
 afterAll(async () => {
   await s?.close();

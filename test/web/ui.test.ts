@@ -388,6 +388,8 @@ describe('the web workbench in Chromium', () => {
     // By keyboard: the Syncs tab is a link in the project's navigation.
     await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Syncs' }).focus();
     expect(await focusVisible(page)).toBe(true);
+    // A heartbeat now, however long signing in took: the sync must still count as streaming.
+    await beat(target, 'sync-web-live');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Syncs', level: 1 }).waitFor();
     const live = page.getByRole('article', { name: 'Sync sync-web-live' });
