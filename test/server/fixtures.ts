@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../src/control/roles.js';
 import { extraUser, fixtureContract, loginAs } from '../control/world.js';
+import { writeSyncs } from '../helpers/sync-records.js';
 import { PASSWORD } from './harness.js';
 import { uniqueProbe, type Scenario } from './scenario.js';
 
@@ -64,6 +65,20 @@ async function promotable(s: Scenario): Promise<string> {
   await plane.recordRun(A.as.migration_analyst, s.projectId, { digest: v.digest, tier: 'pre_production', runId: unique('run'), status: 'succeeded', gateDecision: 'pass', dryRun: false });
   await plane.approveRelease(A.as.integration_lead, s.projectId, v.digest, 'staging', 'ok');
   return v.digest;
+}
+
+const syncsWritten = new WeakMap<Scenario, Promise<string>>();
+
+/** The id of a streaming sync of v1 in the pre_production target, written there once per scenario. */
+function scenarioSync(s: Scenario): Promise<string> {
+  if (!syncsWritten.has(s)) {
+    const syncId = 'sync-fixture-1';
+    syncsWritten.set(
+      s,
+      writeSyncs(`sqlite:${s.preTarget}`, [{ syncId, contractDigest: s.v1.digest, kind: 'streaming', startedAt: new Date().toISOString() }]).then(() => syncId),
+    );
+  }
+  return syncsWritten.get(s)!;
 }
 
 const P = (s: Scenario) => `/projects/${s.projectId}`;
@@ -165,6 +180,8 @@ export const FIXTURES: Record<string, Fixture> = {
   listAuditEvents: async (s) => ({ method: 'GET', path: `/audit/events?projectId=${s.projectId}&limit=5` }),
   verifyAudit: async () => ({ method: 'POST', path: '/audit/verify' }),
   exportAudit: async (s) => ({ method: 'POST', path: `${P(s)}/audit/export`, body: { from: '2000-01-01', to: '2100-01-01' } }),
+  listSyncs: async (s) => ({ method: 'GET', path: `${P(s)}/syncs?tier=pre_production` }),
+  getSync: async (s) => ({ method: 'GET', path: `${P(s)}/syncs/${await scenarioSync(s)}?tier=pre_production` }),
   lookupLineage: async (s) => ({ method: 'GET', path: `${P(s)}/lineage?tier=pre_production&by=source&table=PERSON&key=1&versionId=${s.v1.id}` }),
 };
 

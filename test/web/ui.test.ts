@@ -5,7 +5,8 @@
  * codes mapped in place and thresholds to a dry run against synthetic data; the workbench and
  * diff; a run followed live and cancelled; a gate refusal listing what is missing; the report
  * and a rollback; an approval by a second user; a promotion; the audit explorer with chain
- * verification; lineage; administration; and what a viewer does not see.
+ * verification; lineage; the Syncs tab (live lag, a cutover record); administration; and what a
+ * viewer does not see.
  * `npm run screenshots` also saves each main screen into docs/ui/.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { CONNECTION_ROOTS_ENV } from '../../src/control/connection-guard.js';
 import { uniformRates } from '../../src/synth/defects.js';
 import { generateToCsv } from '../../src/synth/generate.js';
 import { tempDir } from '../helpers/tmp.js';
+import { beat, writeSyncs } from '../helpers/sync-records.js';
 import { PASSWORD, startHarness, type Harness } from '../server/harness.js';
 import { uniqueProbe } from '../server/scenario.js';
 import { a11y, ensureBuilt, focusVisible, launch, newPage, shot, signIn } from './browser.js';
@@ -371,6 +373,50 @@ describe('the web workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await shot(page, 'audit', false);
     expect(await a11y(page)).toEqual({ unnamed: [], h1: 1, lowContrast: [] });
+    await page.context().close();
+  });
+
+  it('shows the project’s syncs: a streaming one’s live lag (refreshed) and a cut-over one’s record with its pending rows, by keyboard', async () => {
+    const target = `sqlite:${path.join(files.dir, 'pre.db')}`;
+    await writeSyncs(target, [
+      { syncId: 'sync-web-cut', contractDigest: v1.digest, kind: 'cut_over', startedAt: '2026-11-30T20:00:00.000Z' },
+      { syncId: 'sync-web-live', contractDigest: v1.digest, kind: 'streaming', startedAt: new Date().toISOString() },
+    ]);
+    const page = await as('viewer');
+    await page.goto(P());
+    await page.getByRole('heading', { name: 'Contract versions' }).waitFor();
+    // By keyboard: the Syncs tab is a link in the project's navigation.
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Syncs' }).focus();
+    expect(await focusVisible(page)).toBe(true);
+    // A heartbeat now, however long signing in took: the sync must still count as streaming.
+    await beat(target, 'sync-web-live');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Syncs', level: 1 }).waitFor();
+    const live = page.getByRole('article', { name: 'Sync sync-web-live' });
+    await expect.poll(() => live.getByTestId('sync-lag').textContent()).toBe('1.5 s, 2,232 bytes, 3 transaction(s) waiting');
+    expect(await live.getByRole('table', { name: 'Changes applied per table' }).getByRole('row').count()).toBe(3);
+    // The page reads a streaming sync again every few seconds: a new heartbeat shows without a reload.
+    await beat(target, 'sync-web-live', 4.25);
+    await expect.poll(() => live.getByTestId('sync-lag').textContent(), { timeout: 15_000 }).toMatch(/^4\.3 s,/);
+    const cut = page.getByRole('article', { name: 'Sync sync-web-cut' });
+    expect(await cut.getByTestId('sync-lag').textContent()).toBe('–');
+    const record = cut.getByRole('region', { name: 'Cutover of sync-web-cut' });
+    expect(await record.getByRole('heading', { level: 3 }).textContent()).toMatch(/Cutover\s*matched/);
+    expect(await record.locator('dl.facts').textContent()).toContain('7.3 s');
+    const pending = record.getByRole('table', { name: /Rows pending manual re-entry/ });
+    expect(await pending.getByRole('row').allTextContents()).toEqual([
+      'Source tableSource keyTarget tableReason',
+      'PERSON1017personrule.nhs_number (nhs_number)',
+      'PERSON1023personrule.nhs_number (nhs_number)',
+    ]);
+    await shot(page, 'syncs');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1, lowContrast: [] });
+    // The tier is chosen by keyboard too; a tier without a target says so in words.
+    await page.getByLabel('Tier').focus();
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/staging tier of this project has no target connection/);
+    expect(await page.getByRole('article').count()).toBe(0);
     await page.context().close();
   });
 

@@ -76,6 +76,8 @@ export class SqlSyncLedger {
   private readonly pending: string;
   /** Syncs known to have no pending rows (their settled keys need no DELETE) or known to have some. */
   private readonly pendingState = new Map<string, 'none' | 'some'>();
+  /** Set once `_ferry_syncs` is seen: a table, once created, is never dropped by Ferry. */
+  private syncsSeen = false;
 
   constructor(private readonly d: SqlLedgerDialect) {
     this.syncs = d.table('_ferry_syncs');
@@ -93,14 +95,26 @@ export class SqlSyncLedger {
     return true;
   }
 
-  /** The sync record, or undefined. */
+  /**
+   * Whether `_ferry_syncs` exists. Readers (`ferry sync status`, the server) open targets no
+   * sync ever prepared (no ledger, or one older than version 4): those have no syncs, and a
+   * read must not create the ledger.
+   */
+  private *hasSyncs(): LedgerOp<boolean> {
+    if (!this.syncsSeen) this.syncsSeen = (yield this.d.hasTable('_ferry_syncs')).rows.length > 0;
+    return this.syncsSeen;
+  }
+
+  /** The sync record, or undefined (also when the target has no sync ledger). */
   *getSync(syncId: string): LedgerOp<SyncRecord | undefined> {
+    if (!(yield* this.hasSyncs())) return undefined;
     const { rows } = yield { sql: `SELECT ${COLUMNS.join(', ')} FROM ${this.syncs} WHERE sync_id = ${this.d.param(1)}`, params: [syncId] };
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** Every sync record, newest first. */
+  /** Every sync record, newest first; none when the target has no sync ledger. */
   *listSyncs(): LedgerOp<SyncRecord[]> {
+    if (!(yield* this.hasSyncs())) return [];
     const { rows } = yield { sql: `SELECT ${COLUMNS.join(', ')} FROM ${this.syncs} ORDER BY started_at DESC, sync_id DESC`, params: [] };
     return rows.map(toRecord);
   }

@@ -20,11 +20,15 @@ async function projectSyncs(deps: ServerDeps, auth: Actor, projectId: string, ti
     message: `the ${tier} tier of this project has no target connection, so it has no syncs`,
   });
   const digests = new Set((await deps.plane.listVersions(auth, projectId)).map((v) => v.digest));
-  const all = await withTargetErrors(() => syncStatus(target.url)).catch((err: unknown) => {
-    // A target no sync ever wrote to has no sync ledger yet: it has no syncs.
-    if (err instanceof FerryError && err.code === 'sync.target_unsupported') return [];
-    throw err;
-  });
+  // Caught inside withTargetErrors, which would otherwise turn it into a connection failure:
+  // a target that cannot hold syncs (CSV, NDJSON) simply has none. A SQL target no sync ever
+  // prepared reads as empty in the ledger itself (SqlSyncLedger.listSyncs).
+  const all = await withTargetErrors(() =>
+    syncStatus(target.url).catch((err: unknown) => {
+      if (err instanceof FerryError && err.code === 'sync.target_unsupported') return [];
+      throw err;
+    }),
+  );
   return all.filter((s) => digests.has(s.contractDigest) && (!syncId || s.syncId === syncId)).map(({ source: _source, ...s }) => ({ ...s, target: target.name }));
 }
 

@@ -16,7 +16,7 @@ function Lag({ s }: { s: SyncStatus }) {
   if (!s.streaming) return <span className="hint">{s.state === 'streaming' ? 'no process is streaming it (resume with ferry sync start --resume)' : '–'}</span>;
   return (
     <span>
-      {s.lag.seconds?.toFixed(1) ?? '?'} s, {s.lag.bytes ?? '?'} bytes, {s.lag.pendingTransactions ?? '?'} transaction(s) waiting
+      {s.lag.seconds?.toFixed(1) ?? '?'} s, {s.lag.bytes?.toLocaleString('en-GB') ?? '?'} bytes, {s.lag.pendingTransactions ?? '?'} transaction(s) waiting
     </span>
   );
 }
@@ -72,7 +72,8 @@ function Cutover({ c }: { c: NonNullable<SyncStatus['cutover']> }) {
       {c.pending.length === 0 ? (
         <p>None: nothing needs manual re-entry.</p>
       ) : (
-        <table className="data">
+        <table className="data" data-testid="pending-rows">
+          <caption className="sr-only">Rows pending manual re-entry: source key and reason code</caption>
           <thead>
             <tr>
               <th scope="col">Source table</th>
@@ -138,7 +139,7 @@ export function Syncs() {
             <dt>Target</dt>
             <dd>{s.target}</dd>
             <dt>Live lag</dt>
-            <dd aria-live="polite">
+            <dd aria-live="polite" data-testid="sync-lag">
               <Lag s={s} />
             </dd>
             <dt>Position</dt>
@@ -152,6 +153,7 @@ export function Syncs() {
           </dl>
           {Object.keys(s.counts.tables).length > 0 ? (
             <table className="data">
+              <caption className="sr-only">Changes applied per table</caption>
               <thead>
                 <tr>
                   <th scope="col">Table</th>
