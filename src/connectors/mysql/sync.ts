@@ -7,10 +7,10 @@
  */
 import type { PoolConnection } from 'mysql2/promise';
 import { FerryError } from '../../errors.js';
-import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TargetTableDef } from '../connector.js';
+import type { ChangeUnit, SyncLedger, TargetTableDef } from '../connector.js';
 import { MYSQL_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
-import { SqlSyncLedger, syncApplyFailed, syncExists, syncForeignKey, syncUnknown } from '../sql-ledger/syncs.js';
-import { runOp } from '../sql-ledger/statements.js';
+import { SqlSyncLedger, SqlSyncRecords, syncApplyFailed, syncForeignKey } from '../sql-ledger/syncs.js';
+import { runOp, type LedgerOp } from '../sql-ledger/statements.js';
 import { safeMysqlReason } from './errors.js';
 import { insertStatements, type InsertShape } from './insert.js';
 import { mysqlExec } from './ledger-store.js';
@@ -37,55 +37,34 @@ export interface MysqlSyncContext {
 }
 
 /** Sync records and change application for one MySQL/MariaDB database. */
-export class MysqlSyncLedger implements SyncLedger {
-  private readonly shared = new SqlSyncLedger(MYSQL_LEDGER_DIALECT);
+export class MysqlSyncLedger extends SqlSyncRecords implements SyncLedger {
+  protected readonly shared = new SqlSyncLedger(MYSQL_LEDGER_DIALECT);
+  protected readonly where: string;
+  protected readonly pendingPage = PENDING_PAGE;
   private readonly deletes = new WeakMap<TargetTableDef, InsertShape>();
 
-  constructor(private readonly ctx: MysqlSyncContext) {}
+  constructor(private readonly ctx: MysqlSyncContext) {
+    super();
+    this.where = ctx.where;
+  }
 
-  async beginSync(record: SyncRecord): Promise<void> {
-    const created = await this.withConnection(async (c) => {
+  protected run<T>(op: LedgerOp<T>, transaction: boolean): Promise<T> {
+    return this.withConnection(async (c) => {
+      if (!transaction) return runOp(op, mysqlExec(c));
       await c.beginTransaction();
       try {
-        const ok = await runOp(this.shared.beginSync(record), mysqlExec(c));
+        const out = await runOp(op, mysqlExec(c));
         await c.commit();
-        return ok;
+        return out;
       } catch (err) {
         await c.rollback().catch(() => undefined);
         throw err;
       }
     });
-    if (!created) throw syncExists(record.syncId, this.ctx.where);
-  }
-
-  async getSync(syncId: string): Promise<SyncRecord | undefined> {
-    return this.withConnection((c) => runOp(this.shared.getSync(syncId), mysqlExec(c)));
-  }
-
-  async listSyncs(): Promise<SyncRecord[]> {
-    return this.withConnection((c) => runOp(this.shared.listSyncs(), mysqlExec(c)));
-  }
-
-  async updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void> {
-    if (!(await this.withConnection((c) => runOp(this.shared.updateSync(syncId, patch), mysqlExec(c))))) throw syncUnknown(syncId, this.ctx.where);
-  }
-
-  async *syncPending(syncId: string): AsyncIterable<QuarantineRecord> {
-    let after = 0;
-    for (;;) {
-      const page = await this.withConnection((c) => runOp(this.shared.pendingPage(syncId, after, PENDING_PAGE), mysqlExec(c)));
-      yield* page.records;
-      if (page.records.length < PENDING_PAGE) return;
-      after = page.last;
-    }
   }
 
   async applyChanges(unit: ChangeUnit): Promise<void> {
-    for (const t of unit.tables) {
-      if (t.table.primaryKey.length === 0 && (t.upserts.length > 0 || t.deletes.length > 0)) {
-        throw new FerryError('contract', 'sync.no_primary_key', `table ${t.table.name} has no primary key, so sync ${unit.syncId} cannot apply changes to it by key; declare one in the contract`);
-      }
-    }
+    this.checkKeys(unit);
     for (let attempt = 1; ; attempt++) {
       const c = await this.ctx.connect();
       let healthy = true;

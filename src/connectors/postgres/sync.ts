@@ -10,10 +10,10 @@
  */
 import type pg from 'pg';
 import { FerryError } from '../../errors.js';
-import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TargetColumnDef, TargetTableDef, Value } from '../connector.js';
+import type { ChangeUnit, SyncLedger, TargetColumnDef, TargetTableDef, Value } from '../connector.js';
 import { postgresLedgerDialect } from '../sql-ledger/dialect.js';
-import { SqlSyncLedger, syncApplyFailed, syncExists, syncForeignKey, syncUnknown } from '../sql-ledger/syncs.js';
-import { runOp } from '../sql-ledger/statements.js';
+import { SqlSyncLedger, SqlSyncRecords, syncApplyFailed, syncForeignKey } from '../sql-ledger/syncs.js';
+import { runOp, type LedgerOp } from '../sql-ledger/statements.js';
 import { copyIn } from './copy-in.js';
 import { encodeCopyRows, type FieldEncoder } from './copy-text.js';
 import { pgColumnType } from './ddl.js';
@@ -60,57 +60,35 @@ const asIs = (v: Value): unknown => v;
 const asTimestamp = (v: Value): unknown => (typeof v === 'string' && mayHaveZone(v) ? utcTimestamp(v) : v);
 
 /** Sync records and change application for one PostgreSQL schema. */
-export class PgSyncLedger implements SyncLedger {
-  private readonly shared: SqlSyncLedger;
+export class PgSyncLedger extends SqlSyncRecords implements SyncLedger {
+  protected readonly shared: SqlSyncLedger;
+  protected readonly where: string;
+  protected readonly pendingPage = PENDING_PAGE;
   private readonly tables = new WeakMap<TargetTableDef, TableSql>();
 
   constructor(private readonly ctx: PgSyncContext) {
+    super();
     this.shared = new SqlSyncLedger(postgresLedgerDialect((table) => qualified(ctx.schema, table)));
+    this.where = ctx.where;
   }
 
-  async beginSync(record: SyncRecord): Promise<void> {
-    const created = await this.withClient(async (c) => {
+  protected run<T>(op: LedgerOp<T>, transaction: boolean): Promise<T> {
+    return this.withClient(async (c) => {
+      if (!transaction) return runOp(op, pgExec(c));
       await c.query('BEGIN');
       try {
-        const ok = await runOp(this.shared.beginSync(record), pgExec(c));
+        const out = await runOp(op, pgExec(c));
         await c.query('COMMIT');
-        return ok;
+        return out;
       } catch (err) {
         await c.query('ROLLBACK').catch(() => undefined);
         throw err;
       }
     });
-    if (!created) throw syncExists(record.syncId, this.ctx.where);
-  }
-
-  async getSync(syncId: string): Promise<SyncRecord | undefined> {
-    return this.withClient((c) => runOp(this.shared.getSync(syncId), pgExec(c)));
-  }
-
-  async listSyncs(): Promise<SyncRecord[]> {
-    return this.withClient((c) => runOp(this.shared.listSyncs(), pgExec(c)));
-  }
-
-  async updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void> {
-    if (!(await this.withClient((c) => runOp(this.shared.updateSync(syncId, patch), pgExec(c))))) throw syncUnknown(syncId, this.ctx.where);
-  }
-
-  async *syncPending(syncId: string): AsyncIterable<QuarantineRecord> {
-    let after = 0;
-    for (;;) {
-      const page = await this.withClient((c) => runOp(this.shared.pendingPage(syncId, after, PENDING_PAGE), pgExec(c)));
-      yield* page.records;
-      if (page.records.length < PENDING_PAGE) return;
-      after = page.last;
-    }
   }
 
   async applyChanges(unit: ChangeUnit): Promise<void> {
-    for (const t of unit.tables) {
-      if (t.table.primaryKey.length === 0 && (t.upserts.length > 0 || t.deletes.length > 0)) {
-        throw new FerryError('contract', 'sync.no_primary_key', `table ${t.table.name} has no primary key, so sync ${unit.syncId} cannot apply changes to it by key; declare one in the contract`);
-      }
-    }
+    this.checkKeys(unit);
     for (let attempt = 1; ; attempt++) {
       let c: pg.PoolClient;
       try {

@@ -5,7 +5,7 @@
  * ledger beside them (pending rows, the new position) is here, in the unit's transaction.
  */
 import { FerryError } from '../../errors.js';
-import type { ChangeUnit, QuarantineRecord, SyncRecord, TableChanges } from '../connector.js';
+import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TableChanges } from '../connector.js';
 import type { SqlLedgerDialect } from './dialect.js';
 import type { LedgerOp } from './statements.js';
 
@@ -216,6 +216,56 @@ export class SqlSyncLedger {
                AND source_key IN (${chunk.map((_, i) => this.d.param(i + 4)).join(', ')})`,
         params: [syncId, t.sourceTable, t.table.name, ...chunk],
       };
+    }
+  }
+}
+
+/**
+ * The part of a SyncLedger every SQL target shares: the sync records and the pending rows, over
+ * the target's own way of running a ledger operation (a pooled client, a connection, SQLite's
+ * one handle). Each target adds applyChanges, its fast path.
+ */
+export abstract class SqlSyncRecords implements Omit<SyncLedger, 'applyChanges'> {
+  protected abstract readonly shared: SqlSyncLedger;
+  /** Where the target is, for messages (no password). */
+  protected abstract readonly where: string;
+  /** Rows per page of syncPending. */
+  protected abstract readonly pendingPage: number;
+  /** Runs one ledger operation, alone or in a transaction of its own. */
+  protected abstract run<T>(op: LedgerOp<T>, transaction: boolean): Promise<T>;
+
+  async beginSync(record: SyncRecord): Promise<void> {
+    if (!(await this.run(this.shared.beginSync(record), true))) throw syncExists(record.syncId, this.where);
+  }
+
+  getSync(syncId: string): Promise<SyncRecord | undefined> {
+    return this.run(this.shared.getSync(syncId), false);
+  }
+
+  listSyncs(): Promise<SyncRecord[]> {
+    return this.run(this.shared.listSyncs(), false);
+  }
+
+  async updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void> {
+    if (!(await this.run(this.shared.updateSync(syncId, patch), false))) throw syncUnknown(syncId, this.where);
+  }
+
+  async *syncPending(syncId: string): AsyncIterable<QuarantineRecord> {
+    let after = 0;
+    for (;;) {
+      const page = await this.run(this.shared.pendingPage(syncId, after, this.pendingPage), false);
+      yield* page.records;
+      if (page.records.length < this.pendingPage) return;
+      after = page.last;
+    }
+  }
+
+  /** Refuses a unit that changes rows of a table without a primary key: changes apply by key. */
+  protected checkKeys(unit: ChangeUnit): void {
+    for (const t of unit.tables) {
+      if (t.table.primaryKey.length === 0 && (t.upserts.length > 0 || t.deletes.length > 0)) {
+        throw new FerryError('contract', 'sync.no_primary_key', `table ${t.table.name} has no primary key, so sync ${unit.syncId} cannot apply changes to it by key; declare one in the contract`);
+      }
     }
   }
 }

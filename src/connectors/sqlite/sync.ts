@@ -7,10 +7,10 @@
  */
 import Database from 'better-sqlite3';
 import { FerryError } from '../../errors.js';
-import type { ChangeUnit, QuarantineRecord, SyncLedger, SyncRecord, TargetTableDef } from '../connector.js';
+import type { ChangeUnit, SyncLedger, TargetTableDef } from '../connector.js';
 import { SQLITE_LEDGER_DIALECT } from '../sql-ledger/dialect.js';
-import { SqlSyncLedger, syncApplyFailed, syncExists, syncForeignKey, syncUnknown } from '../sql-ledger/syncs.js';
-import { runOpSync, type Stmt, type StmtResult } from '../sql-ledger/statements.js';
+import { SqlSyncLedger, SqlSyncRecords, syncApplyFailed, syncForeignKey } from '../sql-ledger/syncs.js';
+import { runOpSync, type LedgerOp, type Stmt, type StmtResult } from '../sql-ledger/statements.js';
 import type { SqliteLineage } from './lineage.js';
 import { addQuarantine } from './quarantine.js';
 import { q, toDriver } from './sql.js';
@@ -30,45 +30,23 @@ export interface SqliteSyncContext {
 }
 
 /** Sync records and change application for one SQLite database. */
-export class SqliteSyncLedger implements SyncLedger {
-  private readonly shared = new SqlSyncLedger(SQLITE_LEDGER_DIALECT);
+export class SqliteSyncLedger extends SqlSyncRecords implements SyncLedger {
+  protected readonly shared = new SqlSyncLedger(SQLITE_LEDGER_DIALECT);
+  protected readonly where: string;
+  protected readonly pendingPage = PENDING_PAGE;
   private readonly deletes = new WeakMap<TargetTableDef, Database.Statement>();
 
-  constructor(private readonly ctx: SqliteSyncContext) {}
-
-  async beginSync(record: SyncRecord): Promise<void> {
-    const created = this.guard(() => this.ctx.db.transaction(() => runOpSync(this.shared.beginSync(record), this.ctx.exec)).immediate());
-    if (!created) throw syncExists(record.syncId, this.ctx.where);
+  constructor(private readonly ctx: SqliteSyncContext) {
+    super();
+    this.where = ctx.where;
   }
 
-  async getSync(syncId: string): Promise<SyncRecord | undefined> {
-    return this.guard(() => runOpSync(this.shared.getSync(syncId), this.ctx.exec));
-  }
-
-  async listSyncs(): Promise<SyncRecord[]> {
-    return this.guard(() => runOpSync(this.shared.listSyncs(), this.ctx.exec));
-  }
-
-  async updateSync(syncId: string, patch: Partial<Omit<SyncRecord, 'syncId' | 'startedAt' | 'updatedAt'>>): Promise<void> {
-    if (!this.guard(() => runOpSync(this.shared.updateSync(syncId, patch), this.ctx.exec))) throw syncUnknown(syncId, this.ctx.where);
-  }
-
-  async *syncPending(syncId: string): AsyncIterable<QuarantineRecord> {
-    let after = 0;
-    for (;;) {
-      const page = this.guard(() => runOpSync(this.shared.pendingPage(syncId, after, PENDING_PAGE), this.ctx.exec));
-      yield* page.records;
-      if (page.records.length < PENDING_PAGE) return;
-      after = page.last;
-    }
+  protected async run<T>(op: LedgerOp<T>, transaction: boolean): Promise<T> {
+    return this.guard(() => (transaction ? this.ctx.db.transaction(() => runOpSync(op, this.ctx.exec)).immediate() : runOpSync(op, this.ctx.exec)));
   }
 
   async applyChanges(unit: ChangeUnit): Promise<void> {
-    for (const t of unit.tables) {
-      if (t.table.primaryKey.length === 0 && (t.upserts.length > 0 || t.deletes.length > 0)) {
-        throw new FerryError('contract', 'sync.no_primary_key', `table ${t.table.name} has no primary key, so sync ${unit.syncId} cannot apply changes to it by key; declare one in the contract`);
-      }
-    }
+    this.checkKeys(unit);
     for (let attempt = 1; ; attempt++) {
       try {
         this.ctx.db.transaction(() => this.apply(unit)).immediate();
