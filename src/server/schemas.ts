@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { ROLES } from '../control/roles.js';
 import { TIERS } from '../contract/model.js';
 import { qualitySchema, reconciliationSummarySchema, verdictSchema } from './report-schemas.js';
+import { syncCountsSchema } from '../sync/sync-counts.js';
+import { progressSchema as syncProgressSchema } from '../sync/sync-progress.js';
 
 export const roleSchema = z.enum(ROLES);
 export const tierSchema = z.enum(TIERS);
@@ -405,16 +407,6 @@ export const lineageSchema = z
   })
   .meta({ id: 'Lineage', description: 'docs/lineage.md: keys, codes and digests only' });
 
-const syncTableCountsSchema = z.object({
-  upserted: z.number().int(),
-  deleted: z.number().int(),
-  quarantined: z.number().int(),
-  excluded: z.number().int(),
-  truncated: z.number().int(),
-  reasons: z.record(z.string(), z.number().int()),
-});
-const syncCountsSchema = z.object({ transactions: z.number().int(), changes: z.number().int(), tables: z.record(z.string(), syncTableCountsSchema) });
-
 export const syncStatusSchema = z
   .object({
     syncId: z.string(),
@@ -429,18 +421,7 @@ export const syncStatusSchema = z
     lastCommitAt: z.string().nullable(),
     streaming: z.boolean().describe('a process reported within the last few heartbeats'),
     lag: z.object({ bytes: z.number().nullable(), seconds: z.number().nullable(), pendingTransactions: z.number().int().nullable() }),
-    progress: z
-      .object({
-        heartbeatAt: z.string(),
-        pid: z.number().int(),
-        head: z.string().nullable(),
-        lagBytes: z.number().nullable(),
-        lagSeconds: z.number(),
-        pendingTransactions: z.number().int(),
-        appliedPerSecond: z.number(),
-        lastArrivalAt: z.string(),
-      })
-      .nullable(),
+    progress: syncProgressSchema.nullable(),
     counts: syncCountsSchema,
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     cutover: z

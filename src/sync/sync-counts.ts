@@ -15,7 +15,8 @@ const tableCountsSchema = z.object({
   reasons: z.record(z.string(), z.number().int().nonnegative()),
 });
 
-const syncCountsSchema = z.object({
+/** The stored totals' shape (also the API's). */
+export const syncCountsSchema = z.object({
   transactions: z.number().int().nonnegative(),
   changes: z.number().int().nonnegative(),
   tables: z.record(z.string(), tableCountsSchema),

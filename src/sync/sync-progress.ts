@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-const progressSchema = z.object({
+/** A heartbeat's stored shape (also the API's). */
+export const progressSchema = z.object({
   heartbeatAt: z.string(),
   pid: z.number().int(),
   head: z.string().nullable(),
