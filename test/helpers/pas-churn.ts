@@ -36,14 +36,19 @@ function rng(seed: number): () => number {
   };
 }
 
-/** A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, derived from `n`. */
+/**
+ * A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, one per `n % 100000`:
+ * five digits of `n`, then the first last digit that gives a valid check digit. (Moving on to
+ * `n + 1` when `n`'s check digit was 10 gave `n` the number of `n + 1`: duplicate patients.)
+ */
 export function syntheticNhsNumber(n: number): string {
-  for (let i = n; ; i++) {
-    const body = `999${String(i % 1_000_000).padStart(6, '0')}`;
-    const sum = [...body].reduce((acc, d, k) => acc + Number(d) * (10 - k), 0);
+  const stem = `999${String(n % 100_000).padStart(5, '0')}`;
+  for (let d = 0; ; d++) {
+    const body = `${stem}${d}`;
+    const sum = [...body].reduce((acc, digit, k) => acc + Number(digit) * (10 - k), 0);
     const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return `${body}${check === 11 ? 0 : check}`;
+    // The last digit weighs 2, so the ten candidates give ten different sums mod 11: at most one is invalid.
+    if (check !== 10) return `${body}${check === 11 ? 0 : check}`;
   }
 }
 
@@ -57,6 +62,8 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const ids = async (table: string, key: string): Promise<number[]> => (await client.query(`SELECT ${q(key)} AS id FROM ${q(table)}`)).rows.map((r: { id: string | number }) => Number(r.id));
   const patients = await ids('PAT_MAST', 'PAT_ID');
+  /** Patients this churn inserted: a new person keeps a surname of their own, or a later rename would make them a duplicate of the patient they were copied from. */
+  const created = new Set<number>();
   const addresses = await ids('PAT_ADDR', 'ADDR_ID');
   let nextPatient = Math.max(0, ...patients) + 1_000_000;
   let nextAddress = Math.max(0, ...addresses) + 1_000_000;
@@ -74,7 +81,9 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
     await client.query('BEGIN');
     try {
       if (r < 0.4) {
-        await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_SURNAME')} = $1 WHERE ${q('PAT_ID')} = $2`, [pick(SURNAMES), pick(patients)]);
+        const surname = pick(SURNAMES);
+        const id = pick(patients);
+        await client.query(`UPDATE ${q('PAT_MAST')} SET ${q('PAT_SURNAME')} = $1 WHERE ${q('PAT_ID')} = $2`, [created.has(id) ? `${surname}-${id}` : surname, id]);
         changes += 1;
       } else if (r < 0.6 && addresses.length > 0) {
         const id = nextPatient++;
@@ -89,6 +98,7 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
         const addr = nextAddress++;
         await client.query(copyAddress, [addr, id, pick(addresses)]);
         patients.push(id);
+        created.add(id);
         addresses.push(addr);
         changes += 2;
       } else if (r < 0.85 && addresses.length > 0) {
