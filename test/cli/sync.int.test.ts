@@ -199,6 +199,48 @@ describe('ferry sync, the real process', () => {
     expect((await status(f.target, syncId)).state).toBe('stopped');
   }, 180_000);
 
+  it('refuses a second live streamer, and resumes past a killed one from another machine once its slot is idle and it missed its beats', async () => {
+    const f = await fixture('pas_cli_elsewhere', 40);
+    const start = spawnFerry(['sync', 'start', EXAMPLE_CONTRACT, ...urls(f)]);
+    const syncId = await syncIdOf(start);
+    await untilStatus(start, f.target, syncId, (s) => s.state === 'streaming' && s.streaming);
+    const twice = await ferry(['sync', 'start', EXAMPLE_CONTRACT, '--resume', syncId, ...urls(f)]);
+    expect(twice.code).toBe(9);
+    expect(twice.stderr).toContain(`is being streamed by another process (pid ${start.child.pid}`);
+
+    start.child.kill('SIGKILL');
+    await start.exited;
+    const capture = await openSyncCapture('log', f.source, loaded, {});
+    try {
+      // The source notices the dead client and lets go of the slot.
+      const deadline = Date.now() + 30_000;
+      while ((await capture.readerActive!(syncId)) !== false && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await capture.readerActive!(syncId)).toBe(false);
+    } finally {
+      await capture.close();
+    }
+    // As if it had streamed from another machine and beat just now: no pid to look at here.
+    const dead = (await status(f.target, syncId)).progress!;
+    const beatAt = Date.now();
+    await query(f.target, 'UPDATE _ferry_syncs SET progress = $1 WHERE sync_id = $2', [
+      JSON.stringify({ ...dead, host: 'ward-server-2/pid:[4026531836]', heartbeatAt: new Date(beatAt).toISOString() }),
+      syncId,
+    ]);
+    const resumed = spawnFerry(['sync', 'start', EXAMPLE_CONTRACT, '--resume', syncId, ...urls(f)]);
+    expect(await until(() => resumed.stdout().includes('\n'), resumed, 60_000), resumed.stderr()).toBe(true);
+    const acceptedAfter = Date.now() - beatAt;
+    console.log(`resume past a streamer of another machine accepted ${acceptedAfter} ms after its last heartbeat`);
+    // It waited until the streamer had missed 2 beats of 2 s.
+    expect(acceptedAfter).toBeGreaterThanOrEqual(4_000);
+    await untilStatus(resumed, f.target, syncId, (s) => s.streaming && s.progress?.pid === resumed.child.pid);
+
+    const stop = await ferry(['sync', 'stop', syncId, EXAMPLE_CONTRACT, ...urls(f)]);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(await resumed.exited, resumed.stderr()).toBe(0);
+    printed.push(start.stdout(), resumed.stdout());
+    expect(await query(f.source, SLOTS)).toEqual([]);
+  }, 180_000);
+
   it('records sync:started, sync:stopped and sync:cutover in a valid audit chain, without a patient value', async () => {
     const verify = await ferry(['audit', 'verify']);
     expect(verify.code, verify.stderr).toBe(0);
@@ -207,11 +249,11 @@ describe('ferry sync, the real process', () => {
     const { events } = JSON.parse(list.stdout) as { events: Array<{ type: string; payload: Record<string, unknown> }> };
     const syncEvents = events.filter((e) => e.type.startsWith('sync:'));
     const types = syncEvents.map((e) => e.type);
-    // Two syncs started, one resumed; the killed process could not say it stopped; one cut over, one stopped.
-    expect(types.filter((t) => t === 'sync:started')).toHaveLength(3);
-    expect(syncEvents.filter((e) => e.type === 'sync:started' && e.payload.resumed === true)).toHaveLength(1);
-    expect(types).toContain('sync:cutover');
-    expect(syncEvents.filter((e) => e.type === 'sync:stopped').map((e) => e.payload.reason)).toEqual(expect.arrayContaining(['stopped']));
+    // Three syncs started, two resumed (a refused resume records nothing); killed processes could not say they stopped; one cut over, two stopped.
+    expect(types.filter((t) => t === 'sync:started')).toHaveLength(5);
+    expect(syncEvents.filter((e) => e.type === 'sync:started' && e.payload.resumed === true)).toHaveLength(2);
+    expect(types.filter((t) => t === 'sync:cutover')).toHaveLength(1);
+    expect(syncEvents.filter((e) => e.type === 'sync:stopped').map((e) => e.payload.reason)).toEqual(['stopped', 'stopped']);
     expect(types).not.toContain('sync:failed');
 
     // No NHS number or hospital number from either source (churned rows included) in anything printed or audited.
