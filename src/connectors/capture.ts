@@ -131,6 +131,12 @@ export interface ChangeCapture {
   stream(name: string, tables: string[], from: ChangePosition, signal?: AbortSignal): Promise<ChangeStream>;
   /** The source's head and how far `position` is behind it. */
   lag(name: string, position: ChangePosition): Promise<CaptureLag>;
+  /**
+   * Whether a client is reading sync `name`'s capture right now (PostgreSQL: the slot has an
+   * active walsender), or undefined when the source cannot tell (binlog, watermark). A resume
+   * uses it to tell a streaming process that was killed from one that is alive.
+   */
+  readerActive?(name: string): Promise<boolean | undefined>;
   /** Negative, zero or positive as position `a` is before, at or after `b`. */
   comparePositions(a: ChangePosition, b: ChangePosition): number;
   /** Removes what `begin` created for sync `name`; nothing when it is already gone. */

@@ -23,8 +23,9 @@ import type { RunReport } from '../run/report.js';
 import { ChangeApplier } from './change-applier.js';
 import { capturedTables, openSyncCapture, type SyncMethod } from './open-capture.js';
 import { parseSyncCounts } from './sync-counts.js';
-import { isLive, parseProgress, type SyncProgress } from './sync-progress.js';
+import { isLive, parseProgress, STALE_BEATS, type SyncProgress } from './sync-progress.js';
 import { streamChanges, type AppliedUnit, type StreamEnd } from './stream-loop.js';
+import { MISSED_BEATS, streamerGone } from './streamer-liveness.js';
 
 /** Default heartbeat of a streaming process (progress, lag, requested state). */
 export const HEARTBEAT_MS = 2_000;
@@ -183,9 +184,10 @@ async function newSync(c: SyncContext): Promise<SyncOutcome> {
 
 async function resumeSync(c: SyncContext, syncId: string): Promise<SyncOutcome> {
   const { o, ledger } = c;
-  const record = await ledger.getSync(syncId);
-  if (!record) throw new FerryError('not_found', 'sync.unknown', `sync ${syncId} is not recorded in the target ${c.target.displayUrl}; check the id and --target`);
-  checkResumable(record, c.digest, o.heartbeatMs ?? HEARTBEAT_MS);
+  const found = await ledger.getSync(syncId);
+  if (!found) throw new FerryError('not_found', 'sync.unknown', `sync ${syncId} is not recorded in the target ${c.target.displayUrl}; check the id and --target`);
+  const { record, gone } = await lastStreamerGone(c, found, o.heartbeatMs ?? HEARTBEAT_MS);
+  checkResumable(record, c.digest, o.heartbeatMs ?? HEARTBEAT_MS, gone);
   o.onEvent?.({ type: 'sync:id', syncId, resumed: true });
   try {
     const run = await c.target.getRun(record.streamRunId!);
@@ -202,8 +204,41 @@ async function resumeSync(c: SyncContext, syncId: string): Promise<SyncOutcome> 
   }
 }
 
-/** Refuses to resume a sync that has nothing consistent to continue from, or is streamed elsewhere. */
-export function checkResumable(record: SyncRecord, digest: string, heartbeatMs: number): void {
+/**
+ * Whether the process behind a recent heartbeat is provably gone (killed: it could not clear its
+ * heartbeat). When the source shows nobody reading the capture but the heartbeat is too recent to
+ * prove anything, waits until the streamer has missed MISSED_BEATS beats and looks once more.
+ */
+async function lastStreamerGone(c: SyncContext, record: SyncRecord, heartbeatMs: number): Promise<{ record: SyncRecord; gone: boolean }> {
+  for (let look = 0; ; look++) {
+    const progress = parseProgress(record.progress);
+    if (record.state === 'failed' || !progress || !isLive(progress, heartbeatMs)) return { record, gone: false };
+    // A source that cannot be asked right now proves nothing: the heartbeat decides, as without this check.
+    const readerActive = await c.capture.readerActive?.(record.syncId).catch(() => undefined);
+    if (streamerGone({ progress, heartbeatMs, readerActive })) return { record, gone: true };
+    if (readerActive !== false || look > 0) return { record, gone: false };
+    await sleep(MISSED_BEATS * heartbeatMs - (Date.now() - Date.parse(progress.heartbeatAt)) + 100, c.o.signal);
+    record = (await c.ledger.getSync(record.syncId)) ?? record;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, Math.max(0, ms));
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Refuses to resume a sync that has nothing consistent to continue from, or is streamed elsewhere.
+ * `streamerGone`: the process behind a recent heartbeat is known to be dead (lastStreamerGone).
+ */
+export function checkResumable(record: SyncRecord, digest: string, heartbeatMs: number, streamerGone = false): void {
   const id = record.syncId;
   if (record.contractDigest !== digest) {
     throw new FerryError(
@@ -222,8 +257,13 @@ export function checkResumable(record: SyncRecord, digest: string, heartbeatMs: 
   if (record.state === 'stopped' || record.state === 'cut_over' || record.state === 'stopping') {
     throw new FerryError('conflict', 'sync.finished', `sync ${id} is ${record.state.replace('_', ' ')}; its capture is gone or going, so start a new sync`);
   }
-  if (record.state !== 'failed' && isLive(parseProgress(record.progress), heartbeatMs)) {
-    throw new FerryError('conflict', 'sync.already_streaming', `sync ${id} is being streamed by another process (last heartbeat ${parseProgress(record.progress)!.heartbeatAt}); stop that one first`);
+  if (record.state !== 'failed' && !streamerGone && isLive(parseProgress(record.progress), heartbeatMs)) {
+    const p = parseProgress(record.progress)!;
+    throw new FerryError(
+      'conflict',
+      'sync.already_streaming',
+      `sync ${id} is being streamed by another process (pid ${p.pid}${p.host ? ` on ${p.host.split('/')[0]}` : ''}, last heartbeat ${p.heartbeatAt}); stop that one first, or, if it was killed, resume again once its heartbeat is ${(STALE_BEATS * heartbeatMs) / 1000} s old`,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import type { SyncLedger } from '../connectors/connector.js';
 import { FerryError } from '../errors.js';
 import type { ChangeApplier } from './change-applier.js';
 import { encodeProgress, type SyncProgress } from './sync-progress.js';
+import { processHost } from './streamer-liveness.js';
 
 /** Why a stream loop returned. */
 export type StreamEnd = 'signal' | 'stopping' | 'drained' | 'ended';
@@ -124,6 +125,7 @@ export async function streamChanges(o: StreamLoopOptions): Promise<{ position: C
     const progress: SyncProgress = {
       heartbeatAt: new Date(now).toISOString(),
       pid: process.pid,
+      host: processHost(),
       head: lag?.head ?? null,
       lagBytes: lag?.bytes ?? null,
       lagSeconds: queue.length > 0 ? Math.max(0, (now - queue[0].committedAt.getTime()) / 1000) : 0,

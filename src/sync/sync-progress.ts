@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const progressSchema = z.object({
   heartbeatAt: z.string(),
   pid: z.number().int(),
+  /** The machine (and PID namespace) `pid` belongs to: a resume on the same one can see whether that process still runs. */
+  host: z.string().optional(),
   head: z.string().nullable(),
   lagBytes: z.number().nullable(),
   lagSeconds: z.number(),

@@ -126,6 +126,13 @@ export class PgCapture implements ChangeCapture {
     });
   }
 
+  async readerActive(name: string): Promise<boolean | undefined> {
+    return this.guard('sync.slot_check_failed', 'checking the replication slot', async () => {
+      const res = await this.admin.query<{ pid: number | null }>('SELECT active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1', [slotName(name)]);
+      return res.rows.length === 0 ? undefined : res.rows[0].pid !== null;
+    });
+  }
+
   comparePositions(a: ChangePosition, b: ChangePosition): number {
     return compareLsn(a, b);
   }
