@@ -41,16 +41,17 @@ function rng(seed: number): () => number {
   };
 }
 
-/** A synthetic NHS number (999 prefix) with a valid modulus-11 check digit, its own for each `n` below 100,000. */
-export function syntheticNhsNumber(n: number): string {
-  // Ten stems per n, so skipping a stem without a valid check digit never borrows another n's.
-  for (let k = 0; ; k++) {
-    const body = `999${String(((n % 100_000) * 10 + k) % 1_000_000).padStart(6, '0')}`;
-    const sum = [...body].reduce((acc, d, at) => acc + Number(d) * (10 - at), 0);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return `${body}${check === 11 ? 0 : check}`;
-  }
+/**
+ * The synthetic NHS number (999 prefix) of key `n`: 999, the key's last six digits, and the
+ * modulus-11 check digit; undefined for the one key in eleven whose check digit would be 10. Keys
+ * that differ below a million never share a number, whichever client made them.
+ */
+export function syntheticNhsNumber(n: number): string | undefined {
+  const body = `999${String(n % 1_000_000).padStart(6, '0')}`;
+  const sum = [...body].reduce((acc, d, at) => acc + Number(d) * (10 - at), 0);
+  const check = 11 - (sum % 11);
+  if (check === 10) return undefined;
+  return `${body}${check === 11 ? 0 : check}`;
 }
 
 /** `n` in letters (A, B, …, Z, BA, …): names compare by their letters, so a numeric suffix would not keep two people apart. */
@@ -85,7 +86,7 @@ export async function startChurn(url: string, o: ChurnOptions): Promise<Churn> {
     for (;;) {
       const id = nextPatient++;
       const nhs = syntheticNhsNumber(id);
-      if (!nhsTaken.has(nhs)) {
+      if (nhs !== undefined && !nhsTaken.has(nhs)) {
         nhsTaken.add(nhs);
         return { id, nhs };
       }
