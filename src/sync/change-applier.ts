@@ -142,7 +142,8 @@ export class ChangeApplier {
     };
     for (const tx of txs) {
       for (const change of tx.changes) await this.change(change, tableOf);
-      this.counts.transactions++;
+      // An empty transaction only moves the position (an idle stream's keepalive): not a source transaction.
+      if (tx.changes.length > 0) this.counts.transactions++;
       this.counts.changes += tx.changes.length;
     }
     await this.releaseChildren(tableOf);

@@ -2,6 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeCapture, RowChange, SourceTransaction } from '../../../src/connectors/capture.js';
 import { slotName } from '../../../src/connectors/postgres/capture/names.js';
+import { PgCapture } from '../../../src/connectors/postgres/capture/capture.js';
+import { pgConfig } from '../../../src/connectors/postgres/config.js';
 import { openCapture } from '../../../src/connectors/postgres/index.js';
 import { parseConnectorUrl } from '../../../src/connectors/url.js';
 import { startPrivatePg, type PrivatePg } from '../../helpers/private-pg.js';
@@ -37,6 +39,46 @@ function firstRow(tx: SourceTransaction): unknown {
 }
 
 describe('PostgreSQL change stream keepalive', () => {
+  it('moves an idle stream on to the keepalive position with an empty transaction, so the slot stops holding WAL other tables wrote', async () => {
+    const idle = await PgCapture.open(pgConfig(parseConnectorUrl(server.url())), { idleAdvanceMs: 500 });
+    try {
+      await admin.query('CREATE TABLE adv (id int PRIMARY KEY, v text)');
+      const start = await idle.begin('adv', ['adv']);
+      await start.release();
+      await admin.query(`INSERT INTO adv VALUES (1, 'a')`);
+      const stream = await idle.stream('adv', ['adv'], start.position);
+      const it = stream[Symbol.asyncIterator]();
+      const first = (await it.next()).value as SourceTransaction;
+      expect(firstRow(first)).toEqual(['1', 'a']);
+      await stream.acknowledge(first.position);
+      // Only another table changes: the captured one is idle while the server's WAL moves on.
+      await admin.query('CREATE TABLE busy (id int); INSERT INTO busy SELECT generate_series(1, 1000)');
+      const advance = (await it.next()).value as SourceTransaction;
+      expect(advance.changes).toEqual([]);
+      expect(idle.comparePositions(advance.position, first.position)).toBeGreaterThan(0);
+      await stream.acknowledge(advance.position);
+      await sleep(500);
+      expect(await confirmed('adv')).toBe(advance.position);
+      // The next real transaction still arrives whole, after the advanced position.
+      await admin.query(`INSERT INTO adv VALUES (2, 'b')`);
+      let next = (await it.next()).value as SourceTransaction;
+      while (next.changes.length === 0) next = (await it.next()).value as SourceTransaction;
+      expect(firstRow(next)).toEqual(['2', 'b']);
+      expect(idle.comparePositions(next.position, advance.position)).toBeGreaterThan(0);
+      await it.return?.();
+      // A restart from the advanced position yields nothing twice.
+      const again = await idle.stream('adv', ['adv'], advance.position);
+      const it2 = again[Symbol.asyncIterator]();
+      let replay = (await it2.next()).value as SourceTransaction;
+      while (replay.changes.length === 0) replay = (await it2.next()).value as SourceTransaction;
+      expect(firstRow(replay)).toEqual(['2', 'b']);
+      await it2.return?.();
+      await idle.drop('adv');
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('answers the server while idle, confirming only what was acknowledged', async () => {
     await admin.query('CREATE TABLE ka (id int PRIMARY KEY, v text)');
     const start = await capture.begin('ka', ['ka']);

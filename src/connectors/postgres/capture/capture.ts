@@ -17,7 +17,7 @@ import { compareLsn, parseLsn } from './lsn.js';
 import { slotName } from './names.js';
 import { preflight } from './preflight.js';
 import { checkSlot, createPublication, createSlot, dropSlot } from './slot.js';
-import { openStream } from './stream.js';
+import { IDLE_ADVANCE_MS, openStream } from './stream.js';
 import { catalogTables } from './tables.js';
 
 // Domains resolve to their base type, as introspect does for the pinned source schema.
@@ -36,13 +36,14 @@ export class PgCapture implements ChangeCapture {
     private readonly cfg: PgConfig,
     /** Catalog queries, slot checks and drops; never inside a transaction. */
     private readonly admin: pg.Client,
+    private readonly idleAdvanceMs: number,
   ) {
     this.displayUrl = cfg.display;
   }
 
-  /** Connects the catalog connection. */
-  static async open(cfg: PgConfig): Promise<PgCapture> {
-    return new PgCapture(cfg, await connectClient(cfg));
+  /** Connects the catalog connection; `idleAdvanceMs`: how long a stream with nothing to yield waits before it moves the stored position (default 60 s). */
+  static async open(cfg: PgConfig, tuning: { idleAdvanceMs?: number } = {}): Promise<PgCapture> {
+    return new PgCapture(cfg, await connectClient(cfg), tuning.idleAdvanceMs ?? IDLE_ADVANCE_MS);
   }
 
   preflight(tables: string[]): Promise<CaptureFinding[]> {
@@ -115,7 +116,7 @@ export class PgCapture implements ChangeCapture {
     });
     const tableNames = new Map<string, string>();
     for (const t of found) if (t) tableNames.set(t.name, t.requested);
-    return openStream({ cfg: this.cfg, slot, from, tableNames, baseTypes: (oids) => this.baseTypes(oids), senderTimeoutMs, signal });
+    return openStream({ cfg: this.cfg, slot, from, tableNames, baseTypes: (oids) => this.baseTypes(oids), senderTimeoutMs, idleAdvanceMs: this.idleAdvanceMs, signal });
   }
 
   async lag(_name: string, position: ChangePosition): Promise<CaptureLag> {

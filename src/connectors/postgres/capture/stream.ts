@@ -43,6 +43,8 @@ export interface StreamOptions {
   baseTypes(oids: number[]): Promise<Map<number, string>>;
   /** The server's wal_sender_timeout in ms (0: none): a paused stream must still report within it. */
   senderTimeoutMs: number;
+  /** After this long without a transaction to yield, a keepalive's position is yielded as an empty transaction (IDLE_ADVANCE_MS). */
+  idleAdvanceMs: number;
   signal?: AbortSignal;
 }
 
@@ -52,7 +54,16 @@ interface Connection {
   stream: { pause(): void; resume(): void };
 }
 
-type Parsed = { msg: PgoutputMessage; size: number } | { error: unknown; size: number };
+type Parsed = { msg: PgoutputMessage; size: number } | { error: unknown; size: number } | { advance: string; size: number };
+
+/**
+ * An idle stream yields the server's keepalive position as an empty transaction at most this
+ * often, so the sync stores it and acknowledges it and the slot stops holding WAL that other
+ * tables wrote. Safe: a logical walsender's keepalive position is how far it has decoded and sent,
+ * so every transaction committed before it has already arrived (PostgreSQL's own apply worker
+ * confirms it the same way when it has nothing in progress).
+ */
+export const IDLE_ADVANCE_MS = 60_000;
 
 /**
  * pgoutput with Ferry's own decoder; keeps the client so the stream can send status and pause
@@ -126,6 +137,10 @@ class PgChangeStream implements ChangeStream {
   private running?: Promise<unknown>;
   private stopped?: Promise<void>;
   private readonly relations = new Map<number, RelationShape>();
+  /** When the iteration last yielded (or the stream started): what an idle advance waits on. */
+  private lastYieldAt = Date.now();
+  /** The end position of the last transaction yielded (or `from`). */
+  private yielded: bigint;
   private readonly types = new Map<number, string>();
   /** The shape each table was last announced with (SchemaChange) in a yielded transaction. */
   private readonly announced = new Map<string, RelationShape>();
@@ -134,6 +149,7 @@ class PgChangeStream implements ChangeStream {
   constructor(private readonly o: StreamOptions) {
     this.from = parseLsn(o.from);
     this.acked = this.from;
+    this.yielded = this.from;
     this.plugin = new FerryPgoutput({ publication: o.slot });
     const client = { ...sessionConfig(o.cfg), replication: 'database' } as pg.ClientConfig;
     this.service = new LogicalReplicationService(client, { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: false } });
@@ -144,8 +160,9 @@ class PgChangeStream implements ChangeStream {
     this.o.signal?.throwIfAborted();
     this.service.on('error', (err: unknown) => this.fail(err));
     this.service.on('data', (_lsn: string, parsed: Parsed) => this.push(parsed));
-    this.service.on('heartbeat', (_lsn: string, _time: number, reply: boolean) => {
+    this.service.on('heartbeat', (lsn: string, _time: number, reply: boolean) => {
       if (reply) this.sendStatus();
+      if (Date.now() - this.lastYieldAt >= this.o.idleAdvanceMs) this.push({ advance: lsn, size: 0 });
     });
     const started = new Promise<void>((resolve) => this.service.once('start', () => resolve()));
     this.running = this.service.subscribe(this.plugin, this.o.slot, formatLsn(this.from));
@@ -214,6 +231,16 @@ class PgChangeStream implements ChangeStream {
         const parsed = await this.next();
         if (!parsed) return;
         if ('error' in parsed) throw parsed.error;
+        if ('advance' in parsed) {
+          // Between transactions only: inside one, its commit is still to come.
+          const lsn = parseLsn(parsed.advance);
+          if (changes !== null || lsn <= this.yielded || Date.now() - this.lastYieldAt < this.o.idleAdvanceMs) continue;
+          this.yielded = lsn;
+          this.lastYieldAt = Date.now();
+          yield { position: formatLsn(lsn), committedAt: new Date(), changes: [] };
+          if (this.stopping) return;
+          continue;
+        }
         const msg = parsed.msg;
         switch (msg.tag) {
           case 'begin':
@@ -249,8 +276,10 @@ class PgChangeStream implements ChangeStream {
             const txChanges = inTransaction(changes);
             changes = null;
             // At or before `from`: applied already (stored, perhaps not yet acknowledged).
-            if (parseLsn(msg.endLsn) <= this.from) break;
+            if (parseLsn(msg.endLsn) <= this.yielded) break;
             for (const [table, shape] of announcing) this.announced.set(table, shape);
+            this.yielded = parseLsn(msg.endLsn);
+            this.lastYieldAt = Date.now();
             yield { position: msg.endLsn, committedAt: msg.commitTime, changes: txChanges };
             if (this.stopping) return;
             break;
