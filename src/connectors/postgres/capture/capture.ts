@@ -122,7 +122,11 @@ export class PgCapture implements ChangeCapture {
   async lag(_name: string, position: ChangePosition): Promise<CaptureLag> {
     parseLsn(position);
     return this.guard('sync.lag_failed', 'reading the source position', async () => {
-      const res = await this.admin.query<{ head: string; bytes: string }>('SELECT pg_current_wal_lsn()::text AS head, pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [position]);
+      // The insert position: the WAL a commit made is there at once, even before the WAL writer
+      // flushes it (synchronous_commit = off), so a freeze check never mistakes a write for quiet.
+      const res = await this.admin.query<{ head: string; bytes: string }>('SELECT pg_current_wal_insert_lsn()::text AS head, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::text AS bytes', [
+        position,
+      ]);
       return { head: res.rows[0].head, bytes: Number(res.rows[0].bytes) };
     });
   }
