@@ -23,8 +23,11 @@ export const LAYERS = [
   'audit',
   'control',
   'rollback',
+  'backup',
   'run',
   'sync',
+  'notify',
+  'metrics',
   'server',
   'cli',
 ];

@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   'release.approve_staging': { level: 'project', description: 'approve a digest for staging', roles: ['integration_lead'] },
   'release.approve_production': { level: 'project', description: 'approve a digest for production', roles: ['integration_lead', 'clinical_safety_officer'] },
   'release.promote': { level: 'project', description: 'promote a digest into staging or production', roles: ['integration_lead'] },
+  'project.settings': { level: 'project', description: "read and set a project's notification subscriptions and backup policy", roles: ['org_admin', 'integration_lead'] },
   'audit.read': { level: 'project', description: 'read the audit trail', roles: ['org_admin', 'auditor'] },
   'audit.export': { level: 'project', description: 'export the audit trail', roles: ['auditor'] },
 } as const satisfies Record<string, PermissionSpec>;
