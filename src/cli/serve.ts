@@ -11,7 +11,9 @@ import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
 import { createApp } from '../server/app.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { PgBossQueue } from '../queue/pg-boss-queue.js';
+import { METRICS_LISTEN_HELP, startMetricsListener, type MetricsEndpoint } from '../metrics/endpoint.js';
+import { collectQueue } from '../metrics/queue-metrics.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -27,10 +29,11 @@ interface ServeFlags {
   uploadRetentionDays?: string;
   queue?: string;
   runLease?: string;
+  metricsListen?: string;
 }
 
 /** Opens and starts the PostgreSQL job queue at `url`; loaded on demand, so a server without --queue never loads pg-boss. */
-export async function openServerRunQueue(url: string, env: NodeJS.ProcessEnv): Promise<JobQueue> {
+export async function openServerRunQueue(url: string, env: NodeJS.ProcessEnv): Promise<PgBossQueue> {
   const { PgBossQueue } = await import('../queue/pg-boss-queue.js');
   const queue = new PgBossQueue({ url, env });
   await queue.start();
@@ -50,11 +53,16 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
   if (flags.runLease !== undefined && flags.queue === undefined) throw new FerryError('usage', 'cli.run_lease_without_queue', '--run-lease applies to runs on a job queue only: give --queue URL too');
   const runLeaseSeconds = flags.runLease === undefined ? undefined : intFlag('--run-lease', flags.runLease, 60, 24 * 60 * 60 - 1);
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
-  let queue: JobQueue | undefined;
+  let queue: PgBossQueue | undefined;
+  let metricsEndpoint: MetricsEndpoint | undefined;
   try {
     if (flags.queue !== undefined) queue = await openServerRunQueue(flags.queue, io.env);
+    const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry: a metrics scrape failed'));
+    metricsEndpoint = served?.endpoint;
+    if (served && queue) collectQueue(served.metrics, queue);
     const plane = createControlPlane({ store });
     const app = createApp({
+      ...(served ? { metrics: served.metrics } : {}),
       plane,
       dataDir: path.resolve(io.cwd, flags.dataDir),
       env: io.env,
@@ -69,15 +77,18 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
     const { url } = await app.listen(port, flags.host);
     const runsAt = queue ? `; runs on the job queue at ${(queue as { display?: string }).display ?? 'the given URL'}` : '';
     io.err(`ferry: API listening on ${url} (store ${store.display}${runsAt}); OpenAPI at ${url}/openapi.json`);
+    if (served) io.err(`ferry: metrics at ${served.endpoint.url}/metrics`);
     return {
       url,
       stop: async () => {
         await app.close();
+        await metricsEndpoint?.close();
         await queue?.stop({ graceful: true, timeoutMs: 30_000 });
         await store.close();
       },
     };
   } catch (err) {
+    await metricsEndpoint?.close();
     await queue?.stop({ graceful: false });
     await store.close();
     throw err;
@@ -113,5 +124,6 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     )
     .option('--run-lease <seconds>', 'with --queue: how long one server may execute a run before it is handed to another (default 14400); longer than your longest run')
     .option('--audit-anchor <file>', ANCHOR_HELP)
+    .option('--metrics-listen <address>', METRICS_LISTEN_HELP)
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
 };

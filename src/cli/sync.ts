@@ -13,6 +13,8 @@ import { SYNC_METHODS, type SyncMethod } from '../sync/open-capture.js';
 import { startSync, type SyncEvent } from '../sync/start-sync.js';
 import { stopSync } from '../sync/stop-sync.js';
 import { syncStatus, type SyncStatus } from '../sync/sync-status.js';
+import { METRICS_LISTEN_HELP, startMetricsListener } from '../metrics/endpoint.js';
+import { syncMetrics } from '../metrics/sync-metrics.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
@@ -34,6 +36,7 @@ interface StartFlags extends UrlFlags {
   poll?: number;
   lineage: boolean;
   json?: boolean;
+  metricsListen?: string;
 }
 
 interface CutoverFlags extends UrlFlags {
@@ -90,6 +93,9 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         return;
     }
   };
+  const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry sync: a metrics scrape failed'));
+  if (served) io.err(`ferry sync: metrics at ${served.endpoint.url}/metrics`);
+  const measured = served ? syncMetrics(served.metrics, flags.tier) : undefined;
   const outcome = await withAudit(io, flags, (audit) =>
     withInterrupt((signal) =>
       startSync({
@@ -106,11 +112,21 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         lineage: flags.lineage,
         audit,
         signal,
-        onEvent,
-        onRunEvent: progress.listener,
+        onEvent: measured
+          ? (e) => {
+              measured.onEvent(e);
+              onEvent(e);
+            }
+          : onEvent,
+        onRunEvent: measured
+          ? (e) => {
+              measured.onRunEvent(e);
+              progress.listener(e);
+            }
+          : progress.listener,
       }).finally(() => progress.stop()),
     ),
-  );
+  ).finally(() => served?.endpoint.close());
   if (!flags.json) io.out(`sync ${outcome.syncId} ${outcome.end === 'stopping' ? 'stopped on request' : 'interrupted'} at ${outcome.position}`);
   return 0;
 }
@@ -163,6 +179,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--poll <seconds>', 'watermark syncs: seconds between polls (default 5)', positive('--poll'))
     .option('--no-lineage', 'do not write per-row lineage for the snapshot and the changes')
     .option('--json', 'print events as JSON lines')
+    .option('--metrics-listen <address>', METRICS_LISTEN_HELP)
     .option(...store)
     .action(async (contract: string, flags: StartFlags) => setExit(await startCommand(contract, flags, io)));
   sync

@@ -6,6 +6,10 @@
 import { Option, type Command } from 'commander';
 import { FerryError } from '../errors.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import type { PgBossQueue } from '../queue/pg-boss-queue.js';
+import { METRICS_LISTEN_HELP, startMetricsListener } from '../metrics/endpoint.js';
+import { attemptObserver, collectQueue, heartbeat } from '../metrics/queue-metrics.js';
+import type { FerryMetrics } from '../metrics/registry.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -14,6 +18,7 @@ interface WorkerFlags {
   concurrency: number;
   allow: string[];
   maintenanceInterval?: number;
+  metricsListen?: string;
 }
 
 function positiveInt(name: string, max: number) {
@@ -25,9 +30,9 @@ function positiveInt(name: string, max: number) {
 }
 
 /** Opens and starts the PostgreSQL job queue at `url` with Ferry's partition queues in it; loaded on demand, so runs without a queue never load pg-boss. */
-export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, maintenanceIntervalSeconds?: number): Promise<JobQueue> {
+export async function openPartitionQueue(url: string, env: NodeJS.ProcessEnv, maintenanceIntervalSeconds?: number, metrics?: FerryMetrics): Promise<PgBossQueue> {
   const [{ PgBossQueue }, { preparePartitionQueues }] = await Promise.all([import('../queue/pg-boss-queue.js'), import('../run/queued-partitions.js')]);
-  const queue = new PgBossQueue({ url, env, ...(maintenanceIntervalSeconds ? { maintenanceIntervalSeconds } : {}) });
+  const queue = new PgBossQueue({ url, env, ...(maintenanceIntervalSeconds ? { maintenanceIntervalSeconds } : {}), ...(metrics ? { onPoll: heartbeat(metrics) } : {}) });
   await queue.start();
   try {
     await preparePartitionQueues(queue);
@@ -42,8 +47,19 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
   if (flags.allow.length === 0) {
     throw new FerryError('usage', 'cli.worker_no_allow', 'give the source and target URLs this worker may connect to with --allow URL (repeat it); jobs naming others are refused');
   }
-  const { workPartitions } = await import('../run/queued-partitions.js');
-  const queue = await openPartitionQueue(flags.queue, io.env, flags.maintenanceInterval);
+  const { workPartitions, PARTITION_QUEUE } = await import('../run/queued-partitions.js');
+  const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry worker: a metrics scrape failed'));
+  let queue: JobQueue;
+  try {
+    queue = await openPartitionQueue(flags.queue, io.env, flags.maintenanceInterval, served?.metrics);
+  } catch (err) {
+    await served?.endpoint.close();
+    throw err;
+  }
+  if (served) {
+    collectQueue(served.metrics, queue as PgBossQueue);
+    io.err(`ferry worker: metrics at ${served.endpoint.url}/metrics`);
+  }
   try {
     // pg-boss's shortest polling interval: a partition waiting half a second costs nothing next to its load.
     await workPartitions({
@@ -54,6 +70,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
       env: io.env,
       pollingIntervalSeconds: 0.5,
       log: (line) => io.err(`ferry worker: ${line}`),
+      ...(served ? { onAttempt: attemptObserver(served.metrics, PARTITION_QUEUE) } : {}),
     });
     io.err(`ferry worker: taking partitions (${flags.concurrency} at once) until interrupted`);
     await new Promise<void>((resolve) => {
@@ -63,6 +80,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
     io.err('ferry worker: stopping: partitions in progress are handed back to the queue');
   } finally {
     await queue.stop({ graceful: true, timeoutMs: 30_000 });
+    await served?.endpoint.close();
   }
   return 0;
 }
@@ -78,6 +96,7 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
         positiveInt('--maintenance-interval', 3600),
       ),
     )
+    .option('--metrics-listen <address>', METRICS_LISTEN_HELP)
     .option('--allow <url>', 'a source or target URL this worker may connect to, exactly as runs give it (repeatable; required)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (flags: WorkerFlags) => setExit(await worker(flags, io)));
 };

@@ -58,7 +58,18 @@ export interface PgBossQueueOptions {
   maintenanceIntervalSeconds?: number;
   /** Receives background failures (pool errors, failed fetches and completions), already as FerryErrors. */
   onError?: (err: FerryError) => void;
+  /** Called after each fetch this process's workers made of a queue: the worker loop's heartbeat (metrics). */
+  onPoll?: (queue: string) => void;
   env?: NodeJS.ProcessEnv;
+}
+
+/** Jobs of one queue in one state, as `stats()` counts them. */
+export interface QueueStateCount {
+  queue: string;
+  state: JobState;
+  jobs: number;
+  /** Seconds since the oldest of these jobs was created. */
+  oldestSeconds: number;
 }
 
 /** A connection inside the caller's transaction, e.g. a `pg` client between BEGIN and COMMIT. */
@@ -75,6 +86,7 @@ const optionsSchema = z.strictObject({
   poolSize: z.number().int().min(1).max(100).default(4),
   maintenanceIntervalSeconds: z.number().int().min(1).max(3600).default(30),
   onError: z.custom<(err: FerryError) => void>((v) => typeof v === 'function').optional(),
+  onPoll: z.custom<(queue: string) => void>((v) => typeof v === 'function').optional(),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
@@ -88,6 +100,7 @@ export class PgBossQueue implements JobQueue {
   private current: PgBoss | null = null;
   private readonly workers = new QueueWorkers();
   private readonly onError?: (err: FerryError) => void;
+  private readonly onPoll?: (queue: string) => void;
 
   constructor(options: PgBossQueueOptions) {
     const parsedOptions = optionsSchema.safeParse(options);
@@ -108,6 +121,7 @@ export class PgBossQueue implements JobQueue {
     this.display = parsed.display;
     this.schema = schema.data;
     this.onError = o.onError;
+    this.onPoll = o.onPoll;
     const client = { ...cfg.client, application_name: parsed.params.has('application_name') ? cfg.client.application_name : 'ferry-queue' };
     this.bossConfig = {
       ...client,
@@ -227,6 +241,18 @@ export class PgBossQueue implements JobQueue {
     this.workers.cancelLocal(name, id);
   }
 
+  /** Jobs per queue and state in the queue database (pg-boss keeps finished ones until it archives them), with the age of the oldest. */
+  async stats(): Promise<QueueStateCount[]> {
+    const db = this.boss.getDb();
+    const { rows } = await this.call('counting jobs', () =>
+      db.executeSql(
+        `SELECT name, state::text AS state, count(*)::int AS jobs, COALESCE(EXTRACT(epoch FROM now() - min(created_on)), 0)::float8 AS oldest FROM "${this.schema}".job GROUP BY name, state ORDER BY name, state`,
+        [],
+      ),
+    );
+    return (rows as Array<{ name: string; state: JobState; jobs: number; oldest: number }>).map((r) => ({ queue: r.name, state: r.state, jobs: r.jobs, oldestSeconds: r.oldest }));
+  }
+
   private async insert(name: string, data: object, options: JobOptions | undefined, db?: PgBoss.Db): Promise<string | null> {
     this.assertStarted();
     checkQueueName(name);
@@ -253,6 +279,7 @@ export class PgBossQueue implements JobQueue {
       fetch: async (name, limit) => {
         // pg-boss's fetch answers [] on any database error, so an outage looks like an empty queue.
         const jobs = await this.boss.fetch<object>(name, { batchSize: limit, includeMetadata: true });
+        this.onPoll?.(name);
         return jobs.map((j): FetchedJob => ({ id: j.id, name: j.name, data: j.data, retryCount: j.retryCount, expireInSeconds: Number(j.expireInSeconds) }));
       },
       complete: async (name, id, output) => {

@@ -192,6 +192,8 @@ export interface PartitionWorkerOptions {
   pollingIntervalSeconds?: number;
   /** How often a running job's state is looked at, so a cancelled run stops its partitions (default 2 s). */
   cancelPollMs?: number;
+  /** Sees each attempt start, then end as completed, refused (no attempt can load it) or failed (it will be retried): the worker's metrics. */
+  onAttempt?: (phase: 'started' | 'completed' | 'refused' | 'failed') => void;
 }
 
 /** The worker side: takes partition jobs from the queue until the queue is stopped. */
@@ -202,11 +204,18 @@ export async function workPartitions(o: PartitionWorkerOptions): Promise<void> {
     PARTITION_QUEUE,
     { concurrency: o.concurrency, ...(o.pollingIntervalSeconds ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}) },
     async (job: QueueJob<PartitionJobData>) => {
+      o.onAttempt?.('started');
       try {
-        return await loadJob(job, o, allowed, cache);
+        const result = await loadJob(job, o, allowed, cache);
+        o.onAttempt?.('completed');
+        return result;
       } catch (err) {
         // A job no attempt can ever load ends now, with its reason, instead of after every retry.
-        if (err instanceof FerryError && PERMANENT.has(err.code)) return { refused: { code: err.code, message: err.message } };
+        if (err instanceof FerryError && PERMANENT.has(err.code)) {
+          o.onAttempt?.('refused');
+          return { refused: { code: err.code, message: err.message } };
+        }
+        o.onAttempt?.('failed');
         throw err;
       }
     },

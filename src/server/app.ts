@@ -20,6 +20,7 @@ import { QueuedRunWorker } from './queued-run-worker.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { AnyRoute } from './router.js';
 import { DEFAULT_WEB_DIR } from './static-ui.js';
+import { statusClass, type FerryMetrics } from '../metrics/registry.js';
 import { createTransport } from './transport.js';
 import { startUploadRetention } from './upload-retention.js';
 import { checkUploadPolicy, DEFAULT_UPLOAD_POLICY, type UploadQuota } from './uploads.js';
@@ -72,6 +73,8 @@ export interface AppConfig {
   uploadQuota?: Partial<UploadQuota>;
   /** Uploads older than this many days are removed, at start and hourly (default 30). */
   uploadRetentionDays?: number;
+  /** The process's metrics: runs, rows, gates, reconciliations and HTTP latency move them (served by the caller, docs/operations.md). */
+  metrics?: FerryMetrics;
 }
 
 export interface App {
@@ -124,6 +127,7 @@ export function createApp(config: AppConfig): App {
     dataDir: config.dataDir,
     concurrency: config.runConcurrency,
     batchSize: config.runBatchSize,
+    metrics: config.metrics,
     onError: (err: unknown, runId: string) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
   };
   const queued = config.runQueue
@@ -166,6 +170,7 @@ export function createApp(config: AppConfig): App {
     authorize: (auth, permission, projectId) => config.plane.authorize(auth, permission as Permission, { projectId }),
     principalId: (a: Actor) => a.userId,
     log: (entry) => log.info(entry, 'request'),
+    ...(config.metrics ? { observe: httpObserver(config.metrics) } : {}),
     logError: (err, requestId) => log.error({ requestId, err: errorSummary(err) }, 'request failed'),
     maxBodyBytes: config.maxBodyBytes ?? 25 * 1024 * 1024,
     sseHeartbeatSeconds: config.sseHeartbeatSeconds ?? 15,
@@ -205,6 +210,10 @@ export function createApp(config: AppConfig): App {
       return closing;
     },
   };
+}
+
+function httpObserver(m: FerryMetrics) {
+  return (e: { method: string; route: string; status: number; seconds: number }) => m.httpRequestSeconds.observe({ method: e.method, route: e.route, status_class: statusClass(e.status) }, e.seconds);
 }
 
 /**

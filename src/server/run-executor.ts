@@ -13,6 +13,8 @@ import { RunWorker } from './run-worker.js';
 import { FerryError } from '../errors.js';
 import type { LoadedContract } from '../contract/model.js';
 import { parseConnectorUrl } from '../connectors/url.js';
+import type { FerryMetrics } from '../metrics/registry.js';
+import { countUnstartedRun, trackRun, type RunTracker } from '../metrics/run-metrics.js';
 
 /**
  * Replaces, in a message, everything the run resolved that its viewers must not see — the
@@ -76,15 +78,26 @@ export interface RunExecutorOptions {
    * stopping): its next attempt resumes it, so this one stores no final view.
    */
   handedBack?: (runId: string) => boolean;
+  /** The process's metrics, which every run's events and end move (docs/operations.md). */
+  metrics?: FerryMetrics;
 }
 
 /** The server's run worker. */
 export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
+  const trackers = new Map<string, RunTracker>();
   return new RunWorker<RunContext>({
     concurrency: o.concurrency,
     onError: o.onError,
     onEvent: o.onEvent,
-    execute: async ({ runId, spec, context }, signal, onEvent) => {
+    execute: async ({ runId, spec, context }, signal, notify) => {
+      const tracker = o.metrics ? trackRun(o.metrics, { runId, project: spec.projectId, tier: spec.tier }) : undefined;
+      if (tracker) trackers.set(runId, tracker);
+      const onEvent = tracker
+        ? (e: RunEvent) => {
+            tracker.onEvent(e);
+            notify(e);
+          }
+        : notify;
       const scrub = resolvedScrubber(context, o.dataDir);
       // An upload's or synthetic set's directory, or a target file, is the server's business.
       const present = (report: RunReport, error = report.error): RunReport => {
@@ -130,7 +143,14 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
       }
     },
     onSettled: async (view, report, context) => {
-      if (o.handedBack?.(view.runId)) return;
+      const tracker = trackers.get(view.runId);
+      trackers.delete(view.runId);
+      if (o.handedBack?.(view.runId)) {
+        tracker?.abandon();
+        return;
+      }
+      if (tracker) tracker.finish(view.status, report);
+      else if (o.metrics) countUnstartedRun(o.metrics, view.status, view.tier);
       await o.runs.save({ view, report });
       // A run cancelled while queued never reached governedRun, which records every run it starts.
       if (view.startedAt === null) {

@@ -38,6 +38,8 @@ export interface TransportHooks<A> {
   /** Who the principal is, for the request log. */
   principalId(auth: A): string;
   log(entry: RequestLog): void;
+  /** Sees each request's duration by route template (never the raw path, which holds ids): the HTTP metrics. */
+  observe?(entry: { method: string; route: string; status: number; seconds: number }): void;
   logError(err: unknown, requestId: string): void;
   /** Largest accepted JSON body in bytes. */
   maxBodyBytes: number;
@@ -130,13 +132,17 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
     reply.raw.once('close', () => {
       state.controller.abort();
       const { code } = state;
+      const elapsed = performance.now() - state.started;
+      // The UI's own paths keep fastify's pattern (`/assets/*`); anything unmatched shares one label.
+      const template = state.route?.path ?? (reply.raw.statusCode === 404 || reply.raw.statusCode === 405 ? null : request.routeOptions.url) ?? 'unmatched';
+      hooks.observe?.({ method: METHODS.includes(request.method as Method) ? request.method : 'other', route: template, status: reply.raw.statusCode, seconds: elapsed / 1000 });
       hooks.log({
         requestId: request.id,
         method: request.method,
         path: pathOf(request.url),
         route: state.route?.path ?? null,
         status: reply.raw.statusCode,
-        ms: Math.round(performance.now() - state.started),
+        ms: Math.round(elapsed),
         userId: state.userId,
         ip: ipOf(request),
         ...(code ? { code } : {}),
