@@ -1,0 +1,123 @@
+/**
+ * `ferry sync start --metrics-listen` (the built bin/ferry.js): a watermark sync from SQLite
+ * exposes its snapshot run like any run, then its lag in seconds per sync id and the source
+ * transactions it applies, which move when the source changes; the token guards the scrape;
+ * no scrape carries a value of the source's rows.
+ */
+import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFerry, type FerryProcess } from '../fault/ferry-process.js';
+import { tempDir } from '../helpers/tmp.js';
+import { fetchMetrics, matching, value } from '../metrics/scrape.js';
+
+const CONTRACT = `ferry: 1
+metadata: { name: ward_book, version: 1.0.0, owner: test }
+source:
+  tables:
+    PATIENT:
+      primary_key: [ID]
+      columns:
+        ID: { type: integer, nullable: false }
+        NAME: { type: text }
+        UPDATED: { type: timestamp }
+target:
+  tables:
+    patient:
+      primary_key: [patient_id]
+      columns:
+        patient_id: { type: integer, nullable: false }
+        name: { type: text, length: 40 }
+mappings:
+  patient:
+    source: PATIENT
+    load: upsert
+    sync: { change_column: UPDATED }
+    fields:
+      patient_id: { from: ID, rationale: key }
+      name: { from: NAME, steps: [trim, upper], rules: [required], rationale: identification }
+`;
+const TOKEN = 'sync-metrics-token-0123456789';
+/** Names in the source: never in a scrape, as typed or as loaded. */
+const NAMES = ['Quentinella', 'Zebedorius', 'Marigoldina'];
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let sync: FerryProcess | undefined;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('ferry-sync-metrics-'));
+  await writeFile(path.join(dir, 'contract.yaml'), CONTRACT);
+  const db = new Database(path.join(dir, 'source.db'));
+  db.exec(`CREATE TABLE PATIENT (ID integer PRIMARY KEY, NAME varchar(40), UPDATED timestamp);
+           INSERT INTO PATIENT VALUES (1, '${NAMES[0]}', '2026-12-01 09:00:00'), (2, '${NAMES[1]}', '2026-12-01 09:05:00');`);
+  db.close();
+});
+afterAll(async () => {
+  if (sync && sync.child.exitCode === null && sync.child.signalCode === null) sync.child.kill('SIGKILL');
+  await sync?.exited;
+  await cleanup?.();
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${sync?.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('ferry sync start --metrics-listen', () => {
+  it('exposes the snapshot run, the lag per sync id and the transactions applied, which move as the source changes', async () => {
+    sync = startFerry(
+      [
+        'sync',
+        'start',
+        'contract.yaml',
+        '--source',
+        `sqlite:${path.join(dir, 'source.db')}`,
+        '--target',
+        `sqlite:${path.join(dir, 'target.db')}`,
+        '--method',
+        'watermark',
+        '--poll',
+        '0.2',
+        '--metrics-listen',
+        '0',
+      ],
+      dir,
+      { FERRY_METRICS_TOKEN: TOKEN, FERRY_DATABASE_URL: `sqlite:${path.join(dir, 'ferry.db')}` },
+    );
+    const base = await waitFor(async () => /metrics at (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(sync!.stderr())?.[1], 'the metrics listener');
+    const url = `${base}/metrics`;
+    expect((await fetchMetrics(url)).status).toBe(401);
+    const syncId = await waitFor(async () => /^(sync-\S+)$/m.exec(sync!.stdout())?.[1], 'the sync id');
+    const streaming = await waitFor(async () => {
+      const t = (await fetchMetrics(url, TOKEN)).text;
+      return matching(t, 'ferry_sync_lag_seconds', { sync_id: syncId }).length > 0 ? t : undefined;
+    }, 'the first lag measurement');
+    expect(value(streaming, 'ferry_sync_lag_seconds', { sync_id: syncId })).toBeGreaterThanOrEqual(0);
+    // The snapshot was a run: counted by status and rows, outside any project.
+    expect(value(streaming, 'ferry_runs_total', { tier: 'pre_production' })).toBe(1);
+    expect(value(streaming, 'ferry_rows_loaded_total', { project: '', table: 'patient' })).toBe(2);
+    const appliedBefore = value(streaming, 'ferry_sync_applied_transactions_total', { sync_id: syncId });
+
+    const db = new Database(path.join(dir, 'source.db'));
+    db.exec(`INSERT INTO PATIENT VALUES (3, '${NAMES[2]}', '2026-12-07 10:00:00'); UPDATE PATIENT SET NAME = 'Zebedorius Jr', UPDATED = '2026-12-07 10:01:00' WHERE ID = 2;`);
+    db.close();
+    const moved = await waitFor(async () => {
+      const t = (await fetchMetrics(url, TOKEN)).text;
+      return value(t, 'ferry_sync_applied_transactions_total', { sync_id: syncId }) > appliedBefore ? t : undefined;
+    }, 'the changes applied');
+    expect(matching(moved, 'ferry_sync_lag_seconds', { sync_id: syncId })).toHaveLength(1);
+    for (const v of NAMES) {
+      expect(moved, v).not.toContain(v);
+      expect(moved, v).not.toContain(v.toUpperCase());
+    }
+    sync.child.kill('SIGINT');
+    expect(await sync.exited, sync.stderr()).toBe(0);
+  }, 120_000);
+});
