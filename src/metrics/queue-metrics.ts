@@ -4,6 +4,7 @@
  * loop: a heartbeat at each poll and its job attempts.
  */
 import type { QueueStateCount } from '../queue/pg-boss-queue.js';
+import type { AttemptPhase } from '../run/queued-partitions.js';
 import type { FerryMetrics } from './registry.js';
 
 /** What the collector reads: the pg-boss queue's `stats()`. */
@@ -41,10 +42,17 @@ export function heartbeat(m: FerryMetrics, now: () => number = Date.now): (queue
   return (queue) => m.workerHeartbeat.set({ queue }, now() / 1000);
 }
 
-/** The partition worker's `onAttempt` for `queue`: jobs active now and attempts finished by outcome. */
-export function attemptObserver(m: FerryMetrics, queue: string): (phase: 'started' | 'completed' | 'refused' | 'failed') => void {
+/**
+ * The partition worker's `onAttempt` for `queue`: jobs active now, attempts finished by outcome,
+ * and the heartbeat at each committed batch, since a worker whose slots are all busy does not
+ * poll the queue until one frees.
+ */
+export function attemptObserver(m: FerryMetrics, queue: string, now: () => number = Date.now): (phase: AttemptPhase) => void {
   m.workerJobsActive.set({ queue }, 0);
+  // At 0 from the start, so an alert on the increase of failures sees the first one.
+  for (const outcome of ['completed', 'refused', 'failed']) m.workerJobs.inc({ queue, outcome }, 0);
   return (phase) => {
+    if (phase === 'committed') return m.workerHeartbeat.set({ queue }, now() / 1000);
     if (phase === 'started') return m.workerJobsActive.inc({ queue });
     m.workerJobsActive.dec({ queue });
     m.workerJobs.inc({ queue, outcome: phase });

@@ -7,6 +7,9 @@
  * and its series is removed when the run ends.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TIERS } from '../contract/model.js';
+import type { RunStatus } from '../engine/report.js';
+import type { RunVerdict } from '../run/report.js';
 
 /** The prefix of every metric Ferry defines (process metrics included). */
 export const METRIC_PREFIX = 'ferry_';
@@ -14,6 +17,10 @@ export const METRIC_PREFIX = 'ferry_';
 /** Row counts a run reports per table, each a counter `ferry_rows_<kind>_total`. */
 export const ROW_KINDS = ['read', 'loaded', 'quarantined', 'excluded'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
+
+const RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'failed_gate', 'cancelled'];
+const VERDICTS: readonly RunVerdict[] = ['pass', 'warn', 'fail', 'none_declared', 'not_decided', 'not_measured'];
+const RECONCILIATION_RESULTS = ['match', 'mismatch'] as const;
 
 /** The metric objects of one process. */
 export interface FerryMetrics {
@@ -56,7 +63,7 @@ export function createMetrics(): FerryMetrics {
       }),
     ]),
   ) as Record<RowKind, Counter<'project' | 'table'>>;
-  return {
+  const metrics: FerryMetrics = {
     registry,
     collectors: [],
     runsStarted: new Counter({ name: 'ferry_runs_started_total', help: 'Runs this process started executing, by tier', labelNames: ['tier'], registers }),
@@ -124,7 +131,12 @@ export function createMetrics(): FerryMetrics {
       registers,
     }),
     queueScrapeErrors: new Counter({ name: 'ferry_queue_scrape_errors_total', help: 'Scrapes at which the job queue could not be read (its depth and job age are then absent)', registers }),
-    workerHeartbeat: new Gauge({ name: 'ferry_worker_last_heartbeat_seconds', help: "Unix time of this worker's last poll of each queue it works", labelNames: ['queue'], registers }),
+    workerHeartbeat: new Gauge({
+      name: 'ferry_worker_last_heartbeat_seconds',
+      help: "Unix time of this worker's last poll of each queue it works, or of a batch one of its jobs committed",
+      labelNames: ['queue'],
+      registers,
+    }),
     workerJobsActive: new Gauge({ name: 'ferry_worker_jobs_active', help: 'Jobs this worker process is executing now, per queue', labelNames: ['queue'], registers }),
     workerJobs: new Counter({
       name: 'ferry_worker_jobs_total',
@@ -140,6 +152,14 @@ export function createMetrics(): FerryMetrics {
       registers,
     }),
   };
+  // Every status, verdict and result exists at 0 from the start: an alert on `increase()` cannot
+  // see the first failure of a series that appears with it (there is no earlier sample).
+  for (const tier of TIERS) {
+    for (const status of RUN_STATUSES) metrics.runsFinished.inc({ status, tier }, 0);
+    for (const decision of VERDICTS) metrics.gateDecisions.inc({ decision, tier }, 0);
+    for (const result of RECONCILIATION_RESULTS) metrics.reconciliations.inc({ result, tier }, 0);
+  }
+  return metrics;
 }
 
 /** `404` → `4xx`: bounded whatever a client sends. */

@@ -178,6 +178,9 @@ function fromWire(table: string, source: string, partition: string, output: unkn
   return { table, source, partition, ...r.data, reasons: map(r.data.reasons), warnings: map(r.data.warnings) };
 }
 
+/** What a partition worker reports of one job attempt. */
+export type AttemptPhase = 'started' | 'committed' | 'completed' | 'refused' | 'failed';
+
 export interface PartitionWorkerOptions {
   queue: JobQueue;
   /** The queue database's URL: partitions are claimed there (queue/advisory-lock.ts). */
@@ -192,8 +195,8 @@ export interface PartitionWorkerOptions {
   pollingIntervalSeconds?: number;
   /** How often a running job's state is looked at, so a cancelled run stops its partitions (default 2 s). */
   cancelPollMs?: number;
-  /** Sees each attempt start, then end as completed, refused (no attempt can load it) or failed (it will be retried): the worker's metrics. */
-  onAttempt?: (phase: 'started' | 'completed' | 'refused' | 'failed') => void;
+  /** Sees each attempt start, each batch it commits, then its end as completed, refused (no attempt can load it) or failed (it will be retried): the worker's metrics. */
+  onAttempt?: (phase: AttemptPhase) => void;
 }
 
 /** The worker side: takes partition jobs from the queue until the queue is stopped. */
@@ -263,7 +266,8 @@ async function loadJob(job: QueueJob<PartitionJobData>, o: PartitionWorkerOption
     }, o.cancelPollMs ?? 2000);
     let r: TableResult;
     try {
-      r = await executePartitionJob({ spec, loaded, source, target, cache, signal: stop.signal });
+      const onAttempt = o.onAttempt;
+      r = await executePartitionJob({ spec, loaded, source, target, cache, signal: stop.signal, ...(onAttempt ? { onCommit: () => onAttempt('committed') } : {}) });
     } finally {
       clearInterval(watch);
       job.signal.removeEventListener('abort', onAbort);

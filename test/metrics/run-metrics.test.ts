@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics, scrape } from '../../src/metrics/registry.js';
 import { countUnstartedRun, trackRun } from '../../src/metrics/run-metrics.js';
 import type { RunReport } from '../../src/run/report.js';
-import { value } from './scrape.js';
+import { matching, value } from './scrape.js';
 
 const labels = { runId: 'run-1', project: 'p1', tier: 'pre_production' };
 
@@ -85,5 +85,16 @@ describe('run metrics', () => {
     expect(other).toMatch(/^ferry_process_cpu_seconds_total /m);
     expect(other).toMatch(/^ferry_process_resident_memory_bytes /m);
     expect(other).toMatch(/^ferry_nodejs_eventloop_lag_seconds /m);
+  });
+});
+
+describe('series present from the start', () => {
+  it('every run status, verdict and reconciliation result of every tier is at 0 before any run, so increase() sees the first one', async () => {
+    const text = await scrape(createMetrics());
+    for (const tier of ['pre_production', 'staging', 'production']) {
+      expect(matching(text, 'ferry_runs_total', { status: 'failed', tier })).toEqual([expect.objectContaining({ value: 0 })]);
+      expect(matching(text, 'ferry_gate_decisions_total', { decision: 'fail', tier })).toEqual([expect.objectContaining({ value: 0 })]);
+      expect(matching(text, 'ferry_reconciliations_total', { result: 'mismatch', tier })).toEqual([expect.objectContaining({ value: 0 })]);
+    }
   });
 });
