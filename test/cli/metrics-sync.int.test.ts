@@ -10,7 +10,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerry, type FerryProcess } from '../fault/ferry-process.js';
 import { tempDir } from '../helpers/tmp.js';
-import { fetchMetrics, matching, value } from '../metrics/scrape.js';
+import { fetchMetrics, matching, value, waitFor as poll } from '../metrics/scrape.js';
+
+/** Waits as the test's process runs, naming its stderr if it never comes. */
+const waitFor = <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => poll(probe, what, 60_000, () => sync?.stderr() ?? '');
 
 const CONTRACT = `ferry: 1
 metadata: { name: ward_book, version: 1.0.0, owner: test }
@@ -59,16 +62,6 @@ afterAll(async () => {
   await sync?.exited;
   await cleanup?.();
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${sync?.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('ferry sync start --metrics-listen', () => {
   it('exposes the snapshot run, the lag per sync id and the transactions applied, which move as the source changes', async () => {

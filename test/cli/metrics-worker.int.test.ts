@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 import { EXAMPLE_CONTRACT, query, runFerry, startFerry, type FerryProcess } from '../fault/ferry-process.js';
-import { fetchMetrics, value } from '../metrics/scrape.js';
+import { fetchMetrics, value, waitFor } from '../metrics/scrape.js';
 
 const TOKEN = 'worker-metrics-token-0123456789';
 let dir: string;
@@ -34,16 +34,6 @@ afterAll(async () => {
   for (const d of dbs) await d.drop().catch(() => undefined);
   await cleanup?.();
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('ferry worker --metrics-listen', () => {
   it('shows its jobs, the queue depth and its heartbeat during a queued run, and counts each partition it finished', async () => {

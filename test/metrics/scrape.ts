@@ -43,3 +43,14 @@ export async function fetchMetrics(url: string, token?: string): Promise<{ statu
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') ?? '' };
 }
+
+/** Polls `probe` every 50 ms until it answers something other than undefined; `detail` adds to the timeout's message (e.g. a process's stderr). */
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 120_000, detail: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

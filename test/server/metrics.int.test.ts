@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, scrape, type FerryMetrics } from '../../src/metrics/registry.js';
 import { routeTable } from '../../src/server/app.js';
-import { matching, value } from '../metrics/scrape.js';
+import { matching, value, waitFor } from '../metrics/scrape.js';
 import { startScenario, type Scenario } from './scenario.js';
 
 let s: Scenario;
@@ -23,13 +23,7 @@ const runs = () => `/projects/${s.projectId}/runs`;
 /** The probe's source values (NHS numbers and surnames): never in a scrape. */
 const PATIENT_VALUES = ['9990000018', '9990000026', '9990000035', 'Sample', 'Invalid', 'Slow'];
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (condition: () => boolean, what: string) => waitFor(() => (condition() ? true : undefined), what, 30_000);
 
 describe('server metrics', () => {
   it('count the scenario run: rows per table, its status, verdict and reconciliation', async () => {
