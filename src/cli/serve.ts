@@ -12,7 +12,7 @@ import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
 import { createApp } from '../server/app.js';
 import type { PgBossQueue } from '../queue/pg-boss-queue.js';
-import { METRICS_LISTEN_HELP, startMetricsListener, type MetricsEndpoint } from '../metrics/endpoint.js';
+import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener, type MetricsEndpoint } from '../metrics/endpoint.js';
 import { collectQueue } from '../metrics/queue-metrics.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -52,12 +52,13 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
   const runConcurrency = intFlag('--run-concurrency', flags.runConcurrency, 1, 64);
   if (flags.runLease !== undefined && flags.queue === undefined) throw new FerryError('usage', 'cli.run_lease_without_queue', '--run-lease applies to runs on a job queue only: give --queue URL too');
   const runLeaseSeconds = flags.runLease === undefined ? undefined : intFlag('--run-lease', flags.runLease, 60, 24 * 60 * 60 - 1);
+  const metricsWanted = metricsSettings(flags.metricsListen, io.env);
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
   let queue: PgBossQueue | undefined;
   let metricsEndpoint: MetricsEndpoint | undefined;
   try {
     if (flags.queue !== undefined) queue = await openServerRunQueue(flags.queue, io.env);
-    const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry: a metrics scrape failed'));
+    const served = await startMetricsListener(metricsWanted, () => io.err('ferry: a metrics scrape failed'));
     metricsEndpoint = served?.endpoint;
     if (served && queue) collectQueue(served.metrics, queue);
     const plane = createControlPlane({ store });

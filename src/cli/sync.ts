@@ -13,7 +13,7 @@ import { SYNC_METHODS, type SyncMethod } from '../sync/open-capture.js';
 import { startSync, type SyncEvent } from '../sync/start-sync.js';
 import { stopSync } from '../sync/stop-sync.js';
 import { syncStatus, type SyncStatus } from '../sync/sync-status.js';
-import { METRICS_LISTEN_HELP, startMetricsListener } from '../metrics/endpoint.js';
+import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener } from '../metrics/endpoint.js';
 import { syncMetrics } from '../metrics/sync-metrics.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -93,7 +93,7 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         return;
     }
   };
-  const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry sync: a metrics scrape failed'));
+  const served = await startMetricsListener(metricsSettings(flags.metricsListen, io.env), () => io.err('ferry sync: a metrics scrape failed'));
   if (served) io.err(`ferry sync: metrics at ${served.endpoint.url}/metrics`);
   const measured = served ? syncMetrics(served.metrics, flags.tier) : undefined;
   const outcome = await withAudit(io, flags, (audit) =>

@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { FerryError } from '../errors.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { PgBossQueue } from '../queue/pg-boss-queue.js';
-import { METRICS_LISTEN_HELP, startMetricsListener } from '../metrics/endpoint.js';
+import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener } from '../metrics/endpoint.js';
 import { attemptObserver, collectQueue, heartbeat } from '../metrics/queue-metrics.js';
 import type { FerryMetrics } from '../metrics/registry.js';
 import type { CliIO } from './io.js';
@@ -48,7 +48,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
     throw new FerryError('usage', 'cli.worker_no_allow', 'give the source and target URLs this worker may connect to with --allow URL (repeat it); jobs naming others are refused');
   }
   const { workPartitions, PARTITION_QUEUE } = await import('../run/queued-partitions.js');
-  const served = await startMetricsListener(flags.metricsListen, io.env, () => io.err('ferry worker: a metrics scrape failed'));
+  const served = await startMetricsListener(metricsSettings(flags.metricsListen, io.env), () => io.err('ferry worker: a metrics scrape failed'));
   let queue: JobQueue;
   try {
     queue = await openPartitionQueue(flags.queue, io.env, flags.maintenanceInterval, served?.metrics);

@@ -93,17 +93,23 @@ export async function serveMetrics(metrics: FerryMetrics, address: MetricsAddres
   };
 }
 
-/** A process's metrics and their listener, as `--metrics-listen` asks; undefined (no metrics kept) without the flag. */
-export async function startMetricsListener(
-  listen: string | undefined,
-  env: NodeJS.ProcessEnv,
-  onError?: (err: unknown) => void,
-): Promise<{ metrics: FerryMetrics; endpoint: MetricsEndpoint } | undefined> {
+/** What `--metrics-listen` and the environment ask for, checked before the command opens anything; undefined without the flag. */
+export interface MetricsSettings {
+  address: MetricsAddress;
+  token?: string;
+}
+
+/** Reads and checks `--metrics-listen` and FERRY_METRICS_TOKEN; undefined (no metrics kept) without the flag. */
+export function metricsSettings(listen: string | undefined, env: NodeJS.ProcessEnv): MetricsSettings | undefined {
   if (listen === undefined) return undefined;
-  const address = parseMetricsListen(listen);
-  const token = metricsToken(env);
+  return { address: parseMetricsListen(listen), token: metricsToken(env) };
+}
+
+/** A process's metrics and their listener, as `settings` ask; undefined without them. */
+export async function startMetricsListener(settings: MetricsSettings | undefined, onError?: (err: unknown) => void): Promise<{ metrics: FerryMetrics; endpoint: MetricsEndpoint } | undefined> {
+  if (!settings) return undefined;
   const metrics = createMetrics();
-  const endpoint = await serveMetrics(metrics, address, { token, onError });
+  const endpoint = await serveMetrics(metrics, settings.address, { token: settings.token, onError });
   return { metrics, endpoint };
 }
 

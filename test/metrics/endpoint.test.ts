@@ -4,7 +4,7 @@
  * `GET /metrics` served, and a token too short to be a secret refused.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { metricsToken, parseMetricsListen, serveMetrics, startMetricsListener, type MetricsEndpoint } from '../../src/metrics/endpoint.js';
+import { metricsSettings, metricsToken, parseMetricsListen, serveMetrics, startMetricsListener, type MetricsEndpoint } from '../../src/metrics/endpoint.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { fetchMetrics } from './scrape.js';
 
@@ -35,7 +35,7 @@ describe('--metrics-listen', () => {
 describe('the metrics listener', () => {
   it('with a token: 401 without it or with a wrong one, 200 and the text format with it', async () => {
     const token = 'a-metrics-token-of-some-length';
-    const started = await startMetricsListener('0', { FERRY_METRICS_TOKEN: token });
+    const started = await startMetricsListener(metricsSettings('0', { FERRY_METRICS_TOKEN: token }));
     open.push(started!.endpoint);
     const url = `${started!.endpoint.url}/metrics`;
     expect(started!.endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -62,7 +62,8 @@ describe('the metrics listener', () => {
   });
 
   it('is off without the flag, and says which address it could not bind', async () => {
-    expect(await startMetricsListener(undefined, {})).toBeUndefined();
+    expect(metricsSettings(undefined, { FERRY_METRICS_TOKEN: 'short' })).toBeUndefined();
+    expect(await startMetricsListener(undefined)).toBeUndefined();
     const first = await serveMetrics(createMetrics(), { host: '127.0.0.1', port: 0 });
     open.push(first);
     const port = Number(new URL(first.url).port);
