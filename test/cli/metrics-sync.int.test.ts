@@ -1,14 +1,19 @@
 /**
  * `ferry sync start --metrics-listen` (the built bin/ferry.js): a watermark sync from SQLite
  * exposes its snapshot run like any run, then its lag in seconds per sync id and the source
- * transactions it applies, which move when the source changes; the token guards the scrape;
- * no scrape carries a value of the source's rows.
+ * transactions it applies, which move when the source changes; a PostgreSQL logical-replication
+ * sync also its lag in bytes of WAL; the token guards the scrape; no scrape carries a value of
+ * the source's rows.
  */
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFerry, type FerryProcess } from '../fault/ferry-process.js';
+import { uniformRates } from '../../src/synth/defects.js';
+import { generateTo } from '../../src/synth/generate.js';
+import { EXAMPLE_CONTRACT, query, startFerry, type FerryProcess } from '../fault/ferry-process.js';
+import { createPgDatabase } from '../helpers/databases.js';
+import { startPrivatePg, type PrivatePg } from '../helpers/private-pg.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fetchMetrics, matching, value, waitFor as poll } from '../metrics/scrape.js';
 
@@ -48,6 +53,8 @@ const NAMES = ['Quentinella', 'Zebedorius', 'Marigoldina'];
 let dir: string;
 let cleanup: () => Promise<void>;
 let sync: FerryProcess | undefined;
+let priv: PrivatePg | undefined;
+const drops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('ferry-sync-metrics-'));
@@ -60,6 +67,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (sync && sync.child.exitCode === null && sync.child.signalCode === null) sync.child.kill('SIGKILL');
   await sync?.exited;
+  for (const d of drops) await d().catch(() => undefined);
+  await priv?.stop();
   await cleanup?.();
 });
 
@@ -113,4 +122,30 @@ describe('ferry sync start --metrics-listen', () => {
     sync.child.kill('SIGINT');
     expect(await sync.exited, sync.stderr()).toBe(0);
   }, 120_000);
+
+  it("exposes a logical-replication sync's lag in bytes of WAL as well as seconds", async () => {
+    priv = await startPrivatePg();
+    await query(priv.url('postgres'), 'CREATE DATABASE pas_metrics');
+    const source = priv.url('pas_metrics');
+    await generateTo(source, { seed: 23, patients: 60, rates: uniformRates(0.002), manifest: path.join(dir, 'pas.json') });
+    const target = await createPgDatabase('ferry_sync_metrics_t');
+    drops.push(target.drop);
+    sync = startFerry(['sync', 'start', EXAMPLE_CONTRACT, '--source', source, '--target', target.url, '--metrics-listen', '127.0.0.1:0'], dir, {
+      FERRY_METRICS_TOKEN: TOKEN,
+      FERRY_DATABASE_URL: `sqlite:${path.join(dir, 'ferry-pg.db')}`,
+    });
+    const base = await waitFor(async () => /metrics at (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(sync!.stderr())?.[1], 'the metrics listener');
+    const syncId = await waitFor(async () => /^(sync-\S+)$/m.exec(sync!.stdout())?.[1], 'the sync id');
+    const text = await waitFor(async () => {
+      const t = (await fetchMetrics(`${base}/metrics`, TOKEN)).text;
+      return matching(t, 'ferry_sync_lag_bytes', { sync_id: syncId }).length > 0 ? t : undefined;
+    }, 'the first lag measurement in bytes');
+    expect(value(text, 'ferry_sync_lag_bytes', { sync_id: syncId })).toBeGreaterThanOrEqual(0);
+    expect(matching(text, 'ferry_sync_lag_seconds', { sync_id: syncId })).toHaveLength(1);
+    expect(value(text, 'ferry_rows_read_total', { project: '' })).toBeGreaterThan(60);
+    // The source's own host and database never label a metric.
+    expect(text).not.toContain('pas_metrics');
+    sync.child.kill('SIGINT');
+    expect(await sync.exited, sync.stderr()).toBe(0);
+  }, 180_000);
 });
