@@ -5,7 +5,6 @@
  */
 import { Option, type Command } from 'commander';
 import { FerryError } from '../errors.js';
-import type { JobQueue } from '../queue/job-queue.js';
 import type { PgBossQueue } from '../queue/pg-boss-queue.js';
 import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener } from '../metrics/endpoint.js';
 import { attemptObserver, collectQueue, heartbeat } from '../metrics/queue-metrics.js';
@@ -49,7 +48,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
   }
   const { workPartitions, PARTITION_QUEUE } = await import('../run/queued-partitions.js');
   const served = await startMetricsListener(metricsSettings(flags.metricsListen, io.env), () => io.err('ferry worker: a metrics scrape failed'));
-  let queue: JobQueue;
+  let queue: PgBossQueue;
   try {
     queue = await openPartitionQueue(flags.queue, io.env, flags.maintenanceInterval, served?.metrics);
   } catch (err) {
@@ -57,7 +56,7 @@ async function worker(flags: WorkerFlags, io: CliIO): Promise<number> {
     throw err;
   }
   if (served) {
-    collectQueue(served.metrics, queue as PgBossQueue);
+    collectQueue(served.metrics, queue);
     io.err(`ferry worker: metrics at ${served.endpoint.url}/metrics`);
   }
   try {

@@ -162,6 +162,11 @@ export function createMetrics(): FerryMetrics {
   return metrics;
 }
 
+/** The transport's `observe` hook: one request's duration by method, route template and status class. */
+export function httpObserver(m: FerryMetrics): (e: { method: string; route: string; status: number; seconds: number }) => void {
+  return (e) => m.httpRequestSeconds.observe({ method: e.method, route: e.route, status_class: statusClass(e.status) }, e.seconds);
+}
+
 /** `404` → `4xx`: bounded whatever a client sends. */
 export function statusClass(status: number): string {
   return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';

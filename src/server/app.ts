@@ -20,7 +20,7 @@ import { QueuedRunWorker } from './queued-run-worker.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { AnyRoute } from './router.js';
 import { DEFAULT_WEB_DIR } from './static-ui.js';
-import { statusClass, type FerryMetrics } from '../metrics/registry.js';
+import { httpObserver, type FerryMetrics } from '../metrics/registry.js';
 import { createTransport } from './transport.js';
 import { startUploadRetention } from './upload-retention.js';
 import { checkUploadPolicy, DEFAULT_UPLOAD_POLICY, type UploadQuota } from './uploads.js';
@@ -210,10 +210,6 @@ export function createApp(config: AppConfig): App {
       return closing;
     },
   };
-}
-
-function httpObserver(m: FerryMetrics) {
-  return (e: { method: string; route: string; status: number; seconds: number }) => m.httpRequestSeconds.observe({ method: e.method, route: e.route, status_class: statusClass(e.status) }, e.seconds);
 }
 
 /**

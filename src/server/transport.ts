@@ -133,8 +133,10 @@ export function createTransport<A>(routes: readonly AnyRoute<A>[], hooks: Transp
       state.controller.abort();
       const { code } = state;
       const elapsed = performance.now() - state.started;
-      // The UI's own paths keep fastify's pattern (`/assets/*`); anything unmatched shares one label.
-      const template = state.route?.path ?? (reply.raw.statusCode === 404 || reply.raw.statusCode === 405 ? null : request.routeOptions.url) ?? 'unmatched';
+      // A request refused before its route's hooks ran, and the UI's own paths (`/assets/*`), take
+      // fastify's pattern in the API's parameter syntax; anything unmatched shares one label.
+      const matched = reply.raw.statusCode === 404 || reply.raw.statusCode === 405 ? undefined : request.routeOptions.url?.replace(/:(\w+)/g, '{$1}');
+      const template = state.route?.path ?? matched ?? 'unmatched';
       hooks.observe?.({ method: METHODS.includes(request.method as Method) ? request.method : 'other', route: template, status: reply.raw.statusCode, seconds: elapsed / 1000 });
       hooks.log({
         requestId: request.id,
