@@ -75,18 +75,16 @@ export async function assessSource(source: Source, options: AssessOptions = {}):
     },
     rating: complexityRating(tables),
     tables,
-    coverage: contract ? contractCoverage(contract.contract, facts.map((f) => ({ name: f.name, columns: f.columns.map((c) => c.name) }))) : null,
+    coverage: contract
+      ? contractCoverage(
+          contract.contract,
+          facts.map((f) => ({ name: f.name, columns: f.columns.map((c) => c.name) })),
+        )
+      : null,
   };
 }
 
-function tableFigures(
-  t: TableProfile,
-  fact: TableFacts,
-  fks: ForeignKeyCandidate[],
-  tables: Map<string, TableFacts>,
-  resolver: CodeResolver,
-  dates: DateColumn[],
-): Omit<TableAssessment, 'effort'> {
+function tableFigures(t: TableProfile, fact: TableFacts, fks: ForeignKeyCandidate[], tables: Map<string, TableFacts>, resolver: CodeResolver, dates: DateColumn[]): Omit<TableAssessment, 'effort'> {
   const stat = (column: string) => fact.stats[fact.columns.findIndex((c) => c.name === column)];
   const key = t.declared_primary_key.length > 0 ? t.declared_primary_key : (t.candidate_keys[0]?.columns ?? []);
   const fkColumns = new Set(fks.flatMap((f) => f.columns));
@@ -103,7 +101,10 @@ function tableFigures(
 
   const codeFields = t.columns
     .map((p, i) => ({ p, s: fact.stats[i] }))
-    .filter(({ p, s }) => !keyColumns.has(p.name) && !fkColumns.has(p.name) && !dateColumns.has(p.name) && !identifiers.some((x) => x.column === p.name) && isCodeField(p, s))
+    .filter(
+      ({ p, s }) =>
+        !keyColumns.has(p.name) && !fkColumns.has(p.name) && !dateColumns.has(p.name) && !identifiers.some((x) => x.column === p.name) && isCodeField(p, s, resolver.knownCoded(t.name, p.name)),
+    )
     .map(({ p, s }) => resolver.codeField(t.name, p.name, s));
 
   const textColumns = t.columns.filter((c, i) => c.inferred_type === 'text' && fact.stats[i].filled > 0);
@@ -128,7 +129,9 @@ function tableFigures(
     },
     free_text: { text_columns: textColumns.length, free_text_columns: freeText, share: textColumns.length ? round(freeText.length / textColumns.length) : null },
     code_fields: codeFields,
-    national_code_fields: t.columns.filter((c) => c.dominant_pattern !== null && NATIONAL_PATTERNS.has(c.dominant_pattern) && !identifiers.some((x) => x.column === c.name)).map((c) => ({ column: c.name, pattern: c.dominant_pattern! })),
+    national_code_fields: t.columns
+      .filter((c) => c.dominant_pattern !== null && NATIONAL_PATTERNS.has(c.dominant_pattern) && !identifiers.some((x) => x.column === c.name))
+      .map((c) => ({ column: c.name, pattern: c.dominant_pattern! })),
     dates,
     orphans: fks.map((fk) => orphans(fk, fact, tables)),
     binary: { columns: binary, values: sum(fact.stats, (s) => s.binaryValues), bytes: sum(fact.stats, (s) => s.binaryBytes) },
@@ -172,8 +175,9 @@ function orphans(fk: ForeignKeyCandidate, child: TableFacts, tables: Map<string,
   }
   const m = inclusion(cs, ps);
   if (!m) return { ...base, child_rows: rows, orphan_rows: null, orphan_rate: null, estimated: true };
+  // Even an exact containment of distinct values only estimates rows: orphan values are often rarer than the others.
   const missing = Math.round((1 - m.fraction) * rows);
-  return { ...base, child_rows: rows, orphan_rows: missing, orphan_rate: rate(missing, rows), estimated: !m.exact };
+  return { ...base, child_rows: rows, orphan_rows: missing, orphan_rate: rate(missing, rows), estimated: true };
 }
 
 function isTextColumn(fact: TableFacts, column: string): boolean {

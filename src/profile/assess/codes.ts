@@ -27,9 +27,13 @@ const CODED_PATTERNS = new Set(['code', 'numeric_code', 'boolean', 'integer', nu
 /** National code patterns: such columns are validated by rules, never crosswalked. */
 export const NATIONAL_PATTERNS: ReadonlySet<string> = new Set(['icd10', 'opcs4', 'snomed_ct', 'loinc', 'ods_code', 'postcode', 'nhs_number']);
 
-/** True for a column of local codes: text, few distinct values (counted exactly), each used by several rows on average. */
-export function isCodeField(p: ColumnProfile, s: ColumnStats): boolean {
-  if (p.inferred_type !== 'text' && p.inferred_type !== 'boolean') return false;
+/**
+ * True for a column of local codes: text, few distinct values (counted exactly), each used by
+ * several rows on average. Numbers are codes only when `numeric` says the column is known to be
+ * coded (a crosswalk or a shipped list is about it): otherwise they are counts and sequences.
+ */
+export function isCodeField(p: ColumnProfile, s: ColumnStats, numeric = false): boolean {
+  if (p.inferred_type !== 'text' && p.inferred_type !== 'boolean' && !(numeric && p.inferred_type === 'integer')) return false;
   if (!CODED_PATTERNS.has(p.dominant_pattern)) return false;
   if (!s.frequent.exact) return false;
   const distinct = s.frequent.counts.size;
@@ -87,6 +91,13 @@ export class CodeResolver {
       rows_needing_crosswalk: uncovered.reduce((n, [, rows]) => n + rows, 0),
       uncovered: uncovered.slice(0, LISTED_CODES).map(([code, rows]) => ({ code, rows })),
     };
+  }
+
+  /** True when the contract crosswalks the column or a shipped list is about what it names: its numbers are codes. */
+  knownCoded(table: string, column: string): boolean {
+    if (this.contractUse(table, column)?.crosswalk) return true;
+    const about = subject(column);
+    return this.lists.some((l) => about.some((c) => l.subject.has(c)));
   }
 
   // The first non-rejected field of a mapping over this table that reads the column, preferring one with a crosswalk.

@@ -23,9 +23,7 @@ export function contractCoverage(contract: Contract, sourceTables: ReadonlyArray
     return { table, source: mapping?.source ?? null, fields, mapped, suggested: suggested.length, unmapped: unmapped.length, suggested_fields: suggested, unmapped_fields: unmapped };
   });
   const read = readColumns(contract);
-  const unread = sourceTables
-    .map((t) => ({ table: t.name, columns: t.columns.filter((c) => !read.get(t.name)?.has(c)) }))
-    .filter((t) => t.columns.length > 0);
+  const unread = sourceTables.map((t) => ({ table: t.name, columns: t.columns.filter((c) => !read.get(t.name)?.has(c)) })).filter((t) => t.columns.length > 0);
   const sum = (k: 'fields' | 'mapped' | 'suggested' | 'unmapped') => targets.reduce((n, t) => n + t[k], 0);
   return { targets, totals: { fields: sum('fields'), mapped: sum('mapped'), suggested: sum('suggested'), unmapped: sum('unmapped') }, unread_source_columns: unread };
 }

@@ -66,11 +66,7 @@ export function complexityRating(tables: readonly TableAssessment[]): { level: R
 
   const orphaned = tables.flatMap((t) => t.orphans.filter(hasOrphans).map((o) => ({ t, o })));
   const worst = Math.max(0, ...orphaned.map((x) => x.o.orphan_rate ?? 0));
-  add(
-    'orphans',
-    Math.min(3, orphaned.length) + (worst > 0.05 ? 1 : 0),
-    `${orphaned.length} foreign key(s) with orphan rows, worst rate ${pct(worst)} (1 point each, at most 3, and 1 more above 5%)`,
-  );
+  add('orphans', Math.min(3, orphaned.length) + (worst > 0.05 ? 1 : 0), `${orphaned.length} foreign key(s) with orphan rows, worst rate ${pct(worst)} (1 point each, at most 3, and 1 more above 5%)`);
 
   const dupTables = tables.filter((t) => duplicateRows(t) > 0);
   const dupShare = Math.max(0, ...dupTables.map((t) => duplicateRows(t) / Math.max(1, t.rows)));
