@@ -10,13 +10,14 @@ import { contractDigest } from '../../contract/canonical.js';
 import type { LoadedContract } from '../../contract/model.js';
 import { round } from '../column-profile.js';
 import type { ColumnStats } from '../column-stats.js';
-import { chosenKey, foreignKeyCandidates, inclusion, type TableFacts } from '../keys.js';
+import { chosenKey, foreignKeyCandidates, type TableFacts } from '../keys.js';
 import { analyseName, resolveConcepts } from '../names.js';
-import { profileSourceFacts } from '../profile.js';
+import { PROFILE_DEFAULTS, profileSourceFacts } from '../profile.js';
 import type { ForeignKeyCandidate, ProfileOptions, TableProfile } from '../types.js';
 import { CodeResolver, isCodeField, NATIONAL_PATTERNS } from './codes.js';
 import { contractCoverage } from './coverage.js';
 import { dateColumn } from './dates.js';
+import { exactDuplicates, orphanFigures, type RecountOptions } from './recount.js';
 import type { Assessment, DateColumn, Orphan, TableAssessment } from './model.js';
 import { complexityRating, tableEffort } from './rating.js';
 
@@ -25,6 +26,8 @@ export interface AssessOptions extends ProfileOptions {
   contract?: LoadedContract;
   /** The time to stamp the assessment with (tests pin it). */
   now?: Date;
+  /** Most rows whose key values are loaded to count orphans and duplicates exactly where the profile's sketches only estimate them (recount.ts). */
+  maxExactKeys?: number;
 }
 
 /** A near-unique column is meant to identify a record when this share of its values is distinct. */
@@ -51,12 +54,16 @@ export async function assessSource(source: Source, options: AssessOptions = {}):
   const resolver = await CodeResolver.open(options.contract ?? null);
   const byName = new Map(facts.map((f) => [f.name, f]));
   const references = foreignKeyCandidates(facts, new Map(profile.tables.map((t) => [t.name, chosenKey(t.candidate_keys)])), NAMED_REFERENCE);
-  const tables = profile.tables.map((t) => {
+  const recount: RecountOptions = { sliceRows: options.sliceRows ?? PROFILE_DEFAULTS.sliceRows, signal: options.signal, maxExactKeys: options.maxExactKeys };
+  const orphans = await orphanFigures(source, references, byName, recount);
+  const tables: TableAssessment[] = [];
+  for (const t of profile.tables) {
     const fact = byName.get(t.name)!;
     const found = (dates.get(t.name) ?? []).filter((d) => isTextColumn(fact, d.column)).map((d) => ({ ...d, estimated: t.sample_estimated }));
-    const figures = tableFigures(t, fact, references.get(t.name) ?? [], byName, resolver, found);
-    return { ...figures, effort: tableEffort(figures) };
-  });
+    const figures = tableFigures(t, fact, references.get(t.name) ?? [], orphans.get(t.name) ?? [], resolver, found);
+    await recountDuplicates(source, fact, figures.keys, recount);
+    tables.push({ ...figures, effort: tableEffort(figures) });
+  }
   const contract = options.contract;
   return {
     assessment_version: 1,
@@ -84,7 +91,7 @@ export async function assessSource(source: Source, options: AssessOptions = {}):
   };
 }
 
-function tableFigures(t: TableProfile, fact: TableFacts, fks: ForeignKeyCandidate[], tables: Map<string, TableFacts>, resolver: CodeResolver, dates: DateColumn[]): Omit<TableAssessment, 'effort'> {
+function tableFigures(t: TableProfile, fact: TableFacts, fks: ForeignKeyCandidate[], orphans: Orphan[], resolver: CodeResolver, dates: DateColumn[]): Omit<TableAssessment, 'effort'> {
   const stat = (column: string) => fact.stats[fact.columns.findIndex((c) => c.name === column)];
   const key = t.declared_primary_key.length > 0 ? t.declared_primary_key : (t.candidate_keys[0]?.columns ?? []);
   const fkColumns = new Set(fks.flatMap((f) => f.columns));
@@ -96,7 +103,7 @@ function tableFigures(t: TableProfile, fact: TableFacts, fks: ForeignKeyCandidat
     if (keyColumns.has(p.name) || fkColumns.has(p.name) || s.filled === 0 || !isIdentifier(p.name, p.dominant_pattern)) return [];
     const d = s.distinct();
     if (d.count < NEAR_UNIQUE * s.filled) return [];
-    return [{ column: p.name, filled: s.filled, distinct: d.count, duplicates: s.filled - d.count, estimated: d.estimated }];
+    return [{ column: p.name, filled: s.filled, distinct: d.count, duplicates: repeated(s, d), estimated: d.estimated }];
   });
 
   const codeFields = t.columns
@@ -133,13 +140,26 @@ function tableFigures(t: TableProfile, fact: TableFacts, fks: ForeignKeyCandidat
       .filter((c) => c.dominant_pattern !== null && NATIONAL_PATTERNS.has(c.dominant_pattern) && !identifiers.some((x) => x.column === c.name))
       .map((c) => ({ column: c.name, pattern: c.dominant_pattern! })),
     dates,
-    orphans: fks.map((fk) => orphans(fk, fact, tables)),
+    orphans,
     binary: { columns: binary, values: sum(fact.stats, (s) => s.binaryValues), bytes: sum(fact.stats, (s) => s.binaryBytes) },
     encoding: {
       problem_rows: sum(problems, (p) => p.rows),
       problems: problems.map((p) => ({ column: p.column, reason_code: p.reason_code, rows: p.rows, likely_encoding: p.likely_encoding })),
     },
   };
+}
+
+// Replaces sketch estimates of repeated key and identifier values by exact counts where the values fit in memory.
+async function recountDuplicates(source: Source, fact: TableFacts, keys: TableAssessment['keys'], o: RecountOptions): Promise<void> {
+  const pk = keys.primary_key_duplicates;
+  if (pk?.estimated) {
+    const exact = await exactDuplicates(source, fact, pk.column, o);
+    if (exact !== null) Object.assign(pk, { duplicates: exact, estimated: false });
+  }
+  for (const id of keys.identifiers.filter((x) => x.estimated)) {
+    const exact = await exactDuplicates(source, fact, id.column, o);
+    if (exact !== null) Object.assign(id, { duplicates: exact, distinct: id.filled - exact, estimated: false });
+  }
 }
 
 // Record identifiers by their values (NHS numbers, UUIDs) or by their names (…ID, …NO, …NUMBER).
@@ -151,41 +171,22 @@ function isIdentifier(name: string, pattern: string | null): boolean {
 
 function keyDuplicates(column: string, s: ColumnStats): { column: string; duplicates: number; estimated: boolean } {
   const d = s.distinct();
-  return { column, duplicates: Math.max(0, s.filled - d.count), estimated: d.estimated };
+  return { column, duplicates: repeated(s, d), estimated: d.estimated };
 }
 
 /**
- * Orphan rows of one foreign key: counted exactly from both columns' value counts while they fit
- * the exact limit, else estimated as the uncontained share of the child's rows (from the
- * k-minimum-values containment, which assumes orphan values are as frequent as the others).
+ * Values repeating another row's: exact while the column fits the exact limit; from the
+ * HyperLogLog estimate beyond it, where a count within three standard errors of the filled rows
+ * is as unique as a sketch can tell (the same test profiling's candidate keys use), so noise is
+ * not reported as duplicates.
  */
-function orphans(fk: ForeignKeyCandidate, child: TableFacts, tables: Map<string, TableFacts>): Orphan {
-  const base = { columns: fk.columns, references: fk.references, declared: fk.declared, strength: fk.strength };
-  const parent = tables.get(fk.references.table);
-  const ci = fk.columns.length === 1 ? child.columns.findIndex((c) => c.name === fk.columns[0]) : -1;
-  const pi = parent && fk.references.columns.length === 1 ? parent.columns.findIndex((c) => c.name === fk.references.columns[0]) : -1;
-  if (ci < 0 || pi < 0) return { ...base, child_rows: 0, orphan_rows: null, orphan_rate: null, estimated: false };
-  const cs = child.stats[ci];
-  const ps = parent!.stats[pi];
-  const rows = cs.filled;
-  if (cs.frequent.exact && ps.frequent.exact) {
-    let missing = 0;
-    for (const [value, n] of cs.frequent.counts) if (!ps.frequent.counts.has(value)) missing += n;
-    return { ...base, child_rows: rows, orphan_rows: missing, orphan_rate: rate(missing, rows), estimated: false };
-  }
-  const m = inclusion(cs, ps);
-  if (!m) return { ...base, child_rows: rows, orphan_rows: null, orphan_rate: null, estimated: true };
-  // Even an exact containment of distinct values only estimates rows: orphan values are often rarer than the others.
-  const missing = Math.round((1 - m.fraction) * rows);
-  return { ...base, child_rows: rows, orphan_rows: missing, orphan_rate: rate(missing, rows), estimated: true };
+function repeated(s: ColumnStats, d: { count: number; estimated: boolean }): number {
+  const gap = Math.max(0, s.filled - d.count);
+  return d.estimated && gap <= 3 * s.hll.standardError * s.filled ? 0 : gap;
 }
 
 function isTextColumn(fact: TableFacts, column: string): boolean {
   return fact.columns.find((c) => c.name === column)?.type === 'text';
-}
-
-function rate(k: number, n: number): number {
-  return n === 0 ? 0 : round(k / n);
 }
 
 function sum<T>(xs: readonly T[], f: (x: T) => number): number {

@@ -132,11 +132,32 @@ describe('assessSource on the synthetic PAS with defects', () => {
     expect(a.tables[0].code_fields.find((c) => c.column === 'PAT_MARITAL')!.covered_by?.kind).not.toBe('crosswalk');
   });
 
-  it('marks orphan counts as estimates once a column has more distinct values than the exact limit', async () => {
-    const a = await assess(`csv:${path.join(dir, 'pas')}`, { tables: ['PAT_MAST', 'LAB'], exactLimit: 50 });
-    const lab = a.tables.find((t) => t.name === 'LAB')!.orphans.find((o) => o.columns[0] === 'LAB_PATID')!;
-    expect(lab.estimated).toBe(true);
-    expect(lab.orphan_rows).toBeGreaterThan(0);
+  it('counts orphans exactly by reading the two key columns once the profile could only estimate them, and says when it estimates', async () => {
+    const url = `csv:${path.join(dir, 'pas')}`;
+    const recounted = await assess(url, { tables: ['PAT_MAST', 'LAB'], exactLimit: 50 });
+    const lab = (a: Assessment) => a.tables.find((t) => t.name === 'LAB')!.orphans.find((o) => o.columns[0] === 'LAB_PATID')!;
+    expect(lab(recounted)).toMatchObject({ orphan_rows: csvExpected.orphans['LAB.LAB_PATID'], estimated: false });
+    const estimated = await assess(url, { tables: ['PAT_MAST', 'LAB'], exactLimit: 50, maxExactKeys: 10 });
+    expect(lab(estimated).estimated).toBe(true);
+    expect(lab(estimated).orphan_rows).toBeGreaterThan(0);
+  });
+
+  it('counts repeated keys and identifiers exactly past the exact limit, and does not take sketch noise for duplicates', async () => {
+    const d = path.join(dir, 'wide-keys');
+    await mkdir(d, { recursive: true });
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i + 1},H${String(i + 1).padStart(8, '0')}`);
+    // The last 300 rows repeat earlier hospital numbers: 1.5%, well beyond the sketch's error.
+    const repeated = Array.from({ length: 300 }, (_, i) => `${20_001 + i},H${String(i + 1).padStart(8, '0')}`);
+    await writeFile(path.join(d, 'CASES.csv'), ['CASE_ID,CASE_HOSPNO', ...rows].join('\n'));
+    await writeFile(path.join(d, 'DUPS.csv'), ['CASE_ID,CASE_HOSPNO', ...rows, ...repeated].join('\n'));
+    // Counted again exactly from the column.
+    const exact = await assess(`csv:${d}`, { exactLimit: 1000 });
+    expect(exact.tables[0].keys.primary_key_duplicates).toEqual({ column: 'CASE_ID', duplicates: 0, estimated: false });
+    expect(exact.tables[1].keys.identifiers).toEqual([{ column: 'CASE_HOSPNO', filled: 20_300, distinct: 20_000, duplicates: 300, estimated: false }]);
+    // Left to the sketch, a unique column shows no duplicates, though the sketch cannot see 300 either.
+    const sketched = await assess(`csv:${d}`, { exactLimit: 1000, maxExactKeys: 100 });
+    expect(sketched.tables[0].keys.primary_key_duplicates).toEqual({ column: 'CASE_ID', duplicates: 0, estimated: true });
+    expect(sketched.tables[0].keys.identifiers).toMatchObject([{ column: 'CASE_HOSPNO', duplicates: 0, estimated: true }]);
   });
 
   it('never shows a patient value: names, NHS numbers, telephone numbers and addresses stay out of JSON, text and HTML', async () => {
