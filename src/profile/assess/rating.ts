@@ -45,9 +45,9 @@ export function tableEffort(t: Figures): { analyst_days: number; basis: EffortTe
 /** Points at which the rating steps up: below `medium` is low, and so on. */
 export const RATING_STEPS: ReadonlyArray<{ level: RatingLevel; from: number }> = [
   { level: 'low', from: 0 },
-  { level: 'medium', from: 4 },
-  { level: 'high', from: 8 },
-  { level: 'very_high', from: 13 },
+  { level: 'medium', from: 5 },
+  { level: 'high', from: 10 },
+  { level: 'very_high', from: 16 },
 ];
 
 /** The overall rating: points from the whole source's figures, each with the reason it was given. */

@@ -11,7 +11,7 @@ import { formatAssessmentHtml, formatAssessmentText } from '../../../src/profile
 import { generateToCsv, generateToTarget } from '../../../src/synth/generate.js';
 import { uniformRates } from '../../../src/synth/defects.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { expectedFigures, reportedFigures, type Expected } from './manifest-figures.js';
+import { expectedCounts, expectedFigures, reportedFigures, type Expected } from './manifest-figures.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../../examples/legacy-pas/contract.yaml');
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -158,6 +158,18 @@ describe('assessSource on the synthetic PAS with defects', () => {
     const sketched = await assess(`csv:${d}`, { exactLimit: 1000, maxExactKeys: 100 });
     expect(sketched.tables[0].keys.primary_key_duplicates).toEqual({ column: 'CASE_ID', duplicates: 0, estimated: true });
     expect(sketched.tables[0].keys.identifiers).toMatchObject([{ column: 'CASE_HOSPNO', duplicates: 0, estimated: true }]);
+  });
+
+  it('counts the rows a Windows-1252 export read as UTF-8 cannot decode, per column, with the encoding they look like', async () => {
+    const d = path.join(dir, 'cp1252');
+    await generateToCsv({ dir: d, seed: 5, patients: 300, rates: uniformRates(0.05), encoding: 'windows-1252' });
+    const expected = await expectedCounts(path.join(d, 'defects.json'), 'windows_1252_text');
+    const a = await assess(`csv:${d}`, { tables: ['PAT_MAST'] });
+    const { encoding } = a.tables[0];
+    expect(Object.fromEntries(encoding.problems.map((p) => [`PAT_MAST.${p.column}`, p.rows]))).toEqual(expected);
+    expect(encoding.problems.every((p) => p.reason_code === 'source.encoding' && p.likely_encoding === 'windows-1252')).toBe(true);
+    expect(a.rating.reasons.map((r) => r.code)).toContain('encoding');
+    expect(a.tables[0].effort.basis.map((b) => b.item)).toContain('encoding_problems');
   });
 
   it('never shows a patient value: names, NHS numbers, telephone numbers and addresses stay out of JSON, text and HTML', async () => {

@@ -17,14 +17,24 @@ export interface Expected {
   offFormatDates: Record<string, number>;
 }
 
+type Entry = DefectManifest['defects'][number];
+
+function tallyOf(m: DefectManifest, pick: (d: Entry) => boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of m.defects.filter(pick)) out[`${d.table}.${d.column}`] = (out[`${d.table}.${d.column}`] ?? 0) + 1;
+  return out;
+}
+
+/** Defects of one kind per `TABLE.COLUMN`. */
+export async function expectedCounts(manifestFile: string, kind: Entry['kind']): Promise<Record<string, number>> {
+  const m = JSON.parse(await readFile(manifestFile, 'utf8')) as DefectManifest;
+  return tallyOf(m, (d) => d.kind === kind);
+}
+
 /** Reads defects.json and tallies what the assessment must report. */
 export async function expectedFigures(manifestFile: string): Promise<Expected> {
   const m = JSON.parse(await readFile(manifestFile, 'utf8')) as DefectManifest;
-  const tally = (pick: (d: DefectManifest['defects'][number]) => boolean) => {
-    const out: Record<string, number> = {};
-    for (const d of m.defects.filter(pick)) out[`${d.table}.${d.column}`] = (out[`${d.table}.${d.column}`] ?? 0) + 1;
-    return out;
-  };
+  const tally = (pick: (d: Entry) => boolean) => tallyOf(m, pick);
   return {
     orphans: tally((d) => d.kind === 'orphan_foreign_key'),
     duplicatePatients: m.counts.duplicate_patient,
