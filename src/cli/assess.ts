@@ -3,16 +3,14 @@
  * assessment (docs/assessment.md). Thin: parses flags, calls assessSource, prints the text
  * summary or the Assessment JSON, and writes the HTML page when asked.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { openSource } from '../connectors/registry.js';
 import { FerryError } from '../errors.js';
 import { assessSource } from '../profile/assess/assess.js';
 import { formatAssessmentHtml, formatAssessmentText } from '../profile/assess/render.js';
 import { loadContractArg } from './contract.js';
-import { printJson, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
 import type { Register } from './main.js';
-import { profileOptions, wholeNumber, type ProfileFlags } from './profile-options.js';
+import { printReport, profileOptions, profilerOptions, wholeNumber, type ProfileFlags } from './profile-options.js';
 
 interface AssessFlags extends ProfileFlags {
   source?: string;
@@ -29,26 +27,11 @@ async function assess(flags: AssessFlags, io: CliIO): Promise<number> {
   const source = await openSource(url);
   let result;
   try {
-    result = await assessSource(source, {
-      contract,
-      tables: flags.tables
-        ?.split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-      sample: flags.sample,
-      minFrequency: flags.minFrequency,
-      seed: flags.seed,
-      exactLimit: flags.exactLimit,
-    });
+    result = await assessSource(source, { ...profilerOptions(flags), contract, exactLimit: flags.exactLimit });
   } finally {
     await source.close();
   }
-  if (flags.html) await writeFile(resolve(io.cwd, flags.html), formatAssessmentHtml(result));
-  if (flags.json) printJson(io, result);
-  else {
-    io.out(formatAssessmentText(result));
-    if (flags.html) io.out(`\nwrote ${flags.html}`);
-  }
+  await printReport(io, flags, result, formatAssessmentText, formatAssessmentHtml);
   return 0;
 }
 
