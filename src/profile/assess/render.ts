@@ -10,6 +10,12 @@ import { EFFORT_DAYS, RATING_STEPS } from './rating.js';
 
 const LEVEL: Record<Assessment['rating']['level'], string> = { low: 'LOW', medium: 'MEDIUM', high: 'HIGH', very_high: 'VERY HIGH' };
 const EST = '~';
+const COVERED_BY: Record<NonNullable<CodeField['covered_by']>['kind'] | 'none', (name: string) => string> = {
+  crosswalk: (n) => `covered by crosswalk ${n}`,
+  reference_list: (n) => `already codes of the NHS Data Dictionary list ${n}`,
+  carried_as_is: (n) => `carried as they are by ${n}`,
+  none: () => 'covered by nothing yet',
+};
 
 /** The assessment as terminal text: the rating and its reasons, then one block per table. */
 export function formatAssessmentText(a: Assessment): string {
@@ -58,9 +64,8 @@ function keysText(t: TableAssessment): string {
 }
 
 function codeText(c: CodeField): string {
-  const by = c.covered_by ? `${c.covered_by.kind.replace(/_/g, ' ')} ${c.covered_by.name}` : 'nothing yet';
-  const left = c.codes_needing_crosswalk ? `; ${c.codes_needing_crosswalk} need a crosswalk (${c.rows_needing_crosswalk} rows: ${c.uncovered.map((u) => u.code).join(', ')})` : '';
-  return `${c.distinct_codes} codes, covered by ${by}${left}`;
+  const left = c.codes_needing_crosswalk ? `; ${c.codes_needing_crosswalk} still to crosswalk (${c.rows_needing_crosswalk} rows: ${c.uncovered.map((u) => u.code).join(', ')})` : '';
+  return `${c.distinct_codes} codes, ${COVERED_BY[c.covered_by?.kind ?? 'none'](c.covered_by?.name ?? '')}${left}`;
 }
 
 function pct(x: number): string {
