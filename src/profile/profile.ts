@@ -13,7 +13,7 @@ import { candidateKeys, chosenKey, foreignKeyCandidates, type TableFacts } from 
 import { detachedString } from '../transform/text-value.js';
 import { Reservoir } from './reservoir.js';
 import { SourceProblemTally } from './source-problems.js';
-import type { ProfileOptions, SourceProblem, SourceProfile, TableProfile } from './types.js';
+import type { ColumnProfile, ProfileOptions, SourceProblem, SourceProfile, TableProfile } from './types.js';
 
 export const PROFILE_DEFAULTS = { sample: 10_000, minFrequency: 5, exactLimit: 10_000, seed: 1, sliceRows: 5_000, topN: 10 } as const;
 
@@ -23,10 +23,11 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
 }
 
 /**
- * Called once per table while its reservoir sample is still in memory (trimmed text per column,
- * empties dropped), so a caller can judge more from the same sample without a second pass.
+ * Called once per table with its column profiles while its reservoir sample is still in memory
+ * (trimmed text per column, empties dropped), so a caller can judge more from the same sample
+ * without a second pass.
  */
-export type SampleInspector = (table: string, columns: string[], sample: string[][]) => void;
+export type SampleInspector = (table: string, columns: ColumnProfile[], sample: string[][]) => void;
 
 /**
  * The profile together with the streamed statistics behind it (exact value counts up to the
@@ -92,7 +93,6 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved, inspect: 
   }
   const sample = reservoir.items;
   const texts = info.columns.map((_, i) => sample.map((r) => (r[i] === null || r[i] === undefined ? '' : textOf(r[i] as Value).trim())).filter((v) => v.length > 0));
-  inspect?.(info.name, names, texts);
   const profiles = info.columns.map((col, i) =>
     profileColumn({
       info: col,
@@ -103,6 +103,7 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved, inspect: 
       topN: o.topN,
     }),
   );
+  inspect?.(info.name, profiles, texts);
   const found = problems.result();
   return {
     fact: { name: info.name, rows, columns: info.columns, stats, profiles, declaredPrimaryKey: info.primaryKey, declaredForeignKeys: info.foreignKeys },

@@ -1,6 +1,7 @@
 /**
  * `assessSource`: the readiness assessment of a legacy source, built on one profiling pass
- * (profileSourceFacts) and its streamed statistics, never a second read of the data. Per table:
+ * (profileSourceFacts) and its streamed statistics; only key columns whose orphans or duplicates
+ * the sketches could merely estimate are read again (recount.ts). Per table:
  * volume, key quality, free text, code fields and their crosswalk work, date chaos, orphans,
  * binary volume and encoding problems; then an effort estimate per table and an overall rating
  * (rating.ts), and with a contract, how much of its targets it already fills.
@@ -47,9 +48,11 @@ export async function assessSource(source: Source, options: AssessOptions = {}):
   const started = performance.now();
   const dates = new Map<string, DateColumn[]>();
   const { profile, facts } = await profileSourceFacts(source, options, (table, columns, sample) => {
-    // Estimated when the reservoir holds fewer values than the column does; known once the scan is over, so decided below.
-    const found = columns.map((c, i) => dateColumn(c, sample[i], false)).filter((d): d is DateColumn => d !== null);
-    dates.set(table, found);
+    // Whether the sample was the whole table is known once the profile is assembled: set below.
+    dates.set(
+      table,
+      columns.map((c, i) => dateColumn(c, sample[i], false)).filter((d): d is DateColumn => d !== null),
+    );
   });
   const resolver = await CodeResolver.open(options.contract ?? null);
   const byName = new Map(facts.map((f) => [f.name, f]));
@@ -59,7 +62,7 @@ export async function assessSource(source: Source, options: AssessOptions = {}):
   const tables: TableAssessment[] = [];
   for (const t of profile.tables) {
     const fact = byName.get(t.name)!;
-    const found = (dates.get(t.name) ?? []).filter((d) => isTextColumn(fact, d.column)).map((d) => ({ ...d, estimated: t.sample_estimated }));
+    const found = (dates.get(t.name) ?? []).map((d) => ({ ...d, estimated: t.sample_estimated }));
     const figures = tableFigures(t, fact, references.get(t.name) ?? [], orphans.get(t.name) ?? [], resolver, found);
     await recountDuplicates(source, fact, figures.keys, recount);
     tables.push({ ...figures, effort: tableEffort(figures) });
@@ -183,10 +186,6 @@ function keyDuplicates(column: string, s: ColumnStats): { column: string; duplic
 function repeated(s: ColumnStats, d: { count: number; estimated: boolean }): number {
   const gap = Math.max(0, s.filled - d.count);
   return d.estimated && gap <= 3 * s.hll.standardError * s.filled ? 0 : gap;
-}
-
-function isTextColumn(fact: TableFacts, column: string): boolean {
-  return fact.columns.find((c) => c.name === column)?.type === 'text';
 }
 
 function sum<T>(xs: readonly T[], f: (x: T) => number): number {

@@ -1,16 +1,16 @@
 /**
  * Date-format chaos of text date columns, judged on the profile's reservoir sample while it is
- * still in memory: the layout most values use (profiling's `detectDateFormat`), every other
- * layout found, and the share no layout parses. Typed date columns cannot be chaotic and are
- * not listed.
+ * still in memory: the layout profiling detected, every other layout found, and the share no
+ * layout parses. Typed date columns cannot be chaotic and are not listed.
  */
 import { compileDateFormat, type DateFormat } from '../../contract/date-format.js';
 import { isIsoDateTime } from '../../rules/dates.js';
 import { round } from '../column-profile.js';
-import { DATE_FORMATS, detectDateFormat, ISO_TIMESTAMP } from '../patterns.js';
+import { DATE_FORMATS, ISO_TIMESTAMP } from '../patterns.js';
+import type { ColumnProfile } from '../types.js';
 import type { DateColumn } from './model.js';
 
-/** A column is a date column when its main layout parses at least this share of its values. */
+/** A column is a date column when its main layout parses at least this share of its values: chaotic ones fall short of the 90% profiling needs to call a column a date. */
 const DATE_COLUMN = 0.5;
 const PIVOT = 30;
 const LAYOUTS: ReadonlyArray<{ pattern: string; format: DateFormat | null }> = [
@@ -20,12 +20,15 @@ const LAYOUTS: ReadonlyArray<{ pattern: string; format: DateFormat | null }> = [
 
 const parses = (l: { format: DateFormat | null }, v: string): boolean => (l.format ? l.format.parse(v, PIVOT) !== null : v.length >= 19 && isIsoDateTime(v));
 
-/** The layouts of one sampled text column, or null when it is not a date column. */
-export function dateColumn(column: string, values: readonly string[], estimated: boolean): DateColumn | null {
-  if (values.length === 0 || !values.slice(0, 50).some((v) => /^\d/.test(v))) return null;
-  const detected = detectDateFormat(values);
-  if (!detected || detected.fraction < DATE_COLUMN) return null;
-  const main = LAYOUTS.find((l) => l.pattern === detected.format)!;
+/**
+ * The layouts of one sampled text column whose profile found a date layout in most of it (that
+ * layout is the main one), or null for any other column.
+ */
+export function dateColumn(p: ColumnProfile, values: readonly string[], estimated: boolean): DateColumn | null {
+  if (p.declared_type !== 'text' || !p.date_format || p.date_format.fraction < DATE_COLUMN || values.length === 0) return null;
+  const main = LAYOUTS.find((l) => l.pattern === p.date_format!.format);
+  if (!main) return null;
+  const column = p.name;
   const tally = new Map<string, number>();
   let unparseable = 0;
   for (const v of values) {

@@ -172,6 +172,33 @@ describe('assessSource on the synthetic PAS with defects', () => {
     expect(a.tables[0].effort.basis.map((b) => b.item)).toContain('encoding_problems');
   });
 
+  it('lists every date layout of a column too chaotic for profiling to call it a date, with the unparseable share', async () => {
+    const d = path.join(dir, 'dates');
+    await mkdir(d, { recursive: true });
+    const date = (i: number) => {
+      const [dd, mm, yyyy] = [String(1 + (i % 28)).padStart(2, '0'), String(1 + (i % 12)).padStart(2, '0'), String(1950 + (i % 50))];
+      return i % 10 < 7 ? `${dd}/${mm}/${yyyy}` : i % 10 < 9 ? `${yyyy}${mm}${dd}` : 'UNKNOWN';
+    };
+    await writeFile(path.join(d, 'EPISODES.csv'), ['EP_ID,EP_START', ...Array.from({ length: 200 }, (_, i) => `${i + 1},${date(i)}`)].join('\n'));
+    const [t] = (await assess(`csv:${d}`)).tables;
+    expect(t.dates).toEqual([
+      {
+        column: 'EP_START',
+        main_format: 'dd/mm/yyyy',
+        formats: [
+          { format: 'dd/mm/yyyy', share: 0.7 },
+          { format: 'yyyymmdd', share: 0.2 },
+        ],
+        unparseable_share: 0.1,
+        off_format_values: 60,
+        sampled_values: 200,
+        chaotic: true,
+        estimated: false,
+      },
+    ]);
+    expect(t.effort.basis.find((b) => b.item === 'chaotic_date_column')).toEqual({ item: 'chaotic_date_column', count: 1, days_each: 0.25, days: 0.25 });
+  });
+
   it('never shows a patient value: names, NHS numbers, telephone numbers and addresses stay out of JSON, text and HTML', async () => {
     const csv = async (table: string) => parse(await readFile(path.join(dir, 'pas', `${table}.csv`)), { columns: true, bom: true }) as Array<Record<string, string>>;
     const secrets = new Set<string>();
