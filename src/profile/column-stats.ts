@@ -18,6 +18,11 @@ export class ColumnStats {
   nulls = 0;
   empties = 0;
   padded = 0;
+  /** Characters of all non-null text values: with binaryBytes, the column's volume. */
+  characters = 0;
+  /** Binary values and their total size: they are volume a migration moves but no profile can show. */
+  binaryValues = 0;
+  binaryBytes = 0;
   /** Lengths of non-null values. */
   readonly lengths: KExtremes;
   /** Values that parse as numbers. */
@@ -45,6 +50,10 @@ export class ColumnStats {
     }
     const text = textOf(value);
     const len = text.length;
+    if (Buffer.isBuffer(value)) {
+      this.binaryValues++;
+      this.binaryBytes += value.length;
+    } else this.characters += len;
     this.lengths.add(len);
     const trimmed = text.trim();
     if (trimmed.length === 0) {

@@ -72,8 +72,11 @@ export function chosenKey(keys: CandidateKey[]): string[] | null {
 /**
  * Declared foreign keys (with their measured containment, which reveals orphans) and, for every
  * other column, the best parent key that contains its values and whose names agree with it.
+ * `minNamedContainment` lowers the containment a column whose name agrees with the parent's
+ * needs (the readiness assessment looks for orphan-ridden references too); a column whose name
+ * does not agree always needs MIN_CONTAINMENT.
  */
-export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, string[] | null>): Map<string, ForeignKeyCandidate[]> {
+export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, string[] | null>, minNamedContainment = MIN_CONTAINMENT): Map<string, ForeignKeyCandidate[]> {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const out = new Map<string, ForeignKeyCandidate[]>();
   const parents = tables.flatMap((t) => {
@@ -118,8 +121,9 @@ export function foreignKeyCandidates(tables: TableFacts[], keys: Map<string, str
         const pp = parent.table.profiles[parent.index];
         if (pp.inferred_type !== p.inferred_type) continue;
         const m = inclusion(s, parent.table.stats[parent.index]);
-        if (!m || m.fraction < MIN_CONTAINMENT) continue;
+        if (!m || m.fraction < Math.min(MIN_CONTAINMENT, minNamedContainment)) continue;
         const affinity = childConcepts.filter((c) => parent.concepts.has(c)).length;
+        if (affinity === 0 && m.fraction < MIN_CONTAINMENT) continue;
         const childDistinct = s.distinct().count;
         const coverage = childDistinct / Math.max(1, parent.table.stats[parent.index].distinct().count);
         if (affinity === 0 && !(coverage >= 0.5 && childDistinct >= MIN_EVIDENCE)) continue;

@@ -13,12 +13,29 @@ import { candidateKeys, chosenKey, foreignKeyCandidates, type TableFacts } from 
 import { detachedString } from '../transform/text-value.js';
 import { Reservoir } from './reservoir.js';
 import { SourceProblemTally } from './source-problems.js';
-import type { ProfileOptions, SourceProblem, SourceProfile, TableProfile } from './types.js';
+import type { ColumnProfile, ProfileOptions, SourceProblem, SourceProfile, TableProfile } from './types.js';
 
 export const PROFILE_DEFAULTS = { sample: 10_000, minFrequency: 5, exactLimit: 10_000, seed: 1, sliceRows: 5_000, topN: 10 } as const;
 
 /** Profiles the tables of a source: see SourceProfile for what is measured and what is estimated. */
 export async function profileSource(source: Source, options: ProfileOptions = {}): Promise<SourceProfile> {
+  return (await profileSourceFacts(source, options)).profile;
+}
+
+/**
+ * Called once per table with its column profiles while its reservoir sample is still in memory
+ * (trimmed text per column, empties dropped), so a caller can judge more from the same sample
+ * without a second pass.
+ */
+export type SampleInspector = (table: string, columns: ColumnProfile[], sample: string[][]) => void;
+
+/**
+ * The profile together with the streamed statistics behind it (exact value counts up to the
+ * exact limit, sketches beyond it), for callers that count more than the profile shows, such as
+ * the readiness assessment (orphan rows, duplicate identifiers, code coverage). The statistics
+ * hold values and never leave the process.
+ */
+export async function profileSourceFacts(source: Source, options: ProfileOptions = {}, inspect?: SampleInspector): Promise<{ profile: SourceProfile; facts: TableFacts[] }> {
   const o: Resolved = { ...PROFILE_DEFAULTS, ...definedOnly(options) };
   checkOptions(o);
   const schema = await source.introspect();
@@ -27,7 +44,7 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
   const sampledRows = new Map<string, number>();
   const problems = new Map<string, SourceProblem[]>();
   for (const info of tables) {
-    const { fact, sampled, problems: found } = await scanTable(source, info, o);
+    const { fact, sampled, problems: found } = await scanTable(source, info, o, inspect);
     facts.push(fact);
     sampledRows.set(info.name, sampled);
     if (found) problems.set(info.name, found);
@@ -46,17 +63,18 @@ export async function profileSource(source: Source, options: ProfileOptions = {}
     foreign_keys: fks.get(f.name) ?? [],
     ...(problems.has(f.name) ? { source_problems: problems.get(f.name) } : {}),
   }));
-  return {
+  const profile: SourceProfile = {
     profile_version: 1,
     source: source.displayUrl,
     options: { sample: o.sample, min_frequency: o.minFrequency, exact_limit: o.exactLimit, seed: o.seed },
     tables: out,
   };
+  return { profile, facts };
 }
 
 type Resolved = ProfileOptions & { sample: number; minFrequency: number; exactLimit: number; seed: number; sliceRows: number; topN: number };
 
-async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<{ fact: TableFacts; sampled: number; problems?: SourceProblem[] }> {
+async function scanTable(source: Source, info: TableInfo, o: Resolved, inspect: SampleInspector | undefined): Promise<{ fact: TableFacts; sampled: number; problems?: SourceProblem[] }> {
   const names = info.columns.map((c) => c.name);
   const stats = info.columns.map(() => new ColumnStats(o.exactLimit, undefined, o.minFrequency));
   // One PRNG stream per table: adding a table to --tables does not change another table's sample.
@@ -74,16 +92,18 @@ async function scanTable(source: Source, info: TableInfo, o: Resolved): Promise<
     o.onProgress?.(info.name, rows);
   }
   const sample = reservoir.items;
+  const texts = info.columns.map((_, i) => sample.map((r) => (r[i] === null || r[i] === undefined ? '' : textOf(r[i] as Value).trim())).filter((v) => v.length > 0));
   const profiles = info.columns.map((col, i) =>
     profileColumn({
       info: col,
       stats: stats[i],
-      sample: sample.map((r) => (r[i] === null || r[i] === undefined ? '' : textOf(r[i] as Value).trim())).filter((v) => v.length > 0),
+      sample: texts[i],
       sampled: sample.length < rows,
       minFrequency: o.minFrequency,
       topN: o.topN,
     }),
   );
+  inspect?.(info.name, profiles, texts);
   const found = problems.result();
   return {
     fact: { name: info.name, rows, columns: info.columns, stats, profiles, declaredPrimaryKey: info.primaryKey, declaredForeignKeys: info.foreignKeys },
