@@ -10,7 +10,8 @@ import type { Command } from 'commander';
 import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
-import { createApp } from '../server/app.js';
+import { createApp, type NotifyConfig } from '../server/app.js';
+import { parseAllowEntry } from '../control/webhook-guard.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -27,6 +28,11 @@ interface ServeFlags {
   uploadRetentionDays?: string;
   queue?: string;
   runLease?: string;
+  notifyWebhookHost?: string[];
+  smtpUrl?: string;
+  mailFrom?: string;
+  notifyMailDomain?: string[];
+  publicUrl?: string;
 }
 
 /** Opens and starts the PostgreSQL job queue at `url`; loaded on demand, so a server without --queue never loads pg-boss. */
@@ -43,12 +49,35 @@ function intFlag(name: string, value: string, min: number, max: number): number 
   return n;
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The notification settings from flags, else the environment (docs/operations.md "Notifications"). */
+export function notifyConfig(flags: Pick<ServeFlags, 'notifyWebhookHost' | 'smtpUrl' | 'mailFrom' | 'notifyMailDomain' | 'publicUrl'>, env: NodeJS.ProcessEnv): NotifyConfig {
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const webhookHosts = flags.notifyWebhookHost?.length ? flags.notifyWebhookHost : list(env.FERRY_NOTIFY_WEBHOOK_HOSTS);
+  for (const h of webhookHosts) parseAllowEntry(h);
+  const publicUrl = flags.publicUrl ?? env.FERRY_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new FerryError('usage', 'cli.bad_public_url', '--public-url must be the http(s) URL users open Ferry at');
+  return {
+    webhookHosts,
+    smtpUrl: flags.smtpUrl ?? env.FERRY_SMTP_URL,
+    mailFrom: flags.mailFrom ?? env.FERRY_MAIL_FROM,
+    mailDomains: flags.notifyMailDomain?.length ? flags.notifyMailDomain : list(env.FERRY_NOTIFY_MAIL_DOMAINS),
+    publicUrl,
+  };
+}
+
 /** Starts the server; resolves with a stop function once it is listening. */
 export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = intFlag('--port', flags.port, 0, 65535);
   const runConcurrency = intFlag('--run-concurrency', flags.runConcurrency, 1, 64);
   if (flags.runLease !== undefined && flags.queue === undefined) throw new FerryError('usage', 'cli.run_lease_without_queue', '--run-lease applies to runs on a job queue only: give --queue URL too');
   const runLeaseSeconds = flags.runLease === undefined ? undefined : intFlag('--run-lease', flags.runLease, 60, 24 * 60 * 60 - 1);
+  const notify = notifyConfig(flags, io.env);
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
   let queue: JobQueue | undefined;
   try {
@@ -59,6 +88,7 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
       dataDir: path.resolve(io.cwd, flags.dataDir),
       env: io.env,
       runConcurrency,
+      notify,
       ...(queue ? { runQueue: queue, runLeaseSeconds } : {}),
       uploadQuota: {
         ...(flags.uploadQuotaMb === undefined ? {} : { bytes: intFlag('--upload-quota-mb', flags.uploadQuotaMb, 1, 1_048_576) * 1024 * 1024 }),
@@ -113,5 +143,15 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     )
     .option('--run-lease <seconds>', 'with --queue: how long one server may execute a run before it is handed to another (default 14400); longer than your longest run')
     .option('--audit-anchor <file>', ANCHOR_HELP)
+    .option(
+      '--notify-webhook-host <host>',
+      'a host webhook notifications may go to (repeatable; default $FERRY_NOTIFY_WEBHOOK_HOSTS, comma-separated): HOST (https; may resolve to internal addresses), http://HOST (plain http allowed) or *.DOMAIN (public addresses only)',
+      collect,
+      [],
+    )
+    .option('--smtp-url <url>', 'SMTP server for email notifications, smtp[s]://[USER:PASSWORD@]HOST[:PORT] (default $FERRY_SMTP_URL)')
+    .option('--mail-from <address>', 'From address of notification emails (default $FERRY_MAIL_FROM)')
+    .option('--notify-mail-domain <domain>', 'a domain notification emails may go to (repeatable; default $FERRY_NOTIFY_MAIL_DOMAINS, comma-separated; none: any)', collect, [])
+    .option('--public-url <url>', 'the URL users open Ferry at, for links in notification emails (default $FERRY_PUBLIC_URL)')
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
 };
