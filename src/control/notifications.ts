@@ -200,8 +200,17 @@ export function createSubscription(ctx: Ctx, actor: Actor, projectId: string, in
       const tenant = orgScope(trx, actor.orgId);
       const live = await tenant.select('notify_subscription').select('id').where('project_id', '=', projectId).where('removed_at', 'is', null).execute();
       if (live.length >= MAX_SUBSCRIPTIONS) throw new FerryError('conflict', 'notify.too_many', `a project holds at most ${MAX_SUBSCRIPTIONS} subscriptions; remove one first`);
+      const id = newId('sub');
+      // The event first: its seq is where the subscription starts hearing.
+      const event = await ctx.audit.appendIn(trx, {
+        type: 'notify:subscribed',
+        actor: actor.userId,
+        orgId: actor.orgId,
+        projectId,
+        payload: { subscriptionId: id, channel: i.channel, events, lagSeconds },
+      });
       const row: NotifySubscriptionRow = {
-        id: newId('sub'),
+        id,
         org_id: actor.orgId,
         project_id: projectId,
         name: i.name,
@@ -210,13 +219,13 @@ export function createSubscription(ctx: Ctx, actor: Actor, projectId: string, in
         events: JSON.stringify(events),
         secret,
         lag_seconds: lagSeconds,
+        since_seq: event.seq,
         created_by: actor.userId,
         created_at: nowIso(ctx),
         removed_by: null,
         removed_at: null,
       };
       await tenant.insert('notify_subscription', row).execute();
-      await ctx.audit.appendIn(trx, { type: 'notify:subscribed', actor: actor.userId, orgId: actor.orgId, projectId, payload: { subscriptionId: row.id, channel: row.channel, events, lagSeconds } });
       return { subscription: toSubscription(row), secret };
     });
   });

@@ -127,7 +127,7 @@ export class Notifier {
           if (!subs.has(k)) subs.set(k, await projectSubscriptions(trx, n.orgId, n.projectId));
           for (const s of subs.get(k)!) {
             // A subscription hears of what happens after it was made, not the backlog before it.
-            if (!(JSON.parse(s.events) as string[]).includes(n.kind) || n.time < s.created_at) continue;
+            if (!(JSON.parse(s.events) as string[]).includes(n.kind) || (n.auditSeq ?? 0) <= Number(s.since_seq)) continue;
             await enqueueDelivery(trx, { subscription: s, key: n.key, eventType: n.kind, auditSeq: n.auditSeq, payload: (id) => JSON.stringify(noticeBody(id, n)), now });
           }
         }

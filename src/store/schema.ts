@@ -238,6 +238,8 @@ export interface NotifySubscriptionRow {
   secret: string | null;
   /** Sync lag threshold in seconds for `sync.lag`, else null. */
   lag_seconds: number | null;
+  /** The seq of its `notify:subscribed` event: only later audit events are notified. */
+  since_seq: number | string;
   created_by: string;
   created_at: string;
   removed_by: string | null;
