@@ -15,16 +15,10 @@ import { nameSchema, parseInput } from './inputs.js';
 import { orgScope } from './org-scope.js';
 import type { Actor } from './plane.js';
 import { newId, newSecret } from './secrets.js';
+import { EVENT_KINDS, UNSUPPORTED_KINDS, type EventKind } from './notify-kinds.js';
 import { parseWebhookUrl, systemResolver, vetEmail, vetWebhook, type NotifyPolicy, type Resolver } from './webhook-guard.js';
 
-/** Event kinds a subscription may name (src/notify/kinds.ts derives them from the audit trail). */
-export const EVENT_KINDS = ['run.finished', 'run.failed', 'gate.failed', 'approval.requested', 'approval.given', 'promotion', 'sync.lag', 'cutover.done'] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
-
-/** Kinds of issue #21 Ferry cannot notify yet, with why; refused at subscription time. */
-export const UNSUPPORTED_KINDS: Readonly<Record<string, string>> = {
-  'review.discrepancy': 'sampling review discrepancies are not recorded yet (issue #20), so there is nothing to notify',
-};
+export { EVENT_KINDS, UNSUPPORTED_KINDS, type EventKind } from './notify-kinds.js';
 
 export type NotifyChannel = 'webhook' | 'email';
 
