@@ -57,7 +57,7 @@ export function settingsRoutes(deps: ServerDeps) {
       permission: 'project.settings',
       scope: 'project',
       params: projectParams,
-      body: z.strictObject({
+      body: z.object({
         name: z.string().max(200),
         channel: z.enum(['webhook', 'email']),
         target: z.string().max(2000).describe('the webhook URL or the email address'),
@@ -108,7 +108,7 @@ export function settingsRoutes(deps: ServerDeps) {
       permission: 'project.settings',
       scope: 'project',
       params: projectParams,
-      body: z.strictObject({ required: z.boolean(), keepLast: z.number().int().nullable().optional(), keepDays: z.number().int().nullable().optional() }),
+      body: z.object({ required: z.boolean(), keepLast: z.number().int().nullable().optional(), keepDays: z.number().int().nullable().optional() }),
       response: backupPolicySchema,
       handler: async ({ auth, params, body }) => plane.setBackupPolicy(auth, params.projectId, body),
     }),
