@@ -5,8 +5,7 @@
  * added to an audit payload never reaches a notification by accident.
  *
  * Each notification has a key that makes it unique per subscription: a run's outcome is keyed
- * by the run id, so the `run:finished` of the governed run and the `run:recorded` that follows
- * it (or a resumed run recorded again) notify once.
+ * by the run id, so a resumed run recorded again notifies once.
  */
 import type { AuditRecord } from '../audit/chain.js';
 import type { EventKind } from '../control/notifications.js';
@@ -31,48 +30,56 @@ type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
-function runOutcome(p: Payload): Array<{ kind: EventKind; data: Notice['data'] }> {
+/** The audit events of the same run a run's notice draws on: the engine's totals and the gate's failing KPIs. */
+export interface RunRelated {
+  finished?: AuditRecord;
+  gateFailed?: AuditRecord;
+}
+
+/** Audit types whose notices draw on other events of the same run (`RunRelated`). */
+export const NEEDS_RELATED = new Set(['run:recorded']);
+
+function runOutcome(p: Payload, related: RunRelated): Array<{ kind: EventKind; data: Notice['data'] }> {
   const runId = str(p.runId);
   const status = str(p.status);
   if (runId === null || status === null) return [];
-  const data = { runId, status, contractDigest: str(p.contractDigest), tier: str(p.tier), gateDecision: str(p.gateDecision), dryRun: typeof p.dryRun === 'boolean' ? p.dryRun : null };
+  const fin = (related.finished?.payload ?? {}) as Payload;
+  const totals = (fin.totals ?? {}) as Payload;
+  const data: Notice['data'] = {
+    runId,
+    status,
+    contractDigest: str(p.contractDigest),
+    tier: str(p.tier),
+    gateDecision: str(p.gateDecision),
+    dryRun: typeof p.dryRun === 'boolean' ? p.dryRun : null,
+    read: num(totals.read),
+    loaded: num(totals.loaded),
+    quarantined: num(totals.quarantined),
+    elapsedMs: num(fin.elapsedMs),
+  };
   const out: Array<{ kind: EventKind; data: Notice['data'] }> = [{ kind: status === 'succeeded' ? 'run.finished' : 'run.failed', data }];
-  if (status === 'failed_gate' || p.gateDecision === 'fail') out.push({ kind: 'gate.failed', data });
+  if (status === 'failed_gate' || p.gateDecision === 'fail') {
+    const kpis = Array.isArray((related.gateFailed?.payload as Payload | undefined)?.kpis) ? ((related.gateFailed!.payload as Payload).kpis as Payload[]) : [];
+    out.push({ kind: 'gate.failed', data: { ...data, failingKpis: kpis.length, kpis: kpis.map((k) => `${String(k.kpi)}${k.table ? `@${String(k.table)}` : ''}`).join(',') } });
+  }
   return out;
 }
 
-/** Totals of a `run:finished` event (the engine's), as counts only. */
-function finishedData(p: Payload): Notice['data'] {
-  const totals = (p.totals ?? {}) as Payload;
-  return { runId: str(p.runId), status: str(p.status), elapsedMs: num(p.elapsedMs), read: num(totals.read), loaded: num(totals.loaded), quarantined: num(totals.quarantined) };
-}
-
-/** The notices an audit event gives rise to; none when it names no project. */
-export function noticesOf(r: AuditRecord): Notice[] {
+/**
+ * The notices an audit event gives rise to; none when it names no project. A run's outcome
+ * comes from its `run:recorded` (every governed run with a project records one, from the CLI
+ * or the server), completed with the totals of its `run:finished` and the failing KPIs of its
+ * `gate:failed`, so a run reads the same whoever ran it.
+ */
+export function noticesOf(r: AuditRecord, related: RunRelated = {}): Notice[] {
   if (r.orgId === null || r.projectId === null) return [];
   const p = (r.payload ?? {}) as Payload;
   const base = { time: r.time, orgId: r.orgId, projectId: r.projectId, auditSeq: r.seq, auditType: r.type };
   const found: Array<{ kind: EventKind; key: string; data: Notice['data'] }> = [];
   switch (r.type) {
     case 'run:recorded':
-      for (const o of runOutcome(p)) found.push({ ...o, key: `${o.kind}:${String(p.runId)}` });
+      for (const o of runOutcome(p, related)) found.push({ ...o, key: `${o.kind}:${String(p.runId)}` });
       break;
-    case 'run:finished': {
-      const status = str(p.status);
-      if (status === 'succeeded' || status === 'failed' || status === 'failed_gate') {
-        found.push({ kind: status === 'succeeded' ? 'run.finished' : 'run.failed', key: `${status === 'succeeded' ? 'run.finished' : 'run.failed'}:${String(p.runId)}`, data: finishedData(p) });
-      }
-      break;
-    }
-    case 'gate:failed': {
-      const kpis = Array.isArray(p.kpis) ? (p.kpis as Payload[]) : [];
-      found.push({
-        kind: 'gate.failed',
-        key: `gate.failed:${String(p.runId)}`,
-        data: { runId: str(p.runId), tier: str(p.tier), failingKpis: kpis.length, kpis: kpis.map((k) => str(k.kpi)).join(',') },
-      });
-      break;
-    }
     case 'contract:versioned':
       found.push({
         kind: 'approval.requested',

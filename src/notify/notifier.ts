@@ -22,7 +22,7 @@ import type { Store } from '../store/db.js';
 import type { NotifyDeliveryRow, NotifySubscriptionRow } from '../store/schema.js';
 import type { Mailer } from './email.js';
 import { emailText } from './email-text.js';
-import { noticeBody, noticesOf } from './kinds.js';
+import { NEEDS_RELATED, noticeBody, noticesOf, type Notice, type RunRelated } from './kinds.js';
 import { watchSyncs } from './sync-watch.js';
 import { postWebhook } from './webhook.js';
 
@@ -119,23 +119,31 @@ export class Notifier {
     for await (const row of this.o.audit.scan({ first: from + 1, last: from + AUDIT_PAGE, pageSize: AUDIT_PAGE })) records.push(fromRow(row));
     if (records.length === 0) return 0;
     const now = this.clock().toISOString();
+    const notices: Notice[] = [];
+    for (const r of records) notices.push(...noticesOf(r, NEEDS_RELATED.has(r.type) ? await this.related(r) : {}));
     await store.writeTransaction(async (trx) => {
       const subs = new Map<string, NotifySubscriptionRow[]>();
-      for (const r of records) {
-        for (const n of noticesOf(r)) {
-          const k = `${n.orgId}/${n.projectId}`;
-          if (!subs.has(k)) subs.set(k, await projectSubscriptions(trx, n.orgId, n.projectId));
-          for (const s of subs.get(k)!) {
-            // A subscription hears of what happens after it was made, not the backlog before it.
-            if (!(JSON.parse(s.events) as string[]).includes(n.kind) || (n.auditSeq ?? 0) <= Number(s.since_seq)) continue;
-            await enqueueDelivery(trx, { subscription: s, key: n.key, eventType: n.kind, auditSeq: n.auditSeq, payload: (id) => JSON.stringify(noticeBody(id, n)), now });
-          }
+      for (const n of notices) {
+        const k = `${n.orgId}/${n.projectId}`;
+        if (!subs.has(k)) subs.set(k, await projectSubscriptions(trx, n.orgId, n.projectId));
+        for (const s of subs.get(k)!) {
+          // A subscription hears of what happens after it was made, not the backlog before it.
+          if (!(JSON.parse(s.events) as string[]).includes(n.kind) || (n.auditSeq ?? 0) <= Number(s.since_seq)) continue;
+          await enqueueDelivery(trx, { subscription: s, key: n.key, eventType: n.kind, auditSeq: n.auditSeq, payload: (id) => JSON.stringify(noticeBody(id, n)), now });
         }
       }
       // Another notifier got here first: its rows are these rows (unique keys), nothing to undo.
       await advanceCursor(trx, from, records[records.length - 1].seq);
     });
     return records.length;
+  }
+
+  /** The latest `run:finished` and `gate:failed` of the run `r` records, from its project, before `r`. */
+  private async related(r: AuditRecord): Promise<RunRelated> {
+    const runId = (r.payload as { runId?: unknown }).runId;
+    if (typeof runId !== 'string' || r.projectId === null) return {};
+    const earlier = (await this.o.audit.list({ runId, projectId: r.projectId, order: 'desc', limit: 1000 })).filter((e) => e.seq < r.seq && e.orgId === r.orgId);
+    return { finished: earlier.find((e) => e.type === 'run:finished'), gateFailed: earlier.find((e) => e.type === 'gate:failed') };
   }
 
   /** Sends every delivery that is due now; returns how many attempts were made. */

@@ -79,7 +79,18 @@ describe.each(DIALECTS)('notifier on %s', (dialect) => {
       projectId: w.a.project.id,
       auditSeq: expect.any(Number),
       auditType: 'run:recorded',
-      data: { runId: 'run-1', status: 'failed_gate', contractDigest: digest, tier: 'pre_production', gateDecision: 'fail', dryRun: false },
+      data: {
+        runId: 'run-1',
+        status: 'failed_gate',
+        contractDigest: digest,
+        tier: 'pre_production',
+        gateDecision: 'fail',
+        dryRun: false,
+        read: null,
+        loaded: null,
+        quarantined: null,
+        elapsedMs: null,
+      },
     });
     const log = await w.plane.listDeliveries(w.a.admin, w.a.project.id);
     expect(log.map((d) => [d.subscriptionId, d.status, d.attempts, d.lastStatus, d.lastError]).sort()).toEqual([
