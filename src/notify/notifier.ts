@@ -47,6 +47,8 @@ export interface NotifierOptions {
   maxAttempts?: number;
   /** One webhook or email attempt's limit (default 10 s). */
   timeoutMs?: number;
+  /** Deliveries attempted at once (default 4). */
+  concurrency?: number;
   /** How often the outbox is read and deliveries sent (default 2 s). */
   pollMs?: number;
   /** How often tier targets are asked for sync lag and cutovers (default 30 s). */
@@ -154,13 +156,18 @@ export class Notifier {
       const due = await dueDeliveries(this.o.store.db, now.toISOString(), DELIVERY_PAGE);
       if (due.length === 0) return attempts;
       let sent = 0;
-      for (const d of due) {
-        const timeoutMs = this.o.timeoutMs ?? 10_000;
-        const lease = new Date(this.clock().getTime() + timeoutMs + 60_000).toISOString();
-        if (!(await claimDelivery(this.o.store, d, lease))) continue;
-        await this.attempt(d).catch((err: unknown) => this.report(err, 'delivery'));
-        sent++;
-      }
+      // A few at a time: one slow receiver (up to the timeout) does not hold up every other.
+      let next = 0;
+      const worker = async () => {
+        while (next < due.length) {
+          const d = due[next++];
+          const lease = new Date(this.clock().getTime() + (this.o.timeoutMs ?? 10_000) + 60_000).toISOString();
+          if (!(await claimDelivery(this.o.store, d, lease))) continue;
+          await this.attempt(d).catch((err: unknown) => this.report(err, 'delivery'));
+          sent++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 4, due.length) }, worker));
       attempts += sent;
       if (sent === 0 || due.length < DELIVERY_PAGE) return attempts;
     }

@@ -119,7 +119,11 @@ describe.each(DIALECTS)('notifier on %s', (dialect) => {
     await w.plane.approveRelease(w.a.as.integration_lead, w.a.project.id, v2.digest, 'staging', 'ok');
     await w.plane.promote(w.a.as.integration_lead, w.a.project.id, v2.digest, 'staging');
     await notifier().tick();
-    const types = hook.requests.map((r) => JSON.parse(r.body)).map((b) => [b.type, b.projectId, b.data]);
+    // Deliveries are concurrent and retried, so arrival order is not event order: auditSeq is.
+    const types = hook.requests
+      .map((r) => JSON.parse(r.body))
+      .sort((x, y) => x.auditSeq - y.auditSeq)
+      .map((b) => [b.type, b.projectId, b.data]);
     expect(types).toEqual([
       ['approval.requested', w.a.project.id, { contract: expect.any(String), version: 2, contractDigest: v2.digest }],
       ['approval.given', w.a.project.id, { contract: expect.any(String), version: 2, contractDigest: v2.digest, tier: null, role: 'integration_lead' }],
