@@ -138,7 +138,7 @@ describe('project settings', () => {
       .flatMap((line) => line.split(',').slice(1));
     for (const cell of cells) expect(req.body).not.toContain(cell);
 
-    await expect.poll(async () => (await s.client.request('GET', `${P}/deliveries`, { token: s.a.token.org_admin })).body[0]?.status).toBe('delivered');
+    await expect.poll(async () => (await s.client.request('GET', `${P}/deliveries`, { token: s.a.token.org_admin })).body[0]?.status, { timeout: 15_000 }).toBe('delivered');
     const log = (await s.client.request('GET', `${P}/deliveries?subscriptionId=${subscription.id}`, { token: s.a.token.org_admin })).body;
     expect(log).toEqual([expect.objectContaining({ id: body.id, subscriptionId: subscription.id, eventType: 'run.finished', status: 'delivered', attempts: 1, lastStatus: 200, lastError: null })]);
 

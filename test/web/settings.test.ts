@@ -41,7 +41,7 @@ describe('project settings screen', () => {
     await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     expect(await a11y(page)).toEqual({ unnamed: [], h1: 1, lowContrast: [] });
-    await expect.poll(() => page.getByText('review.discrepancy').count()).toBe(1);
+    await expect.poll(() => page.getByText('review.discrepancy').count(), { timeout: 15_000 }).toBe(1);
 
     const form = page.getByRole('form', { name: 'New subscription' });
     await form.getByLabel('Name').fill('Migration team channel');
@@ -60,13 +60,16 @@ describe('project settings screen', () => {
     const [req] = await hook.waitFor(1);
     expect(verifySignature(secret, String(req.headers['ferry-signature']), req.body).ok).toBe(true);
     await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        return page
-          .getByTestId('delivery-log')
-          .getByRole('row', { name: /run\.finished.*Migration team channel.*delivered/ })
-          .count();
-      })
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page
+            .getByTestId('delivery-log')
+            .getByRole('row', { name: /run\.finished.*Migration team channel.*delivered/ })
+            .count();
+        },
+        { timeout: 15_000, interval: 300 },
+      )
       .toBe(1);
 
     // Reloaded, the secret is gone for good.
