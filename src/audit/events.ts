@@ -89,6 +89,10 @@ export const auditPayloadSchemas = {
     lastSeq: count.nullable(),
     encrypted: z.boolean(),
   }),
+  'notify:subscribed': z.strictObject({ subscriptionId: id, channel: z.enum(['webhook', 'email']), events: z.array(id), lagSeconds: count.nullable() }),
+  'notify:unsubscribed': z.strictObject({ subscriptionId: id }),
+  'notify:gave_up': z.strictObject({ subscriptionId: id, deliveryId: id, eventType: id, attempts: count, code: id }),
+  'settings:backup_policy': z.strictObject({ required: z.boolean(), keepLast: count.nullable(), keepDays: count.nullable() }),
 } as const;
 
 export type AuditEventType = keyof typeof auditPayloadSchemas;

@@ -10,10 +10,11 @@ import type { Command } from 'commander';
 import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
 import { FerryError } from '../errors.js';
-import { createApp } from '../server/app.js';
 import type { PgBossQueue } from '../queue/pg-boss-queue.js';
 import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener, type MetricsEndpoint } from '../metrics/endpoint.js';
 import { collectQueue } from '../metrics/queue-metrics.js';
+import { createApp, type NotifyConfig } from '../server/app.js';
+import { parseAllowEntry } from '../control/webhook-guard.js';
 import type { CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -30,6 +31,11 @@ interface ServeFlags {
   queue?: string;
   runLease?: string;
   metricsListen?: string;
+  notifyWebhookHost?: string[];
+  smtpUrl?: string;
+  mailFrom?: string;
+  notifyMailDomain?: string[];
+  publicUrl?: string;
 }
 
 /** Opens and starts the PostgreSQL job queue at `url`; loaded on demand, so a server without --queue never loads pg-boss. */
@@ -46,6 +52,49 @@ function intFlag(name: string, value: string, min: number, max: number): number 
   return n;
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The notification settings from flags, else the environment (docs/operations.md "Notifications"). */
+export function notifyConfig(flags: Pick<ServeFlags, 'notifyWebhookHost' | 'smtpUrl' | 'mailFrom' | 'notifyMailDomain' | 'publicUrl'>, env: NodeJS.ProcessEnv): NotifyConfig {
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const webhookHosts = flags.notifyWebhookHost?.length ? flags.notifyWebhookHost : list(env.FERRY_NOTIFY_WEBHOOK_HOSTS);
+  for (const h of webhookHosts) parseAllowEntry(h);
+  const publicUrl = flags.publicUrl ?? env.FERRY_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new FerryError('usage', 'cli.bad_public_url', '--public-url must be the http(s) URL users open Ferry at');
+  return {
+    webhookHosts,
+    smtpUrl: smtpUrlWithPassword(flags.smtpUrl ?? env.FERRY_SMTP_URL, env),
+    mailFrom: flags.mailFrom ?? env.FERRY_MAIL_FROM,
+    mailDomains: flags.notifyMailDomain?.length ? flags.notifyMailDomain : list(env.FERRY_NOTIFY_MAIL_DOMAINS),
+    publicUrl,
+  };
+}
+
+/**
+ * The SMTP URL with its password from FERRY_SMTP_PASSWORD: a password written into the URL is
+ * refused, as for every connector URL, because flags land in shell history and process lists.
+ */
+function smtpUrlWithPassword(smtpUrl: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (smtpUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new FerryError('usage', 'notify.bad_smtp_url', '--smtp-url must be smtp://[USER@]HOST[:PORT] or smtps://…');
+  }
+  if (url.password !== '') throw new FerryError('usage', 'notify.smtp_password_in_url', 'the SMTP URL carries a password; give the user in the URL and the password in FERRY_SMTP_PASSWORD');
+  const password = env.FERRY_SMTP_PASSWORD;
+  if (password) {
+    if (url.username === '') throw new FerryError('usage', 'notify.smtp_password_without_user', 'FERRY_SMTP_PASSWORD is set but the SMTP URL names no user: give smtp://USER@HOST');
+    url.password = password;
+  }
+  return url.toString();
+}
+
 /** Starts the server; resolves with a stop function once it is listening. */
 export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = intFlag('--port', flags.port, 0, 65535);
@@ -53,6 +102,7 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
   if (flags.runLease !== undefined && flags.queue === undefined) throw new FerryError('usage', 'cli.run_lease_without_queue', '--run-lease applies to runs on a job queue only: give --queue URL too');
   const runLeaseSeconds = flags.runLease === undefined ? undefined : intFlag('--run-lease', flags.runLease, 60, 24 * 60 * 60 - 1);
   const metricsWanted = metricsSettings(flags.metricsListen, io.env);
+  const notify = notifyConfig(flags, io.env);
   const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd, anchorFile: flags.auditAnchor });
   let queue: PgBossQueue | undefined;
   let metricsEndpoint: MetricsEndpoint | undefined;
@@ -68,6 +118,7 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
       dataDir: path.resolve(io.cwd, flags.dataDir),
       env: io.env,
       runConcurrency,
+      notify,
       ...(queue ? { runQueue: queue, runLeaseSeconds } : {}),
       uploadQuota: {
         ...(flags.uploadQuotaMb === undefined ? {} : { bytes: intFlag('--upload-quota-mb', flags.uploadQuotaMb, 1, 1_048_576) * 1024 * 1024 }),
@@ -126,5 +177,15 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .option('--run-lease <seconds>', 'with --queue: how long one server may execute a run before it is handed to another (default 14400); longer than your longest run')
     .option('--audit-anchor <file>', ANCHOR_HELP)
     .option('--metrics-listen <address>', METRICS_LISTEN_HELP)
+    .option(
+      '--notify-webhook-host <host>',
+      'a host webhook notifications may go to (repeatable; default $FERRY_NOTIFY_WEBHOOK_HOSTS, comma-separated): HOST (https; may resolve to internal addresses), http://HOST (plain http allowed) or *.DOMAIN (public addresses only)',
+      collect,
+      [],
+    )
+    .option('--smtp-url <url>', 'SMTP server for email notifications, smtp[s]://[USER@]HOST[:PORT] (default $FERRY_SMTP_URL; the password from FERRY_SMTP_PASSWORD, never in the URL)')
+    .option('--mail-from <address>', 'From address of notification emails (default $FERRY_MAIL_FROM)')
+    .option('--notify-mail-domain <domain>', 'a domain notification emails may go to (repeatable; default $FERRY_NOTIFY_MAIL_DOMAINS, comma-separated; none: any)', collect, [])
+    .option('--public-url <url>', 'the URL users open Ferry at, for links in notification emails (default $FERRY_PUBLIC_URL)')
     .action(async (flags: ServeFlags) => setExit(await serve(flags, io)));
 };

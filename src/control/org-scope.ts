@@ -38,6 +38,10 @@ export const TENANT_TABLES = [
   'run_record',
   'promotion',
   'connection',
+  'notify_subscription',
+  'notify_delivery',
+  'notify_sync_state',
+  'backup_policy',
 ] as const;
 
 export type TenantTable = (typeof TENANT_TABLES)[number];

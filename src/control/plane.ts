@@ -24,6 +24,8 @@ import type { Permission, Role } from './roles.js';
 import type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
 
 export type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
+import type { BackupPolicy, BackupPolicyInput, Delivery, NewSubscription, NotifyHost, Subscription, SubscriptionInput } from './notifications.js';
+export type { BackupPolicy, BackupPolicyInput, Delivery, DeliveryStatus, EventKind, NewSubscription, NotifyHost, Subscription, SubscriptionInput } from './notifications.js';
 
 export type { Permission, Role } from './roles.js';
 export { ROLES, PERMISSIONS, PERMISSION_MATRIX, rolesFor } from './roles.js';
@@ -443,4 +445,14 @@ export interface ControlPlane {
 
   // Audit, scoped to the actor's org
   listAuditEvents(actor: Actor, filter?: ScopedAuditFilter): Promise<AuditRecord[]>;
+
+  // Project settings (project.settings): notification subscriptions, their delivery log, the backup policy
+  listSubscriptions(actor: Actor, projectId: string): Promise<Subscription[]>;
+  /** Adds a subscription whose target passes the operator's policy; a webhook's signing secret is returned here once. */
+  createSubscription(actor: Actor, projectId: string, input: SubscriptionInput, host: NotifyHost): Promise<NewSubscription>;
+  removeSubscription(actor: Actor, projectId: string, subscriptionId: string): Promise<void>;
+  /** The project's notifications and their attempts, newest first. */
+  listDeliveries(actor: Actor, projectId: string, filter?: { subscriptionId?: string; limit?: number }): Promise<Delivery[]>;
+  getBackupPolicy(actor: Actor, projectId: string): Promise<BackupPolicy>;
+  setBackupPolicy(actor: Actor, projectId: string, input: BackupPolicyInput): Promise<BackupPolicy>;
 }

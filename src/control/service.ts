@@ -9,6 +9,7 @@ import { can, requirePermission } from './authorize.js';
 import { connectionUrl, listConnections, listOperatorConnections, registerConnection, removeConnection } from './connections.js';
 import { changePassword, operatorResetPassword, operatorUnlock, resetPassword } from './credentials.js';
 import { guarded, type Ctx } from './context.js';
+import { createSubscription, getBackupPolicy, listDeliveries, listSubscriptions, removeSubscription, setBackupPolicy } from './notifications.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
 import { createProject, createWorkspace, getOrg, getProject, getWorkspace, initOrg, listProjects, listWorkspaces } from './tenancy.js';
@@ -85,5 +86,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     listConnections: (actor, projectId) => listConnections(ctx, actor, projectId),
     connectionUrl: (actor, o, host) => connectionUrl(ctx, actor, o, host),
     listAuditEvents: (actor, filter) => listAuditEvents(ctx, actor, filter),
+    listSubscriptions: (actor, projectId) => listSubscriptions(ctx, actor, projectId),
+    createSubscription: (actor, projectId, input, host) => createSubscription(ctx, actor, projectId, input, host),
+    removeSubscription: (actor, projectId, id) => removeSubscription(ctx, actor, projectId, id),
+    listDeliveries: (actor, projectId, filter) => listDeliveries(ctx, actor, projectId, filter),
+    getBackupPolicy: (actor, projectId) => getBackupPolicy(ctx, actor, projectId),
+    setBackupPolicy: (actor, projectId, input) => setBackupPolicy(ctx, actor, projectId, input),
   };
 }

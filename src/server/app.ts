@@ -9,6 +9,9 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { Actor, ControlPlane, Permission } from '../control/plane.js';
 import { FerryError } from '../errors.js';
+import type { Resolver } from '../control/webhook-guard.js';
+import { createMailer } from '../notify/email.js';
+import { Notifier } from '../notify/notifier.js';
 import { authenticateRequest } from './auth.js';
 import type { ServerDeps } from './context.js';
 import { buildOpenApi } from './openapi.js';
@@ -31,6 +34,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { crosswalkRoutes } from './routes/crosswalks.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
+import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/syncs.js';
 import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
@@ -75,6 +79,31 @@ export interface AppConfig {
   uploadRetentionDays?: number;
   /** The process's metrics: runs, rows, gates, reconciliations and HTTP latency move them (served by the caller, docs/operations.md). */
   metrics?: FerryMetrics;
+  /** Notifications (docs/operations.md "Notifications"); without it nothing may be subscribed and no notifier runs. */
+  notify?: NotifyConfig;
+}
+
+/** The operator's notification settings (`ferry serve --notify-webhook-host`, `--smtp-url`, …). */
+export interface NotifyConfig {
+  /** Webhook host allowlist: `HOST`, `http://HOST` or `*.DOMAIN`. */
+  webhookHosts?: string[];
+  /** The operator's SMTP server (`smtp://…`, `smtps://…`) and From address. */
+  smtpUrl?: string;
+  mailFrom?: string;
+  /** Domains email may go to (default any). */
+  mailDomains?: string[];
+  /** The UI's public base URL, for links in emails. */
+  publicUrl?: string;
+  /** Outbox poll interval (default 2 s) and sync lag poll interval (default 30 s), in seconds. */
+  pollSeconds?: number;
+  syncPollSeconds?: number;
+  /** Retry delays in seconds (default 30, 120, 600, 3600, 21600; the last repeats) and attempts before giving up (default 6). */
+  backoffSeconds?: number[];
+  maxAttempts?: number;
+  /** One attempt's limit in seconds (default 10). */
+  timeoutSeconds?: number;
+  /** Host resolution (tests); default the system resolver. */
+  resolve?: Resolver;
 }
 
 export interface App {
@@ -85,6 +114,8 @@ export interface App {
   readonly runs: RunService<RunContext>;
   /** The underlying HTTP server (fastify's), e.g. for tests that need the socket. */
   readonly server: Server;
+  /** The notifier, when the operator configured a notification channel. */
+  readonly notifier: Notifier | undefined;
   openapi(): Record<string, unknown>;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
@@ -114,6 +145,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...auditRoutes(deps),
     ...lineageRoutes(deps),
     ...syncRoutes(deps),
+    ...settingsRoutes(deps),
   ];
 }
 
@@ -146,7 +178,12 @@ export function createApp(config: AppConfig): App {
   const worker = queued ? queued.local : createRunWorker(executor);
   const service: RunService<RunContext> = queued ?? worker;
   const uploads = checkUploadPolicy({ quota: { ...DEFAULT_UPLOAD_POLICY.quota, ...config.uploadQuota }, retentionDays: config.uploadRetentionDays ?? DEFAULT_UPLOAD_POLICY.retentionDays });
+  const n = config.notify;
+  const notifyPolicy = { webhookHosts: n?.webhookHosts ?? [], mailDomains: n?.mailDomains ?? [], smtp: n?.smtpUrl !== undefined };
+  if (n?.smtpUrl !== undefined && !n.mailFrom) throw new FerryError('usage', 'notify.no_mail_from', 'email notifications need a From address: give --mail-from with --smtp-url');
+  const mailer = n?.smtpUrl !== undefined ? createMailer({ smtpUrl: n.smtpUrl, from: n.mailFrom!, timeoutMs: (n.timeoutSeconds ?? 10) * 1000 }) : undefined;
   const deps: ServerDeps = {
+    notify: { policy: notifyPolicy, resolve: n?.resolve },
     plane: config.plane,
     worker: service,
     runs,
@@ -183,17 +220,40 @@ export function createApp(config: AppConfig): App {
     // The error's code only: file-system messages carry paths.
     onError: (err) => log.error({ code: (err as { code?: unknown }).code ?? (err instanceof Error ? err.name : 'unknown') }, 'upload retention sweep failed; retried at the next sweep'),
   });
+  // Runs only when the operator configured a channel: otherwise nothing can be subscribed.
+  const notifier =
+    notifyPolicy.webhookHosts.length > 0 || mailer
+      ? new Notifier({
+          store: config.plane.store,
+          audit: config.plane.audit,
+          policy: notifyPolicy,
+          mailer,
+          publicUrl: n?.publicUrl,
+          plane: config.plane,
+          connectionHost: { env: deps.env, dataDir: config.dataDir },
+          resolve: n?.resolve,
+          pollMs: (n?.pollSeconds ?? 2) * 1000,
+          syncPollMs: (n?.syncPollSeconds ?? 30) * 1000,
+          backoffMs: n?.backoffSeconds?.map((s) => s * 1000),
+          maxAttempts: n?.maxAttempts,
+          timeoutMs: (n?.timeoutSeconds ?? 10) * 1000,
+          // Codes only: a notifier's problems never carry a target, an address or a body.
+          onError: (code, where) => log.warn({ code, where }, 'notification problem; retried with back-off'),
+        })
+      : undefined;
   let closing: Promise<void> | undefined;
   return {
     routes,
     worker,
     runs: service,
     server: server.server,
+    notifier,
     openapi: () => doc!,
     async listen(port, host) {
       // Takes runs from the queue only once this process is fully built.
       await queued?.start();
       await server.listen({ port, host });
+      notifier?.start();
       const { port: bound } = server.server.address() as AddressInfo;
       const shown = host.includes(':') ? `[${host}]` : host;
       return { url: `http://${shown}:${bound}`, port: bound };
@@ -206,6 +266,7 @@ export function createApp(config: AppConfig): App {
         await service.close();
         await server.close();
         await retention.stop();
+        await notifier?.stop();
       })();
       return closing;
     },

@@ -3,7 +3,7 @@
  * kept, and the connection environment. Route files are functions of this, so tests can build
  * an app over a fresh store without globals.
  */
-import type { Actor, ControlPlane } from '../control/plane.js';
+import type { Actor, ControlPlane, NotifyHost } from '../control/plane.js';
 import { route } from './router.js';
 import type { RunContext } from './run-executor.js';
 import type { RunService } from './run-worker.js';
@@ -23,6 +23,8 @@ export interface ServerDeps {
   dataDir: string;
   /** What one project may keep uploaded, and for how long. */
   uploads: UploadPolicy;
+  /** The operator's notification policy (webhook hosts, SMTP, mail domains); none allows no subscription. */
+  notify?: NotifyHost;
 }
 
 /** Declares a route whose handler receives the authenticated Actor. */

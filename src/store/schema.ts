@@ -223,6 +223,82 @@ export interface PromotionRow {
   promoted_at: string;
 }
 
+/** A project's subscription to notified events (migration 006). */
+export interface NotifySubscriptionRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  name: string;
+  channel: 'webhook' | 'email';
+  /** The webhook URL or the email address. */
+  target: string;
+  /** JSON array of event kinds (src/notify/kinds.ts). */
+  events: string;
+  /** The webhook signing secret (never returned after creation, never logged or audited); null for email. */
+  secret: string | null;
+  /** Sync lag threshold in seconds for `sync.lag`, else null. */
+  lag_seconds: number | null;
+  /** The seq of its `notify:subscribed` event: only later audit events are notified. */
+  since_seq: number | string;
+  created_by: string;
+  created_at: string;
+  removed_by: string | null;
+  removed_at: string | null;
+}
+
+/** One notification of one subscription: the outbox row and its delivery log (migration 006). */
+export interface NotifyDeliveryRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  subscription_id: string;
+  /** What makes the notification unique for its subscription, e.g. `run.failed:<runId>`. */
+  event_key: string;
+  event_type: string;
+  audit_seq: number | string | null;
+  /** The JSON body sent (ids, digests, counts and codes only). */
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  /** HTTP status of the last webhook attempt, or the SMTP reply code. */
+  last_status: number | null;
+  /** Stable error code of the last failed attempt. */
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+/** One row (id 1): the last audit seq the notifier has matched to subscriptions. */
+export interface NotifyCursorRow {
+  id: number;
+  seq: number | string;
+}
+
+/** Whether a sync was last seen above its subscription's lag threshold (migration 006). */
+export interface NotifySyncStateRow {
+  subscription_id: string;
+  sync_id: string;
+  org_id: string;
+  /** 1 or 0. */
+  lagging: number;
+  crossings: number;
+  updated_at: string;
+}
+
+/** A project's backup policy (migration 006); no row means the default (not required, keep everything). */
+export interface BackupPolicyRow {
+  project_id: string;
+  org_id: string;
+  /** 1 or 0. */
+  required: number;
+  keep_last: number | null;
+  keep_days: number | null;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface ControlDatabase {
   ferry_migrations: MigrationRow;
   audit_event: AuditEventRow;
@@ -243,4 +319,9 @@ export interface ControlDatabase {
   run_record: RunRecordRow;
   promotion: PromotionRow;
   connection: ConnectionRow;
+  notify_subscription: NotifySubscriptionRow;
+  notify_delivery: NotifyDeliveryRow;
+  notify_cursor: NotifyCursorRow;
+  notify_sync_state: NotifySyncStateRow;
+  backup_policy: BackupPolicyRow;
 }

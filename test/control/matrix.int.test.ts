@@ -35,6 +35,7 @@ const TABLES = [
   'release_approval',
   'run_record',
   'promotion',
+  'backup_policy',
 ];
 
 async function snapshot(store: Store): Promise<string> {
@@ -100,6 +101,7 @@ const OPS: Record<Permission, (c: Ctx) => Promise<Op>> = {
     await c.plane.approveRelease(c.lead2, c.project, v.digest, 'staging', '');
     return (x) => c.plane.promote(x, c.project, v.digest, 'staging');
   },
+  'project.settings': async (c) => (x) => c.plane.setBackupPolicy(x, c.project, { required: true, keepLast: c.n() + 1 }),
   'audit.read': async (c) => (x) => c.plane.listAuditEvents(x, { projectId: c.project }),
   'audit.export': async (c) => (x) => c.plane.authorize(x, 'audit.export', { projectId: c.project }),
 };

@@ -89,7 +89,8 @@ describe('tenant scoping lives in one place', () => {
     const counts = Object.fromEntries([...new Set(calls)].map((f) => [f, calls.filter((c) => c === f).length]));
     // auth.ts: a session and an API token found by their hash, logout by hash, actorFor by user id (trusted tooling).
     // connections.ts: otherTenants (confinement) and the operator's list of every org's connections.
-    expect(counts).toEqual({ 'control/auth.ts': 4, 'control/connections.ts': 2 });
+    // notify-outbox.ts: the notifier's deliveries due in any org (each is then handled in its own org's scope).
+    expect(counts).toEqual({ 'control/auth.ts': 4, 'control/connections.ts': 2, 'control/notify-outbox.ts': 1 });
   });
 });
 

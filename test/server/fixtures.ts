@@ -8,7 +8,7 @@ import type { Role } from '../../src/control/roles.js';
 import { extraUser, fixtureContract, loginAs } from '../control/world.js';
 import { writeSyncs } from '../helpers/sync-records.js';
 import { PASSWORD } from './harness.js';
-import { uniqueProbe, type Scenario } from './scenario.js';
+import { SCENARIO_WEBHOOK, uniqueProbe, type Scenario } from './scenario.js';
 
 export interface Call {
   method: string;
@@ -183,6 +183,19 @@ export const FIXTURES: Record<string, Fixture> = {
   listSyncs: async (s) => ({ method: 'GET', path: `${P(s)}/syncs?tier=pre_production` }),
   getSync: async (s) => ({ method: 'GET', path: `${P(s)}/syncs/${await scenarioSync(s)}?tier=pre_production` }),
   lookupLineage: async (s) => ({ method: 'GET', path: `${P(s)}/lineage?tier=pre_production&by=source&table=PERSON&key=1&versionId=${s.v1.id}` }),
+  getProjectSettings: async (s) => ({ method: 'GET', path: `${P(s)}/settings` }),
+  createSubscription: async (s) => ({ method: 'POST', path: `${P(s)}/settings/subscriptions`, body: { name: unique('hook'), channel: 'webhook', target: SCENARIO_WEBHOOK, events: ['run.failed'] } }),
+  removeSubscription: async (s) => {
+    const { subscription } = await s.world.plane.createSubscription(
+      s.world.a.admin,
+      s.projectId,
+      { name: unique('hook'), channel: 'webhook', target: SCENARIO_WEBHOOK, events: ['run.failed'] },
+      { policy: { webhookHosts: [new URL(SCENARIO_WEBHOOK).hostname], mailDomains: [], smtp: false } },
+    );
+    return { method: 'DELETE', path: `${P(s)}/settings/subscriptions/${subscription.id}` };
+  },
+  listDeliveries: async (s) => ({ method: 'GET', path: `${P(s)}/settings/deliveries` }),
+  setBackupPolicy: async (s) => ({ method: 'PUT', path: `${P(s)}/settings/backup-policy`, body: { required: true, keepLast: ++n } }),
 };
 
 /** The test fixture contract (with its `sex` crosswalk) under a unique version. */

@@ -31,6 +31,12 @@ export interface Scenario extends Harness {
 
 let counter = 0;
 
+/**
+ * The webhook URL the operator allows in every scenario (a documentation address: nothing is
+ * ever delivered to it, the notifier polls once an hour here).
+ */
+export const SCENARIO_WEBHOOK = 'https://203.0.113.10/ferry';
+
 /** The probe upload with a unique metadata version, so each call has its own digest. */
 export async function uniqueProbe(tag = 'x'): Promise<{ yaml: string; crosswalks: Record<string, string>; message: string }> {
   const up = await probeUpload();
@@ -48,7 +54,7 @@ export async function startScenario(dialect: StoreDialect, fx?: StoreFixture, ov
   await writeFile(path.join(slow, 'PERSON.csv'), `${rows.join('\n')}\n`);
   // File connections must lie under the roots the operator allows; the server's data directory never may.
   const env = { [CONNECTION_ROOTS_ENV]: files.dir };
-  const h = await startHarness(dialect, { runBatchSize: 500, ...overrides, env }, fx);
+  const h = await startHarness(dialect, { runBatchSize: 500, notify: { webhookHosts: [new URL(SCENARIO_WEBHOOK).hostname], pollSeconds: 3600 }, ...overrides, env }, fx);
   const plane = h.world.plane;
   const A = h.world.a;
   const register = (name: string, ref: string, direction: 'source' | 'target', tiers: Tier[] | null = null) =>

@@ -18,6 +18,7 @@ import { Audit } from './screens/Audit';
 import { LineageLookup } from './screens/Lineage';
 import { Admin } from './screens/Admin';
 import { Wizard } from './screens/Wizard';
+import { ProjectSettings } from './screens/ProjectSettings';
 import './styles.css';
 
 const USER_KEY = 'ferry.username';
@@ -119,6 +120,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
   { path: '/release', label: 'Release board', show: (p) => p.can('release.read') },
   { path: '/audit', label: 'Audit', show: (p) => p.can('audit.read') },
   { path: '/lineage', label: 'Lineage', show: (p) => p.can('run.read') },
+  { path: '/settings', label: 'Settings', show: (p) => p.can('project.settings') },
 ];
 
 function ProjectShell({ projectId, rest, query }: { projectId: string; rest: string[]; query: URLSearchParams }) {
@@ -164,6 +166,7 @@ function ProjectPage({ rest, query }: { rest: string[]; query: URLSearchParams }
   if (section === 'release') return <Release />;
   if (section === 'audit') return <Audit />;
   if (section === 'lineage') return <LineageLookup />;
+  if (section === 'settings') return <ProjectSettings />;
   return <Versions />;
 }
 

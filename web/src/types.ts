@@ -10,6 +10,7 @@ import type { TIERS as SERVER_TIERS } from '../../src/contract/model.js';
 import type { ROLES as SERVER_ROLES } from '../../src/control/roles.js';
 import type * as R from '../../src/server/report-schemas.js';
 import type * as S from '../../src/server/schemas.js';
+import type * as N from '../../src/server/settings-schemas.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
 
@@ -69,3 +70,9 @@ export type Suggestion = Out<typeof S.suggestionSchema>;
 export type Suggestions = Out<typeof S.suggestionsSchema>;
 export type Lineage = Out<typeof S.lineageSchema>;
 export type SyncStatus = Out<typeof S.syncStatusSchema>;
+
+export type ProjectSettings = Out<typeof N.projectSettingsSchema>;
+export type Subscription = Out<typeof N.subscriptionSchema>;
+export type NewSubscription = Out<typeof N.newSubscriptionSchema>;
+export type Delivery = Out<typeof N.deliverySchema>;
+export type BackupPolicy = Out<typeof N.backupPolicySchema>;

@@ -8,6 +8,7 @@ import { controlPlane } from './002-control-plane.js';
 import { namedConnections } from './003-named-connections.js';
 import { authHardening } from './004-auth-hardening.js';
 import { storeIdentity } from './005-store-identity.js';
+import { notifications } from './006-notifications.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity, notifications];
