@@ -174,6 +174,7 @@ const sqliteKind: TargetKind = {
     try {
       db.exec(`CREATE TABLE patient (id INTEGER PRIMARY KEY, big INTEGER, amount TEXT, note TEXT, born TEXT, photo BLOB, score REAL, anything)`);
       db.exec(`CREATE TABLE episode (id INTEGER PRIMARY KEY, patient_id INTEGER REFERENCES patient(id), code TEXT)`);
+      db.exec('BEGIN');
       const ins = db.prepare('INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (let i = 0; i < 40; i++) {
         ins.run(
@@ -189,6 +190,7 @@ const sqliteKind: TargetKind = {
       }
       const ep = db.prepare('INSERT INTO episode VALUES (?, ?, ?)');
       for (let i = 0; i < 60; i++) ep.run(9007199254740993n + BigInt(i), i % 40, `E${i}\n`);
+      db.exec('COMMIT');
     } finally {
       db.close();
     }
