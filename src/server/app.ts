@@ -13,7 +13,7 @@ import { authenticateRequest } from './auth.js';
 import type { ServerDeps } from './context.js';
 import { buildOpenApi } from './openapi.js';
 import { DEFAULT_LOGIN_LIMITS, loginGuard, type LoginLimits } from './rate-limit.js';
-import { createRunWorker, type RunContext } from './run-executor.js';
+import { createRunWorker, type RunContext, type ServerBackup } from './run-executor.js';
 import { RunStore } from './run-store.js';
 import type { RunService, RunWorker } from './run-worker.js';
 import { QueuedRunWorker } from './queued-run-worker.js';
@@ -72,6 +72,8 @@ export interface AppConfig {
   uploadQuota?: Partial<UploadQuota>;
   /** Uploads older than this many days are removed, at start and hourly (default 30). */
   uploadRetentionDays?: number;
+  /** Backups before every writing run: the operator's store and each project's policy (docs/operations.md#backups). */
+  backup?: ServerBackup;
 }
 
 export interface App {
@@ -124,6 +126,7 @@ export function createApp(config: AppConfig): App {
     dataDir: config.dataDir,
     concurrency: config.runConcurrency,
     batchSize: config.runBatchSize,
+    backup: config.backup,
     onError: (err: unknown, runId: string) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
   };
   const queued = config.runQueue
