@@ -4,6 +4,7 @@
  * binary is base64 (`{"b":…}`), integers beyond a double's range keep every digit (`{"i":…}`),
  * floats keep their exact shortest form (`{"r":…}`), so restoring writes back the very values read.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { FerryError } from '../../errors.js';
 
 /** A value as an engine reads it for a dump. */
@@ -37,8 +38,10 @@ function decodeValue(v: unknown): DumpValue {
 export async function* decodeRows(chunks: AsyncIterable<Buffer>, batch: number): AsyncGenerator<DumpValue[][]> {
   let rest = '';
   let rows: DumpValue[][] = [];
+  // Chunks are cut anywhere, also inside a character: the decoder carries its first bytes over.
+  const utf8 = new StringDecoder('utf8');
   for await (const chunk of chunks) {
-    const text = rest + chunk.toString('utf8');
+    const text = rest + utf8.write(chunk);
     const lines = text.split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) {
