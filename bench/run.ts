@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { benchPgCopy } from './pg-copy/index.js';
+import { benchBackup } from './backup/index.js';
 import { benchSynth } from './synth/index.js';
 import { benchAutomap } from './automap/run.js';
 import { benchReconcile } from './reconcile/index.js';
@@ -32,6 +33,7 @@ const benches: Record<string, () => Promise<string>> = {
   'cli-startup': () => benchCliStartup(Number(process.env.BENCH_CLI_RUNS ?? 20)),
   partitions: () => benchPartitions(rows, Number(process.env.BENCH_QUEUE_ROWS ?? 10_000_000), Number(process.env.BENCH_REPEATS ?? 2)),
   sync: () => benchSync(syncBenchOptions(process.env)),
+  backup: () => benchBackup(rows, Number(process.env.BENCH_REPEATS ?? 2)),
 };
 
 async function replaceSection(name: string, body: string): Promise<void> {

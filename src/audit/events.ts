@@ -93,6 +93,19 @@ export const auditPayloadSchemas = {
   'notify:unsubscribed': z.strictObject({ subscriptionId: id }),
   'notify:gave_up': z.strictObject({ subscriptionId: id, deliveryId: id, eventType: id, attempts: count, code: id }),
   'settings:backup_policy': z.strictObject({ required: z.boolean(), keepLast: count.nullable(), keepDays: count.nullable() }),
+  'backup:taken': z.strictObject({
+    backupId: id,
+    runId: id.nullable(),
+    syncId: id.nullable(),
+    contractDigest: digest.nullable(),
+    kind: id,
+    tables: z.array(z.strictObject({ table: id, absent: z.boolean(), rows: count, sha256: digest })),
+    bytes: count,
+    dataDigest: digest,
+  }),
+  'backup:skipped': z.strictObject({ reason: z.enum(['no_backup_flag', 'not_configured', 'resumed']), runId: id.nullable(), syncId: id.nullable(), contractDigest: digest.nullable() }),
+  'backup:restored': z.strictObject({ backupId: id, kind: id, tables: z.array(z.strictObject({ table: id, rows: count })), created: z.array(id), droppedCreated: z.boolean() }),
+  'backup:pruned': z.strictObject({ backupIds: z.array(id), keep: count.nullable(), keepDays: z.number().positive().nullable() }),
 } as const;
 
 export type AuditEventType = keyof typeof auditPayloadSchemas;

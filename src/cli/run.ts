@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { AuditLog } from '../audit/log.js';
+import { backupStoreOf } from '../backup/config.js';
 import { localActor } from '../audit/actor.js';
 import { openConfiguredStore } from '../audit/open-store.js';
 import { DEFAULT_BATCH_SIZE, MIN_PARTITION_ROWS } from '../engine/run.js';
@@ -81,6 +82,9 @@ interface RunFlags {
   lineage: boolean;
   /** Commander's negation of --no-reconcile. */
   reconcile: boolean;
+  /** Commander's negation of --no-backup. */
+  backup: boolean;
+  backupDir?: string;
 }
 
 /** Runs with an abort controller wired to Ctrl-C, so an interrupted run records `cancelled` and can resume. */
@@ -133,6 +137,8 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl && !flags.dryRun) throw new FerryError('usage', 'cli.no_target', 'no target: give --target URL, set FERRY_TARGET_URL, or use --dry-run');
   if (flags.queue && (flags.dryRun || flags.pilot)) throw new FerryError('usage', 'cli.queue_unsupported', 'a dry run or a pilot runs in one process: leave out --queue');
+  // Read before anything connects: a directory without a key is a usage error, not a run without a backup.
+  const backupStore = flags.backup ? backupStoreOf({ dir: flags.backupDir, env: io.env, cwd: io.cwd }) : undefined;
   const queue = flags.queue ? await openPartitionQueue(flags.queue, io.env) : undefined;
   const { governance, close } = await openGovernance(io, flags).catch(async (err: unknown) => {
     await queue?.stop({ graceful: false });
@@ -145,6 +151,7 @@ async function runCommand(contract: string, flags: RunFlags, io: CliIO): Promise
     report = await withInterrupt((signal) =>
       governedRun({
         ...governance,
+        backup: { store: backupStore, skip: !flags.backup, notice: (line) => io.err(line) },
         run: {
           contractFile: path.resolve(io.cwd, contract),
           sourceUrl,
@@ -202,6 +209,8 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--json', 'print the JSON run report instead of the summary')
     .option('--no-reconcile', 'skip the end-of-run reconciliation of source against target (ferry reconcile RUN does it later)')
     .option('--no-lineage', 'do not record per-row lineage (source key → target key or reason) in the target')
+    .option('--backup-dir <dir>', 'back up the target tables the run writes into this directory first, encrypted with $FERRY_BACKUP_KEY (default $FERRY_BACKUP_DIR; docs/operations.md#backups)')
+    .option('--no-backup', 'write without taking a backup first, even when a backup directory is configured (recorded in the audit trail)')
     .option(
       '--project <id>',
       'enforce release gates: refuse unless this contract digest may run in --tier for the project, and record the run (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)',

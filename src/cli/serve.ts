@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ANCHOR_HELP, openConfiguredStore } from '../audit/open-store.js';
 import { createControlPlane } from '../control/service.js';
+import { readBackupPolicy } from '../control/notifications.js';
+import { backupStoreOf } from '../backup/config.js';
 import { FerryError } from '../errors.js';
 import type { PgBossQueue } from '../queue/pg-boss-queue.js';
 import { METRICS_LISTEN_HELP, metricsSettings, startMetricsListener, type MetricsEndpoint } from '../metrics/endpoint.js';
@@ -119,6 +121,8 @@ export async function startServe(flags: ServeFlags, io: CliIO): Promise<{ url: s
       env: io.env,
       runConcurrency,
       notify,
+      // The operator's store from FERRY_BACKUP_DIR / FERRY_BACKUP_KEY; each project's policy (required, retention) from its settings.
+      backup: { store: backupStoreOf({ env: io.env, cwd: io.cwd }), policyFor: (orgId, projectId) => readBackupPolicy(store.db, orgId, projectId) },
       ...(queue ? { runQueue: queue, runLeaseSeconds } : {}),
       uploadQuota: {
         ...(flags.uploadQuotaMb === undefined ? {} : { bytes: intFlag('--upload-quota-mb', flags.uploadQuotaMb, 1, 1_048_576) * 1024 * 1024 }),

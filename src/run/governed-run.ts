@@ -4,8 +4,10 @@
  * reconciliation → the gate decision in the audit trail → the run record in the project.
  */
 import type { AuditLog } from '../audit/log.js';
+import { backupBeforeWrite, checkBackupAllowed, type RunBackup } from '../backup/before-run.js';
 import { contractDigest } from '../contract/canonical.js';
 import { contractOf } from '../contract/load.js';
+import { mappedTargetDefs } from '../engine/target-defs.js';
 import { FerryError } from '../errors.js';
 import { runAuditTrail } from './audit-trail.js';
 import { migrate, type MigrateOptions } from './migrate.js';
@@ -24,6 +26,10 @@ export interface GovernedRunOptions {
    * the engine's. Without it, a run that fails before its report (drift, connection) is not recorded, having no id.
    */
   runId?: string;
+  /** Backups before the run writes (src/backup): without it the run takes none and records nothing about one. */
+  backup?: RunBackup;
+  /** The sync whose snapshot this run is, for the backup's manifest and audit event. */
+  syncId?: string;
 }
 
 /** Runs under the release gate, audit trail and run record that `o` asks for, and returns the report. */
@@ -32,6 +38,10 @@ export async function governedRun(o: GovernedRunOptions): Promise<RunReport> {
   const digest = contractDigest(loaded);
   const tier = o.run.tier ?? 'pre_production';
   const dryRun = o.run.dryRun ?? false;
+  const targetUrl = o.run.targetUrl;
+  const backup = o.backup && !dryRun && targetUrl ? o.backup : undefined;
+  // A policy that demands a backup refuses the run before anything connects.
+  checkBackupAllowed(backup);
   if (o.release) await checkRelease(o.release, digest, tier, dryRun);
 
   const audit = o.audit ? runAuditTrail({ ...o.audit, tier, runId: o.runId }) : undefined;
@@ -46,7 +56,14 @@ export async function governedRun(o: GovernedRunOptions): Promise<RunReport> {
   let report: RunReport | undefined;
   let failure: unknown;
   try {
-    report = await migrate({ ...o.run, contract: loaded, contractFile: undefined, onEvent });
+    const beforeWrite =
+      backup && targetUrl
+        ? async () => {
+            const tables = mappedTargetDefs(loaded.contract).map((d) => d.name);
+            await backupBeforeWrite(backup, { targetUrl, tables, contractDigest: digest, runId: o.runId ?? null, syncId: o.syncId ?? null, resumed: Boolean(o.run.resume), audit: o.audit });
+          }
+        : undefined;
+    report = await migrate({ ...o.run, contract: loaded, contractFile: undefined, onEvent, beforeWrite });
   } catch (err) {
     failure = err;
   }

@@ -33,6 +33,8 @@ interface MigrateRun extends Omit<RunOptions, 'loaded' | 'digest' | 'source' | '
    * sees the one consistent point the change stream starts from); `sourceUrl` still names it.
    */
   openSourceWith?: () => Promise<Source>;
+  /** Runs once preflight passed, just before the target is opened for writing (the pre-run backup); never for a dry run. */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** A run's options: the contract (loaded, or its file), the source and target URLs, and the engine's options. */
@@ -54,7 +56,14 @@ export async function migrate(o: MigrateOptions): Promise<RunReport> {
     if (o.openSourceWith && o.queue) throw new FerryError('usage', 'run.queue_snapshot', "a sync's snapshot is read in one process (its snapshot cannot travel to queue workers): leave out --queue");
     source = o.openSourceWith ? await o.openSourceWith() : await openSource(o.sourceUrl);
     const targetUrl = o.targetUrl;
-    const lazyTarget = targetUrl && !o.dryRun ? async () => (target = await openTarget(targetUrl)) : undefined;
+    const beforeWrite = o.beforeWrite;
+    const lazyTarget =
+      targetUrl && !o.dryRun
+        ? async () => {
+            await beforeWrite?.();
+            return (target = await openTarget(targetUrl));
+          }
+        : undefined;
     const reconcile = o.reconcile !== false && lazyTarget !== undefined;
     const remote =
       o.queue && targetUrl

@@ -16,7 +16,7 @@ import { authenticateRequest } from './auth.js';
 import type { ServerDeps } from './context.js';
 import { buildOpenApi } from './openapi.js';
 import { DEFAULT_LOGIN_LIMITS, loginGuard, type LoginLimits } from './rate-limit.js';
-import { createRunWorker, type RunContext } from './run-executor.js';
+import { createRunWorker, type RunContext, type ServerBackup } from './run-executor.js';
 import { RunStore } from './run-store.js';
 import type { RunService, RunWorker } from './run-worker.js';
 import { QueuedRunWorker } from './queued-run-worker.js';
@@ -81,6 +81,8 @@ export interface AppConfig {
   metrics?: FerryMetrics;
   /** Notifications (docs/operations.md "Notifications"); without it nothing may be subscribed and no notifier runs. */
   notify?: NotifyConfig;
+  /** Backups before every writing run: the operator's store and each project's policy (docs/operations.md#backups). */
+  backup?: ServerBackup;
 }
 
 /** The operator's notification settings (`ferry serve --notify-webhook-host`, `--smtp-url`, …). */
@@ -160,6 +162,7 @@ export function createApp(config: AppConfig): App {
     concurrency: config.runConcurrency,
     batchSize: config.runBatchSize,
     metrics: config.metrics,
+    backup: config.backup,
     onError: (err: unknown, runId: string) => log.error({ runId, err: errorSummary(err) }, 'run failed unexpectedly'),
   };
   const queued = config.runQueue

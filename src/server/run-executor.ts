@@ -3,6 +3,7 @@
  * stored texts, under the API's run id, with its events streamed to subscribers; what the run
  * resolved is scrubbed from its report and errors, and the report and final view are stored.
  */
+import type { BackupPolicy, BackupStore } from '../backup/config.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
 import { governedRun, RunNotRecordedError } from '../run/governed-run.js';
 import type { RunEvent } from '../engine/events.js';
@@ -63,8 +64,18 @@ export interface RunContext {
   resume?: string;
 }
 
+/** Backups before the server's runs: the operator's store, and each project's policy (kept in the control plane). */
+export interface ServerBackup {
+  /** The operator's backup store; unset, runs record `backup:skipped` (not_configured), or are refused where a policy requires one. */
+  store?: BackupStore;
+  /** The project's backup policy (required, retention), if it has one. */
+  policyFor?: (orgId: string, projectId: string) => Promise<BackupPolicy | undefined>;
+}
+
 export interface RunExecutorOptions {
   plane: ControlPlane;
+  /** Take a backup before every writing run (src/backup); without it server runs take none. */
+  backup?: ServerBackup;
   /** The server's data directory, never named in a run's error. */
   dataDir: string;
   runs: RunStore;
@@ -111,7 +122,9 @@ export function createRunWorker(o: RunExecutorOptions): RunWorker<RunContext> {
         };
       };
       try {
+        const backup = o.backup ? { store: o.backup.store, policy: await o.backup.policyFor?.(context.actor.orgId, spec.projectId) } : undefined;
         const report = await governedRun({
+          backup,
           run: {
             contract: context.contract,
             sourceUrl: context.sourceUrl,

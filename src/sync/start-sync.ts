@@ -18,6 +18,7 @@ import { newRunId } from '../engine/run.js';
 import { mappedTargetDefs } from '../engine/target-defs.js';
 import { FerryError, issue } from '../errors.js';
 import { crosswalkVersions } from '../lineage/crosswalks.js';
+import { checkBackupAllowed, type RunBackup } from '../backup/before-run.js';
 import { governedRun } from '../run/governed-run.js';
 import type { RunReport } from '../run/report.js';
 import { ChangeApplier } from './change-applier.js';
@@ -50,6 +51,8 @@ export type SyncStartOptions = ContractSource & {
   pollSeconds?: number;
   heartbeatMs?: number;
   audit?: { log: AuditLog; actor: string };
+  /** The backup the snapshot run takes before it writes (src/backup), as a run's. */
+  backup?: RunBackup;
   signal?: AbortSignal;
   /** Hears the sync's id first, then its snapshot, applied units and heartbeats. */
   onEvent?: (e: SyncEvent) => void;
@@ -94,6 +97,8 @@ export function syncLedgerOf(target: Target): SyncLedger {
 export async function startSync(o: SyncStartOptions): Promise<SyncOutcome> {
   const loaded = await contractOf(o);
   const digest = contractDigest(loaded);
+  // A policy that demands a backup refuses a new sync before a slot or a ledger row exists.
+  if (!o.resume) checkBackupAllowed(o.backup);
   const capture = await openSyncCapture(o.method, o.sourceUrl, loaded, { pollSeconds: o.pollSeconds });
   const tables = capturedTables(capture, loaded.contract);
   let target: Target | undefined;
@@ -143,6 +148,8 @@ async function newSync(c: SyncContext): Promise<SyncOutcome> {
       await ledger.updateSync(syncId, { position: start.position });
       snapshot = await governedRun({
         audit: o.audit ? { log: o.audit.log, actor: o.audit.actor } : undefined,
+        backup: o.backup,
+        syncId,
         run: {
           contract: c.loaded,
           sourceUrl: o.sourceUrl,
