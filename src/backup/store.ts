@@ -63,13 +63,21 @@ function groupOf(m: BackupManifest): string {
   return `${m.target.kind} ${m.target.display}`;
 }
 
-/** The backups `retention` would delete: per target, beyond the newest `keep` or older than `keepDays`; never `keepId`. */
+/**
+ * The backups `retention` would delete: per target, beyond the newest `keep` or older than
+ * `keepDays`; never `keepId`. With `keepId`, only that backup's own target is considered: a
+ * project's retention, applied after its run's backup, never reaches another target's backups
+ * (another project's or another tenant's, in a store the operator shares between them).
+ */
 export function expired(backups: readonly BackupManifest[], retention: Retention, now: Date, keepId?: string): BackupManifest[] {
   if (retention.keep === undefined && retention.keepDays === undefined) return [];
+  const kept = keepId === undefined ? undefined : backups.find((m) => m.id === keepId);
+  const only = kept ? groupOf(kept) : undefined;
   const seen = new Map<string, number>();
   const out: BackupManifest[] = [];
   // Newest first, so the first `keep` of each group are the ones kept.
   for (const m of [...backups].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1))) {
+    if (only !== undefined && groupOf(m) !== only) continue;
     const rank = seen.get(groupOf(m)) ?? 0;
     seen.set(groupOf(m), rank + 1);
     if (m.id === keepId) continue;

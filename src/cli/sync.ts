@@ -1,6 +1,7 @@
 /**
  * `ferry sync start|status|cutover|stop`: thin shells over src/sync (docs/sync.md).
  */
+import { backupStoreOf } from '../backup/config.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { localActor } from '../audit/actor.js';
@@ -37,6 +38,9 @@ interface StartFlags extends UrlFlags {
   lineage: boolean;
   json?: boolean;
   metricsListen?: string;
+  /** Commander's negation of --no-backup. */
+  backup: boolean;
+  backupDir?: string;
 }
 
 interface CutoverFlags extends UrlFlags {
@@ -93,6 +97,8 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         return;
     }
   };
+  // Read before anything connects, as for ferry run: a directory without a key is a usage error.
+  const backupStore = flags.backup ? backupStoreOf({ dir: flags.backupDir, env: io.env, cwd: io.cwd }) : undefined;
   const served = await startMetricsListener(metricsSettings(flags.metricsListen, io.env), () => io.err('ferry sync: a metrics scrape failed'));
   if (served) io.err(`ferry sync: metrics at ${served.endpoint.url}/metrics`);
   const measured = served ? syncMetrics(served.metrics, flags.tier) : undefined;
@@ -110,6 +116,7 @@ async function startCommand(contract: string, flags: StartFlags, io: CliIO): Pro
         concurrency: flags.concurrency,
         pollSeconds: flags.poll,
         lineage: flags.lineage,
+        backup: { store: backupStore, skip: !flags.backup, notice: (line) => io.err(line) },
         audit,
         signal,
         onEvent: measured
@@ -180,6 +187,11 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--no-lineage', 'do not write per-row lineage for the snapshot and the changes')
     .option('--json', 'print events as JSON lines')
     .option('--metrics-listen <address>', METRICS_LISTEN_HELP)
+    .option(
+      '--backup-dir <dir>',
+      "back up the target tables a new sync's snapshot writes into this directory first, encrypted with $FERRY_BACKUP_KEY (default $FERRY_BACKUP_DIR; docs/operations.md#backups)",
+    )
+    .option('--no-backup', "let a new sync's snapshot write without taking a backup first (recorded in the audit trail)")
     .option(...store)
     .action(async (contract: string, flags: StartFlags) => setExit(await startCommand(contract, flags, io)));
   sync

@@ -159,8 +159,11 @@ describe('retention', () => {
     expect(expired(list, {}, now)).toEqual([]);
   });
 
-  it('never deletes the backup just taken', () => {
-    expect(expired(list, { keep: 1, keepDays: 0.0001 }, now, 'b1').map((m) => m.id)).toEqual(['a5', 'a4', 'b3', 'a2']);
+  it("never deletes the backup just taken, and applies the run's retention to that backup's target only", () => {
+    // A project's policy (keep 1, a few seconds) after its backup b1 of target b: target a's
+    // backups, another project's or another tenant's in a shared store, are not touched.
+    expect(expired(list, { keep: 1, keepDays: 0.0001 }, now, 'b1').map((m) => m.id)).toEqual(['b3']);
+    expect(expired(list, { keep: 1 }, now, 'a5').map((m) => m.id)).toEqual(['a4', 'a2']);
   });
 
   it('prunes the directory', async () => {
