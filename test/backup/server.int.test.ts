@@ -20,7 +20,12 @@ let backup: ServerBackup;
 
 beforeAll(async () => {
   tmp = await tempDir('ferry-backup-server-');
-  backup = { store: testStore(path.join(tmp.dir, 'backups')), policyFor: async (orgId, projectId) => policies.get(projectId) ?? readBackupPolicy(s.world.plane.store.db, orgId, projectId) };
+  backup = {
+    store: testStore(path.join(tmp.dir, 'backups')),
+    policyFor: async (orgId, projectId) =>
+      // The scenario's own first run comes before `s` is assigned: its project has no stored policy yet.
+      policies.get(projectId) ?? (s ? readBackupPolicy(s.world.plane.store.db, orgId, projectId) : undefined),
+  };
   s = await startScenario('sqlite', undefined, { backup });
 }, 120_000);
 afterAll(async () => {

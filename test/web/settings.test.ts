@@ -52,7 +52,8 @@ describe('project settings screen', () => {
     await secretBox.waitFor();
     const secret = (await secretBox.locator('code').last().textContent())!.trim();
     expect(secret).toMatch(/^whsec_/);
-    await page.getByRole('row', { name: /Migration team channel/ }).waitFor();
+    const subscriptions = page.getByRole('table', { name: 'Notification subscriptions' });
+    await subscriptions.getByRole('row', { name: /Migration team channel/ }).waitFor();
 
     // A run recorded by the project's analyst reaches the receiver, signed with that secret.
     const v = (await h.world.plane.submitVersion(A.as.migration_analyst, A.project.id, await uniqueProbe('settings'))).version;
@@ -74,7 +75,8 @@ describe('project settings screen', () => {
 
     // Reloaded, the secret is gone for good.
     await page.reload();
-    await page.getByRole('row', { name: /Migration team channel/ }).waitFor();
+    // The delivery log names the subscription too: the subscriptions table is the one to wait for.
+    await subscriptions.getByRole('row', { name: /Migration team channel/ }).waitFor();
     expect(await page.content()).not.toContain(secret);
 
     const backup = page.getByRole('form', { name: 'Backup policy' });
