@@ -12,35 +12,11 @@ import { openConfiguredStore } from '../../src/audit/open-store.js';
 import { listBackups } from '../../src/backup/store.js';
 import { startSync } from '../../src/sync/start-sync.js';
 import type { Store } from '../../src/store/db.js';
+import { patientSyncContract } from '../helpers/patient-sync-contract.js';
 import { tempDir } from '../helpers/tmp.js';
 import { testStore } from './helpers.js';
 
-const CONTRACT = `ferry: 1
-metadata: { name: ward_list, version: 1.0.0, owner: test }
-source:
-  tables:
-    PATIENT:
-      primary_key: [ID]
-      columns:
-        ID: { type: integer, nullable: false }
-        NAME: { type: text }
-        VER: { type: integer }
-target:
-  tables:
-    patient:
-      primary_key: [patient_id]
-      columns:
-        patient_id: { type: integer, nullable: false }
-        name: { type: text, length: 40 }
-mappings:
-  patient:
-    source: PATIENT
-    load: upsert
-    sync: { change_column: VER }
-    fields:
-      patient_id: { from: ID, rationale: key }
-      name: { from: NAME, rationale: identification }
-`;
+const CONTRACT = patientSyncContract({ changeColumn: 'VER', changeType: 'integer' });
 
 describe('the backup before a sync snapshot', () => {
   let dir: string;

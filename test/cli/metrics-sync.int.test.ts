@@ -14,38 +14,14 @@ import { generateTo } from '../../src/synth/generate.js';
 import { EXAMPLE_CONTRACT, query, startFerry, type FerryProcess } from '../fault/ferry-process.js';
 import { createPgDatabase } from '../helpers/databases.js';
 import { startPrivatePg, type PrivatePg } from '../helpers/private-pg.js';
+import { patientSyncContract } from '../helpers/patient-sync-contract.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fetchMetrics, matching, value, waitFor as poll } from '../metrics/scrape.js';
 
 /** Waits as the test's process runs, naming its stderr if it never comes. */
 const waitFor = <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => poll(probe, what, 60_000, () => sync?.stderr() ?? '');
 
-const CONTRACT = `ferry: 1
-metadata: { name: ward_book, version: 1.0.0, owner: test }
-source:
-  tables:
-    PATIENT:
-      primary_key: [ID]
-      columns:
-        ID: { type: integer, nullable: false }
-        NAME: { type: text }
-        UPDATED: { type: timestamp }
-target:
-  tables:
-    patient:
-      primary_key: [patient_id]
-      columns:
-        patient_id: { type: integer, nullable: false }
-        name: { type: text, length: 40 }
-mappings:
-  patient:
-    source: PATIENT
-    load: upsert
-    sync: { change_column: UPDATED }
-    fields:
-      patient_id: { from: ID, rationale: key }
-      name: { from: NAME, steps: [trim, upper], rules: [required], rationale: identification }
-`;
+const CONTRACT = patientSyncContract({ changeColumn: 'UPDATED', changeType: 'timestamp', nameSteps: 'steps: [trim, upper], rules: [required], ' });
 const TOKEN = 'sync-metrics-token-0123456789';
 /** Names in the source: never in a scrape, as typed or as loaded. */
 const NAMES = ['Quentinella', 'Zebedorius', 'Marigoldina'];
