@@ -55,7 +55,13 @@ export async function listBackups(store: Pick<BackupStore, 'dir'>): Promise<{ ba
       damaged.push(id);
     }
   }
-  return { backups, damaged };
+  // Ids carry the time to the second only: two backups within one second are ordered by their manifests' times.
+  return { backups: backups.sort(newestFirst), damaged };
+}
+
+/** Newest first by creation time (milliseconds), then by id. */
+function newestFirst(a: BackupManifest, b: BackupManifest): number {
+  return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1;
 }
 
 /** Which backup a retention group belongs to: one target, so one target's policy never deletes another's only backup. */
@@ -76,7 +82,7 @@ export function expired(backups: readonly BackupManifest[], retention: Retention
   const seen = new Map<string, number>();
   const out: BackupManifest[] = [];
   // Newest first, so the first `keep` of each group are the ones kept.
-  for (const m of [...backups].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1))) {
+  for (const m of [...backups].sort(newestFirst)) {
     if (only !== undefined && groupOf(m) !== only) continue;
     const rank = seen.get(groupOf(m)) ?? 0;
     seen.set(groupOf(m), rank + 1);
