@@ -4,19 +4,14 @@
  * only a fingerprint does, so an operator can tell which key a backup needs.
  */
 import { createHmac } from 'node:crypto';
+import { aes256KeyFromEnv } from '../audit/key.js';
 import { FerryError } from '../errors.js';
 
 export const BACKUP_KEY_ENV = 'FERRY_BACKUP_KEY';
 
 /** Reads the key from the environment, or undefined when unset; a malformed value is a usage error that names the variable, never the value. */
 export function backupKeyFromEnv(env: NodeJS.ProcessEnv): Buffer | undefined {
-  const raw = env[BACKUP_KEY_ENV]?.trim();
-  if (!raw) return undefined;
-  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : undefined;
-  if (!key || key.length !== 32) {
-    throw new FerryError('usage', 'backup.bad_key', `${BACKUP_KEY_ENV} must hold a 32-byte key as 64 hex digits or base64 (e.g. the output of \`openssl rand -base64 32\`); the value set is not one`);
-  }
-  return key;
+  return aes256KeyFromEnv(env, BACKUP_KEY_ENV, 'backup.bad_key');
 }
 
 /** The key, or a usage error naming the variable when it is unset. */
