@@ -84,8 +84,19 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
 
 /** A 400 listing every schema problem of one part of the request (never the offending value). */
 export function validationError(part: 'params' | 'query' | 'body', error: z.ZodError): FerryError {
-  const issues: Issue[] = error.issues.map((i) => issue(`http.invalid_${part}`, [part, ...i.path.map(String)].join('.'), i.message));
+  const issues: Issue[] = error.issues.map((i) => issue(`http.invalid_${part}`, [part, ...i.path.map((p) => echoableName(String(p)))].join('.'), issueMessage(i)));
   return new FerryError('usage', 'http.validation', `the request ${part} is invalid (${issues.length} problem(s)); see issues`, issues);
+}
+
+/** Names a caller sent that an error may repeat: short identifiers only; anything else may be a value (even a patient's) pasted into a key, so it is never echoed. */
+function echoableName(name: string): string {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(a name that is not an identifier)';
+}
+
+/** zod's message, except unknown keys: those are listed through echoableName rather than quoted verbatim. */
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code !== 'unrecognized_keys') return i.message;
+  return `unknown field(s): ${i.keys.map(echoableName).join(', ')}; remove them (the schema in GET /openapi.json lists the fields this route takes)`;
 }
 
 /** A 404 for a path no route serves. */
