@@ -108,7 +108,9 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--target <url>', 'target URL, same forms (default $FERRY_TARGET_URL)')
     .addOption(new Option('--tier <tier>', 'release tier whose quality thresholds gate both runs').choices(TIERS).default('pre_production'))
     .option('--out <file>', 'where to write the sign-off pack (self-contained HTML; print it to PDF from a browser)', 'signoff-pack.html')
-    .addOption(new Option('--pilot <n>', 'patients in the pilot dry run: the first N rows of the root table and every row linked to them').argParser(positiveInt('--pilot')).default(DEFAULT_PILOT_PATIENTS))
+    .addOption(
+      new Option('--pilot <n>', 'patients in the pilot dry run: the first N rows of the root table and every row linked to them').argParser(positiveInt('--pilot')).default(DEFAULT_PILOT_PATIENTS),
+    )
     .option('--pilot-table <table>', 'root source table of the pilot (default: the table most others reference)')
     .option('--json', 'print a JSON summary (outcome, run ids, statuses, exit code) instead of progress and the headline')
     .option('--project <id>', 'run under the project’s release gates, record both runs, and put its approvals and runs in the pack (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')

@@ -69,9 +69,7 @@ export function outcomeOf(pilot: PackStep | null, full: PackStep): { outcome: Pa
 /** Rows quarantined because their parent was, per table (the cascade of a quarantined patient). */
 export function cascadeOf(report: RunReport | null): CascadeLine[] {
   if (!report) return [];
-  return report.tables
-    .map((t) => ({ table: t.table, rows: t.quarantineReasons.filter((q) => q.reasonCode === PARENT_QUARANTINED).reduce((n, q) => n + q.count, 0) }))
-    .filter((c) => c.rows > 0);
+  return report.tables.map((t) => ({ table: t.table, rows: t.quarantineReasons.filter((q) => q.reasonCode === PARENT_QUARANTINED).reduce((n, q) => n + q.count, 0) })).filter((c) => c.rows > 0);
 }
 
 /** The approvals and runs of `digest` in the project, as `actor` may read them. */

@@ -70,7 +70,10 @@ function outcomeSection(p: SignOffPack): string {
     ['Contract', `${esc(p.contract.name)} ${esc(p.contract.version)}`],
     ['Contract digest (SHA-256)', `<code>${esc(p.contract.digest)}</code>`],
     ['Release tier', esc(p.tier)],
-    ['Pilot run', p.pilot ? (p.pilot.report ? `<code>${esc(p.pilot.report.runId)}</code> ${badge(p.pilot.report.status)}` : esc(p.pilot.skipped ?? p.pilot.error?.code ?? '—')) : 'none (built from a stored run)'],
+    [
+      'Pilot run',
+      p.pilot ? (p.pilot.report ? `<code>${esc(p.pilot.report.runId)}</code> ${badge(p.pilot.report.status)}` : esc(p.pilot.skipped ?? p.pilot.error?.code ?? '—')) : 'none (built from a stored run)',
+    ],
     ['Full run', r ? `<code>${esc(r.runId)}</code> ${badge(r.status)}` : esc(p.full.skipped ?? p.full.error?.code ?? '—')],
     ['Source', esc(r?.source ?? p.pilot?.report?.source ?? '—')],
     ['Target', esc(r?.target ?? '—')],
@@ -177,7 +180,15 @@ function governanceSection(g: PackGovernance): string {
       ? none('No run of this digest is recorded in the project.')
       : grid(
           ['run', 'tier', 'kind', 'status', 'gate', 'by', 'recorded'],
-          g.runs.map((r) => [`<code>${esc(r.runId)}</code>`, esc(r.tier), r.dryRun ? 'dry run' : 'load', badge(r.status), r.gateDecision ? badge(r.gateDecision) : '—', `<code>${esc(r.actorId)}</code>`, esc(r.recordedAt)]),
+          g.runs.map((r) => [
+            `<code>${esc(r.runId)}</code>`,
+            esc(r.tier),
+            r.dryRun ? 'dry run' : 'load',
+            badge(r.status),
+            r.gateDecision ? badge(r.gateDecision) : '—',
+            `<code>${esc(r.actorId)}</code>`,
+            esc(r.recordedAt),
+          ]),
         );
   return `${version}<h3>Release approvals per tier</h3>${approvals}<h3>Recorded runs of this digest</h3>${runs}`;
 }

@@ -23,7 +23,10 @@ async function synth(dir: string, rate = 0): Promise<Row[]> {
 
 async function rehearse(dir: string, extra: string[] = []) {
   const io = memoryIO({ cwd: dir });
-  const code = await main(['rehearse', EXAMPLE_CONTRACT, '--source', `csv:${dir}/src`, '--target', `sqlite:${dir}/target.db`, '--store', `sqlite:${dir}/store.db`, '--pilot', '10', '--out', 'out/pack.html', ...extra], io);
+  const code = await main(
+    ['rehearse', EXAMPLE_CONTRACT, '--source', `csv:${dir}/src`, '--target', `sqlite:${dir}/target.db`, '--store', `sqlite:${dir}/store.db`, '--pilot', '10', '--out', 'out/pack.html', ...extra],
+    io,
+  );
   return { code, io, html: await readFile(path.join(dir, 'out', 'pack.html'), 'utf8').catch(() => '') };
 }
 
@@ -32,7 +35,19 @@ function patientValues(rows: Row[]): string[] {
   return rows.flatMap((r) => [r.PAT_NHSNO, r.PAT_SURNAME, r.PAT_FORENM, r.PAT_TEL]).filter((v) => v && v.trim().length >= 6);
 }
 
-const SECTIONS = ['Outcome', 'Pilot', 'Run report', 'Gate decisions', 'Reconciliation', 'Quarantine and cascade', 'Hazard log', 'Sampling review', 'Approvals so far', 'Contract specification', 'Sign-off'];
+const SECTIONS = [
+  'Outcome',
+  'Pilot',
+  'Run report',
+  'Gate decisions',
+  'Reconciliation',
+  'Quarantine and cascade',
+  'Hazard log',
+  'Sampling review',
+  'Approvals so far',
+  'Contract specification',
+  'Sign-off',
+];
 
 describe('ferry rehearse', () => {
   let clean: string;
