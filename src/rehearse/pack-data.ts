@@ -105,7 +105,7 @@ export async function buildPack(input: PackInput): Promise<SignOffPack> {
     ...outcomeOf(input.pilot, input.full),
     pilot: input.pilot,
     full: input.full,
-    cascade: cascadeOf(input.full.report),
+    cascade: cascadeOf(input.full.report ?? input.pilot?.report ?? null),
     hazards,
     review,
     governance,

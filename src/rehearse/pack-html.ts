@@ -95,14 +95,24 @@ function runSection(step: PackStep): string {
   return `${summary(r, r.quality)}<p class="meta">Run <code>${esc(r.runId)}</code> · started ${esc(r.startedAt)} · finished ${esc(r.finishedAt)} · lineage ${r.lineage ? 'recorded' : 'not recorded'}</p>${countsTable(r)}`;
 }
 
-function gatesSection(r: RunReport | null): string {
+/**
+ * The report the gate and quarantine sections show: the full run's, or — when it never ran — the
+ * pilot's, since its failing gates are what the team must fix.
+ */
+function evidenceOf(p: SignOffPack): { r: RunReport | null; note: string } {
+  if (p.full.report || !p.pilot?.report) return { r: p.full.report, note: '' };
+  return { r: p.pilot.report, note: `<p><b>From the pilot</b> (run <code>${esc(p.pilot.report.runId)}</code>): the full run was not started.</p>` };
+}
+
+function gatesSection(p: SignOffPack): string {
+  const { r, note } = evidenceOf(p);
   const q = r?.quality;
   if (!q) return none('No quality gate decided: the run did not get past preflight.');
-  return `<h3>Failing and warning gates</h3>${failingGates(q)}<h3>All gates (tier ${esc(q.tier)})</h3>${gatesTable(q)}<h3>KPIs per table</h3>${kpiTable(q)}`;
+  return `${note}<h3>Failing and warning gates</h3>${failingGates(q)}<h3>All gates (tier ${esc(q.tier)})</h3>${gatesTable(q)}<h3>KPIs per table</h3>${kpiTable(q)}`;
 }
 
 function quarantineSection(p: SignOffPack): string {
-  const r = p.full.report;
+  const { r, note } = evidenceOf(p);
   if (!r) return none('No run report: nothing was quarantined.');
   const cascade =
     p.cascade.length === 0
@@ -111,7 +121,7 @@ function quarantineSection(p: SignOffPack): string {
           ['target table', 'rows quarantined with their parent'],
           p.cascade.map((c) => [esc(c.table), n(c.rows)]),
         );
-  return `<h3>Quarantine reasons</h3>${reasons(r)}<h3>Cascade</h3><p>Rows whose parent row was quarantined are quarantined with it (<code>parent.quarantined</code>) rather than loaded as orphans.</p>${cascade}`;
+  return `${note}<h3>Quarantine reasons</h3>${reasons(r)}<h3>Cascade</h3><p>Rows whose parent row was quarantined are quarantined with it (<code>parent.quarantined</code>) rather than loaded as orphans.</p>${cascade}`;
 }
 
 function hazardSection(hazards: PackHazard[] | null): string {
@@ -205,7 +215,7 @@ export function renderPackHtml(p: SignOffPack): string {
     { id: 'outcome', title: 'Outcome', html: outcomeSection(p) },
     ...(p.pilot ? [{ id: 'pilot', title: 'Pilot', html: pilotSection(p.pilot) }] : []),
     { id: 'run', title: 'Run report', html: runSection(p.full) },
-    { id: 'gates', title: 'Gate decisions', html: gatesSection(r) },
+    { id: 'gates', title: 'Gate decisions', html: gatesSection(p) },
     { id: 'reconciliation', title: 'Reconciliation', html: r ? reconciliation(r) : none('No run report: nothing was reconciled.') },
     { id: 'quarantine', title: 'Quarantine and cascade', html: quarantineSection(p) },
     { id: 'hazards', title: 'Hazard log', html: hazardSection(p.hazards) },
@@ -216,7 +226,7 @@ export function renderPackHtml(p: SignOffPack): string {
   ];
   const ok = p.outcome === 'ready_for_sign_off';
   const title = `Ferry sign-off pack — ${p.contract.name} ${p.contract.version}${r ? ` — ${r.runId}` : ''}`;
-  const foot = `${p.contract.name} ${p.contract.version} · digest ${p.contract.digest} · run ${r?.runId ?? 'none'} · tier ${p.tier} · ${p.outcome.replaceAll('_', ' ')}`;
+  const foot = `${p.contract.name} ${p.contract.version} · digest ${p.contract.digest} · run ${r?.runId ?? (p.pilot?.report ? `${p.pilot.report.runId} (pilot)` : 'none')} · tier ${p.tier} · ${p.outcome.replaceAll('_', ' ')}`;
   return `<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_META_CSP}"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="generator" content="Ferry">
 <title>${esc(title)}</title><style>${QUALITY_CSS}${PACK_CSS}</style></head>

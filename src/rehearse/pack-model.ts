@@ -93,6 +93,7 @@ export interface SignOffPack {
   /** The pilot dry run; null when the pack was built from a stored run (no rehearsal). */
   pilot: PackStep | null;
   full: PackStep;
+  /** From the full run's report, or the pilot's when the full run never ran. */
   cascade: CascadeLine[];
   /** Null: no hazard log was submitted for this project. */
   hazards: PackHazard[] | null;

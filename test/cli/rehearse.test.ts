@@ -104,5 +104,8 @@ describe('ferry rehearse', () => {
     expect(io.stderr).toContain('full run skipped');
     expect(html).toContain('NOT READY FOR SIGN-OFF — the pilot ended failed_gate');
     expect(html).toContain('Not run: the pilot did not succeed');
+    // The gate decisions the team must fix are the pilot's.
+    expect(html).toMatch(/<b>From the pilot<\/b> \(run <code>run-[^<]+-dry<\/code>\)/);
+    expect(html).toContain('Failing and warning gates');
   });
 });
