@@ -25,6 +25,8 @@ export const LAYERS = [
   'rollback',
   'backup',
   'run',
+  'review',
+  'rehearse',
   'sync',
   'notify',
   'metrics',

@@ -15,6 +15,7 @@ import { formatReport } from '../run/format-report.js';
 import { governedRun, RunNotRecordedError, type GovernedRunOptions } from '../run/governed-run.js';
 import { renderQualityHtml } from '../run/html-report.js';
 import type { RunReport } from '../run/report.js';
+import type { Actor, ControlPlane } from '../control/plane.js';
 import { cliActor, openPlane } from './control-session.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -22,7 +23,8 @@ import { createProgress } from './progress.js';
 import { runDemo } from './demo.js';
 import { openPartitionQueue } from './worker.js';
 
-function positiveInt(name: string) {
+/** A commander parser of a positive whole number for option `name`. */
+export function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new FerryError('usage', 'cli.bad_number', `${name} must be a positive whole number`);
@@ -106,7 +108,10 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
  * user in the project's org, else as the local account in the configured store. `close` logs
  * out and closes the store.
  */
-async function openGovernance(io: CliIO, flags: RunFlags): Promise<{ governance: Partial<Pick<GovernedRunOptions, 'audit' | 'release'>>; close(): Promise<void> }> {
+export async function openGovernance(
+  io: CliIO,
+  flags: Pick<RunFlags, 'project' | 'store' | 'user' | 'org'>,
+): Promise<{ governance: Partial<Pick<GovernedRunOptions, 'audit' | 'release'>>; project?: { plane: ControlPlane; actor: Actor; projectId: string }; close(): Promise<void> }> {
   if (!flags.project) {
     const store = await openConfiguredStore({ flag: flags.store, env: io.env, cwd: io.cwd });
     return { governance: { audit: { log: new AuditLog(store), actor: localActor(io.env) } }, close: () => store.close() };
@@ -117,6 +122,7 @@ async function openGovernance(io: CliIO, flags: RunFlags): Promise<{ governance:
     const projectId = flags.project;
     return {
       governance: { audit: { log: session.plane.audit, actor: actor.userId, orgId: actor.orgId, projectId }, release: { plane: session.plane, actor, projectId } },
+      project: { plane: session.plane, actor, projectId },
       async close() {
         try {
           await logout();

@@ -583,27 +583,45 @@ function htmlCell(c: Cell): string {
   return typeof c === 'string' ? esc(c) : `<a href="${esc(`#${encodeURIComponent(c.href.slice(1))}`)}">${esc(c.text)}</a>`;
 }
 
-function renderHtml(title: string, blocks: Block[]): string {
-  const body = blocks
+/**
+ * The specification's body as an HTML fragment for a larger document (the sign-off pack): without
+ * its title, facts, sign-off table and contents, headings one level down, and anchors prefixed with
+ * `idPrefix` so they cannot collide with the host document's. The host supplies the CSS.
+ */
+export function contractSpecificationFragment(loaded: LoadedContract, o: { generatedAt?: Date; idPrefix: string }): string {
+  const blocks = buildDocument(loaded, o.generatedAt ?? new Date());
+  // The body starts after the contents list; everything before it is the cover the host replaces.
+  const contents = blocks.findIndex((b) => b.kind === 'heading' && b.text === 'Contents');
+  const body = blocks.slice(contents + 2).map((b): Block => (b.kind === 'heading' ? { ...b, level: Math.min(3, b.level + 1) as 1 | 2 | 3 } : b));
+  return blocksHtml(body, o.idPrefix);
+}
+
+function blocksHtml(blocks: Block[], idPrefix = ''): string {
+  const cell = (c: Cell) => (typeof c === 'string' ? htmlCell(c) : htmlCell({ text: c.text, href: `#${idPrefix}${c.href.slice(1)}` }));
+  return blocks
     .map((b) => {
       switch (b.kind) {
         case 'heading':
-          return `<h${b.level}${b.id ? ` id="${esc(encodeURIComponent(b.id))}"` : ''}>${esc(b.text)}</h${b.level}>`;
+          return `<h${b.level}${b.id ? ` id="${esc(encodeURIComponent(idPrefix + b.id))}"` : ''}>${esc(b.text)}</h${b.level}>`;
         case 'paragraph':
           return `<p>${esc(b.text)}</p>`;
         case 'facts':
-          return `<table class="facts"><tbody>${b.rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${htmlCell(v)}</td></tr>`).join('')}</tbody></table>`;
+          return `<table class="facts"><tbody>${b.rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${cell(v)}</td></tr>`).join('')}</tbody></table>`;
         case 'table':
           if (b.rows.length === 0) return '<p class="none">None.</p>';
           return (
             `<table class="grid${b.wide ? ' wide' : ''}"><thead><tr>${b.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
-            `<tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${htmlCell(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`
+            `<tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`
           );
         case 'list':
-          return `<ul>${b.items.map((i) => `<li>${htmlCell(i)}</li>`).join('')}</ul>`;
+          return `<ul>${b.items.map((i) => `<li>${cell(i)}</li>`).join('')}</ul>`;
       }
     })
     .join('\n');
+}
+
+function renderHtml(title: string, blocks: Block[]): string {
+  const body = blocksHtml(blocks);
   return `<!doctype html>
 <html lang="en-GB">
 <head>

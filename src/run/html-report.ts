@@ -31,7 +31,8 @@ const KPI_MEANING: Record<KpiName, string> = {
   reconciliation: 'rows loaded, quarantined or excluded / rows read',
 };
 
-const CSS = `
+/** The report's stylesheet, shared with the sign-off pack (rehearse/pack-html.ts). */
+export const QUALITY_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212121;margin:0;background:#fafafa}
 main{max-width:1180px;margin:0 auto;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
@@ -70,7 +71,8 @@ function verdictBadge(r: RunReport): string {
   return `<span class="muted">${esc(text)}</span>`;
 }
 
-function badge(decision: string): string {
+/** A coloured decision or status badge. */
+export function badge(decision: string): string {
   const colour =
     (DECISION_COLOURS as Record<string, string>)[decision] ?? (decision === 'succeeded' ? DECISION_COLOURS.pass : decision === 'cancelled' ? DECISION_COLOURS.not_applicable : DECISION_COLOURS.fail);
   return `<span class="badge" style="background:${colour}">${esc(decision.replace('_', ' '))}</span>`;
@@ -93,7 +95,8 @@ function gateFor(q: QualityReport, kpi: KpiName, table: string | null): Gate | u
   return best;
 }
 
-function summary(r: RunReport, q: QualityReport | undefined): string {
+/** The run's headline figures, status and quality decision. */
+export function summary(r: RunReport, q: QualityReport | undefined): string {
   const t = r.totals;
   const cards = [
     ['rows read', n(t.read)],
@@ -107,7 +110,8 @@ function summary(r: RunReport, q: QualityReport | undefined): string {
 ${r.error ? `<p><b>${esc(r.error.code)}</b>: ${esc(r.error.message)}</p>` : ''}`;
 }
 
-function failingGates(q: QualityReport): string {
+/** The failing and warning gates and checks, worst first. */
+export function failingGates(q: QualityReport): string {
   const gates = q.gates.filter((g) => g.decision === 'fail' || g.decision === 'warn');
   const checks = q.checks.filter((c) => c.decision !== 'pass');
   if (gates.length === 0 && checks.length === 0) return '<p>Every gate and check passed.</p>';
@@ -124,7 +128,8 @@ function failingGates(q: QualityReport): string {
   return `<table><tr><th>decision</th><th>KPI</th><th>table</th><th>measured</th><th>rows</th><th>fail below</th><th>warn below</th><th>example source keys (up to ${q.exampleKeyLimit})</th></tr>${[...rows, ...checkRows].join('')}</table>`;
 }
 
-function countsTable(r: RunReport): string {
+/** Rows read, loaded, quarantined and excluded per table. */
+export function countsTable(r: RunReport): string {
   const rows = r.tables.map(
     (t) =>
       `<tr><td>${esc(t.table)}</td><td>${esc(t.source)}</td><td class="n">${n(t.read)}</td><td class="n">${n(t.loaded)}</td><td class="n">${n(t.quarantined)}</td><td class="n">${n(t.excluded)}</td><td>${t.balanced ? 'yes' : '<b>NO</b>'}</td></tr>`,
@@ -144,7 +149,8 @@ function kpiCell(q: QualityReport, kpi: KpiName, table: string | null, value: nu
   return `<td${cls}><span class="cell" style="color:${colour}">${esc(percent(value))}</span>${thr}</td>`;
 }
 
-function kpiTable(q: QualityReport): string {
+/** Every KPI per table against its thresholds. */
+export function kpiTable(q: QualityReport): string {
   const head = `<tr><th>table</th>${KPI_NAMES.map((k) => `<th title="${esc(KPI_MEANING[k])}">${esc(KPI_LABELS[k])}</th>`).join('')}</tr>`;
   const rows = q.tables.map((t) => `<tr><td>${esc(t.table)}</td>${KPI_NAMES.map((k) => kpiCell(q, k, t.table, t.kpis[k].value)).join('')}</tr>`);
   rows.push(`<tr><th>overall</th>${KPI_NAMES.map((k) => kpiCell(q, k, null, q.overall[k].value)).join('')}</tr>`);
@@ -152,7 +158,8 @@ function kpiTable(q: QualityReport): string {
   return `<table>${head}${rows.join('')}</table><p class="muted">n/a: nothing to measure (empty denominator) — never counted as 100%. Thresholds shown are those in force for tier ${esc(q.tier)}.</p><ul class="muted">${defs}</ul>`;
 }
 
-function gatesTable(q: QualityReport): string {
+/** Every gate of the tier with its decision. */
+export function gatesTable(q: QualityReport): string {
   if (q.gates.length === 0) return '<p class="muted">The contract sets no quality thresholds for this tier.</p>';
   const rows = q.gates.map(
     (g) =>
@@ -179,7 +186,8 @@ function charts(q: QualityReport): string {
   return `${legend}<div class="charts">${svgs.join('')}</div>`;
 }
 
-function reasons(r: RunReport): string {
+/** The top quarantine reasons with the tables that raised them. */
+export function reasons(r: RunReport): string {
   const top = r.quarantineReasons.slice(0, 15);
   if (top.length === 0) return '<p>No row was quarantined.</p>';
   const max = top[0].count;
@@ -235,7 +243,8 @@ function findings(q: QualityReport): string {
   return `<h3>Cross-table checks</h3>${checks}<h3>Uniqueness rules</h3>${rules}<h3>Referential integrity</h3>${refs}<h3>Missing required fields</h3>${miss}`;
 }
 
-function reconciliation(r: RunReport): string {
+/** The end-of-run reconciliation: per table and the business checks. */
+export function reconciliation(r: RunReport): string {
   const rc = r.reconciliation?.report;
   if (!rc) return '<p class="muted">Not reconciled (dry run, unfinished run, or --no-reconcile): run <code>ferry reconcile RUN</code>.</p>';
   const rows = rc.tables.map((t) => {
@@ -286,7 +295,7 @@ export function renderQualityHtml(r: RunReport): string {
   body.push(`<footer>Generated by Ferry from run report format ${esc(r.format)}. This report holds counts, codes, reason codes and source keys only — never a patient value.</footer>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_META_CSP}"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${QUALITY_CSS}</style></head>
 <body><main>
 ${body.join('\n')}
 </main></body></html>

@@ -39,6 +39,7 @@ import { syncRoutes } from './routes/syncs.js';
 import { orgRoutes } from './routes/orgs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runContextFor, runRoutes } from './routes/runs.js';
+import { packRoutes } from './routes/pack.js';
 import { sourceRoutes } from './routes/sources.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { userRoutes } from './routes/users.js';
@@ -143,6 +144,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...uploadRoutes(deps),
     ...workbenchRoutes(deps),
     ...runRoutes(deps),
+    ...packRoutes(deps),
     ...releaseRoutes(deps),
     ...auditRoutes(deps),
     ...lineageRoutes(deps),

@@ -150,6 +150,7 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   getRunReport: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/report` }),
   getQualityHtml: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/quality.html` }),
+  getSignOffPack: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/pack` }),
   runEvents: async (s) => ({ method: 'GET', path: `${P(s)}/runs/${s.finishedRunId}/events` }),
   releaseStatus: async (s) => ({ method: 'GET', path: `${P(s)}/release` }),
   listTierConfigs: async (s) => ({ method: 'GET', path: `${P(s)}/release/tiers` }),

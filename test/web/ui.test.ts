@@ -461,6 +461,9 @@ describe('the web workbench in Chromium', () => {
     await page.goto(`${P()}/runs/${finishedRunId}`);
     await page.getByTestId('report-tables').waitFor();
     expect(await page.getByRole('button', { name: /Roll back|Cancel run/ }).count()).toBe(0);
+    // Every project member may read the sign-off pack of a finished run.
+    const [pack] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the sign-off pack' }).click()]);
+    expect(pack.suggestedFilename()).toBe(`signoff-pack-${finishedRunId}.html`);
     await page.goto(`${P()}/release`);
     await page.getByTestId('tier-staging').waitFor();
     expect(await page.getByRole('button', { name: /Approve for|Promote to/ }).count()).toBe(0);

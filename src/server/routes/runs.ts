@@ -312,11 +312,16 @@ function rollbackRefusal(err: unknown, runId: string): unknown {
 }
 
 async function finishedReport(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<RunReport> {
+  return (await finishedRun(deps, actor, projectId, runId, action)).report;
+}
+
+/** A finished run of the project with its stored report (run.read); 409 while it runs, 404 when it has no report. */
+export async function finishedRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string): Promise<{ view: RunJobView; report: RunReport }> {
   const found = await requireRun(deps, actor, projectId, runId, action);
   if (found.view.status === 'queued' || found.view.status === 'running') {
     throw new FerryError('conflict', 'run.not_finished', `run ${runId} is ${found.view.status}; its report exists once it ends (follow GET …/events)`);
   }
   if (!found.report)
     throw new FerryError('not_found', 'run.no_report', `run ${runId} ended before the engine produced a report (${found.view.error?.code ?? found.view.status}); GET the run for the reason`);
-  return found.report;
+  return { view: found.view, report: found.report };
 }

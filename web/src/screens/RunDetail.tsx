@@ -135,6 +135,7 @@ function FinishedReport({ run }: { run: RunView }) {
   const { project } = useProject();
   const report = useLoad(() => api<RunReport>('GET', `/projects/${project.id}/runs/${run.runId}/report`), [project.id, run.runId, run.status]);
   const html = useAction(() => apiText(`/projects/${project.id}/runs/${run.runId}/quality.html`));
+  const pack = useAction(() => apiText(`/projects/${project.id}/runs/${run.runId}/pack`));
   if (!report.data) return <Loading what="the report" error={report.error} />;
   const r = report.data;
   const gates = r.quality?.gates ?? [];
@@ -256,9 +257,20 @@ function FinishedReport({ run }: { run: RunView }) {
           }}
         >
           Download the HTML quality report
+        </button>{' '}
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            const text = await pack.run();
+            if (text) download(`signoff-pack-${run.runId}.html`, text, 'text/html');
+          }}
+        >
+          Download the sign-off pack
         </button>
       </p>
       <ErrorText error={html.error} />
+      <ErrorText error={pack.error} />
       {!run.dryRun && run.status !== 'cancelled' ? <Rollback run={run} /> : null}
     </>
   );
