@@ -266,8 +266,8 @@ export function resolveHazardIssue(ctx: Ctx, actor: Actor, projectId: string, is
 /**
  * Matches signals against the current log and records them: a new signal opens an issue
  * (`safety:issue_opened`), a resolved one that fires again re-opens it (`safety:issue_reopened`),
- * any other repeat bumps its occurrences (an accepted risk stays accepted). Needs a run
- * permission in the project or safety.manage.
+ * any other repeat bumps its occurrences (an accepted risk stays accepted). Records nothing
+ * while the project has no hazard log. Needs a run permission in the project or safety.manage.
  */
 export function raiseHazardIssues(ctx: Ctx, actor: Actor, projectId: string, input: { runId?: string | null; signals: Signal[] }): Promise<RaiseResult> {
   return guarded(ctx, actor, 'safety.raise', async () => {
@@ -281,11 +281,13 @@ export function raiseHazardIssues(ctx: Ctx, actor: Actor, projectId: string, inp
       await ctx.store.lock(trx, `project:${projectId}:hazards`);
       const tenant = orgScope(trx, actor.orgId);
       const log = await currentHazardLog(trx, actor.orgId, projectId);
+      // A project without a hazard log has no safety case to link evidence to yet.
+      if (!log) return result;
       const now = nowIso(ctx);
       for (const s of i.signals) {
         const signal = signalText(s);
         const ref = s.ref ?? '';
-        const hazardId = log ? (hazardFor(log, s)?.id ?? null) : null;
+        const hazardId = hazardFor(log, s)?.id ?? null;
         const existing = await tenant.select('hazard_issue').selectAll().where('project_id', '=', projectId).where('signal', '=', signal).where('ref', '=', ref).executeTakeFirst();
         const event = { issueId: '', hazardId, signal, sourceKind: s.sourceKind, runId };
         if (!existing) {
