@@ -52,7 +52,9 @@ export function formatHazardLog(view: HazardLogView): string {
 /** Hazard issues, one per line. */
 export function formatIssues(issues: HazardIssue[]): string {
   if (issues.length === 0) return 'no hazard issues';
-  return issues.map((i) => `${i.id}  ${i.status}  ${i.hazardId ?? 'unassigned'}  ${i.signal}  ×${i.occurrences}  last ${i.lastSeenAt}${i.lastRunId ? ` (${i.lastRunId})` : ''}\n    ${i.detail}`).join('\n');
+  return issues
+    .map((i) => `${i.id}  ${i.status}  ${i.hazardId ?? 'unassigned'}  ${i.signal}  ×${i.occurrences}  last ${i.lastSeenAt}${i.lastRunId ? ` (${i.lastRunId})` : ''}\n    ${i.detail}`)
+    .join('\n');
 }
 
 export const register: Register = (program: Command, io: CliIO, setExit) => {

@@ -68,7 +68,9 @@ export function signalsFromReport(report: EvidenceReport): Signal[] {
     const codes = c.unmapped.slice(0, MAX_CODES).map((u) => `${u.code} (${u.rows})`);
     const more = c.unmapped.length > MAX_CODES ? `, ${c.unmapped.length - MAX_CODES} more codes` : '';
     const other = c.unmappedOther > 0 ? `, ${c.unmappedOther} rows beyond the codes kept` : '';
-    out.push(run(`crosswalk:${c.crosswalk}`, `${unmappedRows} rows with ${c.unmapped.length} unmapped codes${c.table ? ` in ${c.table}` : ''}: ${codes.join(', ')}${more}${other}`, c.table ?? undefined));
+    out.push(
+      run(`crosswalk:${c.crosswalk}`, `${unmappedRows} rows with ${c.unmapped.length} unmapped codes${c.table ? ` in ${c.table}` : ''}: ${codes.join(', ')}${more}${other}`, c.table ?? undefined),
+    );
   }
   for (const c of report.quality?.checks ?? []) {
     if (c.count > 0) out.push(run(`check:${c.name}`, `${c.count} findings of ${c.kind} (${c.severity}): ${c.decision}`));

@@ -109,7 +109,8 @@ export function parseHazardLog(text: string, file = 'hazards.yaml'): HazardLogDo
   const dupes: Issue[] = [];
   doc.hazards.forEach((h, i) => {
     const first = seen.get(h.id);
-    if (first !== undefined) dupes.push(issue('hazards.duplicate_id', `hazards[${i}].id`, `hazard id ${h.id} is already used by hazards[${first}]`, { file, ...parsed.positions.at(['hazards', i, 'id']) }));
+    if (first !== undefined)
+      dupes.push(issue('hazards.duplicate_id', `hazards[${i}].id`, `hazard id ${h.id} is already used by hazards[${first}]`, { file, ...parsed.positions.at(['hazards', i, 'id']) }));
     else seen.set(h.id, i);
   });
   if (dupes.length > 0) fail(dupes);

@@ -353,4 +353,3 @@ export function raiseHazardIssues(ctx: Ctx, actor: Actor, projectId: string, inp
     });
   });
 }
-

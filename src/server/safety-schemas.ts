@@ -54,7 +54,9 @@ export const hazardLogSchema = z
   })
   .meta({ id: 'HazardLog' });
 
-export const submittedHazardLogSchema = z.object({ version: hazardLogVersionSchema, created: z.boolean().describe('false when the text means the same as the current version') }).meta({ id: 'SubmittedHazardLog' });
+export const submittedHazardLogSchema = z
+  .object({ version: hazardLogVersionSchema, created: z.boolean().describe('false when the text means the same as the current version') })
+  .meta({ id: 'SubmittedHazardLog' });
 
 export const hazardIssueSchema = z
   .object({

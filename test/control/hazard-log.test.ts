@@ -89,7 +89,9 @@ describe('signal patterns', () => {
   });
 
   it('assigns a signal to the hazard naming it most specifically, then to the earlier hazard', () => {
-    const doc = parseHazardLog(log(hazard('H-001', ['quarantine:*']), hazard('H-002', ['quarantine:rule.*@patient']), hazard('H-003', ['quarantine:rule.nhs_number']), hazard('H-004', ['quarantine:*'])));
+    const doc = parseHazardLog(
+      log(hazard('H-001', ['quarantine:*']), hazard('H-002', ['quarantine:rule.*@patient']), hazard('H-003', ['quarantine:rule.nhs_number']), hazard('H-004', ['quarantine:*'])),
+    );
     expect(hazardFor(doc, { signal: 'quarantine:rule.nhs_number', table: 'patient' })?.id).toBe('H-003');
     expect(hazardFor(doc, { signal: 'quarantine:rule.date', table: 'patient' })?.id).toBe('H-002');
     expect(hazardFor(doc, { signal: 'quarantine:rule.date', table: 'allergy' })?.id).toBe('H-001');
