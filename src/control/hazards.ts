@@ -104,7 +104,7 @@ const signalSchema = z.strictObject({
   signal: z.string().regex(new RegExp(`^(${SIGNAL_KINDS.join('|')}):[A-Za-z0-9_.\\-]+$`), `kind:name with kind one of ${SIGNAL_KINDS.join(', ')}`),
   table: z
     .string()
-    .regex(/^[A-Za-z0-9_.\-]{1,100}$/, 'a table name')
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a table name')
     .optional(),
   ref: singleLine(200).optional(),
   detail: z.string().min(1).max(2000),

@@ -6,7 +6,7 @@ import { ruleParts, stepParts } from '../../src/contract/model.js';
 import { applyThresholds } from '../../src/quality/thresholds.js';
 import { TIERS } from '../../src/contract/model.js';
 import { hazardFor, hazardLogDigest, parseHazardLog, patternScore, riskRating, RISK_MATRIX, type SignalKey } from '../../src/control/hazard-log.js';
-import { FerryError } from '../../src/errors.js';
+import { type FerryError } from '../../src/errors.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/legacy-pas');
 
