@@ -87,7 +87,8 @@ export const register: Register = (program: Command, io: CliIO, setExit) => {
     .description('validate a hazard log file offline; problems are printed with their line and column')
     .argument('<file>', 'hazard log YAML')
     .option('--json', 'print JSON')
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, _flags: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ json?: boolean }>();
       const doc = parseHazardLog(await readFile(path.resolve(io.cwd, file), 'utf8'), file);
       const rows = doc.hazards.map((h) => ({ id: h.id, initial: riskRating(h.severity, h.likelihood), residual: riskRating(h.residual.severity, h.residual.likelihood) }));
       const text = [

@@ -38,6 +38,8 @@ describe('ferry safety', () => {
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toContain('hazards.yaml: 13 hazards, valid');
     expect(ok.out).toContain('H-004  catastrophic × medium = 4 high; residual 3 medium');
+    const json = await ferry(['safety', 'hazards', 'check', 'hazards.yaml', '--json']);
+    expect(json.json().hazards[3]).toEqual({ id: 'H-004', initial: 4, residual: 3 });
 
     await writeFile(path.join(dir, 'bad.yaml'), 'format: ferry.hazards/v1\nhazards:\n  - id: H-1\n    title: x\n');
     const bad = await ferry(['safety', 'hazards', 'check', 'bad.yaml']);
