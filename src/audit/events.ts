@@ -105,6 +105,10 @@ export const auditPayloadSchemas = {
   }),
   'backup:skipped': z.strictObject({ reason: z.enum(['no_backup_flag', 'not_configured', 'resumed']), runId: id.nullable(), syncId: id.nullable(), contractDigest: digest.nullable() }),
   'backup:restored': z.strictObject({ backupId: id, kind: id, tables: z.array(z.strictObject({ table: id, rows: count })), created: z.array(id), droppedCreated: z.boolean() }),
+  'safety:hazard_log_submitted': z.strictObject({ version: count, digest, hazards: count }),
+  'safety:issue_opened': z.strictObject({ issueId: id, hazardId: id.nullable(), signal: id, sourceKind: id, runId: id.nullable() }),
+  'safety:issue_reopened': z.strictObject({ issueId: id, hazardId: id.nullable(), signal: id, sourceKind: id, runId: id.nullable() }),
+  'safety:issue_resolved': z.strictObject({ issueId: id, hazardId: id.nullable(), status: z.enum(['resolved', 'accepted']) }),
   'backup:pruned': z.strictObject({ backupIds: z.array(id), keep: count.nullable(), keepDays: z.number().positive().nullable() }),
 } as const;
 

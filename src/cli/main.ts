@@ -40,6 +40,7 @@ const groups = {
   admin: () => import('./admin.js'),
   adminConnection: () => import('./admin-connection.js'),
   release: () => import('./release.js'),
+  safety: () => import('./safety.js'),
 } satisfies Record<string, GroupModule>;
 
 type GroupName = keyof typeof groups;
@@ -71,6 +72,7 @@ export const commandTable: Readonly<Record<string, readonly GroupName[]>> = {
   'verify-deployment': ['verifyDeployment'],
   admin: ['admin', 'adminConnection'],
   release: ['release'],
+  safety: ['safety'],
 };
 
 /** Every group module name, in registration order. */

@@ -27,6 +27,9 @@ export type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection,
 import type { BackupPolicy, BackupPolicyInput, Delivery, NewSubscription, NotifyHost, Subscription, SubscriptionInput } from './notifications.js';
 export type { BackupPolicy, BackupPolicyInput, Delivery, DeliveryStatus, EventKind, NewSubscription, NotifyHost, Subscription, SubscriptionInput } from './notifications.js';
 
+import type { HazardIssue, HazardIssueStatus, HazardLogVersion, HazardLogView, RaiseResult, Signal } from './hazards.js';
+export type { HazardIssue, HazardIssueStatus, HazardLogVersion, HazardLogView, HazardView, RaiseResult, Risk, Signal } from './hazards.js';
+
 export type { Permission, Role } from './roles.js';
 export { ROLES, PERMISSIONS, PERMISSION_MATRIX, rolesFor } from './roles.js';
 export { createControlPlane } from './service.js';
@@ -455,4 +458,15 @@ export interface ControlPlane {
   listDeliveries(actor: Actor, projectId: string, filter?: { subscriptionId?: string; limit?: number }): Promise<Delivery[]>;
   getBackupPolicy(actor: Actor, projectId: string): Promise<BackupPolicy>;
   setBackupPolicy(actor: Actor, projectId: string, input: BackupPolicyInput): Promise<BackupPolicy>;
+
+  // ─── Clinical safety: hazard log (safety.read, safety.manage) ───
+  /** The current hazard log (or `version`) with risk ratings and open issue counts; `version: null` when none was submitted. */
+  getHazardLog(actor: Actor, projectId: string, version?: number): Promise<HazardLogView>;
+  listHazardLogVersions(actor: Actor, projectId: string): Promise<HazardLogVersion[]>;
+  /** Validates the YAML text (errors carry line and column) and stores it as a new version; audited. */
+  submitHazardLog(actor: Actor, projectId: string, input: { text: string; comment?: string }): Promise<{ version: HazardLogVersion; created: boolean }>;
+  listHazardIssues(actor: Actor, projectId: string, filter?: { status?: HazardIssueStatus; hazardId?: string }): Promise<HazardIssue[]>;
+  resolveHazardIssue(actor: Actor, projectId: string, issueId: string, input: { status: 'resolved' | 'accepted'; comment: string }): Promise<HazardIssue>;
+  /** Records evidence against the current log (a run permission or safety.manage); audited per opened or re-opened issue. */
+  raiseHazardIssues(actor: Actor, projectId: string, input: { runId?: string | null; signals: Signal[] }): Promise<RaiseResult>;
 }

@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'release.approve_production': { level: 'project', description: 'approve a digest for production', roles: ['integration_lead', 'clinical_safety_officer'] },
   'release.promote': { level: 'project', description: 'promote a digest into staging or production', roles: ['integration_lead'] },
   'project.settings': { level: 'project', description: "read and set a project's notification subscriptions and backup policy", roles: ['org_admin', 'integration_lead'] },
+  'safety.read': { level: 'project', description: "read the project's hazard log, its versions and hazard issues", roles: EVERYONE },
+  'safety.manage': { level: 'project', description: 'submit hazard log versions; resolve or accept hazard issues', roles: ['clinical_safety_officer', 'integration_lead'] },
   'audit.read': { level: 'project', description: 'read the audit trail', roles: ['org_admin', 'auditor'] },
   'audit.export': { level: 'project', description: 'export the audit trail', roles: ['auditor'] },
 } as const satisfies Record<string, PermissionSpec>;

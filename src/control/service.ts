@@ -9,6 +9,7 @@ import { can, requirePermission } from './authorize.js';
 import { connectionUrl, listConnections, listOperatorConnections, registerConnection, removeConnection } from './connections.js';
 import { changePassword, operatorResetPassword, operatorUnlock, resetPassword } from './credentials.js';
 import { guarded, type Ctx } from './context.js';
+import { getHazardLog, listHazardIssues, listHazardLogVersions, raiseHazardIssues, resolveHazardIssue, submitHazardLog } from './hazards.js';
 import { createSubscription, getBackupPolicy, listDeliveries, listSubscriptions, removeSubscription, setBackupPolicy } from './notifications.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
@@ -92,5 +93,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     listDeliveries: (actor, projectId, filter) => listDeliveries(ctx, actor, projectId, filter),
     getBackupPolicy: (actor, projectId) => getBackupPolicy(ctx, actor, projectId),
     setBackupPolicy: (actor, projectId, input) => setBackupPolicy(ctx, actor, projectId, input),
+    getHazardLog: (actor, projectId, version) => getHazardLog(ctx, actor, projectId, version),
+    listHazardLogVersions: (actor, projectId) => listHazardLogVersions(ctx, actor, projectId),
+    submitHazardLog: (actor, projectId, input) => submitHazardLog(ctx, actor, projectId, input),
+    listHazardIssues: (actor, projectId, filter) => listHazardIssues(ctx, actor, projectId, filter),
+    resolveHazardIssue: (actor, projectId, issueId, input) => resolveHazardIssue(ctx, actor, projectId, issueId, input),
+    raiseHazardIssues: (actor, projectId, input) => raiseHazardIssues(ctx, actor, projectId, input),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Tier } from '../contract/model.js';
 import type { RunStatus } from '../engine/report.js';
+import { signalsFromReport } from '../control/hazard-evidence.js';
 import { refusal } from '../control/release.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
 import type { RunReport } from './report.js';
@@ -33,7 +34,7 @@ export interface RunOutcome {
   report: RunReport | null;
 }
 
-/** Records a run's outcome against the project. */
+/** Records a run's outcome against the project, then raises its evidence against the project's hazard log (real runs with a report). */
 export async function recordRelease(r: ReleaseContext, o: RunOutcome): Promise<void> {
   await r.plane.recordRun(r.actor, r.projectId, {
     digest: o.digest,
@@ -43,4 +44,7 @@ export async function recordRelease(r: ReleaseContext, o: RunOutcome): Promise<v
     gateDecision: o.report?.quality?.decision ?? null,
     dryRun: o.dryRun,
   });
+  if (o.dryRun || !o.report) return;
+  const signals = signalsFromReport(o.report);
+  if (signals.length > 0) await r.plane.raiseHazardIssues(r.actor, r.projectId, { runId: o.runId, signals });
 }

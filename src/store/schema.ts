@@ -299,6 +299,45 @@ export interface BackupPolicyRow {
   updated_at: string;
 }
 
+/** One version of a project's hazard log (migration 007); immutable once written. */
+export interface HazardLogVersionRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  version: number;
+  /** SHA-256 of the log's canonical JSON. */
+  digest: string;
+  /** The parsed log (format ferry.hazards/v1) as JSON. */
+  body: string;
+  author_id: string;
+  comment: string;
+  created_at: string;
+}
+
+/** Evidence raised against a project's hazard log (migration 007): counts, codes and table names only. */
+export interface HazardIssueRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  /** The hazard whose evidence pattern names the signal; null when none does ("unassigned"). */
+  hazard_id: string | null;
+  /** `kind:name[@table]`, e.g. `quarantine:rule.nhs_number@patient`. */
+  signal: string;
+  source_kind: string;
+  run_id: string | null;
+  /** What distinguishes repeated signals (e.g. a review and a source key); '' for none. */
+  ref: string;
+  detail: string;
+  status: 'open' | 'resolved' | 'accepted';
+  occurrences: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  last_run_id: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  resolution_comment: string | null;
+}
+
 export interface ControlDatabase {
   ferry_migrations: MigrationRow;
   audit_event: AuditEventRow;
@@ -324,4 +363,6 @@ export interface ControlDatabase {
   notify_cursor: NotifyCursorRow;
   notify_sync_state: NotifySyncStateRow;
   backup_policy: BackupPolicyRow;
+  hazard_log_version: HazardLogVersionRow;
+  hazard_issue: HazardIssueRow;
 }

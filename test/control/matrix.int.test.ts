@@ -36,6 +36,8 @@ const TABLES = [
   'run_record',
   'promotion',
   'backup_policy',
+  'hazard_log_version',
+  'hazard_issue',
 ];
 
 async function snapshot(store: Store): Promise<string> {
@@ -102,6 +104,11 @@ const OPS: Record<Permission, (c: Ctx) => Promise<Op>> = {
     return (x) => c.plane.promote(x, c.project, v.digest, 'staging');
   },
   'project.settings': async (c) => (x) => c.plane.setBackupPolicy(x, c.project, { required: true, keepLast: c.n() + 1 }),
+  'safety.read': async (c) => (x) => c.plane.getHazardLog(x, c.project),
+  'safety.manage': async (c) => (x) =>
+    c.plane.submitHazardLog(x, c.project, {
+      text: `format: ferry.hazards/v1\nhazards:\n  - { id: H-001, title: Matrix ${c.n()}, description: d, cause: c, effect: e, severity: 2, likelihood: 2, residual: { severity: 1, likelihood: 1 }, owner: CSO, status: open }\n`,
+    }),
   'audit.read': async (c) => (x) => c.plane.listAuditEvents(x, { projectId: c.project }),
   'audit.export': async (c) => (x) => c.plane.authorize(x, 'audit.export', { projectId: c.project }),
 };

@@ -197,7 +197,24 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   listDeliveries: async (s) => ({ method: 'GET', path: `${P(s)}/settings/deliveries` }),
   setBackupPolicy: async (s) => ({ method: 'PUT', path: `${P(s)}/settings/backup-policy`, body: { required: true, keepLast: ++n } }),
+  getHazardLog: async (s) => ({ method: 'GET', path: `${P(s)}/hazards` }),
+  submitHazardLog: async (s) => ({ method: 'PUT', path: `${P(s)}/hazards`, body: { text: hazardLogText(unique('fixture')), comment: 'fixture' } }),
+  listHazardLogVersions: async (s) => ({ method: 'GET', path: `${P(s)}/hazards/versions` }),
+  listHazardIssues: async (s) => ({ method: 'GET', path: `${P(s)}/hazard-issues?status=open` }),
+  resolveHazardIssue: async (s) => {
+    const { world } = s;
+    await world.plane.submitHazardLog(world.a.as.clinical_safety_officer, s.projectId, { text: hazardLogText('issues') });
+    const raised = await world.plane.raiseHazardIssues(world.a.as.migration_analyst, s.projectId, {
+      signals: [{ signal: `gate:overall.fixture${++n}`, detail: 'validity 90.00%', sourceKind: 'run' }],
+    });
+    return { method: 'POST', path: `${P(s)}/hazard-issues/${raised.issues[0].id}/resolve`, body: { status: 'resolved', comment: 'fixed at source' } };
+  },
 };
+
+/** A one-hazard log whose title makes its digest unique. */
+function hazardLogText(title: string): string {
+  return `format: ferry.hazards/v1\nhazards:\n  - { id: H-001, title: ${title}, description: d, cause: c, effect: e, severity: 3, likelihood: 2, residual: { severity: 2, likelihood: 1 }, owner: CSO, status: open, evidence: ['gate:*'] }\n`;
+}
 
 /** The test fixture contract (with its `sex` crosswalk) under a unique version. */
 async function crosswalkContract() {

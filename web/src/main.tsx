@@ -19,6 +19,7 @@ import { LineageLookup } from './screens/Lineage';
 import { Admin } from './screens/Admin';
 import { Wizard } from './screens/Wizard';
 import { ProjectSettings } from './screens/ProjectSettings';
+import { Hazards } from './screens/Hazards';
 import './styles.css';
 
 const USER_KEY = 'ferry.username';
@@ -120,6 +121,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
   { path: '/release', label: 'Release board', show: (p) => p.can('release.read') },
   { path: '/audit', label: 'Audit', show: (p) => p.can('audit.read') },
   { path: '/lineage', label: 'Lineage', show: (p) => p.can('run.read') },
+  { path: '/hazards', label: 'Hazard log', show: (p) => p.can('safety.read') },
   { path: '/settings', label: 'Settings', show: (p) => p.can('project.settings') },
 ];
 
@@ -167,6 +169,7 @@ function ProjectPage({ rest, query }: { rest: string[]; query: URLSearchParams }
   if (section === 'audit') return <Audit />;
   if (section === 'lineage') return <LineageLookup />;
   if (section === 'settings') return <ProjectSettings />;
+  if (section === 'hazards') return <Hazards />;
   return <Versions />;
 }
 
