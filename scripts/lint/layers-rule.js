@@ -25,6 +25,7 @@ export const LAYERS = [
   'rollback',
   'backup',
   'run',
+  'review',
   'sync',
   'notify',
   'metrics',

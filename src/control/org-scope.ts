@@ -42,6 +42,8 @@ export const TENANT_TABLES = [
   'notify_delivery',
   'notify_sync_state',
   'backup_policy',
+  'review',
+  'review_patient',
 ] as const;
 
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -12,6 +12,7 @@ import { guarded, type Ctx } from './context.js';
 import { createSubscription, getBackupPolicy, listDeliveries, listSubscriptions, removeSubscription, setBackupPolicy } from './notifications.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
+import { createReview, getReview, listReviews, recordPatientView, recordVerdict, resolveDiscrepancy, reviewStatus } from './reviews.js';
 import { createProject, createWorkspace, getOrg, getProject, getWorkspace, initOrg, listProjects, listWorkspaces } from './tenancy.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 import { createUser, getUser, grantRole, listUsers, lockUser, resetSessions, revokeRole, unlockUser } from './users.js';
@@ -92,5 +93,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     listDeliveries: (actor, projectId, filter) => listDeliveries(ctx, actor, projectId, filter),
     getBackupPolicy: (actor, projectId) => getBackupPolicy(ctx, actor, projectId),
     setBackupPolicy: (actor, projectId, input) => setBackupPolicy(ctx, actor, projectId, input),
+    createReview: (actor, projectId, input) => createReview(ctx, actor, projectId, input),
+    listReviews: (actor, projectId) => listReviews(ctx, actor, projectId),
+    getReview: (actor, projectId, reviewId) => getReview(ctx, actor, projectId, reviewId),
+    recordVerdict: (actor, projectId, reviewId, position, input) => recordVerdict(ctx, actor, projectId, reviewId, position, input),
+    resolveDiscrepancy: (actor, projectId, reviewId, position, comment) => resolveDiscrepancy(ctx, actor, projectId, reviewId, position, comment),
+    recordPatientView: (actor, projectId, reviewId, position) => recordPatientView(ctx, actor, projectId, reviewId, position),
+    reviewStatus: (actor, projectId, digest) => reviewStatus(ctx, actor, projectId, digest),
   };
 }

@@ -19,7 +19,7 @@ export type Tier = Out<typeof S.tierSchema>;
 
 // Restated rather than imported: the modules that hold them build zod schemas when loaded,
 // which would put zod into the bundle. The assertions below hold them equal, order included.
-export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'auditor', 'viewer'] as const;
+export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'clinical_reviewer', 'auditor', 'viewer'] as const;
 export const TIERS = ['pre_production', 'staging', 'production'] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -9,6 +9,7 @@ import { namedConnections } from './003-named-connections.js';
 import { authHardening } from './004-auth-hardening.js';
 import { storeIdentity } from './005-store-identity.js';
 import { notifications } from './006-notifications.js';
+import { samplingReview } from './008-sampling-review.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity, notifications];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity, notifications, samplingReview];
