@@ -39,6 +39,7 @@ const groups = {
   admin: () => import('./admin.js'),
   adminConnection: () => import('./admin-connection.js'),
   release: () => import('./release.js'),
+  review: () => import('./review.js'),
 } satisfies Record<string, GroupModule>;
 
 type GroupName = keyof typeof groups;
@@ -69,6 +70,7 @@ export const commandTable: Readonly<Record<string, readonly GroupName[]>> = {
   'verify-deployment': ['verifyDeployment'],
   admin: ['admin', 'adminConnection'],
   release: ['release'],
+  review: ['review'],
 };
 
 /** Every group module name, in registration order. */

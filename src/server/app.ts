@@ -34,6 +34,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { crosswalkRoutes } from './routes/crosswalks.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/syncs.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -148,6 +149,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...lineageRoutes(deps),
     ...syncRoutes(deps),
     ...settingsRoutes(deps),
+    ...reviewRoutes(deps),
   ];
 }
 
