@@ -128,7 +128,7 @@ export const register: Register = (program: Command, io, setExit) => {
     const loaded = await loadContract(path.resolve(io.cwd, flags.contract));
     const access = await asCliUser(io, flags, (plane, actor) => plane.recordPatientView(actor, flags.project, reviewId, at));
     const view = await withReviewSides({ sourceUrl: flags.source, targetUrl: flags.target }, (s) =>
-      patientView({ loaded, source: s.source, target: s.target, targetRows: s.targetRows, runId: access.review.runId, patientKey: access.patient.patientKey, root: access.review.root }),
+      patientView({ loaded, source: s.source, target: s.target, targetRows: s.targetRows, runId: access.review.targetRunId, patientKey: access.patient.patientKey, root: access.review.root }),
     );
     setExit(print(io, flags, { ...access, view }, formatPatientView(view)));
   });

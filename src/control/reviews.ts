@@ -24,7 +24,10 @@ export type Verdict = 'matches' | 'discrepancy';
 
 /** A drawn sample as review/sample.ts makes it (drawSample), with where it was drawn from. */
 export interface CreateReviewInput {
+  /** The run as the project recorded it. */
   runId: string;
+  /** The run's id in the target's ledger, when it differs from `runId` (runs started through the server). */
+  targetRunId?: string;
   contractDigest: string;
   root: string;
   seed: number;
@@ -56,6 +59,7 @@ export interface ReviewSummary {
   id: string;
   projectId: string;
   runId: string;
+  targetRunId: string;
   digest: string;
   tier: string;
   root: string;
@@ -96,6 +100,7 @@ export interface PatientAccess {
 const refSchema = z.string().min(1).max(2000);
 const sampleSchema = z.strictObject({
   runId: runIdSchema,
+  targetRunId: runIdSchema.optional(),
   contractDigest: digestSchema,
   root: nameSchema,
   seed: z.number().int().min(0).max(0xffffffff),
@@ -135,6 +140,7 @@ function toSummary(r: ReviewRow, patients: ReviewPatient[]): ReviewSummary {
     id: r.id,
     projectId: r.project_id,
     runId: r.run_id,
+    targetRunId: r.target_run_id,
     digest: r.digest,
     tier: r.tier,
     root: r.root_table,
@@ -188,6 +194,7 @@ export function createReview(ctx: Ctx, actor: Actor, projectId: string, input: C
         org_id: actor.orgId,
         project_id: projectId,
         run_id: i.runId,
+        target_run_id: i.targetRunId ?? i.runId,
         digest: i.contractDigest,
         tier: run.tier,
         root_table: i.root,

@@ -8,11 +8,11 @@
  */
 import type { CrosswalkVersion, LineageEntry, Source, Target, Value } from '../connectors/connector.js';
 import type { LoadedContract } from '../contract/model.js';
-import { pilotRoot, walkPatientRows } from '../engine/pilot.js';
+import { walkPatientRows } from '../engine/pilot.js';
 import { keyRenderer } from '../engine/source-key.js';
 import { FerryError } from '../errors.js';
 import { mappingRules } from '../lineage/query.js';
-import { checkRun, compareKeys } from './sample.js';
+import { checkRun, compareKeys, reviewRoot } from './sample.js';
 
 /** A value as the view shows it: text, number or boolean; binary values as their size. */
 export type ShownValue = string | number | boolean | null;
@@ -123,7 +123,7 @@ export async function patientView(o: PatientViewOptions): Promise<PatientView> {
   await checkRun(o.target, o.runId, o.loaded);
   if (!o.target.lineage) throw new FerryError('usage', 'review.no_lineage', `${o.target.kind} targets keep no lineage, so a patient's rows cannot be followed`);
   const contract = o.loaded.contract;
-  const root = pilotRoot(contract, o.root);
+  const root = reviewRoot(contract, o.root);
   const found: Array<{ table: string; key: string; values: Map<string, Value> }> = [];
   await walkPatientRows(contract, o.source, {
     root,

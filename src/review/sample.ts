@@ -8,7 +8,7 @@
  */
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
-import type { LoadedContract } from '../contract/model.js';
+import type { Contract, LoadedContract } from '../contract/model.js';
 import { PARENT_QUARANTINED } from '../engine/cascade.js';
 import { dependents, pilotRoot, walkPatientRows } from '../engine/pilot.js';
 import { FerryError } from '../errors.js';
@@ -64,6 +64,20 @@ export async function checkRun(target: Target, runId: string, loaded: LoadedCont
     throw new FerryError('usage', 'review.contract_mismatch', `run ${runId} was made by contract ${run.contractDigest.slice(0, 12)}…, not by the given contract (${digest.slice(0, 12)}…); give the exact version the run used`);
   }
   return digest;
+}
+
+/**
+ * The patient table: the pilot root (the table most others depend on), or, when no table is
+ * referenced by foreign keys, the only source table (a one-table contract); else `explicit`.
+ */
+export function reviewRoot(contract: Contract, explicit?: string): string {
+  try {
+    return pilotRoot(contract, explicit);
+  } catch (err) {
+    const tables = Object.keys(contract.source.tables);
+    if (err instanceof FerryError && err.code === 'pilot.no_root' && tables.length === 1) return tables[0];
+    throw err;
+  }
 }
 
 /** Sorts keys numerically when both are integers, else as text: PAS keys are usually integers. */
@@ -137,7 +151,7 @@ export async function drawSample(o: DrawSampleOptions): Promise<Sample> {
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new FerryError('usage', 'review.bad_seed', '--seed must be a whole number from 0 to 4294967295');
   const digest = await checkRun(o.target, o.runId, o.loaded);
   const contract = o.loaded.contract;
-  const root = pilotRoot(contract, o.root);
+  const root = reviewRoot(contract, o.root);
   const linked = [root, ...dependents(contract, root).keys()];
   const stratify = o.stratify ?? null;
   if (stratify !== null && !linked.includes(stratify)) {

@@ -308,10 +308,12 @@ export interface ReviewRow {
   org_id: string;
   project_id: string;
   run_id: string;
+  /** The run's id in the target's ledger (the server hands out its own run ids; the CLI's are the ledger's). */
+  target_run_id: string;
   digest: string;
   tier: string;
   root_table: string;
-  seed: number;
+  seed: number | string;
   patients_requested: number;
   stratify: string | null;
   /** JSON object: stratum → patients of the run in it. */

@@ -18,6 +18,7 @@ import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam } from '../schemas.js';
 import { loadVersion } from './crosswalks.js';
+import { requireRun } from './runs.js';
 
 const stratum = z.enum(['quarantined', 'cascaded', 'crosswalked', 'clean']);
 const population = z.object({ quarantined: z.number(), cascaded: z.number(), crosswalked: z.number(), clean: z.number() });
@@ -27,6 +28,7 @@ const reviewSummarySchema = z
     id: z.string(),
     projectId: z.string(),
     runId: z.string(),
+    targetRunId: z.string(),
     digest: z.string(),
     tier: z.string(),
     root: z.string(),
@@ -140,15 +142,18 @@ export function reviewRoutes(deps: ServerDeps) {
       response: reviewSchema,
       status: 201,
       handler: async ({ auth, params, body, signal }) => {
-        const run = await plane.getRun(auth, params.projectId, params.runId);
-        const loaded = await runContract(deps, auth, params.projectId, run.digest, 'review.create');
+        const { view } = await requireRun(deps, auth, params.projectId, params.runId, 'review.create');
+        // The target's ledger knows the run by the engine's id; the project by the id the API handed out.
+        const targetRunId = view.progress.engineRunId;
+        if (view.dryRun || !targetRunId) throw new FerryError('conflict', 'review.nothing_written', `run ${params.runId} wrote nothing to its target, so it has no patients to review`);
+        const loaded = await loadVersion(deps, auth, params.projectId, view.versionId, 'review.create');
         const sourceUrl = await resolveSource(deps, auth, params.projectId, body.source);
-        const target = await resolveTarget(deps, auth, params.projectId, run.tier, { code: 'review.no_target', message: `the ${run.tier} tier of this project has no target connection` });
+        const target = await resolveTarget(deps, auth, params.projectId, view.tier, { code: 'review.no_target', message: `the ${view.tier} tier of this project has no target connection` });
         const seed = body.seed ?? randomInt(0, 2 ** 31);
         const sample = await withTargetErrors(() =>
-          withReviewSides({ sourceUrl, targetUrl: target.url }, (s) => drawSample({ loaded, source: s.source, target: s.target, runId: run.runId, patients: body.patients, seed, stratify: body.stratify, signal })),
+          withReviewSides({ sourceUrl, targetUrl: target.url }, (s) => drawSample({ loaded, source: s.source, target: s.target, runId: targetRunId, patients: body.patients, seed, stratify: body.stratify, signal })),
         );
-        return plane.createReview(auth, params.projectId, { ...sample, sourceRef: body.source, targetRef: `connection:${target.name}` });
+        return plane.createReview(auth, params.projectId, { ...sample, runId: params.runId, targetRunId, sourceRef: body.source, targetRef: `connection:${target.name}` });
       },
     }),
     defineRoute({
@@ -207,7 +212,7 @@ export function reviewRoutes(deps: ServerDeps) {
         });
         const view = await withTargetErrors(() =>
           withReviewSides({ sourceUrl, targetUrl: target.url }, (s) =>
-            patientView({ loaded, source: s.source, target: s.target, targetRows: s.targetRows, runId: review.runId, patientKey: patient.patientKey, root: review.root, signal }),
+            patientView({ loaded, source: s.source, target: s.target, targetRows: s.targetRows, runId: review.targetRunId, patientKey: patient.patientKey, root: review.root, signal }),
           ),
         );
         return { review, patient, view };
