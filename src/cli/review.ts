@@ -50,7 +50,8 @@ function withSides(cmd: Command): Command {
 /** A patient number as listed (1, 2, …) → its 0-based position. */
 function position(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new FerryError('usage', 'review.bad_patient', `PATIENT is the patient's number in the review (1, 2, …, as ferry review show lists them), not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FerryError('usage', 'review.bad_patient', `PATIENT is the patient's number in the review (1, 2, …, as ferry review show lists them), not ${JSON.stringify(text)}`);
   return n - 1;
 }
 
@@ -133,7 +134,9 @@ export const register: Register = (program: Command, io, setExit) => {
     setExit(print(io, flags, { ...access, view }, formatPatientView(view)));
   });
 
-  withCommon(review.command('mark').description('mark a sampled patient: matches, or discrepancy with a comment (clinical_reviewer, clinical_safety_officer)').argument('<reviewId>').argument('<patient>'))
+  withCommon(
+    review.command('mark').description('mark a sampled patient: matches, or discrepancy with a comment (clinical_reviewer, clinical_safety_officer)').argument('<reviewId>').argument('<patient>'),
+  )
     .addOption(new Option('--verdict <verdict>', 'what the reviewer found').choices(['matches', 'discrepancy']).makeOptionMandatory())
     .option('--comment <text>', 'what differs (required for a discrepancy)')
     .action(async (reviewId: string, patient: string, flags: Common & { verdict: 'matches' | 'discrepancy'; comment?: string }) => {

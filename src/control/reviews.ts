@@ -290,7 +290,13 @@ export function recordVerdict(ctx: Ctx, actor: Actor, projectId: string, reviewI
           actor: actor.userId,
           orgId: actor.orgId,
           projectId,
-          payload: { reviewId, runId: review.runId, contractDigest: review.digest, patients: review.patients, discrepancies: review.sampled.filter((x) => x.verdict === 'discrepancy').length + (i.verdict === 'discrepancy' ? 1 : 0) },
+          payload: {
+            reviewId,
+            runId: review.runId,
+            contractDigest: review.digest,
+            patients: review.patients,
+            discrepancies: review.sampled.filter((x) => x.verdict === 'discrepancy').length + (i.verdict === 'discrepancy' ? 1 : 0),
+          },
         });
       }
       return loadReview(trx, actor.orgId, projectId, reviewId);

@@ -162,7 +162,10 @@ export async function walkPatientRows(
       owners.set(id, map);
       return { map, render: keyRenderer(cols.map((c) => at.get(c)!)) };
     });
-    const parents = fks.map((fk) => ({ map: owners.get(`${fk.references.table}(${fk.references.columns.join(',')})`) ?? new Map<string, string>(), render: keyRenderer(fk.columns.map((c) => at.get(c)!)) }));
+    const parents = fks.map((fk) => ({
+      map: owners.get(`${fk.references.table}(${fk.references.columns.join(',')})`) ?? new Map<string, string>(),
+      render: keyRenderer(fk.columns.map((c) => at.get(c)!)),
+    }));
     for await (const slice of source.read(table, { columns, orderBy: t.primary_key, sliceRows: o.sliceRows, signal: o.signal })) {
       for (const row of slice.rows) {
         const key = pk(row);

@@ -148,11 +148,15 @@ export async function patientView(o: PatientViewOptions): Promise<PatientView> {
   const lineage = new Map<string, LineageEntry[]>();
   for (const r of found) {
     const entries = await o.target.lineage({ by: 'source', table: r.table, key: r.key });
-    lineage.set(`${r.table}\u0000${r.key}`, entries.filter((e) => e.runId === o.runId));
+    lineage.set(
+      `${r.table}\u0000${r.key}`,
+      entries.filter((e) => e.runId === o.runId),
+    );
   }
   // The loaded rows' target values, one read per target table.
   const byTable = new Map<string, string[]>();
-  for (const entries of lineage.values()) for (const e of entries) if (e.outcome === 'loaded' && e.targetKey !== null) (byTable.get(e.targetTable) ?? byTable.set(e.targetTable, []).get(e.targetTable)!).push(e.targetKey);
+  for (const entries of lineage.values())
+    for (const e of entries) if (e.outcome === 'loaded' && e.targetKey !== null) (byTable.get(e.targetTable) ?? byTable.set(e.targetTable, []).get(e.targetTable)!).push(e.targetKey);
   const targetRows = new Map<string, Map<string, Map<string, Value>>>();
   for (const [table, keys] of byTable) targetRows.set(table, await targetRowsByKey(o, table, [...new Set(keys)]));
 
@@ -160,20 +164,18 @@ export async function patientView(o: PatientViewOptions): Promise<PatientView> {
   found.sort((a, b) => order.get(a.table)! - order.get(b.table)! || compareKeys(a.key, b.key));
   const rows: SourceRowView[] = found.map((r) => {
     const id = `${r.table}\u0000${r.key}`;
-    const outcomes = (lineage.get(id) ?? []).map(
-      (e): OutcomeView => ({
-        targetTable: e.targetTable,
-        outcome: e.outcome,
-        targetKey: e.targetKey,
-        reasons:
-          e.outcome === 'quarantined'
-            ? (reasons.get(id) ?? []).filter((q) => q.targetTable === e.targetTable).map((q) => ({ code: q.code, rule: q.rule }))
-            : e.outcome === 'excluded' && e.reasonCode
-              ? [{ code: e.reasonCode, rule: null }]
-              : [],
-        fields: e.outcome === 'loaded' && e.targetKey !== null ? fieldsOf(o, e, r.values, targetRows.get(e.targetTable)?.get(e.targetKey)) : null,
-      }),
-    );
+    const outcomes = (lineage.get(id) ?? []).map((e): OutcomeView => ({
+      targetTable: e.targetTable,
+      outcome: e.outcome,
+      targetKey: e.targetKey,
+      reasons:
+        e.outcome === 'quarantined'
+          ? (reasons.get(id) ?? []).filter((q) => q.targetTable === e.targetTable).map((q) => ({ code: q.code, rule: q.rule }))
+          : e.outcome === 'excluded' && e.reasonCode
+            ? [{ code: e.reasonCode, rule: null }]
+            : [],
+      fields: e.outcome === 'loaded' && e.targetKey !== null ? fieldsOf(o, e, r.values, targetRows.get(e.targetTable)?.get(e.targetKey)) : null,
+    }));
     return { table: r.table, key: r.key, values: [...r.values].map(([column, value]) => ({ column, value: shown(value) })), outcomes };
   });
   return { runId: o.runId, root, patientKey: o.patientKey, rows };

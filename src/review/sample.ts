@@ -61,7 +61,11 @@ export async function checkRun(target: Target, runId: string, loaded: LoadedCont
   if (!run) throw new FerryError('not_found', 'review.run_not_found', `run ${runId} is not in the target ${target.displayUrl}`);
   const digest = contractDigest(loaded);
   if (run.contractDigest !== digest) {
-    throw new FerryError('usage', 'review.contract_mismatch', `run ${runId} was made by contract ${run.contractDigest.slice(0, 12)}…, not by the given contract (${digest.slice(0, 12)}…); give the exact version the run used`);
+    throw new FerryError(
+      'usage',
+      'review.contract_mismatch',
+      `run ${runId} was made by contract ${run.contractDigest.slice(0, 12)}…, not by the given contract (${digest.slice(0, 12)}…); give the exact version the run used`,
+    );
   }
   return digest;
 }

@@ -62,7 +62,12 @@ describe('sampling review over a run of the example contract', () => {
     expect(STRATA.reduce((n, s) => n + a.population[s], 0)).toBe(60);
     expect(a.population.quarantined).toBeGreaterThan(0);
     expect(a.population.cascaded + a.population.quarantined).toBeGreaterThan(1);
-    for (const s of STRATA) if (a.population[s] > 0) expect(a.patients.some((p) => p.stratum === s), s).toBe(true);
+    for (const s of STRATA)
+      if (a.population[s] > 0)
+        expect(
+          a.patients.some((p) => p.stratum === s),
+          s,
+        ).toBe(true);
     expect(new Set(a.patients.map((p) => p.patientKey)).size).toBe(8);
     const others = await Promise.all([1, 2, 3].map((seed) => draw(seed)));
     expect(others.some((o) => JSON.stringify(o.patients) !== JSON.stringify(a.patients))).toBe(true);

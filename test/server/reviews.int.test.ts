@@ -41,8 +41,12 @@ describe('sampling review routes', () => {
     for (const o of person.outcomes) expect(o.outcome === 'loaded' ? o.fields.length : o.reasons.length, o.outcome).toBeGreaterThan(0);
     expect(person.values.length).toBeGreaterThan(1);
 
-    const events = (await s.world.plane.listAuditEvents(s.world.a.as.auditor, { projectId: s.projectId, type: 'review:patient_viewed' })).filter((e) => (e.payload as { reviewId: string }).reviewId === id);
-    expect(events.map((e) => [e.actor, e.payload])).toEqual([[s.world.a.as.clinical_reviewer.userId, { reviewId: id, runId: s.finishedRunId, position: 0, patientKeyDigest: createHash('sha256').update(key).digest('hex') }]]);
+    const events = (await s.world.plane.listAuditEvents(s.world.a.as.auditor, { projectId: s.projectId, type: 'review:patient_viewed' })).filter(
+      (e) => (e.payload as { reviewId: string }).reviewId === id,
+    );
+    expect(events.map((e) => [e.actor, e.payload])).toEqual([
+      [s.world.a.as.clinical_reviewer.userId, { reviewId: id, runId: s.finishedRunId, position: 0, patientKeyDigest: createHash('sha256').update(key).digest('hex') }],
+    ]);
     // The queue carries keys and verdicts, never values.
     const queue = await s.client.request('GET', `${P}/reviews`, { token: s.a.token.viewer });
     expect(queue.status).toBe(200);

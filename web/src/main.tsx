@@ -19,6 +19,8 @@ import { LineageLookup } from './screens/Lineage';
 import { Admin } from './screens/Admin';
 import { Wizard } from './screens/Wizard';
 import { ProjectSettings } from './screens/ProjectSettings';
+import { ReviewPatient } from './screens/ReviewPatient';
+import { ReviewDetail, Reviews } from './screens/Reviews';
 import './styles.css';
 
 const USER_KEY = 'ferry.username';
@@ -120,6 +122,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
   { path: '/release', label: 'Release board', show: (p) => p.can('release.read') },
   { path: '/audit', label: 'Audit', show: (p) => p.can('audit.read') },
   { path: '/lineage', label: 'Lineage', show: (p) => p.can('run.read') },
+  { path: '/reviews', label: 'Reviews', show: (p) => p.can('review.read') },
   { path: '/settings', label: 'Settings', show: (p) => p.can('project.settings') },
 ];
 
@@ -167,6 +170,9 @@ function ProjectPage({ rest, query }: { rest: string[]; query: URLSearchParams }
   if (section === 'audit') return <Audit />;
   if (section === 'lineage') return <LineageLookup />;
   if (section === 'settings') return <ProjectSettings />;
+  if (section === 'reviews' && id && sub !== undefined && /^\d+$/.test(sub)) return <ReviewPatient reviewId={id} position={Number(sub)} />;
+  if (section === 'reviews' && id) return <ReviewDetail reviewId={id} />;
+  if (section === 'reviews') return <Reviews />;
   return <Versions />;
 }
 

@@ -11,6 +11,7 @@ import type { ROLES as SERVER_ROLES } from '../../src/control/roles.js';
 import type * as R from '../../src/server/report-schemas.js';
 import type * as S from '../../src/server/schemas.js';
 import type * as N from '../../src/server/settings-schemas.js';
+import type * as V from '../../src/server/review-schemas.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
 
@@ -76,3 +77,7 @@ export type Subscription = Out<typeof N.subscriptionSchema>;
 export type NewSubscription = Out<typeof N.newSubscriptionSchema>;
 export type Delivery = Out<typeof N.deliverySchema>;
 export type BackupPolicy = Out<typeof N.backupPolicySchema>;
+
+export type ReviewSummary = Out<typeof V.reviewSummarySchema>;
+export type Review = Out<typeof V.reviewSchema>;
+export type ReviewPatientView = Out<typeof V.patientViewSchema>;

@@ -17,95 +17,9 @@ import { resolveSource, resolveTarget, sourceRefSchema, withTargetErrors } from 
 import type { ServerDeps } from '../context.js';
 import { defineRoute } from '../context.js';
 import { idParam } from '../schemas.js';
+import { patientViewSchema, reviewSchema, reviewSummarySchema } from '../review-schemas.js';
 import { loadVersion } from './crosswalks.js';
 import { requireRun } from './runs.js';
-
-const stratum = z.enum(['quarantined', 'cascaded', 'crosswalked', 'clean']);
-const population = z.object({ quarantined: z.number(), cascaded: z.number(), crosswalked: z.number(), clean: z.number() });
-
-const reviewSummarySchema = z
-  .object({
-    id: z.string(),
-    projectId: z.string(),
-    runId: z.string(),
-    targetRunId: z.string(),
-    digest: z.string(),
-    tier: z.string(),
-    root: z.string(),
-    seed: z.number(),
-    patientsRequested: z.number(),
-    stratify: z.string().nullable(),
-    population,
-    sourceRef: z.string(),
-    targetRef: z.string(),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    status: z.enum(['open', 'complete']),
-    completedAt: z.string().nullable(),
-    patients: z.number(),
-    reviewed: z.number(),
-    openDiscrepancies: z.number(),
-  })
-  .meta({ id: 'ReviewSummary' });
-
-const reviewPatientSchema = z
-  .object({
-    position: z.number(),
-    patientKey: z.string(),
-    stratum,
-    verdict: z.enum(['matches', 'discrepancy']).nullable(),
-    comment: z.string().nullable(),
-    reviewerId: z.string().nullable(),
-    reviewedAt: z.string().nullable(),
-    discrepancyStatus: z.enum(['open', 'resolved']).nullable(),
-    resolvedBy: z.string().nullable(),
-    resolvedAt: z.string().nullable(),
-    resolutionComment: z.string().nullable(),
-  })
-  .meta({ id: 'ReviewPatient' });
-
-const reviewSchema = reviewSummarySchema.extend({ sampled: z.array(reviewPatientSchema) }).meta({ id: 'Review' });
-
-const shownValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const patientViewSchema = z
-  .object({
-    review: reviewSummarySchema,
-    patient: reviewPatientSchema,
-    view: z.object({
-      runId: z.string(),
-      root: z.string(),
-      patientKey: z.string(),
-      rows: z.array(
-        z.object({
-          table: z.string(),
-          key: z.string(),
-          values: z.array(z.object({ column: z.string(), value: shownValue })),
-          outcomes: z.array(
-            z.object({
-              targetTable: z.string(),
-              outcome: z.enum(['loaded', 'quarantined', 'excluded']),
-              targetKey: z.string().nullable(),
-              reasons: z.array(z.object({ code: z.string(), rule: z.string().nullable() })),
-              fields: z
-                .array(
-                  z.object({
-                    field: z.string(),
-                    from: z.array(z.string()),
-                    sourceValues: z.array(shownValue),
-                    targetValue: shownValue,
-                    steps: z.array(z.string()),
-                    crosswalk: z.object({ name: z.string(), version: z.string().nullable() }).nullable(),
-                    rules: z.array(z.string()),
-                  }),
-                )
-                .nullable(),
-            }),
-          ),
-        }),
-      ),
-    }),
-  })
-  .meta({ id: 'ReviewPatientView' });
 
 const projectParams = z.object({ projectId: idParam });
 const reviewParams = projectParams.extend({ reviewId: idParam });
@@ -151,7 +65,9 @@ export function reviewRoutes(deps: ServerDeps) {
         const target = await resolveTarget(deps, auth, params.projectId, view.tier, { code: 'review.no_target', message: `the ${view.tier} tier of this project has no target connection` });
         const seed = body.seed ?? randomInt(0, 2 ** 31);
         const sample = await withTargetErrors(() =>
-          withReviewSides({ sourceUrl, targetUrl: target.url }, (s) => drawSample({ loaded, source: s.source, target: s.target, runId: targetRunId, patients: body.patients, seed, stratify: body.stratify, signal })),
+          withReviewSides({ sourceUrl, targetUrl: target.url }, (s) =>
+            drawSample({ loaded, source: s.source, target: s.target, runId: targetRunId, patients: body.patients, seed, stratify: body.stratify, signal }),
+          ),
         );
         return plane.createReview(auth, params.projectId, { ...sample, runId: params.runId, targetRunId, sourceRef: body.source, targetRef: `connection:${target.name}` });
       },
@@ -187,7 +103,7 @@ export function reviewRoutes(deps: ServerDeps) {
       path: '/projects/{projectId}/reviews/{reviewId}/patients/{position}',
       operationId: 'getReviewPatient',
       summary:
-        "The side-by-side view of one sampled patient: every legacy row linked to the patient next to the target rows it became, field by field with steps and crosswalk, and quarantined rows with their reasons. Carries patient values: clinical_reviewer and clinical_safety_officer only, audited on every view (review:patient_viewed), never cached",
+        'The side-by-side view of one sampled patient: every legacy row linked to the patient next to the target rows it became, field by field with steps and crosswalk, and quarantined rows with their reasons. Carries patient values: clinical_reviewer and clinical_safety_officer only, audited on every view (review:patient_viewed), never cached',
       tag: 'reviews',
       access: 'authenticated',
       permission: 'review.patient_data',
