@@ -28,7 +28,7 @@ const kpiResult = z.strictObject({
 });
 
 /** A tier's settings as the trail records them: the connection's name, never its URL. */
-const tierSetting = z.strictObject({ connection: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean() });
+const tierSetting = z.strictObject({ connection: id.nullable(), requiredRoles: z.array(id), minApprovers: count, excludeAuthor: z.boolean(), requireReview: z.boolean().optional() });
 
 export const auditPayloadSchemas = {
   'contract:versioned': z.strictObject({ contract: id, version: count, contractDigest: digest, parentDigest: digest.nullable() }),
@@ -92,6 +92,20 @@ export const auditPayloadSchemas = {
   'notify:subscribed': z.strictObject({ subscriptionId: id, channel: z.enum(['webhook', 'email']), events: z.array(id), lagSeconds: count.nullable() }),
   'notify:unsubscribed': z.strictObject({ subscriptionId: id }),
   'notify:gave_up': z.strictObject({ subscriptionId: id, deliveryId: id, eventType: id, attempts: count, code: id }),
+  'review:created': z.strictObject({
+    reviewId: id,
+    runId: id,
+    contractDigest: digest,
+    tier,
+    seed: count,
+    stratify: id.nullable(),
+    patients: count,
+    strata: z.strictObject({ quarantined: count, cascaded: count, crosswalked: count, clean: count }),
+  }),
+  'review:verdict': z.strictObject({ reviewId: id, runId: id, position: count, verdict: z.enum(['matches', 'discrepancy']) }),
+  'review:completed': z.strictObject({ reviewId: id, runId: id, contractDigest: digest, patients: count, discrepancies: count }),
+  'review:discrepancy_resolved': z.strictObject({ reviewId: id, runId: id, position: count }),
+  'review:patient_viewed': z.strictObject({ reviewId: id, runId: id, position: count, patientKeyDigest: digest }),
   'settings:backup_policy': z.strictObject({ required: z.boolean(), keepLast: count.nullable(), keepDays: count.nullable() }),
   'backup:taken': z.strictObject({
     backupId: id,

@@ -41,6 +41,7 @@ const groups = {
   adminConnection: () => import('./admin-connection.js'),
   release: () => import('./release.js'),
   safety: () => import('./safety.js'),
+  review: () => import('./review.js'),
 } satisfies Record<string, GroupModule>;
 
 type GroupName = keyof typeof groups;
@@ -73,6 +74,7 @@ export const commandTable: Readonly<Record<string, readonly GroupName[]>> = {
   admin: ['admin', 'adminConnection'],
   release: ['release'],
   safety: ['safety'],
+  review: ['review'],
 };
 
 /** Every group module name, in registration order. */

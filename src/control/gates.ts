@@ -9,6 +9,7 @@ import type { StoreDb } from '../store/db.js';
 import { orgScope } from './org-scope.js';
 import type { MissingCondition, ReleaseApproval } from './plane.js';
 import { loadTierConfig, tierBelow } from './release-policy.js';
+import { reviewFacts } from './reviews.js';
 import { toReleaseApproval } from './rows.js';
 import { versionByDigest } from './versions.js';
 
@@ -74,8 +75,17 @@ export async function missingConditions(db: StoreDb, orgId: string, projectId: s
   // Listed once the policy's own approvals are in: until then any of them may still come from an independent person.
   const policySatisfied = rolesMissing.length === 0 && extra <= 0;
   if (tier === 'production' && policySatisfied && !approvals.some((a) => independentOf(a.approverId, version?.authorId ?? null, config.policyChangedBy))) missing.push(INDEPENDENT_APPROVAL);
+  if (policy.requireReview) {
+    // A clinician sampling review of a run of this digest, in any tier (docs/clinical-safety.md).
+    const review = await reviewFacts(db, orgId, projectId, digest);
+    if (!review.complete) missing.push(REVIEW_COMPLETE);
+    if (review.openDiscrepancies > 0) missing.push(`review:discrepancies:${review.openDiscrepancies}`);
+  }
   return missing;
 }
+
+/** The tier requires a completed clinician sampling review of a run of the digest. */
+export const REVIEW_COMPLETE = 'review:complete';
 
 /** Words for a missing-condition code, for people. */
 export function describeMissing(code: MissingCondition): string {
@@ -86,5 +96,7 @@ export function describeMissing(code: MissingCondition): string {
   if (code === INDEPENDENT_APPROVAL) return "needs an approval from someone who is neither the contract version's author nor the last person to change this tier's approval policy";
   if (kind === 'approval') return `needs approval by a ${arg} (not the contract's author)`;
   if (kind === 'approvers') return `needs ${arg} more distinct approver(s)`;
+  if (code === REVIEW_COMPLETE) return 'needs a completed clinician sampling review of a run of this digest (every sampled patient marked; ferry review sample)';
+  if (kind === 'review' && arg === 'discrepancies') return `${code.split(':')[2]} discrepancy(ies) found by the clinician sampling review are still open; resolve them (ferry review resolve)`;
   return code;
 }

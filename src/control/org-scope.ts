@@ -44,6 +44,8 @@ export const TENANT_TABLES = [
   'backup_policy',
   'hazard_log_version',
   'hazard_issue',
+  'review',
+  'review_patient',
 ] as const;
 
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -21,6 +21,8 @@ import type { ContractDiff } from '../contract/diff.js';
 import type { Tier } from '../contract/model.js';
 import type { RunStatus } from '../engine/report.js';
 import type { Permission, Role } from './roles.js';
+import type { CreateReviewInput, PatientAccess, Review, ReviewStatus, ReviewSummary, Verdict } from './reviews.js';
+export type { CreateReviewInput, PatientAccess, Review, ReviewPatient, ReviewStatus, ReviewStratum, ReviewSummary, Verdict } from './reviews.js';
 import type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
 
 export type { ConnectionHost, ConnectionInfo, ConnectionUse, OperatorConnection, RegisterConnectionInput } from './connections.js';
@@ -206,6 +208,11 @@ export interface ApprovalPolicy {
   minApprovers: number;
   /** When true (the default), the contract version's author may not approve. */
   excludeAuthor: boolean;
+  /**
+   * When true, a run in this tier needs a completed clinician sampling review of a run of the
+   * digest (any tier) with no open discrepancy. Default false; turn it on for production.
+   */
+  requireReview: boolean;
 }
 
 export interface TierConfig {
@@ -469,4 +476,19 @@ export interface ControlPlane {
   resolveHazardIssue(actor: Actor, projectId: string, issueId: string, input: { status: 'resolved' | 'accepted'; comment: string }): Promise<HazardIssue>;
   /** Records evidence against the current log (a run permission or safety.manage); audited per opened or re-opened issue. */
   raiseHazardIssues(actor: Actor, projectId: string, input: { runId?: string | null; signals: Signal[] }): Promise<RaiseResult>;
+  // Clinician sampling review (docs/clinical-safety.md): keys, strata and verdicts; patient values are read live, never stored
+  /** Stores a drawn sample (review/sample.ts drawSample) of a run recorded in the project as an open review (review.manage). */
+  createReview(actor: Actor, projectId: string, input: CreateReviewInput): Promise<Review>;
+  /** The project's reviews, newest first, with progress (review.read). */
+  listReviews(actor: Actor, projectId: string): Promise<ReviewSummary[]>;
+  /** One review: sampled patient keys, strata, verdicts, discrepancies (review.read). */
+  getReview(actor: Actor, projectId: string, reviewId: string): Promise<Review>;
+  /** A reviewer's verdict on one sampled patient, by position (review.patient_data); a discrepancy needs a comment and opens. */
+  recordVerdict(actor: Actor, projectId: string, reviewId: string, position: number, input: { verdict: Verdict; comment?: string }): Promise<Review>;
+  /** Resolves an open discrepancy (review.manage). */
+  resolveDiscrepancy(actor: Actor, projectId: string, reviewId: string, position: number, comment: string): Promise<Review>;
+  /** Authorizes (review.patient_data) and audits one view of a sampled patient's values, before they are read. */
+  recordPatientView(actor: Actor, projectId: string, reviewId: string, position: number): Promise<PatientAccess>;
+  /** Whether a digest has a completed review and how many discrepancies are open (review.read). */
+  reviewStatus(actor: Actor, projectId: string, digest: string): Promise<ReviewStatus>;
 }

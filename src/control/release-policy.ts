@@ -9,9 +9,9 @@ import { orgScope } from './org-scope.js';
 import type { Permission, Role } from './roles.js';
 
 export const DEFAULT_POLICIES: Record<Tier, ApprovalPolicy> = {
-  pre_production: { requiredRoles: [], minApprovers: 0, excludeAuthor: true },
-  staging: { requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
-  production: { requiredRoles: ['integration_lead', 'clinical_safety_officer'], minApprovers: 2, excludeAuthor: true },
+  pre_production: { requiredRoles: [], minApprovers: 0, excludeAuthor: true, requireReview: false },
+  staging: { requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true, requireReview: false },
+  production: { requiredRoles: ['integration_lead', 'clinical_safety_officer'], minApprovers: 2, excludeAuthor: true, requireReview: false },
 };
 
 /** The permission needed to run (or record a run) in a tier. */
@@ -36,7 +36,12 @@ export async function loadTierConfigs(db: StoreDb, orgId: string, projectId: str
     return {
       tier,
       connection: r.target_connection,
-      policy: { requiredRoles: JSON.parse(r.required_roles) as Role[], minApprovers: Number(r.min_approvers), excludeAuthor: Number(r.exclude_author) === 1 },
+      policy: {
+        requiredRoles: JSON.parse(r.required_roles) as Role[],
+        minApprovers: Number(r.min_approvers),
+        excludeAuthor: Number(r.exclude_author) === 1,
+        requireReview: Number(r.require_review) === 1,
+      },
       policyChangedBy: r.policy_updated_by,
       policyChangedAt: r.policy_updated_at,
     };

@@ -60,8 +60,9 @@ export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: T
       const requiredRoles = parseInput(z.array(roleSchema), policy.requiredRoles, 'policy.requiredRoles');
       const minApprovers = parseInput(z.number().int().min(0).max(10), policy.minApprovers, 'policy.minApprovers');
       const excludeAuthor = parseInput(z.boolean(), policy.excludeAuthor, 'policy.excludeAuthor');
+      const requireReview = parseInput(z.boolean(), policy.requireReview, 'policy.requireReview');
       checkPolicy(t, requiredRoles, minApprovers, excludeAuthor);
-      const after = { requiredRoles, minApprovers, excludeAuthor };
+      const after = { requiredRoles, minApprovers, excludeAuthor, requireReview };
       const policyChanged = JSON.stringify(after) !== JSON.stringify(current.policy);
       const now = nowIso(ctx);
       const row = {
@@ -71,6 +72,7 @@ export function configureTier(ctx: Ctx, actor: Actor, projectId: string, tier: T
         required_roles: JSON.stringify(requiredRoles),
         min_approvers: minApprovers,
         exclude_author: excludeAuthor ? 1 : 0,
+        require_review: requireReview ? 1 : 0,
         updated_by: actor.userId,
         updated_at: now,
         policy_updated_by: policyChanged ? actor.userId : current.policyChangedBy,

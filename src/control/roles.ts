@@ -6,7 +6,7 @@
  * nothing.
  */
 
-export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'auditor', 'viewer'] as const;
+export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'clinical_reviewer', 'auditor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** 'org' permissions are only granted by org-wide grants; 'project' ones by org or project grants. */
@@ -41,6 +41,13 @@ export const PERMISSIONS = {
   'project.settings': { level: 'project', description: "read and set a project's notification subscriptions and backup policy", roles: ['org_admin', 'integration_lead'] },
   'safety.read': { level: 'project', description: "read the project's hazard log, its versions and hazard issues", roles: EVERYONE },
   'safety.manage': { level: 'project', description: 'submit hazard log versions; resolve or accept hazard issues', roles: ['clinical_safety_officer', 'integration_lead'] },
+  'review.read': { level: 'project', description: 'read sampling reviews: the sampled patient keys, strata, verdicts and discrepancies (no patient values)', roles: EVERYONE },
+  'review.manage': { level: 'project', description: "draw a run's clinician sampling review and resolve its discrepancies", roles: ['integration_lead', 'clinical_safety_officer'] },
+  'review.patient_data': {
+    level: 'project',
+    description: "see a sampled patient's legacy and target values side by side (audited) and record verdicts",
+    roles: ['clinical_reviewer', 'clinical_safety_officer'],
+  },
   'audit.read': { level: 'project', description: 'read the audit trail', roles: ['org_admin', 'auditor'] },
   'audit.export': { level: 'project', description: 'export the audit trail', roles: ['auditor'] },
 } as const satisfies Record<string, PermissionSpec>;

@@ -13,6 +13,7 @@ import { getHazardLog, listHazardIssues, listHazardLogVersions, raiseHazardIssue
 import { createSubscription, getBackupPolicy, listDeliveries, listSubscriptions, removeSubscription, setBackupPolicy } from './notifications.js';
 import type { ControlPlane, ControlPlaneConfig, ControlPlaneOptions } from './plane.js';
 import { approveRelease, canRun, configureTier, getRun, getTierConfigs, listRuns, promote, recordRun, releaseStatus } from './release.js';
+import { createReview, getReview, listReviews, recordPatientView, recordVerdict, resolveDiscrepancy, reviewStatus } from './reviews.js';
 import { createProject, createWorkspace, getOrg, getProject, getWorkspace, initOrg, listProjects, listWorkspaces } from './tenancy.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 import { createUser, getUser, grantRole, listUsers, lockUser, resetSessions, revokeRole, unlockUser } from './users.js';
@@ -99,5 +100,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     listHazardIssues: (actor, projectId, filter) => listHazardIssues(ctx, actor, projectId, filter),
     resolveHazardIssue: (actor, projectId, issueId, input) => resolveHazardIssue(ctx, actor, projectId, issueId, input),
     raiseHazardIssues: (actor, projectId, input) => raiseHazardIssues(ctx, actor, projectId, input),
+    createReview: (actor, projectId, input) => createReview(ctx, actor, projectId, input),
+    listReviews: (actor, projectId) => listReviews(ctx, actor, projectId),
+    getReview: (actor, projectId, reviewId) => getReview(ctx, actor, projectId, reviewId),
+    recordVerdict: (actor, projectId, reviewId, position, input) => recordVerdict(ctx, actor, projectId, reviewId, position, input),
+    resolveDiscrepancy: (actor, projectId, reviewId, position, comment) => resolveDiscrepancy(ctx, actor, projectId, reviewId, position, comment),
+    recordPatientView: (actor, projectId, reviewId, position) => recordPatientView(ctx, actor, projectId, reviewId, position),
+    reviewStatus: (actor, projectId, digest) => reviewStatus(ctx, actor, projectId, digest),
   };
 }

@@ -41,8 +41,8 @@ export function pilotRoot(contract: Contract, explicit?: string): string {
   return best;
 }
 
-/** Tables that reach `root` through foreign keys, parents before children. */
-function dependents(contract: Contract, root: string): Map<string, Fk[]> {
+/** Tables that reach `root` through foreign keys, parents before children, with the keys that link each to the tables before it. */
+export function dependents(contract: Contract, root: string): Map<string, Fk[]> {
   const tables = contract.source.tables;
   const reached = new Map<string, Fk[]>();
   let grew = true;
@@ -112,4 +112,70 @@ export async function selectPilot(contract: Contract, source: Source, options: {
     });
   }
   return { root, patients: included.get(root)!.size, included };
+}
+
+/** One source row linked to a patient: its table, primary key, the patient (root key) it belongs to, and the columns read. */
+export interface PatientRow {
+  table: string;
+  key: string;
+  patient: string;
+  row: readonly Value[];
+  /** Column name → position in `row`. */
+  at: ReadonlyMap<string, number>;
+}
+
+/**
+ * Streams every row linked to a patient (a row of `root`) through the pinned foreign keys,
+ * transitively, parents before children, with the patient it belongs to (a row linked to two
+ * patients counts for the first foreign key that reaches one). `patients` restricts the walk to
+ * those root keys; `columns` adds columns per table ('all': every pinned column).
+ */
+export async function walkPatientRows(
+  contract: Contract,
+  source: Source,
+  o: { root: string; patients?: ReadonlySet<string>; columns?: (table: string) => readonly string[] | 'all'; sliceRows: number; signal?: AbortSignal; onRow: (r: PatientRow) => void },
+): Promise<void> {
+  const tables = contract.source.tables;
+  const children = dependents(contract, o.root);
+  const referenced = new Map<string, string[][]>();
+  for (const fks of children.values()) {
+    for (const fk of fks) {
+      const list = referenced.get(fk.references.table) ?? [];
+      if (!list.some((c) => c.join(',') === fk.references.columns.join(','))) list.push(fk.references.columns);
+      referenced.set(fk.references.table, list);
+    }
+  }
+  // `${table}(${cols})` → referenced value → patient key.
+  const owners = new Map<string, Map<string, string>>();
+  for (const table of [o.root, ...children.keys()]) {
+    const t = tables[table];
+    const refs = referenced.get(table) ?? [];
+    const fks = children.get(table) ?? [];
+    const extra = o.columns?.(table) ?? [];
+    const columns = extra === 'all' ? Object.keys(t.columns) : [...new Set([...t.primary_key, ...fks.flatMap((fk) => fk.columns), ...refs.flat(), ...extra])];
+    for (const c of [...t.primary_key, ...fks.flatMap((fk) => fk.columns), ...refs.flat()]) if (!columns.includes(c)) columns.push(c);
+    const at = new Map(columns.map((c, i) => [c, i]));
+    const pk = keyRenderer(t.primary_key.map((c) => at.get(c)!));
+    const refRenderers = refs.map((cols) => {
+      const id = `${table}(${cols.join(',')})`;
+      const map = new Map<string, string>();
+      owners.set(id, map);
+      return { map, render: keyRenderer(cols.map((c) => at.get(c)!)) };
+    });
+    const parents = fks.map((fk) => ({
+      map: owners.get(`${fk.references.table}(${fk.references.columns.join(',')})`) ?? new Map<string, string>(),
+      render: keyRenderer(fk.columns.map((c) => at.get(c)!)),
+    }));
+    for await (const slice of source.read(table, { columns, orderBy: t.primary_key, sliceRows: o.sliceRows, signal: o.signal })) {
+      for (const row of slice.rows) {
+        const key = pk(row);
+        let patient: string | undefined;
+        if (table === o.root) patient = o.patients && !o.patients.has(key) ? undefined : key;
+        else for (let i = 0; i < parents.length && patient === undefined; i++) patient = parents[i].map.get(parents[i].render(row));
+        if (patient === undefined) continue;
+        for (const r of refRenderers) r.map.set(r.render(row), patient);
+        o.onRow({ table, key, patient, row, at });
+      }
+    }
+  }
 }

@@ -35,6 +35,7 @@ import { crosswalkRoutes } from './routes/crosswalks.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { safetyRoutes } from './routes/safety.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/syncs.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -152,6 +153,7 @@ export function routeTable(deps: ServerDeps, openapi: () => unknown = () => ({})
     ...syncRoutes(deps),
     ...settingsRoutes(deps),
     ...safetyRoutes(deps),
+    ...reviewRoutes(deps),
   ];
 }
 

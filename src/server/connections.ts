@@ -162,7 +162,7 @@ export async function withSourceErrors<T>(work: () => Promise<T>): Promise<T> {
 }
 
 // Errors a target lookup may pass through: about the request or the contract, never the connection.
-const TARGET_REQUEST_ERRORS = /^(lineage|rollback|http|contract|connection)\./;
+const TARGET_REQUEST_ERRORS = /^(lineage|rollback|http|contract|connection|review|pilot)\./;
 
 /** Runs `work` against a target, turning connector failures into causes only (`target.*`). */
 export async function withTargetErrors<T>(work: () => Promise<T>): Promise<T> {

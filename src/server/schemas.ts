@@ -110,7 +110,7 @@ export const diffSchema = z
   })
   .meta({ id: 'ContractDiff' });
 
-export const policySchema = z.object({ requiredRoles: z.array(roleSchema), minApprovers: z.number(), excludeAuthor: z.boolean() }).meta({ id: 'ApprovalPolicy' });
+export const policySchema = z.object({ requiredRoles: z.array(roleSchema), minApprovers: z.number(), excludeAuthor: z.boolean(), requireReview: z.boolean() }).meta({ id: 'ApprovalPolicy' });
 
 export const tierConfigSchema = z
   .object({

@@ -3,6 +3,7 @@
  * table adds its interface here; column types are what both SQLite and PostgreSQL return
  * (PostgreSQL returns BIGINT as a string, hence `number | string` for sequence columns).
  */
+import type { ColumnType } from 'kysely';
 
 export interface MigrationRow {
   id: number;
@@ -165,6 +166,8 @@ export interface ReleaseTierRow {
   /** Who last changed the approval policy (not the target), and when: separation of duties discounts them. */
   policy_updated_by: string | null;
   policy_updated_at: string | null;
+  /** 1 when a run in this tier needs a completed sampling review of its digest with no open discrepancy (migration 008). */
+  require_review: ColumnType<number, number | undefined, number>;
 }
 
 /** An operator-registered connection (migration 003). */
@@ -338,6 +341,48 @@ export interface HazardIssueRow {
   resolution_comment: string | null;
 }
 
+/** A clinician sampling review of one run (migration 008): keys and strata only, never patient values. */
+export interface ReviewRow {
+  id: string;
+  org_id: string;
+  project_id: string;
+  run_id: string;
+  /** The run's id in the target's ledger (the server hands out its own run ids; the CLI's are the ledger's). */
+  target_run_id: string;
+  digest: string;
+  tier: string;
+  root_table: string;
+  seed: number | string;
+  patients_requested: number;
+  stratify: string | null;
+  /** JSON object: stratum → patients of the run in it. */
+  population: string;
+  /** The named connection, or a display URL without credentials. */
+  source_ref: string;
+  target_ref: string;
+  created_by: string;
+  created_at: string;
+  status: 'open' | 'complete';
+  completed_at: string | null;
+}
+
+/** One sampled patient of a review and its verdict (migration 008). */
+export interface ReviewPatientRow {
+  review_id: string;
+  org_id: string;
+  position: number;
+  patient_key: string;
+  stratum: 'quarantined' | 'cascaded' | 'crosswalked' | 'clean';
+  verdict: 'matches' | 'discrepancy' | null;
+  comment: string | null;
+  reviewer_id: string | null;
+  reviewed_at: string | null;
+  discrepancy_status: 'open' | 'resolved' | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  resolution_comment: string | null;
+}
+
 export interface ControlDatabase {
   ferry_migrations: MigrationRow;
   audit_event: AuditEventRow;
@@ -365,4 +410,6 @@ export interface ControlDatabase {
   backup_policy: BackupPolicyRow;
   hazard_log_version: HazardLogVersionRow;
   hazard_issue: HazardIssueRow;
+  review: ReviewRow;
+  review_patient: ReviewPatientRow;
 }

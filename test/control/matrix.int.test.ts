@@ -38,6 +38,8 @@ const TABLES = [
   'backup_policy',
   'hazard_log_version',
   'hazard_issue',
+  'review',
+  'review_patient',
 ];
 
 async function snapshot(store: Store): Promise<string> {
@@ -52,6 +54,28 @@ async function freshVersion(c: Ctx, approved: boolean) {
   const v = (await c.plane.submitVersion(c.author, c.project, { ...base, yaml: base.yaml.replace('version: 1.0.0', `version: 1.0.${c.n()}`), message: '' })).version;
   if (approved) await c.plane.approveVersion(c.w.a.as.integration_lead, v.id, 'ok');
   return v;
+}
+
+/** A review of a fresh recorded run, drawn by an integration_lead (keys only: the plane never reads the source). */
+async function freshReview(c: Ctx) {
+  const v = await freshVersion(c, false);
+  const runId = `run-${c.n()}`;
+  await c.plane.recordRun(c.w.a.as.migration_analyst, c.project, { digest: v.digest, tier: 'pre_production', runId, status: 'succeeded', gateDecision: 'pass' });
+  return c.plane.createReview(c.w.a.as.integration_lead, c.project, {
+    runId,
+    contractDigest: v.digest,
+    root: 'patient',
+    seed: 1,
+    patientsRequested: 2,
+    stratify: null,
+    population: { quarantined: 0, cascaded: 0, crosswalked: 1, clean: 1 },
+    patients: [
+      { position: 0, patientKey: '1', stratum: 'crosswalked' },
+      { position: 1, patientKey: '2', stratum: 'clean' },
+    ],
+    sourceRef: 'csv:legacy',
+    targetRef: 'sqlite:target.db',
+  });
 }
 
 /** One operation per permission; the setup (run by privileged users) happens before the snapshot. */
@@ -109,6 +133,19 @@ const OPS: Record<Permission, (c: Ctx) => Promise<Op>> = {
     c.plane.submitHazardLog(x, c.project, {
       text: `format: ferry.hazards/v1\nhazards:\n  - { id: H-001, title: Matrix ${c.n()}, description: d, cause: c, effect: e, severity: 2, likelihood: 2, residual: { severity: 1, likelihood: 1 }, owner: CSO, status: open }\n`,
     }),
+  'review.read': async (c) => {
+    const r = await freshReview(c);
+    return (x) => c.plane.getReview(x, c.project, r.id);
+  },
+  'review.manage': async (c) => {
+    const r = await freshReview(c);
+    await c.plane.recordVerdict(c.w.a.as.clinical_reviewer, c.project, r.id, 0, { verdict: 'discrepancy', comment: 'gender differs' });
+    return (x) => c.plane.resolveDiscrepancy(x, c.project, r.id, 0, 'crosswalk corrected in 1.0.1');
+  },
+  'review.patient_data': async (c) => {
+    const r = await freshReview(c);
+    return (x) => c.plane.recordPatientView(x, c.project, r.id, 1);
+  },
   'audit.read': async (c) => (x) => c.plane.listAuditEvents(x, { projectId: c.project }),
   'audit.export': async (c) => (x) => c.plane.authorize(x, 'audit.export', { projectId: c.project }),
 };

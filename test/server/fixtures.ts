@@ -67,6 +67,13 @@ async function promotable(s: Scenario): Promise<string> {
   return v.digest;
 }
 
+/** A fresh sampling review of the scenario's finished run (two probe patients), drawn over the API by an integration_lead. */
+async function freshReview(s: Scenario): Promise<string> {
+  const r = await s.client.request('POST', `/projects/${s.projectId}/runs/${s.finishedRunId}/reviews`, { token: s.a.token.integration_lead, body: { source: 'probe', patients: 2, seed: 1 } });
+  if (r.status !== 201) throw new Error(`review refused: ${r.text}`);
+  return r.body.id as string;
+}
+
 const syncsWritten = new WeakMap<Scenario, Promise<string>>();
 
 /** The id of a streaming sync of v1 in the pre_production target, written there once per scenario. */
@@ -208,6 +215,16 @@ export const FIXTURES: Record<string, Fixture> = {
       signals: [{ signal: `gate:overall.fixture${++n}`, detail: 'validity 90.00%', sourceKind: 'run' }],
     });
     return { method: 'POST', path: `${P(s)}/hazard-issues/${raised.issues[0].id}/resolve`, body: { status: 'resolved', comment: 'fixed at source' } };
+  },
+  createReview: async (s) => ({ method: 'POST', path: `${P(s)}/runs/${s.finishedRunId}/reviews`, body: { source: 'probe', patients: 2, seed: 1 } }),
+  listReviews: async (s) => ({ method: 'GET', path: `${P(s)}/reviews` }),
+  getReview: async (s) => ({ method: 'GET', path: `${P(s)}/reviews/${await freshReview(s)}` }),
+  getReviewPatient: async (s) => ({ method: 'GET', path: `${P(s)}/reviews/${await freshReview(s)}/patients/0` }),
+  recordReviewVerdict: async (s) => ({ method: 'POST', path: `${P(s)}/reviews/${await freshReview(s)}/patients/0/verdict`, body: { verdict: 'matches' } }),
+  resolveReviewDiscrepancy: async (s) => {
+    const id = await freshReview(s);
+    await s.world.plane.recordVerdict(s.world.a.as.clinical_reviewer, s.projectId, id, 1, { verdict: 'discrepancy', comment: 'differs' });
+    return { method: 'POST', path: `${P(s)}/reviews/${id}/patients/1/resolve`, body: { comment: 'fixed in the next version' } };
   },
 };
 

@@ -20,6 +20,8 @@ import { Admin } from './screens/Admin';
 import { Wizard } from './screens/Wizard';
 import { ProjectSettings } from './screens/ProjectSettings';
 import { Hazards } from './screens/Hazards';
+import { ReviewPatient } from './screens/ReviewPatient';
+import { ReviewDetail, Reviews } from './screens/Reviews';
 import './styles.css';
 
 const USER_KEY = 'ferry.username';
@@ -122,6 +124,7 @@ const TABS: Array<{ path: string; label: string; show: (p: ProjectScope) => bool
   { path: '/audit', label: 'Audit', show: (p) => p.can('audit.read') },
   { path: '/lineage', label: 'Lineage', show: (p) => p.can('run.read') },
   { path: '/hazards', label: 'Hazard log', show: (p) => p.can('safety.read') },
+  { path: '/reviews', label: 'Reviews', show: (p) => p.can('review.read') },
   { path: '/settings', label: 'Settings', show: (p) => p.can('project.settings') },
 ];
 
@@ -170,6 +173,9 @@ function ProjectPage({ rest, query }: { rest: string[]; query: URLSearchParams }
   if (section === 'lineage') return <LineageLookup />;
   if (section === 'settings') return <ProjectSettings />;
   if (section === 'hazards') return <Hazards />;
+  if (section === 'reviews' && id && sub !== undefined && /^\d+$/.test(sub)) return <ReviewPatient reviewId={id} position={Number(sub)} />;
+  if (section === 'reviews' && id) return <ReviewDetail reviewId={id} />;
+  if (section === 'reviews') return <Reviews />;
   return <Versions />;
 }
 

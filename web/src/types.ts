@@ -12,6 +12,7 @@ import type * as R from '../../src/server/report-schemas.js';
 import type * as S from '../../src/server/schemas.js';
 import type * as N from '../../src/server/settings-schemas.js';
 import type * as H from '../../src/server/safety-schemas.js';
+import type * as V from '../../src/server/review-schemas.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
 
@@ -20,7 +21,7 @@ export type Tier = Out<typeof S.tierSchema>;
 
 // Restated rather than imported: the modules that hold them build zod schemas when loaded,
 // which would put zod into the bundle. The assertions below hold them equal, order included.
-export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'auditor', 'viewer'] as const;
+export const ROLES = ['org_admin', 'integration_lead', 'migration_analyst', 'clinical_safety_officer', 'clinical_reviewer', 'auditor', 'viewer'] as const;
 export const TIERS = ['pre_production', 'staging', 'production'] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -82,3 +83,6 @@ export type HazardLog = Out<typeof H.hazardLogSchema>;
 export type HazardView = Out<typeof H.hazardSchema>;
 export type HazardIssue = Out<typeof H.hazardIssueSchema>;
 export type SubmittedHazardLog = Out<typeof H.submittedHazardLogSchema>;
+export type ReviewSummary = Out<typeof V.reviewSummarySchema>;
+export type Review = Out<typeof V.reviewSchema>;
+export type ReviewPatientView = Out<typeof V.patientViewSchema>;

@@ -55,7 +55,14 @@ export function releaseRoutes({ plane }: ServerDeps) {
       params: tierParams,
       body: z.strictObject({
         connection: z.string().max(200).nullable().optional().describe('a registered connection name, or null to clear the target'),
-        policy: z.object({ requiredRoles: z.array(roleSchema).optional(), minApprovers: z.number().int().min(0).max(20).optional(), excludeAuthor: z.boolean().optional() }).optional(),
+        policy: z
+          .object({
+            requiredRoles: z.array(roleSchema).optional(),
+            minApprovers: z.number().int().min(0).max(20).optional(),
+            excludeAuthor: z.boolean().optional(),
+            requireReview: z.boolean().optional().describe('require a completed clinician sampling review with no open discrepancy'),
+          })
+          .optional(),
       }),
       response: tierConfigSchema,
       handler: async ({ auth, params, body }) => {

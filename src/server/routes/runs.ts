@@ -38,7 +38,7 @@ async function findRun(deps: ServerDeps, actor: Actor, projectId: string, runId:
 }
 
 /** Like findRun, but a run nobody here knows is the control plane's not_found (audit-logged). */
-async function requireRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string) {
+export async function requireRun(deps: ServerDeps, actor: Actor, projectId: string, runId: string, action: string) {
   const found = await findRun(deps, actor, projectId, runId, action);
   if (found) return found;
   await deps.plane.getRun(actor, projectId, runId);

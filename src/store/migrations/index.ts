@@ -10,6 +10,7 @@ import { authHardening } from './004-auth-hardening.js';
 import { storeIdentity } from './005-store-identity.js';
 import { notifications } from './006-notifications.js';
 import { hazardLog } from './007-hazard-log.js';
+import { samplingReview } from './008-sampling-review.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity, notifications, hazardLog];
+export const MIGRATIONS: readonly Migration[] = [auditLog, controlPlane, namedConnections, authHardening, storeIdentity, notifications, hazardLog, samplingReview];
