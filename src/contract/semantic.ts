@@ -233,7 +233,11 @@ function checkAllergyConflict(contract: Contract, check: Contract['quality']['ch
   if (c.classes !== undefined && c.classes !== 'builtin') checkCrosswalkName(contract, c.classes.extend, [...path, 'classes', 'extend'], report);
   if (c.action !== 'quarantine' || !resolved) return;
   if (c.medication.table === c.allergy.table) {
-    report('check_quarantine_order', [...path, 'action'], `a quarantining check needs the allergies loaded before the medication rows are decided, so medication and allergy must be different tables; found both in ${c.allergy.table}`);
+    report(
+      'check_quarantine_order',
+      [...path, 'action'],
+      `a quarantining check needs the allergies loaded before the medication rows are decided, so medication and allergy must be different tables; found both in ${c.allergy.table}`,
+    );
     return;
   }
   // The allergy table loads first; if it follows the medication table through foreign keys, no order satisfies both.

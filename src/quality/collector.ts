@@ -206,7 +206,9 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
 
   const sourceOf = (table: string): string => states.get(table)?.sourceTable ?? table;
   const checks = contract.quality.checks.map((c) =>
-    c.allergy_conflict.classes === undefined && c.allergy_conflict.action === undefined ? new AllergyConflict(c, defs, sourceOf, exampleLimit) : new ClassConflict(c, loaded, defs, sourceOf, exampleLimit),
+    c.allergy_conflict.classes === undefined && c.allergy_conflict.action === undefined
+      ? new AllergyConflict(c, defs, sourceOf, exampleLimit)
+      : new ClassConflict(c, loaded, defs, sourceOf, exampleLimit),
   );
   for (const c of checks) {
     for (const t of new Set([c.medicationTable, c.allergyTable])) states.get(t)?.checks.push(c);
