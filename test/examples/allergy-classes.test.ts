@@ -10,9 +10,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
 import { migrate } from '../../src/run/migrate.js';
-import { generateToCsv } from '../../src/synth/generate.js';
+import { generateTo, generateToCsv } from '../../src/synth/generate.js';
 import { cleanRates, type DefectEntry } from '../../src/synth/defects.js';
 import { DRUG_CLASSES_RECORD, DRUG_CLASSES_VERSION } from '../../src/reference/drug-classes.js';
+import { MemoryQueue } from '../../src/queue/memory-queue.js';
+import { preparePartitionQueues, workPartitions } from '../../src/run/queued-partitions.js';
+import { createPgDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let dir: string;
@@ -73,6 +76,34 @@ describe('class-level allergy check on examples/legacy-pas', () => {
       expect(recorded.find((c) => c.name === DRUG_CLASSES_RECORD)).toMatchObject({ version: DRUG_CLASSES_VERSION, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     } finally {
       db.close();
+    }
+  }, 60_000);
+
+  it('quarantines the same rows when queue workers load key-range partitions (the allergies re-derived by replay)', async () => {
+    const queueDb = await createPgDatabase('ferry_classes_q');
+    const queue = new MemoryQueue();
+    try {
+      const target = path.join(dir, 'queued.db');
+      const contractFile = await contractCopy('queued', (t) => t.replace('action: warn', 'action: quarantine'));
+      // The same defective data in SQLite, which (unlike CSV) can be read by key range.
+      const sourceUrl = `sqlite:${path.join(dir, 'source.db')}`;
+      await generateTo(sourceUrl, { seed: 21, patients: 250, rates: { ...cleanRates(), allergy_class_conflict: 0.08 }, manifest: path.join(dir, 'source-defects.json') }, dir);
+      const targetUrl = `sqlite:${target}`;
+      await queue.start();
+      await preparePartitionQueues(queue);
+      await workPartitions({ queue, queueUrl: queueDb.url, concurrency: 2, allow: [sourceUrl, targetUrl], pollingIntervalSeconds: 0.5, cancelPollMs: 200 });
+      const report = await migrate({ contractFile, sourceUrl, targetUrl, batchSize: 200, partitions: 2, minPartitionRows: 50, concurrency: 2, queue });
+      for (const t of report.tables) expect(t.balanced, t.table).toBe(true);
+      const meds = report.tables.find((t) => t.table === 'medication')!;
+      expect([meds.quarantined, meds.keyRanges > 1, report.tables.find((t) => t.table === 'allergy')!.keyRanges > 1]).toEqual([injected.length, true, true]);
+      expect(report.quality!.checks[0]).toMatchObject({ count: injected.length, quarantined: injected.length });
+      const db = new Database(target, { readonly: true });
+      const keys = (db.prepare("SELECT source_key FROM _ferry_quarantine WHERE reason_code = 'check.allergy_conflict'").all() as Array<{ source_key: string }>).map((r) => r.source_key);
+      db.close();
+      expect(keys.sort()).toEqual(injected.map((d) => d.key).sort());
+    } finally {
+      await queue.stop({ graceful: true, timeoutMs: 10_000 });
+      await queueDb.drop();
     }
   }, 60_000);
 
