@@ -95,7 +95,7 @@ describe('class-level allergy check on examples/legacy-pas', () => {
       const report = await migrate({ contractFile, sourceUrl, targetUrl, batchSize: 200, partitions: 2, minPartitionRows: 50, concurrency: 2, queue });
       for (const t of report.tables) expect(t.balanced, t.table).toBe(true);
       const meds = report.tables.find((t) => t.table === 'medication')!;
-      expect([meds.quarantined, meds.keyRanges > 1, report.tables.find((t) => t.table === 'allergy')!.keyRanges > 1]).toEqual([injected.length, true, true]);
+      expect([meds.quarantined, (meds.keyRanges ?? 0) > 1, (report.tables.find((t) => t.table === 'allergy')!.keyRanges ?? 0) > 1]).toEqual([injected.length, true, true]);
       expect(report.quality!.checks[0]).toMatchObject({ count: injected.length, quarantined: injected.length });
       const db = new Database(target, { readonly: true });
       const keys = (db.prepare("SELECT source_key FROM _ferry_quarantine WHERE reason_code = 'check.allergy_conflict'").all() as Array<{ source_key: string }>).map((r) => r.source_key);
