@@ -239,10 +239,12 @@ function checksSection(checks: CrossCheck[]): Block[] {
       kind: 'table',
       head: ['Check', 'What it flags', 'Severity', 'Description'],
       rows: checks.map((k) => {
-        const { medication: m, allergy: a } = k.allergy_conflict;
+        const { medication: m, allergy: a, classes, action } = k.allergy_conflict;
+        const covers =
+          classes === undefined ? 'the same substance' : `the same substance or drug class (Ferry's drug-class table${classes === 'builtin' ? '' : ` extended by crosswalk ${classes.extend}`})`;
         return [
           k.name,
-          `a medication (${m.table}.${m.substance}) recorded for a patient (${m.table}.${m.patient}) who has an allergy to the same substance (${a.table}.${a.substance} for ${a.table}.${a.patient})`,
+          `a medication (${m.table}.${m.substance}) recorded for a patient (${m.table}.${m.patient}) who has an allergy to ${covers} (${a.table}.${a.substance} for ${a.table}.${a.patient})${action === 'quarantine' ? '; such rows are quarantined' : ''}`,
           k.severity,
           k.description ?? '',
         ];

@@ -331,10 +331,17 @@ export const thresholdSchema = z.strictObject({
 /** Checks across target tables, evaluated over the migrated data at the end of a run. */
 export const crossCheckSchema = z.strictObject({
   name: identifier,
-  /** A medication recorded for a patient who has an allergy to the same substance. */
+  /** A medication recorded for a patient who has an allergy to the same substance (or, with `classes`, to its drug class). */
   allergy_conflict: z.strictObject({
     medication: z.strictObject({ table: identifier, patient: identifier, substance: identifier }),
     allergy: z.strictObject({ table: identifier, patient: identifier, substance: identifier }),
+    /**
+     * Match by drug class (docs/drug-classes.md): `builtin` is the table Ferry ships; `{ extend: CROSSWALK }` adds a
+     * declared crosswalk's rows (term → class) to it. Absent: the substance texts must be equal.
+     */
+    classes: z.union([z.literal('builtin'), z.strictObject({ extend: identifier })]).optional(),
+    /** `warn` (the default) reports the rows; `quarantine` keeps them out of the target with reason `check.allergy_conflict`. */
+    action: z.enum(['warn', 'quarantine']).optional(),
   }),
   severity: severity.default('warning'),
   description: z.string().optional(),

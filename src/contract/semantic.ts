@@ -25,6 +25,7 @@ export function checkSemantics(contract: Contract, positions: Positions, file: s
   checkTables(contract, 'target', report);
   for (const [name, mapping] of Object.entries(contract.mappings)) checkMapping(contract, name, mapping, report);
   checkThresholds(contract, report);
+  contract.quality.checks.forEach((c, i) => checkAllergyConflict(contract, c, ['quality', 'checks', i, 'allergy_conflict'], report));
   return issues;
 }
 
@@ -207,6 +208,56 @@ function checkSync(table: string, source: SourceTable | undefined, sync: Mapping
   const marker = sync.delete_marker;
   if (marker && !source.columns[marker.column])
     report('sync_column_unknown', [...path, 'delete_marker', 'column'], `delete marker column '${marker.column}' is not a column of source table ${table}${didYouMean(marker.column, cols)}`);
+}
+
+/** An allergy_conflict check names mapped tables and their columns, a declared extension crosswalk, and a quarantine the load order can honour. */
+function checkAllergyConflict(contract: Contract, check: Contract['quality']['checks'][number], path: PathSegment[], report: Report): void {
+  const c = check.allergy_conflict;
+  const mapped = Object.keys(contract.mappings);
+  let resolved = true;
+  for (const side of ['medication', 'allergy'] as const) {
+    const s = c[side];
+    if (!(s.table in contract.mappings)) {
+      report('check_unresolved', [...path, side, 'table'], `${side} table '${s.table}' is not a mapped target table${didYouMean(s.table, mapped)}`);
+      resolved = false;
+      continue;
+    }
+    const cols = Object.keys(contract.target.tables[s.table]?.columns ?? {});
+    for (const field of ['patient', 'substance'] as const) {
+      if (!cols.includes(s[field])) {
+        report('check_unresolved', [...path, side, field], `${field} column '${s[field]}' is not a column of target table ${s.table}${didYouMean(s[field], cols)}`);
+        resolved = false;
+      }
+    }
+  }
+  if (c.classes !== undefined && c.classes !== 'builtin') checkCrosswalkName(contract, c.classes.extend, [...path, 'classes', 'extend'], report);
+  if (c.action !== 'quarantine' || !resolved) return;
+  if (c.medication.table === c.allergy.table) {
+    report(
+      'check_quarantine_order',
+      [...path, 'action'],
+      `a quarantining check needs the allergies loaded before the medication rows are decided, so medication and allergy must be different tables; found both in ${c.allergy.table}`,
+    );
+    return;
+  }
+  // The allergy table loads first; if it follows the medication table through foreign keys, no order satisfies both.
+  const seen = new Set<string>();
+  const follows = (t: string): boolean => {
+    for (const fk of contract.target.tables[t]?.foreign_keys ?? []) {
+      const parent = fk.references.table;
+      if (parent === c.medication.table) return true;
+      if (parent === t || seen.has(parent)) continue;
+      seen.add(parent);
+      if (follows(parent)) return true;
+    }
+    return false;
+  };
+  if (follows(c.allergy.table))
+    report(
+      'check_quarantine_order',
+      [...path, 'action'],
+      `a quarantining check loads allergy table ${c.allergy.table} before medication table ${c.medication.table}, but ${c.allergy.table} references ${c.medication.table} through foreign keys; use action warn`,
+    );
 }
 
 function checkCrosswalkName(contract: Contract, name: string, path: PathSegment[], report: Report): void {

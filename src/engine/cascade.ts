@@ -6,7 +6,8 @@
  * check is final when it is made. Only values are compared, never written anywhere.
  */
 import type { TargetTableDef, Value } from '../connectors/connector.js';
-import type { Contract } from '../contract/model.js';
+import type { Contract, CrosswalkEntry } from '../contract/model.js';
+import { ConflictGuards } from './conflict-guard.js';
 import type { RowIssue } from './row-program.js';
 import { keyRenderer } from './source-key.js';
 
@@ -30,8 +31,9 @@ export function cascadingKeys(contract: Contract, table: string): CascadingKey[]
 const setName = (table: string, columns: readonly string[]): string => `${table}(${columns.join(',')})`;
 
 /**
- * The keys every parent table loaded in this run, on the columns its children reference. One
- * instance serves a whole run (and a reconciliation's re-derivation of it).
+ * The keys every parent table loaded in this run, on the columns its children reference, and the
+ * allergies quarantining allergy-conflict checks compare medication rows with (conflict-guard.ts).
+ * One instance serves a whole run (and a reconciliation's re-derivation of it).
  */
 export class LoadedKeys {
   private readonly sets = new Map<string, Set<string>>();
@@ -40,7 +42,10 @@ export class LoadedKeys {
   /** Hears every key that was not loaded before (a sync releases the children that followed it). */
   onAdded?: (parent: string, columns: readonly string[], key: string) => void;
 
-  constructor(contract: Contract) {
+  private readonly guards: ConflictGuards;
+
+  constructor(contract: Contract, crosswalks: Readonly<Record<string, readonly CrosswalkEntry[]>> = {}) {
+    this.guards = new ConflictGuards(contract, crosswalks);
     for (const child of Object.keys(contract.mappings)) {
       for (const k of cascadingKeys(contract, child)) {
         const name = setName(k.parent, k.parentColumns);
@@ -55,6 +60,16 @@ export class LoadedKeys {
 
   /** A recorder of this table's loaded rows, or undefined when no child follows it. */
   recorder(def: TargetTableDef): ((row: readonly Value[]) => void) | undefined {
+    const keys = this.keyRecorder(def);
+    const allergies = this.guards.recorder(def);
+    if (!keys || !allergies) return keys ?? allergies;
+    return (row) => {
+      keys(row);
+      allergies(row);
+    };
+  }
+
+  private keyRecorder(def: TargetTableDef): ((row: readonly Value[]) => void) | undefined {
     const lists = this.referenced.get(def.name);
     if (!lists) return undefined;
     const at = new Map(def.columns.map((c, i) => [c.name, i]));
@@ -85,19 +100,32 @@ export class LoadedKeys {
 
   /** Forgets every loaded row of parent table `table` (it was emptied). */
   forgetAll(table: string): void {
+    this.guards.forgetAll(table);
     for (const cols of this.referenced.get(table) ?? []) this.sets.get(setName(table, cols))!.clear();
   }
 
-  /** The parent tables children follow, each with the column lists they reference. */
+  /** The parent tables children follow, each with the column lists they reference, and the allergy tables with the columns conflict checks read. */
   parents(): ReadonlyMap<string, readonly string[][]> {
-    return this.referenced;
+    const allergies = this.guards.allergyColumns();
+    if (allergies.size === 0) return this.referenced;
+    const out = new Map<string, string[][]>(this.referenced);
+    for (const [table, cols] of allergies) out.set(table, [...(out.get(table) ?? []), cols]);
+    return out;
   }
 
   /**
    * A check of one child table's computed rows: returns the issue of the first foreign key whose
-   * parent row was not loaded, or undefined. Undefined overall when the table has no cascading key.
+   * parent row was not loaded, else of a quarantining allergy conflict, or undefined. Undefined
+   * overall when the table has neither a cascading key nor such a check.
    */
   check(contract: Contract, def: TargetTableDef): ((row: readonly Value[]) => RowIssue | undefined) | undefined {
+    const parents = this.parentCheck(contract, def);
+    const conflicts = this.guards.check(def);
+    if (!parents || !conflicts) return parents ?? conflicts;
+    return (row) => parents(row) ?? conflicts(row);
+  }
+
+  private parentCheck(contract: Contract, def: TargetTableDef): ((row: readonly Value[]) => RowIssue | undefined) | undefined {
     const keys = cascadingKeys(contract, def.name);
     if (keys.length === 0) return undefined;
     const at = new Map(def.columns.map((c, i) => [c.name, i]));

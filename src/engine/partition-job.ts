@@ -10,6 +10,7 @@ import type { LoadedContract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
 import { lookupSpecs } from '../transform/compile.js';
 import { cascadingKeys, LoadedKeys } from './cascade.js';
+import { conflictParents } from './conflict-guard.js';
 import { LookupCache } from './joins.js';
 import { decodePlan, partitionsOf, type Partition } from './partitions.js';
 import { runPartition, type TableResult } from './table-job.js';
@@ -102,9 +103,9 @@ export async function executePartitionJob(o: PartitionJobOptions): Promise<Table
 
   // Children follow their parents' quarantine: the parent keys are those the ancestors loaded, re-derived by replay.
   let parentKeys: LoadedKeys | undefined;
-  if (cascadingKeys(contract, spec.table).length > 0) {
+  if (cascadingKeys(contract, spec.table).length > 0 || conflictParents(contract, spec.table).length > 0) {
     parentKeys = await o.cache.keysFor(spec.runId, spec.table, async () => {
-      const keys = new LoadedKeys(contract);
+      const keys = new LoadedKeys(contract, loaded.crosswalks);
       for (const table of ancestors(loaded, spec.table)) {
         for (const p of partitionsOf(plan, table)) {
           const done = checkpoints.get(p.checkpoint);
@@ -137,14 +138,13 @@ function zero(): TableCounts {
   return { read: 0, loaded: 0, quarantined: 0, excluded: 0 };
 }
 
-/** Every mapped table `table` depends on through foreign keys, parents before children. */
+/** Every mapped table `table` depends on through foreign keys (and quarantining allergy checks), parents before children. */
 function ancestors(loaded: LoadedContract, table: string): string[] {
   const contract = loaded.contract;
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (t: string): void => {
-    for (const fk of contract.target.tables[t]?.foreign_keys ?? []) {
-      const parent = fk.references.table;
+    for (const parent of [...(contract.target.tables[t]?.foreign_keys ?? []).map((fk) => fk.references.table), ...conflictParents(contract, t)]) {
       if (parent === t || !(parent in contract.mappings) || seen.has(parent)) continue;
       seen.add(parent);
       visit(parent);

@@ -4,6 +4,7 @@
  */
 import type { Contract } from '../contract/model.js';
 import { FerryError } from '../errors.js';
+import { conflictParents } from './conflict-guard.js';
 
 export interface PlannedTable {
   table: string;
@@ -11,14 +12,17 @@ export interface PlannedTable {
   after: string[];
 }
 
-/** Orders the mapped target tables so that every table comes after the tables it references. */
+/**
+ * Orders the mapped target tables so that every table comes after the tables it references, and
+ * a medication table after the allergy table a quarantining allergy-conflict check compares it with.
+ */
 export function planLoad(contract: Contract): PlannedTable[] {
   const mapped = Object.keys(contract.mappings);
   const mappedSet = new Set(mapped);
   const deps = new Map<string, string[]>();
   for (const table of mapped) {
     const fks = contract.target.tables[table]?.foreign_keys ?? [];
-    const parents = [...new Set(fks.map((fk) => fk.references.table))].filter((p) => p !== table && mappedSet.has(p));
+    const parents = [...new Set([...fks.map((fk) => fk.references.table), ...conflictParents(contract, table)])].filter((p) => p !== table && mappedSet.has(p));
     deps.set(table, parents);
   }
   const ordered: PlannedTable[] = [];
@@ -27,7 +31,11 @@ export function planLoad(contract: Contract): PlannedTable[] {
     const s = state.get(table);
     if (s === 'done') return;
     if (s === 'visiting') {
-      throw new FerryError('contract', 'plan.fk_cycle', `target foreign keys form a cycle (${[...trail, table].join(' → ')}); break it by dropping one foreign key from the target schema`);
+      throw new FerryError(
+        'contract',
+        'plan.fk_cycle',
+        `target foreign keys (with the allergy tables quarantining allergy checks wait for) form a cycle (${[...trail, table].join(' → ')}); break it by dropping one foreign key from the target schema or the check's quarantine`,
+      );
     }
     state.set(table, 'visiting');
     for (const p of deps.get(table) ?? []) visit(p, [...trail, table]);

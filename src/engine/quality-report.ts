@@ -101,6 +101,14 @@ export interface CheckFinding {
   /** fail for an error-severity check with findings, warn for a warning-severity one, else pass. */
   decision: Decision;
   exampleKeys: ExampleKey[];
+  /** How allergies were matched: `class` with the check's `classes` (docs/drug-classes.md); absent for the substance-only check. */
+  match?: 'substance' | 'class';
+  /** `quarantine`: the counted rows were kept out of the target (reason `check.allergy_conflict`). */
+  action?: 'warn' | 'quarantine';
+  /** Of `count`, the rows quarantined. */
+  quarantined?: number;
+  /** Medication rows covered only by a cross-reactive class pair (not in `count`, never quarantined). */
+  crossReactive?: number;
 }
 
 export interface QualityReport {

@@ -197,7 +197,7 @@ export async function runMigration(o: RunOptions): Promise<EngineReport> {
   const lookups = new LookupCache();
   await lookups.load(o.source, lookupSpecs(contract), batchSize, o.signal);
   // A resumed run's table jobs replay what earlier processes committed (table-job.ts), which re-derives these keys too.
-  const parentKeys = new LoadedKeys(contract);
+  const parentKeys = new LoadedKeys(contract, o.loaded.crosswalks);
 
   /**
    * Runs every partition of the plan, parents' tables before children's: here (`remote`

@@ -11,6 +11,7 @@ import type { BatchOutcome } from '../engine/observer.js';
 import { targetTableDef } from '../engine/target-defs.js';
 import type { CrosswalkObserver } from '../transform/context.js';
 import { CodeCoverage } from './coverage.js';
+import { ClassConflict } from './class-conflict.js';
 import { AllergyConflict } from './cross-checks.js';
 import { Examples } from './examples.js';
 import { evaluateGates, worst } from './gates.js';
@@ -46,7 +47,7 @@ class TableState {
   readonly fks: ForeignKeyCheck[] = [];
   /** Parent key sets on referenced columns other than the target key. */
   readonly extraKeys: Array<{ render: (row: readonly Value[]) => KeyValue | undefined; seen: KeySet }> = [];
-  readonly checks: AllergyConflict[] = [];
+  readonly checks: Array<AllergyConflict | ClassConflict> = [];
   readonly ex: Record<'completeness' | 'validity' | 'code_coverage', Examples>;
 
   constructor(
@@ -204,7 +205,11 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
   }
 
   const sourceOf = (table: string): string => states.get(table)?.sourceTable ?? table;
-  const checks = contract.quality.checks.map((c) => new AllergyConflict(c, defs, sourceOf, exampleLimit));
+  const checks = contract.quality.checks.map((c) =>
+    c.allergy_conflict.classes === undefined && c.allergy_conflict.action === undefined
+      ? new AllergyConflict(c, defs, sourceOf, exampleLimit)
+      : new ClassConflict(c, loaded, defs, sourceOf, exampleLimit),
+  );
   for (const c of checks) {
     for (const t of new Set([c.medicationTable, c.allergyTable])) states.get(t)?.checks.push(c);
   }
@@ -224,7 +229,9 @@ export function createQualityCollector(loaded: LoadedContract, options: QualityO
     },
 
     batch(o: BatchOutcome): void {
-      if (o.quarantinedRows > 0) states.get(o.table)?.quarantined(o.quarantine, o.quarantinedRows);
+      if (o.quarantinedRows === 0) return;
+      states.get(o.table)?.quarantined(o.quarantine, o.quarantinedRows);
+      for (const c of checks) if (c instanceof ClassConflict) c.batch(o);
     },
 
     tableDone(table: string): void {

@@ -13,7 +13,8 @@ import { compareKeys, Examples } from './examples.js';
 import type { CheckFinding } from '../engine/quality-report.js';
 import { normalText, valueKey } from './value-key.js';
 
-function column(def: TargetTableDef | undefined, table: string, field: string, check: string): number {
+/** The position of a check's column in its target table; an unmapped one is a contract error. */
+export function column(def: TargetTableDef | undefined, table: string, field: string, check: string): number {
   const i = def?.columns.findIndex((c) => c.name === field) ?? -1;
   if (i < 0) throw new FerryError('contract', 'contract.unknown_target_column', `quality check ${check} names ${table}.${field}, which is not a mapped target column; fix the check`);
   return i;
@@ -103,7 +104,7 @@ export class AllergyConflict {
 }
 
 /** Inserts `key` into ascending `keys` if it is among the `limit` lowest. */
-function keepLowest(keys: string[], key: string, limit: number): void {
+export function keepLowest(keys: string[], key: string, limit: number): void {
   let at = keys.length;
   while (at > 0 && compareKeys(key, keys[at - 1]) < 0) at--;
   if (at >= limit || keys[at - 1] === key) return;

@@ -140,7 +140,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconciliationR
     const tables: TableReconciliation[] = [];
     o.onEvent?.({ type: 'reconcile:started', runId: o.runId, tables: plan.map((p) => p.table) });
     // The run quarantined children of parents it did not load; the expected side follows them the same way (plan order: parents first).
-    const parentKeys = new LoadedKeys(contract);
+    const parentKeys = new LoadedKeys(contract, o.loaded.crosswalks);
     for (const [tableId, { table }] of plan.entries()) {
       o.signal?.throwIfAborted();
       const started = Date.now();

@@ -112,7 +112,7 @@ export class ChangeApplier {
     const sliceRows = o.sliceRows ?? 5_000;
     const lookups = new LookupCache();
     await lookups.load(o.source, lookupSpecs(contract), sliceRows);
-    const parentKeys = new LoadedKeys(contract);
+    const parentKeys = new LoadedKeys(contract, o.loaded.crosswalks);
     const defs = mappedTargetDefs(contract);
     if (o.targetRows) await loadParentKeys(o.targetRows, defs, parentKeys, sliceRows);
     const mappings = new Map<string, MappingState>();

@@ -2,7 +2,8 @@
  * Clinical rows for one person: allergies and alerts (SNOMED CT), medication orders (dm+d) and
  * laboratory results (LOINC, UK units, values drawn inside physiologically possible bounds).
  */
-import { ALERTS, ALLERGENS, ALLERGY_SEVERITIES, LAB_TESTS, MEDICINES } from './codes.js';
+import { conflictOf, drugClassMatcher, type DrugClassMatcher } from '../reference/drug-classes.js';
+import { ALERTS, ALLERGENS, ALLERGY_SEVERITIES, CLASS_CONFLICTS, LAB_TESTS, MEDICINES } from './codes.js';
 import { columnIndex, pad, T, type Cell, type GenContext } from './context.js';
 import { ddmmyyyy } from './dates.js';
 import { dmdId } from './identifiers.js';
@@ -12,6 +13,19 @@ import { injectOrphan } from './row-defects.js';
 const LB = columnIndex('LAB');
 const MEDICINE_IDS = MEDICINES.map((m) => dmdId(m.item));
 
+let conflicts: boolean[][] | undefined;
+/** conflicts[medicine][allergen]: the shipped drug-class table says the pair conflicts (by substance, class or cross-reactivity). */
+function conflictTable(): boolean[][] {
+  if (conflicts) return conflicts;
+  const matcher: DrugClassMatcher = drugClassMatcher();
+  const allergies = ALLERGENS.map((a) => matcher.allergy(a.term)!);
+  conflicts = MEDICINES.map((m) => {
+    const med = matcher.medication(m.name)!;
+    return allergies.map((a) => conflictOf(a, med) !== undefined);
+  });
+  return conflicts;
+}
+
 /** Emits allergies for about one patient in five. */
 export function emitAllergies(ctx: GenContext, p: Person): void {
   const rng = ctx.rng;
@@ -19,7 +33,9 @@ export function emitAllergies(ctx: GenContext, p: Person): void {
   const first = rng.int(ALLERGENS.length);
   const count = rng.chance(0.25) ? 2 : 1;
   for (let i = 0; i < count; i++) {
-    const a = ALLERGENS[(first + i * 5) % ALLERGENS.length];
+    const at = (first + i * 5) % ALLERGENS.length;
+    const a = ALLERGENS[at];
+    ctx.allergens.push(at);
     ctx.rows.row(T.ALLERGY, [ctx.id(T.ALLERGY), p.id, a.sctid, a.term.toUpperCase(), pad(rng.pick(ALLERGY_SEVERITIES), 4), ddmmyyyy(dayInWindow(ctx, p))]);
   }
 }
@@ -40,12 +56,38 @@ export function emitMedications(ctx: GenContext, p: Person): void {
   const rng = ctx.rng;
   const count = rng.int(ageAt(p, ctx.asOf) >= 60 ? 5 : 2);
   for (let i = 0; i < count; i++) {
-    const k = rng.int(MEDICINES.length);
+    let k = rng.int(MEDICINES.length);
+    // Clean records hold no allergy conflict: the next medicine the patient's allergies allow, without another draw.
+    while (ctx.allergens.some((a) => conflictTable()[k][a])) k = (k + 1) % MEDICINES.length;
+    ctx.medicines.push(k);
     const m = MEDICINES[k];
     const start = dayInWindow(ctx, p);
     const stopped = rng.chance(0.5);
     ctx.rows.row(T.MEDS, [ctx.id(T.MEDS), p.id, MEDICINE_IDS[k], m.name, m.dose, pad(m.route, 3), pad(m.freq, 3), ddmmyyyy(start), stopped ? ddmmyyyy(start + rng.int(p.end - start + 1)) : '']);
   }
+}
+
+/**
+ * Maybe injects an allergy class conflict: an allergy to one substance and a medication order of
+ * another substance of its drug class, for a patient none of whose other orders the new allergy
+ * covers (so the manifest names every conflict the data holds).
+ */
+export function injectClassConflict(ctx: GenContext, p: Person): void {
+  if (!ctx.hit('allergy_class_conflict')) return;
+  const table = conflictTable();
+  const fits = CLASS_CONFLICTS.filter((c) => {
+    const a = ALLERGENS.findIndex((x) => x.sctid === c.allergen);
+    return !ctx.medicines.some((k) => table[k][a]);
+  });
+  if (fits.length === 0) return;
+  const c = fits[ctx.drng.int(fits.length)];
+  const allergen = ALLERGENS.find((x) => x.sctid === c.allergen)!;
+  const allergyId = ctx.id(T.ALLERGY);
+  ctx.rows.row(T.ALLERGY, [allergyId, p.id, allergen.sctid, allergen.term.toUpperCase(), pad(ctx.drng.pick(ALLERGY_SEVERITIES), 4), ddmmyyyy(dayInWindow(ctx, p))]);
+  const m = c.medicine;
+  const medId = ctx.id(T.MEDS);
+  ctx.rows.row(T.MEDS, [medId, p.id, dmdId(m.item), m.name, m.dose, pad(m.route, 3), pad(m.freq, 3), ddmmyyyy(dayInWindow(ctx, p)), '']);
+  ctx.record('allergy_class_conflict', T.MEDS, medId, 'MED_NAME', undefined, String(allergyId));
 }
 
 /** Emits zero to six laboratory results on days inside the activity window. */

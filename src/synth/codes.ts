@@ -231,6 +231,21 @@ export const MEDICINES: Array<{ item: string; name: string; dose: string; route:
   { item: '4188811', name: 'Sertraline 50mg tablets', dose: '50 mg', route: 'PO', freq: 'OD' },
 ];
 
+/**
+ * The allergy_class_conflict defect: an allergy (one of ALLERGENS, by SNOMED CT id) and a medicine
+ * of another substance in the same drug class (reference/drug-classes), which only a class-level
+ * check catches. These medicines appear in no clean record; their dm+d item parts are synthetic
+ * (format-valid ids built like MEDICINES', in a block no other medicine uses), not real products.
+ */
+export const CLASS_CONFLICTS: Array<{ allergen: string; medicine: { item: string; name: string; dose: string; route: string; freq: string } }> = [
+  { allergen: '372687004', medicine: { item: '9900111', name: 'Flucloxacillin 500mg capsules', dose: '500 mg', route: 'PO', freq: 'QDS' } },
+  { allergen: '372687004', medicine: { item: '9900211', name: 'Co-amoxiclav 500mg/125mg tablets', dose: '625 mg', route: 'PO', freq: 'TDS' } },
+  { allergen: '387458008', medicine: { item: '9900311', name: 'Naproxen 250mg tablets', dose: '250 mg', route: 'PO', freq: 'BD' } },
+  { allergen: '387207008', medicine: { item: '9900411', name: 'Diclofenac sodium 50mg gastro-resistant tablets', dose: '50 mg', route: 'PO', freq: 'TDS' } },
+  { allergen: '387494007', medicine: { item: '9900511', name: 'Tramadol 50mg capsules', dose: '50 mg', route: 'PO', freq: 'QDS' } },
+  { allergen: '373529000', medicine: { item: '9900611', name: 'Oxycodone 5mg capsules', dose: '5 mg', route: 'PO', freq: 'QDS' } },
+];
+
 /** Laboratory analytes: LOINC code, name, UK units, reference range, plausible spread and decimals. */
 export interface LabTest {
   loinc: string;

@@ -34,6 +34,9 @@ export class GenContext {
   readonly rng: Prng;
   /** Draws defect decisions, on its own stream so clean and defective runs share the same people. */
   readonly drng: Prng;
+  /** Indexes into ALLERGENS of the current patient's allergies, and into MEDICINES of their orders. */
+  readonly allergens: number[] = [];
+  readonly medicines: number[] = [];
   /** Next key per table. */
   readonly nextId: number[];
   readonly nhsNumbers: NhsNumberSequence;
@@ -64,6 +67,8 @@ export class GenContext {
   startPatient(index: number): void {
     this.rng.reseed(this.seed, 1, index);
     this.drng.reseed(this.seed, 2, index);
+    this.allergens.length = 0;
+    this.medicines.length = 0;
   }
 
   /** Allocates the next key of a table. */

@@ -23,6 +23,7 @@ export const DEFECT_KINDS = [
   'wrong_case',
   'windows_1252_text',
   'lab_value_out_of_range',
+  'allergy_class_conflict',
 ] as const;
 export type DefectKind = (typeof DEFECT_KINDS)[number];
 
@@ -38,7 +39,7 @@ export interface DefectEntry {
   column: string;
   /** Which variant of the kind, e.g. `future_birth` for an impossible date. */
   variant?: string;
-  /** For duplicates and orphans: the key the row duplicates or fails to reference. */
+  /** For duplicates and orphans: the key the row duplicates or fails to reference; for an allergy class conflict, the allergy's key. */
   related?: string;
 }
 

@@ -3,7 +3,7 @@
  * (seed, patient index) alone.
  */
 import { emitReferrals, emitSpells } from './activity.js';
-import { emitAlerts, emitAllergies, emitLabResults, emitMedications } from './clinical.js';
+import { emitAlerts, emitAllergies, emitLabResults, emitMedications, injectClassConflict } from './clinical.js';
 import type { GenContext } from './context.js';
 import { emitAddresses, emitAliases, emitGpRegistrations, emitNextOfKin, emitPatient } from './demographics.js';
 import { drawPerson } from './person.js';
@@ -23,4 +23,6 @@ export function generatePatient(ctx: GenContext, index: number): void {
   emitAlerts(ctx, p);
   emitMedications(ctx, p);
   emitLabResults(ctx, p);
+  // Last, so the rows before it are the same with or without this defect.
+  injectClassConflict(ctx, p);
 }

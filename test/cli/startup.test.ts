@@ -101,11 +101,11 @@ describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
     // module (the bundled vendor files included) would be transformed again, seconds under load.
     const script = `
       const dist = (m) => import(new URL(m, ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/')).href)}).href);
-      const [probe, codeLists, passwords, ui, demo] = await Promise.all(
-        ['server/probe/probe.js', 'reference/code-lists.js', 'control/password-policy.js', 'server/static-ui.js', 'cli/demo.js'].map(dist),
+      const [probe, codeLists, passwords, ui, demo, drugClasses] = await Promise.all(
+        ['server/probe/probe.js', 'reference/code-lists.js', 'control/password-policy.js', 'server/static-ui.js', 'cli/demo.js', 'reference/drug-classes.js'].map(dist),
       );
       console.log(JSON.stringify({
-        probeContract: probe.PROBE_CONTRACT_FILE, probeSource: probe.PROBE_SOURCE_DIR, referenceDir: codeLists.REFERENCE_DIR,
+        probeContract: probe.PROBE_CONTRACT_FILE, probeSource: probe.PROBE_SOURCE_DIR, referenceDir: codeLists.REFERENCE_DIR, drugClassesDir: drugClasses.DRUG_CLASSES_DIR,
         commonPasswords: passwords.COMMON_PASSWORDS_FILE, webDir: ui.DEFAULT_WEB_DIR, exampleContract: demo.EXAMPLE_CONTRACT,
       }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
@@ -114,6 +114,7 @@ describe('the compiled CLI (dist/, built by `npm run build:cli`)', () => {
     expect(existsSync(found.probeContract)).toBe(true);
     expect(existsSync(path.join(found.probeSource, 'PERSON.csv'))).toBe(true);
     expect(found.referenceDir).toBe(`${path.join(ROOT, 'reference/nhs-data-dictionary')}/`);
+    expect(existsSync(path.join(found.drugClassesDir, 'drug-classes.csv'))).toBe(true);
     expect(existsSync(found.commonPasswords)).toBe(true);
     expect(found.webDir).toBe(path.join(ROOT, 'web/dist'));
     expect(found.exampleContract).toBe(path.join(ROOT, 'examples/legacy-pas/contract.yaml'));

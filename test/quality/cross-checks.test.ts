@@ -144,3 +144,75 @@ describe('allergy conflicts', () => {
     }
   });
 });
+
+describe('allergy conflicts by drug class', () => {
+  const classContract = (exampleKeys = 10) =>
+    baseContract({
+      quality: {
+        thresholds: [],
+        example_keys: exampleKeys,
+        checks: [
+          {
+            name: 'allergic_by_class',
+            allergy_conflict: {
+              medication: { table: 'medication', patient: 'patient_id', substance: 'substance' },
+              allergy: { table: 'allergy', patient: 'patient_id', substance: 'substance' },
+              classes: 'builtin',
+            },
+            severity: 'warning',
+          },
+        ],
+      },
+    });
+
+  it('flag class conflicts, report cross-reactive pairs apart, and name the same rows whichever table finishes first', () => {
+    const meds = [
+      [10, 1, 'Amoxicillin 500mg capsules'],
+      [11, 1, 'Cefalexin 500mg capsules'],
+      [12, 1, 'Paracetamol 500mg tablets'],
+      [13, 2, 'Naproxen 250mg tablets'],
+      [14, 3, 'Naproxen 250mg tablets'],
+    ];
+    for (const allergiesFirst of [true, false]) {
+      const loaded = classContract();
+      const c = createQualityCollector(loaded, { tier: 'pre_production' });
+      const allergies = () => {
+        feed(
+          c,
+          outcome(
+            loaded,
+            'allergy',
+            [
+              [1, 1, 'PENICILLINS'],
+              [2, 2, 'Aspirin'],
+            ],
+            ['A1', 'A2'],
+          ),
+        );
+        c.tableDone('allergy');
+      };
+      if (allergiesFirst) allergies();
+      feed(
+        c,
+        outcome(
+          loaded,
+          'medication',
+          meds,
+          meds.map((m) => `M${m[0]}`),
+        ),
+      );
+      if (!allergiesFirst) allergies();
+      const q = c.result([counts('allergy', 2, 2, 0), counts('medication', 5, 5, 0)]);
+      expect(q.checks[0], `allergies first ${allergiesFirst}`).toMatchObject({
+        kind: 'allergy_conflict',
+        count: 2,
+        crossReactive: 1,
+        quarantined: 0,
+        match: 'class',
+        action: 'warn',
+        decision: 'warn',
+        exampleKeys: [{ sourceKey: 'M10' }, { sourceKey: 'M13' }],
+      });
+    }
+  });
+});

@@ -10,7 +10,10 @@ import { generateToCsv, DEFAULT_AS_OF } from '../../src/synth/generate.js';
 import type { DefectManifest } from '../../src/synth/manifest.js';
 import { LEGACY_TABLES } from '../../src/synth/schema.js';
 import { isoToDays } from '../../src/synth/dates.js';
+import { conflictOf, drugClassMatcher } from '../../src/reference/drug-classes.js';
 import { readManifest, readTable, tempDir } from './helpers.js';
+
+const classes = drugClassMatcher();
 
 const DDMMYYYY = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const day = (text: string) => {
@@ -78,6 +81,13 @@ function holds(e: DefectEntry): boolean {
       return /[^\x00-\x7f]/.test(v);
     case 'lab_value_out_of_range':
       return Number(v) < 0 || Number(v) > 9999;
+    case 'allergy_class_conflict': {
+      // The related allergy is the same patient's, and covers the medicine by class, not by the same substance.
+      const allergy = rows.ALLERGY.get(e.related!)!;
+      const a = classes.allergy(allergy.ALG_DESC)!;
+      const m = classes.medication(v)!;
+      return allergy.ALG_PATID === row.MED_PATID && conflictOf(a, m) === 'class';
+    }
   }
 }
 
