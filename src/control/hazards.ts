@@ -14,6 +14,7 @@ import { forbidden, guarded, notFound, nowIso, type Ctx } from './context.js';
 import { hazardFor, hazardLogDigest, parseHazardLog, riskRating, RISK_NAMES, SIGNAL_KINDS, signalText, type Hazard, type HazardLogDoc } from './hazard-log.js';
 import { parseInput, runIdSchema } from './inputs.js';
 import { orgScope } from './org-scope.js';
+import { closeDiscrepancy, discrepancyRef, parseDiscrepancyRef, REVIEW_DISCREPANCY, type DiscrepancyRef } from './review-discrepancy.js';
 import type { Actor } from './plane.js';
 import type { Permission } from './roles.js';
 import { newId } from './secrets.js';
@@ -245,22 +246,40 @@ export function listHazardIssues(ctx: Ctx, actor: Actor, projectId: string, filt
   });
 }
 
-/** Resolves an issue, or accepts its risk (safety.manage), with a comment; audited. */
+/** Resolves an issue, or accepts its risk (safety.manage), with a comment; audited. A clinician review's discrepancy closes with its issue. */
 export function resolveHazardIssue(ctx: Ctx, actor: Actor, projectId: string, issueId: string, input: { status: 'resolved' | 'accepted'; comment: string }): Promise<HazardIssue> {
   return guarded(ctx, actor, 'safety.resolve_issue', () =>
     ctx.store.writeTransaction(async (trx) => {
       await requirePermission(ctx, trx, actor, 'safety.manage', { projectId });
       const i = parseInput(resolveSchema, input, 'resolution');
-      const tenant = orgScope(trx, actor.orgId);
-      const row = await tenant.select('hazard_issue').selectAll().where('id', '=', issueId).where('project_id', '=', projectId).executeTakeFirst();
+      const row = await orgScope(trx, actor.orgId).select('hazard_issue').selectAll().where('id', '=', issueId).where('project_id', '=', projectId).executeTakeFirst();
       if (!row) throw notFound('hazard_issue', issueId);
-      const now = nowIso(ctx);
-      const next: HazardIssueRow = { ...row, status: i.status, resolved_by: actor.userId, resolved_at: now, resolution_comment: i.comment };
-      await tenant.update('hazard_issue').set({ status: next.status, resolved_by: next.resolved_by, resolved_at: now, resolution_comment: next.resolution_comment }).where('id', '=', row.id).execute();
-      await ctx.audit.appendIn(trx, { type: 'safety:issue_resolved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { issueId: row.id, hazardId: row.hazard_id, status: i.status } });
-      return toIssue(next);
+      const spot = row.source_kind === 'review' ? parseDiscrepancyRef(row.ref) : null;
+      if (spot) await closeDiscrepancy(ctx, trx, actor, projectId, spot, i.comment);
+      return closeIssue(ctx, trx, actor, projectId, row, i.status, i.comment);
     }),
   );
+}
+
+/** Closes one issue inside the caller's transaction (which checked the permission); audited. */
+export async function closeIssue(ctx: Ctx, trx: StoreDb, actor: Actor, projectId: string, row: HazardIssueRow, status: 'resolved' | 'accepted', comment: string): Promise<HazardIssue> {
+  const now = nowIso(ctx);
+  const next: HazardIssueRow = { ...row, status, resolved_by: actor.userId, resolved_at: now, resolution_comment: comment };
+  await orgScope(trx, actor.orgId).update('hazard_issue').set({ status, resolved_by: actor.userId, resolved_at: now, resolution_comment: comment }).where('id', '=', row.id).execute();
+  await ctx.audit.appendIn(trx, { type: 'safety:issue_resolved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { issueId: row.id, hazardId: row.hazard_id, status } });
+  return toIssue(next);
+}
+
+/** The open issue a clinician review's discrepancy raised, if the project's log recorded one. */
+export async function openDiscrepancyIssue(trx: StoreDb, orgId: string, projectId: string, spot: DiscrepancyRef): Promise<HazardIssueRow | undefined> {
+  return orgScope(trx, orgId)
+    .select('hazard_issue')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('signal', '=', REVIEW_DISCREPANCY)
+    .where('ref', '=', discrepancyRef(spot))
+    .where('status', '=', 'open')
+    .executeTakeFirst();
 }
 
 /**
@@ -277,79 +296,87 @@ export function raiseHazardIssues(ctx: Ctx, actor: Actor, projectId: string, inp
     const runId = i.runId ?? null;
     const result: RaiseResult = { opened: 0, reopened: 0, repeated: 0, issues: [] };
     if (i.signals.length === 0) return result;
-    return ctx.store.writeTransaction(async (trx) => {
-      await ctx.store.lock(trx, `project:${projectId}:hazards`);
-      const tenant = orgScope(trx, actor.orgId);
-      const log = await currentHazardLog(trx, actor.orgId, projectId);
-      // A project without a hazard log has no safety case to link evidence to yet.
-      if (!log) return result;
-      const now = nowIso(ctx);
-      for (const s of i.signals) {
-        const signal = signalText(s);
-        const ref = s.ref ?? '';
-        const hazardId = hazardFor(log, s)?.id ?? null;
-        const existing = await tenant.select('hazard_issue').selectAll().where('project_id', '=', projectId).where('signal', '=', signal).where('ref', '=', ref).executeTakeFirst();
-        const event = { issueId: '', hazardId, signal, sourceKind: s.sourceKind, runId };
-        if (!existing) {
-          const row: HazardIssueRow = {
-            id: newId('hzi'),
-            org_id: actor.orgId,
-            project_id: projectId,
-            hazard_id: hazardId,
-            signal,
-            source_kind: s.sourceKind,
-            run_id: runId,
-            ref,
-            detail: s.detail,
-            status: 'open',
-            occurrences: 1,
-            first_seen_at: now,
-            last_seen_at: now,
-            last_run_id: runId,
-            resolved_by: null,
-            resolved_at: null,
-            resolution_comment: null,
-          };
-          await tenant.insert('hazard_issue', row).execute();
-          await ctx.audit.appendIn(trx, { type: 'safety:issue_opened', actor: actor.userId, orgId: actor.orgId, projectId, payload: { ...event, issueId: row.id } });
-          result.opened++;
-          result.issues.push(toIssue(row));
-          continue;
-        }
-        const reopen = existing.status === 'resolved';
-        const next: HazardIssueRow = {
-          ...existing,
-          hazard_id: hazardId,
-          source_kind: s.sourceKind,
-          detail: s.detail,
-          occurrences: Number(existing.occurrences) + 1,
-          last_seen_at: now,
-          last_run_id: runId ?? existing.last_run_id,
-          ...(reopen ? { status: 'open' as const, resolved_by: null, resolved_at: null, resolution_comment: null } : {}),
-        };
-        await tenant
-          .update('hazard_issue')
-          .set({
-            hazard_id: next.hazard_id,
-            source_kind: next.source_kind,
-            detail: next.detail,
-            occurrences: next.occurrences,
-            last_seen_at: now,
-            last_run_id: next.last_run_id,
-            status: next.status,
-            resolved_by: next.resolved_by,
-            resolved_at: next.resolved_at,
-            resolution_comment: next.resolution_comment,
-          })
-          .where('id', '=', existing.id)
-          .execute();
-        if (reopen) {
-          await ctx.audit.appendIn(trx, { type: 'safety:issue_reopened', actor: actor.userId, orgId: actor.orgId, projectId, payload: { ...event, issueId: existing.id } });
-          result.reopened++;
-        } else result.repeated++;
-        result.issues.push(toIssue(next));
-      }
-      return result;
-    });
+    return ctx.store.writeTransaction((trx) => recordSignals(ctx, trx, actor, projectId, runId, i.signals));
   });
+}
+
+/**
+ * Records signals against the current log inside the caller's transaction (which checked the
+ * permission): see raiseHazardIssues. Used directly where evidence arises inside another
+ * operation, such as a reviewer's verdict.
+ */
+export async function recordSignals(ctx: Ctx, trx: StoreDb, actor: Actor, projectId: string, runId: string | null, signals: readonly Signal[]): Promise<RaiseResult> {
+  const result: RaiseResult = { opened: 0, reopened: 0, repeated: 0, issues: [] };
+  await ctx.store.lock(trx, `project:${projectId}:hazards`);
+  const tenant = orgScope(trx, actor.orgId);
+  const log = await currentHazardLog(trx, actor.orgId, projectId);
+  // A project without a hazard log has no safety case to link evidence to yet.
+  if (!log) return result;
+  const now = nowIso(ctx);
+  for (const s of signals) {
+    const signal = signalText(s);
+    const ref = s.ref ?? '';
+    const hazardId = hazardFor(log, s)?.id ?? null;
+    const existing = await tenant.select('hazard_issue').selectAll().where('project_id', '=', projectId).where('signal', '=', signal).where('ref', '=', ref).executeTakeFirst();
+    const event = { issueId: '', hazardId, signal, sourceKind: s.sourceKind, runId };
+    if (!existing) {
+      const row: HazardIssueRow = {
+        id: newId('hzi'),
+        org_id: actor.orgId,
+        project_id: projectId,
+        hazard_id: hazardId,
+        signal,
+        source_kind: s.sourceKind,
+        run_id: runId,
+        ref,
+        detail: s.detail,
+        status: 'open',
+        occurrences: 1,
+        first_seen_at: now,
+        last_seen_at: now,
+        last_run_id: runId,
+        resolved_by: null,
+        resolved_at: null,
+        resolution_comment: null,
+      };
+      await tenant.insert('hazard_issue', row).execute();
+      await ctx.audit.appendIn(trx, { type: 'safety:issue_opened', actor: actor.userId, orgId: actor.orgId, projectId, payload: { ...event, issueId: row.id } });
+      result.opened++;
+      result.issues.push(toIssue(row));
+      continue;
+    }
+    const reopen = existing.status === 'resolved';
+    const next: HazardIssueRow = {
+      ...existing,
+      hazard_id: hazardId,
+      source_kind: s.sourceKind,
+      detail: s.detail,
+      occurrences: Number(existing.occurrences) + 1,
+      last_seen_at: now,
+      last_run_id: runId ?? existing.last_run_id,
+      ...(reopen ? { status: 'open' as const, resolved_by: null, resolved_at: null, resolution_comment: null } : {}),
+    };
+    await tenant
+      .update('hazard_issue')
+      .set({
+        hazard_id: next.hazard_id,
+        source_kind: next.source_kind,
+        detail: next.detail,
+        occurrences: next.occurrences,
+        last_seen_at: now,
+        last_run_id: next.last_run_id,
+        status: next.status,
+        resolved_by: next.resolved_by,
+        resolved_at: next.resolved_at,
+        resolution_comment: next.resolution_comment,
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    if (reopen) {
+      await ctx.audit.appendIn(trx, { type: 'safety:issue_reopened', actor: actor.userId, orgId: actor.orgId, projectId, payload: { ...event, issueId: existing.id } });
+      result.reopened++;
+    } else result.repeated++;
+    result.issues.push(toIssue(next));
+  }
+  return result;
 }

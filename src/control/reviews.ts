@@ -14,7 +14,9 @@ import type { ReviewPatientRow, ReviewRow } from '../store/schema.js';
 import { requirePermission } from './authorize.js';
 import { guarded, notFound, nowIso, type Ctx } from './context.js';
 import { digestSchema, nameSchema, parseInput, runIdSchema, textSchema } from './inputs.js';
+import { closeIssue, openDiscrepancyIssue, recordSignals } from './hazards.js';
 import { orgScope } from './org-scope.js';
+import { closeDiscrepancy, discrepancyRef, REVIEW_DISCREPANCY } from './review-discrepancy.js';
 import type { Actor } from './plane.js';
 import { newId, sha256Hex } from './secrets.js';
 
@@ -283,6 +285,12 @@ export function recordVerdict(ctx: Ctx, actor: Actor, projectId: string, reviewI
         .where('position', '=', position)
         .execute();
       await ctx.audit.appendIn(trx, { type: 'review:verdict', actor: actor.userId, orgId: actor.orgId, projectId, payload: { reviewId, runId: review.runId, position, verdict: i.verdict } });
+      if (i.verdict === 'discrepancy') {
+        // Evidence for the hazard log; the comment stays in the review, since it may quote the patient's values.
+        const ref = discrepancyRef({ reviewId, position });
+        const detail = `clinician review ${reviewId}, patient ${position + 1} of ${review.patients} (${p.stratum}): a discrepancy between the legacy and migrated records`;
+        await recordSignals(ctx, trx, actor, projectId, review.runId, [{ signal: REVIEW_DISCREPANCY, ref, detail, sourceKind: 'review' }]);
+      }
       if (review.reviewed + 1 === review.patients) {
         await tenant.update('review').set({ status: 'complete', completed_at: now }).where('id', '=', reviewId).execute();
         await ctx.audit.appendIn(trx, {
@@ -304,22 +312,19 @@ export function recordVerdict(ctx: Ctx, actor: Actor, projectId: string, reviewI
   );
 }
 
-/** Resolves an open discrepancy with a comment saying how (review.manage). */
+/** Resolves an open discrepancy with a comment saying how (review.manage); the hazard issue it raised is resolved with it. */
 export function resolveDiscrepancy(ctx: Ctx, actor: Actor, projectId: string, reviewId: string, position: number, comment: string): Promise<Review> {
   return guarded(ctx, actor, 'review.resolve', () =>
     ctx.store.writeTransaction(async (trx) => {
       await requirePermission(ctx, trx, actor, 'review.manage', { projectId });
-      const c = parseInput(resolutionSchema, comment, 'comment');
+      const c = parseInput(resolutionSchema, comment, 'comment').trim();
       const review = await loadReview(trx, actor.orgId, projectId, reviewId);
-      const p = patientAt(review, position);
-      if (p.discrepancyStatus !== 'open') throw new FerryError('conflict', 'review.no_open_discrepancy', `patient ${position + 1} of review ${reviewId} has no open discrepancy`);
-      await orgScope(trx, actor.orgId)
-        .update('review_patient')
-        .set({ discrepancy_status: 'resolved', resolved_by: actor.userId, resolved_at: nowIso(ctx), resolution_comment: c.trim() })
-        .where('review_id', '=', reviewId)
-        .where('position', '=', position)
-        .execute();
-      await ctx.audit.appendIn(trx, { type: 'review:discrepancy_resolved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { reviewId, runId: review.runId, position } });
+      const spot = { reviewId, position: patientAt(review, position).position };
+      if (!(await closeDiscrepancy(ctx, trx, actor, projectId, spot, c))) {
+        throw new FerryError('conflict', 'review.no_open_discrepancy', `patient ${position + 1} of review ${reviewId} has no open discrepancy`);
+      }
+      const issue = await openDiscrepancyIssue(trx, actor.orgId, projectId, spot);
+      if (issue) await closeIssue(ctx, trx, actor, projectId, issue, 'resolved', c);
       return loadReview(trx, actor.orgId, projectId, reviewId);
     }),
   );

@@ -120,7 +120,11 @@ async function exampleSignals(): Promise<SignalKey[]> {
     for (const code of codes) out.push({ signal: `quarantine:${code}`, table });
   }
   for (const b of contract.reconciliation) out.push({ signal: `reconciliation:${b.name}` });
-  for (const c of contract.quality.checks) out.push({ signal: `check:${c.name}` });
+  for (const c of contract.quality.checks) {
+    out.push({ signal: `check:${c.name}` });
+    out.push({ signal: 'quarantine:check.allergy_conflict', table: c.allergy_conflict.medication.table });
+  }
+  out.push({ signal: 'review:discrepancy' });
   return out;
 }
 
@@ -133,5 +137,7 @@ describe('the starter hazard log of the example', () => {
     expect(dead).toEqual([]);
     expect(hazardFor(doc, { signal: 'quarantine:rule.nhs_number', table: 'patient' })?.id).toBe('H-003');
     expect(hazardFor(doc, { signal: 'reconciliation:allergies_per_substance' })?.id).toBe('H-004');
+    expect(hazardFor(doc, { signal: 'check:allergy_medication_conflict' })?.id).toBe('H-005');
+    expect(hazardFor(doc, { signal: 'review:discrepancy' })?.id).toBe('H-014');
   });
 });

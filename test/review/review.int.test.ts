@@ -6,6 +6,7 @@
  * discrepancy is open, passing once it is resolved. Patient views are audited with keys' digests only.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
@@ -148,18 +149,36 @@ describe('sampling review over a run of the example contract', () => {
       expect(viewed.payload).toEqual({ reviewId: review.id, runId, position: 0, patientKeyDigest: createHash('sha256').update(sample.patients[0].patientKey).digest('hex') });
 
       await expect(plane.recordVerdict(t.as.clinical_reviewer, project, review.id, 0, { verdict: 'discrepancy' })).rejects.toMatchObject({ code: 'control.bad_input' });
+      // The project's hazard log (the example's starter log) takes the discrepancies as evidence.
+      await plane.submitHazardLog(t.as.clinical_safety_officer, project, { text: await readFile(path.join(path.dirname(EXAMPLE_CONTRACT), 'hazards.yaml'), 'utf8') });
       await plane.recordVerdict(t.as.clinical_reviewer, project, review.id, 0, { verdict: 'discrepancy', comment: 'ethnic category differs from the legacy record' });
-      for (const p of [1, 2, 3]) await plane.recordVerdict(t.as.clinical_safety_officer, project, review.id, p, { verdict: 'matches' });
+      await plane.recordVerdict(t.as.clinical_reviewer, project, review.id, 1, { verdict: 'discrepancy', comment: 'allergy to PENICILLINS missing' });
+      for (const p of [2, 3]) await plane.recordVerdict(t.as.clinical_safety_officer, project, review.id, p, { verdict: 'matches' });
       expect((await plane.getReview(t.as.viewer, project, review.id)).status).toBe('complete');
-      expect(await gate()).toEqual(['review:discrepancies:1']);
-      expect(await plane.reviewStatus(t.as.viewer, project, version.digest)).toEqual({ digest: version.digest, reviews: 1, complete: true, openDiscrepancies: 1 });
+      expect(await gate()).toEqual(['review:discrepancies:2']);
+      expect(await plane.reviewStatus(t.as.viewer, project, version.digest)).toEqual({ digest: version.digest, reviews: 1, complete: true, openDiscrepancies: 2 });
+      const issues = await plane.listHazardIssues(t.as.viewer, project, { status: 'open' });
+      expect(issues.map((i) => [i.signal, i.hazardId, i.ref, i.sourceKind]).sort()).toEqual([
+        ['review:discrepancy', 'H-014', `${review.id}#1`, 'review'],
+        ['review:discrepancy', 'H-014', `${review.id}#2`, 'review'],
+      ]);
+      // The reviewer's comment may quote the patient's values: it stays in the review.
+      expect(JSON.stringify(issues)).not.toMatch(/ethnic|PENICILLINS/);
       await expect(plane.resolveDiscrepancy(t.as.clinical_reviewer, project, review.id, 0, 'fixed')).rejects.toMatchObject({ kind: 'forbidden' });
 
+      // Resolved in the review: its hazard issue closes with it.
       const resolved = await plane.resolveDiscrepancy(t.as.clinical_safety_officer, project, review.id, 0, 'crosswalk corrected; re-run checked');
       expect(resolved.sampled[0]).toMatchObject({ verdict: 'discrepancy', discrepancyStatus: 'resolved', resolutionComment: 'crosswalk corrected; re-run checked' });
+      expect(await gate()).toEqual(['review:discrepancies:1']);
+      const stillOpen = await plane.listHazardIssues(t.as.viewer, project, { status: 'open' });
+      expect(stillOpen.map((i) => i.ref)).toEqual([`${review.id}#2`]);
+      await expect(plane.resolveDiscrepancy(t.as.clinical_safety_officer, project, review.id, 0, 'again')).rejects.toMatchObject({ code: 'review.no_open_discrepancy' });
+      // Resolved from the hazard log: the review's discrepancy closes with it, and the gate passes.
+      await plane.resolveHazardIssue(t.as.clinical_safety_officer, project, stillOpen[0].id, { status: 'resolved', comment: 'allergy re-migrated from the legacy record' });
+      expect((await plane.getReview(t.as.viewer, project, review.id)).sampled[1]).toMatchObject({ discrepancyStatus: 'resolved', resolutionComment: 'allergy re-migrated from the legacy record' });
       expect(await gate()).toEqual([]);
       const types = (await plane.listAuditEvents(t.as.auditor, { projectId: project, order: 'asc' })).map((e) => e.type).filter((x) => x.startsWith('review:'));
-      expect(types).toEqual(['review:created', 'review:patient_viewed', 'review:verdict', 'review:verdict', 'review:verdict', 'review:verdict', 'review:completed', 'review:discrepancy_resolved']);
+      expect(types).toEqual(['review:created', 'review:patient_viewed', 'review:verdict', 'review:verdict', 'review:verdict', 'review:verdict', 'review:completed', 'review:discrepancy_resolved', 'review:discrepancy_resolved']);
     });
   });
 });
