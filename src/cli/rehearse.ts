@@ -11,6 +11,7 @@ import { DEFAULT_BATCH_SIZE, MIN_PARTITION_ROWS } from '../engine/run.js';
 import { EXIT_CODES, FerryError } from '../errors.js';
 import { renderPackHtml } from '../rehearse/pack-html.js';
 import { DEFAULT_PILOT_PATIENTS, rehearse } from '../rehearse/rehearse.js';
+import { seedOf } from '../review/sample.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 import { createProgress } from './progress.js';
@@ -23,6 +24,9 @@ interface RehearseFlags {
   out: string;
   pilot: number;
   pilotTable?: string;
+  sample?: number;
+  seed?: string;
+  stratify?: string;
   json?: boolean;
   project?: string;
   user?: string;
@@ -42,6 +46,10 @@ async function rehearseCommand(contract: string, flags: RehearseFlags, io: CliIO
   const targetUrl = flags.target ?? io.env.FERRY_TARGET_URL;
   if (!sourceUrl) throw new FerryError('usage', 'cli.no_source', 'no source: give --source URL or set FERRY_SOURCE_URL');
   if (!targetUrl) throw new FerryError('usage', 'cli.no_target', 'no target: a rehearsal loads its target; give --target URL or set FERRY_TARGET_URL');
+  if (flags.sample !== undefined && !flags.lineage) {
+    throw new FerryError('usage', 'rehearse.sample_needs_lineage', '--sample reads the run’s lineage to find each patient’s rows; drop --no-lineage, or leave out --sample and draw the sample later');
+  }
+  if (flags.sample === undefined && flags.stratify !== undefined) throw new FerryError('usage', 'rehearse.stratify_needs_sample', '--stratify shapes the --sample draw; give --sample N too');
   const out = path.resolve(io.cwd, flags.out);
   const backupStore = flags.backup ? backupStoreOf({ dir: flags.backupDir, env: io.env, cwd: io.cwd }) : undefined;
   const { governance, project, close } = await openGovernance(io, flags);
@@ -56,6 +64,7 @@ async function rehearseCommand(contract: string, flags: RehearseFlags, io: CliIO
         tier: flags.tier,
         pilotPatients: flags.pilot,
         pilotTable: flags.pilotTable,
+        sample: flags.sample === undefined ? undefined : { patients: flags.sample, seed: seedOf(flags.seed), stratify: flags.stratify },
         engine: {
           batchSize: flags.batchSize,
           concurrency: flags.concurrency,
@@ -75,7 +84,7 @@ async function rehearseCommand(contract: string, flags: RehearseFlags, io: CliIO
     progress.stop();
     await close();
   }
-  const { pack, decisive, failure, unrecorded } = result;
+  const { pack, decisive, failure, unrecorded, sample, samplingError } = result;
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, renderPackHtml(pack));
   const exit = decisive.report ? exitCodeFor(decisive.report) : failure ? EXIT_CODES[failure.kind] : EXIT_CODES.run;
@@ -89,6 +98,8 @@ async function rehearseCommand(contract: string, flags: RehearseFlags, io: CliIO
       pilot: { runId: pack.pilot?.report?.runId ?? null, status: pack.pilot?.report?.status ?? null, error: pack.pilot?.error ?? null },
       run: { runId: pack.full.report?.runId ?? null, status: pack.full.report?.status ?? null, error: pack.full.error ?? null, skipped: pack.full.skipped },
       governed: pack.governance.governed,
+      sample: sample ? { reviewId: sample.reviewId, seed: sample.sample.seed, patients: sample.sample.patients.length } : null,
+      samplingError,
       exitCode: exit,
     });
   } else {
@@ -112,6 +123,13 @@ export const register: Register = (program: Command, io, setExit) => {
       new Option('--pilot <n>', 'patients in the pilot dry run: the first N rows of the root table and every row linked to them').argParser(positiveInt('--pilot')).default(DEFAULT_PILOT_PATIENTS),
     )
     .option('--pilot-table <table>', 'root source table of the pilot (default: the table most others reference)')
+    .addOption(
+      new Option('--sample <n>', "after the full run, draw n patients for the clinicians' sampling review (stored as the project's review with --project; needs lineage)").argParser(
+        positiveInt('--sample'),
+      ),
+    )
+    .option('--seed <n>', 'seed of the --sample draw: the same seed over the same run gives the same patients (default: random, shown in the pack)')
+    .option('--stratify <table>', "with --sample: strata from this source table's rows only (default: every table linked to the patient)")
     .option('--json', 'print a JSON summary (outcome, run ids, statuses, exit code) instead of progress and the headline')
     .option('--project <id>', 'run under the project’s release gates, record both runs, and put its approvals and runs in the pack (acts as $FERRY_TOKEN or --user/$FERRY_USER with $FERRY_PASSWORD)')
     .option('--user <name>', 'control plane user for --project (password from $FERRY_PASSWORD)')

@@ -4,7 +4,6 @@
  * by side (audited), mark verdicts and resolve discrepancies. Patients are numbered from 1 in
  * the order `ferry review show` lists them. Thin over src/review/ and the control plane.
  */
-import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadContract } from '../contract/load.js';
@@ -12,7 +11,7 @@ import type { Review, ReviewSummary } from '../control/plane.js';
 import { FerryError } from '../errors.js';
 import { withReviewSides } from '../review/open.js';
 import { formatPatientView, patientView } from '../review/patient-view.js';
-import { drawSample, STRATA } from '../review/sample.js';
+import { drawSample, seedOf, STRATA } from '../review/sample.js';
 import { asCliUser } from './control-session.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
@@ -94,7 +93,7 @@ export const register: Register = (program: Command, io, setExit) => {
     .option('--stratify <table>', 'only this source table’s rows count as evidence of a stratum')
     .action(async (runId: string, flags: Common & Sides & { patients: string; seed?: string; stratify?: string }) => {
       const loaded = await loadContract(path.resolve(io.cwd, flags.contract));
-      const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : Number(flags.seed);
+      const seed = seedOf(flags.seed);
       const { sample, sourceRef, targetRef } = await withReviewSides({ sourceUrl: flags.source, targetUrl: flags.target }, async (s) => ({
         sample: await drawSample({ loaded, source: s.source, target: s.target, runId, patients: Number(flags.patients), seed, stratify: flags.stratify }),
         sourceRef: s.source.displayUrl,

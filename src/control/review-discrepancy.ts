@@ -45,6 +45,12 @@ export async function closeDiscrepancy(ctx: Ctx, trx: StoreDb, actor: Actor, pro
     .where('discrepancy_status', '=', 'open')
     .executeTakeFirst();
   if (Number(done.numUpdatedRows) === 0) return false;
-  await ctx.audit.appendIn(trx, { type: 'review:discrepancy_resolved', actor: actor.userId, orgId: actor.orgId, projectId, payload: { reviewId: spot.reviewId, runId: review.run_id, position: spot.position } });
+  await ctx.audit.appendIn(trx, {
+    type: 'review:discrepancy_resolved',
+    actor: actor.userId,
+    orgId: actor.orgId,
+    projectId,
+    payload: { reviewId: spot.reviewId, runId: review.run_id, position: spot.position },
+  });
   return true;
 }

@@ -1,13 +1,15 @@
 /**
  * Gathers the sign-off pack's data: the outcome of the rehearsal, the cascade summary from the
  * run report, and — in a governed project — the contract version's sign-off, the release
- * approvals per tier and the recorded runs of the digest. The hazard log and the sampling review
- * come from loaders (one function each) so the CLI and the server fill them the same way.
+ * approvals per tier and the recorded runs of the digest, the project's hazard log with its issues
+ * and the digest's latest sampling review, read the same way by the CLI and the server.
  */
 import { contractDigest } from '../contract/canonical.js';
 import type { LoadedContract, Tier } from '../contract/model.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
+import { REVIEW_STRATA } from '../control/reviews.js';
 import { PARENT_QUARANTINED } from '../engine/cascade.js';
+import type { Sample } from '../review/sample.js';
 import type { RunReport } from '../run/report.js';
 import { PACK_FORMAT, type CascadeLine, type PackGovernance, type PackHazard, type PackOutcome, type PackReview, type PackStep, type SignOffPack } from './pack-model.js';
 
@@ -18,15 +20,6 @@ export interface PackProject {
   projectId: string;
 }
 
-/**
- * Loaders of the sections other parts of Ferry own. A loader answers null when the project has
- * none (the pack then says so); leaving a loader out means the same.
- */
-export interface PackLoaders {
-  hazards?: (p: PackProject, digest: string) => Promise<PackHazard[] | null>;
-  review?: (p: PackProject, digest: string) => Promise<PackReview | null>;
-}
-
 export interface PackInput {
   loaded: LoadedContract;
   tier: Tier;
@@ -34,7 +27,8 @@ export interface PackInput {
   full: PackStep;
   /** The governed project, or undefined for a rehearsal outside one. */
   project?: PackProject;
-  loaders?: PackLoaders;
+  /** A sample drawn outside a project (not recorded): shown as the pack's sampling selection. */
+  unrecordedSample?: Sample;
   generatedAt?: Date;
 }
 
@@ -88,14 +82,72 @@ export async function governanceOf(p: PackProject, digest: string): Promise<Pack
   };
 }
 
+/** The project's current hazard log with every issue raised against it, or null when none was submitted. */
+export async function hazardsOf(p: PackProject): Promise<PackHazard[] | null> {
+  const [log, issues] = await Promise.all([p.plane.getHazardLog(p.actor, p.projectId), p.plane.listHazardIssues(p.actor, p.projectId)]);
+  if (!log.version) return null;
+  const rating = (r: { rating: number; name: string }) => `${r.rating} (${r.name})`;
+  return log.hazards.map((h) => {
+    const own = issues.filter((i) => i.hazardId === h.id);
+    return {
+      id: h.id,
+      title: h.title,
+      initialRisk: rating(h.initialRisk),
+      residualRisk: rating(h.residualRisk),
+      status: h.status,
+      openIssues: own.filter((i) => i.status === 'open').length,
+      resolvedIssues: own.filter((i) => i.status !== 'open').length,
+      issues: own.map((i) => ({ signal: i.signal, detail: i.detail, status: i.status })),
+    };
+  });
+}
+
+/** The digest's most recent sampling review in the project with its verdicts so far, or null when it has none. */
+export async function reviewOf(p: PackProject, digest: string): Promise<PackReview | null> {
+  const latest = (await p.plane.listReviews(p.actor, p.projectId)).filter((r) => r.digest === digest).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  if (!latest) return null;
+  const review = await p.plane.getReview(p.actor, p.projectId, latest.id);
+  const drawn = (stratum: string) => review.sampled.filter((x) => x.stratum === stratum).length;
+  return {
+    id: review.id,
+    runId: review.runId,
+    seed: review.seed,
+    patients: review.patients,
+    reviewed: review.reviewed,
+    matches: review.sampled.filter((x) => x.verdict === 'matches').length,
+    discrepanciesOpen: review.sampled.filter((x) => x.discrepancyStatus === 'open').length,
+    discrepanciesResolved: review.sampled.filter((x) => x.discrepancyStatus === 'resolved').length,
+    complete: review.status === 'complete',
+    strata: REVIEW_STRATA.map((stratum) => ({ stratum, inRun: review.population[stratum], patients: drawn(stratum) })),
+    sampled: review.sampled.map((x) => ({ number: x.position + 1, patientKey: x.patientKey, stratum: x.stratum, verdict: x.verdict, discrepancy: x.discrepancyStatus })),
+  };
+}
+
+/** A sample drawn outside a project, as the pack shows it: a selection nobody has reviewed in Ferry. */
+export function sampleSection(sample: Sample): PackReview {
+  return {
+    id: null,
+    runId: sample.runId,
+    seed: sample.seed,
+    patients: sample.patients.length,
+    reviewed: 0,
+    matches: 0,
+    discrepanciesOpen: 0,
+    discrepanciesResolved: 0,
+    complete: false,
+    strata: REVIEW_STRATA.map((stratum) => ({ stratum, inRun: sample.population[stratum], patients: sample.patients.filter((x) => x.stratum === stratum).length })),
+    sampled: sample.patients.map((x) => ({ number: x.position + 1, patientKey: x.patientKey, stratum: x.stratum, verdict: null, discrepancy: null })),
+  };
+}
+
 /** Builds the pack from the rehearsal's steps and, in a governed project, the control plane. */
 export async function buildPack(input: PackInput): Promise<SignOffPack> {
   const digest = contractDigest(input.loaded);
   const { name, version } = input.loaded.contract.metadata;
   const p = input.project;
   const [governance, hazards, review] = p
-    ? await Promise.all([governanceOf(p, digest), input.loaders?.hazards?.(p, digest) ?? null, input.loaders?.review?.(p, digest) ?? null])
-    : ([{ governed: false }, null, null] as const);
+    ? await Promise.all([governanceOf(p, digest), hazardsOf(p), reviewOf(p, digest)])
+    : ([{ governed: false }, null, input.unrecordedSample ? sampleSection(input.unrecordedSample) : null] as const);
   return {
     format: PACK_FORMAT,
     generatedAt: (input.generatedAt ?? new Date()).toISOString(),

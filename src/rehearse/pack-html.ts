@@ -146,21 +146,24 @@ function hazardSection(hazards: PackHazard[] | null): string {
 
 function reviewSection(review: PackReview | null): string {
   if (review === null) return none('No sampling review yet.');
+  const state = review.id === null ? 'not recorded: drawn outside a project, so it cannot be reviewed in Ferry' : review.complete ? 'complete' : 'in progress';
   const status = facts([
-    ['Review', `<code>${esc(review.id)}</code> ${badge(review.complete ? 'pass' : 'warn')} ${review.complete ? 'complete' : 'in progress'}`],
+    ['Review', `${review.id === null ? '' : `<code>${esc(review.id)}</code> `}${badge(review.complete ? 'pass' : 'warn')} ${esc(state)}`],
+    ['Drawn from', `run <code>${esc(review.runId)}</code>, seed ${n(review.seed)}`],
     ['Patients sampled', n(review.patients)],
     ['Reviewed', `${n(review.reviewed)} of ${n(review.patients)}`],
     ['Matches', n(review.matches)],
     ['Discrepancies', `${n(review.discrepanciesOpen)} open · ${n(review.discrepanciesResolved)} resolved`],
   ]);
-  const strata =
-    review.strata.length === 0
-      ? ''
-      : grid(
-          ['stratum', 'patients'],
-          review.strata.map((s) => [esc(s.stratum), n(s.patients)]),
-        );
-  return status + strata;
+  const strata = grid(
+    ['stratum', 'patients in the run', 'patients sampled'],
+    review.strata.map((s) => [esc(s.stratum), n(s.inRun), n(s.patients)]),
+  );
+  const sampled = grid(
+    ['#', 'patient (legacy key)', 'stratum', 'verdict', 'discrepancy'],
+    review.sampled.map((p) => [n(p.number), `<code>${esc(p.patientKey)}</code>`, esc(p.stratum), esc(p.verdict ?? 'not yet reviewed'), esc(p.discrepancy ?? '–')]),
+  );
+  return status + strata + sampled;
 }
 
 function governanceSection(g: PackGovernance): string {

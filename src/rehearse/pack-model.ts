@@ -39,17 +39,23 @@ export interface PackHazard {
   issues: HazardIssueLine[];
 }
 
-/** The project's sampling review of migrated patients (a person compares source and target records). */
+/** The sampling review of the run's patients (a clinician compares legacy and migrated records side by side). */
 export interface PackReview {
-  id: string;
+  /** The review's id, or null for a selection drawn outside a project (not recorded, so nobody can review it in Ferry). */
+  id: string | null;
+  /** The run the sample was drawn from. */
+  runId: string;
+  seed: number;
   patients: number;
   reviewed: number;
   matches: number;
   discrepanciesOpen: number;
   discrepanciesResolved: number;
   complete: boolean;
-  /** Patients drawn per stratum (e.g. `age:0-17`, `has:allergy`). */
-  strata: Array<{ stratum: string; patients: number }>;
+  /** Per stratum (`quarantined`, `cascaded`, `crosswalked`, `clean`): patients in the run and patients drawn. */
+  strata: Array<{ stratum: string; inRun: number; patients: number }>;
+  /** The sampled patients by their legacy key (a key, never a value), with the verdict so far. */
+  sampled: Array<{ number: number; patientKey: string; stratum: string; verdict: string | null; discrepancy: string | null }>;
 }
 
 /** Approvals and runs of the contract digest in a governed project; `governed: false` outside one. */

@@ -20,7 +20,9 @@ import { FerryError } from '../errors.js';
 import { governedRun, RunNotRecordedError, type GovernedRunOptions } from '../run/governed-run.js';
 import type { MigrateOptions } from '../run/migrate.js';
 import type { RunReport } from '../run/report.js';
-import { buildPack, failedStep, reportStep, skippedStep, type PackLoaders, type PackProject } from './pack-data.js';
+import { withReviewSides } from '../review/open.js';
+import { drawSample, type Sample } from '../review/sample.js';
+import { buildPack, failedStep, reportStep, skippedStep, type PackProject } from './pack-data.js';
 import type { PackStep, SignOffPack } from './pack-model.js';
 
 /** Patients in the pilot subset when the caller does not say. */
@@ -43,7 +45,8 @@ export interface RehearseOptions {
   governance?: Pick<GovernedRunOptions, 'audit' | 'release' | 'backup'>;
   /** The governed project the pack reads approvals and runs from; absent: "not governed". */
   project?: PackProject;
-  loaders?: PackLoaders;
+  /** Draw the clinicians' sample from the full run (its lineage must be on). */
+  sample?: { patients: number; seed: number; stratify?: string };
   /** One line per step (`ferry rehearse` prints them on stderr). */
   onStep?: (line: string) => void;
   onEvent?: RunEventListener;
@@ -58,6 +61,10 @@ export interface Rehearsal {
   failure: FerryError | null;
   /** A run that finished but could not be recorded in the control store. */
   unrecorded: RunNotRecordedError | null;
+  /** The sample drawn (null when none was asked for or the run loaded nothing), and the review that stores it in a project. */
+  sample: { sample: Sample; reviewId: string | null } | null;
+  /** Why the sample could not be drawn (the pack is still written). */
+  samplingError: { code: string; message: string } | null;
 }
 
 /** Runs one governed step; a FerryError before the report becomes the step's error, a recording failure keeps the report. */
@@ -85,23 +92,57 @@ export async function rehearse(o: RehearseOptions): Promise<Rehearsal> {
   const base = { contract: loaded, sourceUrl: o.sourceUrl, tier: o.tier, ...o.engine, onEvent: o.onEvent, signal: o.signal };
   const patients = o.pilotPatients ?? DEFAULT_PILOT_PATIENTS;
 
-  say(`ferry rehearse: 1/3 pilot: dry run of ${patients} patient(s) and their linked rows`);
+  const steps = o.sample ? 4 : 3;
+  say(`ferry rehearse: 1/${steps} pilot: dry run of ${patients} patient(s) and their linked rows`);
   const pilot = await step({ ...o.governance, backup: undefined, run: { ...base, targetUrl: o.targetUrl, dryRun: true, reconcile: false, pilot: { patients, table: o.pilotTable } } });
   say(`ferry rehearse: pilot ${describe(pilot.step.report, `failed: ${pilot.step.error?.code ?? ''}`)}`);
 
   let full: Awaited<ReturnType<typeof step>>;
   const pilotOk = pilot.step.report?.status === 'succeeded';
   if (pilotOk) {
-    say('ferry rehearse: 2/3 full run with quality gates and reconciliation');
+    say(`ferry rehearse: 2/${steps} full run with quality gates and reconciliation`);
     full = await step({ ...o.governance, run: { ...base, targetUrl: o.targetUrl, reconcile: true } });
     say(`ferry rehearse: full run ${describe(full.step.report, `failed: ${full.step.error?.code ?? ''}`)}`);
   } else {
     full = { step: skippedStep('the pilot did not succeed, so the full run was not started'), failure: null, unrecorded: null };
-    say('ferry rehearse: 2/3 full run skipped: the pilot did not succeed');
+    say(`ferry rehearse: 2/${steps} full run skipped: the pilot did not succeed`);
   }
 
-  say('ferry rehearse: 3/3 sign-off pack');
-  const pack = await buildPack({ loaded, tier: o.tier, pilot: pilot.step, full: full.step, project: o.project, loaders: o.loaders });
+  let sampled: Rehearsal['sample'] = null;
+  let samplingError: Rehearsal['samplingError'] = null;
+  if (o.sample) {
+    const loadedRun = full.step.report && LOADED.has(full.step.report.status) ? full.step.report : null;
+    if (loadedRun) {
+      say(`ferry rehearse: 3/4 sampling ${o.sample.patients} patient(s) of run ${loadedRun.runId} for the clinicians' review (seed ${o.sample.seed})`);
+      try {
+        sampled = await drawRehearsalSample(o, loaded, loadedRun.runId, o.sample);
+        say(`ferry rehearse: sample ${sampled.reviewId ? `stored as review ${sampled.reviewId}` : 'drawn (not recorded: no --project)'}`);
+      } catch (err) {
+        // The runs' evidence still makes the pack; a sample can be drawn later with `ferry review sample`.
+        if (!(err instanceof FerryError)) throw err;
+        samplingError = { code: err.code, message: err.message };
+        say(`ferry rehearse: sampling failed (${err.code}): ${err.message}`);
+      }
+    } else say('ferry rehearse: 3/4 sampling skipped: the full run loaded nothing to sample');
+  }
+
+  say(`ferry rehearse: ${steps}/${steps} sign-off pack`);
+  const pack = await buildPack({ loaded, tier: o.tier, pilot: pilot.step, full: full.step, project: o.project, unrecordedSample: sampled && !sampled.reviewId ? sampled.sample : undefined });
   const decisive = pilotOk ? full : pilot;
-  return { pack, decisive: decisive.step, failure: decisive.failure, unrecorded: pilot.unrecorded ?? full.unrecorded };
+  return { pack, decisive: decisive.step, failure: decisive.failure, unrecorded: pilot.unrecorded ?? full.unrecorded, sample: sampled, samplingError };
+}
+
+/** Run outcomes whose rows are in the target for a clinician to compare: a gate decides after loading. */
+const LOADED = new Set<RunReport['status']>(['succeeded', 'failed_gate']);
+
+/** Draws the sample from the full run; in a project, stores it as a review (review.manage) the clinicians then work through. */
+async function drawRehearsalSample(o: RehearseOptions, loaded: LoadedContract, runId: string, s: NonNullable<RehearseOptions['sample']>): Promise<NonNullable<Rehearsal['sample']>> {
+  const { sample, sourceRef, targetRef } = await withReviewSides({ sourceUrl: o.sourceUrl, targetUrl: o.targetUrl }, async (sides) => ({
+    sample: await drawSample({ loaded, source: sides.source, target: sides.target, runId, patients: s.patients, seed: s.seed, stratify: s.stratify }),
+    sourceRef: sides.source.displayUrl,
+    targetRef: sides.target.displayUrl,
+  }));
+  if (!o.project) return { sample, reviewId: null };
+  const review = await o.project.plane.createReview(o.project.actor, o.project.projectId, { ...sample, sourceRef, targetRef });
+  return { sample, reviewId: review.id };
 }

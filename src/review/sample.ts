@@ -6,6 +6,7 @@
  * did not load, `parent.quarantined`), `crosswalked` (a linked row that was not quarantined
  * holds a value a crosswalk translates), else `clean`. Only keys and strata leave this module.
  */
+import { randomInt } from 'node:crypto';
 import type { Source, Target } from '../connectors/connector.js';
 import { contractDigest } from '../contract/canonical.js';
 import type { Contract, LoadedContract } from '../contract/model.js';
@@ -150,9 +151,20 @@ export function allocate(sizes: Record<Stratum, number>, wanted: number): Record
  * then picks within each stratum with a PRNG seeded by (seed, stratum). The same seed over the
  * same run and source gives the same sample.
  */
+/** Throws unless `seed` is a whole number the sampler's PRNG takes (0 to 2^32 - 1). */
+export function checkSeed(seed: number): number {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new FerryError('usage', 'review.bad_seed', '--seed must be a whole number from 0 to 4294967295');
+  return seed;
+}
+
+/** A `--seed` flag's value, or a random seed (printed by the caller, so the draw can be repeated) when absent. */
+export function seedOf(text: string | undefined): number {
+  return text === undefined ? randomInt(0, 2 ** 31) : checkSeed(/^\d+$/.test(text) ? Number(text) : NaN);
+}
+
 export async function drawSample(o: DrawSampleOptions): Promise<Sample> {
   if (!Number.isInteger(o.patients) || o.patients < 1) throw new FerryError('usage', 'review.bad_patients', '--patients must be a whole number of at least 1');
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new FerryError('usage', 'review.bad_seed', '--seed must be a whole number from 0 to 4294967295');
+  checkSeed(o.seed);
   const digest = await checkRun(o.target, o.runId, o.loaded);
   const contract = o.loaded.contract;
   const root = reviewRoot(contract, o.root);

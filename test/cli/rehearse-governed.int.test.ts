@@ -1,6 +1,7 @@
 /**
  * `ferry rehearse --project`: both runs go through the project's release gate and are recorded
- * there, and the pack lists the version's sign-off, the approvals per tier and the recorded runs.
+ * there, and the pack lists the version's sign-off, the approvals per tier, the recorded runs,
+ * the project's hazard log with the issues the run raised, and the clinicians' sample it drew.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -46,6 +47,8 @@ describe('ferry rehearse in a governed project', () => {
     expect(submitted.code, submitted.err).toBe(0);
     const versionId = submitted.json().version.id as string;
     expect((await ferry(['release', 'approve-version', versionId, '--comment', 'reviewed', ...as('lee')])).code).toBe(0);
+    const hazards = path.join(path.dirname(EXAMPLE_CONTRACT), 'hazards.yaml');
+    expect((await ferry(['safety', 'hazards', 'submit', hazards, '--project', project, '--comment', 'starter', ...as('lee')])).code).toBe(0);
 
     const r = await ferry([
       'rehearse',
@@ -60,8 +63,12 @@ describe('ferry rehearse in a governed project', () => {
       project,
       '--out',
       'pack.html',
+      '--sample',
+      '4',
+      '--seed',
+      '5',
       '--json',
-      ...as('ana'),
+      ...as('lee'),
     ]);
     expect(r.code, r.err).toBe(0);
     const out = r.json();
@@ -73,5 +80,16 @@ describe('ferry rehearse in a governed project', () => {
     expect(html).toContain(`<code>${out.pilot.runId}</code></td><td>pre_production</td><td>dry run</td>`);
     expect(html).toContain(`<code>${out.run.runId}</code></td><td>pre_production</td><td>load</td>`);
     expect(html).not.toContain('Not governed');
+    // The sample is the project's review of the full run, and the pack lists its patients by key.
+    expect(out.samplingError).toBeNull();
+    expect(out.sample).toMatchObject({ seed: 5, patients: 4, reviewId: expect.stringMatching(/^rev/) });
+    const review = (await ferry(['review', 'show', out.sample.reviewId, '--project', project, '--json', ...as('lee')])).json();
+    expect(review).toMatchObject({ runId: out.run.runId, seed: 5, patients: 4, status: 'open' });
+    expect(html).toContain(`<code>${out.sample.reviewId}</code>`);
+    expect(html).toContain(`run <code>${out.run.runId}</code>, seed 5`);
+    for (const p of review.sampled as Array<{ patientKey: string }>) expect(html).toContain(`<code>${p.patientKey}</code>`);
+    // The hazard log is the project's, with its ratings.
+    expect(html).toContain('Duplicate patient registrations migrated');
+    expect(html).not.toContain('No hazard log submitted for this project.');
   });
 });

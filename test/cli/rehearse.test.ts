@@ -84,9 +84,14 @@ describe('ferry rehearse', () => {
     const text = await readFile(file, 'utf8');
     const broken = text.replace(/^(\d+),(H\d+),(\d{10}),/gm, (all, id: string, hosp: string) => (Number(id) > 20 ? `${id},${hosp},BADNHS${id},` : all));
     await writeFile(file, broken);
-    const { code, io, html } = await rehearse(dir);
+    // Rows a gate stopped are loaded, so the clinicians' sample is still drawn: outside a project, as a selection.
+    const { code, io, html } = await rehearse(dir, ['--sample', '3', '--seed', '2']);
     expect(code).toBe(6);
-    expect(io.stderr).toContain('ferry rehearse: 2/3 full run');
+    expect(io.stderr).toContain('ferry rehearse: 2/4 full run');
+    expect(io.stderr).toContain('ferry rehearse: 3/4 sampling 3 patient(s) of run');
+    expect(html).toContain('not recorded: drawn outside a project');
+    expect(html).toMatch(/seed 2<\/td>/);
+    expect(html.match(/<td>(1|2|3)<\/td><td><code>\d+<\/code><\/td><td>(quarantined|cascaded|crosswalked|clean)<\/td><td>not yet reviewed<\/td>/g)).toHaveLength(3);
     expect(io.stdout).toContain('NOT READY FOR SIGN-OFF — a quality gate failed');
     const banner = html.indexOf('class="banner bad"');
     expect(banner).toBeGreaterThan(0);
@@ -94,6 +99,13 @@ describe('ferry rehearse', () => {
     expect(html).toContain('rows quarantined with their parent'); // the cascade of the quarantined patients
     expect(html).not.toContain('BADNHS');
     for (const v of patientValues(rows)) expect(html, v).not.toContain(v);
+  });
+
+  it('refuses --sample without lineage before anything runs', async () => {
+    const dir = await tempDir();
+    const { code, io } = await rehearse(dir, ['--sample', '3', '--no-lineage']);
+    expect(code).toBe(2);
+    expect(io.stderr).toContain('--sample reads the run’s lineage');
   });
 
   it('stops after a failing pilot, skips the full run and still writes the pack', async () => {

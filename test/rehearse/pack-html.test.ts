@@ -50,16 +50,34 @@ describe('the sign-off pack in HTML', () => {
             issues: [{ signal: 'kpi:completeness:allergy', detail: '3 rows without a reaction code', status: 'open' }],
           },
         ],
-        review: { id: 'rev_1', patients: 30, reviewed: 12, matches: 11, discrepanciesOpen: 1, discrepanciesResolved: 0, complete: false, strata: [{ stratum: 'age:0-17', patients: 5 }] },
+        review: {
+          id: 'rev_1',
+          runId: 'run_1',
+          seed: 7,
+          patients: 2,
+          reviewed: 1,
+          matches: 0,
+          discrepanciesOpen: 1,
+          discrepanciesResolved: 0,
+          complete: false,
+          strata: [{ stratum: 'quarantined', inRun: 5, patients: 2 }],
+          sampled: [
+            { number: 1, patientKey: '<k1>', stratum: 'quarantined', verdict: 'discrepancy', discrepancy: 'open' },
+            { number: 2, patientKey: 'P2', stratum: 'quarantined', verdict: null, discrepancy: null },
+          ],
+        },
       }),
     );
     expect(html).toContain('Allergy lost &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');
     expect(html).toContain('<td>high</td><td>low</td><td>mitigated</td><td>1</td><td>2</td>');
     expect(html).toContain('<td><code>kpi:completeness:allergy</code></td><td>3 rows without a reaction code</td><td>open</td>');
-    expect(html).toContain('12 of 30');
+    expect(html).toContain('1 of 2');
     expect(html).toContain('1 open · 0 resolved');
-    expect(html).toContain('<td>age:0-17</td><td>5</td>');
+    expect(html).toContain('run <code>run_1</code>, seed 7');
+    expect(html).toContain('<td>quarantined</td><td>5</td><td>2</td>');
+    expect(html).toContain('<td>1</td><td><code>&lt;k1&gt;</code></td><td>quarantined</td><td>discrepancy</td><td>open</td>');
+    expect(html).toContain('<td>2</td><td><code>P2</code></td><td>quarantined</td><td>not yet reviewed</td><td>–</td>');
   });
 
   it('leads with the failure when the run failed before its report, and says what is absent', () => {

@@ -178,7 +178,17 @@ describe('sampling review over a run of the example contract', () => {
       expect((await plane.getReview(t.as.viewer, project, review.id)).sampled[1]).toMatchObject({ discrepancyStatus: 'resolved', resolutionComment: 'allergy re-migrated from the legacy record' });
       expect(await gate()).toEqual([]);
       const types = (await plane.listAuditEvents(t.as.auditor, { projectId: project, order: 'asc' })).map((e) => e.type).filter((x) => x.startsWith('review:'));
-      expect(types).toEqual(['review:created', 'review:patient_viewed', 'review:verdict', 'review:verdict', 'review:verdict', 'review:verdict', 'review:completed', 'review:discrepancy_resolved', 'review:discrepancy_resolved']);
+      expect(types).toEqual([
+        'review:created',
+        'review:patient_viewed',
+        'review:verdict',
+        'review:verdict',
+        'review:verdict',
+        'review:verdict',
+        'review:completed',
+        'review:discrepancy_resolved',
+        'review:discrepancy_resolved',
+      ]);
     });
   });
 });
