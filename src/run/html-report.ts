@@ -229,7 +229,7 @@ function findings(q: QualityReport): string {
   const checks =
     q.checks.length === 0
       ? '<p class="muted">The contract defines no cross-table checks.</p>'
-      : `<table><tr><th>check</th><th>kind</th><th>severity</th><th>rows</th><th>decision</th><th>example source keys</th></tr>${q.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td>${esc(c.severity)}</td><td class="n">${n(c.count)}</td><td>${badge(c.decision)}</td><td>${keyList(c.exampleKeys)}</td></tr>`).join('')}</table>`;
+      : `<table><tr><th>check</th><th>kind</th><th>matched by</th><th>severity</th><th>rows</th><th>quarantined</th><th>cross-reactive only</th><th>decision</th><th>example source keys</th></tr>${q.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td>${esc(c.match === 'class' ? 'substance or drug class' : 'substance')}</td><td>${esc(c.severity)}</td><td class="n">${n(c.count)}</td><td class="n">${c.action === 'quarantine' ? n(c.quarantined ?? 0) : '–'}</td><td class="n">${c.crossReactive === undefined ? '–' : n(c.crossReactive)}</td><td>${badge(c.decision)}</td><td>${keyList(c.exampleKeys)}</td></tr>`).join('')}</table>`;
   const rules = `<table><tr><th>table</th><th>rule</th><th>kind</th><th>fields</th><th>severity</th><th>repeated rows</th><th>example source keys</th></tr>${q.tableRules.map((t) => `<tr${t.failures > 0 ? ' class="warn"' : ''}><td>${esc(t.table)}</td><td>${esc(t.rule)}</td><td>${esc(t.kind)}</td><td>${esc(t.fields.join(', '))}</td><td>${esc(t.severity)}</td><td class="n">${n(t.failures)}</td><td>${keyList(t.exampleKeys)}</td></tr>`).join('')}</table>`;
   const refs =
     q.references.length === 0

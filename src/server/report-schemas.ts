@@ -136,7 +136,20 @@ export const qualitySchema = z
         exampleKeys: z.array(exampleKeySchema),
       }),
     ),
-    checks: z.array(z.object({ name: z.string(), kind: z.literal('allergy_conflict'), severity: severitySchema, count: z.number(), decision: decisionSchema, exampleKeys: z.array(exampleKeySchema) })),
+    checks: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.literal('allergy_conflict'),
+        severity: severitySchema,
+        count: z.number(),
+        decision: decisionSchema,
+        exampleKeys: z.array(exampleKeySchema),
+        match: z.enum(['substance', 'class']).optional().describe('class: matched through the drug-class table (docs/drug-classes.md); absent for the substance-only check'),
+        action: z.enum(['warn', 'quarantine']).optional().describe('quarantine: the counted medication rows were kept out of the target (reason check.allergy_conflict)'),
+        quarantined: z.number().optional().describe('of count, the rows quarantined'),
+        crossReactive: z.number().optional().describe('medication rows covered only by a lower-risk cross-reactive class pair (not in count, never quarantined)'),
+      }),
+    ),
   })
   .meta({ id: 'QualityReport', description: 'docs/quality.md: counts, codes and row keys only' });
 

@@ -9,6 +9,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EXAMPLE_CONTRACT } from '../../src/cli/demo.js';
+import { renderQualityHtml } from '../../src/run/html-report.js';
 import { migrate } from '../../src/run/migrate.js';
 import { generateTo, generateToCsv } from '../../src/synth/generate.js';
 import { cleanRates, type DefectEntry } from '../../src/synth/defects.js';
@@ -63,6 +64,11 @@ describe('class-level allergy check on examples/legacy-pas', () => {
     expect(meds.read).toBe(meds.loaded + meds.quarantined + meds.excluded);
     const finding = report.quality!.checks.find((c) => c.name === 'allergy_medication_conflict')!;
     expect(finding).toMatchObject({ count: injected.length, quarantined: injected.length, action: 'quarantine' });
+    // The HTML quality report says how the check matched and what it kept out.
+    const n = injected.length;
+    expect(renderQualityHtml(report)).toContain(
+      `<td>allergy_medication_conflict</td><td>allergy_conflict</td><td>substance or drug class</td><td>warning</td><td class="n">${n}</td><td class="n">${n}</td><td class="n">0</td>`,
+    );
 
     const db = new Database(target, { readonly: true });
     try {
