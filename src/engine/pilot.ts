@@ -62,12 +62,8 @@ export function dependents(contract: Contract, root: string): Map<string, Fk[]> 
   return reached;
 }
 
-/** Selects the pilot subset by streaming only key and foreign-key columns. */
-export async function selectPilot(contract: Contract, source: Source, options: { patients: number; table?: string; sliceRows: number; signal?: AbortSignal }): Promise<PilotSelection> {
-  const root = pilotRoot(contract, options.table);
-  const tables = contract.source.tables;
-  const children = dependents(contract, root);
-  // Column sets that children reference, per parent table, so we keep only those values.
+/** Per parent table, the distinct column sets its children's foreign keys reference: the only values a walk needs to keep. */
+function referencedColumns(children: ReadonlyMap<string, Fk[]>): Map<string, string[][]> {
   const referenced = new Map<string, string[][]>();
   for (const fks of children.values()) {
     for (const fk of fks) {
@@ -76,6 +72,15 @@ export async function selectPilot(contract: Contract, source: Source, options: {
       referenced.set(fk.references.table, list);
     }
   }
+  return referenced;
+}
+
+/** Selects the pilot subset by streaming only key and foreign-key columns. */
+export async function selectPilot(contract: Contract, source: Source, options: { patients: number; table?: string; sliceRows: number; signal?: AbortSignal }): Promise<PilotSelection> {
+  const root = pilotRoot(contract, options.table);
+  const tables = contract.source.tables;
+  const children = dependents(contract, root);
+  const referenced = referencedColumns(children);
   const included = new Map<string, Set<string>>();
   const refValues = new Map<string, Set<string>>(); // `${table}(${cols})` → values
 
@@ -137,14 +142,7 @@ export async function walkPatientRows(
 ): Promise<void> {
   const tables = contract.source.tables;
   const children = dependents(contract, o.root);
-  const referenced = new Map<string, string[][]>();
-  for (const fks of children.values()) {
-    for (const fk of fks) {
-      const list = referenced.get(fk.references.table) ?? [];
-      if (!list.some((c) => c.join(',') === fk.references.columns.join(','))) list.push(fk.references.columns);
-      referenced.set(fk.references.table, list);
-    }
-  }
+  const referenced = referencedColumns(children);
   // `${table}(${cols})` → referenced value → patient key.
   const owners = new Map<string, Map<string, string>>();
   for (const table of [o.root, ...children.keys()]) {
