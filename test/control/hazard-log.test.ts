@@ -14,9 +14,9 @@ const hazard = (id: string, evidence: string[]) =>
   `  - id: ${id}\n    title: T ${id}\n    description: d\n    cause: c\n    effect: e\n    severity: 4\n    likelihood: 2\n    residual: { severity: 4, likelihood: 1 }\n    owner: CSO\n    status: open\n    evidence: [${evidence.map((e) => `'${e}'`).join(', ')}]\n`;
 const log = (...hazards: string[]) => `format: ferry.hazards/v1\nhazards:\n${hazards.join('')}`;
 
-function parseError(text: string): FerryError {
+function parseError(text: string, file = 'h.yaml'): FerryError {
   try {
-    parseHazardLog(text, 'h.yaml');
+    parseHazardLog(text, file);
   } catch (e) {
     return e as FerryError;
   }
@@ -71,6 +71,18 @@ describe('parseHazardLog', () => {
     expect(unknown.issues[0]).toMatchObject({ code: 'hazards.unknown_key', line: 12, column: 5 });
     const dup = parseError(log(hazard('H-001', []), hazard('H-001', [])));
     expect(dup.issues[0]).toMatchObject({ code: 'hazards.duplicate_id', path: 'hazards[1].id', line: 14 });
+  });
+});
+
+describe('a hostile hazard log', () => {
+  it('refuses a YAML alias bomb at its position without expanding it', () => {
+    let text = 'format: ferry.hazards/v1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    text += 'hazards: *a8\n';
+    const err = parseError(text, 'bomb.yaml');
+    expect(err.code).toBe('hazards.invalid');
+    expect(err.issues[0]).toMatchObject({ code: 'hazards.yaml_syntax', file: 'bomb.yaml', line: 1 });
+    expect(err.issues[0].message).toContain('alias');
   });
 });
 
