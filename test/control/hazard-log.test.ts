@@ -77,7 +77,10 @@ describe('parseHazardLog', () => {
 describe('a hostile hazard log', () => {
   it('refuses a YAML alias bomb at its position without expanding it', () => {
     let text = 'format: ferry.hazards/v1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      text += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     text += 'hazards: *a8\n';
     const err = parseError(text, 'bomb.yaml');
     expect(err.code).toBe('hazards.invalid');
