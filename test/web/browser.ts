@@ -3,10 +3,12 @@
  * playwright-core (no downloaded browser), the built UI (web/dist, built here if missing), signing
  * in through the login form, and screenshots into docs/ui/ when FERRY_SCREENSHOTS is set.
  */
+import { execFile } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 
 export const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -17,7 +19,12 @@ export async function ensureBuilt(): Promise<void> {
   try {
     await access(path.join(ROOT, 'web/dist/index.html'));
   } catch {
-    await build({ root: path.join(ROOT, 'web'), logLevel: 'warn', configFile: path.join(ROOT, 'web/vite.config.ts') });
+    // A production build, as `npm run build` makes: inside vitest NODE_ENV is 'test', and Vite
+    // takes NODE_ENV over its mode, so an in-process build would bundle React's development
+    // build, whose StrictMode runs effects twice (double fetches, double audited views). A child
+    // process gets its own NODE_ENV without changing this test process's.
+    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
+    await promisify(execFile)(process.execPath, [vite, 'build', path.join(ROOT, 'web'), '--logLevel', 'warn'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
   }
 }
 

@@ -327,6 +327,38 @@ describe('the web workbench in Chromium', () => {
     await page.context().close();
   });
 
+  it('lets the org_admin require a clinician review for production: the board shows the policy and the missing review in words', async () => {
+    const page = await as('org_admin');
+    await page.goto(`${P()}/release`);
+    const production = page.getByTestId('tier-production');
+    const policy = production.getByRole('form', { name: 'Approval policy for production' });
+    expect(await production.getByTestId('review-policy').textContent()).toBe('not required');
+    expect(await policy.getByLabel('clinical safety officer').isChecked()).toBe(true);
+    // Below production's separation-of-duties floor: refused next to the form, in the server's words.
+    await policy.getByLabel("The contract's author never counts as an approver").uncheck();
+    await policy.getByRole('button', { name: 'Save the production policy' }).click();
+    const refusal = policy.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/production never counts the contract's author as an approver/);
+    await policy.getByLabel("The contract's author never counts as an approver").check();
+    await policy.getByLabel('Require a completed clinician sampling review with no open discrepancies').check();
+    await policy.getByRole('button', { name: 'Save the production policy' }).click();
+    await expect.poll(() => production.getByTestId('review-policy').textContent()).toBe('Requires a completed clinician sampling review with no open discrepancies');
+    await production.getByTestId('missing').getByText('needs a completed clinician sampling review of a run of this contract version (every sampled patient given a verdict)').waitFor();
+    expect(await production.locator('dl.facts').textContent()).toContain(`by ${h.world.a.as.org_admin.userId}`);
+    expect(await page.getByTestId('tier-staging').getByTestId('review-policy').textContent()).toBe('not required');
+    await shot(page, 'release-policy');
+    expect(await a11y(page)).toEqual({ unnamed: [], h1: 1, lowContrast: [] });
+    const tiers = await h.client.request('GET', `/projects/${projectId}/release/tiers`, { token: h.a.token.viewer });
+    expect(tiers.body.find((t: { tier: string }) => t.tier === 'production').policy).toEqual({
+      requiredRoles: ['integration_lead', 'clinical_safety_officer'],
+      minApprovers: 2,
+      excludeAuthor: true,
+      requireReview: true,
+    });
+    await page.context().close();
+  });
+
   it('shows a finished run’s report with KPI bars and rolls it back after confirmation; lineage finds a row', async () => {
     const page = await as('migration_analyst');
     await page.goto(`${P()}/lineage`);
@@ -466,7 +498,8 @@ describe('the web workbench in Chromium', () => {
     expect(pack.suggestedFilename()).toBe(`signoff-pack-${finishedRunId}.html`);
     await page.goto(`${P()}/release`);
     await page.getByTestId('tier-staging').waitFor();
-    expect(await page.getByRole('button', { name: /Approve for|Promote to/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Approve for|Promote to|Save the .* policy/ }).count()).toBe(0);
+    expect(await page.getByTestId('tier-production').getByTestId('review-policy').textContent()).toMatch(/^Requires a completed clinician sampling review/);
     expect(await page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
     await shot(page, 'viewer-release-board');
     await page.context().close();

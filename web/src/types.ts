@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import type { TIERS as SERVER_TIERS } from '../../src/contract/model.js';
-import type { ROLES as SERVER_ROLES } from '../../src/control/roles.js';
+import type { PERMISSIONS as SERVER_PERMISSIONS, ROLES as SERVER_ROLES } from '../../src/control/roles.js';
 import type * as R from '../../src/server/report-schemas.js';
 import type * as S from '../../src/server/schemas.js';
 import type * as N from '../../src/server/settings-schemas.js';
@@ -27,6 +27,11 @@ export const TIERS = ['pre_production', 'staging', 'production'] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
 export type ConstantsMatchServer = Holds<Same<typeof ROLES, typeof SERVER_ROLES>> & Holds<Same<typeof TIERS, typeof SERVER_TIERS>>;
+
+/** The roles that may approve each tier (release.approve_<tier>), restated like ROLES and held equal to the permission table. */
+export const APPROVER_ROLES = { staging: ['integration_lead'], production: ['integration_lead', 'clinical_safety_officer'] } as const;
+export type ApproversMatchServer = Holds<Same<typeof APPROVER_ROLES.staging, (typeof SERVER_PERMISSIONS)['release.approve_staging']['roles']>> &
+  Holds<Same<typeof APPROVER_ROLES.production, (typeof SERVER_PERMISSIONS)['release.approve_production']['roles']>>;
 
 export type Actor = Out<typeof S.actorSchema>;
 export type SignedIn = Out<typeof S.loginSchema>;

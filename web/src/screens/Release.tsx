@@ -1,11 +1,12 @@
 /**
- * The release board: the three tiers as columns, each with its contract version, the approvals
- * given and still needed (who, which role), the last run; approve and promote where allowed.
+ * The release board: the three tiers as columns, each with its contract version, its approval
+ * policy, the approvals given and still needed (who, which role), the last run; approve and
+ * promote where allowed, and (release.configure) change a tier's approval policy.
  */
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useProject, useSession } from '../session';
-import type { ReleaseStatus, ReleaseTier, Tier, VersionSummary } from '../types';
+import { APPROVER_ROLES, type ReleaseStatus, type ReleaseTier, type Role, type Tier, type VersionSummary } from '../types';
 import { ErrorText, Field, Loading, useAction, useLoad, when } from '../ui';
 import { conditionText } from './conditions';
 import { statusTone } from './Runs';
@@ -52,6 +53,8 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
           {tier.policy.excludeAuthor && tier.policy.requiredRoles.length ? ' (not the author)' : ''}
           {tier.tier === 'production' ? ', one of them neither the author nor the last policy editor' : ''}
         </dd>
+        <dt>Clinician review</dt>
+        <dd data-testid="review-policy">{tier.policy.requireReview ? 'Requires a completed clinician sampling review with no open discrepancies' : 'not required'}</dd>
         <dt>Policy changed</dt>
         <dd>
           {tier.policyChangedBy ? (
@@ -98,6 +101,7 @@ function TierColumn({ tier, versions, reload }: { tier: ReleaseTier; versions: V
         </ul>
       )}
       {tier.tier !== 'pre_production' ? <TierActions tier={tier} versions={versions} reload={reload} /> : null}
+      {tier.tier !== 'pre_production' ? <PolicyForm key={tier.policyChangedAt ?? 'default'} tier={tier} reload={reload} /> : null}
     </section>
   );
 }
@@ -167,5 +171,57 @@ function TierActions({ tier, versions, reload }: { tier: ReleaseTier; versions: 
         </>
       ) : null}
     </div>
+  );
+}
+
+const roleWords = (r: Role) => r.replace(/_/g, ' ');
+
+/**
+ * A tier's approval policy, for those holding release.configure (org_admin). Pre-production takes
+ * no release approvals, so only staging and production have one; the server refuses a policy
+ * nobody could meet or one below production's separation-of-duties floor, in words shown here.
+ */
+function PolicyForm({ tier, reload }: { tier: ReleaseTier; reload: () => void }) {
+  const { project, can } = useProject();
+  const [roles, setRoles] = useState<Role[]>(tier.policy.requiredRoles);
+  const [minApprovers, setMinApprovers] = useState(String(tier.policy.minApprovers));
+  const [excludeAuthor, setExcludeAuthor] = useState(tier.policy.excludeAuthor);
+  const [requireReview, setRequireReview] = useState(tier.policy.requireReview);
+  const save = useAction((body: unknown) => api('PUT', `/projects/${project.id}/release/tiers/${tier.tier}`, body));
+  if (!can('release.configure') || tier.tier === 'pre_production') return null;
+  const name = TIER_NAMES[tier.tier].toLowerCase();
+  const id = `policy-${tier.tier}`;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    // Only the policy: the target connection is left as it is.
+    if ((await save.run({ policy: { requiredRoles: roles, minApprovers: Number(minApprovers), excludeAuthor, requireReview } })) !== undefined) reload();
+  };
+  return (
+    <form className="tier-actions" onSubmit={submit} aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>Approval policy for {name}</h3>
+      <fieldset className="decision">
+        <legend>Required approver roles</legend>
+        {APPROVER_ROLES[tier.tier].map((r) => (
+          <label key={r}>
+            <input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {roleWords(r)}
+          </label>
+        ))}
+      </fieldset>
+      <Field label="Distinct approvers needed" hint="At least one per required role">
+        {(p) => <input {...p} type="number" min={0} max={10} value={minApprovers} onChange={(e) => setMinApprovers(e.target.value)} />}
+      </Field>
+      <div className="field checkbox">
+        <input id={`${id}-author`} type="checkbox" checked={excludeAuthor} onChange={(e) => setExcludeAuthor(e.target.checked)} />
+        <label htmlFor={`${id}-author`}>The contract's author never counts as an approver</label>
+      </div>
+      <div className="field checkbox">
+        <input id={`${id}-review`} type="checkbox" checked={requireReview} onChange={(e) => setRequireReview(e.target.checked)} />
+        <label htmlFor={`${id}-review`}>Require a completed clinician sampling review with no open discrepancies</label>
+      </div>
+      <ErrorText error={save.error} />
+      <button type="submit" disabled={save.pending}>
+        Save the {name} policy
+      </button>
+    </form>
   );
 }
