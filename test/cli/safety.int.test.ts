@@ -36,7 +36,7 @@ describe('ferry safety', () => {
   it('checks a log offline, with the line and column of each problem', async () => {
     const ok = await ferry(['safety', 'hazards', 'check', 'hazards.yaml']);
     expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toContain('hazards.yaml: 13 hazards, valid');
+    expect(ok.out).toContain('hazards.yaml: 14 hazards, valid');
     expect(ok.out).toContain('H-004  catastrophic × medium = 4 high; residual 3 medium');
     const json = await ferry(['safety', 'hazards', 'check', 'hazards.yaml', '--json']);
     expect(json.json().hazards[3]).toEqual({ id: 'H-004', initial: 4, residual: 3 });
@@ -64,7 +64,7 @@ describe('ferry safety', () => {
     expect(refused.code).toBe(8);
     const submitted = await ferry(['safety', 'hazards', 'submit', 'hazards.yaml', '--project', project, '--comment', 'starter', ...as('cso')]);
     expect(submitted.code, submitted.err).toBe(0);
-    expect(submitted.out).toMatch(/^stored hazard log version 1 \(13 hazards\) digest [0-9a-f]{64}$/m);
+    expect(submitted.out).toMatch(/^stored hazard log version 1 \(14 hazards\) digest [0-9a-f]{64}$/m);
 
     // A run's evidence, as recordRelease raises it.
     const store = await openConfiguredStore({ env: {}, cwd: dir });

@@ -146,14 +146,14 @@ describe.each(DIALECTS)('release gates on %s', (dialect) => {
       expect(changes.map((e) => e.payload)).toEqual([
         {
           tier: 'staging',
-          before: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
-          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
+          before: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true, requireReview: false },
+          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true, requireReview: false },
           policyChanged: false,
         },
         {
           tier: 'staging',
-          before: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
-          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 2, excludeAuthor: true },
+          before: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true, requireReview: false },
+          after: { connection: 'staging-db', requiredRoles: ['integration_lead'], minApprovers: 2, excludeAuthor: true, requireReview: false },
           policyChanged: true,
         },
       ]);

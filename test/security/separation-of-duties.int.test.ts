@@ -56,8 +56,8 @@ describe.each(DIALECTS)('production release cannot be done alone (%s store)', (d
     const [change] = await plane.listAuditEvents(a.as.auditor, { projectId: project, type: 'release:configured' });
     expect(change.payload).toEqual({
       tier: 'production',
-      before: { connection: null, requiredRoles: ['integration_lead', 'clinical_safety_officer'], minApprovers: 2, excludeAuthor: true },
-      after: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true },
+      before: { connection: null, requiredRoles: ['integration_lead', 'clinical_safety_officer'], minApprovers: 2, excludeAuthor: true, requireReview: false },
+      after: { connection: null, requiredRoles: ['integration_lead'], minApprovers: 1, excludeAuthor: true, requireReview: false },
       policyChanged: true,
     });
 
