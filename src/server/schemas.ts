@@ -158,7 +158,9 @@ export const releaseStatusSchema = z
           .nullable()
           .describe('the latest promotion of this digest into the tier (who, when); null when it was not promoted (pre_production never is)'),
         approvals: z.array(releaseApprovalSchema),
-        missing: z.array(z.string()).describe('stable condition codes: version_submitted, version_approved, passed:<tier>, approval:<role>, approvers:<n>, approval:independent, review:complete, review:discrepancies:<n>'),
+        missing: z
+          .array(z.string())
+          .describe('stable condition codes: version_submitted, version_approved, passed:<tier>, approval:<role>, approvers:<n>, approval:independent, review:complete, review:discrepancies:<n>'),
         lastRun: runRecordSchema.nullable(),
       }),
     ),
