@@ -2,6 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createQualityCollector } from '../../src/quality/collector.js';
 import { baseContract, counts, feed, outcome } from './helpers.js';
 
+/** Loads allergy rows A1, A2… (patients 1, 2…) with these substances, then finishes the table. */
+function feedAllergies(c: ReturnType<typeof createQualityCollector>, loaded: Parameters<typeof outcome>[0], substances: string[]): void {
+  feed(
+    c,
+    outcome(
+      loaded,
+      'allergy',
+      substances.map((s, i) => [i + 1, i + 1, s]),
+      substances.map((_, i) => `A${i + 1}`),
+    ),
+  );
+  c.tableDone('allergy');
+}
+
 function contract(severity: 'error' | 'warning', exampleKeys = 10) {
   return baseContract({
     quality: {
@@ -115,21 +129,7 @@ describe('allergy conflicts', () => {
         for (const reversed of [false, true]) {
           const loaded = contract('warning', limit);
           const c = createQualityCollector(loaded, { tier: 'pre_production' });
-          const allergies = () => {
-            feed(
-              c,
-              outcome(
-                loaded,
-                'allergy',
-                [
-                  [1, 1, 'penicillin'],
-                  [2, 2, 'Latex'],
-                ],
-                ['A1', 'A2'],
-              ),
-            );
-            c.tableDone('allergy');
-          };
+          const allergies = () => feedAllergies(c, loaded, ['penicillin', 'Latex']);
           if (allergiesFirst) allergies();
           feed(c, outcome(loaded, 'medication', reversed ? [...meds].reverse() : meds, reversed ? [...keys].reverse() : keys));
           if (!allergiesFirst) allergies();
@@ -176,21 +176,7 @@ describe('allergy conflicts by drug class', () => {
     for (const allergiesFirst of [true, false]) {
       const loaded = classContract();
       const c = createQualityCollector(loaded, { tier: 'pre_production' });
-      const allergies = () => {
-        feed(
-          c,
-          outcome(
-            loaded,
-            'allergy',
-            [
-              [1, 1, 'PENICILLINS'],
-              [2, 2, 'Aspirin'],
-            ],
-            ['A1', 'A2'],
-          ),
-        );
-        c.tableDone('allergy');
-      };
+      const allergies = () => feedAllergies(c, loaded, ['PENICILLINS', 'Aspirin']);
       if (allergiesFirst) allergies();
       feed(
         c,
