@@ -12,7 +12,7 @@ import type { User } from '../control/plane.js';
 import { ROLES, isRole, type Role } from '../control/roles.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
-import { asCliUser, openPlane } from './control-session.js';
+import { asCliUser, openPlane, withUserOptions } from './control-session.js';
 
 interface Common {
   store?: string;
@@ -41,11 +41,7 @@ function show(io: CliIO, flags: Common, value: unknown, text: string): number {
 const userLine = (u: User) => `${u.id}  ${u.username}${u.lockedAt ? '  (locked)' : ''}  ${u.grants.map((g) => (g.projectId ? `${g.role}@${g.projectId}` : g.role)).join(', ')}`;
 
 function withCommon(cmd: Command): Command {
-  return cmd
-    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
-    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
-    .option('--json', 'print JSON');
+  return withUserOptions(cmd);
 }
 
 /** Options of the break-glass commands, which act with direct store access and no login. */

@@ -5,6 +5,7 @@
  * out of shell history and process listings.
  */
 import { openConfiguredStore } from '../audit/open-store.js';
+import type { Command } from 'commander';
 import { createControlPlane } from '../control/service.js';
 import type { Actor, ControlPlane } from '../control/plane.js';
 import { FerryError } from '../errors.js';
@@ -53,4 +54,19 @@ export async function asCliUser<T>(io: CliIO, flags: { store?: string; user?: st
   } finally {
     await s.close();
   }
+}
+
+/**
+ * The options of a command that acts as a Ferry user: `--store`, `--user`, `--org` and `--json`,
+ * led by `--project` when the command works in one (required, or optional where subcommands
+ * share the parent's options and check it themselves).
+ */
+export function withUserOptions(cmd: Command, project: 'required' | 'optional' | 'none' = 'none'): Command {
+  if (project === 'required') cmd.requiredOption('--project <id>', 'the project');
+  if (project === 'optional') cmd.option('--project <id>', 'the project');
+  return cmd
+    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
+    .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
+    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
+    .option('--json', 'print JSON');
 }

@@ -12,7 +12,7 @@ import { describeMissing } from '../control/gates.js';
 import type { ReleaseStatus } from '../control/plane.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
-import { asCliUser } from './control-session.js';
+import { asCliUser, withUserOptions } from './control-session.js';
 
 interface Common {
   store?: string;
@@ -47,12 +47,7 @@ export function formatReleaseStatus(s: ReleaseStatus): string {
 }
 
 function withCommon(cmd: Command, needsProject = true): Command {
-  if (needsProject) cmd.requiredOption('--project <id>', 'the project');
-  return cmd
-    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
-    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
-    .option('--json', 'print JSON');
+  return withUserOptions(cmd, needsProject ? 'required' : 'none');
 }
 
 function print(io: CliIO, flags: { json?: boolean }, value: unknown, text: string): number {

@@ -12,7 +12,7 @@ import { FerryError } from '../errors.js';
 import { withReviewSides } from '../review/open.js';
 import { formatPatientView, patientView } from '../review/patient-view.js';
 import { drawSample, seedOf, STRATA } from '../review/sample.js';
-import { asCliUser } from './control-session.js';
+import { asCliUser, withUserOptions } from './control-session.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -31,12 +31,7 @@ interface Sides {
 }
 
 function withCommon(cmd: Command): Command {
-  return cmd
-    .requiredOption('--project <id>', 'the project')
-    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
-    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
-    .option('--json', 'print JSON');
+  return withUserOptions(cmd, 'required');
 }
 
 function withSides(cmd: Command): Command {

@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { parseHazardLog, riskRating, RISK_NAMES, SEVERITY_NAMES, LIKELIHOOD_NAMES } from '../control/hazard-log.js';
 import type { HazardIssue, HazardLogView } from '../control/plane.js';
 import { FerryError } from '../errors.js';
-import { asCliUser } from './control-session.js';
+import { asCliUser, withUserOptions } from './control-session.js';
 import { printJson, type CliIO } from './io.js';
 import type { Register } from './main.js';
 
@@ -22,12 +22,7 @@ interface Common {
 }
 
 function withCommon(cmd: Command): Command {
-  return cmd
-    .option('--project <id>', 'the project')
-    .option('--store <url>', 'control store: sqlite:FILE or postgres://… (default $FERRY_DATABASE_URL, else sqlite:.ferry/ferry.db)')
-    .option('--user <name>', 'act as this user, password from $FERRY_PASSWORD (default $FERRY_USER; or set $FERRY_TOKEN)')
-    .option('--org <slug>', "the user's org (default $FERRY_ORG)")
-    .option('--json', 'print JSON');
+  return withUserOptions(cmd, 'optional');
 }
 
 // `hazards` has subcommands, so commander cannot require its --project for them all; check here.
